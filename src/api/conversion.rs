@@ -1,0 +1,183 @@
+//! Conversions between proto messages and domain types, shared by the services.
+
+use prost_types::Timestamp;
+
+use crate::domain::{
+    Metric, Micros, Rating, RatingFilterInput, RatingInput, Survey, SurveyDraft, SurveyState,
+};
+use crate::pb;
+
+/// Returns a timestamp's microseconds since the epoch, or `None` when it is out of range.
+pub fn micros_from_timestamp(timestamp: &Timestamp) -> Option<Micros> {
+    if !(0..1_000_000_000).contains(&timestamp.nanos) {
+        return None;
+    }
+    timestamp
+        .seconds
+        .checked_mul(1_000_000)?
+        .checked_add(i64::from(timestamp.nanos / 1_000))
+}
+
+/// Returns the timestamp of microseconds since the epoch.
+pub fn timestamp_from_micros(micros: Micros) -> Timestamp {
+    Timestamp {
+        seconds: micros.div_euclid(1_000_000),
+        nanos: (micros.rem_euclid(1_000_000) * 1_000) as i32,
+    }
+}
+
+/// Returns the domain metric of a wire metric; `None` for unspecified or unknown numbers.
+pub fn metric_from_proto(number: i32) -> Option<Metric> {
+    match pb::Metric::try_from(number).ok()? {
+        pb::Metric::Unspecified => None,
+        pb::Metric::Csat => Some(Metric::Csat),
+        pb::Metric::Nps => Some(Metric::Nps),
+        pb::Metric::Ces => Some(Metric::Ces),
+    }
+}
+
+fn metric_to_proto(metric: Metric) -> pb::Metric {
+    match metric {
+        Metric::Csat => pb::Metric::Csat,
+        Metric::Nps => pb::Metric::Nps,
+        Metric::Ces => pb::Metric::Ces,
+    }
+}
+
+/// Returns the domain state of a wire state; `None` for unspecified or unknown numbers.
+pub fn state_from_proto(number: i32) -> Option<SurveyState> {
+    match pb::SurveyState::try_from(number).ok()? {
+        pb::SurveyState::Unspecified => None,
+        pb::SurveyState::Active => Some(SurveyState::Active),
+        pb::SurveyState::Archived => Some(SurveyState::Archived),
+    }
+}
+
+fn state_to_proto(state: SurveyState) -> pb::SurveyState {
+    match state {
+        SurveyState::Active => pb::SurveyState::Active,
+        SurveyState::Archived => pb::SurveyState::Archived,
+    }
+}
+
+/// Returns the draft a wire survey describes; `survey_id` comes from the request.
+pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
+    SurveyDraft {
+        survey_id,
+        display_name: survey.display_name,
+        question: survey.question,
+        touchpoint: survey.touchpoint,
+        metric: metric_from_proto(survey.metric),
+        scale_min: survey.scale_min,
+        scale_max: survey.scale_max,
+        satisfied_threshold: survey.satisfied_threshold,
+        target: survey.target,
+        dimensions: survey.dimensions,
+        state: state_from_proto(survey.state),
+    }
+}
+
+/// Returns the wire form of a survey.
+pub fn survey_to_proto(survey: &Survey) -> pb::Survey {
+    pb::Survey {
+        survey_id: survey.survey_id.clone(),
+        display_name: survey.display_name.clone(),
+        question: survey.question.clone(),
+        touchpoint: survey.touchpoint.clone(),
+        metric: metric_to_proto(survey.metric).into(),
+        scale_min: Some(survey.scale_min),
+        scale_max: Some(survey.scale_max),
+        satisfied_threshold: survey.satisfied_threshold,
+        target: survey.target,
+        dimensions: survey.dimensions.clone(),
+        state: state_to_proto(survey.state).into(),
+        create_time: Some(timestamp_from_micros(survey.create_time)),
+        update_time: Some(timestamp_from_micros(survey.update_time)),
+    }
+}
+
+/// Returns the unvalidated input of a wire rating. An occur_time out of range becomes `i64::MAX`,
+/// which validation then refuses as being in the future.
+pub fn rating_input(rating: pb::Rating) -> RatingInput {
+    RatingInput {
+        rating_id: rating.rating_id,
+        survey_id: rating.survey_id,
+        score: rating.score,
+        comment: rating.comment,
+        customer_id: rating.customer_id,
+        channel_number: rating.channel,
+        attributes: rating.attributes,
+        occur_time: rating
+            .occur_time
+            .as_ref()
+            .map(|timestamp| micros_from_timestamp(timestamp).unwrap_or(i64::MAX)),
+    }
+}
+
+/// Returns the wire form of a stored rating.
+pub fn rating_to_proto(rating: &Rating) -> pb::Rating {
+    pb::Rating {
+        rating_id: rating.rating_id.clone(),
+        survey_id: rating.survey_id.clone(),
+        score: rating.content.score,
+        comment: rating.content.comment.clone(),
+        customer_id: rating.content.customer_id.clone(),
+        channel: rating.content.channel.number(),
+        attributes: rating.content.attributes.clone(),
+        occur_time: Some(timestamp_from_micros(rating.occur_time)),
+        create_time: Some(timestamp_from_micros(rating.create_time)),
+        sequence: rating.sequence,
+    }
+}
+
+/// Returns the unvalidated input of a wire filter. Out-of-range times become the nearest bound.
+pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
+    let time = |timestamp: Option<Timestamp>| {
+        timestamp.map(|timestamp| {
+            micros_from_timestamp(&timestamp).unwrap_or(if timestamp.seconds < 0 {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        })
+    };
+    RatingFilterInput {
+        survey_ids: filter.survey_ids,
+        touchpoints: filter.touchpoints,
+        channel_numbers: filter.channels,
+        customer_id: filter.customer_id,
+        min_score: filter.min_score,
+        max_score: filter.max_score,
+        start_time: time(filter.start_time),
+        end_time: time(filter.end_time),
+        attributes: filter.attributes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_at_microsecond_precision() {
+        for micros in [0, 1, -1, 1_700_000_000_123_456, -1_500_000] {
+            let timestamp = timestamp_from_micros(micros);
+            assert!((0..1_000_000_000).contains(&timestamp.nanos));
+            assert_eq!(micros_from_timestamp(&timestamp), Some(micros));
+        }
+    }
+
+    #[test]
+    fn out_of_range_timestamps_are_refused() {
+        let huge = Timestamp {
+            seconds: i64::MAX,
+            nanos: 0,
+        };
+        assert_eq!(micros_from_timestamp(&huge), None);
+        let bad_nanos = Timestamp {
+            seconds: 0,
+            nanos: -1,
+        };
+        assert_eq!(micros_from_timestamp(&bad_nanos), None);
+    }
+}

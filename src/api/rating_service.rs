@@ -1,0 +1,469 @@
+//! csat.v1.RatingService.
+
+use std::pin::Pin;
+
+use prost::Message;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
+use tonic::{Request, Response, Status, Streaming};
+
+use super::conversion::{filter_input, rating_input, rating_to_proto};
+use super::paging::{decode_token, encode_token, page_size};
+use super::{Context, status_from_error};
+use crate::domain::validation::{is_external_id, is_survey_id};
+use crate::domain::{FieldViolation, NewRating, RatingFilter, SurveyState, now_micros};
+use crate::error::Error;
+use crate::feed::{StreamRequest, stream_ratings};
+use crate::pb;
+use crate::pb::rating_service_server::RatingService;
+use crate::store::writer::{Accepted, Rejection};
+
+/// Most ratings in one BatchSubmitRatings.
+const MAX_BATCH_RATINGS: usize = 1_000;
+/// Ratings an import hands to the writer at a time.
+const IMPORT_CHUNK_RATINGS: usize = 1_000;
+/// Import chunks waiting for their commit at once: enough to keep the writer busy.
+const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
+/// Most row errors an import reports; rejected_count counts them all.
+const MAX_IMPORT_ERRORS: usize = 1_000;
+/// Ratings buffered per stream between the database and the connection.
+const STREAM_BUFFER_RATINGS: usize = 256;
+
+/// Serves RatingService.
+#[derive(Debug, Clone)]
+pub struct RatingApi {
+    context: Context,
+}
+
+impl RatingApi {
+    /// Returns the service over `context`.
+    pub fn new(context: Context) -> Self {
+        Self { context }
+    }
+
+    /// Validates a wire rating, with its field paths under `prefix`, against every rule that can
+    /// be checked before the writer: all bad fields at once (the score against the survey's scale
+    /// too), then an unknown or archived survey. The writer checks the survey again when it
+    /// commits.
+    async fn prepare(
+        &self,
+        rating: pb::Rating,
+        prefix: &str,
+        now: i64,
+    ) -> Result<NewRating, Error> {
+        let survey_id = rating.survey_id.clone();
+        let score = rating.score;
+        let parsed = rating_input(rating).parse(prefix, now);
+        let mut violations = parsed.as_ref().err().cloned().unwrap_or_default();
+        let survey = if is_survey_id(&survey_id) {
+            match self
+                .context
+                .surveys
+                .get(&self.context.store, &survey_id)
+                .await
+            {
+                Ok(survey) => Some(survey),
+                Err(Error::NotFound { .. }) if !violations.is_empty() => None,
+                Err(error) => return Err(error),
+            }
+        } else {
+            None
+        };
+        if let Some(survey) = &survey
+            && let Some(violation) = survey.score_violation(score, format!("{prefix}score"))
+        {
+            violations.push(violation);
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        if let Some(survey) = survey
+            && survey.state == SurveyState::Archived
+        {
+            return Err(archived(&survey_id));
+        }
+        parsed.map_err(Error::InvalidArgument)
+    }
+}
+
+fn archived(survey_id: &str) -> Error {
+    Error::FailedPrecondition {
+        reason: "SURVEY_ARCHIVED",
+        message: format!("survey {survey_id:?} is archived and takes no new ratings"),
+    }
+}
+
+/// Returns the error a caller gets for a rating the writer refused.
+fn rejection_error(rejection: Rejection, rating: &NewRating, prefix: &str) -> Error {
+    match rejection {
+        Rejection::UnknownSurvey => Error::survey_not_found(&rating.survey_id),
+        Rejection::ArchivedSurvey => archived(&rating.survey_id),
+        Rejection::ScoreOffScale(violation) => Error::InvalidArgument(vec![FieldViolation::new(
+            format!("{prefix}{}", violation.field),
+            violation.description,
+        )]),
+        Rejection::Conflict => Error::AlreadyExists {
+            reason: "RATING_ALREADY_EXISTS",
+            message: format!(
+                "{prefix}rating_id {:?} of survey {:?} is stored with other content",
+                rating.rating_id, rating.survey_id
+            ),
+        },
+        Rejection::RolledBack => Error::FailedPrecondition {
+            reason: "BATCH_ROLLED_BACK",
+            message: "another rating of the batch was refused".into(),
+        },
+    }
+}
+
+/// Returns the gRPC code name a lone rating would have been answered with.
+fn code_name(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidArgument(_) => "INVALID_ARGUMENT",
+        Error::NotFound { .. } => "NOT_FOUND",
+        Error::AlreadyExists { .. } => "ALREADY_EXISTS",
+        Error::FailedPrecondition { .. } => "FAILED_PRECONDITION",
+        Error::Unavailable(_) => "UNAVAILABLE",
+        Error::Internal(_) => "INTERNAL",
+    }
+}
+
+fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Status> {
+    filter_input(filter.unwrap_or_default())
+        .parse("filter.")
+        .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))
+}
+
+/// Counts and row errors of one import.
+#[derive(Default)]
+struct ImportTally {
+    accepted: i64,
+    duplicates: i64,
+    rejected: i64,
+    errors: Vec<pb::ImportRatingError>,
+}
+
+impl ImportTally {
+    fn reject(&mut self, index: usize, rating_id: &str, error: &Error) {
+        self.rejected += 1;
+        if self.errors.len() < MAX_IMPORT_ERRORS {
+            self.errors.push(pb::ImportRatingError {
+                index: index as i64,
+                rating_id: rating_id.to_string(),
+                code: code_name(error).into(),
+                message: error.to_string(),
+            });
+        }
+    }
+}
+
+type IndexedChunk = Vec<(usize, NewRating)>;
+type ChunkOutcome = (
+    IndexedChunk,
+    Result<Vec<crate::store::writer::RatingResult>, Error>,
+);
+
+type RatingStream = Pin<Box<dyn Stream<Item = Result<pb::StreamRatingsResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl RatingService for RatingApi {
+    async fn submit_rating(
+        &self,
+        request: Request<pb::SubmitRatingRequest>,
+    ) -> Result<Response<pb::SubmitRatingResponse>, Status> {
+        let rating = request
+            .into_inner()
+            .rating
+            .ok_or_else(|| status_from_error(Error::invalid_field("rating", "required")))?;
+        let new_rating = self
+            .prepare(rating, "rating.", now_micros())
+            .await
+            .map_err(status_from_error)?;
+        let mut results = self
+            .context
+            .writer
+            .submit(vec![new_rating.clone()], false)
+            .await
+            .map_err(status_from_error)?;
+        let result = results
+            .pop()
+            .ok_or_else(|| status_from_error(Error::internal("the writer answered no result")))?;
+        match result {
+            Ok(accepted) => Ok(Response::new(pb::SubmitRatingResponse {
+                rating: Some(rating_to_proto(accepted.rating())),
+                duplicate: matches!(accepted, Accepted::Duplicate(_)),
+            })),
+            Err(rejection) => Err(status_from_error(rejection_error(
+                rejection,
+                &new_rating,
+                "rating.",
+            ))),
+        }
+    }
+
+    async fn batch_submit_ratings(
+        &self,
+        request: Request<pb::BatchSubmitRatingsRequest>,
+    ) -> Result<Response<pb::BatchSubmitRatingsResponse>, Status> {
+        let ratings = request.into_inner().ratings;
+        if ratings.is_empty() || ratings.len() > MAX_BATCH_RATINGS {
+            return Err(status_from_error(Error::invalid_field(
+                "ratings",
+                format!("1 to 1,000 ratings, not {}", ratings.len()),
+            )));
+        }
+        let now = now_micros();
+        let mut prepared = Vec::with_capacity(ratings.len());
+        let mut violations = Vec::new();
+        let mut first_other_error = None;
+        for (index, rating) in ratings.into_iter().enumerate() {
+            match self
+                .prepare(rating, &format!("ratings[{index}]."), now)
+                .await
+            {
+                Ok(new_rating) => prepared.push(new_rating),
+                Err(Error::InvalidArgument(found)) => violations.extend(found),
+                Err(other) => {
+                    first_other_error.get_or_insert(other);
+                }
+            }
+        }
+        if !violations.is_empty() {
+            return Err(status_from_error(Error::InvalidArgument(violations)));
+        }
+        if let Some(error) = first_other_error {
+            return Err(status_from_error(error));
+        }
+        let results = self
+            .context
+            .writer
+            .submit(prepared.clone(), true)
+            .await
+            .map_err(status_from_error)?;
+        let mut stored = Vec::with_capacity(results.len());
+        let mut refusals = Vec::new();
+        for (index, (result, new_rating)) in results.into_iter().zip(&prepared).enumerate() {
+            match result {
+                Ok(accepted) => stored.push(rating_to_proto(accepted.rating())),
+                Err(Rejection::RolledBack) => {}
+                Err(rejection) => refusals.push(rejection_error(
+                    rejection,
+                    new_rating,
+                    &format!("ratings[{index}]."),
+                )),
+            }
+        }
+        let score_violations: Vec<FieldViolation> = refusals
+            .iter()
+            .filter_map(|refusal| match refusal {
+                Error::InvalidArgument(found) => Some(found.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if !score_violations.is_empty() {
+            return Err(status_from_error(Error::InvalidArgument(score_violations)));
+        }
+        if let Some(refusal) = refusals.into_iter().next() {
+            return Err(status_from_error(refusal));
+        }
+        Ok(Response::new(pb::BatchSubmitRatingsResponse {
+            ratings: stored,
+        }))
+    }
+
+    async fn import_ratings(
+        &self,
+        request: Request<Streaming<pb::ImportRatingsRequest>>,
+    ) -> Result<Response<pb::ImportRatingsResponse>, Status> {
+        let mut incoming = request.into_inner();
+        let mut tally = ImportTally::default();
+        let mut chunk: IndexedChunk = Vec::with_capacity(IMPORT_CHUNK_RATINGS);
+        let mut in_flight: JoinSet<ChunkOutcome> = JoinSet::new();
+        let mut index = 0usize;
+        let mut stream_error = None;
+        loop {
+            let message = match incoming.message().await {
+                Ok(Some(message)) => message,
+                Ok(None) => break,
+                Err(status) => {
+                    // Chunks already handed over still commit; the caller learns of the break.
+                    stream_error = Some(status);
+                    break;
+                }
+            };
+            let rating = message.rating.unwrap_or_default();
+            let rating_id = rating.rating_id.clone();
+            match self.prepare(rating, "rating.", now_micros()).await {
+                Ok(new_rating) => chunk.push((index, new_rating)),
+                Err(error @ (Error::Internal(_) | Error::Unavailable(_))) => {
+                    return Err(status_from_error(error));
+                }
+                Err(error) => tally.reject(index, &rating_id, &error),
+            }
+            index += 1;
+            if chunk.len() == IMPORT_CHUNK_RATINGS {
+                if in_flight.len() == IMPORT_CHUNKS_IN_FLIGHT
+                    && let Some(done) = in_flight.join_next().await
+                {
+                    count_chunk(&mut tally, done)?;
+                }
+                let writer = self.context.writer.clone();
+                let full_chunk =
+                    std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK_RATINGS));
+                in_flight.spawn(async move {
+                    let ratings = full_chunk
+                        .iter()
+                        .map(|(_, rating)| rating.clone())
+                        .collect();
+                    let results = writer.submit(ratings, false).await;
+                    (full_chunk, results)
+                });
+            }
+        }
+        if !chunk.is_empty() {
+            let ratings = chunk.iter().map(|(_, rating)| rating.clone()).collect();
+            let results = self.context.writer.submit(ratings, false).await;
+            count_chunk(&mut tally, Ok((chunk, results)))?;
+        }
+        while let Some(done) = in_flight.join_next().await {
+            count_chunk(&mut tally, done)?;
+        }
+        if let Some(status) = stream_error {
+            return Err(status);
+        }
+        tally.errors.sort_by_key(|error| error.index);
+        Ok(Response::new(pb::ImportRatingsResponse {
+            accepted_count: tally.accepted,
+            duplicate_count: tally.duplicates,
+            rejected_count: tally.rejected,
+            errors: tally.errors,
+        }))
+    }
+
+    async fn get_rating(
+        &self,
+        request: Request<pb::GetRatingRequest>,
+    ) -> Result<Response<pb::GetRatingResponse>, Status> {
+        let request = request.into_inner();
+        let mut violations = Vec::new();
+        if !is_survey_id(&request.survey_id) {
+            violations.push(FieldViolation::new(
+                "survey_id",
+                "required, must match [a-z0-9-]{1,63}",
+            ));
+        }
+        if !is_external_id(&request.rating_id) {
+            violations.push(FieldViolation::new(
+                "rating_id",
+                "required, must match [A-Za-z0-9_.:-]{1,128}",
+            ));
+        }
+        if !violations.is_empty() {
+            return Err(status_from_error(Error::InvalidArgument(violations)));
+        }
+        let rating = self
+            .context
+            .store
+            .get_rating(&request.survey_id, &request.rating_id)
+            .await
+            .map_err(status_from_error)?;
+        Ok(Response::new(pb::GetRatingResponse {
+            rating: Some(rating_to_proto(&rating)),
+        }))
+    }
+
+    async fn list_ratings(
+        &self,
+        request: Request<pb::ListRatingsRequest>,
+    ) -> Result<Response<pb::ListRatingsResponse>, Status> {
+        let request = request.into_inner();
+        let limit = page_size(request.page_size).map_err(status_from_error)?;
+        let filter_bytes = request.filter.clone().unwrap_or_default().encode_to_vec();
+        let before = decode_token(&request.page_token, &filter_bytes)
+            .and_then(|position| {
+                position
+                    .map(|position| {
+                        position.parse::<i64>().map_err(|_| {
+                            Error::invalid_field("page_token", "not a token issued for this filter")
+                        })
+                    })
+                    .transpose()
+            })
+            .map_err(status_from_error)?;
+        let filter = parse_filter(request.filter)?;
+        let page = self
+            .context
+            .store
+            .list_ratings(&filter, before, limit)
+            .await
+            .map_err(status_from_error)?;
+        let next_page_token = match page.ratings.last() {
+            Some(last) if !page.exhausted => {
+                encode_token(&filter_bytes, &last.sequence.to_string())
+            }
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListRatingsResponse {
+            ratings: page.ratings.iter().map(rating_to_proto).collect(),
+            next_page_token,
+        }))
+    }
+
+    type StreamRatingsStream = RatingStream;
+
+    async fn stream_ratings(
+        &self,
+        request: Request<pb::StreamRatingsRequest>,
+    ) -> Result<Response<Self::StreamRatingsStream>, Status> {
+        let request = request.into_inner();
+        if request.start_after < 0 {
+            return Err(status_from_error(Error::invalid_field(
+                "start_after",
+                "must not be negative",
+            )));
+        }
+        let stream_request = StreamRequest {
+            filter: parse_filter(request.filter)?,
+            start_after: request.start_after,
+            follow: request.follow,
+        };
+        let (sender, receiver) = mpsc::channel(STREAM_BUFFER_RATINGS);
+        tokio::spawn(stream_ratings(
+            self.context.store.clone(),
+            self.context.feed.clone(),
+            stream_request,
+            self.context.shutdown.clone(),
+            sender,
+        ));
+        let responses = ReceiverStream::new(receiver).map(|item| {
+            item.map(|rating| pb::StreamRatingsResponse {
+                rating: Some(rating_to_proto(&rating)),
+            })
+            .map_err(status_from_error)
+        });
+        Ok(Response::new(Box::pin(responses)))
+    }
+}
+
+/// Adds one committed import chunk to the tally.
+fn count_chunk(
+    tally: &mut ImportTally,
+    done: Result<ChunkOutcome, tokio::task::JoinError>,
+) -> Result<(), Status> {
+    let (chunk, results) = done.map_err(|cause| status_from_error(Error::internal(cause)))?;
+    let results = results.map_err(status_from_error)?;
+    for ((index, new_rating), result) in chunk.iter().zip(results) {
+        match result {
+            Ok(Accepted::Stored(_)) => tally.accepted += 1,
+            Ok(Accepted::Duplicate(_)) => tally.duplicates += 1,
+            Err(rejection) => {
+                let error = rejection_error(rejection, new_rating, "rating.");
+                tally.reject(*index, &new_rating.rating_id, &error);
+            }
+        }
+    }
+    Ok(())
+}

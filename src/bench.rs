@@ -1,0 +1,285 @@
+//! `csat bench ingest`: starts a server on a temporary SQLite database and drives it over loopback,
+//! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
+//! concurrent callers, and `ImportRatings`.
+
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_client::HealthClient;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::pb;
+use crate::pb::rating_service_client::RatingServiceClient;
+use crate::pb::survey_service_client::SurveyServiceClient;
+use crate::server::Server;
+
+/// Settings of `csat bench ingest`.
+#[derive(Debug, Clone, Args)]
+pub struct IngestBenchConfig {
+    /// Concurrent callers for Health/Check and SubmitRating.
+    #[arg(long, default_value_t = 64)]
+    pub callers: usize,
+    /// Seconds each timed phase runs.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Ratings sent through one ImportRatings stream.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub import_ratings: usize,
+    /// HTTP/2 connections the callers share.
+    #[arg(long, default_value_t = 4)]
+    pub connections: usize,
+}
+
+/// Throughput and latency of one phase.
+#[derive(Debug, Clone)]
+pub struct PhaseResult {
+    /// Calls (or ratings, for an import) per second.
+    pub rate: f64,
+    /// Median latency of one call.
+    pub p50: Duration,
+    /// 99th percentile latency of one call.
+    pub p99: Duration,
+    /// Calls completed.
+    pub count: usize,
+}
+
+/// Runs the ingest benchmark and prints its report.
+pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
+    let folder = std::env::temp_dir().join(format!("csat-bench-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&folder).map_err(Error::internal)?;
+    let database_url = format!("sqlite://{}", folder.join("bench.db").display());
+    let server = Server::bind(&Config::new(([127, 0, 0, 1], 0).into(), &database_url)).await?;
+    let address = server.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+
+    let mut channels = Vec::new();
+    for _ in 0..config.connections.max(1) {
+        channels.push(
+            Channel::from_shared(format!("http://{address}"))
+                .map_err(Error::internal)?
+                .connect()
+                .await
+                .map_err(Error::internal)?,
+        );
+    }
+    wait_until_serving(&channels[0]).await?;
+    SurveyServiceClient::new(channels[0].clone())
+        .create_survey(pb::CreateSurveyRequest {
+            survey_id: "bench".into(),
+            survey: Some(pb::Survey {
+                touchpoint: "support_chat".into(),
+                metric: pb::Metric::Csat.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .map_err(|status| Error::internal(status.to_string()))?;
+
+    println!(
+        "csat bench ingest: {} callers over {} connections, {} s per phase, SQLite at {}",
+        config.callers,
+        channels.len(),
+        config.seconds,
+        folder.display()
+    );
+    let duration = Duration::from_secs(config.seconds);
+    let check = timed_phase(
+        &channels,
+        config.callers,
+        duration,
+        |channel, _caller, _call| {
+            let mut client = HealthClient::new(channel);
+            async move {
+                client
+                    .check(HealthCheckRequest {
+                        service: String::new(),
+                    })
+                    .await
+                    .is_ok()
+            }
+        },
+    )
+    .await;
+    print_phase("Health/Check", "calls/s", &check);
+
+    let submit = timed_phase(
+        &channels,
+        config.callers,
+        duration,
+        |channel, caller, call| {
+            let mut client = RatingServiceClient::new(channel);
+            async move {
+                client
+                    .submit_rating(pb::SubmitRatingRequest {
+                        rating: Some(bench_rating(format!("submit-{caller}-{call}"), call)),
+                    })
+                    .await
+                    .is_ok()
+            }
+        },
+    )
+    .await;
+    print_phase("SubmitRating", "ratings/s", &submit);
+    println!(
+        "SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
+        submit.rate / check.rate
+    );
+
+    let import = import_phase(&channels[0], config.import_ratings).await?;
+    print_phase("ImportRatings", "ratings/s", &import);
+
+    let stored = submit.count + import.count;
+    println!(
+        "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
+        resident_megabytes().map_or("unknown".into(), |megabytes| megabytes.to_string())
+    );
+    let _ = stop.send(());
+    serving.await.map_err(Error::internal)??;
+    let _ = std::fs::remove_dir_all(&folder);
+    Ok(())
+}
+
+fn bench_rating(rating_id: String, call: usize) -> pb::Rating {
+    pb::Rating {
+        rating_id,
+        survey_id: "bench".into(),
+        score: (call % 5) as i32 + 1,
+        channel: pb::Channel::WebChat.into(),
+        attributes: [("agent".to_string(), format!("agent-{}", call % 50))].into(),
+        ..Default::default()
+    }
+}
+
+async fn wait_until_serving(channel: &Channel) -> Result<()> {
+    let mut client = HealthClient::new(channel.clone());
+    for _ in 0..100 {
+        let status = client
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map(|response| response.into_inner().status)
+            .ok();
+        if status == Some(tonic_health::pb::health_check_response::ServingStatus::Serving as i32) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(Error::internal("the benchmark server never became SERVING"))
+}
+
+/// Runs `callers` loops of `call` for `duration` and returns the rate of successful calls.
+async fn timed_phase<F, Fut>(
+    channels: &[Channel],
+    callers: usize,
+    duration: Duration,
+    call: F,
+) -> PhaseResult
+where
+    F: Fn(Channel, usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::with_capacity(callers);
+    for caller in 0..callers {
+        let channel = channels[caller % channels.len()].clone();
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0usize;
+            let mut index = 0usize;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                if call(channel.clone(), caller, index).await {
+                    latencies.push(sent.elapsed());
+                } else {
+                    failures += 1;
+                }
+                index += 1;
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for task in tasks {
+        if let Ok((caller_latencies, caller_failures)) = task.await {
+            latencies.extend(caller_latencies);
+            failures += caller_failures;
+        }
+    }
+    if failures > 0 {
+        println!("  warning: {failures} calls failed");
+    }
+    summarize(latencies, started.elapsed())
+}
+
+async fn import_phase(channel: &Channel, ratings: usize) -> Result<PhaseResult> {
+    let mut client = RatingServiceClient::new(channel.clone());
+    let requests = tokio_stream::iter((0..ratings).map(|index| pb::ImportRatingsRequest {
+        rating: Some(bench_rating(format!("import-{index}"), index)),
+    }));
+    let started = Instant::now();
+    let response = client
+        .import_ratings(requests)
+        .await
+        .map_err(|status| Error::internal(status.to_string()))?
+        .into_inner();
+    let elapsed = started.elapsed();
+    if response.accepted_count != ratings as i64 {
+        return Err(Error::internal(format!(
+            "import accepted {} of {ratings} ratings",
+            response.accepted_count
+        )));
+    }
+    Ok(PhaseResult {
+        rate: ratings as f64 / elapsed.as_secs_f64(),
+        p50: elapsed,
+        p99: elapsed,
+        count: ratings,
+    })
+}
+
+fn summarize(mut latencies: Vec<Duration>, elapsed: Duration) -> PhaseResult {
+    latencies.sort_unstable();
+    let percentile = |fraction: f64| {
+        latencies
+            .get(
+                ((latencies.len() as f64 * fraction) as usize)
+                    .min(latencies.len().saturating_sub(1)),
+            )
+            .copied()
+            .unwrap_or_default()
+    };
+    PhaseResult {
+        rate: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: percentile(0.50),
+        p99: percentile(0.99),
+        count: latencies.len(),
+    }
+}
+
+fn print_phase(name: &str, unit: &str, result: &PhaseResult) {
+    println!(
+        "{name:<14} {:>10.0} {unit:<10} p50 {:>8.2} ms  p99 {:>8.2} ms  ({} done)",
+        result.rate,
+        result.p50.as_secs_f64() * 1e3,
+        result.p99.as_secs_f64() * 1e3,
+        result.count
+    );
+}
+
+fn resident_megabytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes / 1024)
+}

@@ -1,0 +1,67 @@
+//! Every setting: a flag and a `CSAT_*` environment variable (the flag wins), one default each.
+
+use std::net::SocketAddr;
+
+use clap::{Args, ValueEnum};
+
+/// The database used when none is configured: an embedded SQLite file under `./data`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite://path/to/file.db` (created when missing) or
+    /// `postgres://user@host:port/database`.
+    #[arg(long, env = "CSAT_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// Settings of `csat serve`.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on for gRPC, gRPC-Web, health and reflection.
+    #[arg(long, env = "CSAT_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+
+    /// Storage.
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Log line format; levels come from RUST_LOG (default `info`).
+    #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Returns the settings for a server on `listen` over `database_url`, logging as text.
+    pub fn new(listen: SocketAddr, database_url: impl Into<String>) -> Config {
+        Config {
+            listen,
+            database: DatabaseConfig {
+                database_url: database_url.into(),
+            },
+            log_format: LogFormat::Pretty,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Installs the global tracing subscriber for `format`; RUST_LOG sets levels (default `info`).
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // A second installation (tests, benchmarks) keeps the first one; nothing to report.
+    let _ = match format {
+        LogFormat::Pretty => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}

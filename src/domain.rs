@@ -1,0 +1,23 @@
+//! Pure rules of the product: surveys, ratings, filters and their validation. No I/O, and no
+//! tonic, prost or sea-orm types: the api layer converts wire types into these.
+
+pub mod filter;
+pub mod rating;
+pub mod survey;
+pub mod validation;
+
+pub use filter::{RatingFilter, RatingFilterInput};
+pub use rating::{Channel, NewRating, Rating, RatingContent, RatingInput};
+pub use survey::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
+pub use validation::FieldViolation;
+
+/// Microseconds since the Unix epoch, UTC: the one time representation below the api layer.
+pub type Micros = i64;
+
+/// Returns the current time in microseconds since the Unix epoch.
+pub fn now_micros() -> Micros {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_micros()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,231 @@
+//! Which ratings a list, a stream or a report is about.
+
+use std::collections::BTreeMap;
+
+use super::validation::{Violations, is_key, is_survey_id};
+use super::{Channel, FieldViolation, Micros, Rating};
+
+/// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
+/// list does not filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RatingFilter {
+    /// Surveys.
+    pub survey_ids: Vec<String>,
+    /// Touchpoints.
+    pub touchpoints: Vec<String>,
+    /// Channels.
+    pub channels: Vec<Channel>,
+    /// One customer.
+    pub customer_id: Option<String>,
+    /// Lowest score, inclusive.
+    pub min_score: Option<i32>,
+    /// Highest score, inclusive.
+    pub max_score: Option<i32>,
+    /// Earliest occur_time, inclusive.
+    pub start_time: Option<Micros>,
+    /// Latest occur_time, exclusive.
+    pub end_time: Option<Micros>,
+    /// Attribute equalities.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A filter as received: channels still wire numbers.
+#[derive(Debug, Clone, Default)]
+pub struct RatingFilterInput {
+    /// Surveys.
+    pub survey_ids: Vec<String>,
+    /// Touchpoints.
+    pub touchpoints: Vec<String>,
+    /// Channel wire numbers.
+    pub channel_numbers: Vec<i32>,
+    /// One customer; empty means any.
+    pub customer_id: String,
+    /// Lowest score.
+    pub min_score: Option<i32>,
+    /// Highest score.
+    pub max_score: Option<i32>,
+    /// Earliest occur_time.
+    pub start_time: Option<Micros>,
+    /// Latest occur_time, exclusive.
+    pub end_time: Option<Micros>,
+    /// Attribute equalities.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl RatingFilterInput {
+    /// Returns the filter, or every violation with paths under `prefix` (`filter.`).
+    pub fn parse(self, prefix: &str) -> Result<RatingFilter, Vec<FieldViolation>> {
+        let mut violations = Violations::with_prefix(prefix);
+        for (index, survey_id) in self.survey_ids.iter().enumerate() {
+            if !is_survey_id(survey_id) {
+                violations.add(
+                    &format!("survey_ids[{index}]"),
+                    "must match [a-z0-9-]{1,63}",
+                );
+            }
+        }
+        for (index, touchpoint) in self.touchpoints.iter().enumerate() {
+            if !is_key(touchpoint) {
+                violations.add(
+                    &format!("touchpoints[{index}]"),
+                    "must match [a-z0-9_.-]{1,63}",
+                );
+            }
+        }
+        let mut channels = Vec::with_capacity(self.channel_numbers.len());
+        for (index, number) in self.channel_numbers.iter().enumerate() {
+            match Channel::from_number(*number) {
+                Some(channel) => channels.push(channel),
+                None => violations.add(
+                    &format!("channels[{index}]"),
+                    format!("unknown channel {number}"),
+                ),
+            }
+        }
+        if let (Some(min_score), Some(max_score)) = (self.min_score, self.max_score)
+            && min_score > max_score
+        {
+            violations.add("min_score", "must not exceed max_score");
+        }
+        if let (Some(start_time), Some(end_time)) = (self.start_time, self.end_time)
+            && start_time >= end_time
+        {
+            violations.add("start_time", "must be before end_time");
+        }
+        for key in self.attributes.keys() {
+            if !is_key(key) {
+                violations.add(
+                    &format!("attributes[{key:?}]"),
+                    "key must match [a-z0-9_.-]{1,63}",
+                );
+            }
+        }
+        let filter = RatingFilter {
+            survey_ids: self.survey_ids,
+            touchpoints: self.touchpoints,
+            channels,
+            customer_id: (!self.customer_id.is_empty()).then_some(self.customer_id),
+            min_score: self.min_score,
+            max_score: self.max_score,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            attributes: self.attributes,
+        };
+        violations.finish(filter)
+    }
+}
+
+impl RatingFilter {
+    /// Returns whether `rating` passes this filter. The store pushes the same conditions into SQL;
+    /// this is the reference they must agree with, and what live streams apply.
+    pub fn matches(&self, rating: &Rating) -> bool {
+        let content = &rating.content;
+        (self.survey_ids.is_empty() || self.survey_ids.contains(&rating.survey_id))
+            && (self.touchpoints.is_empty() || self.touchpoints.contains(&rating.touchpoint))
+            && (self.channels.is_empty() || self.channels.contains(&content.channel))
+            && self
+                .customer_id
+                .as_ref()
+                .is_none_or(|customer_id| *customer_id == content.customer_id)
+            && self
+                .min_score
+                .is_none_or(|min_score| content.score >= min_score)
+            && self
+                .max_score
+                .is_none_or(|max_score| content.score <= max_score)
+            && self
+                .start_time
+                .is_none_or(|start_time| rating.occur_time >= start_time)
+            && self
+                .end_time
+                .is_none_or(|end_time| rating.occur_time < end_time)
+            && self
+                .attributes
+                .iter()
+                .all(|(key, value)| content.attributes.get(key) == Some(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RatingContent;
+
+    fn rating(score: i32, agent: &str) -> Rating {
+        Rating {
+            sequence: 1,
+            survey_id: "chat".into(),
+            touchpoint: "support_chat".into(),
+            rating_id: "r".into(),
+            content: RatingContent {
+                score,
+                comment: String::new(),
+                customer_id: "c-1".into(),
+                channel: Channel::Sms,
+                attributes: BTreeMap::from([("agent".to_string(), agent.to_string())]),
+            },
+            occur_time: 100,
+            create_time: 100,
+        }
+    }
+
+    #[test]
+    fn unhappy_feed_keeps_scores_up_to_two() {
+        let unhappy = RatingFilter {
+            max_score: Some(2),
+            ..RatingFilter::default()
+        };
+        assert!(unhappy.matches(&rating(2, "a")));
+        assert!(!unhappy.matches(&rating(3, "a")));
+    }
+
+    #[test]
+    fn time_range_is_start_inclusive_end_exclusive() {
+        let range = |start_time, end_time| RatingFilter {
+            start_time: Some(start_time),
+            end_time: Some(end_time),
+            ..RatingFilter::default()
+        };
+        assert!(range(100, 101).matches(&rating(5, "a")));
+        assert!(!range(90, 100).matches(&rating(5, "a")));
+    }
+
+    #[test]
+    fn every_condition_must_hold() {
+        let filter = RatingFilter {
+            touchpoints: vec!["support_chat".into()],
+            channels: vec![Channel::Sms, Channel::Email],
+            customer_id: Some("c-1".into()),
+            attributes: BTreeMap::from([("agent".to_string(), "a".to_string())]),
+            ..RatingFilter::default()
+        };
+        assert!(filter.matches(&rating(5, "a")));
+        assert!(!filter.matches(&rating(5, "b")));
+    }
+
+    #[test]
+    fn inverted_ranges_are_refused() {
+        let input = RatingFilterInput {
+            min_score: Some(4),
+            max_score: Some(2),
+            start_time: Some(5),
+            end_time: Some(5),
+            channel_numbers: vec![42],
+            ..RatingFilterInput::default()
+        };
+        let fields: Vec<String> = input
+            .parse("filter.")
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| violation.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "filter.channels[0]",
+                "filter.min_score",
+                "filter.start_time"
+            ]
+        );
+    }
+}

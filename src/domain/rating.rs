@@ -1,0 +1,323 @@
+//! Ratings: one customer's answer to one survey.
+
+use std::collections::BTreeMap;
+
+use super::validation::{Violations, char_count, is_external_id, is_key};
+use super::{FieldViolation, Micros};
+
+const MAX_COMMENT_CHARS: usize = 4_000;
+const MAX_ATTRIBUTES: usize = 32;
+const MAX_ATTRIBUTE_VALUE_CHARS: usize = 256;
+/// How far in the future an occur_time may lie, for clocks that run a little ahead.
+const MAX_CLOCK_SKEW_MICROS: Micros = 5 * 60 * 1_000_000;
+
+/// How an answer came in. The numbers are the wire's and the database's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// Not given.
+    Unspecified = 0,
+    /// Web chat.
+    WebChat = 1,
+    /// Email.
+    Email = 2,
+    /// Text message.
+    Sms = 3,
+    /// Interactive voice response.
+    Ivr = 4,
+    /// In an application.
+    InApp = 5,
+    /// Web page or form.
+    Web = 6,
+    /// By phone.
+    Phone = 7,
+    /// Anything else.
+    Other = 8,
+}
+
+impl Channel {
+    /// Returns the channel with this number, if there is one.
+    pub fn from_number(number: i32) -> Option<Channel> {
+        Some(match number {
+            0 => Channel::Unspecified,
+            1 => Channel::WebChat,
+            2 => Channel::Email,
+            3 => Channel::Sms,
+            4 => Channel::Ivr,
+            5 => Channel::InApp,
+            6 => Channel::Web,
+            7 => Channel::Phone,
+            8 => Channel::Other,
+            _ => return None,
+        })
+    }
+
+    /// Returns the channel's number.
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+}
+
+/// What a caller says about a rating; two submissions with the same key are the same rating when
+/// their content is equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingContent {
+    /// The score.
+    pub score: i32,
+    /// Free text.
+    pub comment: String,
+    /// Who answered; empty when not known.
+    pub customer_id: String,
+    /// How it came in.
+    pub channel: Channel,
+    /// Context.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A rating that passed every check that needs no survey, ready for the writer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRating {
+    /// The survey answered.
+    pub survey_id: String,
+    /// Idempotency key.
+    pub rating_id: String,
+    /// Whether the caller chose `rating_id`; a generated one can never be a retry.
+    pub rating_id_given: bool,
+    /// What was answered.
+    pub content: RatingContent,
+    /// When the customer answered; receipt time when the caller gave none.
+    pub occur_time: Micros,
+    /// Whether the caller gave occur_time; a retry without one matches any stored time.
+    pub occur_time_given: bool,
+}
+
+/// A stored rating.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    /// Position in commit order.
+    pub sequence: i64,
+    /// The survey answered.
+    pub survey_id: String,
+    /// The survey's touchpoint, fixed with the survey and kept with each rating for filtering.
+    pub touchpoint: String,
+    /// Idempotency key.
+    pub rating_id: String,
+    /// What was answered.
+    pub content: RatingContent,
+    /// When the customer answered.
+    pub occur_time: Micros,
+    /// When it was stored.
+    pub create_time: Micros,
+}
+
+/// The fields of a rating as received, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct RatingInput {
+    /// Requested key; empty means generate one.
+    pub rating_id: String,
+    /// The survey answered.
+    pub survey_id: String,
+    /// The score.
+    pub score: i32,
+    /// Free text.
+    pub comment: String,
+    /// Who answered.
+    pub customer_id: String,
+    /// The channel's wire number.
+    pub channel_number: i32,
+    /// Context.
+    pub attributes: BTreeMap<String, String>,
+    /// When the customer answered, if given.
+    pub occur_time: Option<Micros>,
+}
+
+impl RatingInput {
+    /// Returns the rating this input describes, or every field violation (paths start with
+    /// `prefix`, such as `rating.` or `ratings[3].`). The score is checked against the survey by
+    /// [`NewRating::check_against`].
+    pub fn parse(self, prefix: &str, now: Micros) -> Result<NewRating, Vec<FieldViolation>> {
+        let mut violations = Violations::with_prefix(prefix);
+        if self.survey_id.is_empty() {
+            violations.add("survey_id", "required");
+        } else if !super::validation::is_survey_id(&self.survey_id) {
+            violations.add("survey_id", "must match [a-z0-9-]{1,63}");
+        }
+        let rating_id_given = !self.rating_id.is_empty();
+        if rating_id_given && !is_external_id(&self.rating_id) {
+            violations.add("rating_id", "must match [A-Za-z0-9_.:-]{1,128}");
+        }
+        if !self.customer_id.is_empty() && !is_external_id(&self.customer_id) {
+            violations.add("customer_id", "must match [A-Za-z0-9_.:-]{1,128}");
+        }
+        if char_count(&self.comment) > MAX_COMMENT_CHARS {
+            violations.add("comment", "at most 4,000 characters");
+        }
+        let channel = Channel::from_number(self.channel_number);
+        if channel.is_none() {
+            violations.add(
+                "channel",
+                format!("unknown channel {}", self.channel_number),
+            );
+        }
+        if self.attributes.len() > MAX_ATTRIBUTES {
+            violations.add("attributes", "at most 32 attributes");
+        }
+        for (key, value) in &self.attributes {
+            if !is_key(key) {
+                violations.add(
+                    &format!("attributes[{key:?}]"),
+                    "key must match [a-z0-9_.-]{1,63}",
+                );
+            }
+            if char_count(value) > MAX_ATTRIBUTE_VALUE_CHARS {
+                violations.add(&format!("attributes[{key:?}]"), "value over 256 characters");
+            }
+        }
+        if let Some(occur_time) = self.occur_time
+            && occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS)
+        {
+            violations.add("occur_time", "more than 5 minutes in the future");
+        }
+        let rating = NewRating {
+            survey_id: self.survey_id,
+            rating_id: if rating_id_given {
+                self.rating_id
+            } else {
+                uuid::Uuid::now_v7().to_string()
+            },
+            rating_id_given,
+            content: RatingContent {
+                score: self.score,
+                comment: self.comment,
+                customer_id: self.customer_id,
+                channel: channel.unwrap_or(Channel::Unspecified),
+                attributes: self.attributes,
+            },
+            occur_time: self.occur_time.unwrap_or(now),
+            occur_time_given: self.occur_time.is_some(),
+        };
+        violations.finish(rating)
+    }
+}
+
+impl NewRating {
+    /// Returns whether `stored` is this same rating sent before: equal content, and equal
+    /// occur_time when this one names it.
+    pub fn is_retry_of(&self, stored: &Rating) -> bool {
+        self.content == stored.content
+            && (!self.occur_time_given || self.occur_time == stored.occur_time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> RatingInput {
+        RatingInput {
+            rating_id: "r-1".into(),
+            survey_id: "chat".into(),
+            score: 4,
+            channel_number: 1,
+            ..RatingInput::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_input_keeps_its_fields() {
+        let rating = input().parse("rating.", 1_000).unwrap();
+        assert_eq!(rating.rating_id, "r-1");
+        assert_eq!(rating.content.channel, Channel::WebChat);
+        assert_eq!(rating.occur_time, 1_000);
+        assert!(!rating.occur_time_given);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_with_the_prefix() {
+        let mut attributes = BTreeMap::new();
+        attributes.insert("Bad Key".to_string(), "v".repeat(257));
+        let bad = RatingInput {
+            rating_id: "has space".into(),
+            survey_id: String::new(),
+            comment: "x".repeat(4_001),
+            channel_number: 99,
+            attributes,
+            occur_time: Some(MAX_CLOCK_SKEW_MICROS + 2),
+            ..input()
+        };
+        let fields: Vec<String> = bad
+            .parse("ratings[3].", 1)
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| violation.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "ratings[3].survey_id",
+                "ratings[3].rating_id",
+                "ratings[3].comment",
+                "ratings[3].channel",
+                "ratings[3].attributes[\"Bad Key\"]",
+                "ratings[3].attributes[\"Bad Key\"]",
+                "ratings[3].occur_time",
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let mut attributes = BTreeMap::new();
+        for index in 0..32 {
+            attributes.insert(format!("k{index}"), "v".repeat(256));
+        }
+        let at_limits = RatingInput {
+            comment: "é".repeat(4_000),
+            attributes,
+            occur_time: Some(MAX_CLOCK_SKEW_MICROS + 1),
+            ..input()
+        };
+        assert!(at_limits.parse("", 1).is_ok());
+    }
+
+    #[test]
+    fn over_thirty_two_attributes_is_refused() {
+        let attributes = (0..33)
+            .map(|index| (format!("k{index}"), String::new()))
+            .collect();
+        let too_many = RatingInput {
+            attributes,
+            ..input()
+        };
+        let violations = too_many.parse("", 1).unwrap_err();
+        assert_eq!(violations[0].field, "attributes");
+    }
+
+    #[test]
+    fn a_retry_without_occur_time_matches_any_stored_time() {
+        let retry = input().parse("", 99).unwrap();
+        let stored = Rating {
+            sequence: 1,
+            survey_id: retry.survey_id.clone(),
+            touchpoint: "support_chat".into(),
+            rating_id: retry.rating_id.clone(),
+            content: retry.content.clone(),
+            occur_time: 5,
+            create_time: 5,
+        };
+        assert!(retry.is_retry_of(&stored));
+        let changed = RatingInput {
+            score: 2,
+            ..input()
+        }
+        .parse("", 99)
+        .unwrap();
+        assert!(!changed.is_retry_of(&stored));
+        let other_time = RatingInput {
+            occur_time: Some(6),
+            ..input()
+        }
+        .parse("", 99)
+        .unwrap();
+        assert!(!other_time.is_retry_of(&stored));
+    }
+}

@@ -1,0 +1,460 @@
+//! Surveys: one question at one touchpoint, with one metric and scale.
+
+use super::validation::{Violations, char_count, is_key, is_survey_id};
+use super::{FieldViolation, Micros};
+
+/// Most dimensions a survey may declare.
+pub const MAX_DIMENSIONS: usize = 8;
+const MAX_DISPLAY_NAME_CHARS: usize = 200;
+const MAX_QUESTION_CHARS: usize = 1_000;
+
+/// What a survey measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Satisfied share and mean score.
+    Csat,
+    /// Promoters minus detractors on 0–10.
+    Nps,
+    /// Customer effort: mean score and easy share.
+    Ces,
+}
+
+impl Metric {
+    /// Returns the scale a survey of this metric gets when none is given.
+    pub fn default_scale(self) -> (i32, i32) {
+        match self {
+            Metric::Csat => (1, 5),
+            Metric::Nps => (0, 10),
+            Metric::Ces => (1, 7),
+        }
+    }
+
+    /// Returns the satisfied (CSAT) or easy (CES) threshold for a scale; NPS has none.
+    pub fn default_threshold(self, scale_max: i32) -> Option<i32> {
+        match self {
+            // Top-2-box, except on scales of fewer than 5 points, where only the top box satisfies.
+            Metric::Csat if scale_max < 5 => Some(scale_max),
+            Metric::Csat => Some(scale_max - 1),
+            Metric::Ces if scale_max == 7 => Some(5),
+            Metric::Ces => Some(scale_max - 1),
+            Metric::Nps => None,
+        }
+    }
+
+    fn check_scale(self, scale_min: i32, scale_max: i32) -> Result<(), String> {
+        match self {
+            Metric::Csat if scale_min == 1 && matches!(scale_max, 3 | 5 | 7 | 10) => Ok(()),
+            Metric::Csat => Err("CSAT scales are 1-3, 1-5, 1-7 or 1-10".into()),
+            Metric::Nps if (scale_min, scale_max) == (0, 10) => Ok(()),
+            Metric::Nps => Err("the NPS scale is always 0-10".into()),
+            Metric::Ces if scale_min == 1 && (3..=10).contains(&scale_max) => Ok(()),
+            Metric::Ces => Err("CES scales are 1 to N with N from 3 to 10".into()),
+        }
+    }
+}
+
+/// Whether a survey accepts ratings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyState {
+    /// Accepts ratings.
+    Active,
+    /// Refuses new ratings; its history stays.
+    Archived,
+}
+
+/// A stored survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    /// Identifier, `[a-z0-9-]{1,63}`.
+    pub survey_id: String,
+    /// Human-readable name.
+    pub display_name: String,
+    /// The question as asked.
+    pub question: String,
+    /// Where in the journey it is asked.
+    pub touchpoint: String,
+    /// What it measures.
+    pub metric: Metric,
+    /// Lowest score.
+    pub scale_min: i32,
+    /// Highest score.
+    pub scale_max: i32,
+    /// Lowest satisfied (CSAT) or easy (CES) score; `None` for NPS.
+    pub satisfied_threshold: Option<i32>,
+    /// The goal in the metric's unit.
+    pub target: Option<f64>,
+    /// Attribute keys reports group by fast.
+    pub dimensions: Vec<String>,
+    /// Whether it accepts ratings.
+    pub state: SurveyState,
+    /// When it was created.
+    pub create_time: Micros,
+    /// When it last changed.
+    pub update_time: Micros,
+}
+
+/// The caller's description of a survey, before defaults and validation.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyDraft {
+    /// Requested id; empty means generate one.
+    pub survey_id: String,
+    /// Human-readable name.
+    pub display_name: String,
+    /// The question.
+    pub question: String,
+    /// Touchpoint.
+    pub touchpoint: String,
+    /// Metric; `None` when the caller left it unspecified.
+    pub metric: Option<Metric>,
+    /// Lowest score, if given.
+    pub scale_min: Option<i32>,
+    /// Highest score, if given.
+    pub scale_max: Option<i32>,
+    /// Threshold, if given.
+    pub satisfied_threshold: Option<i32>,
+    /// Goal, if given.
+    pub target: Option<f64>,
+    /// Dimensions.
+    pub dimensions: Vec<String>,
+    /// Requested state; `None` means active.
+    pub state: Option<SurveyState>,
+}
+
+impl SurveyDraft {
+    /// Returns the survey this draft describes, with defaults filled in and `survey_id` generated
+    /// when empty, or every field violation (paths relative to `prefix`).
+    pub fn into_survey(self, prefix: &str, now: Micros) -> Result<Survey, Vec<FieldViolation>> {
+        let mut violations = Violations::with_prefix(prefix);
+        let survey_id = if self.survey_id.is_empty() {
+            generate_survey_id()
+        } else {
+            if !is_survey_id(&self.survey_id) {
+                violations.add("survey_id", "must match [a-z0-9-]{1,63}");
+            }
+            self.survey_id
+        };
+        if !is_key(&self.touchpoint) {
+            violations.add(
+                "survey.touchpoint",
+                "required, must match [a-z0-9_.-]{1,63}",
+            );
+        }
+        let Some(metric) = self.metric else {
+            violations.add(
+                "survey.metric",
+                "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
+            );
+            return Err(violations.into_found());
+        };
+        let survey = Survey {
+            survey_id,
+            display_name: self.display_name,
+            question: self.question,
+            touchpoint: self.touchpoint,
+            metric,
+            scale_min: 0,
+            scale_max: 0,
+            satisfied_threshold: None,
+            target: self.target,
+            dimensions: self.dimensions,
+            state: self.state.unwrap_or(SurveyState::Active),
+            create_time: now,
+            update_time: now,
+        };
+        let survey = survey.with_scale(
+            self.scale_min,
+            self.scale_max,
+            self.satisfied_threshold,
+            &mut violations,
+        );
+        survey.check_descriptive_fields(&mut violations);
+        violations.finish(survey)
+    }
+}
+
+impl Survey {
+    /// Returns the survey with its scale and threshold set from the given values or the metric's
+    /// defaults, recording what is invalid.
+    fn with_scale(
+        mut self,
+        scale_min: Option<i32>,
+        scale_max: Option<i32>,
+        satisfied_threshold: Option<i32>,
+        violations: &mut Violations,
+    ) -> Self {
+        let (default_min, default_max) = self.metric.default_scale();
+        self.scale_min = scale_min.unwrap_or(default_min);
+        self.scale_max = scale_max.unwrap_or(default_max);
+        if let Err(reason) = self.metric.check_scale(self.scale_min, self.scale_max) {
+            violations.add("survey.scale_max", reason);
+        }
+        self.satisfied_threshold = match (self.metric, satisfied_threshold) {
+            (Metric::Nps, Some(_)) => {
+                violations.add(
+                    "survey.satisfied_threshold",
+                    "NPS has no threshold: promoters are 9-10, detractors 0-6",
+                );
+                None
+            }
+            (_, Some(threshold)) if threshold < self.scale_min || threshold > self.scale_max => {
+                violations.add(
+                    "survey.satisfied_threshold",
+                    format!(
+                        "must be within the scale {}-{}",
+                        self.scale_min, self.scale_max
+                    ),
+                );
+                Some(threshold)
+            }
+            (_, Some(threshold)) => Some(threshold),
+            (metric, None) => metric.default_threshold(self.scale_max),
+        };
+        self
+    }
+
+    fn check_descriptive_fields(&self, violations: &mut Violations) {
+        if char_count(&self.display_name) > MAX_DISPLAY_NAME_CHARS {
+            violations.add("survey.display_name", "at most 200 characters");
+        }
+        if char_count(&self.question) > MAX_QUESTION_CHARS {
+            violations.add("survey.question", "at most 1,000 characters");
+        }
+        if let Some(target) = self.target
+            && !target.is_finite()
+        {
+            violations.add("survey.target", "must be a finite number");
+        }
+        if self.dimensions.len() > MAX_DIMENSIONS {
+            violations.add("survey.dimensions", "at most 8 dimensions");
+        }
+        for (index, dimension) in self.dimensions.iter().enumerate() {
+            if !is_key(dimension) {
+                violations.add(
+                    &format!("survey.dimensions[{index}]"),
+                    "must match [a-z0-9_.-]{1,63}",
+                );
+            } else if self.dimensions[..index].contains(dimension) {
+                violations.add(&format!("survey.dimensions[{index}]"), "repeated dimension");
+            }
+        }
+    }
+
+    /// Returns this survey changed by the fields of `draft` named in `paths`, or every violation.
+    /// `has_ratings` says whether ratings exist, which freezes metric, scale and threshold.
+    pub fn updated(
+        &self,
+        draft: SurveyDraft,
+        paths: &[String],
+        has_ratings: bool,
+        now: Micros,
+    ) -> Result<Survey, SurveyUpdateError> {
+        let mut violations = Violations::default();
+        let mut updated = self.clone();
+        let mut scale_changed = false;
+        if paths.is_empty() {
+            violations.add("update_mask", "required: name the fields to change");
+        }
+        for path in paths {
+            match path.as_str() {
+                "display_name" => updated.display_name = draft.display_name.clone(),
+                "question" => updated.question = draft.question.clone(),
+                "target" => updated.target = draft.target,
+                "dimensions" => updated.dimensions = draft.dimensions.clone(),
+                "state" => match draft.state {
+                    Some(state) => updated.state = state,
+                    None => violations.add(
+                        "survey.state",
+                        "SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED",
+                    ),
+                },
+                "metric" | "scale_min" | "scale_max" | "satisfied_threshold" => {
+                    scale_changed = true;
+                }
+                other => violations.add(
+                    "update_mask",
+                    format!("{other:?} cannot be updated; allowed: display_name, question, target, dimensions, state, metric, scale_min, scale_max, satisfied_threshold"),
+                ),
+            }
+        }
+        if scale_changed {
+            let named = |field: &str| paths.iter().any(|path| path == field);
+            if named("metric") {
+                match draft.metric {
+                    Some(metric) => updated.metric = metric,
+                    None => violations.add("survey.metric", "required when named in update_mask"),
+                }
+            }
+            let metric_changed = updated.metric != self.metric;
+            // Fields not named keep their value, unless the metric changed: then they follow the
+            // new metric's defaults.
+            let keep = |field: &str, current: Option<i32>, given: Option<i32>| {
+                if named(field) {
+                    given
+                } else if metric_changed {
+                    None
+                } else {
+                    current
+                }
+            };
+            let scale_min = keep("scale_min", Some(self.scale_min), draft.scale_min);
+            let scale_max = keep("scale_max", Some(self.scale_max), draft.scale_max);
+            // A threshold set for another scale means nothing on the new one.
+            let scale_moved =
+                scale_min != Some(self.scale_min) || scale_max != Some(self.scale_max);
+            let threshold = if named("satisfied_threshold") {
+                draft.satisfied_threshold
+            } else if metric_changed || scale_moved {
+                None
+            } else {
+                self.satisfied_threshold
+            };
+            updated = updated.with_scale(scale_min, scale_max, threshold, &mut violations);
+        }
+        updated.check_descriptive_fields(&mut violations);
+        let mut updated = violations
+            .finish(updated)
+            .map_err(SurveyUpdateError::InvalidArgument)?;
+        let scale_differs = updated.metric != self.metric
+            || updated.scale_min != self.scale_min
+            || updated.scale_max != self.scale_max
+            || updated.satisfied_threshold != self.satisfied_threshold;
+        if scale_differs && has_ratings {
+            return Err(SurveyUpdateError::ScaleFrozen);
+        }
+        updated.update_time = now;
+        Ok(updated)
+    }
+
+    /// Returns the violation of `score` being off this survey's scale, naming `field`.
+    pub fn score_violation(&self, score: i32, field: String) -> Option<FieldViolation> {
+        (!self.accepts_score(score)).then(|| {
+            FieldViolation::new(
+                field,
+                format!(
+                    "{score} is outside the survey's scale {}-{}",
+                    self.scale_min, self.scale_max
+                ),
+            )
+        })
+    }
+
+    /// Returns whether `score` lies on this survey's scale.
+    pub fn accepts_score(&self, score: i32) -> bool {
+        (self.scale_min..=self.scale_max).contains(&score)
+    }
+}
+
+/// Why an update was refused.
+#[derive(Debug, PartialEq)]
+pub enum SurveyUpdateError {
+    /// Bad fields.
+    InvalidArgument(Vec<FieldViolation>),
+    /// Metric, scale or threshold would change on a survey that has ratings.
+    ScaleFrozen,
+}
+
+fn generate_survey_id() -> String {
+    // The UUIDv7's hex digits are lowercase, so the id matches [a-z0-9-] as required.
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(metric: Metric) -> SurveyDraft {
+        SurveyDraft {
+            touchpoint: "support_chat".into(),
+            metric: Some(metric),
+            ..SurveyDraft::default()
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_metric() {
+        let csat = draft(Metric::Csat).into_survey("", 0).unwrap();
+        assert_eq!(
+            (csat.scale_min, csat.scale_max, csat.satisfied_threshold),
+            (1, 5, Some(4))
+        );
+        let nps = draft(Metric::Nps).into_survey("", 0).unwrap();
+        assert_eq!(
+            (nps.scale_min, nps.scale_max, nps.satisfied_threshold),
+            (0, 10, None)
+        );
+        let ces = draft(Metric::Ces).into_survey("", 0).unwrap();
+        assert_eq!(
+            (ces.scale_min, ces.scale_max, ces.satisfied_threshold),
+            (1, 7, Some(5))
+        );
+    }
+
+    #[test]
+    fn csat_threshold_is_top_two_box_or_top_box_below_five_points() {
+        for (scale_max, threshold) in [(3, 3), (5, 4), (7, 6), (10, 9)] {
+            let survey = SurveyDraft {
+                scale_max: Some(scale_max),
+                ..draft(Metric::Csat)
+            }
+            .into_survey("", 0)
+            .unwrap();
+            assert_eq!(
+                survey.satisfied_threshold,
+                Some(threshold),
+                "scale 1-{scale_max}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = SurveyDraft {
+            survey_id: "Bad Id".into(),
+            touchpoint: "Support Chat".into(),
+            metric: Some(Metric::Csat),
+            scale_max: Some(4),
+            dimensions: vec!["agent".into(), "agent".into()],
+            ..SurveyDraft::default()
+        };
+        let fields: Vec<String> = bad
+            .into_survey("", 0)
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| violation.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "survey_id",
+                "survey.touchpoint",
+                "survey.scale_max",
+                "survey.dimensions[1]"
+            ]
+        );
+    }
+
+    #[test]
+    fn scale_is_frozen_once_ratings_exist() {
+        let survey = draft(Metric::Csat).into_survey("", 0).unwrap();
+        let change = SurveyDraft {
+            scale_max: Some(7),
+            ..SurveyDraft::default()
+        };
+        let paths = vec!["scale_max".to_string()];
+        assert_eq!(
+            survey.updated(change.clone(), &paths, true, 1),
+            Err(SurveyUpdateError::ScaleFrozen)
+        );
+        let updated = survey.updated(change, &paths, false, 1).unwrap();
+        assert_eq!(
+            (updated.scale_max, updated.satisfied_threshold),
+            (7, Some(6))
+        );
+    }
+
+    #[test]
+    fn generated_ids_are_valid_survey_ids() {
+        let survey = draft(Metric::Csat).into_survey("", 0).unwrap();
+        assert!(is_survey_id(&survey.survey_id), "{}", survey.survey_id);
+    }
+}

@@ -1,0 +1,137 @@
+//! Field-level validation shared by every request type.
+
+/// One bad field of a request: the field's path as the caller wrote it (`ratings[3].score`) and what
+/// is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// Path of the field, in the request's own field names.
+    pub field: String,
+    /// Why the value was refused, in a sentence the caller can act on.
+    pub description: String,
+}
+
+impl FieldViolation {
+    /// Returns a violation of `field` described by `description`.
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+}
+
+/// Collects the violations of one request, so that every bad field is reported at once.
+#[derive(Debug, Default)]
+pub struct Violations {
+    prefix: String,
+    found: Vec<FieldViolation>,
+}
+
+impl Violations {
+    /// Returns an empty collector whose field paths start with `prefix` (empty, or `rating.`).
+    pub fn with_prefix(prefix: impl Into<String>) -> Self {
+        Self {
+            prefix: prefix.into(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Records that `field` (relative to the prefix) is bad.
+    pub fn add(&mut self, field: &str, description: impl Into<String>) {
+        self.found.push(FieldViolation::new(
+            format!("{}{field}", self.prefix),
+            description,
+        ));
+    }
+
+    /// Returns `value` when nothing was recorded, else every violation recorded.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldViolation>> {
+        if self.found.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.found)
+        }
+    }
+
+    /// Returns every violation recorded.
+    pub fn into_found(self) -> Vec<FieldViolation> {
+        self.found
+    }
+
+    /// Returns whether nothing was recorded so far.
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+}
+
+/// Survey ids: `[a-z0-9-]{1,63}`.
+pub fn is_survey_id(value: &str) -> bool {
+    is_token(value, 63, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+    })
+}
+
+/// Touchpoints, attribute keys and dimensions: `[a-z0-9_.-]{1,63}`.
+pub fn is_key(value: &str) -> bool {
+    is_token(value, 63, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')
+    })
+}
+
+/// Rating and customer ids: `[A-Za-z0-9_.:-]{1,128}`.
+pub fn is_external_id(value: &str) -> bool {
+    is_token(value, 128, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-')
+    })
+}
+
+fn is_token(value: &str, max_len: usize, allowed: impl Fn(char) -> bool) -> bool {
+    !value.is_empty() && value.len() <= max_len && value.chars().all(allowed)
+}
+
+/// Returns the length in characters (Unicode scalar values), the unit of every text limit.
+pub fn char_count(value: &str) -> usize {
+    value.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn survey_ids_allow_lowercase_digits_and_dashes_only() {
+        assert!(is_survey_id("support-chat-2026"));
+        assert!(!is_survey_id(""));
+        assert!(!is_survey_id("Support"));
+        assert!(!is_survey_id("a_b"));
+        assert!(is_survey_id(&"a".repeat(63)));
+        assert!(!is_survey_id(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn keys_allow_underscore_and_dot() {
+        assert!(is_key("support_chat.v2-x"));
+        assert!(!is_key("Agent"));
+        assert!(!is_key("a b"));
+        assert!(!is_key(&"k".repeat(64)));
+    }
+
+    #[test]
+    fn external_ids_allow_colons_and_capitals_up_to_128() {
+        assert!(is_external_id("Ticket:42_a.b-c"));
+        assert!(!is_external_id("with space"));
+        assert!(!is_external_id("é"));
+        assert!(is_external_id(&"x".repeat(128)));
+        assert!(!is_external_id(&"x".repeat(129)));
+    }
+
+    #[test]
+    fn violations_carry_the_prefix_and_all_fields() {
+        let mut violations = Violations::with_prefix("ratings[2].");
+        violations.add("score", "too high");
+        violations.add("comment", "too long");
+        let found = violations.finish(()).unwrap_err();
+        assert_eq!(found[0].field, "ratings[2].score");
+        assert_eq!(found[1].field, "ratings[2].comment");
+    }
+}

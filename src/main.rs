@@ -1,0 +1,75 @@
+//! The `csat` binary: `csat serve` (the default), `csat migrate` and `csat bench ingest`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use csat::bench::{IngestBenchConfig, run_ingest};
+use csat::config::{Config, DatabaseConfig, LogFormat, init_tracing};
+use csat::server::{Server, shutdown_signal};
+use csat::store::Store;
+use tracing::{error, info};
+
+/// Collects customer-satisfaction ratings over gRPC and answers CSAT, NPS and CES reports.
+#[derive(Debug, Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    serve: Config,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the service (the default when no command is given).
+    Serve(Config),
+    /// Applies pending database migrations, then exits.
+    Migrate(DatabaseConfig),
+    /// Measures the service on this machine.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Health/Check, SubmitRating and ImportRatings over loopback against a temporary SQLite file.
+    Ingest(IngestBenchConfig),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(config) => {
+            init_tracing(config.log_format);
+            serve(config).await
+        }
+        Command::Migrate(database) => {
+            init_tracing(LogFormat::Pretty);
+            migrate(database).await
+        }
+        Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(cause) => {
+            error!(error = %cause, source = ?std::error::Error::source(&cause), "csat failed");
+            eprintln!("csat: {cause}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> csat::error::Result<()> {
+    let server = Server::bind(&config).await?;
+    server.run_until_stopped(shutdown_signal()).await
+}
+
+async fn migrate(database: DatabaseConfig) -> csat::error::Result<()> {
+    let store = Store::connect(&database.database_url).await?;
+    store.migrate().await?;
+    info!("migrations applied");
+    store.close().await;
+    Ok(())
+}

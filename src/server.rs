@@ -1,0 +1,175 @@
+//! Assembles the gRPC server: our services, health, reflection (v1 and v1alpha) and gRPC-Web on
+//! one port, and shuts it down gracefully.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+use tracing::{info, warn};
+
+use crate::api::Context;
+use crate::api::rating_service::RatingApi;
+use crate::api::survey_service::SurveyApi;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::feed::Feed;
+use crate::pb::rating_service_server::RatingServiceServer;
+use crate::pb::survey_service_server::SurveyServiceServer;
+use crate::store::writer::WriterHandle;
+use crate::store::{Store, SurveyCache};
+
+/// The encoded descriptors of `proto/csat/v1`, for reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/csat_descriptor.bin"));
+
+/// Health service names reported besides `""`.
+pub const SERVICE_NAMES: [&str; 2] = ["csat.v1.SurveyService", "csat.v1.RatingService"];
+
+/// How often the database is asked whether it answers, to drive health.
+const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
+
+/// A server with its port bound and its database migrated, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    store: Store,
+}
+
+impl Server {
+    /// Connects to the database, applies migrations and binds the listen address (port 0 picks a
+    /// free port: see [`Server::local_addr`]).
+    pub async fn bind(config: &Config) -> Result<Server> {
+        let store = Store::connect(&config.database.database_url).await?;
+        store.migrate().await?;
+        let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
+            Error::internal(format!("cannot listen on {}: {cause}", config.listen))
+        })?;
+        Ok(Server { listener, store })
+    }
+
+    /// Returns the address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        // A bound listener always has an address; the fallback is unreachable in practice.
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Serves until `stop` completes, then shuts down gracefully: health turns NOT_SERVING, open
+    /// streams end with OK, calls in flight finish, the writer commits what it has, and this returns.
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send) -> Result<()> {
+        let local_addr = self.local_addr();
+        let Server { listener, store } = self;
+        let (health_reporter, health_service) = tonic_health::server::health_reporter();
+        set_health(&health_reporter, ServingStatus::NotServing).await;
+
+        let feed = Feed::new();
+        let (writer, writer_task) = WriterHandle::spawn(store.clone(), feed.clone());
+        let (shutdown_sender, shutdown) = watch::channel(false);
+        let context = Context {
+            store: store.clone(),
+            writer,
+            feed,
+            surveys: SurveyCache::default(),
+            shutdown: shutdown.clone(),
+        };
+
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .map_err(Error::internal)?;
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()
+            .map_err(Error::internal)?;
+
+        let health_watch = tokio::spawn(watch_database(
+            store.clone(),
+            health_reporter.clone(),
+            shutdown.clone(),
+        ));
+
+        let stop_reporter = health_reporter.clone();
+        let graceful_stop = async move {
+            stop.await;
+            info!("shutting down: draining calls");
+            let _ = shutdown_sender.send(true);
+            set_health(&stop_reporter, ServingStatus::NotServing).await;
+        };
+
+        info!(address = %local_addr, "csat listening");
+        let served = tonic::transport::Server::builder()
+            .accept_http1(true)
+            .layer(tonic_web::GrpcWebLayer::new())
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
+            .add_service(RatingServiceServer::new(RatingApi::new(context)))
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), graceful_stop)
+            .await;
+        health_watch.abort();
+        // The services and with them every writer handle are gone: the writer drains and stops.
+        if writer_task.await.is_err() {
+            warn!("the writer task ended abnormally");
+        }
+        store.close().await;
+        served.map_err(Error::internal)?;
+        info!("stopped");
+        Ok(())
+    }
+}
+
+async fn set_health(reporter: &HealthReporter, status: ServingStatus) {
+    reporter.set_service_status("", status).await;
+    for service_name in SERVICE_NAMES {
+        reporter.set_service_status(service_name, status).await;
+    }
+}
+
+/// Keeps health SERVING while the database answers, NOT_SERVING while it does not, until shutdown.
+async fn watch_database(store: Store, reporter: HealthReporter, shutdown: watch::Receiver<bool>) {
+    let mut serving = false;
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let answers = store.ping().await;
+        if answers != serving && !*shutdown.borrow() {
+            serving = answers;
+            if serving {
+                info!("database answers: serving");
+                set_health(&reporter, ServingStatus::Serving).await;
+            } else {
+                warn!("database does not answer: not serving");
+                set_health(&reporter, ServingStatus::NotServing).await;
+            }
+        }
+        tokio::time::sleep(DATABASE_CHECK_INTERVAL).await;
+    }
+}
+
+/// Completes on SIGTERM (how Kubernetes stops a pod) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(cause) => {
+                warn!(error = %cause, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = terminate => info!("SIGTERM received"),
+        _ = tokio::signal::ctrl_c() => info!("SIGINT received"),
+    }
+}

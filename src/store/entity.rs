@@ -1,0 +1,86 @@
+//! sea-orm entities: the tables as the store reads and writes them. Times are microseconds since
+//! the Unix epoch (UTC) in BIGINT columns, the same on SQLite and PostgreSQL.
+
+/// The `surveys` table.
+pub mod survey {
+    use sea_orm::entity::prelude::*;
+
+    /// One survey row.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "surveys")]
+    pub struct Model {
+        /// Identifier.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub survey_id: String,
+        /// Display name.
+        pub display_name: String,
+        /// Question.
+        pub question: String,
+        /// Touchpoint.
+        pub touchpoint: String,
+        /// Metric: 1 CSAT, 2 NPS, 3 CES (the wire numbers).
+        pub metric: i32,
+        /// Lowest score.
+        pub scale_min: i32,
+        /// Highest score.
+        pub scale_max: i32,
+        /// Satisfied threshold; NULL for NPS.
+        pub satisfied_threshold: Option<i32>,
+        /// Goal.
+        pub target: Option<f64>,
+        /// Dimensions, a JSON array of strings.
+        pub dimensions: String,
+        /// State: 1 active, 2 archived (the wire numbers).
+        pub state: i32,
+        /// Creation time.
+        pub create_time: i64,
+        /// Last change.
+        pub update_time: i64,
+    }
+
+    /// No relations are navigated through sea-orm.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `ratings` table.
+pub mod rating {
+    use sea_orm::entity::prelude::*;
+
+    /// One rating row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ratings")]
+    pub struct Model {
+        /// Commit-order position, assigned by the writer.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub sequence: i64,
+        /// Survey.
+        pub survey_id: String,
+        /// The survey's touchpoint, copied so that filters need no join.
+        pub touchpoint: String,
+        /// Idempotency key, unique per survey.
+        pub rating_id: String,
+        /// Score.
+        pub score: i32,
+        /// Comment.
+        pub comment: String,
+        /// Customer; empty when unknown.
+        pub customer_id: String,
+        /// Channel wire number.
+        pub channel: i32,
+        /// Attributes, a JSON object of strings.
+        pub attributes: String,
+        /// When the customer answered.
+        pub occur_time: i64,
+        /// When it was stored.
+        pub create_time: i64,
+    }
+
+    /// No relations are navigated through sea-orm.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

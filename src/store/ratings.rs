@@ -1,0 +1,192 @@
+//! Rating rows: conversions, and the reads behind GetRating, ListRatings and stream replay.
+
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::Store;
+use super::entity::rating;
+use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
+use crate::error::{Error, Result};
+
+/// Rows read per query while scanning for ratings a filter keeps.
+const SCAN_CHUNK_ROWS: u64 = 500;
+
+/// Ratings read in sequence order, and how far the read got.
+#[derive(Debug, Default)]
+pub struct RatingPage {
+    /// The ratings that pass the filter, in the order read.
+    pub ratings: Vec<Rating>,
+    /// The last sequence read, whether or not it passed the filter; a scan resumes after it.
+    pub last_scanned: Option<i64>,
+    /// Whether the scan reached the end of the table in its direction.
+    pub exhausted: bool,
+}
+
+/// Direction of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Ascending sequence, strictly after the bound.
+    OldestFirst,
+    /// Descending sequence, strictly before the bound.
+    NewestFirst,
+}
+
+impl Store {
+    /// Returns one rating, or NOT_FOUND.
+    pub async fn get_rating(&self, survey_id: &str, rating_id: &str) -> Result<Rating> {
+        rating::Entity::find()
+            .filter(rating::Column::SurveyId.eq(survey_id))
+            .filter(rating::Column::RatingId.eq(rating_id))
+            .one(&self.reader)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                reason: "RATING_NOT_FOUND",
+                message: format!("rating {rating_id:?} of survey {survey_id:?} not found"),
+            })
+            .and_then(rating_from_row)
+    }
+
+    /// Returns up to `limit` ratings that pass `filter`, newest first, with sequence below
+    /// `before` when given. The page's `exhausted` is false when more ratings follow.
+    pub async fn list_ratings(
+        &self,
+        filter: &RatingFilter,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<RatingPage> {
+        self.scan(filter, Order::NewestFirst, before, limit).await
+    }
+
+    /// Returns up to `limit` ratings that pass `filter` with sequence above `after`, oldest first.
+    pub async fn ratings_after(
+        &self,
+        filter: &RatingFilter,
+        after: i64,
+        limit: usize,
+    ) -> Result<RatingPage> {
+        self.scan(filter, Order::OldestFirst, Some(after), limit)
+            .await
+    }
+
+    async fn scan(
+        &self,
+        filter: &RatingFilter,
+        order: Order,
+        mut bound: Option<i64>,
+        limit: usize,
+    ) -> Result<RatingPage> {
+        let mut page = RatingPage::default();
+        let chunk_rows = SCAN_CHUNK_ROWS.max(limit as u64 + 1);
+        loop {
+            let mut select = rating::Entity::find().filter(pushed_down(filter));
+            select = match (order, bound) {
+                (Order::OldestFirst, Some(after)) => {
+                    select.filter(rating::Column::Sequence.gt(after))
+                }
+                (Order::NewestFirst, Some(before)) => {
+                    select.filter(rating::Column::Sequence.lt(before))
+                }
+                (_, None) => select,
+            };
+            select = match order {
+                Order::OldestFirst => select.order_by_asc(rating::Column::Sequence),
+                Order::NewestFirst => select.order_by_desc(rating::Column::Sequence),
+            };
+            let rows = select.limit(chunk_rows).all(&self.reader).await?;
+            let chunk_was_full = rows.len() as u64 == chunk_rows;
+            for row in rows {
+                let sequence = row.sequence;
+                let rating = rating_from_row(row)?;
+                if filter.matches(&rating) {
+                    if page.ratings.len() == limit {
+                        // One more match exists beyond the page: the caller gets a next page,
+                        // and last_scanned stays before this match so that a resume sees it.
+                        return Ok(page);
+                    }
+                    page.ratings.push(rating);
+                }
+                page.last_scanned = Some(sequence);
+            }
+            if !chunk_was_full {
+                page.exhausted = true;
+                // Every remaining row was read: the last one returned is where a resume starts.
+                return Ok(page);
+            }
+            bound = page.last_scanned;
+        }
+    }
+}
+
+/// Returns the conditions of `filter` that SQL can evaluate; attribute equality is checked on the
+/// decoded rows by [`RatingFilter::matches`], which every scan applies as well.
+fn pushed_down(filter: &RatingFilter) -> Condition {
+    let mut condition = Condition::all();
+    if !filter.survey_ids.is_empty() {
+        condition = condition.add(rating::Column::SurveyId.is_in(filter.survey_ids.clone()));
+    }
+    if !filter.touchpoints.is_empty() {
+        condition = condition.add(rating::Column::Touchpoint.is_in(filter.touchpoints.clone()));
+    }
+    if !filter.channels.is_empty() {
+        let numbers: Vec<i32> = filter
+            .channels
+            .iter()
+            .map(|channel| channel.number())
+            .collect();
+        condition = condition.add(rating::Column::Channel.is_in(numbers));
+    }
+    if let Some(customer_id) = &filter.customer_id {
+        condition = condition.add(rating::Column::CustomerId.eq(customer_id.as_str()));
+    }
+    if let Some(min_score) = filter.min_score {
+        condition = condition.add(rating::Column::Score.gte(min_score));
+    }
+    if let Some(max_score) = filter.max_score {
+        condition = condition.add(rating::Column::Score.lte(max_score));
+    }
+    if let Some(start_time) = filter.start_time {
+        condition = condition.add(rating::Column::OccurTime.gte(start_time));
+    }
+    if let Some(end_time) = filter.end_time {
+        condition = condition.add(rating::Column::OccurTime.lt(end_time));
+    }
+    condition
+}
+
+/// Returns the row that stores `rating`.
+pub(super) fn rating_to_row(rating: &Rating) -> rating::Model {
+    rating::Model {
+        sequence: rating.sequence,
+        survey_id: rating.survey_id.clone(),
+        touchpoint: rating.touchpoint.clone(),
+        rating_id: rating.rating_id.clone(),
+        score: rating.content.score,
+        comment: rating.content.comment.clone(),
+        customer_id: rating.content.customer_id.clone(),
+        channel: rating.content.channel.number(),
+        attributes: serde_json::to_string(&rating.content.attributes)
+            .unwrap_or_else(|_| "{}".into()),
+        occur_time: rating.occur_time,
+        create_time: rating.create_time,
+    }
+}
+
+/// Returns the rating a row stores.
+pub(super) fn rating_from_row(row: rating::Model) -> Result<Rating> {
+    let channel = Channel::from_number(row.channel)
+        .ok_or_else(|| Error::internal(format!("rating row with channel {}", row.channel)))?;
+    Ok(Rating {
+        sequence: row.sequence,
+        survey_id: row.survey_id,
+        touchpoint: row.touchpoint,
+        rating_id: row.rating_id,
+        content: RatingContent {
+            score: row.score,
+            comment: row.comment,
+            customer_id: row.customer_id,
+            channel,
+            attributes: serde_json::from_str(&row.attributes).map_err(Error::internal)?,
+        },
+        occur_time: row.occur_time,
+        create_time: row.create_time,
+    })
+}

@@ -1,0 +1,262 @@
+//! Survey rows: create, read, list, update, and the cache the submit path reads surveys from.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+};
+
+use super::Store;
+use super::entity::{rating, survey};
+use crate::domain::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
+use crate::error::{Error, Result};
+
+/// What ListSurveys selects, and where a page starts.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyListQuery {
+    /// Only this touchpoint, when set.
+    pub touchpoint: Option<String>,
+    /// Only this metric, when set.
+    pub metric: Option<Metric>,
+    /// Only this state, when set.
+    pub state: Option<SurveyState>,
+    /// Start after this survey_id (the page token's position).
+    pub after_survey_id: Option<String>,
+    /// Page size.
+    pub limit: u64,
+}
+
+impl Store {
+    /// Stores a new survey; ALREADY_EXISTS when its id is taken.
+    pub async fn create_survey(&self, survey: &Survey) -> Result<()> {
+        let inserted = survey::Entity::insert(survey_to_row(survey).into_active_model())
+            .exec_without_returning(&self.writer)
+            .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(cause) if matches!(cause.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Err(Error::AlreadyExists {
+                    reason: "SURVEY_ALREADY_EXISTS",
+                    message: format!("survey {:?} already exists", survey.survey_id),
+                })
+            }
+            Err(cause) => Err(cause.into()),
+        }
+    }
+
+    /// Returns the survey, or NOT_FOUND.
+    pub async fn get_survey(&self, survey_id: &str) -> Result<Survey> {
+        survey::Entity::find_by_id(survey_id)
+            .one(&self.reader)
+            .await?
+            .ok_or_else(|| Error::survey_not_found(survey_id))
+            .and_then(survey_from_row)
+    }
+
+    /// Returns the surveys with these ids that exist, read inside the writer's transaction.
+    pub(super) async fn surveys_by_id<C: sea_orm::ConnectionTrait>(
+        connection: &C,
+        survey_ids: Vec<String>,
+    ) -> Result<HashMap<String, Survey>> {
+        let rows = survey::Entity::find()
+            .filter(survey::Column::SurveyId.is_in(survey_ids))
+            .all(connection)
+            .await?;
+        rows.into_iter()
+            .map(|row| survey_from_row(row).map(|survey| (survey.survey_id.clone(), survey)))
+            .collect()
+    }
+
+    /// Returns one page of surveys in survey_id order, and whether more follow.
+    pub async fn list_surveys(&self, query: &SurveyListQuery) -> Result<(Vec<Survey>, bool)> {
+        let mut select = survey::Entity::find().order_by_asc(survey::Column::SurveyId);
+        if let Some(touchpoint) = &query.touchpoint {
+            select = select.filter(survey::Column::Touchpoint.eq(touchpoint.as_str()));
+        }
+        if let Some(metric) = query.metric {
+            select = select.filter(survey::Column::Metric.eq(metric_number(metric)));
+        }
+        if let Some(state) = query.state {
+            select = select.filter(survey::Column::State.eq(state_number(state)));
+        }
+        if let Some(after) = &query.after_survey_id {
+            select = select.filter(survey::Column::SurveyId.gt(after.as_str()));
+        }
+        let mut rows = select.limit(query.limit + 1).all(&self.reader).await?;
+        let more = rows.len() as u64 > query.limit;
+        rows.truncate(query.limit as usize);
+        let surveys = rows
+            .into_iter()
+            .map(survey_from_row)
+            .collect::<Result<_>>()?;
+        Ok((surveys, more))
+    }
+
+    /// Changes a survey inside one transaction on the writer connection, so that the check for
+    /// existing ratings and the change see the same state.
+    pub async fn update_survey(
+        &self,
+        survey_id: &str,
+        draft: SurveyDraft,
+        paths: &[String],
+        now: i64,
+    ) -> Result<Survey> {
+        let transaction = self.writer.begin().await?;
+        let current = survey::Entity::find_by_id(survey_id)
+            .one(&transaction)
+            .await?
+            .ok_or_else(|| Error::survey_not_found(survey_id))
+            .and_then(survey_from_row)?;
+        let has_ratings = rating::Entity::find()
+            .filter(rating::Column::SurveyId.eq(survey_id))
+            .limit(1)
+            .count(&transaction)
+            .await?
+            > 0;
+        let updated = current
+            .updated(draft, paths, has_ratings, now)
+            .map_err(|refusal| match refusal {
+                SurveyUpdateError::InvalidArgument(violations) => Error::InvalidArgument(violations),
+                SurveyUpdateError::ScaleFrozen => Error::FailedPrecondition {
+                    reason: "SURVEY_HAS_RATINGS",
+                    message: format!(
+                        "survey {survey_id:?} has ratings: its metric, scale and threshold are fixed"
+                    ),
+                },
+            })?;
+        if updated != current {
+            survey_to_row(&updated)
+                .into_active_model()
+                .reset_all()
+                .update(&transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(updated)
+    }
+
+    /// Archives a survey; archiving it again changes nothing.
+    pub async fn archive_survey(&self, survey_id: &str, now: i64) -> Result<Survey> {
+        let transaction = self.writer.begin().await?;
+        let mut survey = survey::Entity::find_by_id(survey_id)
+            .one(&transaction)
+            .await?
+            .ok_or_else(|| Error::survey_not_found(survey_id))
+            .and_then(survey_from_row)?;
+        if survey.state != SurveyState::Archived {
+            survey.state = SurveyState::Archived;
+            survey.update_time = now;
+            survey_to_row(&survey)
+                .into_active_model()
+                .reset_all()
+                .update(&transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(survey)
+    }
+}
+
+fn metric_number(metric: Metric) -> i32 {
+    match metric {
+        Metric::Csat => 1,
+        Metric::Nps => 2,
+        Metric::Ces => 3,
+    }
+}
+
+fn state_number(state: SurveyState) -> i32 {
+    match state {
+        SurveyState::Active => 1,
+        SurveyState::Archived => 2,
+    }
+}
+
+fn survey_to_row(survey: &Survey) -> survey::Model {
+    survey::Model {
+        survey_id: survey.survey_id.clone(),
+        display_name: survey.display_name.clone(),
+        question: survey.question.clone(),
+        touchpoint: survey.touchpoint.clone(),
+        metric: metric_number(survey.metric),
+        scale_min: survey.scale_min,
+        scale_max: survey.scale_max,
+        satisfied_threshold: survey.satisfied_threshold,
+        target: survey.target,
+        dimensions: serde_json::to_string(&survey.dimensions).unwrap_or_else(|_| "[]".into()),
+        state: state_number(survey.state),
+        create_time: survey.create_time,
+        update_time: survey.update_time,
+    }
+}
+
+fn survey_from_row(row: survey::Model) -> Result<Survey> {
+    let metric = match row.metric {
+        1 => Metric::Csat,
+        2 => Metric::Nps,
+        3 => Metric::Ces,
+        other => return Err(Error::internal(format!("survey row with metric {other}"))),
+    };
+    let state = match row.state {
+        1 => SurveyState::Active,
+        2 => SurveyState::Archived,
+        other => return Err(Error::internal(format!("survey row with state {other}"))),
+    };
+    Ok(Survey {
+        dimensions: serde_json::from_str(&row.dimensions).map_err(Error::internal)?,
+        survey_id: row.survey_id,
+        display_name: row.display_name,
+        question: row.question,
+        touchpoint: row.touchpoint,
+        metric,
+        scale_min: row.scale_min,
+        scale_max: row.scale_max,
+        satisfied_threshold: row.satisfied_threshold,
+        target: row.target,
+        state,
+        create_time: row.create_time,
+        update_time: row.update_time,
+    })
+}
+
+/// How long a cached survey is trusted. The writer re-reads surveys inside its transaction, so a
+/// stale entry can only make an early check (the score's scale) slightly out of date, never let a
+/// rating into an archived or changed survey.
+const SURVEY_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Surveys by id, each with the moment it was read.
+type CachedSurveys = HashMap<String, (Instant, Arc<Survey>)>;
+
+/// Recently read surveys, so that a submission costs no survey query in the common case.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyCache {
+    entries: Arc<Mutex<CachedSurveys>>,
+}
+
+impl SurveyCache {
+    /// Returns the survey from the cache when fresh, else from the store.
+    pub async fn get(&self, store: &Store, survey_id: &str) -> Result<Arc<Survey>> {
+        if let Some(survey) = self.fresh(survey_id) {
+            return Ok(survey);
+        }
+        let survey = Arc::new(store.get_survey(survey_id).await?);
+        self.put(&survey);
+        Ok(survey)
+    }
+
+    /// Records the current version of a survey this process changed.
+    pub fn put(&self, survey: &Arc<Survey>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(survey.survey_id.clone(), (Instant::now(), survey.clone()));
+        }
+    }
+
+    fn fresh(&self, survey_id: &str) -> Option<Arc<Survey>> {
+        let entries = self.entries.lock().ok()?;
+        let (read_at, survey) = entries.get(survey_id)?;
+        (read_at.elapsed() < SURVEY_CACHE_TTL).then(|| survey.clone())
+    }
+}
