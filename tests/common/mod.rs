@@ -1,0 +1,313 @@
+//! The test harness: a real server on an ephemeral port over a fresh SQLite file or a fresh
+//! PostgreSQL database, and gRPC clients connected to it.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use csat::config::Config;
+use csat::pb;
+use csat::pb::rating_service_client::RatingServiceClient;
+use csat::pb::survey_service_client::SurveyServiceClient;
+use csat::server::Server;
+use sea_orm::{ConnectionTrait, Database};
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+
+/// Where a test server keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temporary folder.
+    Sqlite,
+    /// A database created for the test on the PostgreSQL of `CSAT_TEST_DATABASE_URL`.
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("CSAT_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database made for one test, dropped by [`TestDatabase::drop_database`].
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    postgres_name: Option<String>,
+    _folder: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// Creates an empty database. A PostgreSQL that does not answer fails the test: a skipped
+    /// backend would look like a passing one.
+    pub async fn create(backend: Backend) -> TestDatabase {
+        match backend {
+            Backend::Sqlite => {
+                let folder = tempfile::tempdir().expect("a temporary folder");
+                let url = format!("sqlite://{}", folder.path().join("csat.db").display());
+                TestDatabase {
+                    url,
+                    backend,
+                    postgres_name: None,
+                    _folder: Some(folder),
+                }
+            }
+            Backend::Postgres => {
+                static COUNTER: AtomicUsize = AtomicUsize::new(0);
+                let name = format!(
+                    "csat_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    csat::domain::now_micros() % 1_000_000
+                );
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|cause| {
+                    panic!(
+                        "PostgreSQL at {admin_url} does not answer ({cause}); start it or set \
+                         CSAT_TEST_DATABASE_URL: the PostgreSQL tests never skip"
+                    )
+                });
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("CREATE DATABASE");
+                let _ = admin.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base.to_string())
+                    .expect("a database URL with a path");
+                TestDatabase {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    postgres_name: Some(name),
+                    _folder: None,
+                }
+            }
+        }
+    }
+
+    /// Drops a PostgreSQL test database; SQLite files go with their temporary folder.
+    pub async fn drop_database(&self) {
+        if let Some(name) = &self.postgres_name
+            && let Ok(admin) = Database::connect(&postgres_admin_url()).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            let _ = admin.close().await;
+        }
+    }
+}
+
+/// A server running in this process, with clients.
+pub struct TestServer {
+    pub address: SocketAddr,
+    pub channel: Channel,
+    pub surveys: SurveyServiceClient<Channel>,
+    pub ratings: RatingServiceClient<Channel>,
+    pub database: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<csat::error::Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh database of `backend`.
+    pub async fn spawn(backend: Backend) -> TestServer {
+        let database = TestDatabase::create(backend).await;
+        Self::spawn_on(database).await
+    }
+
+    /// Starts a server on `database`.
+    pub async fn spawn_on(database: TestDatabase) -> TestServer {
+        let config = Config::new(([127, 0, 0, 1], 0).into(), &database.url);
+        let server = Server::bind(&config).await.expect("the server binds");
+        let address = server.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = tokio::spawn(server.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        let channel = connect(address).await;
+        wait_until_serving(&channel).await;
+        TestServer {
+            address,
+            surveys: SurveyServiceClient::new(channel.clone()),
+            ratings: RatingServiceClient::new(channel.clone()),
+            channel,
+            database,
+            stop: Some(stop),
+            serving: Some(serving),
+        }
+    }
+
+    /// Shuts the server down gracefully, checks it stopped cleanly, and drops its database.
+    pub async fn stop(mut self) {
+        self.shut_down().await;
+        self.database.drop_database().await;
+    }
+
+    /// Shuts the server down gracefully and returns its database for another server.
+    pub async fn stop_keeping_database(mut self) -> TestDatabase {
+        self.shut_down().await;
+        let TestServer { database, .. } = self;
+        database
+    }
+
+    async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            serving
+                .await
+                .expect("the server task")
+                .expect("the server stops cleanly");
+        }
+    }
+
+    /// Creates a CSAT survey on 1–5 at `touchpoint`.
+    pub async fn create_csat_survey(&mut self, survey_id: &str, touchpoint: &str) -> pb::Survey {
+        self.surveys
+            .create_survey(pb::CreateSurveyRequest {
+                survey_id: survey_id.into(),
+                survey: Some(pb::Survey {
+                    display_name: format!("{survey_id} survey"),
+                    question: "How satisfied were you?".into(),
+                    touchpoint: touchpoint.into(),
+                    metric: pb::Metric::Csat.into(),
+                    ..Default::default()
+                }),
+            })
+            .await
+            .expect("CreateSurvey")
+            .into_inner()
+            .survey
+            .expect("a survey")
+    }
+
+    /// Submits one rating and returns the stored one.
+    pub async fn submit(&mut self, rating: pb::Rating) -> pb::SubmitRatingResponse {
+        self.ratings
+            .submit_rating(pb::SubmitRatingRequest {
+                rating: Some(rating),
+            })
+            .await
+            .expect("SubmitRating")
+            .into_inner()
+    }
+
+    /// Returns every rating matching `filter`, newest first, paging with `page_size`.
+    pub async fn list_all(&mut self, filter: pb::RatingFilter, page_size: i32) -> Vec<pb::Rating> {
+        let mut ratings = Vec::new();
+        let mut page_token = String::new();
+        loop {
+            let page = self
+                .ratings
+                .list_ratings(pb::ListRatingsRequest {
+                    filter: Some(filter.clone()),
+                    page_size,
+                    page_token,
+                })
+                .await
+                .expect("ListRatings")
+                .into_inner();
+            ratings.extend(page.ratings);
+            if page.next_page_token.is_empty() {
+                return ratings;
+            }
+            page_token = page.next_page_token;
+        }
+    }
+}
+
+/// A rating of `survey_id` with key `rating_id` and `score`.
+pub fn rating(survey_id: &str, rating_id: &str, score: i32) -> pb::Rating {
+    pb::Rating {
+        survey_id: survey_id.into(),
+        rating_id: rating_id.into(),
+        score,
+        channel: pb::Channel::WebChat.into(),
+        ..Default::default()
+    }
+}
+
+/// Connects a channel to `address`, retrying briefly while the server starts.
+pub async fn connect(address: SocketAddr) -> Channel {
+    let endpoint = Channel::from_shared(format!("http://{address}")).expect("an endpoint");
+    for _ in 0..100 {
+        if let Ok(channel) = endpoint.connect().await {
+            return channel;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no server at {address}");
+}
+
+/// Waits until health says SERVING for `""`.
+pub async fn wait_until_serving(channel: &Channel) {
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    for _ in 0..200 {
+        let status = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map(|response| response.into_inner().status)
+            .ok();
+        if status == Some(tonic_health::pb::health_check_response::ServingStatus::Serving as i32) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server never became SERVING");
+}
+
+/// Returns the fields a status's BadRequest names.
+pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .map(|bad_request| {
+            bad_request
+                .field_violations
+                .into_iter()
+                .map(|violation| violation.field)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Returns the reason of a status's ErrorInfo.
+pub fn error_reason(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    status
+        .get_details_error_info()
+        .map(|info| {
+            assert_eq!(info.domain, "csat");
+            info.reason
+        })
+        .unwrap_or_default()
+}
+
+/// Defines each listed `async fn name(backend)` as a test on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
