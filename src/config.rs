@@ -27,6 +27,11 @@ pub struct Config {
     #[command(flatten)]
     pub database: DatabaseConfig,
 
+    /// Seconds a shutdown waits for calls in flight (long streams such as health Watch) before it
+    /// closes them.
+    #[arg(long, env = "CSAT_DRAIN_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub drain_timeout_seconds: u64,
+
     /// Log line format; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -40,6 +45,7 @@ impl Config {
             database: DatabaseConfig {
                 database_url: database_url.into(),
             },
+            drain_timeout_seconds: 10,
             log_format: LogFormat::Pretty,
         }
     }

@@ -37,6 +37,7 @@ const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 pub struct Server {
     listener: TcpListener,
     store: Store,
+    drain_timeout: Duration,
 }
 
 impl Server {
@@ -48,7 +49,11 @@ impl Server {
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
         })?;
-        Ok(Server { listener, store })
+        Ok(Server {
+            listener,
+            store,
+            drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
+        })
     }
 
     /// Returns the address the server listens on.
@@ -63,7 +68,11 @@ impl Server {
     /// streams end with OK, calls in flight finish, the writer commits what it has, and this returns.
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send) -> Result<()> {
         let local_addr = self.local_addr();
-        let Server { listener, store } = self;
+        let Server {
+            listener,
+            store,
+            drain_timeout,
+        } = self;
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         set_health(&health_reporter, ServingStatus::NotServing).await;
 
@@ -96,15 +105,25 @@ impl Server {
         ));
 
         let stop_reporter = health_reporter.clone();
+        let (stopping_sender, stopping) = tokio::sync::oneshot::channel::<()>();
         let graceful_stop = async move {
             stop.await;
             info!("shutting down: draining calls");
-            let _ = shutdown_sender.send(true);
             set_health(&stop_reporter, ServingStatus::NotServing).await;
+            let _ = shutdown_sender.send(true);
+            let _ = stopping_sender.send(());
+        };
+        // Calls that never end by themselves (a client's health Watch) must not hold the process.
+        let drain_deadline = async move {
+            if stopping.await.is_ok() {
+                tokio::time::sleep(drain_timeout).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
         };
 
         info!(address = %local_addr, "csat listening");
-        let served = tonic::transport::Server::builder()
+        let serving = tonic::transport::Server::builder()
             .accept_http1(true)
             .layer(tonic_web::GrpcWebLayer::new())
             .add_service(health_service)
@@ -112,8 +131,14 @@ impl Server {
             .add_service(reflection_v1alpha)
             .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
             .add_service(RatingServiceServer::new(RatingApi::new(context)))
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), graceful_stop)
-            .await;
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), graceful_stop);
+        let served = tokio::select! {
+            served = serving => served,
+            _ = drain_deadline => {
+                warn!(seconds = drain_timeout.as_secs(), "drain timeout: closing the calls still open");
+                Ok(())
+            }
+        };
         health_watch.abort();
         // The services and with them every writer handle are gone: the writer drains and stops.
         if writer_task.await.is_err() {

@@ -1,0 +1,276 @@
+//! StreamRatings, health and reflection over real gRPC, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, TestServer, rating};
+use csat::pb;
+use csat::pb::rating_service_client::RatingServiceClient;
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+use tonic_health::pb::health_check_response::ServingStatus;
+
+on_both_backends!(
+    replay_then_live_under_concurrent_writers_misses_nothing_and_doubles_nothing,
+    unhappy_feed_and_resume_from_cursor,
+    stream_without_follow_ends_after_stored_ratings,
+    open_streams_end_with_ok_on_shutdown,
+    health_is_serving_then_not_serving_while_draining,
+    reflection_lists_every_service,
+);
+
+/// Reads the stream until `expected` ratings arrived, failing after 60 s.
+async fn collect(
+    stream: &mut tonic::Streaming<pb::StreamRatingsResponse>,
+    expected: usize,
+) -> Vec<pb::Rating> {
+    let mut received = Vec::with_capacity(expected);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while received.len() < expected {
+        let next = tokio::time::timeout_at(deadline, stream.message())
+            .await
+            .unwrap_or_else(|_| panic!("only {} of {expected} ratings arrived", received.len()))
+            .unwrap()
+            .unwrap_or_else(|| panic!("the stream ended after {} of {expected}", received.len()));
+        received.push(next.rating.unwrap());
+    }
+    received
+}
+
+async fn open_stream(
+    client: &mut RatingServiceClient<Channel>,
+    filter: pb::RatingFilter,
+    start_after: i64,
+    follow: bool,
+) -> tonic::Streaming<pb::StreamRatingsResponse> {
+    client
+        .stream_ratings(pb::StreamRatingsRequest {
+            filter: Some(filter),
+            start_after,
+            follow,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+async fn replay_then_live_under_concurrent_writers_misses_nothing_and_doubles_nothing(
+    backend: Backend,
+) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let before_follow = 300;
+    let writers = 4;
+    let per_writer = 150;
+    server
+        .ratings
+        .import_ratings(tokio_stream::iter((0..before_follow).map(|index| {
+            pb::ImportRatingsRequest {
+                rating: Some(rating("chat", &format!("early-{index}"), index % 5 + 1)),
+            }
+        })))
+        .await
+        .unwrap();
+
+    let mut writer_tasks = Vec::new();
+    for writer in 0..writers {
+        let mut client = server.ratings.clone();
+        writer_tasks.push(tokio::spawn(async move {
+            for index in 0..per_writer {
+                client
+                    .submit_rating(pb::SubmitRatingRequest {
+                        rating: Some(rating("chat", &format!("w{writer}-{index}"), index % 5 + 1)),
+                    })
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    // Start following while the writers are busy, so the switch from replay to live is under load.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut follower = open_stream(&mut server.ratings, pb::RatingFilter::default(), 0, true).await;
+    let total = (before_follow + writers * per_writer) as usize;
+    let received = collect(&mut follower, total).await;
+    for task in writer_tasks {
+        task.await.unwrap();
+    }
+
+    let sequences: Vec<i64> = received.iter().map(|rating| rating.sequence).collect();
+    let expected: Vec<i64> = (1..=total as i64).collect();
+    assert_eq!(sequences, expected, "every rating once, in sequence order");
+    let extra = tokio::time::timeout(Duration::from_millis(300), follower.message()).await;
+    assert!(extra.is_err(), "nothing after the last rating: {extra:?}");
+    drop(follower);
+    server.stop().await;
+}
+
+async fn unhappy_feed_and_resume_from_cursor(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    for index in 0..20 {
+        server
+            .submit(rating("chat", &format!("old-{index}"), index % 5 + 1))
+            .await;
+    }
+    let unhappy = pb::RatingFilter {
+        max_score: Some(2),
+        ..Default::default()
+    };
+
+    let mut feed = open_stream(&mut server.ratings, unhappy.clone(), 0, true).await;
+    let replayed = collect(&mut feed, 8).await;
+    for index in 0..10 {
+        server
+            .submit(rating("chat", &format!("new-{index}"), index % 5 + 1))
+            .await;
+    }
+    let live = collect(&mut feed, 4).await;
+    let cursor = live[1].sequence;
+    drop(feed);
+    let mut resumed = open_stream(&mut server.ratings, unhappy, cursor, true).await;
+    let after_cursor = collect(&mut resumed, 2).await;
+
+    assert!(replayed.iter().chain(&live).all(|rating| rating.score <= 2));
+    let live_keys: Vec<&str> = live
+        .iter()
+        .map(|rating| rating.rating_id.as_str())
+        .collect();
+    assert_eq!(live_keys, ["new-0", "new-1", "new-5", "new-6"]);
+    assert_eq!(after_cursor, live[2..]);
+    drop(resumed);
+    server.stop().await;
+}
+
+async fn stream_without_follow_ends_after_stored_ratings(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    for index in 0..5 {
+        server
+            .submit(rating("chat", &format!("r-{index}"), 4))
+            .await;
+    }
+
+    let mut stream = open_stream(&mut server.ratings, pb::RatingFilter::default(), 2, false).await;
+    let mut sequences = Vec::new();
+    while let Some(message) = stream.message().await.unwrap() {
+        sequences.push(message.rating.unwrap().sequence);
+    }
+    let refused = server
+        .ratings
+        .stream_ratings(pb::StreamRatingsRequest {
+            start_after: -1,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(sequences, [3, 4, 5]);
+    assert_eq!(common::bad_fields(&refused), ["start_after"]);
+    server.stop().await;
+}
+
+async fn open_streams_end_with_ok_on_shutdown(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.submit(rating("chat", "r-1", 1)).await;
+    let mut stream = open_stream(&mut server.ratings, pb::RatingFilter::default(), 0, true).await;
+    collect(&mut stream, 1).await;
+
+    let stopping = tokio::spawn(server.stop());
+    let end = tokio::time::timeout(Duration::from_secs(5), stream.message()).await;
+
+    assert!(
+        matches!(end, Ok(Ok(None))),
+        "the stream ends with OK: {end:?}"
+    );
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("the server stops promptly")
+        .unwrap();
+}
+
+async fn health_is_serving_then_not_serving_while_draining(backend: Backend) {
+    let server = TestServer::spawn(backend).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
+    let mut statuses = Vec::new();
+    for service in ["", "csat.v1.SurveyService", "csat.v1.RatingService"] {
+        let status = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        statuses.push(status);
+    }
+    let mut watch = health
+        .watch(tonic_health::pb::HealthCheckRequest {
+            service: "csat.v1.RatingService".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.next().await.unwrap().unwrap().status;
+
+    let stopping = tokio::spawn(server.stop());
+    let during_drain = tokio::time::timeout(Duration::from_secs(5), watch.next())
+        .await
+        .expect("a status change while draining")
+        .unwrap()
+        .unwrap()
+        .status;
+    drop(watch);
+
+    assert_eq!(statuses, [ServingStatus::Serving as i32; 3]);
+    assert_eq!(first, ServingStatus::Serving as i32);
+    assert_eq!(during_drain, ServingStatus::NotServing as i32);
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("the server stops once the watcher left")
+        .unwrap();
+}
+
+async fn reflection_lists_every_service(backend: Backend) {
+    use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
+    let server = TestServer::spawn(backend).await;
+    let mut reflection = ServerReflectionClient::new(server.channel.clone());
+
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = reflection
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.next().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("not a service list: {response:?}");
+    };
+    let mut names: Vec<String> = list
+        .service
+        .into_iter()
+        .map(|service| service.name)
+        .collect();
+    names.sort();
+
+    assert_eq!(
+        names,
+        [
+            "csat.v1.RatingService",
+            "csat.v1.SurveyService",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1alpha.ServerReflection"
+        ]
+    );
+    drop(responses);
+    server.stop().await;
+}
