@@ -11,8 +11,11 @@ use crate::error::Error;
 use crate::store::Store;
 
 /// Committed batches kept for live subscribers; one that falls further behind catches up from
-/// storage. Bounds memory at this many batches, whatever the subscribers do.
-const LIVE_BATCHES_KEPT: usize = 1_024;
+/// storage. With the writer's batch limit this bounds the feed's memory, whatever the
+/// subscribers do.
+const LIVE_BATCHES_KEPT: usize = 32;
+/// How often a follower on PostgreSQL looks in storage for ratings other replicas committed.
+const STORAGE_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 /// Ratings read per replay query.
 const REPLAY_PAGE_RATINGS: usize = 1_000;
 
@@ -37,8 +40,10 @@ impl Feed {
 
     /// Announces a committed batch, sorted by sequence.
     pub fn publish(&self, batch: Arc<[Rating]>) {
-        // No subscriber is not an error: nobody is following right now.
-        let _ = self.sender.send(batch);
+        // Without subscribers nothing is kept; send would fail harmlessly anyway.
+        if self.sender.receiver_count() > 0 {
+            let _ = self.sender.send(batch);
+        }
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<[Rating]>> {
@@ -71,44 +76,76 @@ pub async fn stream_ratings(
     // dropped there when the replay already sent it: no gap, no duplicate.
     let mut live = feed.subscribe();
     let mut cursor = request.start_after;
-    let replayed = tokio::select! {
-        replayed = replay(&store, &request.filter, &mut cursor, &out) => replayed,
-        _ = shutdown.wait_for(|stopping| *stopping) => return,
-    };
-    if !replayed || !request.follow {
+    if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await
+        || !request.follow
+    {
         return;
     }
+    // Other replicas commit to the same PostgreSQL without telling this process.
+    let poll_storage = store.backend() == sea_orm::DbBackend::Postgres;
     loop {
-        let received = tokio::select! {
-            received = live.recv() => received,
+        let woken = tokio::select! {
+            received = live.recv() => Wake::Live(received),
             _ = shutdown.wait_for(|stopping| *stopping) => return,
             _ = out.closed() => return,
+            _ = tokio::time::sleep(STORAGE_POLL_INTERVAL), if poll_storage => Wake::Poll,
         };
-        match received {
-            Ok(batch) => {
-                for rating in batch.iter() {
-                    if rating.sequence <= cursor {
-                        continue;
-                    }
-                    cursor = rating.sequence;
-                    if request.filter.matches(rating) && out.send(Ok(rating.clone())).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            }
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                // Too slow for memory: what was missed is in storage.
-                let caught_up = tokio::select! {
-                    caught_up = replay(&store, &request.filter, &mut cursor, &out) => caught_up,
-                    _ = shutdown.wait_for(|stopping| *stopping) => return,
-                };
-                if !caught_up {
+        let batch = match woken {
+            Wake::Live(Ok(batch)) => batch,
+            // Lagged: too slow for memory, and what was missed is in storage.
+            Wake::Poll | Wake::Live(Err(broadcast::error::RecvError::Lagged(_))) => {
+                if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
+                    .await
+                {
                     return;
                 }
+                continue;
             }
-            Err(broadcast::error::RecvError::Closed) => return,
+            Wake::Live(Err(broadcast::error::RecvError::Closed)) => return,
+        };
+        // Sequences are dense, so a batch that starts beyond the cursor means ratings this
+        // process did not publish (another replica's, or a commit whose answer was lost):
+        // storage has them.
+        let starts_beyond_cursor = batch
+            .first()
+            .is_some_and(|first| first.sequence > cursor + 1);
+        if starts_beyond_cursor
+            && !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
+                .await
+        {
+            return;
         }
+        for rating in batch.iter() {
+            if rating.sequence <= cursor {
+                continue;
+            }
+            cursor = rating.sequence;
+            if request.filter.matches(rating) && out.send(Ok(rating.clone())).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// What woke a live stream.
+enum Wake {
+    /// A committed batch, or news that some were missed.
+    Live(Result<Arc<[Rating]>, broadcast::error::RecvError>),
+    /// Time to look in storage.
+    Poll,
+}
+
+/// Replays from storage unless the server shuts down first; false means the stream should end.
+async fn replay_until_shutdown(
+    store: &Store,
+    filter: &RatingFilter,
+    cursor: &mut i64,
+    out: &mpsc::Sender<Result<Rating, Error>>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        replayed = replay(store, filter, cursor, out) => replayed,
+        _ = shutdown.wait_for(|stopping| *stopping) => false,
     }
 }
 
@@ -120,6 +157,15 @@ async fn replay(
     cursor: &mut i64,
     out: &mpsc::Sender<Result<Rating, Error>>,
 ) -> bool {
+    // Read before the scan: once the scan is exhausted, nothing up to here is left unread, and the
+    // cursor can pass ratings the filter skipped instead of scanning them again next time.
+    let committed_before_scan = match store.last_committed_sequence().await {
+        Ok(sequence) => sequence,
+        Err(cause) => {
+            let _ = out.send(Err(cause)).await;
+            return false;
+        }
+    };
     loop {
         let page = match store
             .ratings_after(filter, *cursor, REPLAY_PAGE_RATINGS)
@@ -141,6 +187,7 @@ async fn replay(
             *cursor = (*cursor).max(last_scanned);
         }
         if page.exhausted {
+            *cursor = (*cursor).max(committed_before_scan);
             return true;
         }
     }

@@ -77,7 +77,7 @@ impl Server {
         set_health(&health_reporter, ServingStatus::NotServing).await;
 
         let feed = Feed::new();
-        let (writer, writer_task) = WriterHandle::spawn(store.clone(), feed.clone());
+        let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone());
         let (shutdown_sender, shutdown) = watch::channel(false);
         let context = Context {
             store: store.clone(),
@@ -125,6 +125,8 @@ impl Server {
         info!(address = %local_addr, "csat listening");
         let serving = tonic::transport::Server::builder()
             .accept_http1(true)
+            // One span per call, so every log line of a call names its method.
+            .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
             .layer(tonic_web::GrpcWebLayer::new())
             .add_service(health_service)
             .add_service(reflection_v1)
@@ -140,10 +142,8 @@ impl Server {
             }
         };
         health_watch.abort();
-        // The services and with them every writer handle are gone: the writer drains and stops.
-        if writer_task.await.is_err() {
-            warn!("the writer task ended abnormally");
-        }
+        // Connections that outlived the drain may still hold writer handles: stop it explicitly.
+        writer_stop.stop().await;
         store.close().await;
         served.map_err(Error::internal)?;
         info!("stopped");

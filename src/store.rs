@@ -25,7 +25,9 @@ use crate::error::{Error, Result};
 /// How long a SQLite connection waits for another process's write lock before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READER_CONNECTIONS: u32 = 4;
-const POSTGRES_CONNECTIONS: u32 = 16;
+const POSTGRES_READER_CONNECTIONS: u32 = 16;
+/// The writer task and survey changes: they serialise on the counter row anyway.
+const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
 
 /// Connections to the database: `writer` is the one the writer task and survey changes use (a
 /// single connection on SQLite, where there is one writer anyway), `reader` serves queries.
@@ -87,16 +89,23 @@ impl Store {
 
     async fn connect_postgres(database_url: &str) -> Result<Store> {
         let options = PgConnectOptions::from_str(database_url).map_err(Error::internal)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(POSTGRES_CONNECTIONS)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+        // Separate pools, so that long reads (stream replays, scans) never keep the writer waiting
+        // for a connection.
+        let pool = |connections: u32| {
+            PgPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.clone())
+        };
+        let reader_pool = pool(POSTGRES_READER_CONNECTIONS)
             .await
             .map_err(Error::internal)?;
-        let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        let writer_pool = pool(POSTGRES_WRITER_CONNECTIONS)
+            .await
+            .map_err(Error::internal)?;
         Ok(Store {
-            reader: connection.clone(),
-            writer: connection,
+            reader: SqlxPostgresConnector::from_sqlx_postgres_pool(reader_pool),
+            writer: SqlxPostgresConnector::from_sqlx_postgres_pool(writer_pool),
             backend: DbBackend::Postgres,
         })
     }

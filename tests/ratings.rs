@@ -147,6 +147,13 @@ async fn every_validation_rule_is_invalid_argument_and_stores_nothing(backend: B
         ),
         (
             pb::Rating {
+                comment: "nul\0byte".into(),
+                ..rating("chat", "r", 3)
+            },
+            vec!["rating.comment"],
+        ),
+        (
+            pb::Rating {
                 attributes: too_many_attributes,
                 ..rating("chat", "r", 3)
             },

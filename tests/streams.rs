@@ -274,3 +274,31 @@ async fn reflection_lists_every_service(backend: Backend) {
     drop(responses);
     server.stop().await;
 }
+
+/// Two replicas on one PostgreSQL: a follower on one sees what is submitted through the other,
+/// in sequence order, even when its own replica commits nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_follower_on_one_replica_sees_ratings_committed_through_another() {
+    let mut first = TestServer::spawn(Backend::Postgres).await;
+    let mut second = TestServer::spawn_on(first.database.shared()).await;
+    first.create_csat_survey("chat", "support_chat").await;
+    let mut follower = open_stream(&mut first.ratings, pb::RatingFilter::default(), 0, true).await;
+
+    for index in 0..30 {
+        let replica = if index % 3 == 0 {
+            &mut first
+        } else {
+            &mut second
+        };
+        replica
+            .submit(rating("chat", &format!("r-{index}"), 3))
+            .await;
+    }
+    let received = collect(&mut follower, 30).await;
+
+    let sequences: Vec<i64> = received.iter().map(|rating| rating.sequence).collect();
+    assert_eq!(sequences, (1..=30).collect::<Vec<i64>>());
+    drop(follower);
+    second.stop_keeping_database().await;
+    first.stop().await;
+}

@@ -375,6 +375,7 @@ async fn archived_survey_refuses_ratings_and_keeps_history(backend: Backend) {
         })
         .await
         .unwrap_err();
+    let retry_of_earlier = server.submit(rating("chat", "before", 5)).await;
     let archived_only = server
         .surveys
         .list_surveys(pb::ListSurveysRequest {
@@ -389,6 +390,10 @@ async fn archived_survey_refuses_ratings_and_keeps_history(backend: Backend) {
     assert_eq!(archived.state, pb::SurveyState::Archived as i32);
     assert_eq!(refused.code(), Code::FailedPrecondition);
     assert_eq!(error_reason(&refused), "SURVEY_ARCHIVED");
+    assert!(
+        retry_of_earlier.duplicate,
+        "a retry of a rating stored before archiving is a duplicate"
+    );
     assert_eq!(archived_only.surveys.len(), 1);
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].rating_id, "before");

@@ -3,8 +3,8 @@
 use std::pin::Pin;
 
 use prost::Message;
+use std::collections::VecDeque;
 use tokio::sync::mpsc;
-use tokio::task::JoinSet;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
@@ -13,12 +13,12 @@ use super::conversion::{filter_input, rating_input, rating_to_proto};
 use super::paging::{decode_token, encode_token, page_size};
 use super::{Context, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
-use crate::domain::{FieldViolation, NewRating, RatingFilter, SurveyState, now_micros};
+use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
 use crate::feed::{StreamRequest, stream_ratings};
 use crate::pb;
 use crate::pb::rating_service_server::RatingService;
-use crate::store::writer::{Accepted, Rejection};
+use crate::store::writer::{Accepted, PendingWrite, RatingResult, Rejection, wait_for};
 
 /// Most ratings in one BatchSubmitRatings.
 const MAX_BATCH_RATINGS: usize = 1_000;
@@ -43,10 +43,19 @@ impl RatingApi {
         Self { context }
     }
 
+    async fn enqueue_chunk(&self, chunk: &IndexedChunk) -> Result<PendingWrite, Status> {
+        let ratings = chunk.iter().map(|(_, rating)| rating.clone()).collect();
+        self.context
+            .writer
+            .enqueue(ratings, false)
+            .await
+            .map_err(status_from_error)
+    }
+
     /// Validates a wire rating, with its field paths under `prefix`, against every rule that can
     /// be checked before the writer: all bad fields at once (the score against the survey's scale
-    /// too), then an unknown or archived survey. The writer checks the survey again when it
-    /// commits.
+    /// too), then an unknown survey. The writer decides on archived surveys and checks the survey
+    /// again when it commits.
     async fn prepare(
         &self,
         rating: pb::Rating,
@@ -79,11 +88,8 @@ impl RatingApi {
         if !violations.is_empty() {
             return Err(Error::InvalidArgument(violations));
         }
-        if let Some(survey) = survey
-            && survey.state == SurveyState::Archived
-        {
-            return Err(archived(&survey_id));
-        }
+        // An archived survey is left to the writer: a retry of a rating stored before the survey
+        // was archived is still a duplicate, not a refusal.
         parsed.map_err(Error::InvalidArgument)
     }
 }
@@ -159,11 +165,8 @@ impl ImportTally {
     }
 }
 
+/// Ratings of an import with their positions in the stream.
 type IndexedChunk = Vec<(usize, NewRating)>;
-type ChunkOutcome = (
-    IndexedChunk,
-    Result<Vec<crate::store::writer::RatingResult>, Error>,
-);
 
 type RatingStream = Pin<Box<dyn Stream<Item = Result<pb::StreamRatingsResponse, Status>> + Send>>;
 
@@ -281,18 +284,16 @@ impl RatingService for RatingApi {
         let mut incoming = request.into_inner();
         let mut tally = ImportTally::default();
         let mut chunk: IndexedChunk = Vec::with_capacity(IMPORT_CHUNK_RATINGS);
-        let mut in_flight: JoinSet<ChunkOutcome> = JoinSet::new();
+        // Chunks are queued to the writer in stream order, so sequences follow the stream, and
+        // answered in that order too.
+        let mut in_flight: VecDeque<(IndexedChunk, PendingWrite)> = VecDeque::new();
         let mut index = 0usize;
-        let mut stream_error = None;
         loop {
             let message = match incoming.message().await {
                 Ok(Some(message)) => message,
                 Ok(None) => break,
-                Err(status) => {
-                    // Chunks already handed over still commit; the caller learns of the break.
-                    stream_error = Some(status);
-                    break;
-                }
+                // Chunks already queued still commit; the rows after them are dropped.
+                Err(status) => return Err(status),
             };
             let rating = message.rating.unwrap_or_default();
             let rating_id = rating.rating_id.clone();
@@ -306,33 +307,22 @@ impl RatingService for RatingApi {
             index += 1;
             if chunk.len() == IMPORT_CHUNK_RATINGS {
                 if in_flight.len() == IMPORT_CHUNKS_IN_FLIGHT
-                    && let Some(done) = in_flight.join_next().await
+                    && let Some((done_chunk, pending)) = in_flight.pop_front()
                 {
-                    count_chunk(&mut tally, done)?;
+                    count_chunk(&mut tally, &done_chunk, wait_for(pending).await)?;
                 }
-                let writer = self.context.writer.clone();
                 let full_chunk =
                     std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK_RATINGS));
-                in_flight.spawn(async move {
-                    let ratings = full_chunk
-                        .iter()
-                        .map(|(_, rating)| rating.clone())
-                        .collect();
-                    let results = writer.submit(ratings, false).await;
-                    (full_chunk, results)
-                });
+                let pending = self.enqueue_chunk(&full_chunk).await?;
+                in_flight.push_back((full_chunk, pending));
             }
         }
         if !chunk.is_empty() {
-            let ratings = chunk.iter().map(|(_, rating)| rating.clone()).collect();
-            let results = self.context.writer.submit(ratings, false).await;
-            count_chunk(&mut tally, Ok((chunk, results)))?;
+            let pending = self.enqueue_chunk(&chunk).await?;
+            in_flight.push_back((chunk, pending));
         }
-        while let Some(done) = in_flight.join_next().await {
-            count_chunk(&mut tally, done)?;
-        }
-        if let Some(status) = stream_error {
-            return Err(status);
+        while let Some((done_chunk, pending)) = in_flight.pop_front() {
+            count_chunk(&mut tally, &done_chunk, wait_for(pending).await)?;
         }
         tally.errors.sort_by_key(|error| error.index);
         Ok(Response::new(pb::ImportRatingsResponse {
@@ -451,11 +441,10 @@ impl RatingService for RatingApi {
 /// Adds one committed import chunk to the tally.
 fn count_chunk(
     tally: &mut ImportTally,
-    done: Result<ChunkOutcome, tokio::task::JoinError>,
+    chunk: &IndexedChunk,
+    results: Result<Vec<RatingResult>, Error>,
 ) -> Result<(), Status> {
-    let (chunk, results) = done.map_err(|cause| status_from_error(Error::internal(cause)))?;
-    let results = results.map_err(status_from_error)?;
-    for ((index, new_rating), result) in chunk.iter().zip(results) {
+    for ((index, new_rating), result) in chunk.iter().zip(results.map_err(status_from_error)?) {
         match result {
             Ok(Accepted::Stored(_)) => tally.accepted += 1,
             Ok(Accepted::Duplicate(_)) => tally.duplicates += 1,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{Violations, is_key, is_survey_id};
+use super::validation::{Violations, is_external_id, is_key, is_survey_id};
 use super::{Channel, FieldViolation, Micros, Rating};
 
 /// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
@@ -63,6 +63,9 @@ impl RatingFilterInput {
                     "must match [a-z0-9-]{1,63}",
                 );
             }
+        }
+        if !self.customer_id.is_empty() && !is_external_id(&self.customer_id) {
+            violations.add("customer_id", "must match [A-Za-z0-9_.:-]{1,128}");
         }
         for (index, touchpoint) in self.touchpoints.iter().enumerate() {
             if !is_key(touchpoint) {

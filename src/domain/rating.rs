@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{Violations, char_count, is_external_id, is_key};
+use super::validation::{Violations, char_count, has_nul, is_external_id, is_key};
 use super::{FieldViolation, Micros};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
@@ -150,6 +150,8 @@ impl RatingInput {
         }
         if char_count(&self.comment) > MAX_COMMENT_CHARS {
             violations.add("comment", "at most 4,000 characters");
+        } else if has_nul(&self.comment) {
+            violations.add("comment", "must not contain NUL characters");
         }
         let channel = Channel::from_number(self.channel_number);
         if channel.is_none() {
@@ -277,6 +279,15 @@ mod tests {
             ..input()
         };
         assert!(at_limits.parse("", 1).is_ok());
+    }
+
+    #[test]
+    fn a_nul_in_the_comment_is_refused() {
+        let with_nul = RatingInput {
+            comment: "bad\0byte".into(),
+            ..input()
+        };
+        assert_eq!(with_nul.parse("", 1).unwrap_err()[0].field, "comment");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
-use super::validation::{Violations, char_count, is_key, is_survey_id};
+use super::validation::{Violations, char_count, has_nul, is_key, is_survey_id};
 use super::{FieldViolation, Micros};
 
 /// Most dimensions a survey may declare.
@@ -34,9 +34,9 @@ impl Metric {
         match self {
             // Top-2-box, except on scales of fewer than 5 points, where only the top box satisfies.
             Metric::Csat if scale_max < 5 => Some(scale_max),
-            Metric::Csat => Some(scale_max - 1),
+            Metric::Csat => Some(scale_max.saturating_sub(1)),
             Metric::Ces if scale_max == 7 => Some(5),
-            Metric::Ces => Some(scale_max - 1),
+            Metric::Ces => Some(scale_max.saturating_sub(1)),
             Metric::Nps => None,
         }
     }
@@ -157,7 +157,8 @@ impl SurveyDraft {
             satisfied_threshold: None,
             target: self.target,
             dimensions: self.dimensions,
-            state: self.state.unwrap_or(SurveyState::Active),
+            // A new survey always starts active; state is output only on create.
+            state: SurveyState::Active,
             create_time: now,
             update_time: now,
         };
@@ -215,9 +216,13 @@ impl Survey {
     fn check_descriptive_fields(&self, violations: &mut Violations) {
         if char_count(&self.display_name) > MAX_DISPLAY_NAME_CHARS {
             violations.add("survey.display_name", "at most 200 characters");
+        } else if has_nul(&self.display_name) {
+            violations.add("survey.display_name", "must not contain NUL characters");
         }
         if char_count(&self.question) > MAX_QUESTION_CHARS {
             violations.add("survey.question", "at most 1,000 characters");
+        } else if has_nul(&self.question) {
+            violations.add("survey.question", "must not contain NUL characters");
         }
         if let Some(target) = self.target
             && !target.is_finite()

@@ -89,6 +89,11 @@ fn is_token(value: &str, max_len: usize, allowed: impl Fn(char) -> bool) -> bool
     !value.is_empty() && value.len() <= max_len && value.chars().all(allowed)
 }
 
+/// Returns whether `value` holds a NUL character, which PostgreSQL cannot store in text.
+pub fn has_nul(value: &str) -> bool {
+    value.contains('\0')
+}
+
 /// Returns the length in characters (Unicode scalar values), the unit of every text limit.
 pub fn char_count(value: &str) -> usize {
     value.chars().count()

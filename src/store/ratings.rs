@@ -1,6 +1,8 @@
 //! Rating rows: conversions, and the reads behind GetRating, ListRatings and stream replay.
 
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::Store;
 use super::entity::rating;
@@ -54,6 +56,22 @@ impl Store {
         limit: usize,
     ) -> Result<RatingPage> {
         self.scan(filter, Order::NewestFirst, before, limit).await
+    }
+
+    /// Returns the highest sequence committed so far (0 when none). Every rating up to it is
+    /// visible to any query that starts afterwards: the counter advances in the same transaction
+    /// as the ratings it numbers.
+    pub async fn last_committed_sequence(&self) -> Result<i64> {
+        let statement = sea_orm::Statement::from_string(
+            self.backend,
+            "SELECT next_sequence - 1 AS last_sequence FROM rating_sequence WHERE id = 1",
+        );
+        let row = self
+            .reader
+            .query_one_raw(statement)
+            .await?
+            .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
+        Ok(row.try_get::<i64>("", "last_sequence")?)
     }
 
     /// Returns up to `limit` ratings that pass `filter` with sequence above `after`, oldest first.

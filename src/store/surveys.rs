@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    QueryOrder, QuerySelect, SqlErr,
 };
 
 use super::Store;
@@ -104,7 +104,7 @@ impl Store {
         paths: &[String],
         now: i64,
     ) -> Result<Survey> {
-        let transaction = self.writer.begin().await?;
+        let transaction = self.begin_survey_change().await?;
         let current = survey::Entity::find_by_id(survey_id)
             .one(&transaction)
             .await?
@@ -138,9 +138,18 @@ impl Store {
         Ok(updated)
     }
 
+    /// Begins a transaction that changes a survey, holding the writers' counter lock: a commit of
+    /// ratings (in any replica) then sees the survey either before or after the change, never a
+    /// rating checked against the old scale or state landing after the change.
+    async fn begin_survey_change(&self) -> Result<sea_orm::DatabaseTransaction> {
+        let transaction = super::writer::begin_read_committed(self).await?;
+        super::writer::lock_sequence_counter(&transaction, self.backend).await?;
+        Ok(transaction)
+    }
+
     /// Archives a survey; archiving it again changes nothing.
     pub async fn archive_survey(&self, survey_id: &str, now: i64) -> Result<Survey> {
-        let transaction = self.writer.begin().await?;
+        let transaction = self.begin_survey_change().await?;
         let mut survey = survey::Entity::find_by_id(survey_id)
             .one(&transaction)
             .await?

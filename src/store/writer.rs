@@ -7,11 +7,11 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel,
+    IsolationLevel, QueryFilter, Statement, TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
-use tracing::{debug, error};
+use tracing::{debug, error, warn};
 
 use super::Store;
 use super::entity::rating;
@@ -20,8 +20,8 @@ use crate::domain::{FieldViolation, NewRating, Rating, SurveyState, now_micros};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 
-/// Most ratings committed in one transaction.
-const MAX_RATINGS_PER_COMMIT: usize = 8_192;
+/// Most ratings committed in one transaction; also bounds what one feed batch holds.
+const MAX_RATINGS_PER_COMMIT: usize = 4_096;
 /// Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS_PER_INSERT: usize = 1_000;
 /// Keys per lookup of already stored ratings.
@@ -78,12 +78,54 @@ pub struct WriterHandle {
     sender: mpsc::Sender<WriteRequest>,
 }
 
+/// Stops a writer task: it refuses new submissions, commits those queued, and ends.
+#[derive(Debug)]
+pub struct WriterStop {
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl WriterStop {
+    /// Stops the writer and waits until what it had queued is committed.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        if self.task.await.is_err() {
+            error!("the writer task ended abnormally");
+        }
+    }
+}
+
+/// A submission in the writer's queue; its answer comes once it is committed.
+pub type PendingWrite = oneshot::Receiver<Result<Vec<RatingResult>>>;
+
+fn stopped() -> Error {
+    Error::Unavailable("the server is shutting down; retry elsewhere".into())
+}
+
 impl WriterHandle {
-    /// Starts the writer task. It stops once every handle is dropped and the queue is drained.
-    pub fn spawn(store: Store, feed: Feed) -> (WriterHandle, tokio::task::JoinHandle<()>) {
+    /// Starts the writer task.
+    pub fn spawn(store: Store, feed: Feed) -> (WriterHandle, WriterStop) {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        let task = tokio::spawn(run_writer(store, feed, receiver));
-        (WriterHandle { sender }, task)
+        let (stop, stop_requested) = oneshot::channel();
+        let task = tokio::spawn(run_writer(store, feed, receiver, stop_requested));
+        (WriterHandle { sender }, WriterStop { stop, task })
+    }
+
+    /// Queues `ratings` and returns where their answer will come. Queued submissions are
+    /// committed in the order they were queued.
+    pub async fn enqueue(
+        &self,
+        ratings: Vec<NewRating>,
+        all_or_nothing: bool,
+    ) -> Result<PendingWrite> {
+        let (reply, answer) = oneshot::channel();
+        let request = WriteRequest {
+            ratings,
+            all_or_nothing,
+            reply,
+        };
+        self.sender.send(request).await.map_err(|_| stopped())?;
+        Ok(answer)
     }
 
     /// Commits `ratings` and returns one result per rating, in order, once they are durable.
@@ -93,21 +135,32 @@ impl WriterHandle {
         ratings: Vec<NewRating>,
         all_or_nothing: bool,
     ) -> Result<Vec<RatingResult>> {
-        let (reply, answer) = oneshot::channel();
-        let request = WriteRequest {
-            ratings,
-            all_or_nothing,
-            reply,
-        };
-        let stopped = || Error::Unavailable("the server is shutting down; retry elsewhere".into());
-        self.sender.send(request).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        wait_for(self.enqueue(ratings, all_or_nothing).await?).await
     }
 }
 
-async fn run_writer(store: Store, feed: Feed, mut receiver: mpsc::Receiver<WriteRequest>) {
+/// Waits for the answer of a queued submission.
+pub async fn wait_for(pending: PendingWrite) -> Result<Vec<RatingResult>> {
+    pending.await.map_err(|_| stopped())?
+}
+
+async fn run_writer(
+    store: Store,
+    feed: Feed,
+    mut receiver: mpsc::Receiver<WriteRequest>,
+    mut stop_requested: oneshot::Receiver<()>,
+) {
     let mut batch = Vec::new();
-    while let Some(first) = receiver.recv().await {
+    loop {
+        let first = tokio::select! {
+            first = receiver.recv() => first,
+            _ = &mut stop_requested, if !stop_requested.is_terminated() => {
+                // New submissions are refused from now on; the queue still drains below.
+                receiver.close();
+                continue;
+            }
+        };
+        let Some(first) = first else { break };
         let mut rating_count = first.ratings.len();
         batch.push(first);
         while rating_count < MAX_RATINGS_PER_COMMIT {
@@ -122,24 +175,49 @@ async fn run_writer(store: Store, feed: Feed, mut receiver: mpsc::Receiver<Write
                     stored = stored.len(),
                     "ratings committed"
                 );
-                if !stored.is_empty() {
-                    feed.publish(stored.into());
-                }
-                for (request, result) in batch.drain(..).zip(results) {
-                    // A caller that went away still had its ratings committed; nothing to do.
-                    let _ = request.reply.send(Ok(result));
+                answer(&feed, batch.drain(..), results, stored);
+            }
+            Err(cause) if batch.len() > 1 => {
+                // One bad request must not fail the others that shared its transaction.
+                warn!(error = %cause, requests = batch.len(), "group commit failed: committing requests one by one");
+                for request in batch.drain(..) {
+                    match commit(&store, std::slice::from_ref(&request)).await {
+                        Ok((results, stored)) => answer(&feed, [request], results, stored),
+                        Err(cause) => refuse(request, &cause),
+                    }
                 }
             }
             Err(cause) => {
-                error!(error = %cause, source = ?std::error::Error::source(&cause), requests = batch.len(), "commit failed");
                 for request in batch.drain(..) {
-                    let _ = request.reply.send(Err(Error::Unavailable(
-                        "the ratings could not be committed; nothing was stored, retry".into(),
-                    )));
+                    refuse(request, &cause);
                 }
             }
         }
     }
+}
+
+fn answer(
+    feed: &Feed,
+    requests: impl IntoIterator<Item = WriteRequest>,
+    results: Vec<Vec<RatingResult>>,
+    stored: Vec<Rating>,
+) {
+    if !stored.is_empty() {
+        feed.publish(stored.into());
+    }
+    for (request, result) in requests.into_iter().zip(results) {
+        // A caller that went away still had its ratings committed; nothing to do.
+        let _ = request.reply.send(Ok(result));
+    }
+}
+
+fn refuse(request: WriteRequest, cause: &Error) {
+    error!(error = %cause, source = ?std::error::Error::source(cause), ratings = request.ratings.len(), "commit failed");
+    // The commit may or may not have happened (a connection lost during COMMIT): a retry with the
+    // same rating_id is answered as a duplicate if it did.
+    let _ = request.reply.send(Err(Error::Unavailable(
+        "the ratings could not be committed; retry with the same rating_id".into(),
+    )));
 }
 
 type RatingKey = (String, String);
@@ -148,7 +226,7 @@ async fn commit(
     store: &Store,
     batch: &[WriteRequest],
 ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-    let transaction = store.writer.begin().await?;
+    let transaction = begin_read_committed(store).await?;
     let first_sequence = lock_sequence_counter(&transaction, store.backend).await?;
 
     let survey_ids: HashSet<&String> = batch
@@ -250,12 +328,20 @@ async fn commit(
     Ok((results, stored))
 }
 
+/// Begins a transaction that sees rows committed while it waited for the counter lock. READ
+/// COMMITTED is PostgreSQL's default, but not every PostgreSQL-compatible database's; SQLite's
+/// transactions are serializable and take no level.
+pub(super) async fn begin_read_committed(store: &Store) -> Result<DatabaseTransaction> {
+    let isolation = (store.backend == DbBackend::Postgres).then_some(IsolationLevel::ReadCommitted);
+    Ok(store.writer.begin_with_config(isolation, None).await?)
+}
+
 /// Locks the counter row for the rest of the transaction and returns the next free sequence. On
 /// PostgreSQL the row lock makes every other writer wait until this one commits, so sequences are
 /// visible in commit order; on SQLite the UPDATE takes the database's write lock.
-async fn lock_sequence_counter(
+pub(super) async fn lock_sequence_counter(
     transaction: &DatabaseTransaction,
-    backend: sea_orm::DbBackend,
+    backend: DbBackend,
 ) -> Result<i64> {
     let lock = Statement::from_string(
         backend,

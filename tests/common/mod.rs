@@ -87,6 +87,16 @@ impl TestDatabase {
         }
     }
 
+    /// Returns another handle on the same database that never drops it: for a second replica.
+    pub fn shared(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            backend: self.backend,
+            postgres_name: None,
+            _folder: None,
+        }
+    }
+
     /// Drops a PostgreSQL test database; SQLite files go with their temporary folder.
     pub async fn drop_database(&self) {
         if let Some(name) = &self.postgres_name
