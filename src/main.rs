@@ -55,7 +55,13 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(cause) => {
             error!(error = %cause, source = ?std::error::Error::source(&cause), "csat failed");
-            eprintln!("csat: {cause}");
+            let mut message = cause.to_string();
+            let mut source = std::error::Error::source(&cause);
+            while let Some(inner) = source {
+                message.push_str(&format!(": {inner}"));
+                source = inner.source();
+            }
+            eprintln!("csat: {message}");
             ExitCode::FAILURE
         }
     }

@@ -30,6 +30,9 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
 /// Health service names reported besides `""`.
 pub const SERVICE_NAMES: [&str; 2] = ["csat.v1.SurveyService", "csat.v1.RatingService"];
 
+/// Longest wait, after the drain, for the writer's last commit and the pools to close.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How often the database is asked whether it answers, to drive health.
 const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -90,11 +93,14 @@ impl Server {
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            // So that grpcurl and others can decode ErrorInfo and BadRequest details.
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
             .build_v1()
             .map_err(Error::internal)?;
         let reflection_v1alpha = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
             .build_v1alpha()
             .map_err(Error::internal)?;
 
@@ -142,9 +148,17 @@ impl Server {
             }
         };
         health_watch.abort();
-        // Connections that outlived the drain may still hold writer handles: stop it explicitly.
-        writer_stop.stop().await;
-        store.close().await;
+        // Connections that outlived the drain may still hold writer handles: stop it explicitly,
+        // and bound the clean-up so that nothing a lingering call holds keeps the process alive.
+        if tokio::time::timeout(CLEANUP_TIMEOUT, async {
+            writer_stop.stop().await;
+            store.close().await;
+        })
+        .await
+        .is_err()
+        {
+            warn!("clean-up timed out: exiting anyway");
+        }
         served.map_err(Error::internal)?;
         info!("stopped");
         Ok(())

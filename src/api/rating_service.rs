@@ -104,7 +104,10 @@ fn archived(survey_id: &str) -> Error {
 /// Returns the error a caller gets for a rating the writer refused.
 fn rejection_error(rejection: Rejection, rating: &NewRating, prefix: &str) -> Error {
     match rejection {
-        Rejection::UnknownSurvey => Error::survey_not_found(&rating.survey_id),
+        Rejection::UnknownSurvey => Error::NotFound {
+            reason: "SURVEY_NOT_FOUND",
+            message: format!("{prefix}survey_id: survey {:?} not found", rating.survey_id),
+        },
         Rejection::ArchivedSurvey => archived(&rating.survey_id),
         Rejection::ScoreOffScale(violation) => Error::InvalidArgument(vec![FieldViolation::new(
             format!("{prefix}{}", violation.field),
@@ -113,7 +116,7 @@ fn rejection_error(rejection: Rejection, rating: &NewRating, prefix: &str) -> Er
         Rejection::Conflict => Error::AlreadyExists {
             reason: "RATING_ALREADY_EXISTS",
             message: format!(
-                "{prefix}rating_id {:?} of survey {:?} is stored with other content",
+                "{prefix}rating_id {:?} of survey {:?} is already used with other content",
                 rating.rating_id, rating.survey_id
             ),
         },

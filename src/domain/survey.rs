@@ -224,10 +224,22 @@ impl Survey {
         } else if has_nul(&self.question) {
             violations.add("survey.question", "must not contain NUL characters");
         }
-        if let Some(target) = self.target
-            && !target.is_finite()
-        {
-            violations.add("survey.target", "must be a finite number");
+        if let Some(target) = self.target {
+            let (lowest, highest, unit) = match self.metric {
+                Metric::Csat => (0.0, 100.0, "a CSAT percent"),
+                Metric::Nps => (-100.0, 100.0, "NPS points"),
+                Metric::Ces => (
+                    f64::from(self.scale_min),
+                    f64::from(self.scale_max),
+                    "a CES mean score",
+                ),
+            };
+            if !(lowest..=highest).contains(&target) {
+                violations.add(
+                    "survey.target",
+                    format!("{unit}, from {lowest} to {highest}"),
+                );
+            }
         }
         if self.dimensions.len() > MAX_DIMENSIONS {
             violations.add("survey.dimensions", "at most 8 dimensions");

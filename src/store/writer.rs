@@ -26,6 +26,8 @@ const MAX_RATINGS_PER_COMMIT: usize = 4_096;
 const ROWS_PER_INSERT: usize = 1_000;
 /// Keys per lookup of already stored ratings.
 const KEYS_PER_LOOKUP: usize = 500;
+/// How many times the writer lets other tasks run, finding nothing new, before it commits.
+const GATHER_ROUNDS: usize = 3;
 /// Submissions waiting for the writer; callers wait for room beyond that.
 const QUEUE_CAPACITY: usize = 4_096;
 
@@ -163,10 +165,20 @@ async fn run_writer(
         let Some(first) = first else { break };
         let mut rating_count = first.ratings.len();
         batch.push(first);
-        while rating_count < MAX_RATINGS_PER_COMMIT {
-            let Ok(next) = receiver.try_recv() else { break };
-            rating_count += next.ratings.len();
-            batch.push(next);
+        // Callers answered by the previous commit come back at about the same time: letting the
+        // other tasks run briefly gathers them into this commit instead of the next one.
+        let mut idle_rounds = 0;
+        while rating_count < MAX_RATINGS_PER_COMMIT && idle_rounds < GATHER_ROUNDS {
+            match receiver.try_recv() {
+                Ok(next) => {
+                    rating_count += next.ratings.len();
+                    batch.push(next);
+                }
+                Err(_) => {
+                    idle_rounds += 1;
+                    tokio::task::yield_now().await;
+                }
+            }
         }
         match commit(&store, &batch).await {
             Ok((results, stored)) => {
