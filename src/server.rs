@@ -80,7 +80,7 @@ impl Server {
         set_health(&health_reporter, ServingStatus::NotServing).await;
 
         let feed = Feed::new();
-        let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone());
+        let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone())?;
         let (shutdown_sender, shutdown) = watch::channel(false);
         let context = Context {
             store: store.clone(),

@@ -26,8 +26,6 @@ const MAX_RATINGS_PER_COMMIT: usize = 4_096;
 const ROWS_PER_INSERT: usize = 1_000;
 /// Keys per lookup of already stored ratings.
 const KEYS_PER_LOOKUP: usize = 500;
-/// How many times the writer lets other tasks run, finding nothing new, before it commits.
-const GATHER_ROUNDS: usize = 3;
 /// Submissions waiting for the writer; callers wait for room beyond that.
 const QUEUE_CAPACITY: usize = 4_096;
 
@@ -84,15 +82,15 @@ pub struct WriterHandle {
 #[derive(Debug)]
 pub struct WriterStop {
     stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    stopped: oneshot::Receiver<()>,
 }
 
 impl WriterStop {
     /// Stops the writer and waits until what it had queued is committed.
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        if self.task.await.is_err() {
-            error!("the writer task ended abnormally");
+        if self.stopped.await.is_err() {
+            error!("the writer thread ended abnormally");
         }
     }
 }
@@ -105,12 +103,31 @@ fn stopped() -> Error {
 }
 
 impl WriterHandle {
-    /// Starts the writer task.
-    pub fn spawn(store: Store, feed: Feed) -> (WriterHandle, WriterStop) {
+    /// Starts the writer on a thread of its own. Its commit is a chain of database round trips;
+    /// on the server's busy runtime each wake-up would wait behind every call in flight, and that
+    /// wait, not the database, would set the pace of every submission.
+    pub fn spawn(store: Store, feed: Feed) -> Result<(WriterHandle, WriterStop)> {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
         let (stop, stop_requested) = oneshot::channel();
-        let task = tokio::spawn(run_writer(store, feed, receiver, stop_requested));
-        (WriterHandle { sender }, WriterStop { stop, task })
+        let (stopped_sender, stopped) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::internal)?;
+        std::thread::Builder::new()
+            .name("csat-writer".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    run_writer(store, feed, receiver, stop_requested).await;
+                    // Connections go back to their pool in tasks spawned on this runtime.
+                    for _ in 0..16 {
+                        tokio::task::yield_now().await;
+                    }
+                });
+                let _ = stopped_sender.send(());
+            })
+            .map_err(Error::internal)?;
+        Ok((WriterHandle { sender }, WriterStop { stop, stopped }))
     }
 
     /// Queues `ratings` and returns where their answer will come. Queued submissions are
@@ -165,20 +182,10 @@ async fn run_writer(
         let Some(first) = first else { break };
         let mut rating_count = first.ratings.len();
         batch.push(first);
-        // Callers answered by the previous commit come back at about the same time: letting the
-        // other tasks run briefly gathers them into this commit instead of the next one.
-        let mut idle_rounds = 0;
-        while rating_count < MAX_RATINGS_PER_COMMIT && idle_rounds < GATHER_ROUNDS {
-            match receiver.try_recv() {
-                Ok(next) => {
-                    rating_count += next.ratings.len();
-                    batch.push(next);
-                }
-                Err(_) => {
-                    idle_rounds += 1;
-                    tokio::task::yield_now().await;
-                }
-            }
+        while rating_count < MAX_RATINGS_PER_COMMIT {
+            let Ok(next) = receiver.try_recv() else { break };
+            rating_count += next.ratings.len();
+            batch.push(next);
         }
         match commit(&store, &batch).await {
             Ok((results, stored)) => {
