@@ -15,6 +15,7 @@ use common::{Backend, TestDatabase, connect, rating, wait_until_serving};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
+use tonic::transport::Channel;
 
 on_both_backends!(
     kill_9_under_load_loses_no_acknowledged_rating,
@@ -26,8 +27,9 @@ fn free_address() -> SocketAddr {
     listener.local_addr().unwrap()
 }
 
-fn start_csat(database_url: &str, address: SocketAddr) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_csat"))
+/// Starts the binary on `database_url` and returns it with a channel once it is SERVING.
+async fn start_csat(database_url: &str, address: SocketAddr) -> (Child, Channel) {
+    let process = Command::new(env!("CARGO_BIN_EXE_csat"))
         .args([
             "serve",
             "--listen",
@@ -39,15 +41,16 @@ fn start_csat(database_url: &str, address: SocketAddr) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("the csat binary starts")
+        .expect("the csat binary starts");
+    let channel = connect(address).await;
+    wait_until_serving(&channel).await;
+    (process, channel)
 }
 
 async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
     let database = TestDatabase::create(backend).await;
     let address = free_address();
-    let mut process = start_csat(&database.url, address);
-    let channel = connect(address).await;
-    wait_until_serving(&channel).await;
+    let (mut process, channel) = start_csat(&database.url, address).await;
     SurveyServiceClient::new(channel.clone())
         .create_survey(pb::CreateSurveyRequest {
             survey_id: "chat".into(),
@@ -95,9 +98,7 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
         acknowledged.len()
     );
 
-    let mut restarted = start_csat(&database.url, address);
-    let channel = connect(address).await;
-    wait_until_serving(&channel).await;
+    let (mut restarted, channel) = start_csat(&database.url, address).await;
     let mut stream = RatingServiceClient::new(channel)
         .stream_ratings(pb::StreamRatingsRequest::default())
         .await
@@ -130,9 +131,7 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
 async fn sigterm_drains_and_exits_zero(backend: Backend) {
     let database = TestDatabase::create(backend).await;
     let address = free_address();
-    let mut process = start_csat(&database.url, address);
-    let channel = connect(address).await;
-    wait_until_serving(&channel).await;
+    let (mut process, channel) = start_csat(&database.url, address).await;
     let mut follower = RatingServiceClient::new(channel)
         .stream_ratings(pb::StreamRatingsRequest {
             follow: true,
