@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Backend, TestDatabase, connect, rating, wait_until_serving};
+use common::{Backend, TestDatabase, connect, create_csat_survey, rating, wait_until_serving};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
@@ -51,17 +51,12 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
     let database = TestDatabase::create(backend).await;
     let address = free_address();
     let (mut process, channel) = start_csat(&database.url, address).await;
-    SurveyServiceClient::new(channel.clone())
-        .create_survey(pb::CreateSurveyRequest {
-            survey_id: "chat".into(),
-            survey: Some(pb::Survey {
-                touchpoint: "support_chat".into(),
-                metric: pb::Metric::Csat.into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap();
+    create_csat_survey(
+        &mut SurveyServiceClient::new(channel.clone()),
+        "chat",
+        "support_chat",
+    )
+    .await;
 
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let mut callers = Vec::new();

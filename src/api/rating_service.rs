@@ -1,9 +1,9 @@
 //! csat.v1.RatingService.
 
+use std::collections::VecDeque;
 use std::pin::Pin;
 
 use prost::Message;
-use std::collections::VecDeque;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};

@@ -177,22 +177,7 @@ impl TestServer {
 
     /// Creates a CSAT survey on 1–5 at `touchpoint`.
     pub async fn create_csat_survey(&mut self, survey_id: &str, touchpoint: &str) -> pb::Survey {
-        self.surveys
-            .create_survey(pb::CreateSurveyRequest {
-                survey_id: survey_id.into(),
-                survey: Some(pb::Survey {
-                    display_name: format!("{survey_id} survey"),
-                    question: "How satisfied were you?".into(),
-                    touchpoint: touchpoint.into(),
-                    metric: pb::Metric::Csat.into(),
-                    ..Default::default()
-                }),
-            })
-            .await
-            .expect("CreateSurvey")
-            .into_inner()
-            .survey
-            .expect("a survey")
+        create_csat_survey(&mut self.surveys, survey_id, touchpoint).await
     }
 
     /// Submits one rating and returns the stored one.
@@ -228,6 +213,30 @@ impl TestServer {
             page_token = page.next_page_token;
         }
     }
+}
+
+/// Creates a CSAT survey on 1–5 at `touchpoint` through `client`.
+pub async fn create_csat_survey(
+    client: &mut SurveyServiceClient<Channel>,
+    survey_id: &str,
+    touchpoint: &str,
+) -> pb::Survey {
+    client
+        .create_survey(pb::CreateSurveyRequest {
+            survey_id: survey_id.into(),
+            survey: Some(pb::Survey {
+                display_name: format!("{survey_id} survey"),
+                question: "How satisfied were you?".into(),
+                touchpoint: touchpoint.into(),
+                metric: pb::Metric::Csat.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("CreateSurvey")
+        .into_inner()
+        .survey
+        .expect("a survey")
 }
 
 /// A rating of `survey_id` with key `rating_id` and `score`.
