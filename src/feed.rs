@@ -157,8 +157,9 @@ async fn replay(
     cursor: &mut i64,
     out: &mpsc::Sender<Result<Rating, Error>>,
 ) -> bool {
-    // Read before the scan: once the scan is exhausted, nothing up to here is left unread, and the
-    // cursor can pass ratings the filter skipped instead of scanning them again next time.
+    // The scan stops here: once it is exhausted, nothing up to here is left unread, and the cursor
+    // can pass ratings the filter skipped instead of scanning them again next time. Nothing beyond
+    // it is sent, since it may not be durable yet.
     let committed_before_scan = match store.last_committed_sequence().await {
         Ok(sequence) => sequence,
         Err(cause) => {
@@ -168,7 +169,7 @@ async fn replay(
     };
     loop {
         let page = match store
-            .ratings_after(filter, *cursor, REPLAY_PAGE_RATINGS)
+            .ratings_after(filter, *cursor, committed_before_scan, REPLAY_PAGE_RATINGS)
             .await
         {
             Ok(page) => page,

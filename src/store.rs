@@ -7,12 +7,16 @@ mod ratings;
 mod surveys;
 pub mod writer;
 
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+use sea_orm::sqlx::Connection;
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sea_orm::{DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
@@ -36,6 +40,29 @@ pub struct Store {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
     backend: DbBackend,
+    durability: Durability,
+    /// SQLite: how the writer connects, for the writer task's own connection.
+    sqlite_writer_options: Option<SqliteConnectOptions>,
+    /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
+    /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
+    durable_through: Arc<AtomicI64>,
+}
+
+/// How a commit reaches the disk before anyone is told of it.
+#[derive(Clone, Debug)]
+enum Durability {
+    /// PostgreSQL: COMMIT returns once its WAL record is flushed.
+    AtCommit,
+    /// SQLite: the writer connection commits with `synchronous=NORMAL` (no fsync) and the WAL file
+    /// is fsynced afterwards, before any caller hears of the commit. The next transaction then runs
+    /// while the previous one's fsync is in flight, and one fsync covers every commit before it.
+    /// Checkpoints still sync as in `synchronous=FULL`.
+    SyncWalFile {
+        /// The `-wal` file beside the database.
+        wal: PathBuf,
+        /// The database file, synced when no WAL file exists (everything was checkpointed).
+        database: PathBuf,
+    },
 }
 
 impl Store {
@@ -61,18 +88,21 @@ impl Store {
             .map_err(Error::internal)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before the writer answers, so OK means durable.
-            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
         if let Some(folder) = options.get_filename().parent()
             && !folder.as_os_str().is_empty()
         {
             std::fs::create_dir_all(folder).map_err(Error::internal)?;
         }
+        let database = options.get_filename().to_path_buf();
+        let mut wal = database.clone().into_os_string();
+        wal.push("-wal");
+        // NORMAL: COMMIT does not fsync; Store::sync_committed does, before any answer.
+        let writer_options = options.clone().synchronous(SqliteSynchronous::Normal);
         let writer_pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
-            .connect_with(options.clone())
+            .connect_with(writer_options.clone())
             .await
             .map_err(Error::internal)?;
         let reader_pool = SqlitePoolOptions::new()
@@ -84,6 +114,12 @@ impl Store {
             reader: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader_pool),
             writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool),
             backend: DbBackend::Sqlite,
+            durability: Durability::SyncWalFile {
+                wal: wal.into(),
+                database,
+            },
+            sqlite_writer_options: Some(writer_options),
+            durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
 
@@ -107,13 +143,65 @@ impl Store {
             reader: SqlxPostgresConnector::from_sqlx_postgres_pool(reader_pool),
             writer: SqlxPostgresConnector::from_sqlx_postgres_pool(writer_pool),
             backend: DbBackend::Postgres,
+            durability: Durability::AtCommit,
+            sqlite_writer_options: None,
+            durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
 
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<()> {
         migration::Migrator::up(&self.writer, None).await?;
+        self.make_durable().await?;
+        // Before this process writes, everything committed is durable: synced just now.
+        self.mark_durable(self.counter_sequence().await?);
         Ok(())
+    }
+
+    /// Makes every transaction committed so far durable. Blocks on disk I/O: call it from a thread
+    /// that may block, or through [`Store::make_durable`].
+    pub fn sync_committed(&self) -> Result<()> {
+        match &self.durability {
+            Durability::AtCommit => Ok(()),
+            Durability::SyncWalFile { wal, database } => {
+                let file = match std::fs::File::open(wal) {
+                    Ok(file) => file,
+                    // No WAL: every commit was checkpointed into the database file.
+                    Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
+                        std::fs::File::open(database).map_err(Error::internal)?
+                    }
+                    Err(cause) => return Err(Error::internal(cause)),
+                };
+                // fsync flushes the file's pages whichever descriptor wrote them.
+                file.sync_data().map_err(Error::internal)
+            }
+        }
+    }
+
+    /// Makes every transaction committed so far durable, without blocking the runtime.
+    pub async fn make_durable(&self) -> Result<()> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.sync_committed())
+            .await
+            .map_err(Error::internal)?
+    }
+
+    /// Records that every rating up to `sequence` is durable.
+    pub(crate) fn mark_durable(&self, sequence: i64) {
+        self.durable_through.fetch_max(sequence, Ordering::AcqRel);
+    }
+
+    /// Opens a connection of the writer task's own on SQLite, outside the pools; `None` on
+    /// PostgreSQL.
+    pub(crate) async fn connect_sqlite_writer(&self) -> Result<Option<SqliteConnection>> {
+        match &self.sqlite_writer_options {
+            Some(options) => Ok(Some(
+                SqliteConnection::connect_with(options)
+                    .await
+                    .map_err(Error::internal)?,
+            )),
+            None => Ok(None),
+        }
     }
 
     /// Returns whether the database answers a trivial query.

@@ -9,7 +9,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateSurveysAndRatings)]
+        vec![
+            Box::new(CreateSurveysAndRatings),
+            Box::new(AddSurveyVersion),
+        ]
     }
 }
 
@@ -74,6 +77,29 @@ impl MigrationTrait for CreateSurveysAndRatings {
         for statement in statements {
             connection.execute_unprepared(&statement).await?;
         }
+        Ok(())
+    }
+}
+
+/// A version of the surveys, in the counter row that every writer locks anyway: a survey change
+/// bumps it, and a writer whose surveys were read at the current version need not read them again.
+struct AddSurveyVersion;
+
+impl MigrationName for AddSurveyVersion {
+    fn name(&self) -> &str {
+        "m20261124_000001_add_survey_version"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddSurveyVersion {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "ALTER TABLE rating_sequence ADD COLUMN survey_version BIGINT NOT NULL DEFAULT 0",
+            )
+            .await?;
         Ok(())
     }
 }

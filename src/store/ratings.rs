@@ -55,13 +55,26 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> Result<RatingPage> {
-        self.scan(filter, Order::NewestFirst, before, limit).await
+        self.scan(filter, Order::NewestFirst, before, None, limit)
+            .await
     }
 
-    /// Returns the highest sequence committed so far (0 when none). Every rating up to it is
-    /// visible to any query that starts afterwards: the counter advances in the same transaction
-    /// as the ratings it numbers.
+    /// Returns the highest sequence committed durably so far (0 when none). Every rating up to it
+    /// is visible to any query that starts afterwards: the counter advances in the same
+    /// transaction as the ratings it numbers. On SQLite a commit is visible a moment before its
+    /// fsync; this process's writer is the only one, so its watermark is the answer there.
     pub async fn last_committed_sequence(&self) -> Result<i64> {
+        let durable_through = self
+            .durable_through
+            .load(std::sync::atomic::Ordering::Acquire);
+        if self.backend == sea_orm::DbBackend::Sqlite && durable_through >= 0 {
+            return Ok(durable_through);
+        }
+        self.counter_sequence().await
+    }
+
+    /// Returns the highest sequence the counter row has handed out.
+    pub(super) async fn counter_sequence(&self) -> Result<i64> {
         let statement = sea_orm::Statement::from_string(
             self.backend,
             "SELECT next_sequence - 1 AS last_sequence FROM rating_sequence WHERE id = 1",
@@ -74,15 +87,23 @@ impl Store {
         Ok(row.try_get::<i64>("", "last_sequence")?)
     }
 
-    /// Returns up to `limit` ratings that pass `filter` with sequence above `after`, oldest first.
+    /// Returns up to `limit` ratings that pass `filter` with sequence above `after` and at most
+    /// `through`, oldest first; `exhausted` means none is left up to `through`.
     pub async fn ratings_after(
         &self,
         filter: &RatingFilter,
         after: i64,
+        through: i64,
         limit: usize,
     ) -> Result<RatingPage> {
-        self.scan(filter, Order::OldestFirst, Some(after), limit)
-            .await
+        self.scan(
+            filter,
+            Order::OldestFirst,
+            Some(after),
+            Some(through),
+            limit,
+        )
+        .await
     }
 
     async fn scan(
@@ -90,12 +111,16 @@ impl Store {
         filter: &RatingFilter,
         order: Order,
         mut bound: Option<i64>,
+        through: Option<i64>,
         limit: usize,
     ) -> Result<RatingPage> {
         let mut page = RatingPage::default();
         let chunk_rows = SCAN_CHUNK_ROWS.max(limit as u64 + 1);
         loop {
             let mut select = rating::Entity::find().filter(pushed_down(filter));
+            if let Some(through) = through {
+                select = select.filter(rating::Column::Sequence.lte(through));
+            }
             select = match (order, bound) {
                 (Order::OldestFirst, Some(after)) => {
                     select.filter(rating::Column::Sequence.gt(after))

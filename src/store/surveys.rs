@@ -36,7 +36,7 @@ impl Store {
             .exec_without_returning(&self.writer)
             .await;
         match inserted {
-            Ok(_) => Ok(()),
+            Ok(_) => self.make_durable().await,
             Err(cause) if matches!(cause.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 Err(Error::AlreadyExists {
                     reason: "SURVEY_ALREADY_EXISTS",
@@ -135,15 +135,22 @@ impl Store {
                 .await?;
         }
         transaction.commit().await?;
+        self.make_durable().await?;
         Ok(updated)
     }
 
     /// Begins a transaction that changes a survey, holding the writers' counter lock: a commit of
     /// ratings (in any replica) then sees the survey either before or after the change, never a
     /// rating checked against the old scale or state landing after the change.
+    /// The change also bumps the counter row's survey_version, which tells every writer to read
+    /// its surveys again.
     async fn begin_survey_change(&self) -> Result<sea_orm::DatabaseTransaction> {
         let transaction = super::writer::begin_read_committed(self).await?;
-        super::writer::lock_sequence_counter(&transaction, self.backend).await?;
+        let bump = sea_orm::Statement::from_string(
+            self.backend,
+            "UPDATE rating_sequence SET survey_version = survey_version + 1 WHERE id = 1",
+        );
+        sea_orm::ConnectionTrait::execute_raw(&transaction, bump).await?;
         Ok(transaction)
     }
 
@@ -165,6 +172,7 @@ impl Store {
                 .await?;
         }
         transaction.commit().await?;
+        self.make_durable().await?;
         Ok(survey)
     }
 }

@@ -2,13 +2,19 @@
 //! a batch limit) and commits them in one transaction, so many ratings share one fsync. Inside the
 //! transaction it locks the sequence counter row first, which orders writers of every replica; then
 //! it reads the surveys and the keys already stored, decides every rating, inserts the new ones with
-//! consecutive sequences, commits, answers each caller and publishes to the feed.
+//! consecutive sequences and commits. A second thread makes the commits durable (one fsync for all
+//! that are waiting, on SQLite), then answers each caller and publishes to the feed, in commit
+//! order; the writer meanwhile commits the next batch.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
+use sea_orm::sqlx;
+use sea_orm::sqlx::Connection as _;
+use sea_orm::sqlx::sqlite::SqliteConnection;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel,
-    IsolationLevel, QueryFilter, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IsolationLevel,
+    QueryFilter, Statement, TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, warn};
@@ -16,7 +22,7 @@ use tracing::{debug, error, warn};
 use super::Store;
 use super::entity::rating;
 use super::ratings::{rating_from_row, rating_to_row};
-use crate::domain::{FieldViolation, NewRating, Rating, SurveyState, now_micros};
+use crate::domain::{FieldViolation, NewRating, Rating, Survey, SurveyState, now_micros};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 
@@ -28,6 +34,8 @@ const ROWS_PER_INSERT: usize = 1_000;
 const KEYS_PER_LOOKUP: usize = 500;
 /// Submissions waiting for the writer; callers wait for room beyond that.
 const QUEUE_CAPACITY: usize = 4_096;
+/// Commits waiting for their fsync; the writer waits for room beyond that.
+const SYNC_QUEUE_CAPACITY: usize = 64;
 
 /// A rating the writer accepted.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,16 +122,32 @@ impl WriterHandle {
             .enable_all()
             .build()
             .map_err(Error::internal)?;
+        let (committed_sender, committed) = std::sync::mpsc::sync_channel(SYNC_QUEUE_CAPACITY);
+        let sync_store = store.clone();
+        let syncer = std::thread::Builder::new()
+            .name("csat-sync".into())
+            .spawn(move || run_syncer(&sync_store, &feed, &committed))
+            .map_err(Error::internal)?;
         std::thread::Builder::new()
             .name("csat-writer".into())
             .spawn(move || {
                 runtime.block_on(async {
-                    run_writer(store, feed, receiver, stop_requested).await;
+                    run_writer(
+                        Writer::new(store).await,
+                        committed_sender,
+                        receiver,
+                        stop_requested,
+                    )
+                    .await;
                     // Connections go back to their pool in tasks spawned on this runtime.
                     for _ in 0..16 {
                         tokio::task::yield_now().await;
                     }
                 });
+                // The writer dropped its end of the sync queue: the syncer answers what is left.
+                if syncer.join().is_err() {
+                    error!("the sync thread panicked");
+                }
                 let _ = stopped_sender.send(());
             })
             .map_err(Error::internal)?;
@@ -163,9 +187,16 @@ pub async fn wait_for(pending: PendingWrite) -> Result<Vec<RatingResult>> {
     pending.await.map_err(|_| stopped())?
 }
 
+/// A transaction the writer committed, waiting to be made durable before anyone hears of it.
+struct Committed {
+    requests: Vec<WriteRequest>,
+    results: Vec<Vec<RatingResult>>,
+    stored: Vec<Rating>,
+}
+
 async fn run_writer(
-    store: Store,
-    feed: Feed,
+    mut writer: Writer,
+    committed: std::sync::mpsc::SyncSender<Committed>,
     mut receiver: mpsc::Receiver<WriteRequest>,
     mut stop_requested: oneshot::Receiver<()>,
 ) {
@@ -187,21 +218,23 @@ async fn run_writer(
             rating_count += next.ratings.len();
             batch.push(next);
         }
-        match commit(&store, &batch).await {
+        match writer.commit(&batch).await {
             Ok((results, stored)) => {
                 debug!(
                     requests = batch.len(),
                     stored = stored.len(),
                     "ratings committed"
                 );
-                answer(&feed, batch.drain(..), results, stored);
+                hand_over(&committed, std::mem::take(&mut batch), results, stored);
             }
             Err(cause) if batch.len() > 1 => {
                 // One bad request must not fail the others that shared its transaction.
                 warn!(error = %cause, requests = batch.len(), "group commit failed: committing requests one by one");
                 for request in batch.drain(..) {
-                    match commit(&store, std::slice::from_ref(&request)).await {
-                        Ok((results, stored)) => answer(&feed, [request], results, stored),
+                    match writer.commit(std::slice::from_ref(&request)).await {
+                        Ok((results, stored)) => {
+                            hand_over(&committed, vec![request], results, stored);
+                        }
                         Err(cause) => refuse(request, &cause),
                     }
                 }
@@ -213,18 +246,57 @@ async fn run_writer(
             }
         }
     }
+    writer.close().await;
 }
 
-fn answer(
-    feed: &Feed,
-    requests: impl IntoIterator<Item = WriteRequest>,
+/// Passes a commit to the syncer. Blocking is right here: the writer's thread has nothing else to
+/// do while the syncer is full.
+fn hand_over(
+    committed: &std::sync::mpsc::SyncSender<Committed>,
+    requests: Vec<WriteRequest>,
     results: Vec<Vec<RatingResult>>,
     stored: Vec<Rating>,
 ) {
-    if !stored.is_empty() {
-        feed.publish(stored.into());
+    let commit = Committed {
+        requests,
+        results,
+        stored,
+    };
+    if let Err(std::sync::mpsc::SendError(commit)) = committed.send(commit) {
+        // Only if the syncer thread died: its callers cannot be told the commit is durable.
+        let cause = Error::internal("the sync thread is gone");
+        for request in commit.requests {
+            refuse(request, &cause);
+        }
     }
-    for (request, result) in requests.into_iter().zip(results) {
+}
+
+/// Makes commits durable, then answers their callers and publishes them, in commit order. One
+/// fsync serves every commit waiting when it starts.
+fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<Committed>) {
+    while let Ok(first) = committed.recv() {
+        let mut ready = vec![first];
+        ready.extend(committed.try_iter());
+        let synced = store.sync_committed();
+        for commit in ready {
+            match &synced {
+                Ok(()) => answer(store, feed, commit),
+                Err(cause) => {
+                    for request in commit.requests {
+                        refuse(request, cause);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn answer(store: &Store, feed: &Feed, commit: Committed) {
+    if let Some(last) = commit.stored.last() {
+        store.mark_durable(last.sequence);
+        feed.publish(commit.stored.into());
+    }
+    for (request, result) in commit.requests.into_iter().zip(commit.results) {
         // A caller that went away still had its ratings committed; nothing to do.
         let _ = request.reply.send(Ok(result));
     }
@@ -241,22 +313,267 @@ fn refuse(request: WriteRequest, cause: &Error) {
 
 type RatingKey = (String, String);
 
-async fn commit(
-    store: &Store,
+/// The writer's state between commits.
+struct Writer {
+    store: Store,
+    /// SQLite: see [`SqliteFastPath`].
+    fast_path: Option<SqliteFastPath>,
+    /// Surveys as read at one `survey_version` of the counter row. Every survey change bumps that
+    /// version under the counter lock, so while it holds, these rows are still current: a commit
+    /// reads only the surveys it has not seen yet.
+    surveys: HashMap<String, Survey>,
+    survey_version: i64,
+    /// Whether the last optimistic insert met a stored key: retries come in runs (a re-sent
+    /// import), so the next commits look keys up first instead of failing and redoing.
+    expect_known_keys: bool,
+}
+
+/// How a commit learns which keys are stored already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyCheck {
+    /// Assume none is: the insert skips stored keys, and fewer rows inserted than staged proves
+    /// the assumption wrong, which rolls the transaction back.
+    Optimistic,
+    /// Read the stored ratings with the batch's keys first.
+    LookUpFirst,
+}
+
+/// SQLite: a commit in one round trip to the connection's thread, which is where a commit's time
+/// goes (a round trip costs about as much as inserting ten ratings). The writer remembers the
+/// counter row as it left it and sends one script: take the write lock, advance the counter only
+/// if it still is as remembered (a guard that fails the script otherwise), insert, commit. A
+/// stored key fails the insert; any failure rolls back, and the transaction path takes over.
+struct SqliteFastPath {
+    connection: SqliteConnection,
+    /// `(next_sequence, survey_version)` as this writer's last commit left them; `None` when
+    /// not known (at start, after a failure).
+    counter: Option<(i64, i64)>,
+}
+
+/// Fails the script when the guarded UPDATE before it changed nothing: the id is taken, so the
+/// insert violates the primary key.
+const COUNTER_GUARD: &str = "UPDATE rating_sequence SET next_sequence = ? \
+    WHERE id = 1 AND next_sequence = ? AND survey_version = ?; \
+    INSERT INTO rating_sequence (id, next_sequence) SELECT 1, 0 WHERE changes() = 0;";
+
+impl Writer {
+    async fn new(store: Store) -> Writer {
+        let fast_path = match store.connect_sqlite_writer().await {
+            Ok(connection) => connection.map(|connection| SqliteFastPath {
+                connection,
+                counter: None,
+            }),
+            Err(cause) => {
+                warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");
+                None
+            }
+        };
+        Writer {
+            store,
+            fast_path,
+            surveys: HashMap::new(),
+            survey_version: -1,
+            expect_known_keys: false,
+        }
+    }
+
+    async fn close(self) {
+        if let Some(fast_path) = self.fast_path {
+            // Closing at exit changes nothing for anyone: the commits are all answered.
+            let _ = fast_path.connection.close().await;
+        }
+    }
+
+    /// Commits a batch in one transaction and returns each request's results and the ratings
+    /// stored, in sequence order.
+    async fn commit(
+        &mut self,
+        batch: &[WriteRequest],
+    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        if let Some(outcome) = self.try_fast_commit(batch).await {
+            return Ok(outcome);
+        }
+        if !self.expect_known_keys {
+            if let Some(outcome) = self.try_commit(batch, KeyCheck::Optimistic).await? {
+                return Ok(outcome);
+            }
+            self.expect_known_keys = true;
+        }
+        let outcome = self
+            .try_commit(batch, KeyCheck::LookUpFirst)
+            .await?
+            .ok_or_else(|| Error::internal("a stored key was missed under the counter lock"))?;
+        Ok(outcome)
+    }
+
+    /// Returns `None` when an optimistic attempt met a stored key, or refused a rating whose key
+    /// may be stored, and was rolled back.
+    async fn try_commit(
+        &mut self,
+        batch: &[WriteRequest],
+        key_check: KeyCheck,
+    ) -> Result<Option<(Vec<Vec<RatingResult>>, Vec<Rating>)>> {
+        let backend = self.store.backend;
+        let submitted: i64 = batch
+            .iter()
+            .map(|request| request.ratings.len() as i64)
+            .sum();
+        let transaction = begin_read_committed(&self.store).await?;
+        // Reserving a sequence for every submitted rating saves a statement in the common case
+        // where all are stored; otherwise the counter is set back below, in the same transaction.
+        let counter = lock_sequence_counter(&transaction, backend, submitted).await?;
+        self.refresh_surveys(&transaction, batch, counter.survey_version)
+            .await?;
+        let mut known = match key_check {
+            KeyCheck::Optimistic => HashMap::new(),
+            KeyCheck::LookUpFirst => stored_ratings_with_keys(&transaction, batch).await?,
+        };
+        if key_check == KeyCheck::LookUpFirst {
+            self.expect_known_keys = !known.is_empty();
+        }
+        let (results, stored) = decide(batch, &self.surveys, &mut known, counter.first_sequence);
+        if key_check == KeyCheck::Optimistic && refuses_a_given_key(batch, &results) {
+            transaction.rollback().await?;
+            return Ok(None);
+        }
+        let inserted = insert_ratings(&transaction, backend, &stored).await?;
+        if inserted != stored.len() as u64 {
+            transaction.rollback().await?;
+            return Ok(None);
+        }
+        let next_sequence = counter.first_sequence + stored.len() as i64;
+        if next_sequence != counter.first_sequence + submitted {
+            let set_back =
+                format!("UPDATE rating_sequence SET next_sequence = {next_sequence} WHERE id = 1");
+            transaction
+                .execute_raw(Statement::from_string(backend, set_back))
+                .await?;
+        }
+        transaction.commit().await?;
+        if let Some(fast_path) = &mut self.fast_path {
+            fast_path.counter = Some((next_sequence, counter.survey_version));
+        }
+        Ok(Some((results, stored)))
+    }
+
+    /// Commits through the [`SqliteFastPath`] when it applies; `None` when it does not or failed,
+    /// having changed nothing.
+    async fn try_fast_commit(
+        &mut self,
+        batch: &[WriteRequest],
+    ) -> Option<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        let fast_path = self.fast_path.as_mut()?;
+        let (first_sequence, survey_version) = fast_path.counter?;
+        let every_survey_known = batch
+            .iter()
+            .flat_map(|request| &request.ratings)
+            .all(|rating| self.surveys.contains_key(&rating.survey_id));
+        if self.expect_known_keys || survey_version != self.survey_version || !every_survey_known {
+            return None;
+        }
+        let (results, stored) = decide(batch, &self.surveys, &mut HashMap::new(), first_sequence);
+        if refuses_a_given_key(batch, &results) {
+            return None;
+        }
+        if stored.is_empty() {
+            return Some((results, stored));
+        }
+        let next_sequence = first_sequence + stored.len() as i64;
+        let mut script = format!("BEGIN IMMEDIATE; {COUNTER_GUARD} ");
+        for rows in stored.chunks(ROWS_PER_INSERT) {
+            script.push_str(&insert_sql(DbBackend::Sqlite, rows.len(), ""));
+            script.push_str("; ");
+        }
+        script.push_str("COMMIT;");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(script))
+            .bind(next_sequence)
+            .bind(first_sequence)
+            .bind(survey_version);
+        for rating in &stored {
+            let row = rating_to_row(rating);
+            query = query
+                .bind(row.sequence)
+                .bind(row.survey_id)
+                .bind(row.touchpoint)
+                .bind(row.rating_id)
+                .bind(row.score)
+                .bind(row.comment)
+                .bind(row.customer_id)
+                .bind(row.channel)
+                .bind(row.attributes)
+                .bind(row.occur_time)
+                .bind(row.create_time);
+        }
+        match query.execute(&mut fast_path.connection).await {
+            Ok(_) => {
+                fast_path.counter = Some((next_sequence, survey_version));
+                Some((results, stored))
+            }
+            Err(cause) => {
+                // The script stops at its first error, possibly inside the transaction.
+                let _ = sqlx::query("ROLLBACK")
+                    .execute(&mut fast_path.connection)
+                    .await;
+                fast_path.counter = None;
+                let key_taken = cause
+                    .as_database_error()
+                    .is_some_and(|error| error.message().contains("ratings.rating_id"));
+                self.expect_known_keys |= key_taken;
+                debug!(error = %cause, "fast commit failed: taking the transaction path");
+                None
+            }
+        }
+    }
+
+    /// Makes `self.surveys` hold every survey the batch names that exists, as of `survey_version`.
+    async fn refresh_surveys(
+        &mut self,
+        transaction: &DatabaseTransaction,
+        batch: &[WriteRequest],
+        survey_version: i64,
+    ) -> Result<()> {
+        if survey_version != self.survey_version {
+            self.surveys.clear();
+            self.survey_version = survey_version;
+        }
+        // Unknown ids are read every time: the survey may have been created since.
+        let unseen: HashSet<&String> = batch
+            .iter()
+            .flat_map(|request| &request.ratings)
+            .map(|rating| &rating.survey_id)
+            .filter(|survey_id| !self.surveys.contains_key(*survey_id))
+            .collect();
+        if !unseen.is_empty() {
+            let read =
+                Store::surveys_by_id(transaction, unseen.into_iter().cloned().collect()).await?;
+            self.surveys.extend(read);
+        }
+        Ok(())
+    }
+}
+
+/// Returns whether a decision made without looking keys up refused a rating whose key the caller
+/// chose: if that key is stored, the rating is a duplicate (or a conflict) instead, even in a
+/// survey archived since.
+fn refuses_a_given_key(batch: &[WriteRequest], results: &[Vec<RatingResult>]) -> bool {
+    batch.iter().zip(results).any(|(request, request_results)| {
+        request
+            .ratings
+            .iter()
+            .zip(request_results)
+            .any(|(rating, result)| rating.rating_id_given && result.is_err())
+    })
+}
+
+/// Decides every rating of the batch against the surveys and the keys stored (`known`), and
+/// numbers the new ones from `first_sequence`. Returns each request's results and the ratings to
+/// store, in sequence order.
+fn decide(
     batch: &[WriteRequest],
-) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-    let transaction = begin_read_committed(store).await?;
-    let first_sequence = lock_sequence_counter(&transaction, store.backend).await?;
-
-    let survey_ids: HashSet<&String> = batch
-        .iter()
-        .flat_map(|request| &request.ratings)
-        .map(|rating| &rating.survey_id)
-        .collect();
-    let surveys =
-        Store::surveys_by_id(&transaction, survey_ids.into_iter().cloned().collect()).await?;
-    let mut known = stored_ratings_with_keys(&transaction, batch).await?;
-
+    surveys: &HashMap<String, Survey>,
+    known: &mut HashMap<RatingKey, Rating>,
+    first_sequence: i64,
+) -> (Vec<Vec<RatingResult>>, Vec<Rating>) {
     let create_time = now_micros();
     let mut next_sequence = first_sequence;
     let mut stored: Vec<Rating> = Vec::new();
@@ -327,24 +644,73 @@ async fn commit(
         }
         results.push(request_results);
     }
+    (results, stored)
+}
 
-    for rows in stored.chunks(ROWS_PER_INSERT) {
-        let models = rows
-            .iter()
-            .map(|rating| rating_to_row(rating).into_active_model());
-        rating::Entity::insert_many(models)
-            .exec_without_returning(&transaction)
-            .await?;
+const RATING_COLUMNS: &str = "sequence, survey_id, touchpoint, rating_id, score, comment, \
+    customer_id, channel, attributes, occur_time, create_time";
+const VALUES_PER_RATING: usize = 11;
+
+/// Returns `INSERT INTO ratings … VALUES …` for `rows` rows, with `suffix` appended; parameters
+/// numbered for `backend`.
+fn insert_sql(backend: DbBackend, rows: usize, suffix: &str) -> String {
+    let mut sql = format!("INSERT INTO ratings ({RATING_COLUMNS}) VALUES ");
+    for row_index in 0..rows {
+        sql.push_str(if row_index == 0 { "(" } else { ", (" });
+        for column_index in 0..VALUES_PER_RATING {
+            if column_index > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                DbBackend::Postgres => {
+                    let _ = write!(sql, "${}", row_index * VALUES_PER_RATING + column_index + 1);
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
     }
-    if next_sequence != first_sequence {
-        let advance =
-            format!("UPDATE rating_sequence SET next_sequence = {next_sequence} WHERE id = 1");
-        transaction
-            .execute_raw(Statement::from_string(store.backend, advance))
-            .await?;
+    sql.push_str(suffix);
+    sql
+}
+
+/// Inserts `ratings`, skipping any whose key is stored already, and returns how many were
+/// inserted. Written as SQL rather than built per row: this is the hot path of every submission.
+async fn insert_ratings(
+    transaction: &DatabaseTransaction,
+    backend: DbBackend,
+    ratings: &[Rating],
+) -> Result<u64> {
+    let mut inserted = 0;
+    for rows in ratings.chunks(ROWS_PER_INSERT) {
+        let sql = insert_sql(
+            backend,
+            rows.len(),
+            " ON CONFLICT (survey_id, rating_id) DO NOTHING",
+        );
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * VALUES_PER_RATING);
+        for rating in rows {
+            let row = rating_to_row(rating);
+            values.extend([
+                row.sequence.into(),
+                row.survey_id.into(),
+                row.touchpoint.into(),
+                row.rating_id.into(),
+                row.score.into(),
+                row.comment.into(),
+                row.customer_id.into(),
+                row.channel.into(),
+                row.attributes.into(),
+                row.occur_time.into(),
+                row.create_time.into(),
+            ]);
+        }
+        inserted += transaction
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .rows_affected();
     }
-    transaction.commit().await?;
-    Ok((results, stored))
+    Ok(inserted)
 }
 
 /// Begins a transaction that sees rows committed while it waited for the counter lock. READ
@@ -355,22 +721,37 @@ pub(super) async fn begin_read_committed(store: &Store) -> Result<DatabaseTransa
     Ok(store.writer.begin_with_config(isolation, None).await?)
 }
 
-/// Locks the counter row for the rest of the transaction and returns the next free sequence. On
+/// The counter row as a locking statement found it.
+pub(super) struct CounterRow {
+    /// The first sequence reserved for this transaction.
+    pub first_sequence: i64,
+    /// Bumped by every survey change.
+    pub survey_version: i64,
+}
+
+/// Locks the counter row for the rest of the transaction and reserves `reserve` sequences. On
 /// PostgreSQL the row lock makes every other writer wait until this one commits, so sequences are
 /// visible in commit order; on SQLite the UPDATE takes the database's write lock.
 pub(super) async fn lock_sequence_counter(
     transaction: &DatabaseTransaction,
     backend: DbBackend,
-) -> Result<i64> {
+    reserve: i64,
+) -> Result<CounterRow> {
     let lock = Statement::from_string(
         backend,
-        "UPDATE rating_sequence SET next_sequence = next_sequence WHERE id = 1 RETURNING next_sequence",
+        format!(
+            "UPDATE rating_sequence SET next_sequence = next_sequence + {reserve} WHERE id = 1 \
+             RETURNING next_sequence - {reserve} AS first_sequence, survey_version"
+        ),
     );
     let row = transaction
         .query_one_raw(lock)
         .await?
         .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
-    Ok(row.try_get::<i64>("", "next_sequence")?)
+    Ok(CounterRow {
+        first_sequence: row.try_get::<i64>("", "first_sequence")?,
+        survey_version: row.try_get::<i64>("", "survey_version")?,
+    })
 }
 
 /// Returns the stored ratings whose keys the batch names (only caller-chosen keys can repeat).
