@@ -1,6 +1,7 @@
 //! `csat bench ingest`: starts a server on a temporary SQLite database and drives it over loopback,
 //! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
-//! concurrent callers, and `ImportRatings`.
+//! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences), and
+//! `ImportRatings`.
 
 use std::time::{Duration, Instant};
 
@@ -23,9 +24,12 @@ pub struct IngestBenchConfig {
     /// Concurrent callers for Health/Check and SubmitRating.
     #[arg(long, default_value_t = 64)]
     pub callers: usize,
-    /// Seconds each timed phase runs.
-    #[arg(long, default_value_t = 10)]
+    /// Seconds each timed phase runs in each round.
+    #[arg(long, default_value_t = 2)]
     pub seconds: u64,
+    /// Rounds of the three timed phases (Health/Check, then SubmitRating with two kinds of key).
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
     /// Ratings sent through one ImportRatings stream.
     #[arg(long, default_value_t = 1_000_000)]
     pub import_ratings: usize,
@@ -83,59 +87,88 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
         .map_err(|status| Error::internal(status.to_string()))?;
 
     println!(
-        "csat bench ingest: {} callers over {} connections, {} s per phase, SQLite at {}",
+        "csat bench ingest: {} callers over {} connections, {} rounds of {} s per phase, SQLite at {}",
         config.callers,
         channels.len(),
+        config.rounds,
         config.seconds,
         folder.display()
     );
+    // Keys decide where each rating lands in the (survey_id, rating_id) index: time-ordered keys
+    // (UUIDv7, what the server generates and what the proto recommends) append to it; keys from
+    // many independent sequences (ticket numbers of as many systems) land on as many index pages.
+    // The phases alternate in short rounds, so that each sees the machine in the same state: on a
+    // shared virtual machine the rate of an empty RPC drifts by a third within a minute.
     let duration = Duration::from_secs(config.seconds);
-    let check = timed_phase(
-        &channels,
-        config.callers,
-        duration,
-        |channel, _caller, _call| {
-            let mut client = HealthClient::new(channel);
-            async move {
-                client
-                    .check(HealthCheckRequest {
+    let mut check = PhaseTotals::default();
+    let mut submit_time_ordered = PhaseTotals::default();
+    let mut submit_interleaved = PhaseTotals::default();
+    for round in 0..config.rounds.max(1) {
+        check.add(
+            timed_phase(&channels, config.callers, duration, |channel, _, _| {
+                let mut client = HealthClient::new(channel);
+                async move {
+                    let request = HealthCheckRequest {
                         service: String::new(),
-                    })
-                    .await
-                    .is_ok()
-            }
-        },
-    )
-    .await;
+                    };
+                    client.check(request).await.is_ok()
+                }
+            })
+            .await,
+        );
+        submit_time_ordered.add(
+            timed_phase(&channels, config.callers, duration, |channel, _, call| {
+                let mut client = RatingServiceClient::new(channel);
+                async move {
+                    let rating = bench_rating(uuid::Uuid::now_v7().to_string(), call);
+                    let request = pb::SubmitRatingRequest {
+                        rating: Some(rating),
+                    };
+                    client.submit_rating(request).await.is_ok()
+                }
+            })
+            .await,
+        );
+        let first_call = round * CALLS_PER_ROUND_BOUND;
+        submit_interleaved.add(
+            timed_phase(
+                &channels,
+                config.callers,
+                duration,
+                move |channel, caller, call| {
+                    let mut client = RatingServiceClient::new(channel);
+                    async move {
+                        let rating_id = format!("submit-{caller}-{}", first_call + call);
+                        let request = pb::SubmitRatingRequest {
+                            rating: Some(bench_rating(rating_id, call)),
+                        };
+                        client.submit_rating(request).await.is_ok()
+                    }
+                },
+            )
+            .await,
+        );
+    }
+    let check = check.summarize();
+    let submit_time_ordered = submit_time_ordered.summarize();
+    let submit_interleaved = submit_interleaved.summarize();
     print_phase("Health/Check", "calls/s", &check);
-
-    let submit = timed_phase(
-        &channels,
-        config.callers,
-        duration,
-        |channel, caller, call| {
-            let mut client = RatingServiceClient::new(channel);
-            async move {
-                client
-                    .submit_rating(pb::SubmitRatingRequest {
-                        rating: Some(bench_rating(format!("submit-{caller}-{call}"), call)),
-                    })
-                    .await
-                    .is_ok()
-            }
-        },
-    )
-    .await;
-    print_phase("SubmitRating", "ratings/s", &submit);
+    print_phase("SubmitRating", "ratings/s", &submit_time_ordered);
     println!(
-        "SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
-        submit.rate / check.rate
+        "  keys UUIDv7: SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
+        submit_time_ordered.rate / check.rate
+    );
+    print_phase("SubmitRating", "ratings/s", &submit_interleaved);
+    println!(
+        "  keys from {} interleaved sequences: SubmitRating / Health/Check = {:.2}",
+        config.callers,
+        submit_interleaved.rate / check.rate
     );
 
     let import = import_phase(&channels[0], config.import_ratings).await?;
     print_phase("ImportRatings", "ratings/s", &import);
 
-    let stored = submit.count + import.count;
+    let stored = submit_time_ordered.count + submit_interleaved.count + import.count;
     println!(
         "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
         resident_megabytes().map_or("unknown".into(), |megabytes| megabytes.to_string())
@@ -175,13 +208,35 @@ async fn wait_until_serving(channel: &Channel) -> Result<()> {
     Err(Error::internal("the benchmark server never became SERVING"))
 }
 
-/// Runs `callers` loops of `call` for `duration` and returns the rate of successful calls.
+/// Keeps the interleaved keys of different rounds apart: more calls than any caller makes in one.
+const CALLS_PER_ROUND_BOUND: usize = 100_000_000;
+
+/// Latencies of successful calls and the time they took, over the rounds of one phase.
+#[derive(Default)]
+struct PhaseTotals {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl PhaseTotals {
+    fn add(&mut self, (latencies, elapsed): (Vec<Duration>, Duration)) {
+        self.latencies.extend(latencies);
+        self.elapsed += elapsed;
+    }
+
+    fn summarize(self) -> PhaseResult {
+        summarize(self.latencies, self.elapsed)
+    }
+}
+
+/// Runs `callers` loops of `call` for `duration` and returns the latencies of the successful
+/// calls and the time taken.
 async fn timed_phase<F, Fut>(
     channels: &[Channel],
     callers: usize,
     duration: Duration,
     call: F,
-) -> PhaseResult
+) -> (Vec<Duration>, Duration)
 where
     F: Fn(Channel, usize, usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = bool> + Send,
@@ -219,7 +274,7 @@ where
     if failures > 0 {
         println!("  warning: {failures} calls failed");
     }
-    summarize(latencies, started.elapsed())
+    (latencies, started.elapsed())
 }
 
 async fn import_phase(channel: &Channel, ratings: usize) -> Result<PhaseResult> {
