@@ -6,8 +6,14 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let proto_root = "proto";
-    let proto_files = ["common.proto", "survey.proto", "rating.proto"]
-        .map(|file| format!("{proto_root}/csat/v1/{file}"));
+    let proto_files = [
+        "common.proto",
+        "survey.proto",
+        "rating.proto",
+        "benchmark.proto",
+        "report.proto",
+    ]
+    .map(|file| format!("{proto_root}/csat/v1/{file}"));
     println!("cargo:rerun-if-changed={proto_root}");
     for file in &proto_files {
         println!("cargo:rerun-if-changed={file}");

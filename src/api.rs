@@ -1,9 +1,11 @@
 //! The gRPC layer: proto request -> domain call -> proto reply, one file per service. The only
 //! place that knows proto types; errors become statuses in [`status_from_error`].
 
+pub mod benchmark_service;
 pub mod conversion;
 pub mod paging;
 pub mod rating_service;
+pub mod report_service;
 pub mod survey_service;
 
 use tonic::{Code, Status};
@@ -74,6 +76,8 @@ pub struct Context {
     pub feed: crate::feed::Feed,
     /// Recently read surveys.
     pub surveys: crate::store::SurveyCache,
+    /// The report engine.
+    pub reports: crate::reports::Reports,
     /// Turns true when the server starts shutting down.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

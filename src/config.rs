@@ -32,6 +32,17 @@ pub struct Config {
     #[arg(long, env = "CSAT_DRAIN_TIMEOUT_SECONDS", default_value_t = 10)]
     pub drain_timeout_seconds: u64,
 
+    /// Time zones whose local days, weeks and months reports answer from rollups, comma-separated
+    /// IANA names. Reports in other zones are exact too, but scan the ratings. Every replica must
+    /// be given the same list; a zone added is built from the stored ratings at start.
+    #[arg(
+        long,
+        env = "CSAT_ROLLUP_TIME_ZONES",
+        value_delimiter = ',',
+        default_value = "UTC"
+    )]
+    pub rollup_time_zones: Vec<String>,
+
     /// Log line format; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -46,6 +57,7 @@ impl Config {
                 database_url: database_url.into(),
             },
             drain_timeout_seconds: 10,
+            rollup_time_zones: vec!["UTC".into()],
             log_format: LogFormat::Pretty,
         }
     }

@@ -1,9 +1,14 @@
-//! Pure rules of the product: surveys, ratings, filters and their validation. No I/O, and no
-//! tonic, prost or sea-orm types: the api layer converts wire types into these.
+//! Pure rules of the product: surveys, ratings, filters and their validation, report queries,
+//! metrics, time buckets and benchmarks. No I/O, and no tonic, prost or sea-orm types: the api
+//! layer converts wire types into these.
 
+pub mod benchmark;
 pub mod filter;
+pub mod metrics;
 pub mod rating;
+pub mod report;
 pub mod survey;
+pub mod time_buckets;
 pub mod validation;
 
 pub use filter::{RatingFilter, RatingFilterInput};

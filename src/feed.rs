@@ -46,7 +46,8 @@ impl Feed {
         }
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<Arc<[Rating]>> {
+    /// Returns a receiver of every batch published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<[Rating]>> {
         self.sender.subscribe()
     }
 }

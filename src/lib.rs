@@ -15,5 +15,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod feed;
+pub mod reports;
 pub mod server;
 pub mod store;

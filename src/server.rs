@@ -13,13 +13,20 @@ use tonic_health::server::HealthReporter;
 use tracing::{info, warn};
 
 use crate::api::Context;
+use crate::api::benchmark_service::BenchmarkApi;
 use crate::api::rating_service::RatingApi;
+use crate::api::report_service::ReportApi;
 use crate::api::survey_service::SurveyApi;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::feed::Feed;
+use crate::pb::benchmark_service_server::BenchmarkServiceServer;
 use crate::pb::rating_service_server::RatingServiceServer;
+use crate::pb::report_service_server::ReportServiceServer;
 use crate::pb::survey_service_server::SurveyServiceServer;
+use crate::reports::Reports;
+use crate::reports::mirror::RollupMirror;
+use crate::store::rollups::RollupZone;
 use crate::store::writer::WriterHandle;
 use crate::store::{Store, SurveyCache};
 
@@ -28,7 +35,12 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/csat_descriptor.bin"));
 
 /// Health service names reported besides `""`.
-pub const SERVICE_NAMES: [&str; 2] = ["csat.v1.SurveyService", "csat.v1.RatingService"];
+pub const SERVICE_NAMES: [&str; 4] = [
+    "csat.v1.SurveyService",
+    "csat.v1.RatingService",
+    "csat.v1.ReportService",
+    "csat.v1.BenchmarkService",
+];
 
 /// Longest wait, after the drain, for the writer's last commit and the pools to close.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,8 +59,18 @@ impl Server {
     /// Connects to the database, applies migrations and binds the listen address (port 0 picks a
     /// free port: see [`Server::local_addr`]).
     pub async fn bind(config: &Config) -> Result<Server> {
+        let mut zones = Vec::new();
+        for name in &config.rollup_time_zones {
+            zones.push(RollupZone::parse(name.trim()).ok_or_else(|| {
+                Error::invalid_field(
+                    "rollup_time_zones",
+                    format!("{name:?} is not an IANA time zone"),
+                )
+            })?);
+        }
         let store = Store::connect(&config.database.database_url).await?;
         store.migrate().await?;
+        store.sync_rollup_zones(&zones).await?;
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
         })?;
@@ -82,11 +104,14 @@ impl Server {
         let feed = Feed::new();
         let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone())?;
         let (shutdown_sender, shutdown) = watch::channel(false);
+        let mirror = RollupMirror::new(store.clone());
+        tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
         let context = Context {
             store: store.clone(),
             writer,
             feed,
             surveys: SurveyCache::default(),
+            reports: Reports::new(store.clone(), mirror),
             shutdown: shutdown.clone(),
         };
 
@@ -138,7 +163,9 @@ impl Server {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
             .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
-            .add_service(RatingServiceServer::new(RatingApi::new(context)))
+            .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
+            .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
+            .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), graceful_stop);
         let served = tokio::select! {
             served = serving => served,

@@ -1,9 +1,12 @@
 //! Storage: sea-orm entities and migrations, the single writer, and the queries. SQLite (the
 //! embedded default, WAL, one writer connection) or PostgreSQL, chosen by the database URL.
 
+mod benchmarks;
 pub mod entity;
 pub mod migration;
 mod ratings;
+pub mod report_scan;
+pub mod rollups;
 mod surveys;
 pub mod writer;
 

@@ -196,7 +196,7 @@ async fn health_is_serving_then_not_serving_while_draining(backend: Backend) {
     let server = TestServer::spawn(backend).await;
     let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
     let mut statuses = Vec::new();
-    for service in ["", "csat.v1.SurveyService", "csat.v1.RatingService"] {
+    for service in csat::server::SERVICE_NAMES.iter().copied().chain([""]) {
         let status = health
             .check(tonic_health::pb::HealthCheckRequest {
                 service: service.into(),
@@ -225,7 +225,7 @@ async fn health_is_serving_then_not_serving_while_draining(backend: Backend) {
         .status;
     drop(watch);
 
-    assert_eq!(statuses, [ServingStatus::Serving as i32; 3]);
+    assert_eq!(statuses, [ServingStatus::Serving as i32; 5]);
     assert_eq!(first, ServingStatus::Serving as i32);
     assert_eq!(during_drain, ServingStatus::NotServing as i32);
     tokio::time::timeout(Duration::from_secs(5), stopping)
@@ -265,7 +265,9 @@ async fn reflection_lists_every_service(backend: Backend) {
     assert_eq!(
         names,
         [
+            "csat.v1.BenchmarkService",
             "csat.v1.RatingService",
+            "csat.v1.ReportService",
             "csat.v1.SurveyService",
             "grpc.health.v1.Health",
             "grpc.reflection.v1alpha.ServerReflection"

@@ -36,7 +36,8 @@ pub fn metric_from_proto(number: i32) -> Option<Metric> {
     }
 }
 
-fn metric_to_proto(metric: Metric) -> pb::Metric {
+/// Returns the wire form of a metric.
+pub fn metric_to_proto(metric: Metric) -> pb::Metric {
     match metric {
         Metric::Csat => pb::Metric::Csat,
         Metric::Nps => pb::Metric::Nps,

@@ -55,6 +55,21 @@ impl Channel {
     pub fn number(self) -> i32 {
         self as i32
     }
+
+    /// Returns the channel's name as the contract spells it: `CHANNEL_WEB_CHAT`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Unspecified => "CHANNEL_UNSPECIFIED",
+            Channel::WebChat => "CHANNEL_WEB_CHAT",
+            Channel::Email => "CHANNEL_EMAIL",
+            Channel::Sms => "CHANNEL_SMS",
+            Channel::Ivr => "CHANNEL_IVR",
+            Channel::InApp => "CHANNEL_IN_APP",
+            Channel::Web => "CHANNEL_WEB",
+            Channel::Phone => "CHANNEL_PHONE",
+            Channel::Other => "CHANNEL_OTHER",
+        }
+    }
 }
 
 /// What a caller says about a rating; two submissions with the same key are the same rating when

@@ -9,7 +9,7 @@ const MAX_DISPLAY_NAME_CHARS: usize = 200;
 const MAX_QUESTION_CHARS: usize = 1_000;
 
 /// What a survey measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Metric {
     /// Satisfied share and mean score.
     Csat,

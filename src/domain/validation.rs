@@ -44,6 +44,11 @@ impl Violations {
         ));
     }
 
+    /// Records violations found elsewhere, whose paths are complete already.
+    pub fn extend(&mut self, found: Vec<FieldViolation>) {
+        self.found.extend(found);
+    }
+
     /// Returns `value` when nothing was recorded, else every violation recorded.
     pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldViolation>> {
         if self.found.is_empty() {

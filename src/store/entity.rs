@@ -84,3 +84,39 @@ pub mod rating {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The `benchmarks` table.
+pub mod benchmark {
+    use sea_orm::entity::prelude::*;
+
+    /// One benchmark row.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "benchmarks")]
+    pub struct Model {
+        /// Identifier.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub benchmark_id: String,
+        /// Display name.
+        pub display_name: String,
+        /// Metric wire number.
+        pub metric: i32,
+        /// Measure wire number.
+        pub measure: i32,
+        /// Value.
+        pub value: f64,
+        /// Source.
+        pub source: String,
+        /// Touchpoint, when it applies to one only.
+        pub touchpoint: Option<String>,
+        /// 1 for a built-in benchmark.
+        pub built_in: i32,
+        /// Creation time.
+        pub create_time: i64,
+    }
+
+    /// No relations are navigated through sea-orm.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

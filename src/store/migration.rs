@@ -11,7 +11,8 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(CreateSurveysAndRatings),
-            Box::new(AddSurveyVersion),
+            Box::new(AddCatalogVersion),
+            Box::new(AddReports),
         ]
     }
 }
@@ -81,25 +82,96 @@ impl MigrationTrait for CreateSurveysAndRatings {
     }
 }
 
-/// A version of the surveys, in the counter row that every writer locks anyway: a survey change
-/// bumps it, and a writer whose surveys were read at the current version need not read them again.
-struct AddSurveyVersion;
+/// A version of what writers read besides ratings (surveys, rollup settings), in the counter row
+/// that every writer locks anyway: a change bumps it, and a writer whose copy was read at the
+/// current version need not read it again.
+struct AddCatalogVersion;
 
-impl MigrationName for AddSurveyVersion {
+impl MigrationName for AddCatalogVersion {
     fn name(&self) -> &str {
-        "m20261124_000001_add_survey_version"
+        "m20261124_000001_add_catalog_version"
     }
 }
 
 #[async_trait::async_trait]
-impl MigrationTrait for AddSurveyVersion {
+impl MigrationTrait for AddCatalogVersion {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .get_connection()
             .execute_unprepared(
-                "ALTER TABLE rating_sequence ADD COLUMN survey_version BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE rating_sequence ADD COLUMN catalog_version BIGINT NOT NULL DEFAULT 0",
             )
             .await?;
+        Ok(())
+    }
+}
+
+/// Reports: the rollups (and the zones they keep), benchmarks with the built-in `good-csat`, and
+/// an index for report scans by time. Rollups of the ratings stored before are built here, in UTC.
+struct AddReports;
+
+impl MigrationName for AddReports {
+    fn name(&self) -> &str {
+        "m20261124_000002_add_reports"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddReports {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let backend = manager.get_database_backend();
+        // SQLite: the rollups' key is the table itself, not a second copy in an index.
+        let without_rowid = match backend {
+            DbBackend::Sqlite => " WITHOUT ROWID",
+            _ => "",
+        };
+        let statements = [
+            "ALTER TABLE rating_sequence ADD COLUMN rollup_version BIGINT NOT NULL DEFAULT 0"
+                .to_string(),
+            format!(
+                "CREATE TABLE rollups (
+                    zone TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    survey_id TEXT NOT NULL,
+                    dimension TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    channel INTEGER NOT NULL,
+                    score INTEGER NOT NULL,
+                    rating_count BIGINT NOT NULL,
+                    PRIMARY KEY (zone, day, survey_id, dimension, value, channel, score)
+                ){without_rowid}"
+            ),
+            "CREATE TABLE rollup_zones (zone TEXT PRIMARY KEY)".into(),
+            "INSERT INTO rollup_zones (zone) VALUES ('UTC')".into(),
+            "CREATE TABLE benchmarks (
+                benchmark_id TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                metric INTEGER NOT NULL,
+                measure INTEGER NOT NULL,
+                value DOUBLE PRECISION NOT NULL,
+                source TEXT NOT NULL,
+                touchpoint TEXT,
+                built_in INTEGER NOT NULL,
+                create_time BIGINT NOT NULL
+            )"
+            .into(),
+            "INSERT INTO benchmarks
+                (benchmark_id, display_name, metric, measure, value, source, touchpoint, built_in, create_time)
+                VALUES ('good-csat', 'Good CSAT', 1, 1, 80.0, 'common rule of thumb', NULL, 1, 0)"
+                .into(),
+            // Reports over a short time range; over a long one a scan of the table is faster, and
+            // the report query says so (see store::report_scan).
+            "CREATE INDEX ratings_occur_time ON ratings (occur_time)".into(),
+        ];
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(&statement).await?;
+        }
+        let utc = crate::store::rollups::RollupZone::parse("UTC")
+            .ok_or_else(|| DbErr::Custom("UTC is not a time zone".into()))?;
+        crate::store::rollups::build(connection, backend, &[utc], 0, i64::MAX, None)
+            .await
+            .map_err(|cause| DbErr::Custom(cause.to_string()))?;
         Ok(())
     }
 }

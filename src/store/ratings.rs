@@ -75,16 +75,38 @@ impl Store {
 
     /// Returns the highest sequence the counter row has handed out.
     pub(super) async fn counter_sequence(&self) -> Result<i64> {
+        self.counter_sequence_in(&self.reader).await
+    }
+
+    /// Returns the highest sequence the counter row has handed out, read through `connection`.
+    pub(super) async fn counter_sequence_in<C: ConnectionTrait>(
+        &self,
+        connection: &C,
+    ) -> Result<i64> {
+        Ok(self.counter_row_in(connection).await?.0)
+    }
+
+    /// Returns the counter row: the last sequence handed out, the catalog version and the rollup
+    /// version.
+    pub async fn counter_row(&self) -> Result<(i64, i64, i64)> {
+        self.counter_row_in(&self.reader).await
+    }
+
+    async fn counter_row_in<C: ConnectionTrait>(&self, connection: &C) -> Result<(i64, i64, i64)> {
         let statement = sea_orm::Statement::from_string(
             self.backend,
-            "SELECT next_sequence - 1 AS last_sequence FROM rating_sequence WHERE id = 1",
+            "SELECT next_sequence - 1 AS last_sequence, catalog_version, rollup_version \
+             FROM rating_sequence WHERE id = 1",
         );
-        let row = self
-            .reader
+        let row = connection
             .query_one_raw(statement)
             .await?
             .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
-        Ok(row.try_get::<i64>("", "last_sequence")?)
+        Ok((
+            row.try_get::<i64>("", "last_sequence")?,
+            row.try_get::<i64>("", "catalog_version")?,
+            row.try_get::<i64>("", "rollup_version")?,
+        ))
     }
 
     /// Returns up to `limit` ratings that pass `filter` with sequence above `after` and at most
@@ -193,6 +215,32 @@ fn pushed_down(filter: &RatingFilter) -> Condition {
         condition = condition.add(rating::Column::OccurTime.lt(end_time));
     }
     condition
+}
+
+/// Returns up to `limit` ratings with a sequence in `(after, through]`, of `only_survey` when
+/// given, in sequence order, read through `connection`.
+pub(super) async fn ratings_between<C: ConnectionTrait>(
+    connection: &C,
+    _backend: sea_orm::DbBackend,
+    after: i64,
+    through: i64,
+    only_survey: Option<&str>,
+    limit: u64,
+) -> Result<Vec<Rating>> {
+    let mut select = rating::Entity::find()
+        .filter(rating::Column::Sequence.gt(after))
+        .filter(rating::Column::Sequence.lte(through));
+    if let Some(survey_id) = only_survey {
+        select = select.filter(rating::Column::SurveyId.eq(survey_id));
+    }
+    select
+        .order_by_asc(rating::Column::Sequence)
+        .limit(limit)
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(rating_from_row)
+        .collect()
 }
 
 /// Returns the row that stores `rating`.

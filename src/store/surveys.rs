@@ -32,11 +32,16 @@ pub struct SurveyListQuery {
 impl Store {
     /// Stores a new survey; ALREADY_EXISTS when its id is taken.
     pub async fn create_survey(&self, survey: &Survey) -> Result<()> {
+        // A new survey changes the catalog that reports read, so it bumps its version too.
+        let transaction = self.begin_survey_change().await?;
         let inserted = survey::Entity::insert(survey_to_row(survey).into_active_model())
-            .exec_without_returning(&self.writer)
+            .exec_without_returning(&transaction)
             .await;
         match inserted {
-            Ok(_) => self.make_durable().await,
+            Ok(_) => {
+                transaction.commit().await?;
+                self.make_durable().await
+            }
             Err(cause) if matches!(cause.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 Err(Error::AlreadyExists {
                     reason: "SURVEY_ALREADY_EXISTS",
@@ -54,6 +59,17 @@ impl Store {
             .await?
             .ok_or_else(|| Error::survey_not_found(survey_id))
             .and_then(survey_from_row)
+    }
+
+    /// Returns every survey.
+    pub async fn all_surveys(&self) -> Result<Vec<Survey>> {
+        survey::Entity::find()
+            .order_by_asc(survey::Column::SurveyId)
+            .all(&self.reader)
+            .await?
+            .into_iter()
+            .map(survey_from_row)
+            .collect()
     }
 
     /// Returns the surveys with these ids that exist, read inside the writer's transaction.
@@ -134,6 +150,10 @@ impl Store {
                 .update(&transaction)
                 .await?;
         }
+        if updated.dimensions != current.dimensions {
+            self.rebuild_dimension_rollups(&transaction, &current, &updated)
+                .await?;
+        }
         transaction.commit().await?;
         self.make_durable().await?;
         Ok(updated)
@@ -142,16 +162,46 @@ impl Store {
     /// Begins a transaction that changes a survey, holding the writers' counter lock: a commit of
     /// ratings (in any replica) then sees the survey either before or after the change, never a
     /// rating checked against the old scale or state landing after the change.
-    /// The change also bumps the counter row's survey_version, which tells every writer to read
+    /// The change also bumps the counter row's catalog_version, which tells every writer to read
     /// its surveys again.
     async fn begin_survey_change(&self) -> Result<sea_orm::DatabaseTransaction> {
         let transaction = super::writer::begin_read_committed(self).await?;
-        let bump = sea_orm::Statement::from_string(
-            self.backend,
-            "UPDATE rating_sequence SET survey_version = survey_version + 1 WHERE id = 1",
-        );
-        sea_orm::ConnectionTrait::execute_raw(&transaction, bump).await?;
+        bump_versions(&transaction, self.backend, false).await?;
         Ok(transaction)
+    }
+
+    /// Deletes the rollups of dimensions `updated` no longer declares and builds those of the
+    /// dimensions it newly declares, from every stored rating of the survey.
+    async fn rebuild_dimension_rollups(
+        &self,
+        transaction: &sea_orm::DatabaseTransaction,
+        current: &Survey,
+        updated: &Survey,
+    ) -> Result<()> {
+        bump_versions(transaction, self.backend, true).await?;
+        for dropped in current
+            .dimensions
+            .iter()
+            .filter(|dimension| !updated.dimensions.contains(dimension))
+        {
+            let delete = sea_orm::Statement::from_sql_and_values(
+                self.backend,
+                super::rollups::placeholders(
+                    self.backend,
+                    "DELETE FROM rollups WHERE survey_id = ?1 AND dimension = ?2",
+                ),
+                [updated.survey_id.clone().into(), dropped.clone().into()],
+            );
+            sea_orm::ConnectionTrait::execute_raw(transaction, delete).await?;
+        }
+        for added in updated
+            .dimensions
+            .iter()
+            .filter(|dimension| !current.dimensions.contains(dimension))
+        {
+            self.build_dimension(transaction, updated, added).await?;
+        }
+        Ok(())
     }
 
     /// Archives a survey; archiving it again changes nothing.
@@ -177,7 +227,27 @@ impl Store {
     }
 }
 
-fn metric_number(metric: Metric) -> i32 {
+/// Bumps the counter row's catalog version, which sends every writer back to read surveys and
+/// rollup zones, and with `rollups_changed` its rollup version, which makes every process reload
+/// the rollups it keeps in memory. Locks the counter row like a writer.
+pub(super) async fn bump_versions<C: sea_orm::ConnectionTrait>(
+    connection: &C,
+    backend: sea_orm::DbBackend,
+    rollups_changed: bool,
+) -> Result<()> {
+    let sql = if rollups_changed {
+        "UPDATE rating_sequence SET catalog_version = catalog_version + 1, \
+         rollup_version = rollup_version + 1 WHERE id = 1"
+    } else {
+        "UPDATE rating_sequence SET catalog_version = catalog_version + 1 WHERE id = 1"
+    };
+    connection
+        .execute_raw(sea_orm::Statement::from_string(backend, sql))
+        .await?;
+    Ok(())
+}
+
+pub(super) fn metric_number(metric: Metric) -> i32 {
     match metric {
         Metric::Csat => 1,
         Metric::Nps => 2,

@@ -22,6 +22,7 @@ use tracing::{debug, error, warn};
 use super::Store;
 use super::entity::rating;
 use super::ratings::{rating_from_row, rating_to_row};
+use super::rollups::{self, RollupZone};
 use crate::domain::{FieldViolation, NewRating, Rating, Survey, SurveyState, now_micros};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
@@ -318,11 +319,13 @@ struct Writer {
     store: Store,
     /// SQLite: see [`SqliteFastPath`].
     fast_path: Option<SqliteFastPath>,
-    /// Surveys as read at one `survey_version` of the counter row. Every survey change bumps that
+    /// Surveys as read at one `catalog_version` of the counter row. Every survey change bumps that
     /// version under the counter lock, so while it holds, these rows are still current: a commit
     /// reads only the surveys it has not seen yet.
     surveys: HashMap<String, Survey>,
-    survey_version: i64,
+    /// The zones whose rollups are kept, read at the same catalog version.
+    zones: Vec<RollupZone>,
+    catalog_version: i64,
     /// Whether the last optimistic insert met a stored key: retries come in runs (a re-sent
     /// import), so the next commits look keys up first instead of failing and redoing.
     expect_known_keys: bool,
@@ -345,7 +348,7 @@ enum KeyCheck {
 /// stored key fails the insert; any failure rolls back, and the transaction path takes over.
 struct SqliteFastPath {
     connection: SqliteConnection,
-    /// `(next_sequence, survey_version)` as this writer's last commit left them; `None` when
+    /// `(next_sequence, catalog_version)` as this writer's last commit left them; `None` when
     /// not known (at start, after a failure).
     counter: Option<(i64, i64)>,
 }
@@ -353,7 +356,7 @@ struct SqliteFastPath {
 /// Fails the script when the guarded UPDATE before it changed nothing: the id is taken, so the
 /// insert violates the primary key.
 const COUNTER_GUARD: &str = "UPDATE rating_sequence SET next_sequence = ? \
-    WHERE id = 1 AND next_sequence = ? AND survey_version = ?; \
+    WHERE id = 1 AND next_sequence = ? AND catalog_version = ?; \
     INSERT INTO rating_sequence (id, next_sequence) SELECT 1, 0 WHERE changes() = 0;";
 
 impl Writer {
@@ -372,7 +375,8 @@ impl Writer {
             store,
             fast_path,
             surveys: HashMap::new(),
-            survey_version: -1,
+            zones: Vec::new(),
+            catalog_version: -1,
             expect_known_keys: false,
         }
     }
@@ -422,7 +426,7 @@ impl Writer {
         // Reserving a sequence for every submitted rating saves a statement in the common case
         // where all are stored; otherwise the counter is set back below, in the same transaction.
         let counter = lock_sequence_counter(&transaction, backend, submitted).await?;
-        self.refresh_surveys(&transaction, batch, counter.survey_version)
+        self.refresh_surveys(&transaction, batch, counter.catalog_version)
             .await?;
         let mut known = match key_check {
             KeyCheck::Optimistic => HashMap::new(),
@@ -441,6 +445,7 @@ impl Writer {
             transaction.rollback().await?;
             return Ok(None);
         }
+        rollups::upsert(&transaction, backend, &self.rollup_cells(&stored)).await?;
         let next_sequence = counter.first_sequence + stored.len() as i64;
         if next_sequence != counter.first_sequence + submitted {
             let set_back =
@@ -451,7 +456,7 @@ impl Writer {
         }
         transaction.commit().await?;
         if let Some(fast_path) = &mut self.fast_path {
-            fast_path.counter = Some((next_sequence, counter.survey_version));
+            fast_path.counter = Some((next_sequence, counter.catalog_version));
         }
         Ok(Some((results, stored)))
     }
@@ -462,13 +467,13 @@ impl Writer {
         &mut self,
         batch: &[WriteRequest],
     ) -> Option<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-        let fast_path = self.fast_path.as_mut()?;
-        let (first_sequence, survey_version) = fast_path.counter?;
+        let (first_sequence, catalog_version) = self.fast_path.as_ref()?.counter?;
         let every_survey_known = batch
             .iter()
             .flat_map(|request| &request.ratings)
             .all(|rating| self.surveys.contains_key(&rating.survey_id));
-        if self.expect_known_keys || survey_version != self.survey_version || !every_survey_known {
+        if self.expect_known_keys || catalog_version != self.catalog_version || !every_survey_known
+        {
             return None;
         }
         let (results, stored) = decide(batch, &self.surveys, &mut HashMap::new(), first_sequence);
@@ -479,16 +484,22 @@ impl Writer {
             return Some((results, stored));
         }
         let next_sequence = first_sequence + stored.len() as i64;
+        let cells = self.rollup_cells(&stored);
+        let cells: Vec<(&rollups::RollupCell, &i64)> = cells.iter().collect();
         let mut script = format!("BEGIN IMMEDIATE; {COUNTER_GUARD} ");
         for rows in stored.chunks(ROWS_PER_INSERT) {
             script.push_str(&insert_sql(DbBackend::Sqlite, rows.len(), ""));
+            script.push_str("; ");
+        }
+        for chunk in cells.chunks(ROWS_PER_INSERT) {
+            script.push_str(&rollups::upsert_sql(DbBackend::Sqlite, chunk.len()));
             script.push_str("; ");
         }
         script.push_str("COMMIT;");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(script))
             .bind(next_sequence)
             .bind(first_sequence)
-            .bind(survey_version);
+            .bind(catalog_version);
         for rating in &stored {
             let row = rating_to_row(rating);
             query = query
@@ -504,9 +515,21 @@ impl Writer {
                 .bind(row.occur_time)
                 .bind(row.create_time);
         }
+        for (cell, count) in &cells {
+            query = query
+                .bind(cell.zone.to_string())
+                .bind(cell.day)
+                .bind(cell.survey_id.to_string())
+                .bind(cell.dimension.to_string())
+                .bind(cell.value.to_string())
+                .bind(cell.channel)
+                .bind(cell.score)
+                .bind(**count);
+        }
+        let fast_path = self.fast_path.as_mut()?;
         match query.execute(&mut fast_path.connection).await {
             Ok(_) => {
-                fast_path.counter = Some((next_sequence, survey_version));
+                fast_path.counter = Some((next_sequence, catalog_version));
                 Some((results, stored))
             }
             Err(cause) => {
@@ -525,16 +548,30 @@ impl Writer {
         }
     }
 
-    /// Makes `self.surveys` hold every survey the batch names that exists, as of `survey_version`.
+    /// Returns the rollup cells `stored` adds to, with each survey's dimensions.
+    fn rollup_cells(&self, stored: &[Rating]) -> rollups::CellCounts {
+        let mut cells = rollups::CellCounts::new();
+        for rating in stored {
+            let dimensions = self
+                .surveys
+                .get(&rating.survey_id)
+                .map_or(&[][..], |survey| &survey.dimensions[..]);
+            rollups::add_cells(rating, dimensions, &self.zones, &mut cells);
+        }
+        cells
+    }
+
+    /// Makes `self.surveys` hold every survey the batch names that exists, as of `catalog_version`.
     async fn refresh_surveys(
         &mut self,
         transaction: &DatabaseTransaction,
         batch: &[WriteRequest],
-        survey_version: i64,
+        catalog_version: i64,
     ) -> Result<()> {
-        if survey_version != self.survey_version {
+        if catalog_version != self.catalog_version {
             self.surveys.clear();
-            self.survey_version = survey_version;
+            self.zones = rollups::stored_zones(transaction, self.store.backend).await?;
+            self.catalog_version = catalog_version;
         }
         // Unknown ids are read every time: the survey may have been created since.
         let unseen: HashSet<&String> = batch
@@ -726,7 +763,7 @@ pub(super) struct CounterRow {
     /// The first sequence reserved for this transaction.
     pub first_sequence: i64,
     /// Bumped by every survey change.
-    pub survey_version: i64,
+    pub catalog_version: i64,
 }
 
 /// Locks the counter row for the rest of the transaction and reserves `reserve` sequences. On
@@ -741,7 +778,7 @@ pub(super) async fn lock_sequence_counter(
         backend,
         format!(
             "UPDATE rating_sequence SET next_sequence = next_sequence + {reserve} WHERE id = 1 \
-             RETURNING next_sequence - {reserve} AS first_sequence, survey_version"
+             RETURNING next_sequence - {reserve} AS first_sequence, catalog_version"
         ),
     );
     let row = transaction
@@ -750,7 +787,7 @@ pub(super) async fn lock_sequence_counter(
         .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
     Ok(CounterRow {
         first_sequence: row.try_get::<i64>("", "first_sequence")?,
-        survey_version: row.try_get::<i64>("", "survey_version")?,
+        catalog_version: row.try_get::<i64>("", "catalog_version")?,
     })
 }
 

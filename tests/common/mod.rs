@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use csat::config::Config;
 use csat::pb;
+use csat::pb::benchmark_service_client::BenchmarkServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
+use csat::pb::report_service_client::ReportServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
 use csat::server::Server;
 use sea_orm::{ConnectionTrait, Database};
@@ -116,6 +118,8 @@ pub struct TestServer {
     pub channel: Channel,
     pub surveys: SurveyServiceClient<Channel>,
     pub ratings: RatingServiceClient<Channel>,
+    pub reports: ReportServiceClient<Channel>,
+    pub benchmarks: BenchmarkServiceClient<Channel>,
     pub database: TestDatabase,
     stop: Option<oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<csat::error::Result<()>>>,
@@ -130,7 +134,16 @@ impl TestServer {
 
     /// Starts a server on `database`.
     pub async fn spawn_on(database: TestDatabase) -> TestServer {
-        let config = Config::new(([127, 0, 0, 1], 0).into(), &database.url);
+        Self::spawn_with(database, |_| {}).await
+    }
+
+    /// Starts a server on `database` with settings changed by `configure`.
+    pub async fn spawn_with(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
+        let mut config = Config::new(([127, 0, 0, 1], 0).into(), &database.url);
+        configure(&mut config);
         let server = Server::bind(&config).await.expect("the server binds");
         let address = server.local_addr();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -143,6 +156,8 @@ impl TestServer {
             address,
             surveys: SurveyServiceClient::new(channel.clone()),
             ratings: RatingServiceClient::new(channel.clone()),
+            reports: ReportServiceClient::new(channel.clone()),
+            benchmarks: BenchmarkServiceClient::new(channel.clone()),
             channel,
             database,
             stop: Some(stop),

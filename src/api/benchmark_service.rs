@@ -1,0 +1,179 @@
+//! csat.v1.BenchmarkService.
+
+use prost::Message;
+use tonic::{Request, Response, Status};
+use tracing::info;
+
+use super::conversion::{metric_from_proto, metric_to_proto, timestamp_from_micros};
+use super::paging::{decode_token, encode_token, page_size};
+use super::{Context, status_from_error};
+use crate::domain::benchmark::{Benchmark, BenchmarkDraft, Measure};
+use crate::domain::now_micros;
+use crate::domain::validation::is_survey_id;
+use crate::error::Error;
+use crate::pb;
+use crate::pb::benchmark_service_server::BenchmarkService;
+
+/// Serves BenchmarkService.
+#[derive(Debug, Clone)]
+pub struct BenchmarkApi {
+    context: Context,
+}
+
+impl BenchmarkApi {
+    /// Returns the service over `context`.
+    pub fn new(context: Context) -> Self {
+        Self { context }
+    }
+}
+
+fn measure_from_proto(number: i32) -> Option<Measure> {
+    match pb::Measure::try_from(number).ok()? {
+        pb::Measure::Unspecified => None,
+        pb::Measure::SatisfiedPercent => Some(Measure::SatisfiedPercent),
+        pb::Measure::MeanScore => Some(Measure::MeanScore),
+        pb::Measure::NpsPoints => Some(Measure::NpsPoints),
+        pb::Measure::Index100 => Some(Measure::Index100),
+    }
+}
+
+fn measure_to_proto(measure: Measure) -> pb::Measure {
+    match measure {
+        Measure::SatisfiedPercent => pb::Measure::SatisfiedPercent,
+        Measure::MeanScore => pb::Measure::MeanScore,
+        Measure::NpsPoints => pb::Measure::NpsPoints,
+        Measure::Index100 => pb::Measure::Index100,
+    }
+}
+
+/// Returns the wire form of a benchmark.
+pub fn benchmark_to_proto(benchmark: &Benchmark) -> pb::Benchmark {
+    pb::Benchmark {
+        benchmark_id: benchmark.benchmark_id.clone(),
+        display_name: benchmark.display_name.clone(),
+        metric: metric_to_proto(benchmark.metric).into(),
+        measure: measure_to_proto(benchmark.measure).into(),
+        value: benchmark.value,
+        source: benchmark.source.clone(),
+        touchpoint: benchmark.touchpoint.clone().unwrap_or_default(),
+        built_in: benchmark.built_in,
+        create_time: Some(timestamp_from_micros(benchmark.create_time)),
+    }
+}
+
+/// Returns INVALID_ARGUMENT unless `benchmark_id` is a well-formed id.
+fn check_benchmark_id(benchmark_id: &str) -> Result<(), Error> {
+    if benchmark_id.is_empty() {
+        Err(Error::invalid_field("benchmark_id", "required"))
+    } else if !is_survey_id(benchmark_id) {
+        Err(Error::invalid_field(
+            "benchmark_id",
+            "must match [a-z0-9-]{1,63}",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[tonic::async_trait]
+impl BenchmarkService for BenchmarkApi {
+    async fn create_benchmark(
+        &self,
+        request: Request<pb::CreateBenchmarkRequest>,
+    ) -> Result<Response<pb::CreateBenchmarkResponse>, Status> {
+        let wire = request
+            .into_inner()
+            .benchmark
+            .ok_or_else(|| status_from_error(Error::invalid_field("benchmark", "required")))?;
+        let benchmark = BenchmarkDraft {
+            benchmark_id: wire.benchmark_id,
+            display_name: wire.display_name,
+            metric: metric_from_proto(wire.metric),
+            measure: measure_from_proto(wire.measure),
+            value: wire.value,
+            source: wire.source,
+            touchpoint: wire.touchpoint,
+        }
+        .into_benchmark(now_micros())
+        .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))?;
+        self.context
+            .store
+            .create_benchmark(&benchmark)
+            .await
+            .map_err(status_from_error)?;
+        info!(benchmark_id = %benchmark.benchmark_id, "benchmark created");
+        Ok(Response::new(pb::CreateBenchmarkResponse {
+            benchmark: Some(benchmark_to_proto(&benchmark)),
+        }))
+    }
+
+    async fn get_benchmark(
+        &self,
+        request: Request<pb::GetBenchmarkRequest>,
+    ) -> Result<Response<pb::GetBenchmarkResponse>, Status> {
+        let benchmark_id = request.into_inner().benchmark_id;
+        check_benchmark_id(&benchmark_id).map_err(status_from_error)?;
+        let benchmark = self
+            .context
+            .store
+            .get_benchmark(&benchmark_id)
+            .await
+            .map_err(status_from_error)?;
+        Ok(Response::new(pb::GetBenchmarkResponse {
+            benchmark: Some(benchmark_to_proto(&benchmark)),
+        }))
+    }
+
+    async fn list_benchmarks(
+        &self,
+        request: Request<pb::ListBenchmarksRequest>,
+    ) -> Result<Response<pb::ListBenchmarksResponse>, Status> {
+        let request = request.into_inner();
+        let limit = page_size(request.page_size).map_err(status_from_error)?;
+        let filter_bytes = pb::ListBenchmarksRequest {
+            page_size: 0,
+            page_token: String::new(),
+            ..request.clone()
+        }
+        .encode_to_vec();
+        let after = decode_token(&request.page_token, &filter_bytes).map_err(status_from_error)?;
+        let metric = match request.metric {
+            0 => None,
+            number => Some(metric_from_proto(number).ok_or_else(|| {
+                status_from_error(Error::invalid_field(
+                    "metric",
+                    format!("unknown metric {number}"),
+                ))
+            })?),
+        };
+        let (benchmarks, more) = self
+            .context
+            .store
+            .list_benchmarks(metric, after.as_deref(), limit as u64)
+            .await
+            .map_err(status_from_error)?;
+        let next_page_token = match benchmarks.last() {
+            Some(last) if more => encode_token(&filter_bytes, &last.benchmark_id),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListBenchmarksResponse {
+            benchmarks: benchmarks.iter().map(benchmark_to_proto).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn delete_benchmark(
+        &self,
+        request: Request<pb::DeleteBenchmarkRequest>,
+    ) -> Result<Response<pb::DeleteBenchmarkResponse>, Status> {
+        let benchmark_id = request.into_inner().benchmark_id;
+        check_benchmark_id(&benchmark_id).map_err(status_from_error)?;
+        self.context
+            .store
+            .delete_benchmark(&benchmark_id)
+            .await
+            .map_err(status_from_error)?;
+        info!(benchmark_id = %benchmark_id, "benchmark deleted");
+        Ok(Response::new(pb::DeleteBenchmarkResponse {}))
+    }
+}

@@ -1,0 +1,261 @@
+//! csat.v1.ReportService.
+
+use tonic::{Request, Response, Status};
+
+use super::benchmark_service::benchmark_to_proto;
+use super::conversion::{filter_input, timestamp_from_micros};
+use super::{Context, status_from_error};
+use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
+use crate::domain::metrics::{Change, Metrics};
+use crate::domain::report::{BucketReport, GroupReport, ReportQuery, ReportQueryInput};
+use crate::domain::time_buckets::Granularity;
+use crate::domain::validation::is_survey_id;
+use crate::domain::{FieldViolation, now_micros};
+use crate::error::Error;
+use crate::pb;
+use crate::pb::report_service_server::ReportService;
+use crate::reports::Segment;
+
+/// Most benchmarks one benchmark report names.
+const MAX_BENCHMARK_IDS: usize = 100;
+
+/// Serves ReportService.
+#[derive(Debug, Clone)]
+pub struct ReportApi {
+    context: Context,
+}
+
+impl ReportApi {
+    /// Returns the service over `context`.
+    pub fn new(context: Context) -> Self {
+        Self { context }
+    }
+}
+
+/// Returns the domain query of a wire query, or every violation (paths under `query.`).
+fn parse_query(query: Option<pb::ReportQuery>) -> Result<ReportQuery, Error> {
+    let query = query.unwrap_or_default();
+    let granularity = match pb::Granularity::try_from(query.granularity) {
+        Ok(pb::Granularity::Unspecified | pb::Granularity::None) => Ok(Granularity::None),
+        Ok(pb::Granularity::Hour) => Ok(Granularity::Hour),
+        Ok(pb::Granularity::Day) => Ok(Granularity::Day),
+        Ok(pb::Granularity::Week) => Ok(Granularity::Week),
+        Ok(pb::Granularity::Month) => Ok(Granularity::Month),
+        Err(_) => Err(query.granularity),
+    };
+    ReportQueryInput {
+        filter: filter_input(query.filter.unwrap_or_default()),
+        group_by: query.group_by,
+        granularity,
+        time_zone: query.time_zone,
+        compare_previous: query.compare_previous,
+        confidence: query.confidence,
+        min_sample: query.min_sample.map(i64::from),
+    }
+    .parse("query.")
+    .map_err(Error::InvalidArgument)
+}
+
+fn interval(low: f64, high: f64) -> Option<pb::Interval> {
+    Some(pb::Interval { low, high })
+}
+
+/// Returns the wire form of `metrics`, with the change against the previous period when given.
+fn metrics_to_proto(metrics: &Metrics, change: Option<&Change>) -> pb::Metrics {
+    let csat = metrics.csat;
+    let nps = metrics.nps;
+    let ces = metrics.ces;
+    let (scale, distribution) = match &metrics.distribution {
+        Some((scale, counts)) => (Some(*scale), counts.clone()),
+        None => (None, Vec::new()),
+    };
+    pb::Metrics {
+        rating_count: metrics.rating_count,
+        satisfied_count: csat.map(|csat| csat.hits),
+        csat_rating_count: csat.map(|csat| csat.total),
+        csat: csat.map(|csat| csat.percent),
+        csat_interval: csat.and_then(|csat| interval(csat.low, csat.high)),
+        mean_score: metrics.mean_score,
+        distribution,
+        scale_min: scale.map(|scale| scale.scale_min),
+        scale_max: scale.map(|scale| scale.scale_max),
+        nps: nps.map(|nps| nps.score),
+        promoter_count: nps.map(|nps| nps.promoters),
+        passive_count: nps.map(|nps| nps.passives),
+        detractor_count: nps.map(|nps| nps.detractors),
+        nps_standard_error: nps.map(|nps| nps.standard_error),
+        ces: ces.and_then(|ces| ces.mean),
+        ces_rating_count: ces.map(|ces| ces.rating_count),
+        easy_share: ces.map(|ces| ces.easy.percent),
+        easy_share_interval: ces.and_then(|ces| interval(ces.easy.low, ces.easy.high)),
+        previous: change.map(|change| Box::new(metrics_to_proto(&change.previous, None))),
+        delta: change.and_then(|change| change.delta),
+        significant_change: change.and_then(|change| change.significant),
+        low_sample: metrics.low_sample,
+    }
+}
+
+fn bucket_to_proto(bucket: &BucketReport) -> pb::Bucket {
+    pb::Bucket {
+        start_time: Some(timestamp_from_micros(bucket.start_time)),
+        end_time: Some(timestamp_from_micros(bucket.end_time)),
+        metrics: Some(metrics_to_proto(&bucket.metrics, None)),
+    }
+}
+
+fn group_to_proto(group: &GroupReport) -> pb::ReportGroup {
+    pb::ReportGroup {
+        key: group.key.iter().cloned().collect(),
+        metrics: Some(metrics_to_proto(&group.metrics, group.change.as_ref())),
+        series: group.series.iter().map(bucket_to_proto).collect(),
+    }
+}
+
+fn status_to_proto(status: Standing) -> pb::BenchmarkStatus {
+    match status {
+        Standing::Above => pb::BenchmarkStatus::Above,
+        Standing::WithinInterval => pb::BenchmarkStatus::WithinInterval,
+        Standing::Below => pb::BenchmarkStatus::Below,
+        Standing::LowSample => pb::BenchmarkStatus::LowSample,
+    }
+}
+
+fn estimate_interval(estimate: &Estimate) -> Option<pb::Interval> {
+    // An interval of a mean from a single rating is unbounded; JSON cannot carry infinity.
+    (estimate.low.is_finite() && estimate.high.is_finite()).then_some(pb::Interval {
+        low: estimate.low,
+        high: estimate.high,
+    })
+}
+
+fn segment_to_proto(segment: &Segment) -> pb::BenchmarkSegment {
+    let estimate = segment.headline.map(|(_, estimate)| estimate);
+    pb::BenchmarkSegment {
+        key: segment.key.iter().cloned().collect(),
+        metrics: Some(metrics_to_proto(&segment.metrics, None)),
+        value: estimate.map(|estimate| estimate.value),
+        interval: estimate.as_ref().and_then(estimate_interval),
+        target: segment.target,
+        target_gap: estimate
+            .zip(segment.target)
+            .map(|(estimate, target)| estimate.value - target),
+        target_status: segment
+            .target_status
+            .map_or(pb::BenchmarkStatus::Unspecified, status_to_proto)
+            .into(),
+        comparisons: segment
+            .comparisons
+            .iter()
+            .map(|(benchmark, comparison)| match comparison {
+                Comparison::Comparable {
+                    estimate,
+                    gap,
+                    status,
+                } => pb::BenchmarkComparison {
+                    benchmark: Some(benchmark_to_proto(benchmark)),
+                    comparable: true,
+                    reason: String::new(),
+                    value: Some(estimate.value),
+                    interval: estimate_interval(estimate),
+                    gap: Some(*gap),
+                    status: status_to_proto(*status).into(),
+                },
+                Comparison::NotComparable { reason } => pb::BenchmarkComparison {
+                    benchmark: Some(benchmark_to_proto(benchmark)),
+                    comparable: false,
+                    reason: reason.clone(),
+                    value: None,
+                    interval: None,
+                    gap: None,
+                    status: pb::BenchmarkStatus::Unspecified.into(),
+                },
+            })
+            .collect(),
+        rank: segment.standing.map(|standing| standing.rank),
+        percentile: segment.standing.map(|standing| standing.percentile),
+        trend: Some(pb::Trend {
+            slope_per_week: segment.trend.slope_per_week,
+            slope_standard_error: segment.trend.standard_error,
+            direction: match segment.trend.direction {
+                Direction::Rising => pb::TrendDirection::Rising,
+                Direction::Flat => pb::TrendDirection::Flat,
+                Direction::Falling => pb::TrendDirection::Falling,
+            }
+            .into(),
+            bucket_count: segment.trend.points,
+        }),
+    }
+}
+
+#[tonic::async_trait]
+impl ReportService for ReportApi {
+    async fn get_report(
+        &self,
+        request: Request<pb::GetReportRequest>,
+    ) -> Result<Response<pb::GetReportResponse>, Status> {
+        let query = parse_query(request.into_inner().query).map_err(status_from_error)?;
+        let report = self
+            .context
+            .reports
+            .report(&query)
+            .await
+            .map_err(status_from_error)?;
+        Ok(Response::new(pb::GetReportResponse {
+            report: Some(pb::Report {
+                overall: Some(metrics_to_proto(
+                    &report.overall.metrics,
+                    report.overall.change.as_ref(),
+                )),
+                groups: report.groups.iter().map(group_to_proto).collect(),
+                series: report.overall.series.iter().map(bucket_to_proto).collect(),
+                as_of_sequence: report.as_of_sequence,
+                generate_time: Some(timestamp_from_micros(now_micros())),
+                from_rollups: report.from_rollups,
+            }),
+        }))
+    }
+
+    async fn get_benchmark_report(
+        &self,
+        request: Request<pb::GetBenchmarkReportRequest>,
+    ) -> Result<Response<pb::GetBenchmarkReportResponse>, Status> {
+        let request = request.into_inner();
+        let mut id_violations = Vec::new();
+        if request.benchmark_ids.len() > MAX_BENCHMARK_IDS {
+            id_violations.push(FieldViolation::new(
+                "benchmark_ids",
+                "at most 100 benchmarks",
+            ));
+        }
+        for (index, benchmark_id) in request.benchmark_ids.iter().enumerate() {
+            if !is_survey_id(benchmark_id) {
+                id_violations.push(FieldViolation::new(
+                    format!("benchmark_ids[{index}]"),
+                    "must match [a-z0-9-]{1,63}",
+                ));
+            }
+        }
+        let query = match parse_query(request.query) {
+            Ok(query) if id_violations.is_empty() => query,
+            Ok(_) => return Err(status_from_error(Error::InvalidArgument(id_violations))),
+            Err(Error::InvalidArgument(mut violations)) => {
+                violations.extend(id_violations);
+                return Err(status_from_error(Error::InvalidArgument(violations)));
+            }
+            Err(other) => return Err(status_from_error(other)),
+        };
+        let report = self
+            .context
+            .reports
+            .benchmark_report(&query, &request.benchmark_ids)
+            .await
+            .map_err(status_from_error)?;
+        Ok(Response::new(pb::GetBenchmarkReportResponse {
+            report: Some(pb::BenchmarkReport {
+                segments: report.segments.iter().map(segment_to_proto).collect(),
+                as_of_sequence: report.as_of_sequence,
+                generate_time: Some(timestamp_from_micros(now_micros())),
+            }),
+        }))
+    }
+}

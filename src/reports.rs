@@ -1,0 +1,621 @@
+//! The report engine: decides whether the rollups in memory cover a query, counts the ratings it
+//! selects from them or from a scan of the ratings, and turns the counts into reports and
+//! benchmark reports. Both paths fill the same [`Aggregation`], so they agree to the rating.
+
+pub mod mirror;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use tokio::sync::Mutex;
+
+use crate::domain::benchmark::{
+    self, Benchmark, Comparison, Estimate, Standing, Status, Trend, headline, standings,
+};
+use crate::domain::metrics::{Metrics, Scale};
+use crate::domain::report::{
+    Aggregation, GroupBy, Report, ReportQuery, SCORE_SLOTS, SurveyFacts, assemble,
+};
+use crate::domain::time_buckets::{
+    BucketPlan, Granularity, MAX_BUCKETS, first_instant_in, first_instant_of_date, local_date,
+};
+use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::report_scan::ReportScan;
+use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
+use mirror::{MirrorState, RollupMirror};
+
+const QUARTER_HOUR: Micros = 15 * 60 * 1_000_000;
+const SECOND: Micros = 1_000_000;
+/// A scan over less than this share of the stored time span reads the ratings through the
+/// occur_time index; over more, it reads the table straight through.
+const NARROW_RANGE_SHARE: f64 = 0.05;
+
+/// What the engine knows of a survey.
+#[derive(Debug, Clone)]
+struct SurveyInfo {
+    facts: SurveyFacts,
+    dimensions: Vec<String>,
+}
+
+/// Surveys as of one catalog version.
+#[derive(Debug, Default)]
+struct Catalog {
+    version: Option<i64>,
+    surveys: Arc<HashMap<String, SurveyInfo>>,
+}
+
+/// Computes reports; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Reports {
+    store: Store,
+    mirror: RollupMirror,
+    catalog: Arc<Mutex<Catalog>>,
+}
+
+/// One segment of a benchmark report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Group key, empty for the single segment of a query without group_by.
+    pub key: Vec<(String, String)>,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// The headline metric and its estimate.
+    pub headline: Option<(Metric, Estimate)>,
+    /// The target the segment's surveys share.
+    pub target: Option<f64>,
+    /// Against the target.
+    pub target_status: Option<Status>,
+    /// One per benchmark.
+    pub comparisons: Vec<(Benchmark, Comparison)>,
+    /// Among the segments.
+    pub standing: Option<Standing>,
+    /// Over the buckets.
+    pub trend: Trend,
+}
+
+/// A computed benchmark report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkReport {
+    /// One per group.
+    pub segments: Vec<Segment>,
+    /// Every rating up to this sequence is counted.
+    pub as_of_sequence: i64,
+}
+
+/// How the mirror answers a query: its days and the previous period's.
+struct MirrorPlan {
+    zone_name: String,
+    /// `[first, end)` days, when the query bounds its range.
+    days: Option<(i32, i32)>,
+    /// The attribute the query groups or filters by, if any.
+    dimension: Option<String>,
+}
+
+impl Reports {
+    /// Returns an engine over `store` and its rollups in memory.
+    pub fn new(store: Store, mirror: RollupMirror) -> Reports {
+        Reports {
+            store,
+            mirror,
+            catalog: Arc::default(),
+        }
+    }
+
+    /// Returns the report of `query`.
+    pub async fn report(&self, query: &ReportQuery) -> Result<Report> {
+        let target = self.store.last_committed_sequence().await?;
+        let (_, catalog_version, rollup_version) = self.store.counter_row().await?;
+        let surveys = self.surveys(catalog_version).await?;
+        let facts: HashMap<String, SurveyFacts> = surveys
+            .iter()
+            .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
+            .collect();
+        if let Some(plan) = mirror_plan(query, &surveys)
+            && let Some(guard) = self.mirror.current(target, rollup_version).await?
+            && let Some(state) = guard.as_ref()
+            && state.zones_kept().any(|zone| *zone == plan.zone_name)
+        {
+            let (current, previous) = aggregate_mirror(query, &surveys, state, &plan)?;
+            return Ok(assemble(
+                query,
+                &facts,
+                &current,
+                previous.as_ref(),
+                state.as_of_sequence,
+                true,
+            ));
+        }
+        let (current, previous) = self.aggregate_scan(query, &surveys, target).await?;
+        Ok(assemble(
+            query,
+            &facts,
+            &current,
+            previous.as_ref(),
+            target,
+            false,
+        ))
+    }
+
+    /// Returns each group of `query` against its target, `benchmark_ids` (every benchmark when
+    /// empty), the other groups and its own trend.
+    pub async fn benchmark_report(
+        &self,
+        query: &ReportQuery,
+        benchmark_ids: &[String],
+    ) -> Result<BenchmarkReport> {
+        let benchmarks = self.store.benchmarks_by_id(benchmark_ids).await?;
+        let mut query = query.clone();
+        if query.granularity == Granularity::None {
+            // The trend needs a series.
+            query.granularity = Granularity::Week;
+        }
+        let report = self.report(&query).await?;
+        let groups = if query.group_by.is_empty() {
+            vec![report.overall]
+        } else {
+            report.groups
+        };
+        let headlines: Vec<Option<(Metric, Estimate)>> = groups
+            .iter()
+            .map(|group| headline(&group.metrics, query.confidence))
+            .collect();
+        let values: Vec<Option<f64>> = headlines
+            .iter()
+            .map(|headline| headline.map(|(_, estimate)| estimate.value))
+            .collect();
+        let standings = standings(&values);
+        let segments = groups
+            .into_iter()
+            .zip(headlines)
+            .zip(standings)
+            .map(|((group, headline), standing)| {
+                let points: Vec<(Micros, f64)> = group
+                    .series
+                    .iter()
+                    .filter_map(|bucket| {
+                        let (_, estimate) = benchmark::headline(&bucket.metrics, query.confidence)?;
+                        Some((bucket.start_time, estimate.value))
+                    })
+                    .collect();
+                let comparisons = benchmarks
+                    .iter()
+                    .map(|benchmark| {
+                        let comparison = benchmark::compare(
+                            benchmark,
+                            &group.metrics,
+                            &group.touchpoints,
+                            query.confidence,
+                        );
+                        (benchmark.clone(), comparison)
+                    })
+                    .collect();
+                Segment {
+                    target_status: headline.zip(group.target).map(|((_, estimate), target)| {
+                        estimate.status(target, group.metrics.low_sample)
+                    }),
+                    key: group.key,
+                    headline,
+                    target: group.target,
+                    comparisons,
+                    standing,
+                    trend: benchmark::trend(&points, query.confidence),
+                    metrics: group.metrics,
+                }
+            })
+            .collect();
+        Ok(BenchmarkReport {
+            segments,
+            as_of_sequence: report.as_of_sequence,
+        })
+    }
+
+    async fn surveys(&self, catalog_version: i64) -> Result<Arc<HashMap<String, SurveyInfo>>> {
+        let mut catalog = self.catalog.lock().await;
+        if catalog.version != Some(catalog_version) {
+            let surveys = self.store.all_surveys().await?;
+            catalog.surveys = Arc::new(
+                surveys
+                    .into_iter()
+                    .map(|survey| (survey.survey_id.clone(), survey_info(survey)))
+                    .collect(),
+            );
+            catalog.version = Some(catalog_version);
+        }
+        Ok(catalog.surveys.clone())
+    }
+
+    async fn aggregate_scan(
+        &self,
+        query: &ReportQuery,
+        surveys: &HashMap<String, SurveyInfo>,
+        through_sequence: i64,
+    ) -> Result<(Aggregation, Option<Aggregation>)> {
+        let attributes: Vec<String> = query
+            .group_by
+            .iter()
+            .filter_map(|entry| match entry {
+                GroupBy::Attribute(key) => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        let by_channel = query.group_by.contains(&GroupBy::Channel);
+        let settings = ScanSettings {
+            by_channel,
+            attributes,
+            extent: self.store.occur_time_extent().await?,
+            through_sequence,
+        };
+        let scan = |filter, time_slice| settings.scan(filter, time_slice);
+        let filter = &query.filter;
+        let mut plan = match (filter.start_time, filter.end_time) {
+            (Some(start), Some(end)) => Some(plan_buckets(query, start, end)?),
+            _ => None,
+        };
+        let mut slice = plan
+            .as_ref()
+            .map(|plan| slice_for(plan, filter.start_time, filter.end_time));
+        if query.granularity == Granularity::None {
+            slice = None;
+        } else if slice.is_none() {
+            slice = Some(QUARTER_HOUR);
+        }
+        let mut rows = self.store.scan_report(&scan(filter, slice)).await?;
+        if query.granularity != Granularity::None && plan.is_none() {
+            // The range is the data's: plan its buckets, and count again more finely if a
+            // boundary falls inside a quarter hour (a zone's odd historical offset).
+            let first = rows.iter().filter_map(|row| row.slice_start).min();
+            let last = rows.iter().filter_map(|row| row.slice_start).max();
+            let (start, end) = match (first, last) {
+                (Some(first), Some(last)) => (
+                    filter.start_time.unwrap_or(first).max(first),
+                    filter
+                        .end_time
+                        .unwrap_or(last + QUARTER_HOUR)
+                        .min(last + QUARTER_HOUR),
+                ),
+                _ => (0, 0),
+            };
+            let found = plan_buckets(query, start, end)?;
+            let finer = slice_for(&found, Some(start), Some(end));
+            if finer != QUARTER_HOUR {
+                rows = self.store.scan_report(&scan(filter, Some(finer))).await?;
+            }
+            plan = Some(found);
+        }
+        let mut current = Aggregation::new(plan.unwrap_or_default());
+        for row in &rows {
+            let Some(info) = surveys.get(&row.survey_id) else {
+                continue;
+            };
+            let key = group_key(
+                &query.group_by,
+                info,
+                Channel::from_number(row.channel),
+                &row.attributes,
+            );
+            let bucket = row
+                .slice_start
+                .and_then(|start| current.plan.bucket_of(start));
+            let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
+            current
+                .counts(&key, &row.survey_id)
+                .add(bucket, score, row.count);
+        }
+        let previous = match previous_range(query) {
+            Some((start, end)) => {
+                let previous_filter = RatingFilter {
+                    start_time: Some(start),
+                    end_time: Some(end),
+                    ..filter.clone()
+                };
+                let rows = self
+                    .store
+                    .scan_report(&scan(&previous_filter, None))
+                    .await?;
+                let mut previous = Aggregation::default();
+                for row in &rows {
+                    let Some(info) = surveys.get(&row.survey_id) else {
+                        continue;
+                    };
+                    let key = group_key(
+                        &query.group_by,
+                        info,
+                        Channel::from_number(row.channel),
+                        &row.attributes,
+                    );
+                    let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
+                    previous
+                        .counts(&key, &row.survey_id)
+                        .add(None, score, row.count);
+                }
+                Some(previous)
+            }
+            None => None,
+        };
+        Ok((current, previous))
+    }
+}
+
+/// What every scan of one report shares.
+struct ScanSettings {
+    by_channel: bool,
+    attributes: Vec<String>,
+    /// First and last occur_time stored.
+    extent: Option<(Micros, Micros)>,
+    through_sequence: i64,
+}
+
+impl ScanSettings {
+    fn scan<'a>(&'a self, filter: &'a RatingFilter, time_slice: Option<Micros>) -> ReportScan<'a> {
+        let narrow_range = match (self.extent, filter.start_time, filter.end_time) {
+            (Some((first, last)), Some(start), Some(end)) if last > first => {
+                ((end.min(last + 1) - start.max(first)) as f64 / (last - first) as f64)
+                    < NARROW_RANGE_SHARE
+            }
+            _ => false,
+        };
+        ReportScan {
+            filter,
+            by_channel: self.by_channel,
+            attributes: &self.attributes,
+            time_slice,
+            narrow_range,
+            through_sequence: self.through_sequence,
+        }
+    }
+}
+
+fn survey_info(survey: Survey) -> SurveyInfo {
+    SurveyInfo {
+        facts: SurveyFacts {
+            scale: Scale {
+                metric: survey.metric,
+                scale_min: survey.scale_min,
+                scale_max: survey.scale_max,
+                threshold: survey.satisfied_threshold,
+            },
+            touchpoint: survey.touchpoint,
+            target: survey.target,
+            survey_id: survey.survey_id,
+        },
+        dimensions: survey.dimensions,
+    }
+}
+
+/// Returns the value of each group_by entry for ratings of `info`'s survey.
+fn group_key(
+    group_by: &[GroupBy],
+    info: &SurveyInfo,
+    channel: Option<Channel>,
+    attributes: &[String],
+) -> Vec<String> {
+    let mut attribute_values = attributes.iter();
+    group_by
+        .iter()
+        .map(|entry| match entry {
+            GroupBy::Survey => info.facts.survey_id.clone(),
+            GroupBy::Touchpoint => info.facts.touchpoint.clone(),
+            GroupBy::Channel => channel.map_or("", Channel::name).to_string(),
+            GroupBy::Attribute(_) => attribute_values.next().cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Returns whether `filter` selects ratings of `info`'s survey, as far as the survey decides it.
+fn in_scope(filter: &RatingFilter, info: &SurveyInfo) -> bool {
+    (filter.survey_ids.is_empty() || filter.survey_ids.contains(&info.facts.survey_id))
+        && (filter.touchpoints.is_empty() || filter.touchpoints.contains(&info.facts.touchpoint))
+}
+
+/// Returns the buckets of `query` over `[start, end)`, or INVALID_ARGUMENT when too many.
+fn plan_buckets(query: &ReportQuery, start: Micros, end: Micros) -> Result<BucketPlan> {
+    BucketPlan::new(query.time_zone, query.granularity, start, end).map_err(|_| {
+        Error::invalid_field(
+            "query.granularity",
+            format!(
+                "more than {MAX_BUCKETS} buckets: narrow the range or choose a coarser granularity"
+            ),
+        )
+    })
+}
+
+/// Returns the longest time slice (a quarter hour, a second, a microsecond) that no bucket
+/// boundary inside the range splits.
+fn slice_for(plan: &BucketPlan, start: Option<Micros>, end: Option<Micros>) -> Micros {
+    let (start, end) = (start.unwrap_or(Micros::MIN), end.unwrap_or(Micros::MAX));
+    [QUARTER_HOUR, SECOND]
+        .into_iter()
+        .find(|unit| plan.aligned_to(*unit, start, end))
+        .unwrap_or(1)
+}
+
+/// Returns whether `instant` is the first instant of its local date in `zone`.
+fn is_local_midnight(zone: Tz, instant: Micros) -> bool {
+    first_instant_of_date(zone, local_date(zone, instant)) == Some(instant)
+}
+
+/// Returns the previous period of a query comparing with it: as many local days before the start
+/// when the range runs from one local midnight to another, else the same length of time.
+fn previous_range(query: &ReportQuery) -> Option<(Micros, Micros)> {
+    if !query.compare_previous {
+        return None;
+    }
+    let (start, end) = (query.filter.start_time?, query.filter.end_time?);
+    let zone = query.time_zone;
+    if is_local_midnight(zone, start) && is_local_midnight(zone, end) {
+        let start_date = local_date(zone, start);
+        let days = local_date(zone, end).signed_duration_since(start_date);
+        let previous_date = start_date - days;
+        let previous_start = first_instant_in(zone, previous_date, start_date)?;
+        return Some((previous_start, start));
+    }
+    Some((start - (end - start), start))
+}
+
+/// Returns how the rollups in memory answer `query`, or `None` when they do not cover it.
+fn mirror_plan(query: &ReportQuery, surveys: &HashMap<String, SurveyInfo>) -> Option<MirrorPlan> {
+    let filter = &query.filter;
+    let calendar = query.granularity == Granularity::None || query.granularity.is_calendar();
+    if filter.customer_id.is_some() || !calendar {
+        return None;
+    }
+    let mut keys: Vec<&String> = filter.attributes.keys().collect();
+    for entry in &query.group_by {
+        if let GroupBy::Attribute(key) = entry
+            && !keys.contains(&key)
+        {
+            keys.push(key);
+        }
+    }
+    let dimension = match keys[..] {
+        [] => None,
+        [key] => {
+            let by_channel =
+                !filter.channels.is_empty() || query.group_by.contains(&GroupBy::Channel);
+            let declared = surveys
+                .values()
+                .filter(|info| in_scope(filter, info))
+                .all(|info| info.dimensions.contains(key));
+            if by_channel || !declared {
+                return None;
+            }
+            Some(key.clone())
+        }
+        _ => return None,
+    };
+    let zone = query.time_zone;
+    let day = |instant: Micros| {
+        is_local_midnight(zone, instant).then(|| day_number(local_date(zone, instant)))
+    };
+    let days = match (filter.start_time, filter.end_time) {
+        (None, None) => None,
+        (Some(start), Some(end)) => Some((day(start)?, day(end)?)),
+        // A half-open range starts or ends with the data, which need not be a local midnight.
+        _ => return None,
+    };
+    Some(MirrorPlan {
+        zone_name: zone.name().to_string(),
+        days,
+        dimension,
+    })
+}
+
+/// Counts the query's ratings from the rollups in memory.
+fn aggregate_mirror(
+    query: &ReportQuery,
+    surveys: &HashMap<String, SurveyInfo>,
+    state: &MirrorState,
+    plan: &MirrorPlan,
+) -> Result<(Aggregation, Option<Aggregation>)> {
+    let zone = query.time_zone;
+    let filter = &query.filter;
+    let Some(rollups) = state.zones.get(plan.zone_name.as_str()) else {
+        return Ok((Aggregation::default(), None));
+    };
+    let series: Vec<(&mirror::SeriesKey, &mirror::DaySeries, &SurveyInfo)> = rollups
+        .series
+        .iter()
+        .filter_map(|(key, days)| {
+            let info = surveys.get(&*key.survey_id)?;
+            if !in_scope(filter, info) {
+                return None;
+            }
+            let selected = match &plan.dimension {
+                None => {
+                    key.dimension.is_empty()
+                        && (filter.channels.is_empty()
+                            || filter
+                                .channels
+                                .iter()
+                                .any(|channel| channel.number() == key.channel))
+                }
+                Some(dimension) => {
+                    *key.dimension == **dimension
+                        && filter
+                            .attributes
+                            .get(dimension)
+                            .is_none_or(|wanted| *key.value == **wanted)
+                }
+            };
+            selected.then_some((key, days, info))
+        })
+        .collect();
+    let score_range = filter.min_score.unwrap_or(0)..=filter.max_score.unwrap_or(10);
+    let (first_day, end_day) = match plan.days {
+        Some(days) => days,
+        None => {
+            let extents = series.iter().filter_map(|(_, days, _)| {
+                days.extent_where(|counts| {
+                    counts
+                        .iter()
+                        .enumerate()
+                        .any(|(score, count)| *count > 0 && score_range.contains(&(score as i32)))
+                })
+            });
+            let (mut first, mut last) = (i32::MAX, i32::MIN);
+            for (series_first, series_last) in extents {
+                first = first.min(series_first);
+                last = last.max(series_last);
+            }
+            if first > last {
+                (0, 0)
+            } else {
+                (first, last + 1)
+            }
+        }
+    };
+    let instant_of_day = |day: i32| first_instant_in(zone, date_of_day(day), date_of_day(day + 1));
+    let bucket_plan = if query.granularity != Granularity::None && first_day < end_day {
+        let start = instant_of_day(first_day).unwrap_or_default();
+        let end = first_instant_in(zone, date_of_day(end_day), date_of_day(end_day + 7))
+            .unwrap_or(Micros::MAX);
+        plan_buckets(query, start, end)?
+    } else {
+        BucketPlan::default()
+    };
+    let day_buckets: Vec<Option<usize>> = (first_day..end_day)
+        .map(|day| instant_of_day(day).and_then(|instant| bucket_plan.bucket_of(instant)))
+        .collect();
+    let fold = |aggregation: &mut Aggregation, first: i32, end: i32, with_buckets: bool| {
+        for (key, days, info) in &series {
+            let group = group_key(
+                &query.group_by,
+                info,
+                Channel::from_number(key.channel).filter(|_| key.channel != ANY_CHANNEL),
+                std::slice::from_ref(&key.value.to_string()),
+            );
+            let counts = aggregation.counts(&group, &key.survey_id);
+            days.for_each_day(first, end, |day, day_counts| {
+                let bucket = if with_buckets {
+                    day_buckets
+                        .get(usize::try_from(day - first_day).unwrap_or(usize::MAX))
+                        .copied()
+                        .flatten()
+                } else {
+                    None
+                };
+                for (score, count) in day_counts.iter().enumerate() {
+                    if *count > 0 && score_range.contains(&(score as i32)) {
+                        counts.add(bucket, score, i64::from(*count));
+                    }
+                }
+            });
+        }
+    };
+    let mut current = Aggregation::new(bucket_plan);
+    fold(&mut current, first_day, end_day, true);
+    current.prune_empty();
+    let previous = match (query.compare_previous, plan.days) {
+        (true, Some((first, end))) => {
+            let mut previous = Aggregation::default();
+            fold(&mut previous, first - (end - first), first, false);
+            previous.prune_empty();
+            Some(previous)
+        }
+        _ => None,
+    };
+    Ok((current, previous))
+}

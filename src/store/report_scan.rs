@@ -1,0 +1,221 @@
+//! Reports that no rollup covers: the ratings themselves, counted by the database with every
+//! condition and grouping pushed into one SQL aggregate.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+
+use super::Store;
+use crate::domain::RatingFilter;
+use crate::error::Result;
+
+/// What a report scan counts.
+#[derive(Debug, Clone)]
+pub struct ReportScan<'a> {
+    /// Which ratings, occur_time range included.
+    pub filter: &'a RatingFilter,
+    /// Group by channel too.
+    pub by_channel: bool,
+    /// Attributes to group by, in order.
+    pub attributes: &'a [String],
+    /// Group by occur_time in slices this long (microseconds), when given.
+    pub time_slice: Option<i64>,
+    /// Whether the occur_time index should serve the range: yes for a narrow range, no for a wide
+    /// one, where SQLite's planner would otherwise pick it and run several times slower than a
+    /// scan of the table.
+    pub narrow_range: bool,
+    /// Only ratings with a sequence up to this one: the report is exact as of it.
+    pub through_sequence: i64,
+}
+
+/// Ratings counted for one combination of the scan's groupings and one score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanCount {
+    /// Survey.
+    pub survey_id: String,
+    /// Channel number, when grouped by channel (else 0).
+    pub channel: i32,
+    /// Values of the grouped attributes, in order; empty where a rating lacks one.
+    pub attributes: Vec<String>,
+    /// Start of the time slice, when sliced.
+    pub slice_start: Option<i64>,
+    /// Score.
+    pub score: i32,
+    /// Ratings.
+    pub count: i64,
+}
+
+impl Store {
+    /// Counts the ratings of `scan`, by survey, score and the scan's groupings.
+    pub async fn scan_report(&self, scan: &ReportScan<'_>) -> Result<Vec<ScanCount>> {
+        let backend = self.backend;
+        let mut values: Vec<Value> = Vec::new();
+        let mut parameter = |values: &mut Vec<Value>, value: Value| {
+            values.push(value);
+            match backend {
+                DbBackend::Postgres => format!("${}", values.len()),
+                _ => "?".to_string(),
+            }
+        };
+        let attribute =
+            |values: &mut Vec<Value>,
+             key: &str,
+             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| match backend
+            {
+                DbBackend::Postgres => {
+                    format!(
+                        "COALESCE(attributes::jsonb ->> {}, '')",
+                        parameter(values, key.into())
+                    )
+                }
+                // Quoted, so that a dot in a key is not read as a path step.
+                _ => format!(
+                    "COALESCE(json_extract(attributes, {}), '')",
+                    parameter(values, format!("$.\"{key}\"").into())
+                ),
+            };
+        let mut columns = vec!["survey_id".to_string()];
+        columns.push(if scan.by_channel {
+            "channel".into()
+        } else {
+            "0".into()
+        });
+        for key in scan.attributes {
+            columns.push(attribute(&mut values, key, &mut parameter));
+        }
+        if let Some(slice) = scan.time_slice {
+            columns.push(format!(
+                "occur_time - ((occur_time % {slice}) + {slice}) % {slice}"
+            ));
+        }
+        columns.push("score".into());
+        let grouped = columns.len();
+
+        let filter = scan.filter;
+        let mut conditions: Vec<String> = Vec::new();
+        let mark = parameter(&mut values, scan.through_sequence.into());
+        conditions.push(format!("sequence <= {mark}"));
+        let list =
+            |values: &mut Vec<Value>,
+             column: &str,
+             items: Vec<Value>,
+             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| {
+                let marks: Vec<String> = items
+                    .into_iter()
+                    .map(|item| parameter(values, item))
+                    .collect();
+                format!("{column} IN ({})", marks.join(", "))
+            };
+        if !filter.survey_ids.is_empty() {
+            let items = filter
+                .survey_ids
+                .iter()
+                .map(|id| id.clone().into())
+                .collect();
+            conditions.push(list(&mut values, "survey_id", items, &mut parameter));
+        }
+        if !filter.touchpoints.is_empty() {
+            let items = filter
+                .touchpoints
+                .iter()
+                .map(|id| id.clone().into())
+                .collect();
+            conditions.push(list(&mut values, "touchpoint", items, &mut parameter));
+        }
+        if !filter.channels.is_empty() {
+            let items = filter
+                .channels
+                .iter()
+                .map(|channel| channel.number().into())
+                .collect();
+            conditions.push(list(&mut values, "channel", items, &mut parameter));
+        }
+        if let Some(customer_id) = &filter.customer_id {
+            let mark = parameter(&mut values, customer_id.clone().into());
+            conditions.push(format!("customer_id = {mark}"));
+        }
+        if let Some(min_score) = filter.min_score {
+            let mark = parameter(&mut values, min_score.into());
+            conditions.push(format!("score >= {mark}"));
+        }
+        if let Some(max_score) = filter.max_score {
+            let mark = parameter(&mut values, max_score.into());
+            conditions.push(format!("score <= {mark}"));
+        }
+        // `+occur_time` keeps SQLite from serving the range from the index.
+        let occur_time = if scan.narrow_range || backend == DbBackend::Postgres {
+            "occur_time"
+        } else {
+            "+occur_time"
+        };
+        if let Some(start_time) = filter.start_time {
+            let mark = parameter(&mut values, start_time.into());
+            conditions.push(format!("{occur_time} >= {mark}"));
+        }
+        if let Some(end_time) = filter.end_time {
+            let mark = parameter(&mut values, end_time.into());
+            conditions.push(format!("{occur_time} < {mark}"));
+        }
+        for (key, value) in &filter.attributes {
+            let expression = attribute(&mut values, key, &mut parameter);
+            let mark = parameter(&mut values, value.clone().into());
+            conditions.push(format!("{expression} = {mark}"));
+        }
+
+        let mut sql = format!(
+            "SELECT {}, COUNT(*) FROM ratings WHERE {}",
+            columns.join(", "),
+            conditions.join(" AND ")
+        );
+        let ordinals: Vec<String> = (1..=grouped).map(|ordinal| ordinal.to_string()).collect();
+        sql.push_str(" GROUP BY ");
+        sql.push_str(&ordinals.join(", "));
+
+        let rows = self
+            .reader
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut index = 0;
+            let mut next = || {
+                index += 1;
+                index - 1
+            };
+            let survey_id: String = row.try_get_by_index(next())?;
+            let channel: i32 = row.try_get_by_index(next())?;
+            let mut attributes = Vec::with_capacity(scan.attributes.len());
+            for _ in scan.attributes {
+                attributes.push(row.try_get_by_index::<String>(next())?);
+            }
+            let slice_start = match scan.time_slice {
+                Some(_) => Some(row.try_get_by_index::<i64>(next())?),
+                None => None,
+            };
+            let score: i32 = row.try_get_by_index(next())?;
+            let count: i64 = row.try_get_by_index(next())?;
+            counts.push(ScanCount {
+                survey_id,
+                channel,
+                attributes,
+                slice_start,
+                score,
+                count,
+            });
+        }
+        Ok(counts)
+    }
+
+    /// Returns the earliest and the latest occur_time of all ratings, if any.
+    pub async fn occur_time_extent(&self) -> Result<Option<(i64, i64)>> {
+        let row = self
+            .reader
+            .query_one_raw(Statement::from_string(
+                self.backend,
+                "SELECT MIN(occur_time), MAX(occur_time) FROM ratings",
+            ))
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let first: Option<i64> = row.try_get_by_index(0)?;
+        let last: Option<i64> = row.try_get_by_index(1)?;
+        Ok(first.zip(last))
+    }
+}

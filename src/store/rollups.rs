@@ -1,0 +1,536 @@
+//! Rollups: counts of ratings per local day (in each configured time zone), survey, channel and
+//! score, and per declared dimension value, survey and score. The writer keeps them in the same
+//! transaction as the ratings; this module says which cells a rating adds to, writes them, builds
+//! them for ratings stored before (a migration, a new zone, a new dimension) and reads them back.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use tracing::info;
+
+use super::Store;
+use crate::domain::time_buckets::local_date;
+use crate::domain::{Rating, Survey};
+use crate::error::{Error, Result};
+
+/// The channel of dimension cells, which do not keep one.
+pub const ANY_CHANNEL: i32 = -1;
+/// Cells upserted per statement: 8 values each, well under every parameter limit.
+const CELLS_PER_UPSERT: usize = 1_000;
+/// Ratings read per query while building.
+const BUILD_PAGE_RATINGS: u64 = 20_000;
+/// Cells a build holds in memory before it writes them.
+const BUILD_FLUSH_CELLS: usize = 200_000;
+
+/// A time zone whose local days rollups keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollupZone {
+    /// IANA name, as stored.
+    pub name: Arc<str>,
+    /// The zone.
+    pub zone: Tz,
+}
+
+impl RollupZone {
+    /// Returns the zone named `name`, if it is an IANA zone.
+    pub fn parse(name: &str) -> Option<RollupZone> {
+        Tz::from_str(name).ok().map(|zone| RollupZone {
+            name: Arc::from(zone.name()),
+            zone,
+        })
+    }
+}
+
+/// One rollup cell. Base cells have an empty dimension and value; dimension cells have
+/// [`ANY_CHANNEL`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RollupCell {
+    /// Zone name.
+    pub zone: Arc<str>,
+    /// Local date, as days since 1970-01-01.
+    pub day: i32,
+    /// Survey.
+    pub survey_id: Arc<str>,
+    /// Dimension key, or empty.
+    pub dimension: Arc<str>,
+    /// Dimension value, or empty.
+    pub value: Arc<str>,
+    /// Channel number, or [`ANY_CHANNEL`].
+    pub channel: i32,
+    /// Score.
+    pub score: i32,
+}
+
+/// Cell deltas: how many ratings each cell gains.
+pub type CellCounts = HashMap<RollupCell, i64>;
+
+/// Returns the day number of a local date: days since 1970-01-01.
+pub fn day_number(date: NaiveDate) -> i32 {
+    date.signed_duration_since(NaiveDate::default())
+        .num_days()
+        .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// Returns the local date of a day number.
+pub fn date_of_day(day: i32) -> NaiveDate {
+    NaiveDate::default() + chrono::Duration::days(i64::from(day))
+}
+
+/// Adds the cells of `rating` of a survey declaring `dimensions` to `cells`, in every zone.
+pub fn add_cells(
+    rating: &Rating,
+    dimensions: &[String],
+    zones: &[RollupZone],
+    cells: &mut CellCounts,
+) {
+    let survey_id: Arc<str> = Arc::from(rating.survey_id.as_str());
+    let empty: Arc<str> = Arc::from("");
+    for zone in zones {
+        let day = day_number(local_date(zone.zone, rating.occur_time));
+        let base = RollupCell {
+            zone: zone.name.clone(),
+            day,
+            survey_id: survey_id.clone(),
+            dimension: empty.clone(),
+            value: empty.clone(),
+            channel: rating.content.channel.number(),
+            score: rating.content.score,
+        };
+        for dimension in dimensions {
+            let value = rating
+                .content
+                .attributes
+                .get(dimension)
+                .map_or_else(|| empty.clone(), |value| Arc::from(value.as_str()));
+            let cell = RollupCell {
+                dimension: Arc::from(dimension.as_str()),
+                value,
+                channel: ANY_CHANNEL,
+                ..base.clone()
+            };
+            *cells.entry(cell).or_default() += 1;
+        }
+        *cells.entry(base).or_default() += 1;
+    }
+}
+
+/// Returns the SQL that adds `rows` cells to the rollups, with parameters numbered for `backend`.
+pub fn upsert_sql(backend: DbBackend, rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO rollups (zone, day, survey_id, dimension, value, channel, score, rating_count) VALUES ",
+    );
+    let mut parameter = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..8 {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            parameter += 1;
+            match backend {
+                DbBackend::Postgres => sql.push_str(&format!("${parameter}")),
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (zone, day, survey_id, dimension, value, channel, score) \
+         DO UPDATE SET rating_count = rollups.rating_count + excluded.rating_count",
+    );
+    sql
+}
+
+/// Returns the parameters of [`upsert_sql`] for `cells`, in order.
+pub fn upsert_values<'a>(
+    cells: impl IntoIterator<Item = (&'a RollupCell, &'a i64)>,
+) -> Vec<sea_orm::Value> {
+    let mut values = Vec::new();
+    for (cell, count) in cells {
+        values.extend([
+            cell.zone.to_string().into(),
+            cell.day.into(),
+            cell.survey_id.to_string().into(),
+            cell.dimension.to_string().into(),
+            cell.value.to_string().into(),
+            cell.channel.into(),
+            cell.score.into(),
+            (*count).into(),
+        ]);
+    }
+    values
+}
+
+/// Writes `cells` through `connection` (a transaction, normally).
+pub async fn upsert<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+    cells: &CellCounts,
+) -> Result<()> {
+    let cells: Vec<(&RollupCell, &i64)> = cells.iter().collect();
+    for chunk in cells.chunks(CELLS_PER_UPSERT) {
+        let statement = Statement::from_sql_and_values(
+            backend,
+            upsert_sql(backend, chunk.len()),
+            upsert_values(chunk.iter().copied()),
+        );
+        connection.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+/// Returns the zones whose rollups are kept, as stored.
+pub async fn stored_zones<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+) -> Result<Vec<RollupZone>> {
+    let rows = connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT zone FROM rollup_zones ORDER BY zone",
+        ))
+        .await?;
+    let mut zones = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name: String = row.try_get("", "zone")?;
+        zones.push(
+            RollupZone::parse(&name).ok_or_else(|| {
+                Error::internal(format!("rollup zone {name:?} is not a time zone"))
+            })?,
+        );
+    }
+    Ok(zones)
+}
+
+/// Adds to the rollups of `zones` the cells of every rating with a sequence in
+/// `(after, through]`, for the dimensions each survey declares, or only `only_dimension` (of
+/// `only_survey`) when given. Reads and writes through `connection`.
+pub async fn build<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+    zones: &[RollupZone],
+    after: i64,
+    through: i64,
+    only: Option<(&str, &str)>,
+) -> Result<()> {
+    let dimensions = survey_dimensions(connection, backend).await?;
+    let mut cells = CellCounts::new();
+    let mut cursor = after;
+    let no_dimensions: Vec<String> = Vec::new();
+    while cursor < through {
+        let ratings = super::ratings::ratings_between(
+            connection,
+            backend,
+            cursor,
+            through,
+            only.map(|(survey_id, _)| survey_id),
+            BUILD_PAGE_RATINGS,
+        )
+        .await?;
+        let Some(last) = ratings.last() else { break };
+        cursor = last.sequence;
+        for rating in &ratings {
+            match only {
+                Some((_, dimension)) => {
+                    let mut one = CellCounts::new();
+                    add_cells(rating, &[dimension.to_string()], zones, &mut one);
+                    for (cell, count) in one {
+                        if !cell.dimension.is_empty() {
+                            *cells.entry(cell).or_default() += count;
+                        }
+                    }
+                }
+                None => {
+                    let declared = dimensions.get(&rating.survey_id).unwrap_or(&no_dimensions);
+                    add_cells(rating, declared, zones, &mut cells);
+                }
+            }
+        }
+        if cells.len() >= BUILD_FLUSH_CELLS {
+            upsert(connection, backend, &cells).await?;
+            cells.clear();
+        }
+    }
+    upsert(connection, backend, &cells).await
+}
+
+async fn survey_dimensions<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+) -> Result<HashMap<String, Vec<String>>> {
+    let rows = connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT survey_id, dimensions FROM surveys",
+        ))
+        .await?;
+    let mut dimensions = HashMap::new();
+    for row in rows {
+        let survey_id: String = row.try_get("", "survey_id")?;
+        let declared: String = row.try_get("", "dimensions")?;
+        dimensions.insert(
+            survey_id,
+            serde_json::from_str(&declared).map_err(Error::internal)?,
+        );
+    }
+    Ok(dimensions)
+}
+
+/// One stored rollup row.
+#[derive(Debug, Clone)]
+pub struct RollupRow {
+    /// The cell.
+    pub cell: RollupCell,
+    /// Its count.
+    pub rating_count: i64,
+}
+
+impl Store {
+    /// Makes the stored rollup zones equal `wanted`: builds the missing ones from the stored
+    /// ratings, mostly without holding writers back (all but the last ratings are rolled up before
+    /// the counter is locked), and deletes the others. Every replica must be given the same zones.
+    pub async fn sync_rollup_zones(&self, wanted: &[RollupZone]) -> Result<()> {
+        let stored = stored_zones(&self.writer, self.backend).await?;
+        let missing: Vec<RollupZone> = wanted
+            .iter()
+            .filter(|zone| !stored.iter().any(|existing| existing.name == zone.name))
+            .cloned()
+            .collect();
+        let extra: Vec<RollupZone> = stored
+            .iter()
+            .filter(|zone| !wanted.iter().any(|kept| kept.name == zone.name))
+            .cloned()
+            .collect();
+        if missing.is_empty() && extra.is_empty() {
+            return Ok(());
+        }
+        // Writers do not add cells of a zone before it is listed: build up to a recent sequence
+        // first, then the rest with the counter locked, and list the zone in that transaction.
+        let mut built_through = 0;
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|zone| &*zone.name).collect();
+            info!(zones = ?names, "building rollups for new time zones");
+            self.clear_zones(&missing).await?;
+            built_through = self.counter_sequence().await?;
+            build(&self.writer, self.backend, &missing, 0, built_through, None).await?;
+        }
+        let transaction = super::writer::begin_read_committed(self).await?;
+        super::surveys::bump_versions(&transaction, self.backend, true).await?;
+        let through = self.counter_sequence_in(&transaction).await?;
+        build(
+            &transaction,
+            self.backend,
+            &missing,
+            built_through,
+            through,
+            None,
+        )
+        .await?;
+        for zone in &missing {
+            transaction
+                .execute_raw(Statement::from_sql_and_values(
+                    self.backend,
+                    placeholders(self.backend, "INSERT INTO rollup_zones (zone) VALUES (?1)"),
+                    [zone.name.to_string().into()],
+                ))
+                .await?;
+        }
+        for zone in &extra {
+            for table in ["rollups", "rollup_zones"] {
+                transaction
+                    .execute_raw(Statement::from_sql_and_values(
+                        self.backend,
+                        placeholders(
+                            self.backend,
+                            &format!("DELETE FROM {table} WHERE zone = ?1"),
+                        ),
+                        [zone.name.to_string().into()],
+                    ))
+                    .await?;
+            }
+        }
+        transaction.commit().await?;
+        self.make_durable().await
+    }
+
+    async fn clear_zones(&self, zones: &[RollupZone]) -> Result<()> {
+        // Left by a build that was interrupted before its zone was listed.
+        for zone in zones {
+            self.writer
+                .execute_raw(Statement::from_sql_and_values(
+                    self.backend,
+                    placeholders(self.backend, "DELETE FROM rollups WHERE zone = ?1"),
+                    [zone.name.to_string().into()],
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Returns every rollup row and the sequence and rollup version they are exact as of, read in
+    /// one snapshot.
+    pub async fn load_rollups(&self) -> Result<(Vec<RollupRow>, i64, i64)> {
+        let transaction = match self.backend {
+            DbBackend::Postgres => {
+                self.reader
+                    .begin_with_config(
+                        Some(sea_orm::IsolationLevel::RepeatableRead),
+                        Some(sea_orm::AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            // A SQLite read transaction is a snapshot from its first read.
+            _ => self.reader.begin().await?,
+        };
+        let counter = transaction
+            .query_one_raw(Statement::from_string(
+                self.backend,
+                "SELECT next_sequence - 1 AS last_sequence, rollup_version FROM rating_sequence WHERE id = 1",
+            ))
+            .await?
+            .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
+        let as_of: i64 = counter.try_get("", "last_sequence")?;
+        let rollup_version: i64 = counter.try_get("", "rollup_version")?;
+        let rows = transaction
+            .query_all_raw(Statement::from_string(
+                self.backend,
+                "SELECT zone, day, survey_id, dimension, value, channel, score, rating_count FROM rollups",
+            ))
+            .await?;
+        transaction.commit().await?;
+        let mut interned: HashMap<String, Arc<str>> = HashMap::new();
+        let mut intern = |text: String| {
+            interned
+                .entry(text)
+                .or_insert_with_key(|text| Arc::from(text.as_str()))
+                .clone()
+        };
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            loaded.push(RollupRow {
+                cell: RollupCell {
+                    zone: intern(row.try_get("", "zone")?),
+                    day: row.try_get("", "day")?,
+                    survey_id: intern(row.try_get("", "survey_id")?),
+                    dimension: intern(row.try_get("", "dimension")?),
+                    value: intern(row.try_get("", "value")?),
+                    channel: row.try_get("", "channel")?,
+                    score: row.try_get("", "score")?,
+                },
+                rating_count: row.try_get("", "rating_count")?,
+            });
+        }
+        Ok((loaded, as_of, rollup_version))
+    }
+
+    /// Returns the zones whose rollups are kept.
+    pub async fn rollup_zones(&self) -> Result<Vec<RollupZone>> {
+        stored_zones(&self.reader, self.backend).await
+    }
+
+    /// Returns the dimensions each survey declares.
+    pub async fn survey_dimensions(&self) -> Result<HashMap<String, Vec<String>>> {
+        survey_dimensions(&self.reader, self.backend).await
+    }
+
+    /// Returns up to `limit` ratings with a sequence in `(after, through]`, in sequence order.
+    pub async fn ratings_in_range(
+        &self,
+        after: i64,
+        through: i64,
+        limit: u64,
+    ) -> Result<Vec<Rating>> {
+        super::ratings::ratings_between(&self.reader, self.backend, after, through, None, limit)
+            .await
+    }
+
+    /// Adds the cells of `dimension` of `survey` for every stored rating, inside the transaction
+    /// that declares the dimension (it holds the writers' counter lock).
+    pub(super) async fn build_dimension<C: ConnectionTrait + TransactionTrait>(
+        &self,
+        transaction: &C,
+        survey: &Survey,
+        dimension: &str,
+    ) -> Result<()> {
+        let zones = stored_zones(transaction, self.backend).await?;
+        let through = self.counter_sequence_in(transaction).await?;
+        build(
+            transaction,
+            self.backend,
+            &zones,
+            0,
+            through,
+            Some((&survey.survey_id, dimension)),
+        )
+        .await
+    }
+}
+
+/// Returns `sql` with `?1`, `?2`… written as PostgreSQL wants them (`$1`), or as SQLite does.
+pub(super) fn placeholders(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Postgres => sql.replace('?', "$"),
+        _ => sql.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{Channel, RatingContent};
+
+    #[test]
+    fn a_rating_adds_a_base_cell_and_one_per_dimension_in_each_zone() {
+        let rating = Rating {
+            sequence: 1,
+            survey_id: "chat".into(),
+            touchpoint: "support_chat".into(),
+            rating_id: "r".into(),
+            content: RatingContent {
+                score: 4,
+                comment: String::new(),
+                customer_id: String::new(),
+                channel: Channel::Sms,
+                attributes: BTreeMap::from([("agent".to_string(), "a-1".to_string())]),
+            },
+            // 2026-01-01T03:00:00Z: still 2025-12-31 in New York.
+            occur_time: 1_767_236_400_000_000,
+            create_time: 0,
+        };
+        let zones = [
+            RollupZone::parse("UTC").unwrap(),
+            RollupZone::parse("America/New_York").unwrap(),
+        ];
+        let mut cells = CellCounts::new();
+        add_cells(
+            &rating,
+            &["agent".into(), "team".into()],
+            &zones,
+            &mut cells,
+        );
+        assert_eq!(cells.len(), 6);
+        let new_year = day_number(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let agent_in_new_york = cells
+            .keys()
+            .find(|cell| &*cell.zone == "America/New_York" && &*cell.dimension == "agent")
+            .unwrap();
+        assert_eq!(agent_in_new_york.day, new_year - 1);
+        assert_eq!(&*agent_in_new_york.value, "a-1");
+        assert_eq!(agent_in_new_york.channel, ANY_CHANNEL);
+        let team = cells
+            .keys()
+            .find(|cell| &*cell.dimension == "team")
+            .unwrap();
+        assert_eq!(&*team.value, "", "a missing attribute is the empty value");
+        assert_eq!(
+            date_of_day(new_year),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        );
+    }
+}
