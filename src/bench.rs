@@ -3,6 +3,8 @@
 //! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences), and
 //! `ImportRatings`.
 
+pub mod report;
+
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -11,7 +13,7 @@ use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
 
-use crate::config::Config;
+use crate::config::{Config, Rollups};
 use crate::error::{Error, Result};
 use crate::pb;
 use crate::pb::rating_service_client::RatingServiceClient;
@@ -51,43 +53,104 @@ pub struct PhaseResult {
     pub count: usize,
 }
 
-/// Runs the ingest benchmark and prints its report.
-pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
+/// A server of the benchmark, in this process, on a SQLite file of its own.
+pub struct BenchServer {
+    /// Connections to it.
+    pub channels: Vec<Channel>,
+    /// Its database.
+    pub database_url: String,
+    stop: oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl BenchServer {
+    /// Starts a server on `folder/name.db` with settings changed by `configure`, connected by
+    /// `connections` HTTP/2 connections.
+    pub async fn start(
+        folder: &std::path::Path,
+        name: &str,
+        connections: usize,
+        configure: impl FnOnce(&mut Config),
+    ) -> Result<BenchServer> {
+        let database_url = format!("sqlite://{}", folder.join(format!("{name}.db")).display());
+        let mut server_config = Config::new(([127, 0, 0, 1], 0).into(), &database_url);
+        configure(&mut server_config);
+        let server = Server::bind(&server_config).await?;
+        let address = server.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = tokio::spawn(server.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        let mut channels = Vec::new();
+        for _ in 0..connections.max(1) {
+            channels.push(
+                Channel::from_shared(format!("http://{address}"))
+                    .map_err(Error::internal)?
+                    .connect()
+                    .await
+                    .map_err(Error::internal)?,
+            );
+        }
+        wait_until_serving(&channels[0]).await?;
+        Ok(BenchServer {
+            channels,
+            database_url,
+            stop,
+            serving,
+        })
+    }
+
+    /// Creates a survey.
+    pub async fn create_survey(&self, survey_id: &str, survey: pb::Survey) -> Result<()> {
+        SurveyServiceClient::new(self.channels[0].clone())
+            .create_survey(pb::CreateSurveyRequest {
+                survey_id: survey_id.into(),
+                survey: Some(survey),
+            })
+            .await
+            .map_err(|status| Error::internal(status.to_string()))?;
+        Ok(())
+    }
+
+    /// Stops the server gracefully.
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        self.serving.await.map_err(Error::internal)?
+    }
+}
+
+/// Returns a new temporary folder for a benchmark's databases.
+pub fn bench_folder() -> Result<std::path::PathBuf> {
     let folder = std::env::temp_dir().join(format!("csat-bench-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&folder).map_err(Error::internal)?;
-    let database_url = format!("sqlite://{}", folder.join("bench.db").display());
-    let server = Server::bind(&Config::new(([127, 0, 0, 1], 0).into(), &database_url)).await?;
-    let address = server.local_addr();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    Ok(folder)
+}
 
-    let mut channels = Vec::new();
-    for _ in 0..config.connections.max(1) {
-        channels.push(
-            Channel::from_shared(format!("http://{address}"))
-                .map_err(Error::internal)?
-                .connect()
-                .await
-                .map_err(Error::internal)?,
-        );
-    }
-    wait_until_serving(&channels[0]).await?;
-    SurveyServiceClient::new(channels[0].clone())
-        .create_survey(pb::CreateSurveyRequest {
-            survey_id: "bench".into(),
-            survey: Some(pb::Survey {
-                touchpoint: "support_chat".into(),
-                metric: pb::Metric::Csat.into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .map_err(|status| Error::internal(status.to_string()))?;
+/// Runs the ingest benchmark and prints its report.
+pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
+    let folder = bench_folder()?;
+    // The same survey on two servers: one keeping rollups in two zones with one dimension, as a
+    // deployment would; one keeping none, to measure what they cost.
+    let survey = pb::Survey {
+        touchpoint: "support_chat".into(),
+        metric: pb::Metric::Csat.into(),
+        dimensions: vec!["agent".into()],
+        ..Default::default()
+    };
+    let server = BenchServer::start(&folder, "bench", config.connections, |server_config| {
+        server_config.rollup_time_zones = vec!["UTC".into(), "America/New_York".into()];
+    })
+    .await?;
+    server.create_survey("bench", survey.clone()).await?;
+    let bare = BenchServer::start(&folder, "bare", config.connections, |server_config| {
+        server_config.rollups = Rollups::Off;
+    })
+    .await?;
+    bare.create_survey("bench", survey).await?;
+    let channels = server.channels.clone();
 
     println!(
-        "csat bench ingest: {} callers over {} connections, {} rounds of {} s per phase, SQLite at {}",
+        "csat bench ingest: {} callers over {} connections, {} rounds of {} s per phase, SQLite in {}",
         config.callers,
         channels.len(),
         config.rounds,
@@ -103,6 +166,17 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     let mut check = PhaseTotals::default();
     let mut submit_time_ordered = PhaseTotals::default();
     let mut submit_interleaved = PhaseTotals::default();
+    let mut submit_without_rollups = PhaseTotals::default();
+    let submit_time_ordered_keys = |channel, _, call| {
+        let mut client = RatingServiceClient::new(channel);
+        async move {
+            let rating = bench_rating(uuid::Uuid::now_v7().to_string(), call);
+            let request = pb::SubmitRatingRequest {
+                rating: Some(rating),
+            };
+            client.submit_rating(request).await.is_ok()
+        }
+    };
     for round in 0..config.rounds.max(1) {
         check.add(
             timed_phase(&channels, config.callers, duration, |channel, _, _| {
@@ -117,16 +191,21 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
             .await,
         );
         submit_time_ordered.add(
-            timed_phase(&channels, config.callers, duration, |channel, _, call| {
-                let mut client = RatingServiceClient::new(channel);
-                async move {
-                    let rating = bench_rating(uuid::Uuid::now_v7().to_string(), call);
-                    let request = pb::SubmitRatingRequest {
-                        rating: Some(rating),
-                    };
-                    client.submit_rating(request).await.is_ok()
-                }
-            })
+            timed_phase(
+                &channels,
+                config.callers,
+                duration,
+                submit_time_ordered_keys,
+            )
+            .await,
+        );
+        submit_without_rollups.add(
+            timed_phase(
+                &bare.channels,
+                config.callers,
+                duration,
+                submit_time_ordered_keys,
+            )
             .await,
         );
         let first_call = round * CALLS_PER_ROUND_BOUND;
@@ -152,6 +231,7 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     let check = check.summarize();
     let submit_time_ordered = submit_time_ordered.summarize();
     let submit_interleaved = submit_interleaved.summarize();
+    let submit_without_rollups = submit_without_rollups.summarize();
     print_phase("Health/Check", "calls/s", &check);
     print_phase("SubmitRating", "ratings/s", &submit_time_ordered);
     println!(
@@ -165,16 +245,22 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
         submit_interleaved.rate / check.rate
     );
 
+    print_phase("SubmitRating", "ratings/s", &submit_without_rollups);
+    println!(
+        "  keys UUIDv7, no rollups: with / without rollups = {:.2} (bar: >= 0.8)",
+        submit_time_ordered.rate / submit_without_rollups.rate
+    );
+
     let import = import_phase(&channels[0], config.import_ratings).await?;
     print_phase("ImportRatings", "ratings/s", &import);
 
     let stored = submit_time_ordered.count + submit_interleaved.count + import.count;
+    bare.stop().await?;
     println!(
         "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
         resident_megabytes().map_or("unknown".into(), |megabytes| megabytes.to_string())
     );
-    let _ = stop.send(());
-    serving.await.map_err(Error::internal)??;
+    server.stop().await?;
     let _ = std::fs::remove_dir_all(&folder);
     Ok(())
 }
@@ -332,7 +418,8 @@ fn print_phase(name: &str, unit: &str, result: &PhaseResult) {
     );
 }
 
-fn resident_megabytes() -> Option<u64> {
+/// Returns this process's resident memory in megabytes.
+pub fn resident_megabytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

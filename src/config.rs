@@ -46,6 +46,21 @@ pub struct Config {
     /// Log line format; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+
+    /// Whether rollups are kept. Not a setting: only the ingest benchmark turns them off, on a
+    /// database of its own, to measure what they cost.
+    #[arg(skip)]
+    pub rollups: Rollups,
+}
+
+/// Whether the writer keeps rollups and reports read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rollups {
+    /// Kept in the writer's transaction; reports read them where they cover the query.
+    #[default]
+    Maintained,
+    /// Neither written nor read: every report scans. Left stale, so only for a throwaway database.
+    Off,
 }
 
 impl Config {
@@ -59,6 +74,7 @@ impl Config {
             drain_timeout_seconds: 10,
             rollup_time_zones: vec!["UTC".into()],
             log_format: LogFormat::Pretty,
+            rollups: Rollups::Maintained,
         }
     }
 }

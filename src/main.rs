@@ -1,8 +1,10 @@
-//! The `csat` binary: `csat serve` (the default), `csat migrate` and `csat bench ingest`.
+//! The `csat` binary: `csat serve` (the default), `csat migrate`, and `csat bench ingest` and
+//! `csat bench report`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use csat::bench::report::{ReportBenchConfig, run_report};
 use csat::bench::{IngestBenchConfig, run_ingest};
 use csat::config::{Config, DatabaseConfig, LogFormat, init_tracing};
 use csat::server::{Server, shutdown_signal};
@@ -35,6 +37,8 @@ enum Command {
 enum BenchCommand {
     /// Health/Check, SubmitRating and ImportRatings over loopback against a temporary SQLite file.
     Ingest(IngestBenchConfig),
+    /// Reports over 1,000,000 and 10,000,000 seeded ratings, against a plain SQL aggregate.
+    Report(ReportBenchConfig),
 }
 
 #[tokio::main]
@@ -50,6 +54,7 @@ async fn main() -> ExitCode {
             migrate(database).await
         }
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
+        Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -31,7 +31,7 @@ const QUARTER_HOUR: Micros = 15 * 60 * 1_000_000;
 const SECOND: Micros = 1_000_000;
 /// A scan over less than this share of the stored time span reads the ratings through the
 /// occur_time index; over more, it reads the table straight through.
-const NARROW_RANGE_SHARE: f64 = 0.05;
+const NARROW_RANGE_SHARE: f64 = 0.6;
 
 /// What the engine knows of a survey.
 #[derive(Debug, Clone)]
@@ -51,7 +51,8 @@ struct Catalog {
 #[derive(Debug, Clone)]
 pub struct Reports {
     store: Store,
-    mirror: RollupMirror,
+    /// `None` when rollups are not kept: every report scans.
+    mirror: Option<RollupMirror>,
     catalog: Arc<Mutex<Catalog>>,
 }
 
@@ -95,8 +96,8 @@ struct MirrorPlan {
 }
 
 impl Reports {
-    /// Returns an engine over `store` and its rollups in memory.
-    pub fn new(store: Store, mirror: RollupMirror) -> Reports {
+    /// Returns an engine over `store` and its rollups in memory, if they are kept.
+    pub fn new(store: Store, mirror: Option<RollupMirror>) -> Reports {
         Reports {
             store,
             mirror,
@@ -113,8 +114,9 @@ impl Reports {
             .iter()
             .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
             .collect();
-        if let Some(plan) = mirror_plan(query, &surveys)
-            && let Some(guard) = self.mirror.current(target, rollup_version).await?
+        if let Some(mirror) = &self.mirror
+            && let Some(plan) = mirror_plan(query, &surveys)
+            && let Some(guard) = mirror.current(target, rollup_version).await?
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {
@@ -350,7 +352,7 @@ struct ScanSettings {
 
 impl ScanSettings {
     fn scan<'a>(&'a self, filter: &'a RatingFilter, time_slice: Option<Micros>) -> ReportScan<'a> {
-        let narrow_range = match (self.extent, filter.start_time, filter.end_time) {
+        let use_time_index = match (self.extent, filter.start_time, filter.end_time) {
             (Some((first, last)), Some(start), Some(end)) if last > first => {
                 ((end.min(last + 1) - start.max(first)) as f64 / (last - first) as f64)
                     < NARROW_RANGE_SHARE
@@ -362,7 +364,7 @@ impl ScanSettings {
             by_channel: self.by_channel,
             attributes: &self.attributes,
             time_slice,
-            narrow_range,
+            use_time_index,
             through_sequence: self.through_sequence,
         }
     }

@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 /// How long a SQLite connection waits for another process's write lock before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READER_CONNECTIONS: u32 = 4;
+const WRITER_STATEMENT_CACHE: usize = 32;
 const POSTGRES_READER_CONNECTIONS: u32 = 16;
 /// The writer task and survey changes: they serialise on the counter row anyway.
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
@@ -101,7 +102,11 @@ impl Store {
         let mut wal = database.clone().into_os_string();
         wal.push("-wal");
         // NORMAL: COMMIT does not fsync; Store::sync_committed does, before any answer.
-        let writer_options = options.clone().synchronous(SqliteSynchronous::Normal);
+        let writer_options = options
+            .clone()
+            .synchronous(SqliteSynchronous::Normal)
+            // Writers prepare multi-row statements of many shapes; a few dozen cover the hot ones.
+            .statement_cache_capacity(WRITER_STATEMENT_CACHE);
         let writer_pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::{RwLock, broadcast, watch};
 use tracing::{info, warn};
@@ -19,8 +18,6 @@ use crate::store::rollups::{CellCounts, RollupCell, RollupZone, add_cells};
 const CHUNK_DAYS: i32 = 64;
 /// Ratings read per query while catching up from storage.
 const CATCH_UP_PAGE: u64 = 10_000;
-/// How long a report waits for the feed to deliver what was committed before it reads storage.
-const FEED_GRACE: Duration = Duration::from_millis(50);
 
 /// Counts per score (indexed by the score) of one day.
 pub type DayCounts = [u32; 11];
@@ -181,7 +178,7 @@ pub struct RollupMirror {
     store: Store,
     /// `None` until loaded.
     state: Arc<RwLock<Option<MirrorState>>>,
-    /// The sequence the mirror has counted up to, for reports waiting on the feed.
+    /// The sequence the mirror has counted up to, readable without the lock.
     counted: watch::Sender<i64>,
 }
 
@@ -195,7 +192,9 @@ impl RollupMirror {
         }
     }
 
-    /// Loads the rollups, then adds each batch the feed publishes, until `shutdown`.
+    /// Loads the rollups, then adds each batch the feed publishes, until `shutdown`. What the
+    /// feed did not deliver (a lagging subscription, another replica's commits) is read from
+    /// storage as soon as a gap shows.
     pub async fn follow(self, feed: Feed, mut shutdown: watch::Receiver<bool>) {
         let mut live = feed.subscribe();
         if let Err(cause) = self.reload().await {
@@ -206,18 +205,26 @@ impl RollupMirror {
                 batch = live.recv() => batch,
                 _ = shutdown.wait_for(|stopping| *stopping) => return,
             };
-            match batch {
-                Ok(batch) => self.apply_batch(&batch).await,
-                // Missed batches are in storage; the next report catches up from there.
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
+            let caught_up = match batch {
+                Ok(batch) => match self.apply_ratings(&batch).await {
+                    Ok(true) => Ok(()),
+                    Ok(false) => match batch.last() {
+                        Some(last) => self.catch_up(last.sequence).await,
+                        None => Ok(()),
+                    },
+                    Err(cause) => Err(cause),
+                },
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    match self.store.last_committed_sequence().await {
+                        Ok(target) => self.catch_up(target).await,
+                        Err(cause) => Err(cause),
+                    }
+                }
                 Err(broadcast::error::RecvError::Closed) => return,
+            };
+            if let Err(cause) = caught_up {
+                warn!(error = %cause, "rollups in memory fell behind: the next report catches up");
             }
-        }
-    }
-
-    async fn apply_batch(&self, batch: &[Rating]) {
-        if let Err(cause) = self.apply_ratings(batch).await {
-            warn!(error = %cause, "rollups in memory fell behind: reports catch up from storage");
         }
     }
 
@@ -231,7 +238,7 @@ impl RollupMirror {
                 return Ok(false);
             };
             let applied = state.apply(ratings, &mut unknown);
-            let _ = self.counted.send(state.as_of_sequence);
+            self.counted.send_replace(state.as_of_sequence);
             if applied || unknown.is_empty() || attempt == 1 {
                 return Ok(applied);
             }
@@ -262,7 +269,7 @@ impl RollupMirror {
             state.add(row.cell, row.rating_count);
         }
         *self.state.write().await = Some(state);
-        let _ = self.counted.send(as_of_sequence);
+        self.counted.send_replace(as_of_sequence);
         info!(
             rows = row_count,
             as_of_sequence,
@@ -289,12 +296,8 @@ impl RollupMirror {
             // Rollups were rebuilt (a new dimension, a new zone) since the mirror was loaded.
             self.reload().await?;
         }
-        let mut counted = self.counted.subscribe();
-        let delivered = tokio::time::timeout(FEED_GRACE, async {
-            counted.wait_for(|counted| *counted >= target).await.is_ok()
-        })
-        .await;
-        if delivered != Ok(true) {
+        // What the feed has not delivered yet is read from storage: a report never waits for it.
+        if *self.counted.borrow() < target {
             self.catch_up(target).await?;
         }
         let guard = self.state.read().await;

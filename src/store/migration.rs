@@ -159,8 +159,7 @@ impl MigrationTrait for AddReports {
                 (benchmark_id, display_name, metric, measure, value, source, touchpoint, built_in, create_time)
                 VALUES ('good-csat', 'Good CSAT', 1, 1, 80.0, 'common rule of thumb', NULL, 1, 0)"
                 .into(),
-            // Reports over a short time range; over a long one a scan of the table is faster, and
-            // the report query says so (see store::report_scan).
+            // Report scans over part of the time span (see store::report_scan).
             "CREATE INDEX ratings_occur_time ON ratings (occur_time)".into(),
         ];
         let connection = manager.get_connection();

@@ -18,10 +18,11 @@ pub struct ReportScan<'a> {
     pub attributes: &'a [String],
     /// Group by occur_time in slices this long (microseconds), when given.
     pub time_slice: Option<i64>,
-    /// Whether the occur_time index should serve the range: yes for a narrow range, no for a wide
-    /// one, where SQLite's planner would otherwise pick it and run several times slower than a
-    /// scan of the table.
-    pub narrow_range: bool,
+    /// Whether the occur_time index should serve the range. Ratings arrive roughly in time
+    /// order, so the index walks the table nearly in order too: for a range of a fraction of the
+    /// data, SQLite runs it several times faster than a scan of the table or of the survey index
+    /// its planner picks on its own (measured: 270 ms against 690 and 1,010 ms).
+    pub use_time_index: bool,
     /// Only ratings with a sequence up to this one: the report is exact as of it.
     pub through_sequence: i64,
 }
@@ -140,19 +141,13 @@ impl Store {
             let mark = parameter(&mut values, max_score.into());
             conditions.push(format!("score <= {mark}"));
         }
-        // `+occur_time` keeps SQLite from serving the range from the index.
-        let occur_time = if scan.narrow_range || backend == DbBackend::Postgres {
-            "occur_time"
-        } else {
-            "+occur_time"
-        };
         if let Some(start_time) = filter.start_time {
             let mark = parameter(&mut values, start_time.into());
-            conditions.push(format!("{occur_time} >= {mark}"));
+            conditions.push(format!("occur_time >= {mark}"));
         }
         if let Some(end_time) = filter.end_time {
             let mark = parameter(&mut values, end_time.into());
-            conditions.push(format!("{occur_time} < {mark}"));
+            conditions.push(format!("occur_time < {mark}"));
         }
         for (key, value) in &filter.attributes {
             let expression = attribute(&mut values, key, &mut parameter);
@@ -160,8 +155,13 @@ impl Store {
             conditions.push(format!("{expression} = {mark}"));
         }
 
+        let source = if scan.use_time_index && backend == DbBackend::Sqlite {
+            "ratings INDEXED BY ratings_occur_time"
+        } else {
+            "ratings"
+        };
         let mut sql = format!(
-            "SELECT {}, COUNT(*) FROM ratings WHERE {}",
+            "SELECT {}, COUNT(*) FROM {source} WHERE {}",
             columns.join(", "),
             conditions.join(" AND ")
         );

@@ -3,7 +3,7 @@
 //! transaction as the ratings; this module says which cells a rating adds to, writes them, builds
 //! them for ratings stored before (a migration, a new zone, a new dimension) and reads them back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -65,8 +65,9 @@ pub struct RollupCell {
     pub score: i32,
 }
 
-/// Cell deltas: how many ratings each cell gains.
-pub type CellCounts = HashMap<RollupCell, i64>;
+/// Cell deltas: how many ratings each cell gains, in the table's key order, so that an upsert
+/// walks the B-tree forwards instead of jumping around it.
+pub type CellCounts = BTreeMap<RollupCell, i64>;
 
 /// Returns the day number of a local date: days since 1970-01-01.
 pub fn day_number(date: NaiveDate) -> i32 {

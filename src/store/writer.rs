@@ -31,6 +31,8 @@ use crate::feed::Feed;
 const MAX_RATINGS_PER_COMMIT: usize = 4_096;
 /// Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS_PER_INSERT: usize = 1_000;
+/// Largest commit whose script the fast path keeps prepared.
+const SCRIPT_CACHE_RATINGS: usize = 64;
 /// Keys per lookup of already stored ratings.
 const KEYS_PER_LOOKUP: usize = 500;
 /// Submissions waiting for the writer; callers wait for room beyond that.
@@ -115,7 +117,11 @@ impl WriterHandle {
     /// Starts the writer on a thread of its own. Its commit is a chain of database round trips;
     /// on the server's busy runtime each wake-up would wait behind every call in flight, and that
     /// wait, not the database, would set the pace of every submission.
-    pub fn spawn(store: Store, feed: Feed) -> Result<(WriterHandle, WriterStop)> {
+    pub fn spawn(
+        store: Store,
+        feed: Feed,
+        maintain_rollups: bool,
+    ) -> Result<(WriterHandle, WriterStop)> {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
         let (stop, stop_requested) = oneshot::channel();
         let (stopped_sender, stopped) = oneshot::channel();
@@ -134,7 +140,7 @@ impl WriterHandle {
             .spawn(move || {
                 runtime.block_on(async {
                     run_writer(
-                        Writer::new(store).await,
+                        Writer::new(store, maintain_rollups).await,
                         committed_sender,
                         receiver,
                         stop_requested,
@@ -325,6 +331,8 @@ struct Writer {
     surveys: HashMap<String, Survey>,
     /// The zones whose rollups are kept, read at the same catalog version.
     zones: Vec<RollupZone>,
+    /// False only for the ingest benchmark's measure of what rollups cost.
+    maintain_rollups: bool,
     catalog_version: i64,
     /// Whether the last optimistic insert met a stored key: retries come in runs (a re-sent
     /// import), so the next commits look keys up first instead of failing and redoing.
@@ -360,7 +368,7 @@ const COUNTER_GUARD: &str = "UPDATE rating_sequence SET next_sequence = ? \
     INSERT INTO rating_sequence (id, next_sequence) SELECT 1, 0 WHERE changes() = 0;";
 
 impl Writer {
-    async fn new(store: Store) -> Writer {
+    async fn new(store: Store, maintain_rollups: bool) -> Writer {
         let fast_path = match store.connect_sqlite_writer().await {
             Ok(connection) => connection.map(|connection| SqliteFastPath {
                 connection,
@@ -376,6 +384,7 @@ impl Writer {
             fast_path,
             surveys: HashMap::new(),
             zones: Vec::new(),
+            maintain_rollups,
             catalog_version: -1,
             expect_known_keys: false,
         }
@@ -496,7 +505,13 @@ impl Writer {
             script.push_str("; ");
         }
         script.push_str("COMMIT;");
+        // A script's text depends on how many ratings and cells it writes; those of a few ratings
+        // repeat and are worth keeping prepared, large ones rarely do and would fill the
+        // connection's statement cache with megabytes of compiled statements.
+        let persistent =
+            stored.len() <= SCRIPT_CACHE_RATINGS && cells.len() <= 4 * SCRIPT_CACHE_RATINGS;
         let mut query = sqlx::query(sqlx::AssertSqlSafe(script))
+            .persistent(persistent)
             .bind(next_sequence)
             .bind(first_sequence)
             .bind(catalog_version);
@@ -570,7 +585,9 @@ impl Writer {
     ) -> Result<()> {
         if catalog_version != self.catalog_version {
             self.surveys.clear();
-            self.zones = rollups::stored_zones(transaction, self.store.backend).await?;
+            if self.maintain_rollups {
+                self.zones = rollups::stored_zones(transaction, self.store.backend).await?;
+            }
             self.catalog_version = catalog_version;
         }
         // Unknown ids are read every time: the survey may have been created since.
