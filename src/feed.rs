@@ -1,49 +1,59 @@
-//! The change feed: what the writer committed, fanned out to streams. A stream replays from
-//! storage first, then follows live batches; a subscriber that falls behind reads from storage
-//! again instead of making memory grow.
+//! The change feed: every committed rating of every replica, once and in sequence order, fanned
+//! out to streams and watchers. This process's commits come from its writer; other replicas'
+//! are read from storage by sequence when PostgreSQL announces them (LISTEN/NOTIFY, sent from the
+//! committing transaction) and, since a notification can be lost with its connection, on a
+//! timer too: correctness never depends on NOTIFY. A subscriber that falls behind reads from
+//! storage instead of making memory grow.
+
+pub mod streams;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, watch};
+use tracing::{debug, warn};
 
-use crate::domain::{Rating, RatingFilter};
-use crate::error::Error;
+use crate::domain::Rating;
+use crate::error::Result;
 use crate::store::Store;
 
-/// Committed batches kept for live subscribers; one that falls further behind catches up from
-/// storage. With the writer's batch limit this bounds the feed's memory, whatever the
-/// subscribers do.
-const LIVE_BATCHES_KEPT: usize = 32;
-/// How often a follower on PostgreSQL looks in storage for ratings other replicas committed.
-const STORAGE_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-/// Ratings read per replay query.
-const REPLAY_PAGE_RATINGS: usize = 1_000;
+/// Batches kept for live subscribers; one that falls further behind catches up from storage.
+const LIVE_BATCHES_KEPT: usize = 64;
+/// Most ratings in one published batch: with [`LIVE_BATCHES_KEPT`], what the feed holds in memory
+/// whatever its subscribers do (16,384 ratings).
+const RATINGS_PER_BATCH: usize = 256;
+/// How often storage is read for other replicas' commits when no notification came.
+const STORAGE_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Ratings read per query when filling in from storage.
+const FILL_PAGE_RATINGS: u64 = 1_000;
 
-/// Publishes committed batches, in commit (and so sequence) order; cheap to clone.
+/// Committed ratings in sequence order; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Feed {
     sender: broadcast::Sender<Arc<[Rating]>>,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Self::new()
-    }
+    committed: mpsc::UnboundedSender<Arc<[Rating]>>,
 }
 
 impl Feed {
-    /// Returns a feed with no subscribers.
-    pub fn new() -> Feed {
+    /// Starts the feed of `store`'s commits: from now on, every rating committed (by this process
+    /// through [`Feed::publish`], or by another replica) is published once, in order, until
+    /// `shutdown`.
+    pub async fn start(store: Store, shutdown: watch::Receiver<bool>) -> Result<Feed> {
         let (sender, _) = broadcast::channel(LIVE_BATCHES_KEPT);
-        Feed { sender }
+        let (committed, own_commits) = mpsc::unbounded_channel();
+        let pump = Pump {
+            published_through: store.last_committed_sequence().await?,
+            sender: sender.clone(),
+            store,
+        };
+        tokio::spawn(pump.run(own_commits, shutdown));
+        Ok(Feed { sender, committed })
     }
 
-    /// Announces a committed batch, sorted by sequence.
+    /// Hands over a batch this process committed (and made durable), sorted by sequence.
     pub fn publish(&self, batch: Arc<[Rating]>) {
-        // Without subscribers nothing is kept; send would fail harmlessly anyway.
-        if self.sender.receiver_count() > 0 {
-            let _ = self.sender.send(batch);
-        }
+        // After shutdown no one listens; the ratings are committed all the same.
+        let _ = self.committed.send(batch);
     }
 
     /// Returns a receiver of every batch published from now on.
@@ -52,145 +62,114 @@ impl Feed {
     }
 }
 
-/// What one StreamRatings call asked for.
-#[derive(Debug, Clone)]
-pub struct StreamRequest {
-    /// Which ratings.
-    pub filter: RatingFilter,
-    /// Only sequences above this one.
-    pub start_after: i64,
-    /// Keep going with live ratings after the stored ones.
-    pub follow: bool,
+/// Orders what is published: this process's batches, and what storage holds beyond them.
+struct Pump {
+    store: Store,
+    sender: broadcast::Sender<Arc<[Rating]>>,
+    /// Every rating up to this sequence was published (or committed before the feed started).
+    published_through: i64,
 }
 
-/// Sends every rating of `request` to `out` in sequence order: first those stored, then, with
-/// `follow`, each new one as it is committed, with no gap and no duplicate at the switch. Returns
-/// when the stored ratings are sent (without follow), when `out` is closed, or at shutdown.
-pub async fn stream_ratings(
-    store: Store,
-    feed: Feed,
-    request: StreamRequest,
-    mut shutdown: watch::Receiver<bool>,
-    out: mpsc::Sender<Result<Rating, Error>>,
-) {
-    // Subscribing before the replay means a batch committed during the replay is seen live, and
-    // dropped there when the replay already sent it: no gap, no duplicate.
-    let mut live = feed.subscribe();
-    let mut cursor = request.start_after;
-    if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await
-        || !request.follow
-    {
-        return;
-    }
-    // Other replicas commit to the same PostgreSQL without telling this process.
-    let poll_storage = store.backend() == sea_orm::DbBackend::Postgres;
-    loop {
-        let woken = tokio::select! {
-            received = live.recv() => Wake::Live(received),
-            _ = shutdown.wait_for(|stopping| *stopping) => return,
-            _ = out.closed() => return,
-            _ = tokio::time::sleep(STORAGE_POLL_INTERVAL), if poll_storage => Wake::Poll,
-        };
-        let batch = match woken {
-            Wake::Live(Ok(batch)) => batch,
-            // Lagged: too slow for memory, and what was missed is in storage.
-            Wake::Poll | Wake::Live(Err(broadcast::error::RecvError::Lagged(_))) => {
-                if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
-                    .await
-                {
-                    return;
+impl Pump {
+    async fn run(
+        mut self,
+        mut own_commits: mpsc::UnboundedReceiver<Arc<[Rating]>>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut listener = self.store.listen_for_commits().await;
+        let mut poll = tokio::time::interval(STORAGE_POLL_INTERVAL);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Other replicas commit only to PostgreSQL; on SQLite this process is the only writer.
+        let polling = self.store.backend() == sea_orm::DbBackend::Postgres;
+        loop {
+            let woken = tokio::select! {
+                batch = own_commits.recv() => match batch {
+                    Some(batch) => Wake::Committed(batch),
+                    None => return,
+                },
+                notified = next_notification(&mut listener) => Wake::Notified(notified),
+                _ = poll.tick(), if polling => Wake::Notified(Ok(())),
+                _ = shutdown.wait_for(|stopping| *stopping) => return,
+            };
+            let filled = match woken {
+                Wake::Committed(batch) => self.publish_own(&batch).await,
+                Wake::Notified(Ok(())) => self.fill_to_committed().await,
+                Wake::Notified(Err(cause)) => {
+                    warn!(error = %cause, "commit notifications failed: reading storage on the timer");
+                    tokio::time::sleep(STORAGE_POLL_INTERVAL).await;
+                    self.fill_to_committed().await
                 }
-                continue;
+            };
+            if let Err(cause) = filled {
+                warn!(error = %cause, "the feed could not read storage: trying again");
             }
-            Wake::Live(Err(broadcast::error::RecvError::Closed)) => return,
+        }
+    }
+
+    /// Publishes this process's batch, after whatever other replicas committed before it.
+    async fn publish_own(&mut self, batch: &[Rating]) -> Result<()> {
+        let Some(first) = batch.first() else {
+            return Ok(());
         };
-        // Sequences are dense, so a batch that starts beyond the cursor means ratings this
-        // process did not publish (another replica's, or a commit whose answer was lost):
-        // storage has them.
-        let starts_beyond_cursor = batch
-            .first()
-            .is_some_and(|first| first.sequence > cursor + 1);
-        if starts_beyond_cursor
-            && !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
-                .await
-        {
+        if first.sequence > self.published_through + 1 {
+            self.fill_from_storage(first.sequence - 1).await?;
+        }
+        let fresh: Vec<Rating> = batch
+            .iter()
+            .filter(|rating| rating.sequence > self.published_through)
+            .cloned()
+            .collect();
+        self.send(fresh);
+        Ok(())
+    }
+
+    async fn fill_to_committed(&mut self) -> Result<()> {
+        let committed = self.store.last_committed_sequence().await?;
+        self.fill_from_storage(committed).await
+    }
+
+    /// Publishes the stored ratings after what was published, up to `through`.
+    async fn fill_from_storage(&mut self, through: i64) -> Result<()> {
+        while self.published_through < through {
+            let ratings = self
+                .store
+                .ratings_in_range(self.published_through, through, FILL_PAGE_RATINGS)
+                .await?;
+            if ratings.is_empty() {
+                // Sequences are dense, but a commit may still be in flight: publish what there is.
+                break;
+            }
+            debug!(count = ratings.len(), "ratings from storage published");
+            self.send(ratings);
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, ratings: Vec<Rating>) {
+        let Some(last) = ratings.last() else { return };
+        self.published_through = last.sequence;
+        // Without subscribers nothing is kept; send would fail harmlessly anyway.
+        if self.sender.receiver_count() == 0 {
             return;
         }
-        for rating in batch.iter() {
-            if rating.sequence <= cursor {
-                continue;
-            }
-            cursor = rating.sequence;
-            if request.filter.matches(rating) && out.send(Ok(rating.clone())).await.is_err() {
-                return;
-            }
+        for chunk in ratings.chunks(RATINGS_PER_BATCH) {
+            let _ = self.sender.send(Arc::from(chunk));
         }
     }
 }
 
-/// What woke a live stream.
+/// What woke the pump.
 enum Wake {
-    /// A committed batch, or news that some were missed.
-    Live(Result<Arc<[Rating]>, broadcast::error::RecvError>),
-    /// Time to look in storage.
-    Poll,
+    /// This process committed a batch.
+    Committed(Arc<[Rating]>),
+    /// Storage may hold news: a notification, the timer, or a failed listener.
+    Notified(Result<()>),
 }
 
-/// Replays from storage unless the server shuts down first; false means the stream should end.
-async fn replay_until_shutdown(
-    store: &Store,
-    filter: &RatingFilter,
-    cursor: &mut i64,
-    out: &mpsc::Sender<Result<Rating, Error>>,
-    shutdown: &mut watch::Receiver<bool>,
-) -> bool {
-    tokio::select! {
-        replayed = replay(store, filter, cursor, out) => replayed,
-        _ = shutdown.wait_for(|stopping| *stopping) => false,
-    }
-}
-
-/// Sends the stored ratings after `cursor` that pass `filter`, advancing `cursor` past everything
-/// read. Returns false when the stream should end (the caller left, or storage failed).
-async fn replay(
-    store: &Store,
-    filter: &RatingFilter,
-    cursor: &mut i64,
-    out: &mpsc::Sender<Result<Rating, Error>>,
-) -> bool {
-    // The scan stops here: once it is exhausted, nothing up to here is left unread, and the cursor
-    // can pass ratings the filter skipped instead of scanning them again next time. Nothing beyond
-    // it is sent, since it may not be durable yet.
-    let committed_before_scan = match store.last_committed_sequence().await {
-        Ok(sequence) => sequence,
-        Err(cause) => {
-            let _ = out.send(Err(cause)).await;
-            return false;
-        }
-    };
-    loop {
-        let page = match store
-            .ratings_after(filter, *cursor, committed_before_scan, REPLAY_PAGE_RATINGS)
-            .await
-        {
-            Ok(page) => page,
-            Err(cause) => {
-                // The receiver turns this into a status; whether it is still there is moot.
-                let _ = out.send(Err(cause)).await;
-                return false;
-            }
-        };
-        for rating in page.ratings {
-            if out.send(Ok(rating)).await.is_err() {
-                return false;
-            }
-        }
-        if let Some(last_scanned) = page.last_scanned {
-            *cursor = (*cursor).max(last_scanned);
-        }
-        if page.exhausted {
-            *cursor = (*cursor).max(committed_before_scan);
-            return true;
-        }
+/// Waits for the next commit notification; pending forever without a listener.
+async fn next_notification(listener: &mut Option<crate::store::CommitListener>) -> Result<()> {
+    match listener {
+        Some(listener) => listener.next().await,
+        None => std::future::pending().await,
     }
 }

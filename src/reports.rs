@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, broadcast, mpsc, watch};
+use tokio::time::{Duration, Instant};
 
 use crate::domain::benchmark::{
     self, Benchmark, Comparison, Estimate, Standing, Status, Trend, headline, standings,
@@ -22,6 +23,7 @@ use crate::domain::time_buckets::{
 };
 use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
+use crate::feed::Feed;
 use crate::store::Store;
 use crate::store::report_scan::ReportScan;
 use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
@@ -212,6 +214,44 @@ impl Reports {
             segments,
             as_of_sequence: report.as_of_sequence,
         })
+    }
+
+    /// Sends the report of `query` to `out` now, then again whenever ratings it selects arrive on
+    /// `feed`, at most once per `min_interval`, until `out` closes or the server shuts down.
+    pub async fn watch(
+        self,
+        feed: Feed,
+        query: ReportQuery,
+        min_interval: Duration,
+        mut shutdown: watch::Receiver<bool>,
+        out: mpsc::Sender<Result<Report>>,
+    ) {
+        // Subscribing first: a rating committed while the first report is computed marks it stale.
+        let mut live = feed.subscribe();
+        let mut stale = true;
+        let mut next_allowed = Instant::now();
+        loop {
+            if stale && Instant::now() >= next_allowed {
+                stale = false;
+                next_allowed = Instant::now() + min_interval;
+                let report = self.report(&query).await;
+                let failed = report.is_err();
+                if out.send(report).await.is_err() || failed {
+                    return;
+                }
+            }
+            tokio::select! {
+                received = live.recv() => match received {
+                    Ok(batch) => stale |= batch.iter().any(|rating| query.filter.matches(rating)),
+                    // Missed batches may have held matching ratings.
+                    Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                _ = tokio::time::sleep_until(next_allowed), if stale => {}
+                _ = shutdown.wait_for(|stopping| *stopping) => return,
+                _ = out.closed() => return,
+            }
+        }
     }
 
     async fn surveys(&self, catalog_version: i64) -> Result<Arc<HashMap<String, SurveyInfo>>> {

@@ -106,11 +106,11 @@ impl Server {
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         set_health(&health_reporter, ServingStatus::NotServing).await;
 
-        let feed = Feed::new();
+        let (shutdown_sender, shutdown) = watch::channel(false);
+        let feed = Feed::start(store.clone(), shutdown.clone()).await?;
         let maintain_rollups = rollups == Rollups::Maintained;
         let (writer, writer_stop) =
             WriterHandle::spawn(store.clone(), feed.clone(), maintain_rollups)?;
-        let (shutdown_sender, shutdown) = watch::channel(false);
         let mirror = maintain_rollups.then(|| RollupMirror::new(store.clone()));
         if let Some(mirror) = &mirror {
             tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::Connection;
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -50,6 +50,27 @@ pub struct Store {
     /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
     /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
     durable_through: Arc<AtomicI64>,
+}
+
+/// The PostgreSQL channel writers notify when they commit ratings.
+pub const COMMIT_CHANNEL: &str = "csat_commits";
+
+/// Notifications of other replicas' commits.
+#[derive(Debug)]
+pub struct CommitListener {
+    listener: PgListener,
+}
+
+impl CommitListener {
+    /// Waits until a writer (of any replica) committed, or the listening connection was lost and
+    /// re-established, when commits may have been missed: either way, storage has news.
+    pub async fn next(&mut self) -> Result<()> {
+        self.listener
+            .try_recv()
+            .await
+            .map(|_| ())
+            .map_err(Error::internal)
+    }
 }
 
 /// How a commit reaches the disk before anyone is told of it.
@@ -209,6 +230,28 @@ impl Store {
                     .map_err(Error::internal)?,
             )),
             None => Ok(None),
+        }
+    }
+
+    /// Returns a listener for the notifications every writer sends when it commits, on
+    /// PostgreSQL; `None` on SQLite (one process writes) or when listening fails (the feed then
+    /// reads storage on its timer only).
+    pub async fn listen_for_commits(&self) -> Option<CommitListener> {
+        if self.backend != DbBackend::Postgres {
+            return None;
+        }
+        let connected = async {
+            let mut listener =
+                PgListener::connect_with(self.reader.get_postgres_connection_pool()).await?;
+            listener.listen(COMMIT_CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        };
+        match connected.await {
+            Ok(listener) => Some(CommitListener { listener }),
+            Err(cause) => {
+                tracing::warn!(error = %cause, "cannot listen for commits: reading storage on a timer only");
+                None
+            }
         }
     }
 

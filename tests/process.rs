@@ -6,46 +6,19 @@
 mod common;
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Backend, TestDatabase, connect, create_csat_survey, rating, wait_until_serving};
+use common::{Backend, TestDatabase, create_csat_survey, free_address, rating, start_csat};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
-use tonic::transport::Channel;
 
 on_both_backends!(
     kill_9_under_load_loses_no_acknowledged_rating,
     sigterm_drains_and_exits_zero,
 );
-
-fn free_address() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
-/// Starts the binary on `database_url` and returns it with a channel once it is SERVING.
-async fn start_csat(database_url: &str, address: SocketAddr) -> (Child, Channel) {
-    let process = Command::new(env!("CARGO_BIN_EXE_csat"))
-        .args([
-            "serve",
-            "--listen",
-            &address.to_string(),
-            "--database-url",
-            database_url,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the csat binary starts");
-    let channel = connect(address).await;
-    wait_until_serving(&channel).await;
-    (process, channel)
-}
 
 async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
     let database = TestDatabase::create(backend).await;

@@ -7,6 +7,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Tz;
@@ -26,6 +27,7 @@ on_both_backends!(
     bad_queries_name_every_field,
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
+    a_watched_report_comes_again_only_for_ratings_it_selects,
     random_reports_match_a_brute_force_count,
 );
 
@@ -622,6 +624,62 @@ async fn benchmark_report_ranks_segments_and_compares_like_with_like(backend: Ba
         4,
         "weekly buckets by default"
     );
+    server.stop().await;
+}
+
+async fn a_watched_report_comes_again_only_for_ratings_it_selects(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("other", "checkout").await;
+    let mut watch = server
+        .reports
+        .watch_report(pb::WatchReportRequest {
+            query: Some(pb::ReportQuery {
+                filter: Some(pb::RatingFilter {
+                    survey_ids: vec!["chat".into()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            min_interval: Some(prost_types::Duration {
+                seconds: 0,
+                nanos: 100_000_000,
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap().report.unwrap();
+
+    server.submit(rating("other", "elsewhere", 1)).await;
+    let after_unrelated = tokio::time::timeout(Duration::from_millis(600), watch.message()).await;
+    server.submit(rating("chat", "here", 5)).await;
+    let after_matching = tokio::time::timeout(Duration::from_secs(5), watch.message())
+        .await
+        .expect("a fresh report")
+        .unwrap()
+        .unwrap()
+        .report
+        .unwrap();
+    let refused = server
+        .reports
+        .watch_report(pb::WatchReportRequest {
+            query: None,
+            min_interval: Some(prost_types::Duration {
+                seconds: 0,
+                nanos: 1_000,
+            }),
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(first.overall.unwrap().rating_count, 0);
+    assert!(
+        after_unrelated.is_err(),
+        "no report for a rating of another survey"
+    );
+    assert_eq!(after_matching.overall.unwrap().rating_count, 1);
+    assert_eq!(bad_fields(&refused), ["min_interval"]);
     server.stop().await;
 }
 

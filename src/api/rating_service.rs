@@ -15,7 +15,7 @@ use super::{Context, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
-use crate::feed::{StreamRequest, stream_ratings};
+use crate::feed::streams::{StreamRequest, stream_ratings};
 use crate::pb;
 use crate::pb::rating_service_server::RatingService;
 use crate::store::writer::{Accepted, PendingWrite, RatingResult, Rejection, wait_for};

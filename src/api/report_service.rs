@@ -1,5 +1,10 @@
 //! csat.v1.ReportService.
 
+use std::pin::Pin;
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use super::benchmark_service::benchmark_to_proto;
@@ -7,7 +12,7 @@ use super::conversion::{filter_input, timestamp_from_micros};
 use super::{Context, status_from_error};
 use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
 use crate::domain::metrics::{Change, Metrics};
-use crate::domain::report::{BucketReport, GroupReport, ReportQuery, ReportQueryInput};
+use crate::domain::report::{BucketReport, GroupReport, Report, ReportQuery, ReportQueryInput};
 use crate::domain::time_buckets::Granularity;
 use crate::domain::validation::is_survey_id;
 use crate::domain::{FieldViolation, now_micros};
@@ -18,6 +23,12 @@ use crate::reports::Segment;
 
 /// Most benchmarks one benchmark report names.
 const MAX_BENCHMARK_IDS: usize = 100;
+/// WatchReport's least interval between reports when the caller gives none.
+const DEFAULT_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+const MIN_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+const MAX_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+type ReportStream = Pin<Box<dyn Stream<Item = Result<pb::WatchReportResponse, Status>> + Send>>;
 
 /// Serves ReportService.
 #[derive(Debug, Clone)]
@@ -92,6 +103,21 @@ fn metrics_to_proto(metrics: &Metrics, change: Option<&Change>) -> pb::Metrics {
         delta: change.and_then(|change| change.delta),
         significant_change: change.and_then(|change| change.significant),
         low_sample: metrics.low_sample,
+    }
+}
+
+/// Returns the wire form of a report, generated now.
+fn report_to_proto(report: &Report) -> pb::Report {
+    pb::Report {
+        overall: Some(metrics_to_proto(
+            &report.overall.metrics,
+            report.overall.change.as_ref(),
+        )),
+        groups: report.groups.iter().map(group_to_proto).collect(),
+        series: report.overall.series.iter().map(bucket_to_proto).collect(),
+        as_of_sequence: report.as_of_sequence,
+        generate_time: Some(timestamp_from_micros(now_micros())),
+        from_rollups: report.from_rollups,
     }
 }
 
@@ -201,18 +227,52 @@ impl ReportService for ReportApi {
             .await
             .map_err(status_from_error)?;
         Ok(Response::new(pb::GetReportResponse {
-            report: Some(pb::Report {
-                overall: Some(metrics_to_proto(
-                    &report.overall.metrics,
-                    report.overall.change.as_ref(),
-                )),
-                groups: report.groups.iter().map(group_to_proto).collect(),
-                series: report.overall.series.iter().map(bucket_to_proto).collect(),
-                as_of_sequence: report.as_of_sequence,
-                generate_time: Some(timestamp_from_micros(now_micros())),
-                from_rollups: report.from_rollups,
-            }),
+            report: Some(report_to_proto(&report)),
         }))
+    }
+
+    type WatchReportStream = ReportStream;
+
+    async fn watch_report(
+        &self,
+        request: Request<pb::WatchReportRequest>,
+    ) -> Result<Response<Self::WatchReportStream>, Status> {
+        let request = request.into_inner();
+        let min_interval = match &request.min_interval {
+            None => Ok(DEFAULT_WATCH_INTERVAL),
+            Some(duration) => std::time::Duration::try_from(*duration)
+                .ok()
+                .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))
+                .ok_or_else(|| FieldViolation::new("min_interval", "from 0.1 s to 1 h")),
+        };
+        let query = match (parse_query(request.query), min_interval) {
+            (Ok(query), Ok(interval)) => (query, interval),
+            (Ok(_), Err(violation)) => {
+                return Err(status_from_error(Error::InvalidArgument(vec![violation])));
+            }
+            (Err(Error::InvalidArgument(mut violations)), interval) => {
+                violations.extend(interval.err());
+                return Err(status_from_error(Error::InvalidArgument(violations)));
+            }
+            (Err(other), _) => return Err(status_from_error(other)),
+        };
+        let (query, min_interval) = query;
+        let (sender, receiver) = mpsc::channel(1);
+        tokio::spawn(self.context.reports.clone().watch(
+            self.context.feed.clone(),
+            query,
+            min_interval,
+            self.context.shutdown.clone(),
+            sender,
+        ));
+        let reports = ReceiverStream::new(receiver).map(|report| {
+            report
+                .map(|report| pb::WatchReportResponse {
+                    report: Some(report_to_proto(&report)),
+                })
+                .map_err(status_from_error)
+        });
+        Ok(Response::new(Box::pin(reports)))
     }
 
     async fn get_benchmark_report(

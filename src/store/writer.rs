@@ -791,11 +791,17 @@ pub(super) async fn lock_sequence_counter(
     backend: DbBackend,
     reserve: i64,
 ) -> Result<CounterRow> {
+    // On PostgreSQL the same statement tells every replica's feed that ratings are coming: the
+    // notification is delivered when (and only if) this transaction commits.
+    let notify = match backend {
+        DbBackend::Postgres => format!(", pg_notify('{}', '')", super::COMMIT_CHANNEL),
+        _ => String::new(),
+    };
     let lock = Statement::from_string(
         backend,
         format!(
             "UPDATE rating_sequence SET next_sequence = next_sequence + {reserve} WHERE id = 1 \
-             RETURNING next_sequence - {reserve} AS first_sequence, catalog_version"
+             RETURNING next_sequence - {reserve} AS first_sequence, catalog_version{notify}"
         ),
     );
     let row = transaction

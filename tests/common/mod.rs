@@ -345,3 +345,41 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Returns a loopback address with a port free a moment ago.
+pub fn free_address() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("a bound address")
+}
+
+/// Starts the `csat` binary on `database_url` and returns it with a channel once it is SERVING.
+pub async fn start_csat(database_url: &str, address: SocketAddr) -> (std::process::Child, Channel) {
+    let process = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args([
+            "serve",
+            "--listen",
+            &address.to_string(),
+            "--database-url",
+            database_url,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("the csat binary starts");
+    let channel = connect(address).await;
+    wait_until_serving(&channel).await;
+    (process, channel)
+}
+
+/// Returns the resident memory of process `pid` in megabytes.
+pub fn resident_megabytes(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let kilobytes: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|value| value.parse().ok())
+        .expect("VmRSS");
+    kilobytes / 1024.0
+}

@@ -1,0 +1,142 @@
+//! StreamRatings: replay from storage, then live from the feed, with no gap and no duplicate.
+
+use tokio::sync::{broadcast, mpsc, watch};
+
+use super::Feed;
+use crate::domain::{Rating, RatingFilter};
+use crate::error::Error;
+use crate::store::Store;
+
+/// Ratings read per replay query.
+const REPLAY_PAGE_RATINGS: usize = 1_000;
+
+/// What one StreamRatings call asked for.
+#[derive(Debug, Clone)]
+pub struct StreamRequest {
+    /// Which ratings.
+    pub filter: RatingFilter,
+    /// Only sequences above this one.
+    pub start_after: i64,
+    /// Keep going with live ratings after the stored ones.
+    pub follow: bool,
+}
+
+/// Sends every rating of `request` to `out` in sequence order: first those stored, then, with
+/// `follow`, each new one as it is committed, with no gap and no duplicate at the switch. Returns
+/// when the stored ratings are sent (without follow), when `out` is closed, or at shutdown.
+pub async fn stream_ratings(
+    store: Store,
+    feed: Feed,
+    request: StreamRequest,
+    mut shutdown: watch::Receiver<bool>,
+    out: mpsc::Sender<Result<Rating, Error>>,
+) {
+    // Subscribing before the replay means a batch committed during the replay is seen live, and
+    // dropped there when the replay already sent it: no gap, no duplicate.
+    let mut live = feed.subscribe();
+    let mut cursor = request.start_after;
+    if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await
+        || !request.follow
+    {
+        return;
+    }
+    loop {
+        let received = tokio::select! {
+            received = live.recv() => received,
+            _ = shutdown.wait_for(|stopping| *stopping) => return,
+            _ = out.closed() => return,
+        };
+        let batch = match received {
+            Ok(batch) => batch,
+            // Too slow for memory: what was missed is in storage.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
+                    .await
+                {
+                    return;
+                }
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        // The feed has no gaps, but a stream that lagged resumes from storage and may be past or
+        // short of the next batch: storage fills what is missing, the cursor drops what was sent.
+        let starts_beyond_cursor = batch
+            .first()
+            .is_some_and(|first| first.sequence > cursor + 1);
+        if starts_beyond_cursor
+            && !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
+                .await
+        {
+            return;
+        }
+        for rating in batch.iter() {
+            if rating.sequence <= cursor {
+                continue;
+            }
+            cursor = rating.sequence;
+            if request.filter.matches(rating) && out.send(Ok(rating.clone())).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Replays from storage unless the server shuts down first; false means the stream should end.
+async fn replay_until_shutdown(
+    store: &Store,
+    filter: &RatingFilter,
+    cursor: &mut i64,
+    out: &mpsc::Sender<Result<Rating, Error>>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        replayed = replay(store, filter, cursor, out) => replayed,
+        _ = shutdown.wait_for(|stopping| *stopping) => false,
+    }
+}
+
+/// Sends the stored ratings after `cursor` that pass `filter`, advancing `cursor` past everything
+/// read. Returns false when the stream should end (the caller left, or storage failed).
+async fn replay(
+    store: &Store,
+    filter: &RatingFilter,
+    cursor: &mut i64,
+    out: &mpsc::Sender<Result<Rating, Error>>,
+) -> bool {
+    // The scan stops here: once it is exhausted, nothing up to here is left unread, and the cursor
+    // can pass ratings the filter skipped instead of scanning them again next time. Nothing beyond
+    // it is sent, since it may not be durable yet.
+    let committed_before_scan = match store.last_committed_sequence().await {
+        Ok(sequence) => sequence,
+        Err(cause) => {
+            let _ = out.send(Err(cause)).await;
+            return false;
+        }
+    };
+    loop {
+        let page = match store
+            .ratings_after(filter, *cursor, committed_before_scan, REPLAY_PAGE_RATINGS)
+            .await
+        {
+            Ok(page) => page,
+            Err(cause) => {
+                // The receiver turns this into a status; whether it is still there is moot.
+                let _ = out.send(Err(cause)).await;
+                return false;
+            }
+        };
+        for rating in page.ratings {
+            if out.send(Ok(rating)).await.is_err() {
+                return false;
+            }
+        }
+        if let Some(last_scanned) = page.last_scanned {
+            *cursor = (*cursor).max(last_scanned);
+        }
+        if page.exhausted {
+            *cursor = (*cursor).max(committed_before_scan);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Several `csat` processes on one PostgreSQL database, as replicas behind a Kubernetes Service:
+//! followers on every replica see every rating once and in order, a stream resumes on another
+//! replica after a kill -9, a kill -9 mid-ingest loses no acknowledged rating, a watched report
+//! follows ratings submitted elsewhere, and a stream that does not read keeps memory flat.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::Child;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{
+    Backend, TestDatabase, create_csat_survey, free_address, rating, resident_megabytes, start_csat,
+};
+use csat::pb;
+use csat::pb::rating_service_client::RatingServiceClient;
+use csat::pb::report_service_client::ReportServiceClient;
+use csat::pb::survey_service_client::SurveyServiceClient;
+use tonic::transport::Channel;
+
+/// Replicas of one database, killed when dropped.
+struct Replicas {
+    processes: Vec<Child>,
+    channels: Vec<Channel>,
+    database: TestDatabase,
+}
+
+impl Replicas {
+    async fn start(count: usize) -> Replicas {
+        let database = TestDatabase::create(Backend::Postgres).await;
+        let mut processes = Vec::new();
+        let mut channels = Vec::new();
+        for _ in 0..count {
+            let (process, channel) = start_csat(&database.url, free_address()).await;
+            processes.push(process);
+            channels.push(channel);
+        }
+        create_csat_survey(
+            &mut SurveyServiceClient::new(channels[0].clone()),
+            "chat",
+            "support_chat",
+        )
+        .await;
+        Replicas {
+            processes,
+            channels,
+            database,
+        }
+    }
+
+    fn kill(&mut self, replica: usize) {
+        self.processes[replica].kill().unwrap();
+        self.processes[replica].wait().unwrap();
+    }
+
+    async fn stop(mut self) {
+        for process in &mut self.processes {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+        self.database.drop_database().await;
+    }
+}
+
+async fn follow(
+    channel: &Channel,
+    start_after: i64,
+) -> tonic::Streaming<pb::StreamRatingsResponse> {
+    RatingServiceClient::new(channel.clone())
+        .stream_ratings(pb::StreamRatingsRequest {
+            start_after,
+            follow: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Reads `count` ratings from `stream`, failing after `deadline`.
+async fn read(
+    stream: &mut tonic::Streaming<pb::StreamRatingsResponse>,
+    count: usize,
+    deadline: Duration,
+) -> Vec<pb::Rating> {
+    let mut ratings = Vec::with_capacity(count);
+    tokio::time::timeout(deadline, async {
+        while ratings.len() < count {
+            let message = stream.message().await.unwrap().expect("the stream goes on");
+            ratings.push(message.rating.unwrap());
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("only {} of {count} ratings arrived", ratings.len()));
+    ratings
+}
+
+/// Submits `per_caller` ratings from each of `callers` callers spread over `channels`.
+async fn submit_spread(channels: &[Channel], callers: usize, per_caller: usize) -> HashSet<String> {
+    let mut tasks = Vec::new();
+    for caller in 0..callers {
+        let mut client = RatingServiceClient::new(channels[caller % channels.len()].clone());
+        tasks.push(tokio::spawn(async move {
+            let mut submitted = Vec::new();
+            for index in 0..per_caller {
+                let rating_id = format!("c{caller}-{index}");
+                client
+                    .submit_rating(pb::SubmitRatingRequest {
+                        rating: Some(rating("chat", &rating_id, (index % 5 + 1) as i32)),
+                    })
+                    .await
+                    .unwrap();
+                submitted.push(rating_id);
+            }
+            submitted
+        }));
+    }
+    let mut all = HashSet::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn followers_on_every_replica_see_every_rating_once_and_in_order() {
+    let replicas = Replicas::start(3).await;
+    let mut followers = Vec::new();
+    for channel in &replicas.channels {
+        followers.push(follow(channel, 0).await);
+    }
+
+    let submitted = submit_spread(&replicas.channels, 9, 40).await;
+
+    for (replica, follower) in followers.iter_mut().enumerate() {
+        let seen = read(follower, submitted.len(), Duration::from_secs(30)).await;
+        let sequences: Vec<i64> = seen.iter().map(|rating| rating.sequence).collect();
+        let expected: Vec<i64> = (1..=submitted.len() as i64).collect();
+        assert_eq!(
+            sequences, expected,
+            "replica {replica}: every sequence once, in order"
+        );
+        let ids: HashSet<String> = seen.into_iter().map(|rating| rating.rating_id).collect();
+        assert_eq!(ids, submitted, "replica {replica}");
+    }
+    replicas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_resumes_on_another_replica_after_a_kill_9() {
+    let mut replicas = Replicas::start(2).await;
+    let mut first = follow(&replicas.channels[0], 0).await;
+    let writers = replicas.channels[1..].to_vec();
+    let load = tokio::spawn(async move { submit_spread(&writers, 4, 100).await });
+
+    let before_kill = read(&mut first, 150, Duration::from_secs(30)).await;
+    replicas.kill(0);
+    let cursor = before_kill.last().unwrap().sequence;
+    let submitted = load.await.unwrap();
+    let mut resumed = follow(&replicas.channels[1], cursor).await;
+    let after_kill = read(
+        &mut resumed,
+        submitted.len() - before_kill.len(),
+        Duration::from_secs(30),
+    )
+    .await;
+
+    let sequences: Vec<i64> = before_kill
+        .iter()
+        .chain(&after_kill)
+        .map(|rating| rating.sequence)
+        .collect();
+    assert_eq!(sequences, (1..=submitted.len() as i64).collect::<Vec<_>>());
+    replicas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_9_of_a_replica_mid_ingest_loses_no_acknowledged_rating() {
+    let mut replicas = Replicas::start(2).await;
+    let acknowledged = Arc::new(Mutex::new(HashSet::new()));
+    let mut callers = Vec::new();
+    for caller in 0..8 {
+        let mut client = RatingServiceClient::new(replicas.channels[caller % 2].clone());
+        let acknowledged = acknowledged.clone();
+        callers.push(tokio::spawn(async move {
+            for index in 0..400 {
+                let rating_id = format!("c{caller}-{index}");
+                let submitted = client
+                    .submit_rating(pb::SubmitRatingRequest {
+                        rating: Some(rating("chat", &rating_id, 4)),
+                    })
+                    .await;
+                match submitted {
+                    Ok(_) => acknowledged.lock().unwrap().insert(rating_id),
+                    // The killed replica's callers stop; the other's go on.
+                    Err(_) => return,
+                };
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    replicas.kill(0);
+    for caller in callers {
+        caller.await.unwrap();
+    }
+
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let mut survivor = RatingServiceClient::new(replicas.channels[1].clone());
+    let mut stored = HashSet::new();
+    let mut stream = survivor
+        .stream_ratings(pb::StreamRatingsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let mut sequences = Vec::new();
+    while let Some(message) = stream.message().await.unwrap() {
+        let rating = message.rating.unwrap();
+        sequences.push(rating.sequence);
+        stored.insert(rating.rating_id);
+    }
+    assert!(
+        acknowledged.len() > 400,
+        "the load ran: {}",
+        acknowledged.len()
+    );
+    let lost: Vec<&String> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged ratings lost: {lost:?}");
+    assert_eq!(sequences, (1..=sequences.len() as i64).collect::<Vec<_>>());
+    replicas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_report_follows_ratings_submitted_through_another_replica() {
+    let replicas = Replicas::start(2).await;
+    let mut watch = ReportServiceClient::new(replicas.channels[0].clone())
+        .watch_report(pb::WatchReportRequest {
+            query: Some(pb::ReportQuery {
+                filter: Some(pb::RatingFilter {
+                    survey_ids: vec!["chat".into()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            min_interval: Some(prost_types::Duration {
+                seconds: 0,
+                nanos: 100_000_000,
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let count =
+        |response: pb::WatchReportResponse| response.report.unwrap().overall.unwrap().rating_count;
+    let first = count(watch.message().await.unwrap().unwrap());
+
+    submit_spread(&replicas.channels[1..], 2, 10).await;
+    let mut latest = first;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while latest < 20 {
+            latest = count(watch.message().await.unwrap().unwrap());
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the watched report stopped at {latest} ratings"));
+
+    assert_eq!(first, 0);
+    assert_eq!(latest, 20);
+    replicas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_does_not_read_keeps_memory_flat() {
+    let replicas = Replicas::start(1).await;
+    let channel = replicas.channels[0].clone();
+    let import = |from: usize| {
+        let channel = channel.clone();
+        async move {
+            let ratings = (from..from + 100_000).map(|index| pb::ImportRatingsRequest {
+                rating: Some(pb::Rating {
+                    comment: "the agent was quick and kind, and solved it at once".into(),
+                    ..rating("chat", &format!("r{index}"), (index % 5 + 1) as i32)
+                }),
+            });
+            let response = RatingServiceClient::new(channel)
+                .import_ratings(tokio_stream::iter(ratings))
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(response.accepted_count, 100_000);
+        }
+    };
+    // Warm the caches first: only the stalled stream should be able to grow memory after.
+    import(0).await;
+    let pid = replicas.processes[0].id();
+    let stalled = follow(&channel, 0).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = resident_megabytes(pid);
+
+    import(100_000).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = resident_megabytes(pid);
+
+    drop(stalled);
+    println!("resident memory: {before:.1} MB with the stalled stream open, {after:.1} MB after");
+    assert!(
+        after - before < 20.0,
+        "resident memory grew from {before:.1} MB to {after:.1} MB"
+    );
+    replicas.stop().await;
+}
