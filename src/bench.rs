@@ -4,6 +4,7 @@
 //! `ImportRatings`.
 
 pub mod report;
+pub mod stream;
 
 use std::time::{Duration, Instant};
 
@@ -55,6 +56,8 @@ pub struct PhaseResult {
 
 /// A server of the benchmark, in this process, on a SQLite file of its own.
 pub struct BenchServer {
+    /// Where it listens.
+    pub address: std::net::SocketAddr,
     /// Connections to it.
     pub channels: Vec<Channel>,
     /// Its database.
@@ -93,6 +96,7 @@ impl BenchServer {
         }
         wait_until_serving(&channels[0]).await?;
         Ok(BenchServer {
+            address,
             channels,
             database_url,
             stop,
@@ -276,7 +280,8 @@ fn bench_rating(rating_id: String, call: usize) -> pb::Rating {
     }
 }
 
-async fn wait_until_serving(channel: &Channel) -> Result<()> {
+/// Waits until health says SERVING on `channel`.
+pub async fn wait_until_serving(channel: &Channel) -> Result<()> {
     let mut client = HealthClient::new(channel.clone());
     for _ in 0..100 {
         let status = client
@@ -420,8 +425,13 @@ fn print_phase(name: &str, unit: &str, result: &PhaseResult) {
 
 /// Returns this process's resident memory in megabytes.
 pub fn resident_megabytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    resident_megabytes_of("self").map(|megabytes| megabytes as u64)
+}
+
+/// Returns the resident memory of `process` (a pid, or `self`) in megabytes.
+pub fn resident_megabytes_of(process: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kilobytes / 1024)
+    let kilobytes: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes / 1024.0)
 }

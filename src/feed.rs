@@ -18,10 +18,10 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Batches kept for live subscribers; one that falls further behind catches up from storage.
-const LIVE_BATCHES_KEPT: usize = 64;
+const LIVE_BATCHES_KEPT: usize = 32;
 /// Most ratings in one published batch: with [`LIVE_BATCHES_KEPT`], what the feed holds in memory
-/// whatever its subscribers do (16,384 ratings).
-const RATINGS_PER_BATCH: usize = 256;
+/// for a subscriber that stopped reading (4,096 ratings, a few megabytes).
+const RATINGS_PER_BATCH: usize = 128;
 /// How often storage is read for other replicas' commits when no notification came.
 const STORAGE_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Ratings read per query when filling in from storage.

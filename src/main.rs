@@ -1,10 +1,11 @@
-//! The `csat` binary: `csat serve` (the default), `csat migrate`, and `csat bench ingest` and
-//! `csat bench report`.
+//! The `csat` binary: `csat serve` (the default), `csat migrate`, and the benchmarks `csat bench
+//! ingest`, `csat bench report` and `csat bench stream`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use csat::bench::report::{ReportBenchConfig, run_report};
+use csat::bench::stream::{StreamBenchConfig, run_stream};
 use csat::bench::{IngestBenchConfig, run_ingest};
 use csat::config::{Config, DatabaseConfig, LogFormat, init_tracing};
 use csat::server::{Server, shutdown_signal};
@@ -39,6 +40,8 @@ enum BenchCommand {
     Ingest(IngestBenchConfig),
     /// Reports over 1,000,000 and 10,000,000 seeded ratings, against a plain SQL aggregate.
     Report(ReportBenchConfig),
+    /// StreamRatings replay and live delivery, on one replica and across two on PostgreSQL.
+    Stream(StreamBenchConfig),
 }
 
 #[tokio::main]
@@ -55,6 +58,7 @@ async fn main() -> ExitCode {
         }
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
+        Command::Bench(BenchCommand::Stream(config)) => run_stream(config).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

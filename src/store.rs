@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READER_CONNECTIONS: u32 = 4;
 const WRITER_STATEMENT_CACHE: usize = 32;
+const READER_ROW_BUFFER: usize = 1_024;
 const POSTGRES_READER_CONNECTIONS: u32 = 16;
 /// The writer task and survey changes: they serialise on the counter row anyway.
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
@@ -136,7 +137,9 @@ impl Store {
             .map_err(Error::internal)?;
         let reader_pool = SqlitePoolOptions::new()
             .max_connections(SQLITE_READER_CONNECTIONS)
-            .connect_with(options)
+            // A page of a stream's replay crosses from SQLite's thread in one go rather than in
+            // handfuls of rows, each a wake-up of both threads.
+            .connect_with(options.row_buffer_size(READER_ROW_BUFFER))
             .await
             .map_err(Error::internal)?;
         Ok(Store {

@@ -294,12 +294,13 @@ async fn a_stream_that_does_not_read_keeps_memory_flat() {
     };
     // Warm the caches first: only the stalled stream should be able to grow memory after.
     import(0).await;
+    import(100_000).await;
     let pid = replicas.processes[0].id();
     let stalled = follow(&channel, 0).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = resident_megabytes(pid);
 
-    import(100_000).await;
+    import(200_000).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after = resident_megabytes(pid);
 

@@ -117,14 +117,19 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
 
 /// Returns the wire form of a stored rating.
 pub fn rating_to_proto(rating: &Rating) -> pb::Rating {
+    rating_into_proto(rating.clone())
+}
+
+/// Returns the wire form of a stored rating, moving its text rather than copying it.
+pub fn rating_into_proto(rating: Rating) -> pb::Rating {
     pb::Rating {
-        rating_id: rating.rating_id.clone(),
-        survey_id: rating.survey_id.clone(),
+        rating_id: rating.rating_id,
+        survey_id: rating.survey_id,
         score: rating.content.score,
-        comment: rating.content.comment.clone(),
-        customer_id: rating.content.customer_id.clone(),
+        comment: rating.content.comment,
+        customer_id: rating.content.customer_id,
         channel: rating.content.channel.number(),
-        attributes: rating.content.attributes.clone(),
+        attributes: rating.content.attributes,
         occur_time: Some(timestamp_from_micros(rating.occur_time)),
         create_time: Some(timestamp_from_micros(rating.create_time)),
         sequence: rating.sequence,

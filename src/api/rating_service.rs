@@ -5,11 +5,11 @@ use std::pin::Pin;
 
 use prost::Message;
 use tokio::sync::mpsc;
+use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
-use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::conversion::{filter_input, rating_input, rating_to_proto};
+use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
 use super::paging::{decode_token, encode_token, page_size};
 use super::{Context, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
@@ -28,8 +28,9 @@ const IMPORT_CHUNK_RATINGS: usize = 1_000;
 const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
 /// Most row errors an import reports; rejected_count counts them all.
 const MAX_IMPORT_ERRORS: usize = 1_000;
-/// Ratings buffered per stream between the database and the connection.
-const STREAM_BUFFER_RATINGS: usize = 256;
+/// Chunks of ratings (a replay page, a committed batch) buffered per stream between the database
+/// and the connection.
+const STREAM_BUFFER_CHUNKS: usize = 2;
 
 /// Serves RatingService.
 #[derive(Debug, Clone)]
@@ -423,7 +424,7 @@ impl RatingService for RatingApi {
             start_after: request.start_after,
             follow: request.follow,
         };
-        let (sender, receiver) = mpsc::channel(STREAM_BUFFER_RATINGS);
+        let (sender, receiver) = mpsc::channel(STREAM_BUFFER_CHUNKS);
         tokio::spawn(stream_ratings(
             self.context.store.clone(),
             self.context.feed.clone(),
@@ -431,11 +432,19 @@ impl RatingService for RatingApi {
             self.context.shutdown.clone(),
             sender,
         ));
-        let responses = ReceiverStream::new(receiver).map(|item| {
-            item.map(|rating| pb::StreamRatingsResponse {
-                rating: Some(rating_to_proto(&rating)),
-            })
-            .map_err(status_from_error)
+        let responses = futures_util::StreamExt::flat_map(ReceiverStream::new(receiver), |chunk| {
+            let responses: Vec<Result<pb::StreamRatingsResponse, Status>> = match chunk {
+                Ok(ratings) => ratings
+                    .into_iter()
+                    .map(|rating| {
+                        Ok(pb::StreamRatingsResponse {
+                            rating: Some(rating_into_proto(rating)),
+                        })
+                    })
+                    .collect(),
+                Err(error) => vec![Err(status_from_error(error))],
+            };
+            futures_util::stream::iter(responses)
         });
         Ok(Response::new(Box::pin(responses)))
     }

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::store::Store;
 
 /// Ratings read per replay query.
-const REPLAY_PAGE_RATINGS: usize = 1_000;
+const REPLAY_PAGE_RATINGS: usize = 2_000;
 
 /// What one StreamRatings call asked for.
 #[derive(Debug, Clone)]
@@ -29,17 +29,18 @@ pub async fn stream_ratings(
     feed: Feed,
     request: StreamRequest,
     mut shutdown: watch::Receiver<bool>,
-    out: mpsc::Sender<Result<Rating, Error>>,
+    out: mpsc::Sender<Result<Vec<Rating>, Error>>,
 ) {
     // Subscribing before the replay means a batch committed during the replay is seen live, and
-    // dropped there when the replay already sent it: no gap, no duplicate.
-    let mut live = feed.subscribe();
+    // dropped there when the replay already sent it: no gap, no duplicate. A stream that does not
+    // follow does not subscribe: a subscriber holds the feed's batches until it has read them.
+    let mut live = request.follow.then(|| feed.subscribe());
     let mut cursor = request.start_after;
-    if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await
-        || !request.follow
-    {
+    let replayed =
+        replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await;
+    let Some(mut live) = live.take().filter(|_| replayed) else {
         return;
-    }
+    };
     loop {
         let received = tokio::select! {
             received = live.recv() => received,
@@ -70,14 +71,18 @@ pub async fn stream_ratings(
         {
             return;
         }
+        let mut matching = Vec::new();
         for rating in batch.iter() {
             if rating.sequence <= cursor {
                 continue;
             }
             cursor = rating.sequence;
-            if request.filter.matches(rating) && out.send(Ok(rating.clone())).await.is_err() {
-                return;
+            if request.filter.matches(rating) {
+                matching.push(rating.clone());
             }
+        }
+        if !matching.is_empty() && out.send(Ok(matching)).await.is_err() {
+            return;
         }
     }
 }
@@ -87,7 +92,7 @@ async fn replay_until_shutdown(
     store: &Store,
     filter: &RatingFilter,
     cursor: &mut i64,
-    out: &mpsc::Sender<Result<Rating, Error>>,
+    out: &mpsc::Sender<Result<Vec<Rating>, Error>>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
     tokio::select! {
@@ -102,7 +107,7 @@ async fn replay(
     store: &Store,
     filter: &RatingFilter,
     cursor: &mut i64,
-    out: &mpsc::Sender<Result<Rating, Error>>,
+    out: &mpsc::Sender<Result<Vec<Rating>, Error>>,
 ) -> bool {
     // The scan stops here: once it is exhausted, nothing up to here is left unread, and the cursor
     // can pass ratings the filter skipped instead of scanning them again next time. Nothing beyond
@@ -126,10 +131,8 @@ async fn replay(
                 return false;
             }
         };
-        for rating in page.ratings {
-            if out.send(Ok(rating)).await.is_err() {
-                return false;
-            }
+        if !page.ratings.is_empty() && out.send(Ok(page.ratings)).await.is_err() {
+            return false;
         }
         if let Some(last_scanned) = page.last_scanned {
             *cursor = (*cursor).max(last_scanned);

@@ -2,6 +2,7 @@
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 
 use super::Store;
@@ -136,8 +137,13 @@ impl Store {
         through: Option<i64>,
         limit: usize,
     ) -> Result<RatingPage> {
-        let mut page = RatingPage::default();
         let chunk_rows = SCAN_CHUNK_ROWS.max(limit as u64 + 1);
+        // Sized once: growing a page of a thousand ratings step by step costs a stream replay a
+        // tenth of its time in the allocator.
+        let mut page = RatingPage {
+            ratings: Vec::with_capacity(limit.min(chunk_rows as usize)),
+            ..RatingPage::default()
+        };
         loop {
             let mut select = rating::Entity::find().filter(pushed_down(filter));
             if let Some(through) = through {
@@ -156,11 +162,18 @@ impl Store {
                 Order::OldestFirst => select.order_by_asc(rating::Column::Sequence),
                 Order::NewestFirst => select.order_by_desc(rating::Column::Sequence),
             };
-            let rows = select.limit(chunk_rows).all(&self.reader).await?;
+            // Read by position rather than through the entity: a replay reads millions of rows,
+            // and looking each column up by name is a tenth of its cost.
+            let statement = select
+                .select_only()
+                .columns(RATING_COLUMNS)
+                .limit(chunk_rows)
+                .build(self.backend);
+            let rows = self.reader.query_all_raw(statement).await?;
             let chunk_was_full = rows.len() as u64 == chunk_rows;
             for row in rows {
-                let sequence = row.sequence;
-                let rating = rating_from_row(row)?;
+                let rating = rating_from_columns(&row)?;
+                let sequence = rating.sequence;
                 if filter.matches(&rating) {
                     if page.ratings.len() == limit {
                         // One more match exists beyond the page: the caller gets a next page,
@@ -241,6 +254,44 @@ pub(super) async fn ratings_between<C: ConnectionTrait>(
         .into_iter()
         .map(rating_from_row)
         .collect()
+}
+
+/// The columns [`rating_from_columns`] reads, in its order.
+const RATING_COLUMNS: [rating::Column; 11] = [
+    rating::Column::Sequence,
+    rating::Column::SurveyId,
+    rating::Column::Touchpoint,
+    rating::Column::RatingId,
+    rating::Column::Score,
+    rating::Column::Comment,
+    rating::Column::CustomerId,
+    rating::Column::Channel,
+    rating::Column::Attributes,
+    rating::Column::OccurTime,
+    rating::Column::CreateTime,
+];
+
+/// Returns the rating a row of [`RATING_COLUMNS`] stores.
+fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> {
+    let channel_number: i32 = row.try_get_by_index(7)?;
+    let channel = Channel::from_number(channel_number)
+        .ok_or_else(|| Error::internal(format!("rating row with channel {channel_number}")))?;
+    let attributes: String = row.try_get_by_index(8)?;
+    Ok(Rating {
+        sequence: row.try_get_by_index(0)?,
+        survey_id: row.try_get_by_index(1)?,
+        touchpoint: row.try_get_by_index(2)?,
+        rating_id: row.try_get_by_index(3)?,
+        content: RatingContent {
+            score: row.try_get_by_index(4)?,
+            comment: row.try_get_by_index(5)?,
+            customer_id: row.try_get_by_index(6)?,
+            channel,
+            attributes: serde_json::from_str(&attributes).map_err(Error::internal)?,
+        },
+        occur_time: row.try_get_by_index(9)?,
+        create_time: row.try_get_by_index(10)?,
+    })
 }
 
 /// Returns the row that stores `rating`.
