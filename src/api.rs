@@ -47,6 +47,17 @@ pub fn status_from_error(error: Error) -> Status {
     }
 }
 
+/// Returns INVALID_ARGUMENT naming `field` unless `id` is a well-formed survey or benchmark id.
+pub fn check_id(field: &str, id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        Err(Error::invalid_field(field, "required"))
+    } else if !crate::domain::validation::is_survey_id(id) {
+        Err(Error::invalid_field(field, "must match [a-z0-9-]{1,63}"))
+    } else {
+        Ok(())
+    }
+}
+
 fn with_reason(code: Code, reason: &str, message: String) -> Status {
     let details = ErrorDetails::with_error_info(
         reason,

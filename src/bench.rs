@@ -394,21 +394,18 @@ async fn import_phase(channel: &Channel, ratings: usize) -> Result<PhaseResult> 
     })
 }
 
+/// Returns the `fraction` percentile of sorted `latencies` (zero when there are none).
+pub fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    let index = ((sorted.len() as f64 * fraction) as usize).min(sorted.len().saturating_sub(1));
+    sorted.get(index).copied().unwrap_or_default()
+}
+
 fn summarize(mut latencies: Vec<Duration>, elapsed: Duration) -> PhaseResult {
     latencies.sort_unstable();
-    let percentile = |fraction: f64| {
-        latencies
-            .get(
-                ((latencies.len() as f64 * fraction) as usize)
-                    .min(latencies.len().saturating_sub(1)),
-            )
-            .copied()
-            .unwrap_or_default()
-    };
     PhaseResult {
         rate: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: percentile(0.50),
-        p99: percentile(0.99),
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
         count: latencies.len(),
     }
 }

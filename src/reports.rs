@@ -25,7 +25,7 @@ use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::store::Store;
-use crate::store::report_scan::ReportScan;
+use crate::store::report_scan::{ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
 use mirror::{MirrorState, RollupMirror};
 
@@ -328,24 +328,7 @@ impl Reports {
             plan = Some(found);
         }
         let mut current = Aggregation::new(plan.unwrap_or_default());
-        for row in &rows {
-            let Some(info) = surveys.get(&row.survey_id) else {
-                continue;
-            };
-            let key = group_key(
-                &query.group_by,
-                info,
-                Channel::from_number(row.channel),
-                &row.attributes,
-            );
-            let bucket = row
-                .slice_start
-                .and_then(|start| current.plan.bucket_of(start));
-            let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
-            current
-                .counts(&key, &row.survey_id)
-                .add(bucket, score, row.count);
-        }
+        fold_scan(&mut current, &rows, query, surveys);
         let previous = match previous_range(query) {
             Some((start, end)) => {
                 let previous_filter = RatingFilter {
@@ -358,21 +341,7 @@ impl Reports {
                     .scan_report(&scan(&previous_filter, None))
                     .await?;
                 let mut previous = Aggregation::default();
-                for row in &rows {
-                    let Some(info) = surveys.get(&row.survey_id) else {
-                        continue;
-                    };
-                    let key = group_key(
-                        &query.group_by,
-                        info,
-                        Channel::from_number(row.channel),
-                        &row.attributes,
-                    );
-                    let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
-                    previous
-                        .counts(&key, &row.survey_id)
-                        .add(None, score, row.count);
-                }
+                fold_scan(&mut previous, &rows, query, surveys);
                 Some(previous)
             }
             None => None,
@@ -407,6 +376,33 @@ impl ScanSettings {
             use_time_index,
             through_sequence: self.through_sequence,
         }
+    }
+}
+
+/// Adds a scan's counts to `aggregation`, in its buckets when it has any.
+fn fold_scan(
+    aggregation: &mut Aggregation,
+    rows: &[ScanCount],
+    query: &ReportQuery,
+    surveys: &HashMap<String, SurveyInfo>,
+) {
+    for row in rows {
+        let Some(info) = surveys.get(&row.survey_id) else {
+            continue;
+        };
+        let key = group_key(
+            &query.group_by,
+            info,
+            Channel::from_number(row.channel),
+            &row.attributes,
+        );
+        let bucket = row
+            .slice_start
+            .and_then(|start| aggregation.plan.bucket_of(start));
+        let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
+        aggregation
+            .counts(&key, &row.survey_id)
+            .add(bucket, score, row.count);
     }
 }
 

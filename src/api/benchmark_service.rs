@@ -6,10 +6,9 @@ use tracing::info;
 
 use super::conversion::{metric_from_proto, metric_to_proto, timestamp_from_micros};
 use super::paging::{decode_token, encode_token, page_size};
-use super::{Context, status_from_error};
+use super::{Context, check_id, status_from_error};
 use crate::domain::benchmark::{Benchmark, BenchmarkDraft, Measure};
 use crate::domain::now_micros;
-use crate::domain::validation::is_survey_id;
 use crate::error::Error;
 use crate::pb;
 use crate::pb::benchmark_service_server::BenchmarkService;
@@ -61,20 +60,6 @@ pub fn benchmark_to_proto(benchmark: &Benchmark) -> pb::Benchmark {
     }
 }
 
-/// Returns INVALID_ARGUMENT unless `benchmark_id` is a well-formed id.
-fn check_benchmark_id(benchmark_id: &str) -> Result<(), Error> {
-    if benchmark_id.is_empty() {
-        Err(Error::invalid_field("benchmark_id", "required"))
-    } else if !is_survey_id(benchmark_id) {
-        Err(Error::invalid_field(
-            "benchmark_id",
-            "must match [a-z0-9-]{1,63}",
-        ))
-    } else {
-        Ok(())
-    }
-}
-
 #[tonic::async_trait]
 impl BenchmarkService for BenchmarkApi {
     async fn create_benchmark(
@@ -112,7 +97,7 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::GetBenchmarkRequest>,
     ) -> Result<Response<pb::GetBenchmarkResponse>, Status> {
         let benchmark_id = request.into_inner().benchmark_id;
-        check_benchmark_id(&benchmark_id).map_err(status_from_error)?;
+        check_id("benchmark_id", &benchmark_id).map_err(status_from_error)?;
         let benchmark = self
             .context
             .store
@@ -167,7 +152,7 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::DeleteBenchmarkRequest>,
     ) -> Result<Response<pb::DeleteBenchmarkResponse>, Status> {
         let benchmark_id = request.into_inner().benchmark_id;
-        check_benchmark_id(&benchmark_id).map_err(status_from_error)?;
+        check_id("benchmark_id", &benchmark_id).map_err(status_from_error)?;
         self.context
             .store
             .delete_benchmark(&benchmark_id)

@@ -8,8 +8,8 @@ use tracing::info;
 
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
 use super::paging::{decode_token, encode_token, page_size};
-use super::{Context, status_from_error};
-use crate::domain::{now_micros, validation::is_survey_id};
+use super::{Context, check_id, status_from_error};
+use crate::domain::now_micros;
 use crate::error::Error;
 use crate::pb;
 use crate::pb::survey_service_server::SurveyService;
@@ -25,17 +25,6 @@ impl SurveyApi {
     /// Returns the service over `context`.
     pub fn new(context: Context) -> Self {
         Self { context }
-    }
-}
-
-/// Returns INVALID_ARGUMENT unless `survey_id` is a well-formed id.
-fn check_survey_id(field: &str, survey_id: &str) -> Result<(), Error> {
-    if survey_id.is_empty() {
-        Err(Error::invalid_field(field, "required"))
-    } else if !is_survey_id(survey_id) {
-        Err(Error::invalid_field(field, "must match [a-z0-9-]{1,63}"))
-    } else {
-        Ok(())
     }
 }
 
@@ -73,7 +62,7 @@ impl SurveyService for SurveyApi {
         request: Request<pb::GetSurveyRequest>,
     ) -> Result<Response<pb::GetSurveyResponse>, Status> {
         let survey_id = request.into_inner().survey_id;
-        check_survey_id("survey_id", &survey_id).map_err(status_from_error)?;
+        check_id("survey_id", &survey_id).map_err(status_from_error)?;
         let survey = self
             .context
             .store
@@ -150,7 +139,7 @@ impl SurveyService for SurveyApi {
             .survey
             .ok_or_else(|| status_from_error(Error::invalid_field("survey", "required")))?;
         let survey_id = survey.survey_id.clone();
-        check_survey_id("survey.survey_id", &survey_id).map_err(status_from_error)?;
+        check_id("survey.survey_id", &survey_id).map_err(status_from_error)?;
         let paths = request
             .update_mask
             .map(|mask| mask.paths)
@@ -175,7 +164,7 @@ impl SurveyService for SurveyApi {
         request: Request<pb::ArchiveSurveyRequest>,
     ) -> Result<Response<pb::ArchiveSurveyResponse>, Status> {
         let survey_id = request.into_inner().survey_id;
-        check_survey_id("survey_id", &survey_id).map_err(status_from_error)?;
+        check_id("survey_id", &survey_id).map_err(status_from_error)?;
         let survey = self
             .context
             .store

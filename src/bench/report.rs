@@ -10,7 +10,7 @@ use clap::Args;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use tonic::transport::Channel;
 
-use super::{BenchServer, bench_folder, resident_megabytes};
+use super::{BenchServer, bench_folder, percentile, resident_megabytes};
 use crate::api::conversion::timestamp_from_micros;
 use crate::domain::now_micros;
 use crate::error::{Error, Result};
@@ -164,13 +164,10 @@ async fn seed(channel: &Channel, from: u64, to: u64, first_day: i64) -> Result<(
     Ok(())
 }
 
-/// Latencies of one query, sorted.
+/// Returns the median and the 99th percentile of `latencies`.
 fn percentiles(mut latencies: Vec<Duration>) -> (Duration, Duration) {
     latencies.sort_unstable();
-    let at = |fraction: f64| {
-        latencies[((latencies.len() as f64 * fraction) as usize).min(latencies.len() - 1)]
-    };
-    (at(0.5), at(0.99))
+    (percentile(&latencies, 0.5), percentile(&latencies, 0.99))
 }
 
 fn print_query(name: &str, (p50, p99): (Duration, Duration), from_rollups: Option<bool>) {

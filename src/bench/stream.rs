@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Database};
 use tokio::sync::Mutex;
 use tonic::transport::Channel;
 
-use super::{BenchServer, bench_folder, resident_megabytes_of, wait_until_serving};
+use super::{BenchServer, bench_folder, percentile, resident_megabytes_of, wait_until_serving};
 use crate::error::{Error, Result};
 use crate::pb;
 use crate::pb::rating_service_client::RatingServiceClient;
@@ -264,15 +264,7 @@ async fn live_latencies(
 
 fn print_latencies(name: &str, mut latencies: Vec<Duration>, bar_ms: u64) {
     latencies.sort_unstable();
-    let at = |fraction: f64| {
-        latencies
-            .get(
-                ((latencies.len() as f64 * fraction) as usize)
-                    .min(latencies.len().saturating_sub(1)),
-            )
-            .copied()
-            .unwrap_or_default()
-    };
+    let at = |fraction| percentile(&latencies, fraction);
     println!(
         "{name}: {} deliveries, p50 {:.2} ms, p99 {:.2} ms (bar: p99 <= {bar_ms} ms)",
         latencies.len(),
