@@ -16,10 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use sea_orm::sqlx::Connection;
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sea_orm::{DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
@@ -46,8 +45,8 @@ pub struct Store {
     writer: DatabaseConnection,
     backend: DbBackend,
     durability: Durability,
-    /// SQLite: how the writer connects, for the writer task's own connection.
-    sqlite_writer_options: Option<SqliteConnectOptions>,
+    /// SQLite: the database file, for the writer task's own connection.
+    sqlite_file: Option<PathBuf>,
     /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
     /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
     durable_through: Arc<AtomicI64>,
@@ -148,9 +147,9 @@ impl Store {
             backend: DbBackend::Sqlite,
             durability: Durability::SyncWalFile {
                 wal: wal.into(),
-                database,
+                database: database.clone(),
             },
-            sqlite_writer_options: Some(writer_options),
+            sqlite_file: Some(database.clone()),
             durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
@@ -176,7 +175,7 @@ impl Store {
             writer: SqlxPostgresConnector::from_sqlx_postgres_pool(writer_pool),
             backend: DbBackend::Postgres,
             durability: Durability::AtCommit,
-            sqlite_writer_options: None,
+            sqlite_file: None,
             durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
@@ -223,17 +222,25 @@ impl Store {
         self.durable_through.fetch_max(sequence, Ordering::AcqRel);
     }
 
-    /// Opens a connection of the writer task's own on SQLite, outside the pools; `None` on
+    /// Opens a connection of the writer task's own on SQLite, outside the pools and outside
+    /// sqlx: its statements run on the writer's thread instead of a round trip away on a
+    /// connection thread, each hop of which waits for a core on a busy machine. `None` on
     /// PostgreSQL.
-    pub(crate) async fn connect_sqlite_writer(&self) -> Result<Option<SqliteConnection>> {
-        match &self.sqlite_writer_options {
-            Some(options) => Ok(Some(
-                SqliteConnection::connect_with(options)
-                    .await
-                    .map_err(Error::internal)?,
-            )),
-            None => Ok(None),
-        }
+    pub(crate) fn open_sqlite_writer(&self) -> Result<Option<rusqlite::Connection>> {
+        let Some(file) = &self.sqlite_file else {
+            return Ok(None);
+        };
+        let connection = rusqlite::Connection::open(file).map_err(Error::internal)?;
+        connection
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            .map_err(Error::internal)?;
+        // NORMAL: COMMIT does not fsync; Store::sync_committed does, before any answer. The
+        // journal mode is WAL already: the pools set it, and it is kept in the file.
+        connection
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(Error::internal)?;
+        connection.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
+        Ok(Some(connection))
     }
 
     /// Returns a listener for the notifications every writer sends when it commits, on

@@ -9,9 +9,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use sea_orm::sqlx;
-use sea_orm::sqlx::Connection as _;
-use sea_orm::sqlx::sqlite::SqliteConnection;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IsolationLevel,
     QueryFilter, Statement, TransactionTrait,
@@ -31,8 +28,6 @@ use crate::feed::Feed;
 const MAX_RATINGS_PER_COMMIT: usize = 4_096;
 /// Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS_PER_INSERT: usize = 1_000;
-/// Largest commit whose script the fast path keeps prepared.
-const SCRIPT_CACHE_RATINGS: usize = 64;
 /// Keys per lookup of already stored ratings.
 const KEYS_PER_LOOKUP: usize = 500;
 /// Submissions waiting for the writer; callers wait for room beyond that.
@@ -349,27 +344,108 @@ enum KeyCheck {
     LookUpFirst,
 }
 
-/// SQLite: a commit in one round trip to the connection's thread, which is where a commit's time
-/// goes (a round trip costs about as much as inserting ten ratings). The writer remembers the
-/// counter row as it left it and sends one script: take the write lock, advance the counter only
-/// if it still is as remembered (a guard that fails the script otherwise), insert, commit. A
-/// stored key fails the insert; any failure rolls back, and the transaction path takes over.
+/// SQLite: a commit on the writer's own connection, on the writer's thread, with statements
+/// prepared once. The writer remembers the counter row as it left it: if the row is still so, no
+/// other connection committed ratings or changed a survey since, and the surveys and zones the
+/// writer holds are current, so nothing needs reading before the insert. A stored key fails the
+/// insert; any failure rolls back, and the transaction path takes over.
 struct SqliteFastPath {
-    connection: SqliteConnection,
+    connection: rusqlite::Connection,
     /// `(next_sequence, catalog_version)` as this writer's last commit left them; `None` when
     /// not known (at start, after a failure).
     counter: Option<(i64, i64)>,
 }
 
-/// Fails the script when the guarded UPDATE before it changed nothing: the id is taken, so the
-/// insert violates the primary key.
-const COUNTER_GUARD: &str = "UPDATE rating_sequence SET next_sequence = ? \
-    WHERE id = 1 AND next_sequence = ? AND catalog_version = ?; \
-    INSERT INTO rating_sequence (id, next_sequence) SELECT 1, 0 WHERE changes() = 0;";
+/// Why a fast commit did not happen; it changed nothing either way.
+enum FastCommitFailure {
+    /// The counter row is not as this writer left it.
+    CounterMoved,
+    /// A rating's key is stored already.
+    KeyTaken,
+    /// Anything else.
+    Database(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for FastCommitFailure {
+    fn from(cause: rusqlite::Error) -> Self {
+        let key_taken = matches!(
+            &cause,
+            rusqlite::Error::SqliteFailure(error, Some(message))
+                if error.code == rusqlite::ErrorCode::ConstraintViolation
+                    && message.contains("ratings.rating_id")
+        );
+        if key_taken {
+            FastCommitFailure::KeyTaken
+        } else {
+            FastCommitFailure::Database(cause)
+        }
+    }
+}
+
+impl SqliteFastPath {
+    /// Stores `stored` and adds `cells` to the rollups in one transaction, guarded by the
+    /// counter row being `(first_sequence, catalog_version)`.
+    fn commit(
+        &mut self,
+        first_sequence: i64,
+        catalog_version: i64,
+        stored: &[Rating],
+        cells: &rollups::CellCounts,
+    ) -> std::result::Result<(), FastCommitFailure> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let next_sequence = first_sequence + stored.len() as i64;
+        let guarded = transaction
+            .prepare_cached(
+                "UPDATE rating_sequence SET next_sequence = ?1 \
+                 WHERE id = 1 AND next_sequence = ?2 AND catalog_version = ?3",
+            )?
+            .execute((next_sequence, first_sequence, catalog_version))?;
+        if guarded != 1 {
+            return Err(FastCommitFailure::CounterMoved);
+        }
+        {
+            let mut insert = transaction.prepare_cached(&insert_sql(DbBackend::Sqlite, 1, ""))?;
+            for rating in stored {
+                let row = rating_to_row(rating);
+                insert.execute((
+                    row.sequence,
+                    row.survey_id,
+                    row.touchpoint,
+                    row.rating_id,
+                    row.score,
+                    row.comment,
+                    row.customer_id,
+                    row.channel,
+                    row.attributes,
+                    row.occur_time,
+                    row.create_time,
+                ))?;
+            }
+            let mut upsert =
+                transaction.prepare_cached(&rollups::upsert_sql(DbBackend::Sqlite, 1))?;
+            for (cell, count) in cells {
+                upsert.execute((
+                    &*cell.zone,
+                    cell.day,
+                    &*cell.survey_id,
+                    &*cell.dimension,
+                    &*cell.value,
+                    cell.channel,
+                    cell.score,
+                    count,
+                ))?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+}
 
 impl Writer {
     async fn new(store: Store, maintain_rollups: bool) -> Writer {
-        let fast_path = match store.connect_sqlite_writer().await {
+        let fast_path = match store.open_sqlite_writer() {
             Ok(connection) => connection.map(|connection| SqliteFastPath {
                 connection,
                 counter: None,
@@ -393,7 +469,7 @@ impl Writer {
     async fn close(self) {
         if let Some(fast_path) = self.fast_path {
             // Closing at exit changes nothing for anyone: the commits are all answered.
-            let _ = fast_path.connection.close().await;
+            let _ = fast_path.connection.close();
         }
     }
 
@@ -403,7 +479,7 @@ impl Writer {
         &mut self,
         batch: &[WriteRequest],
     ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-        if let Some(outcome) = self.try_fast_commit(batch).await {
+        if let Some(outcome) = self.try_fast_commit(batch) {
             return Ok(outcome);
         }
         if !self.expect_known_keys {
@@ -472,7 +548,7 @@ impl Writer {
 
     /// Commits through the [`SqliteFastPath`] when it applies; `None` when it does not or failed,
     /// having changed nothing.
-    async fn try_fast_commit(
+    fn try_fast_commit(
         &mut self,
         batch: &[WriteRequest],
     ) -> Option<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
@@ -492,72 +568,22 @@ impl Writer {
         if stored.is_empty() {
             return Some((results, stored));
         }
-        let next_sequence = first_sequence + stored.len() as i64;
         let cells = self.rollup_cells(&stored);
-        let cells: Vec<(&rollups::RollupCell, &i64)> = cells.iter().collect();
-        let mut script = format!("BEGIN IMMEDIATE; {COUNTER_GUARD} ");
-        for rows in stored.chunks(ROWS_PER_INSERT) {
-            script.push_str(&insert_sql(DbBackend::Sqlite, rows.len(), ""));
-            script.push_str("; ");
-        }
-        for chunk in cells.chunks(ROWS_PER_INSERT) {
-            script.push_str(&rollups::upsert_sql(DbBackend::Sqlite, chunk.len()));
-            script.push_str("; ");
-        }
-        script.push_str("COMMIT;");
-        // A script's text depends on how many ratings and cells it writes; those of a few ratings
-        // repeat and are worth keeping prepared, large ones rarely do and would fill the
-        // connection's statement cache with megabytes of compiled statements.
-        let persistent =
-            stored.len() <= SCRIPT_CACHE_RATINGS && cells.len() <= 4 * SCRIPT_CACHE_RATINGS;
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(script))
-            .persistent(persistent)
-            .bind(next_sequence)
-            .bind(first_sequence)
-            .bind(catalog_version);
-        for rating in &stored {
-            let row = rating_to_row(rating);
-            query = query
-                .bind(row.sequence)
-                .bind(row.survey_id)
-                .bind(row.touchpoint)
-                .bind(row.rating_id)
-                .bind(row.score)
-                .bind(row.comment)
-                .bind(row.customer_id)
-                .bind(row.channel)
-                .bind(row.attributes)
-                .bind(row.occur_time)
-                .bind(row.create_time);
-        }
-        for (cell, count) in &cells {
-            query = query
-                .bind(cell.zone.to_string())
-                .bind(cell.day)
-                .bind(cell.survey_id.to_string())
-                .bind(cell.dimension.to_string())
-                .bind(cell.value.to_string())
-                .bind(cell.channel)
-                .bind(cell.score)
-                .bind(**count);
-        }
         let fast_path = self.fast_path.as_mut()?;
-        match query.execute(&mut fast_path.connection).await {
-            Ok(_) => {
-                fast_path.counter = Some((next_sequence, catalog_version));
+        match fast_path.commit(first_sequence, catalog_version, &stored, &cells) {
+            Ok(()) => {
+                fast_path.counter = Some((first_sequence + stored.len() as i64, catalog_version));
                 Some((results, stored))
             }
-            Err(cause) => {
-                // The script stops at its first error, possibly inside the transaction.
-                let _ = sqlx::query("ROLLBACK")
-                    .execute(&mut fast_path.connection)
-                    .await;
+            Err(failure) => {
                 fast_path.counter = None;
-                let key_taken = cause
-                    .as_database_error()
-                    .is_some_and(|error| error.message().contains("ratings.rating_id"));
-                self.expect_known_keys |= key_taken;
-                debug!(error = %cause, "fast commit failed: taking the transaction path");
+                match failure {
+                    FastCommitFailure::KeyTaken => self.expect_known_keys = true,
+                    FastCommitFailure::CounterMoved => {}
+                    FastCommitFailure::Database(cause) => {
+                        debug!(error = %cause, "fast commit failed: taking the transaction path");
+                    }
+                }
                 None
             }
         }
