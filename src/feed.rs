@@ -17,6 +17,8 @@ use crate::domain::Rating;
 use crate::error::Result;
 use crate::store::Store;
 
+/// Batches this process committed, waiting for the pump.
+const OWN_COMMITS_QUEUED: usize = 64;
 /// Batches kept for live subscribers; one that falls further behind catches up from storage.
 const LIVE_BATCHES_KEPT: usize = 32;
 /// Most ratings in one published batch: with [`LIVE_BATCHES_KEPT`], what the feed holds in memory
@@ -31,7 +33,7 @@ const FILL_PAGE_RATINGS: u64 = 1_000;
 #[derive(Clone, Debug)]
 pub struct Feed {
     sender: broadcast::Sender<Arc<[Rating]>>,
-    committed: mpsc::UnboundedSender<Arc<[Rating]>>,
+    committed: mpsc::Sender<Vec<Rating>>,
 }
 
 impl Feed {
@@ -40,7 +42,7 @@ impl Feed {
     /// `shutdown`.
     pub async fn start(store: Store, shutdown: watch::Receiver<bool>) -> Result<Feed> {
         let (sender, _) = broadcast::channel(LIVE_BATCHES_KEPT);
-        let (committed, own_commits) = mpsc::unbounded_channel();
+        let (committed, own_commits) = mpsc::channel(OWN_COMMITS_QUEUED);
         let pump = Pump {
             published_through: store.last_committed_sequence().await?,
             sender: sender.clone(),
@@ -51,9 +53,12 @@ impl Feed {
     }
 
     /// Hands over a batch this process committed (and made durable), sorted by sequence.
-    pub fn publish(&self, batch: Arc<[Rating]>) {
+    /// Blocks while the pump is that far behind, which holds back the commits after this one:
+    /// a queue without bound would let a fast import outgrow memory. Call it from a thread that
+    /// may block, outside the runtime.
+    pub fn publish(&self, batch: Vec<Rating>) {
         // After shutdown no one listens; the ratings are committed all the same.
-        let _ = self.committed.send(batch);
+        let _ = self.committed.blocking_send(batch);
     }
 
     /// Returns a receiver of every batch published from now on.
@@ -73,7 +78,7 @@ struct Pump {
 impl Pump {
     async fn run(
         mut self,
-        mut own_commits: mpsc::UnboundedReceiver<Arc<[Rating]>>,
+        mut own_commits: mpsc::Receiver<Vec<Rating>>,
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut listener = self.store.listen_for_commits().await;
@@ -114,12 +119,8 @@ impl Pump {
         if first.sequence > self.published_through + 1 {
             self.fill_from_storage(first.sequence - 1).await?;
         }
-        let fresh: Vec<Rating> = batch
-            .iter()
-            .filter(|rating| rating.sequence > self.published_through)
-            .cloned()
-            .collect();
-        self.send(fresh);
+        let first_fresh = batch.partition_point(|rating| rating.sequence <= self.published_through);
+        self.send(&batch[first_fresh..]);
         Ok(())
     }
 
@@ -140,12 +141,12 @@ impl Pump {
                 break;
             }
             debug!(count = ratings.len(), "ratings from storage published");
-            self.send(ratings);
+            self.send(&ratings);
         }
         Ok(())
     }
 
-    fn send(&mut self, ratings: Vec<Rating>) {
+    fn send(&mut self, ratings: &[Rating]) {
         let Some(last) = ratings.last() else { return };
         self.published_through = last.sequence;
         // Without subscribers nothing is kept; send would fail harmlessly anyway.
@@ -161,7 +162,7 @@ impl Pump {
 /// What woke the pump.
 enum Wake {
     /// This process committed a batch.
-    Committed(Arc<[Rating]>),
+    Committed(Vec<Rating>),
     /// Storage may hold news: a notification, the timer, or a failed listener.
     Notified(Result<()>),
 }

@@ -338,10 +338,14 @@ async fn stalled_consumer(folder: &std::path::Path, count: usize) -> Result<()> 
             })
             .await
             .map_err(|status| Error::internal(status.to_string()))?;
-        // Twice, so that the connections' page caches and the allocator are warm: what grows
-        // after is what the stalled stream costs.
+        // Twice, so that the connections' page caches and the allocator are warm; a third time
+        // as the control: what the same import adds to the resident memory with no stream open.
         import(&channel, 0, count).await?;
         import(&channel, count, count).await?;
+        let control_before = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
+        import(&channel, 2 * count, count).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let control_after = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
         let stalled = RatingServiceClient::new(channel.clone())
             .stream_ratings(pb::StreamRatingsRequest {
                 follow: true,
@@ -351,13 +355,17 @@ async fn stalled_consumer(folder: &std::path::Path, count: usize) -> Result<()> 
             .map_err(|status| Error::internal(status.to_string()))?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let before = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
-        import(&channel, 2 * count, count).await?;
+        import(&channel, 3 * count, count).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let after = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
         drop(stalled);
         println!(
             "stalled consumer: csat serve resident memory {before:.1} MB with a stream open that does not read, {after:.1} MB after {count} more ratings: +{:.1} MB (bar: < 20 MB)",
             after - before
+        );
+        println!(
+            "  control, the same import with no stream open: {control_before:.1} MB to {control_after:.1} MB: {:+.1} MB",
+            control_after - control_before
         );
         Ok::<_, Error>(())
     }

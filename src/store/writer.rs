@@ -296,7 +296,7 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
 fn answer(store: &Store, feed: &Feed, commit: Committed) {
     if let Some(last) = commit.stored.last() {
         store.mark_durable(last.sequence);
-        feed.publish(commit.stored.into());
+        feed.publish(commit.stored);
     }
     for (request, result) in commit.requests.into_iter().zip(commit.results) {
         // A caller that went away still had its ratings committed; nothing to do.
