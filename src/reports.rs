@@ -12,7 +12,7 @@ use tokio::sync::{Mutex, broadcast, mpsc, watch};
 use tokio::time::{Duration, Instant};
 
 use crate::domain::benchmark::{
-    self, Benchmark, Comparison, Estimate, Standing, Status, Trend, headline, standings,
+    self, Benchmark, Comparison, Headline, Measure, Standing, Status, Trend, headline, standings,
 };
 use crate::domain::metrics::{Metrics, Scale};
 use crate::domain::report::{
@@ -66,7 +66,7 @@ pub struct Segment {
     /// Metrics.
     pub metrics: Metrics,
     /// The headline metric and its estimate.
-    pub headline: Option<(Metric, Estimate)>,
+    pub headline: Option<Headline>,
     /// The target the segment's surveys share.
     pub target: Option<f64>,
     /// Against the target.
@@ -162,13 +162,15 @@ impl Reports {
         } else {
             report.groups
         };
-        let headlines: Vec<Option<(Metric, Estimate)>> = groups
+        let headlines: Vec<Option<Headline>> = groups
             .iter()
             .map(|group| headline(&group.metrics, query.confidence))
             .collect();
-        let values: Vec<Option<f64>> = headlines
+        let values: Vec<Option<((Metric, Measure), f64)>> = headlines
             .iter()
-            .map(|headline| headline.map(|(_, estimate)| estimate.value))
+            .map(|headline| {
+                headline.map(|(metric, measure, estimate)| ((metric, measure), estimate.value))
+            })
             .collect();
         let standings = standings(&values);
         let segments = groups
@@ -176,12 +178,17 @@ impl Reports {
             .zip(headlines)
             .zip(standings)
             .map(|((group, headline), standing)| {
+                // A bucket whose headline is another measure (a week with NPS ratings only, in
+                // a segment headed by CSAT) is no point of this line.
                 let points: Vec<(Micros, f64)> = group
                     .series
                     .iter()
                     .filter_map(|bucket| {
-                        let (_, estimate) = benchmark::headline(&bucket.metrics, query.confidence)?;
-                        Some((bucket.start_time, estimate.value))
+                        let (metric, measure, estimate) =
+                            benchmark::headline(&bucket.metrics, query.confidence)?;
+                        let segment_kind = headline.map(|(metric, measure, _)| (metric, measure));
+                        (segment_kind == Some((metric, measure)))
+                            .then_some((bucket.start_time, estimate.value))
                     })
                     .collect();
                 let comparisons = benchmarks
@@ -197,9 +204,11 @@ impl Reports {
                     })
                     .collect();
                 Segment {
-                    target_status: headline.zip(group.target).map(|((_, estimate), target)| {
-                        estimate.status(target, group.metrics.low_sample)
-                    }),
+                    target_status: headline
+                        .zip(group.target)
+                        .map(|((_, _, estimate), target)| {
+                            estimate.status(target, group.metrics.low_sample)
+                        }),
                     key: group.key,
                     headline,
                     target: group.target,
@@ -454,7 +463,9 @@ fn plan_buckets(query: &ReportQuery, start: Micros, end: Micros) -> Result<Bucke
         Error::invalid_field(
             "query.granularity",
             format!(
-                "more than {MAX_BUCKETS} buckets: narrow the range or choose a coarser granularity"
+                "more than {MAX_BUCKETS} buckets: narrow the range (without filter.start_time and \
+                 filter.end_time it runs from the earliest occur_time of the matching ratings to \
+                 the latest) or choose a coarser granularity"
             ),
         )
     })

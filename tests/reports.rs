@@ -428,6 +428,16 @@ async fn bad_queries_name_every_field(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(unknown_benchmark.code(), Code::NotFound);
+    let repeated_benchmark = server
+        .reports
+        .get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: None,
+            benchmark_ids: vec!["good-csat".into(), "good-csat".into()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(repeated_benchmark.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&repeated_benchmark), ["benchmark_ids[1]"]);
     server.stop().await;
 }
 
@@ -524,7 +534,11 @@ async fn benchmarks_crud_and_the_built_in_good_csat(backend: Backend) {
     assert_eq!(bad.code(), Code::InvalidArgument);
     assert_eq!(
         bad_fields(&bad),
-        ["benchmark_id", "benchmark.measure", "benchmark.value"]
+        [
+            "benchmark.benchmark_id",
+            "benchmark.measure",
+            "benchmark.value"
+        ]
     );
     assert_eq!(listed.benchmarks[0].benchmark_id, "acsi-software");
     assert_eq!(second_page.benchmarks[0].benchmark_id, "good-csat");
@@ -624,6 +638,66 @@ async fn benchmark_report_ranks_segments_and_compares_like_with_like(backend: Ba
         4,
         "weekly buckets by default"
     );
+
+    // An NPS survey beside it: segments of different measures are not ranked against each
+    // other, and an NPS interval from two ratings stays within -100..100.
+    create_survey(
+        &mut server,
+        "relationship",
+        pb::Survey {
+            touchpoint: "support_chat".into(),
+            metric: pb::Metric::Nps.into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    import(
+        &mut server,
+        vec![
+            pb::Rating {
+                occur_time: Some(timestamp(start)),
+                ..rating("relationship", "detractor", 0)
+            },
+            pb::Rating {
+                occur_time: Some(timestamp(start + DAY)),
+                ..rating("relationship", "passive", 7)
+            },
+        ],
+    )
+    .await;
+    let segments = server
+        .reports
+        .get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: Some(pb::ReportQuery {
+                group_by: vec!["survey".into()],
+                ..Default::default()
+            }),
+            benchmark_ids: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap()
+        .segments;
+    let nps = segments
+        .iter()
+        .find(|segment| segment.key["survey"] == "relationship")
+        .unwrap();
+    let chat = segments
+        .iter()
+        .find(|segment| segment.key["survey"] == "chat")
+        .unwrap();
+    assert_eq!(nps.value, Some(-50.0));
+    assert_eq!((nps.rank, nps.percentile), (Some(1), Some(100.0)));
+    assert_eq!((chat.rank, chat.percentile), (Some(1), Some(100.0)));
+    let interval = nps.interval.unwrap();
+    // -50 - 1.96 x 35.36 is below -100; -50 + 1.96 x 35.36 = 19.3.
+    assert_eq!(interval.low, -100.0);
+    assert!(close(
+        interval.high,
+        -50.0 + 1.959_963_984_540_054 * 100.0 * (0.125_f64).sqrt()
+    ));
     server.stop().await;
 }
 

@@ -28,7 +28,12 @@ pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error>
     if token.is_empty() {
         return Ok(None);
     }
-    let invalid = || Error::invalid_field("page_token", "not a token issued for this filter");
+    let invalid = || {
+        Error::invalid_field(
+            "page_token",
+            "not a next_page_token of this call: malformed, or issued for another filter",
+        )
+    };
     if !token.len().is_multiple_of(2) {
         return Err(invalid());
     }

@@ -381,7 +381,10 @@ impl RatingService for RatingApi {
                 position
                     .map(|position| {
                         position.parse::<i64>().map_err(|_| {
-                            Error::invalid_field("page_token", "not a token issued for this filter")
+                            Error::invalid_field(
+                                "page_token",
+                                "not a next_page_token of this call: malformed",
+                            )
                         })
                     })
                     .transpose()

@@ -155,7 +155,7 @@ fn estimate_interval(estimate: &Estimate) -> Option<pb::Interval> {
 }
 
 fn segment_to_proto(segment: &Segment) -> pb::BenchmarkSegment {
-    let estimate = segment.headline.map(|(_, estimate)| estimate);
+    let estimate = segment.headline.map(|(_, _, estimate)| estimate);
     pb::BenchmarkSegment {
         key: segment.key.iter().cloned().collect(),
         metrics: Some(metrics_to_proto(&segment.metrics, None)),
@@ -292,6 +292,11 @@ impl ReportService for ReportApi {
                 id_violations.push(FieldViolation::new(
                     format!("benchmark_ids[{index}]"),
                     "must match [a-z0-9-]{1,63}",
+                ));
+            } else if request.benchmark_ids[..index].contains(benchmark_id) {
+                id_violations.push(FieldViolation::new(
+                    format!("benchmark_ids[{index}]"),
+                    "repeated entry",
                 ));
             }
         }

@@ -1,7 +1,7 @@
 //! Benchmarks (reference values: a target, an industry figure) and how a segment of ratings
 //! compares with them, with the other segments and with its own past.
 
-use super::metrics::{Metrics, z_for_confidence};
+use super::metrics::{Metrics, student_t_central_probability, z_for_confidence};
 use super::validation::{Violations, char_count, has_nul, is_key, is_survey_id};
 use super::{FieldViolation, Metric, Micros};
 
@@ -90,7 +90,7 @@ impl BenchmarkDraft {
             uuid::Uuid::now_v7().to_string()
         } else {
             if !is_survey_id(&self.benchmark_id) {
-                violations.add("benchmark_id", "must match [a-z0-9-]{1,63}");
+                violations.add("benchmark.benchmark_id", "must match [a-z0-9-]{1,63}");
             }
             self.benchmark_id
         };
@@ -216,18 +216,22 @@ pub enum Comparison {
     },
 }
 
+/// A segment's headline: the metric and measure it is given in, and its value.
+pub type Headline = (Metric, Measure, Estimate);
+
 /// Returns the segment's estimate of the headline of its ratings: CSAT percent, else NPS points,
 /// else the CES mean (else the CES easy share when CES scales differ).
-pub fn headline(metrics: &Metrics, confidence: f64) -> Option<(Metric, Estimate)> {
-    if let Some(estimate) = estimate(metrics, Metric::Csat, Measure::SatisfiedPercent, confidence) {
-        return Some((Metric::Csat, estimate));
-    }
-    if let Some(estimate) = estimate(metrics, Metric::Nps, Measure::NpsPoints, confidence) {
-        return Some((Metric::Nps, estimate));
-    }
-    estimate(metrics, Metric::Ces, Measure::MeanScore, confidence)
-        .or_else(|| estimate(metrics, Metric::Ces, Measure::SatisfiedPercent, confidence))
-        .map(|estimate| (Metric::Ces, estimate))
+pub fn headline(metrics: &Metrics, confidence: f64) -> Option<Headline> {
+    [
+        (Metric::Csat, Measure::SatisfiedPercent),
+        (Metric::Nps, Measure::NpsPoints),
+        (Metric::Ces, Measure::MeanScore),
+        (Metric::Ces, Measure::SatisfiedPercent),
+    ]
+    .into_iter()
+    .find_map(|(metric, measure)| {
+        estimate(metrics, metric, measure, confidence).map(|estimate| (metric, measure, estimate))
+    })
 }
 
 /// Returns the segment's value of `measure` for the ratings of `metric` surveys, if it has one.
@@ -260,16 +264,18 @@ pub fn estimate(
                 .map_or(f64::INFINITY, |deviation| {
                     z * deviation / (metrics.rating_count as f64).sqrt()
                 });
+            // The normal approximation can reach past the scale; no mean lies there.
             Some(Estimate {
                 value: mean,
-                low: mean - half_width,
-                high: mean + half_width,
+                low: (mean - half_width).max(f64::from(scale.scale_min)),
+                high: (mean + half_width).min(f64::from(scale.scale_max)),
             })
         }
         (Metric::Nps, Measure::NpsPoints) => metrics.nps.map(|nps| Estimate {
             value: nps.score,
-            low: nps.score - z * nps.standard_error,
-            high: nps.score + z * nps.standard_error,
+            // The normal approximation can reach past ±100 on few ratings; no NPS lies there.
+            low: (nps.score - z * nps.standard_error).max(-100.0),
+            high: (nps.score + z * nps.standard_error).min(100.0),
         }),
         _ => None,
     }
@@ -327,29 +333,36 @@ fn metric_name(metric: Metric) -> &'static str {
     }
 }
 
-/// A segment's place among all segments with a value: rank 1 is the highest; the percentile is
-/// the percent of the other segments it is above (100 when it is alone).
+/// A segment's place among the segments whose headline is in the same metric and measure: rank 1
+/// is the highest; the percentile is the percent of those others it is above (100 when it is
+/// alone). A CSAT percent is never ranked against NPS points or a CES mean.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
-    /// 1 + the number of segments strictly above.
+    /// 1 + the number of like segments strictly above.
     pub rank: i64,
-    /// 100 × segments strictly below / (segments − 1).
+    /// 100 × like segments strictly below / (like segments − 1).
     pub percentile: f64,
 }
 
-/// Returns the standing of each value among `values` (`None` for a segment without one).
-pub fn standings(values: &[Option<f64>]) -> Vec<Option<Standing>> {
-    let present: Vec<f64> = values.iter().flatten().copied().collect();
+/// Returns the standing of each value among the values of the same kind (`None` for a segment
+/// without one).
+pub fn standings<Kind: PartialEq>(values: &[Option<(Kind, f64)>]) -> Vec<Option<Standing>> {
     values
         .iter()
-        .map(|value| {
-            let value = (*value)?;
-            let above = present.iter().filter(|other| **other > value).count();
-            let below = present.iter().filter(|other| **other < value).count();
+        .map(|entry| {
+            let (kind, value) = entry.as_ref()?;
+            let like: Vec<f64> = values
+                .iter()
+                .flatten()
+                .filter(|(other_kind, _)| other_kind == kind)
+                .map(|(_, other)| *other)
+                .collect();
+            let above = like.iter().filter(|other| **other > *value).count();
+            let below = like.iter().filter(|other| **other < *value).count();
             Some(Standing {
                 rank: above as i64 + 1,
-                percentile: if present.len() > 1 {
-                    100.0 * below as f64 / (present.len() - 1) as f64
+                percentile: if like.len() > 1 {
+                    100.0 * below as f64 / (like.len() - 1) as f64
                 } else {
                     100.0
                 },
@@ -376,7 +389,8 @@ pub struct Trend {
     pub slope_per_week: Option<f64>,
     /// Standard error of the slope; `None` below three points.
     pub standard_error: Option<f64>,
-    /// Direction, by a two-sided test of the slope at the confidence.
+    /// Direction, by a two-sided Student t-test of the slope (n − 2 degrees of freedom) at the
+    /// confidence.
     pub direction: Direction,
     /// Points used: buckets that have ratings.
     pub points: i64,
@@ -421,8 +435,14 @@ pub fn trend(points: &[(Micros, f64)], confidence: f64) -> Trend {
         .map(|(x, (_, y))| (y - intercept - slope * x).powi(2))
         .sum();
     let standard_error = (residuals / (n - 2) as f64 / sxx).sqrt();
-    let z = z_for_confidence(confidence);
-    let direction = if standard_error == 0.0 && slope != 0.0 || slope.abs() > z * standard_error {
+    // With few buckets the residuals say little about the noise: the t distribution, not the
+    // normal, decides (two buckets with ratings a week apart are 1 degree of freedom).
+    let significant = if standard_error == 0.0 {
+        slope != 0.0
+    } else {
+        student_t_central_probability(slope / standard_error, (n - 2) as u64) > confidence
+    };
+    let direction = if significant {
         if slope > 0.0 {
             Direction::Rising
         } else {
@@ -511,12 +531,45 @@ mod tests {
 
     #[test]
     fn standings_rank_from_the_top_and_ties_share_a_rank() {
-        let standing = standings(&[Some(70.0), None, Some(90.0), Some(70.0)]);
+        let standing = standings(&[Some(((), 70.0)), None, Some(((), 90.0)), Some(((), 70.0))]);
         assert_eq!(standing[0].unwrap().rank, 2);
         assert_eq!(standing[0].unwrap().percentile, 0.0);
         assert_eq!(standing[1], None);
         assert_eq!(standing[2].unwrap().rank, 1);
         assert_eq!(standing[2].unwrap().percentile, 100.0);
+    }
+
+    #[test]
+    fn standings_rank_like_with_like_only() {
+        let standing = standings(&[
+            Some((Measure::SatisfiedPercent, 70.0)),
+            Some((Measure::NpsPoints, -50.0)),
+            Some((Measure::SatisfiedPercent, 90.0)),
+        ]);
+        assert_eq!(standing[0].unwrap().rank, 2);
+        assert_eq!(standing[0].unwrap().percentile, 0.0);
+        assert_eq!(standing[1].unwrap().rank, 1);
+        assert_eq!(standing[1].unwrap().percentile, 100.0);
+        assert_eq!(standing[2].unwrap().rank, 1);
+    }
+
+    #[test]
+    fn an_nps_interval_stays_within_plus_and_minus_100() {
+        let scale = Scale {
+            metric: Metric::Nps,
+            scale_min: 0,
+            scale_max: 10,
+            threshold: None,
+        };
+        // One detractor and one passive: NPS -50, standard error 35.4, so -50 ± 69.3 unclamped.
+        let mut counts = [0_i64; 11];
+        counts[0] = 1;
+        counts[7] = 1;
+        let metrics = compute([(scale, &counts[..])], 0.95, 5);
+        let estimate = estimate(&metrics, Metric::Nps, Measure::NpsPoints, 0.95).unwrap();
+        assert_eq!(estimate.value, -50.0);
+        assert_eq!(estimate.low, -100.0);
+        assert!((estimate.high - 19.3).abs() < 0.1, "{}", estimate.high);
     }
 
     #[test]
@@ -534,6 +587,17 @@ mod tests {
         assert_eq!(trend.direction, Direction::Rising);
         let noisy = [(0, 70.0), (WEEK, 90.0), (2 * WEEK, 65.0), (3 * WEEK, 80.0)];
         assert_eq!(super::trend(&noisy, 0.95).direction, Direction::Flat);
+    }
+
+    #[test]
+    fn three_points_need_a_t_test_not_a_z_test() {
+        // Slope 5.5 a week, standard error 2.6: t = 2.12, past the normal's 1.96 but far from
+        // the 12.7 of 1 degree of freedom.
+        let points = [(0, 0.0), (WEEK, 10.0), (2 * WEEK, 11.0)];
+        let trend = trend(&points, 0.95);
+        assert!((trend.slope_per_week.unwrap() - 5.5).abs() < 1e-9);
+        assert!((trend.standard_error.unwrap() - 2.598).abs() < 1e-3);
+        assert_eq!(trend.direction, Direction::Flat);
     }
 
     #[test]
