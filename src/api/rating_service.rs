@@ -103,13 +103,13 @@ fn archived(survey_id: &str) -> Error {
 }
 
 /// Returns the error a caller gets for a rating the writer refused.
-fn rejection_error(rejection: Rejection, rating: &NewRating, prefix: &str) -> Error {
+fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefix: &str) -> Error {
     match rejection {
         Rejection::UnknownSurvey => Error::NotFound {
             reason: "SURVEY_NOT_FOUND",
-            message: format!("{prefix}survey_id: survey {:?} not found", rating.survey_id),
+            message: format!("{prefix}survey_id: survey {survey_id:?} not found"),
         },
-        Rejection::ArchivedSurvey => archived(&rating.survey_id),
+        Rejection::ArchivedSurvey => archived(survey_id),
         Rejection::ScoreOffScale(violation) => Error::InvalidArgument(vec![FieldViolation::new(
             format!("{prefix}{}", violation.field),
             violation.description,
@@ -117,8 +117,7 @@ fn rejection_error(rejection: Rejection, rating: &NewRating, prefix: &str) -> Er
         Rejection::Conflict => Error::AlreadyExists {
             reason: "RATING_ALREADY_EXISTS",
             message: format!(
-                "{prefix}rating_id {:?} of survey {:?} is already used with other content",
-                rating.rating_id, rating.survey_id
+                "{prefix}rating_id {rating_id:?} of survey {survey_id:?} is already used with other content"
             ),
         },
         Rejection::RolledBack => Error::FailedPrecondition {
@@ -188,10 +187,12 @@ impl RatingService for RatingApi {
             .prepare(rating, "rating.", now_micros())
             .await
             .map_err(status_from_error)?;
+        // For the error of a refusal, without copying the whole rating.
+        let (survey_id, rating_id) = (new_rating.survey_id.clone(), new_rating.rating_id.clone());
         let mut results = self
             .context
             .writer
-            .submit(vec![new_rating.clone()], false)
+            .submit(vec![new_rating], false)
             .await
             .map_err(status_from_error)?;
         let result = results
@@ -199,13 +200,11 @@ impl RatingService for RatingApi {
             .ok_or_else(|| status_from_error(Error::internal("the writer answered no result")))?;
         match result {
             Ok(accepted) => Ok(Response::new(pb::SubmitRatingResponse {
-                rating: Some(rating_to_proto(accepted.rating())),
                 duplicate: matches!(accepted, Accepted::Duplicate(_)),
+                rating: Some(rating_into_proto(accepted.into_rating())),
             })),
             Err(rejection) => Err(status_from_error(rejection_error(
-                rejection,
-                &new_rating,
-                "rating.",
+                rejection, &survey_id, &rating_id, "rating.",
             ))),
         }
     }
@@ -253,11 +252,12 @@ impl RatingService for RatingApi {
         let mut refusals = Vec::new();
         for (index, (result, new_rating)) in results.into_iter().zip(&prepared).enumerate() {
             match result {
-                Ok(accepted) => stored.push(rating_to_proto(accepted.rating())),
+                Ok(accepted) => stored.push(rating_into_proto(accepted.into_rating())),
                 Err(Rejection::RolledBack) => {}
                 Err(rejection) => refusals.push(rejection_error(
                     rejection,
-                    new_rating,
+                    &new_rating.survey_id,
+                    &new_rating.rating_id,
                     &format!("ratings[{index}]."),
                 )),
             }
@@ -404,7 +404,7 @@ impl RatingService for RatingApi {
             _ => String::new(),
         };
         Ok(Response::new(pb::ListRatingsResponse {
-            ratings: page.ratings.iter().map(rating_to_proto).collect(),
+            ratings: page.ratings.into_iter().map(rating_into_proto).collect(),
             next_page_token,
         }))
     }
@@ -464,7 +464,12 @@ fn count_chunk(
             Ok(Accepted::Stored(_)) => tally.accepted += 1,
             Ok(Accepted::Duplicate(_)) => tally.duplicates += 1,
             Err(rejection) => {
-                let error = rejection_error(rejection, new_rating, "rating.");
+                let error = rejection_error(
+                    rejection,
+                    &new_rating.survey_id,
+                    &new_rating.rating_id,
+                    "rating.",
+                );
                 tally.reject(*index, &new_rating.rating_id, &error);
             }
         }

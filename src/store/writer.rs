@@ -51,6 +51,13 @@ impl Accepted {
             Accepted::Stored(rating) | Accepted::Duplicate(rating) => rating,
         }
     }
+
+    /// Returns the stored rating, consuming the answer.
+    pub fn into_rating(self) -> Rating {
+        match self {
+            Accepted::Stored(rating) | Accepted::Duplicate(rating) => rating,
+        }
+    }
 }
 
 /// Why the writer refused a rating.
@@ -513,14 +520,14 @@ impl Writer {
         let counter = lock_sequence_counter(&transaction, backend, submitted).await?;
         self.refresh_surveys(&transaction, batch, counter.catalog_version)
             .await?;
-        let mut known = match key_check {
+        let known = match key_check {
             KeyCheck::Optimistic => HashMap::new(),
             KeyCheck::LookUpFirst => stored_ratings_with_keys(&transaction, batch).await?,
         };
         if key_check == KeyCheck::LookUpFirst {
             self.expect_known_keys = !known.is_empty();
         }
-        let (results, stored) = decide(batch, &self.surveys, &mut known, counter.first_sequence);
+        let (results, stored) = decide(batch, &self.surveys, &known, counter.first_sequence);
         if key_check == KeyCheck::Optimistic && refuses_a_given_key(batch, &results) {
             transaction.rollback().await?;
             return Ok(None);
@@ -561,7 +568,7 @@ impl Writer {
         {
             return None;
         }
-        let (results, stored) = decide(batch, &self.surveys, &mut HashMap::new(), first_sequence);
+        let (results, stored) = decide(batch, &self.surveys, &HashMap::new(), first_sequence);
         if refuses_a_given_key(batch, &results) {
             return None;
         }
@@ -645,30 +652,37 @@ fn refuses_a_given_key(batch: &[WriteRequest], results: &[Vec<RatingResult>]) ->
     })
 }
 
-/// Decides every rating of the batch against the surveys and the keys stored (`known`), and
-/// numbers the new ones from `first_sequence`. Returns each request's results and the ratings to
-/// store, in sequence order.
+/// Decides every rating of the batch against the surveys, the keys stored (`known`) and the keys
+/// the batch stores before it, and numbers the new ones from `first_sequence`. Returns each
+/// request's results and the ratings to store, in sequence order.
 fn decide(
     batch: &[WriteRequest],
     surveys: &HashMap<String, Survey>,
-    known: &mut HashMap<RatingKey, Rating>,
+    known: &HashMap<RatingKey, Rating>,
     first_sequence: i64,
 ) -> (Vec<Vec<RatingResult>>, Vec<Rating>) {
     let create_time = now_micros();
     let mut next_sequence = first_sequence;
     let mut stored: Vec<Rating> = Vec::new();
+    // Where in `stored` each key of the batch went; borrowed from the requests, not copied.
+    let mut stored_keys: HashMap<(&str, &str), usize> = HashMap::new();
     let mut results = Vec::with_capacity(batch.len());
     for request in batch {
-        let sequence_before_request = next_sequence;
-        let mut staged: Vec<Rating> = Vec::new();
-        let mut staged_keys: HashMap<RatingKey, usize> = HashMap::new();
+        let stored_before_request = stored.len();
         let mut request_results = Vec::with_capacity(request.ratings.len());
         for new_rating in &request.ratings {
-            let key = (new_rating.survey_id.clone(), new_rating.rating_id.clone());
-            let earlier = staged_keys
+            let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
+            let earlier = stored_keys
                 .get(&key)
-                .map(|index| &staged[*index])
-                .or_else(|| known.get(&key));
+                .map(|index| &stored[*index])
+                .or_else(|| {
+                    // The lookup key is owned: skip making it when nothing was looked up.
+                    (!known.is_empty())
+                        .then(|| {
+                            known.get(&(new_rating.survey_id.clone(), new_rating.rating_id.clone()))
+                        })
+                        .flatten()
+                });
             let result = if let Some(earlier) = earlier {
                 if new_rating.is_retry_of(earlier) {
                     Ok(Accepted::Duplicate(earlier.clone()))
@@ -695,8 +709,8 @@ fn decide(
                                     create_time,
                                 };
                                 next_sequence += 1;
-                                staged_keys.insert(key, staged.len());
-                                staged.push(rating.clone());
+                                stored_keys.insert(key, stored.len());
+                                stored.push(rating.clone());
                                 Ok(Accepted::Stored(rating))
                             }
                         }
@@ -707,19 +721,13 @@ fn decide(
         }
         let refused = request_results.iter().any(Result::is_err);
         if request.all_or_nothing && refused {
-            next_sequence = sequence_before_request;
+            next_sequence = first_sequence + stored_before_request as i64;
+            stored_keys.retain(|_, index| *index < stored_before_request);
+            stored.truncate(stored_before_request);
             for result in &mut request_results {
                 if result.is_ok() {
                     *result = Err(Rejection::RolledBack);
                 }
-            }
-        } else {
-            for rating in staged {
-                known.insert(
-                    (rating.survey_id.clone(), rating.rating_id.clone()),
-                    rating.clone(),
-                );
-                stored.push(rating);
             }
         }
         results.push(request_results);
