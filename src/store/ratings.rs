@@ -305,11 +305,16 @@ pub(super) fn rating_to_row(rating: &Rating) -> rating::Model {
         comment: rating.content.comment.clone(),
         customer_id: rating.content.customer_id.clone(),
         channel: rating.content.channel.number(),
-        attributes: serde_json::to_string(&rating.content.attributes)
-            .unwrap_or_else(|_| "{}".into()),
+        attributes: attributes_json(&rating.content.attributes),
         occur_time: rating.occur_time,
         create_time: rating.create_time,
     }
+}
+
+/// Returns attributes as stored: a JSON object of strings.
+pub(super) fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
+    // A map of strings always serializes.
+    serde_json::to_string(attributes).unwrap_or_else(|_| "{}".into())
 }
 
 /// Returns the rating a row stores.

@@ -18,7 +18,7 @@ use tracing::{debug, error, warn};
 
 use super::Store;
 use super::entity::rating;
-use super::ratings::{rating_from_row, rating_to_row};
+use super::ratings::{attributes_json, rating_from_row, rating_to_row};
 use super::rollups::{self, RollupZone};
 use crate::domain::{FieldViolation, NewRating, Rating, Survey, SurveyState, now_micros};
 use crate::error::{Error, Result};
@@ -415,19 +415,20 @@ impl SqliteFastPath {
         {
             let mut insert = transaction.prepare_cached(&insert_sql(DbBackend::Sqlite, 1, ""))?;
             for rating in stored {
-                let row = rating_to_row(rating);
+                // Bound by reference: the row model would copy every text.
+                let content = &rating.content;
                 insert.execute((
-                    row.sequence,
-                    row.survey_id,
-                    row.touchpoint,
-                    row.rating_id,
-                    row.score,
-                    row.comment,
-                    row.customer_id,
-                    row.channel,
-                    row.attributes,
-                    row.occur_time,
-                    row.create_time,
+                    rating.sequence,
+                    &rating.survey_id,
+                    &rating.touchpoint,
+                    &rating.rating_id,
+                    content.score,
+                    &content.comment,
+                    &content.customer_id,
+                    content.channel.number(),
+                    attributes_json(&content.attributes),
+                    rating.occur_time,
+                    rating.create_time,
                 ))?;
             }
             let mut upsert =
