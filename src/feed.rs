@@ -97,7 +97,7 @@ impl Pump {
                 _ = shutdown.wait_for(|stopping| *stopping) => return,
             };
             let filled = match woken {
-                Wake::Committed(batch) => self.publish_own(&batch).await,
+                Wake::Committed(batch) => self.publish_own(batch).await,
                 Wake::Notified(Ok(())) => self.fill_to_committed().await,
                 Wake::Notified(Err(cause)) => {
                     warn!(error = %cause, "commit notifications failed: reading storage on the timer");
@@ -112,7 +112,7 @@ impl Pump {
     }
 
     /// Publishes this process's batch, after whatever other replicas committed before it.
-    async fn publish_own(&mut self, batch: &[Rating]) -> Result<()> {
+    async fn publish_own(&mut self, mut batch: Vec<Rating>) -> Result<()> {
         let Some(first) = batch.first() else {
             return Ok(());
         };
@@ -120,7 +120,10 @@ impl Pump {
             self.fill_from_storage(first.sequence - 1).await?;
         }
         let first_fresh = batch.partition_point(|rating| rating.sequence <= self.published_through);
-        self.send(&batch[first_fresh..]);
+        if first_fresh > 0 {
+            batch.drain(..first_fresh);
+        }
+        self.send(batch);
         Ok(())
     }
 
@@ -141,20 +144,26 @@ impl Pump {
                 break;
             }
             debug!(count = ratings.len(), "ratings from storage published");
-            self.send(&ratings);
+            self.send(ratings);
         }
         Ok(())
     }
 
-    fn send(&mut self, ratings: &[Rating]) {
+    fn send(&mut self, ratings: Vec<Rating>) {
         let Some(last) = ratings.last() else { return };
         self.published_through = last.sequence;
         // Without subscribers nothing is kept; send would fail harmlessly anyway.
         if self.sender.receiver_count() == 0 {
             return;
         }
-        for chunk in ratings.chunks(RATINGS_PER_BATCH) {
-            let _ = self.sender.send(Arc::from(chunk));
+        // Moved into the batches, not copied: a copy of a rating is a copy of each of its texts.
+        let mut ratings = ratings.into_iter();
+        loop {
+            let batch: Vec<Rating> = ratings.by_ref().take(RATINGS_PER_BATCH).collect();
+            if batch.is_empty() {
+                return;
+            }
+            let _ = self.sender.send(Arc::from(batch));
         }
     }
 }
