@@ -120,9 +120,7 @@ impl Pump {
             self.fill_from_storage(first.sequence - 1).await?;
         }
         let first_fresh = batch.partition_point(|rating| rating.sequence <= self.published_through);
-        if first_fresh > 0 {
-            batch.drain(..first_fresh);
-        }
+        batch.drain(..first_fresh);
         self.send(batch);
         Ok(())
     }

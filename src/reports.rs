@@ -180,13 +180,13 @@ impl Reports {
             .map(|((group, headline), standing)| {
                 // A bucket whose headline is another measure (a week with NPS ratings only, in
                 // a segment headed by CSAT) is no point of this line.
+                let segment_kind = headline.map(|(metric, measure, _)| (metric, measure));
                 let points: Vec<(Micros, f64)> = group
                     .series
                     .iter()
                     .filter_map(|bucket| {
                         let (metric, measure, estimate) =
                             benchmark::headline(&bucket.metrics, query.confidence)?;
-                        let segment_kind = headline.map(|(metric, measure, _)| (metric, measure));
                         (segment_kind == Some((metric, measure)))
                             .then_some((bucket.start_time, estimate.value))
                     })

@@ -45,8 +45,6 @@ pub struct Store {
     writer: DatabaseConnection,
     backend: DbBackend,
     durability: Durability,
-    /// SQLite: the database file, for the writer task's own connection.
-    sqlite_file: Option<PathBuf>,
     /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
     /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
     durable_through: Arc<AtomicI64>,
@@ -147,9 +145,8 @@ impl Store {
             backend: DbBackend::Sqlite,
             durability: Durability::SyncWalFile {
                 wal: wal.into(),
-                database: database.clone(),
+                database,
             },
-            sqlite_file: Some(database.clone()),
             durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
@@ -175,7 +172,6 @@ impl Store {
             writer: SqlxPostgresConnector::from_sqlx_postgres_pool(writer_pool),
             backend: DbBackend::Postgres,
             durability: Durability::AtCommit,
-            sqlite_file: None,
             durable_through: Arc::new(AtomicI64::new(-1)),
         })
     }
@@ -227,10 +223,10 @@ impl Store {
     /// connection thread, each hop of which waits for a core on a busy machine. `None` on
     /// PostgreSQL.
     pub(crate) fn open_sqlite_writer(&self) -> Result<Option<rusqlite::Connection>> {
-        let Some(file) = &self.sqlite_file else {
+        let Durability::SyncWalFile { database, .. } = &self.durability else {
             return Ok(None);
         };
-        let connection = rusqlite::Connection::open(file).map_err(Error::internal)?;
+        let connection = rusqlite::Connection::open(database).map_err(Error::internal)?;
         connection
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
             .map_err(Error::internal)?;

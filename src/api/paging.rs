@@ -28,26 +28,28 @@ pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error>
     if token.is_empty() {
         return Ok(None);
     }
-    let invalid = || {
-        Error::invalid_field(
-            "page_token",
-            "not a next_page_token of this call: malformed, or issued for another filter",
-        )
-    };
     if !token.len().is_multiple_of(2) {
-        return Err(invalid());
+        return Err(invalid_page_token());
     }
     let bytes = (0..token.len())
         .step_by(2)
         .map(|index| u8::from_str_radix(token.get(index..index + 2)?, 16).ok())
         .collect::<Option<Vec<u8>>>()
-        .ok_or_else(invalid)?;
-    let plain = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (issued_for, position) = plain.split_at_checked(16).ok_or_else(invalid)?;
+        .ok_or_else(invalid_page_token)?;
+    let plain = String::from_utf8(bytes).map_err(|_| invalid_page_token())?;
+    let (issued_for, position) = plain.split_at_checked(16).ok_or_else(invalid_page_token)?;
     if issued_for != format!("{:016x}", fingerprint(filter)) {
-        return Err(invalid());
+        return Err(invalid_page_token());
     }
     Ok(Some(position.to_string()))
+}
+
+/// The error of a page token that is not a `next_page_token` this call issued for this filter.
+pub fn invalid_page_token() -> Error {
+    Error::invalid_field(
+        "page_token",
+        "not a next_page_token of this call: malformed, or issued for another filter",
+    )
 }
 
 /// FNV-1a: stable across builds and platforms, unlike the standard library's hasher.

@@ -10,7 +10,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
-use super::paging::{decode_token, encode_token, page_size};
+use super::paging::{decode_token, encode_token, invalid_page_token, page_size};
 use super::{Context, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
@@ -379,14 +379,7 @@ impl RatingService for RatingApi {
         let before = decode_token(&request.page_token, &filter_bytes)
             .and_then(|position| {
                 position
-                    .map(|position| {
-                        position.parse::<i64>().map_err(|_| {
-                            Error::invalid_field(
-                                "page_token",
-                                "not a next_page_token of this call: malformed",
-                            )
-                        })
-                    })
+                    .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
                     .transpose()
             })
             .map_err(status_from_error)?;

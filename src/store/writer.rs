@@ -361,6 +361,10 @@ struct SqliteFastPath {
     /// `(next_sequence, catalog_version)` as this writer's last commit left them; `None` when
     /// not known (at start, after a failure).
     counter: Option<(i64, i64)>,
+    /// The single-row statements, built once: their text is also the key of the prepared
+    /// statement cache.
+    insert_rating_sql: String,
+    upsert_cell_sql: String,
 }
 
 /// Why a fast commit did not happen; it changed nothing either way.
@@ -413,7 +417,7 @@ impl SqliteFastPath {
             return Err(FastCommitFailure::CounterMoved);
         }
         {
-            let mut insert = transaction.prepare_cached(&insert_sql(DbBackend::Sqlite, 1, ""))?;
+            let mut insert = transaction.prepare_cached(&self.insert_rating_sql)?;
             for rating in stored {
                 // Bound by reference: the row model would copy every text.
                 let content = &rating.content;
@@ -431,8 +435,7 @@ impl SqliteFastPath {
                     rating.create_time,
                 ))?;
             }
-            let mut upsert =
-                transaction.prepare_cached(&rollups::upsert_sql(DbBackend::Sqlite, 1))?;
+            let mut upsert = transaction.prepare_cached(&self.upsert_cell_sql)?;
             for (cell, count) in cells {
                 upsert.execute((
                     &*cell.zone,
@@ -457,6 +460,8 @@ impl Writer {
             Ok(connection) => connection.map(|connection| SqliteFastPath {
                 connection,
                 counter: None,
+                insert_rating_sql: insert_sql(DbBackend::Sqlite, 1, ""),
+                upsert_cell_sql: rollups::upsert_sql(DbBackend::Sqlite, 1),
             }),
             Err(cause) => {
                 warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");
