@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{
-    Backend, TestDatabase, create_csat_survey, free_address, rating, resident_megabytes, start_csat,
+    Backend, TestDatabase, create_csat_survey, free_address, rating, resident_megabytes,
+    start_csat, watch_survey_every_tenth_of_a_second,
 };
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
@@ -236,19 +237,7 @@ async fn a_kill_9_of_a_replica_mid_ingest_loses_no_acknowledged_rating() {
 async fn a_watched_report_follows_ratings_submitted_through_another_replica() {
     let replicas = Replicas::start(2).await;
     let mut watch = ReportServiceClient::new(replicas.channels[0].clone())
-        .watch_report(pb::WatchReportRequest {
-            query: Some(pb::ReportQuery {
-                filter: Some(pb::RatingFilter {
-                    survey_ids: vec!["chat".into()],
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            min_interval: Some(prost_types::Duration {
-                seconds: 0,
-                nanos: 100_000_000,
-            }),
-        })
+        .watch_report(watch_survey_every_tenth_of_a_second("chat"))
         .await
         .unwrap()
         .into_inner();

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Tz;
-use common::{Backend, TestServer, bad_fields, rating};
+use common::{Backend, TestServer, bad_fields, rating, watch_survey_every_tenth_of_a_second};
 use csat::pb;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -707,19 +707,7 @@ async fn a_watched_report_comes_again_only_for_ratings_it_selects(backend: Backe
     server.create_csat_survey("other", "checkout").await;
     let mut watch = server
         .reports
-        .watch_report(pb::WatchReportRequest {
-            query: Some(pb::ReportQuery {
-                filter: Some(pb::RatingFilter {
-                    survey_ids: vec!["chat".into()],
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            min_interval: Some(prost_types::Duration {
-                seconds: 0,
-                nanos: 100_000_000,
-            }),
-        })
+        .watch_report(watch_survey_every_tenth_of_a_second("chat"))
         .await
         .unwrap()
         .into_inner();

@@ -266,6 +266,23 @@ pub fn rating(survey_id: &str, rating_id: &str, score: i32) -> pb::Rating {
 }
 
 /// Connects a channel to `address`, retrying briefly while the server starts.
+/// WatchReport of one survey's ratings, at most one report per 0.1 s (the shortest allowed).
+pub fn watch_survey_every_tenth_of_a_second(survey_id: &str) -> pb::WatchReportRequest {
+    pb::WatchReportRequest {
+        query: Some(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: vec![survey_id.into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        min_interval: Some(prost_types::Duration {
+            seconds: 0,
+            nanos: 100_000_000,
+        }),
+    }
+}
+
 pub async fn connect(address: SocketAddr) -> Channel {
     let endpoint = Channel::from_shared(format!("http://{address}")).expect("an endpoint");
     for _ in 0..100 {
