@@ -20,7 +20,10 @@ use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sea_orm::{DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 pub use ratings::RatingPage;
@@ -52,6 +55,10 @@ pub struct Store {
 
 /// The PostgreSQL channel writers notify when they commit ratings.
 pub const COMMIT_CHANNEL: &str = "csat_commits";
+
+/// The PostgreSQL advisory lock that replicas migrating one database take in turn ("csat" in
+/// ASCII): any fixed number would do, as long as every replica uses the same one.
+const MIGRATION_LOCK: i64 = 0x6373_6174;
 
 /// Notifications of other replicas' commits.
 #[derive(Debug)]
@@ -176,9 +183,21 @@ impl Store {
         })
     }
 
-    /// Applies every pending migration.
+    /// Applies every pending migration. On PostgreSQL, replicas starting together (a first
+    /// rollout) take turns: each migrates in one transaction holding an advisory lock, so the
+    /// first applies every migration and the others find none pending. Without the lock they
+    /// would race to create the same tables, and all but one would fail.
     pub async fn migrate(&self) -> Result<()> {
-        migration::Migrator::up(&self.writer, None).await?;
+        if self.backend == DbBackend::Postgres {
+            let transaction = self.writer.begin().await?;
+            transaction
+                .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                .await?;
+            migration::Migrator::up(&transaction, None).await?;
+            transaction.commit().await?;
+        } else {
+            migration::Migrator::up(&self.writer, None).await?;
+        }
         self.make_durable().await?;
         // Before this process writes, everything committed is durable: synced just now.
         self.mark_durable(self.counter_sequence().await?);

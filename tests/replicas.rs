@@ -1,7 +1,8 @@
 //! Several `csat` processes on one PostgreSQL database, as replicas behind a Kubernetes Service:
 //! followers on every replica see every rating once and in order, a stream resumes on another
 //! replica after a kill -9, a kill -9 mid-ingest loses no acknowledged rating, a watched report
-//! follows ratings submitted elsewhere, and a stream that does not read keeps memory flat.
+//! follows ratings submitted elsewhere, a stream that does not read keeps memory flat, and replicas
+//! migrating a new database at the same moment all succeed.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -300,4 +301,38 @@ async fn a_stream_that_does_not_read_keeps_memory_flat() {
         "resident memory grew from {before:.1} MB to {after:.1} MB"
     );
     replicas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_migrating_a_new_database_together_all_succeed() {
+    // A first rollout starts every replica at once, each running the migrations at start.
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let migrations: Vec<Child> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+                .args(["migrate", "--database-url", &database.url])
+                .env("RUST_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let failures: Vec<String> = migrations
+        .into_iter()
+        .map(|migration| migration.wait_with_output().unwrap())
+        .filter(|output| !output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stderr).into_owned())
+        .collect();
+    assert!(failures.is_empty(), "migrations failed: {failures:#?}");
+    let (mut replica, channel) = start_csat(&database.url, free_address()).await;
+    create_csat_survey(
+        &mut SurveyServiceClient::new(channel.clone()),
+        "chat",
+        "support_chat",
+    )
+    .await;
+    let _ = replica.kill();
+    let _ = replica.wait();
+    database.drop_database().await;
 }
