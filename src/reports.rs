@@ -562,7 +562,9 @@ fn aggregate_mirror(
     let zone = query.time_zone;
     let filter = &query.filter;
     let Some(rollups) = state.zones.get(plan.zone_name.as_str()) else {
-        return Ok((Aggregation::default(), None));
+        // Nothing stored yet: both periods are empty, and a comparison asked for still answers.
+        let previous = (query.compare_previous && plan.days.is_some()).then(Aggregation::default);
+        return Ok((Aggregation::default(), previous));
     };
     let series: Vec<(&mirror::SeriesKey, &mirror::DaySeries, &SurveyInfo)> = rollups
         .series

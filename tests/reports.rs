@@ -23,6 +23,7 @@ on_both_backends!(
     nps_and_ces_are_computed_per_metric,
     empty_buckets_are_kept_and_days_follow_the_zone,
     compare_previous_flags_a_significant_drop,
+    compare_previous_answers_before_any_rating_is_stored,
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
     bad_queries_name_every_field,
     benchmarks_crud_and_the_built_in_good_csat,
@@ -318,6 +319,35 @@ async fn compare_previous_flags_a_significant_drop(backend: Backend) {
     assert!(close(previous.csat.unwrap(), 90.0));
     assert!(close(overall.delta.unwrap(), 40.0 - 90.0));
     assert_eq!(overall.significant_change, Some(true));
+    server.stop().await;
+}
+
+async fn compare_previous_answers_before_any_rating_is_stored(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let overall = report(
+        &mut server,
+        pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                start_time: Some(timestamp(utc(2026, 3, 9, 0))),
+                end_time: Some(timestamp(utc(2026, 3, 16, 0))),
+                ..Default::default()
+            }),
+            compare_previous: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .overall
+    .unwrap();
+
+    assert_eq!(overall.rating_count, 0);
+    let previous = overall
+        .previous
+        .expect("the previous period, asked for, even when empty");
+    assert_eq!(previous.rating_count, 0);
+    assert_eq!(overall.delta, None);
+    assert_eq!(overall.significant_change, None);
     server.stop().await;
 }
 
@@ -1338,7 +1368,10 @@ fn check_report(
     };
     if query.compare_previous {
         check_metrics(
-            overall.previous.as_ref().unwrap(),
+            overall
+                .previous
+                .as_ref()
+                .unwrap_or_else(|| panic!("no previous: {context}")),
             &previous_ratings,
             surveys,
             query,
