@@ -298,21 +298,10 @@ async fn compare_previous_flags_a_significant_drop(backend: Backend) {
     }
     import(&mut server, ratings).await;
 
-    let overall = report(
-        &mut server,
-        pb::ReportQuery {
-            filter: Some(pb::RatingFilter {
-                start_time: Some(timestamp(utc(2026, 3, 9, 0))),
-                end_time: Some(timestamp(utc(2026, 3, 16, 0))),
-                ..Default::default()
-            }),
-            compare_previous: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .overall
-    .unwrap();
+    let overall = report(&mut server, week_of_9_march_against_the_week_before())
+        .await
+        .overall
+        .unwrap();
 
     let previous = overall.previous.as_ref().unwrap();
     assert_eq!(previous.rating_count, 50);
@@ -322,24 +311,26 @@ async fn compare_previous_flags_a_significant_drop(backend: Backend) {
     server.stop().await;
 }
 
+/// Overall metrics of the week of 9 March 2026 (UTC), compared with the week before.
+fn week_of_9_march_against_the_week_before() -> pb::ReportQuery {
+    pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            start_time: Some(timestamp(utc(2026, 3, 9, 0))),
+            end_time: Some(timestamp(utc(2026, 3, 16, 0))),
+            ..Default::default()
+        }),
+        compare_previous: true,
+        ..Default::default()
+    }
+}
+
 async fn compare_previous_answers_before_any_rating_is_stored(backend: Backend) {
     let mut server = spawn(backend).await;
     server.create_csat_survey("chat", "support_chat").await;
-    let overall = report(
-        &mut server,
-        pb::ReportQuery {
-            filter: Some(pb::RatingFilter {
-                start_time: Some(timestamp(utc(2026, 3, 9, 0))),
-                end_time: Some(timestamp(utc(2026, 3, 16, 0))),
-                ..Default::default()
-            }),
-            compare_previous: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .overall
-    .unwrap();
+    let overall = report(&mut server, week_of_9_march_against_the_week_before())
+        .await
+        .overall
+        .unwrap();
 
     assert_eq!(overall.rating_count, 0);
     let previous = overall
