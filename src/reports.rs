@@ -561,11 +561,13 @@ fn aggregate_mirror(
 ) -> Result<(Aggregation, Option<Aggregation>)> {
     let zone = query.time_zone;
     let filter = &query.filter;
-    let Some(rollups) = state.zones.get(plan.zone_name.as_str()) else {
-        // Nothing stored yet: both periods are empty, and a comparison asked for still answers.
-        let previous = (query.compare_previous && plan.days.is_some()).then(Aggregation::default);
-        return Ok((Aggregation::default(), previous));
-    };
+    // Before the first rating a zone has no rollups yet: it answers as an empty one does, with
+    // empty buckets and an empty previous period.
+    let no_rollups = mirror::ZoneRollups::default();
+    let rollups = state
+        .zones
+        .get(plan.zone_name.as_str())
+        .unwrap_or(&no_rollups);
     let series: Vec<(&mirror::SeriesKey, &mirror::DaySeries, &SurveyInfo)> = rollups
         .series
         .iter()

@@ -23,7 +23,7 @@ on_both_backends!(
     nps_and_ces_are_computed_per_metric,
     empty_buckets_are_kept_and_days_follow_the_zone,
     compare_previous_flags_a_significant_drop,
-    compare_previous_answers_before_any_rating_is_stored,
+    a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
     bad_queries_name_every_field,
     benchmarks_crud_and_the_built_in_good_csat,
@@ -324,7 +324,7 @@ fn week_of_9_march_against_the_week_before() -> pb::ReportQuery {
     }
 }
 
-async fn compare_previous_answers_before_any_rating_is_stored(backend: Backend) {
+async fn a_report_before_any_rating_keeps_its_previous_period_and_empty_days(backend: Backend) {
     let mut server = spawn(backend).await;
     server.create_csat_survey("chat", "support_chat").await;
     let overall = report(&mut server, week_of_9_march_against_the_week_before())
@@ -339,6 +339,23 @@ async fn compare_previous_answers_before_any_rating_is_stored(backend: Backend) 
     assert_eq!(previous.rating_count, 0);
     assert_eq!(overall.delta, None);
     assert_eq!(overall.significant_change, None);
+
+    // Empty days are kept, as they are once ratings exist elsewhere.
+    let daily = report(
+        &mut server,
+        pb::ReportQuery {
+            granularity: pb::Granularity::Day.into(),
+            ..week_of_9_march_against_the_week_before()
+        },
+    )
+    .await;
+    assert_eq!(daily.series.len(), 7);
+    assert!(
+        daily
+            .series
+            .iter()
+            .all(|bucket| bucket.metrics.as_ref().unwrap().rating_count == 0)
+    );
     server.stop().await;
 }
 
