@@ -81,6 +81,52 @@ async fn create_survey(server: &mut TestServer, survey_id: &str, survey: pb::Sur
         .unwrap();
 }
 
+/// A rating of `survey_id` given at `at` (microseconds since the epoch).
+fn rating_at(survey_id: &str, rating_id: &str, score: i32, at: i64) -> pb::Rating {
+    pb::Rating {
+        occur_time: Some(timestamp(at)),
+        ..rating(survey_id, rating_id, score)
+    }
+}
+
+/// Creates a survey of `metric` at `touchpoint`, on the metric's default scale.
+async fn create_metric_survey(
+    server: &mut TestServer,
+    survey_id: &str,
+    touchpoint: &str,
+    metric: pb::Metric,
+) {
+    let survey = pb::Survey {
+        touchpoint: touchpoint.into(),
+        metric: metric.into(),
+        ..Default::default()
+    };
+    create_survey(server, survey_id, survey).await;
+}
+
+/// Returns the segments of a benchmark report over every rating, grouped by `group_by`.
+async fn benchmark_segments(
+    server: &mut TestServer,
+    group_by: &str,
+    benchmark_ids: &[&str],
+) -> Vec<pb::BenchmarkSegment> {
+    server
+        .reports
+        .get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: Some(pb::ReportQuery {
+                group_by: vec![group_by.into()],
+                ..Default::default()
+            }),
+            benchmark_ids: benchmark_ids.iter().map(|id| id.to_string()).collect(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap()
+        .segments
+}
+
 async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
     let count = ratings.len() as i64;
     let response = server
@@ -118,10 +164,7 @@ async fn csat_of_eight_in_ten_is_80_with_the_wilson_interval(backend: Backend) {
     let ratings = [5, 5, 5, 4, 4, 4, 4, 5, 1, 2]
         .iter()
         .enumerate()
-        .map(|(index, score)| pb::Rating {
-            occur_time: Some(timestamp(at + index as i64)),
-            ..rating("chat", &format!("r{index}"), *score)
-        })
+        .map(|(index, score)| rating_at("chat", &format!("r{index}"), *score, at + index as i64))
         .collect();
     import(&mut server, ratings).await;
 
@@ -147,26 +190,8 @@ async fn csat_of_eight_in_ten_is_80_with_the_wilson_interval(backend: Backend) {
 
 async fn nps_and_ces_are_computed_per_metric(backend: Backend) {
     let mut server = spawn(backend).await;
-    create_survey(
-        &mut server,
-        "nps",
-        pb::Survey {
-            touchpoint: "checkout".into(),
-            metric: pb::Metric::Nps.into(),
-            ..Default::default()
-        },
-    )
-    .await;
-    create_survey(
-        &mut server,
-        "ces",
-        pb::Survey {
-            touchpoint: "checkout".into(),
-            metric: pb::Metric::Ces.into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    create_metric_survey(&mut server, "nps", "checkout", pb::Metric::Nps).await;
+    create_metric_survey(&mut server, "ces", "checkout", pb::Metric::Ces).await;
     // NPS: 3 promoters (10, 9, 9), 1 passive (7), 2 detractors (0, 6). CES: 7, 5, 2.
     let mut ratings: Vec<pb::Rating> = [10, 9, 9, 7, 0, 6]
         .iter()
@@ -218,14 +243,8 @@ async fn empty_buckets_are_kept_and_days_follow_the_zone(backend: Backend) {
     import(
         &mut server,
         vec![
-            pb::Rating {
-                occur_time: Some(timestamp(early)),
-                ..rating("chat", "early", 5)
-            },
-            pb::Rating {
-                occur_time: Some(timestamp(late)),
-                ..rating("chat", "late", 1)
-            },
+            rating_at("chat", "early", 5, early),
+            rating_at("chat", "late", 1, late),
         ],
     )
     .await;
@@ -287,14 +306,18 @@ async fn compare_previous_flags_a_significant_drop(backend: Backend) {
         // Previous week: 45 of 50 satisfied; this week: 20 of 50.
         let before = if index < 45 { 5 } else { 1 };
         let now = if index < 20 { 4 } else { 2 };
-        ratings.push(pb::Rating {
-            occur_time: Some(timestamp(previous_week + index)),
-            ..rating("chat", &format!("b{index}"), before)
-        });
-        ratings.push(pb::Rating {
-            occur_time: Some(timestamp(this_week + index)),
-            ..rating("chat", &format!("n{index}"), now)
-        });
+        ratings.push(rating_at(
+            "chat",
+            &format!("b{index}"),
+            before,
+            previous_week + index,
+        ));
+        ratings.push(rating_at(
+            "chat",
+            &format!("n{index}"),
+            now,
+            this_week + index,
+        ));
     }
     import(&mut server, ratings).await;
 
@@ -638,21 +661,8 @@ async fn benchmark_report_ranks_segments_and_compares_like_with_like(backend: Ba
     }
     import(&mut server, ratings).await;
 
-    let segments = server
-        .reports
-        .get_benchmark_report(pb::GetBenchmarkReportRequest {
-            query: Some(pb::ReportQuery {
-                group_by: vec!["attributes.agent".into()],
-                ..Default::default()
-            }),
-            benchmark_ids: vec!["good-csat".into(), "acsi".into()],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .report
-        .unwrap()
-        .segments;
+    let segments =
+        benchmark_segments(&mut server, "attributes.agent", &["good-csat", "acsi"]).await;
 
     assert_eq!(segments.len(), 2);
     let (a, b) = (&segments[0], &segments[1]);
@@ -679,45 +689,16 @@ async fn benchmark_report_ranks_segments_and_compares_like_with_like(backend: Ba
 
     // An NPS survey beside it: segments of different measures are not ranked against each
     // other, and an NPS interval from two ratings stays within -100..100.
-    create_survey(
-        &mut server,
-        "relationship",
-        pb::Survey {
-            touchpoint: "support_chat".into(),
-            metric: pb::Metric::Nps.into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    create_metric_survey(&mut server, "relationship", "support_chat", pb::Metric::Nps).await;
     import(
         &mut server,
         vec![
-            pb::Rating {
-                occur_time: Some(timestamp(start)),
-                ..rating("relationship", "detractor", 0)
-            },
-            pb::Rating {
-                occur_time: Some(timestamp(start + DAY)),
-                ..rating("relationship", "passive", 7)
-            },
+            rating_at("relationship", "detractor", 0, start),
+            rating_at("relationship", "passive", 7, start + DAY),
         ],
     )
     .await;
-    let segments = server
-        .reports
-        .get_benchmark_report(pb::GetBenchmarkReportRequest {
-            query: Some(pb::ReportQuery {
-                group_by: vec!["survey".into()],
-                ..Default::default()
-            }),
-            benchmark_ids: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .report
-        .unwrap()
-        .segments;
+    let segments = benchmark_segments(&mut server, "survey", &[]).await;
     let nps = segments
         .iter()
         .find(|segment| segment.key["survey"] == "relationship")
