@@ -45,13 +45,6 @@ pub enum Accepted {
 }
 
 impl Accepted {
-    /// Returns the stored rating.
-    pub fn rating(&self) -> &Rating {
-        match self {
-            Accepted::Stored(rating) | Accepted::Duplicate(rating) => rating,
-        }
-    }
-
     /// Returns the stored rating, consuming the answer.
     pub fn into_rating(self) -> Rating {
         match self {
@@ -395,7 +388,8 @@ impl From<rusqlite::Error> for FastCommitFailure {
 
 impl SqliteFastPath {
     /// Stores `stored` and adds `cells` to the rollups in one transaction, guarded by the
-    /// counter row being `(first_sequence, catalog_version)`.
+    /// counter row being `(first_sequence, catalog_version)`, and remembers the counter as the
+    /// commit leaves it.
     fn commit(
         &mut self,
         first_sequence: i64,
@@ -450,6 +444,7 @@ impl SqliteFastPath {
             }
         }
         transaction.commit()?;
+        self.counter = Some((next_sequence, catalog_version));
         Ok(())
     }
 }
@@ -584,10 +579,7 @@ impl Writer {
         let cells = self.rollup_cells(&stored);
         let fast_path = self.fast_path.as_mut()?;
         match fast_path.commit(first_sequence, catalog_version, &stored, &cells) {
-            Ok(()) => {
-                fast_path.counter = Some((first_sequence + stored.len() as i64, catalog_version));
-                Some((results, stored))
-            }
+            Ok(()) => Some((results, stored)),
             Err(failure) => {
                 fast_path.counter = None;
                 match failure {
@@ -668,7 +660,6 @@ fn decide(
     first_sequence: i64,
 ) -> (Vec<Vec<RatingResult>>, Vec<Rating>) {
     let create_time = now_micros();
-    let mut next_sequence = first_sequence;
     let mut stored: Vec<Rating> = Vec::new();
     // Where in `stored` each key of the batch went; borrowed from the requests, not copied.
     let mut stored_keys: HashMap<(&str, &str), usize> = HashMap::new();
@@ -706,7 +697,7 @@ fn decide(
                             Some(violation) => Err(Rejection::ScoreOffScale(violation)),
                             None => {
                                 let rating = Rating {
-                                    sequence: next_sequence,
+                                    sequence: first_sequence + stored.len() as i64,
                                     survey_id: new_rating.survey_id.clone(),
                                     touchpoint: survey.touchpoint.clone(),
                                     rating_id: new_rating.rating_id.clone(),
@@ -714,7 +705,6 @@ fn decide(
                                     occur_time: new_rating.occur_time,
                                     create_time,
                                 };
-                                next_sequence += 1;
                                 stored_keys.insert(key, stored.len());
                                 stored.push(rating.clone());
                                 Ok(Accepted::Stored(rating))
@@ -727,7 +717,6 @@ fn decide(
         }
         let refused = request_results.iter().any(Result::is_err);
         if request.all_or_nothing && refused {
-            next_sequence = first_sequence + stored_before_request as i64;
             stored_keys.retain(|_, index| *index < stored_before_request);
             stored.truncate(stored_before_request);
             for result in &mut request_results {
