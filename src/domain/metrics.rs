@@ -286,29 +286,21 @@ pub fn student_t_central_probability(t: f64, degrees: u64) -> f64 {
     let theta = (t.abs() / (degrees as f64).sqrt()).atan();
     let (sin, cos) = theta.sin_cos();
     let cos_squared = cos * cos;
-    if degrees % 2 == 1 {
-        let mut sum = 0.0;
-        if degrees > 1 {
-            let mut term = 1.0;
-            sum = 1.0;
-            let mut k = 2;
-            while k + 1 < degrees {
-                term *= cos_squared * k as f64 / (k + 1) as f64;
-                sum += term;
-                k += 2;
-            }
-        }
-        (2.0 / std::f64::consts::PI) * (theta + sin * cos * sum)
-    } else {
-        let mut term = 1.0;
-        let mut sum = 1.0;
-        let mut k = 1;
-        while k + 1 < degrees {
+    // 1 + the partial products of cos² θ · k / (k + 1) for k = first, first + 2, … below ν − 1.
+    let series = |first: u64| {
+        let (mut term, mut sum) = (1.0, 1.0);
+        for k in (first..degrees.saturating_sub(1)).step_by(2) {
             term *= cos_squared * k as f64 / (k + 1) as f64;
             sum += term;
-            k += 2;
         }
-        sin * sum
+        sum
+    };
+    if degrees % 2 == 1 {
+        // ν = 1 is the Cauchy distribution: θ alone.
+        let sum = if degrees == 1 { 0.0 } else { series(2) };
+        (2.0 / std::f64::consts::PI) * (theta + sin * cos * sum)
+    } else {
+        sin * series(1)
     }
 }
 
