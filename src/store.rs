@@ -136,7 +136,7 @@ impl Store {
         let writer_pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
-            .connect_with(writer_options.clone())
+            .connect_with(writer_options)
             .await
             .map_err(Error::internal)?;
         let reader_pool = SqlitePoolOptions::new()
