@@ -327,7 +327,7 @@ async fn replicas_migrating_a_new_database_together_all_succeed() {
     assert!(failures.is_empty(), "migrations failed: {failures:#?}");
     let (mut replica, channel) = start_csat(&database.url, free_address()).await;
     create_csat_survey(
-        &mut SurveyServiceClient::new(channel.clone()),
+        &mut SurveyServiceClient::new(channel),
         "chat",
         "support_chat",
     )
