@@ -48,6 +48,16 @@ const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the database is asked whether it answers, to drive health.
 const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
+/// HTTP/2 receive windows. gRPC clients built on grpc-core (Python, C++, Ruby, C#, PHP) send each
+/// message of a stream in a DATA frame of its own, a rating in well under 256 bytes. While an
+/// import waits for the writer, such frames queue unread up to the stream's window, and the
+/// HTTP/2 layer closes the whole connection (`ENHANCE_YOUR_CALM`) once their framing overhead
+/// exceeds half the connection window. A small stream window stops the client first: a paused
+/// stream of minimal ratings (12-byte frames) queues 1.3 MiB of overhead against a budget of
+/// 8 MiB, and larger windows would not make loopback or LAN uploads faster.
+const STREAM_RECEIVE_WINDOW: u32 = 64 * 1024;
+const CONNECTION_RECEIVE_WINDOW: u32 = 16 * 1024 * 1024;
+
 /// A server with its port bound and its database migrated, ready to run.
 pub struct Server {
     listener: TcpListener,
@@ -167,6 +177,8 @@ impl Server {
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         info!(address = %local_addr, "csat listening");
         let serving = tonic::transport::Server::builder()
+            .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
+            .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
             .accept_http1(true)
             // One span per call, so every log line of a call names its method.
             .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))

@@ -18,6 +18,7 @@ on_both_backends!(
     unknown_survey_is_not_found_and_stores_nothing,
     batch_is_all_or_nothing,
     import_keeps_good_rows_and_reports_bad_ones_by_position,
+    import_sending_a_frame_per_rating_outlasts_a_stalled_writer,
     list_pages_to_the_end_newest_first_under_each_filter,
     page_token_from_another_filter_is_refused,
 );
@@ -341,6 +342,54 @@ async fn batch_is_all_or_nothing(backend: Backend) {
         [("g", 2), ("existing", 1), ("h", 3), ("g", 2)],
         "request order, duplicates answered as stored, sequences consecutive"
     );
+    server.stop().await;
+}
+
+/// gRPC clients built on grpc-core (Python, C++, Ruby, C#, PHP) send each message of a stream in
+/// a DATA frame of its own. While the writer holds an import back, those frames wait unread in
+/// the server's HTTP/2 layer, which closes the whole connection (GOAWAY ENHANCE_YOUR_CALM,
+/// `too_many_data_frames`) once their framing overhead passes its budget, unless flow control
+/// stops the client first.
+async fn import_sending_a_frame_per_rating_outlasts_a_stalled_writer(backend: Backend) {
+    const ROWS: usize = 20_000;
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let stall = sea_orm::Database::connect(&server.database.url)
+        .await
+        .unwrap();
+    let stalled = sea_orm::TransactionTrait::begin(&stall).await.unwrap();
+    // The counter row is the first thing every commit of ratings locks.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &stalled,
+        "UPDATE rating_sequence SET next_sequence = next_sequence WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    // A pending poll between two messages makes the client flush each one as its own frame.
+    let frame_per_rating = futures_util::stream::unfold(0, |index| async move {
+        if index == ROWS {
+            return None;
+        }
+        tokio::task::yield_now().await;
+        let row = pb::ImportRatingsRequest {
+            rating: Some(rating("chat", &format!("row-{index}"), 4)),
+        };
+        Some((row, index + 1))
+    });
+    let mut ratings = server.ratings.clone();
+    let import = tokio::spawn(async move { ratings.import_ratings(frame_per_rating).await });
+
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    stalled.rollback().await.unwrap();
+    let summary = import
+        .await
+        .unwrap()
+        .expect("the import outlasts the stall")
+        .into_inner();
+
+    assert_eq!(summary.accepted_count, ROWS as i64);
+    assert_eq!(summary.rejected_count, 0);
+    stall.close().await.unwrap();
     server.stop().await;
 }
 
