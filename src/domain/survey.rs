@@ -144,6 +144,13 @@ impl SurveyDraft {
                 "survey.metric",
                 "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
             );
+            // Scale, threshold and target are read by the metric; the other fields are not.
+            check_texts_and_dimensions(
+                &self.display_name,
+                &self.question,
+                &self.dimensions,
+                &mut violations,
+            );
             return Err(violations.into_found());
         };
         let survey = Survey {
@@ -173,6 +180,38 @@ impl SurveyDraft {
     }
 }
 
+/// Records what is wrong with the fields of a survey that do not depend on its metric.
+fn check_texts_and_dimensions(
+    display_name: &str,
+    question: &str,
+    dimensions: &[String],
+    violations: &mut Violations,
+) {
+    if char_count(display_name) > MAX_DISPLAY_NAME_CHARS {
+        violations.add("survey.display_name", "at most 200 characters");
+    } else if has_nul(display_name) {
+        violations.add("survey.display_name", "must not contain NUL characters");
+    }
+    if char_count(question) > MAX_QUESTION_CHARS {
+        violations.add("survey.question", "at most 1,000 characters");
+    } else if has_nul(question) {
+        violations.add("survey.question", "must not contain NUL characters");
+    }
+    if dimensions.len() > MAX_DIMENSIONS {
+        violations.add("survey.dimensions", "at most 8 dimensions");
+    }
+    for (index, dimension) in dimensions.iter().enumerate() {
+        if !is_key(dimension) {
+            violations.add(
+                &format!("survey.dimensions[{index}]"),
+                "must match [a-z0-9_.-]{1,63}",
+            );
+        } else if dimensions[..index].contains(dimension) {
+            violations.add(&format!("survey.dimensions[{index}]"), "repeated dimension");
+        }
+    }
+}
+
 impl Survey {
     /// Returns the survey with its scale and threshold set from the given values or the metric's
     /// defaults, recording what is invalid.
@@ -187,7 +226,17 @@ impl Survey {
         self.scale_min = scale_min.unwrap_or(default_min);
         self.scale_max = scale_max.unwrap_or(default_max);
         if let Err(reason) = self.metric.check_scale(self.scale_min, self.scale_max) {
-            violations.add("survey.scale_max", reason);
+            // Every scale starts at the metric's default minimum: name each bound that is off.
+            if self.scale_min != default_min {
+                violations.add("survey.scale_min", reason.clone());
+            }
+            if self
+                .metric
+                .check_scale(default_min, self.scale_max)
+                .is_err()
+            {
+                violations.add("survey.scale_max", reason);
+            }
         }
         self.satisfied_threshold = match (self.metric, satisfied_threshold) {
             (Metric::Nps, Some(_)) => {
@@ -214,16 +263,12 @@ impl Survey {
     }
 
     fn check_descriptive_fields(&self, violations: &mut Violations) {
-        if char_count(&self.display_name) > MAX_DISPLAY_NAME_CHARS {
-            violations.add("survey.display_name", "at most 200 characters");
-        } else if has_nul(&self.display_name) {
-            violations.add("survey.display_name", "must not contain NUL characters");
-        }
-        if char_count(&self.question) > MAX_QUESTION_CHARS {
-            violations.add("survey.question", "at most 1,000 characters");
-        } else if has_nul(&self.question) {
-            violations.add("survey.question", "must not contain NUL characters");
-        }
+        check_texts_and_dimensions(
+            &self.display_name,
+            &self.question,
+            &self.dimensions,
+            violations,
+        );
         if let Some(target) = self.target {
             let (lowest, highest, unit) = match self.metric {
                 Metric::Csat => (0.0, 100.0, "a CSAT percent"),
@@ -239,19 +284,6 @@ impl Survey {
                     "survey.target",
                     format!("{unit}, from {lowest} to {highest}"),
                 );
-            }
-        }
-        if self.dimensions.len() > MAX_DIMENSIONS {
-            violations.add("survey.dimensions", "at most 8 dimensions");
-        }
-        for (index, dimension) in self.dimensions.iter().enumerate() {
-            if !is_key(dimension) {
-                violations.add(
-                    &format!("survey.dimensions[{index}]"),
-                    "must match [a-z0-9_.-]{1,63}",
-                );
-            } else if self.dimensions[..index].contains(dimension) {
-                violations.add(&format!("survey.dimensions[{index}]"), "repeated dimension");
             }
         }
     }
@@ -433,14 +465,8 @@ mod tests {
             dimensions: vec!["agent".into(), "agent".into()],
             ..SurveyDraft::default()
         };
-        let fields: Vec<String> = bad
-            .into_survey("", 0)
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
         assert_eq!(
-            fields,
+            bad_fields(bad),
             [
                 "survey_id",
                 "survey.touchpoint",
@@ -448,6 +474,57 @@ mod tests {
                 "survey.dimensions[1]"
             ]
         );
+    }
+
+    fn bad_fields(draft: SurveyDraft) -> Vec<String> {
+        draft
+            .into_survey("", 0)
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| violation.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_metric_still_reports_the_fields_that_do_not_depend_on_it() {
+        let bad = SurveyDraft {
+            display_name: "n".repeat(201),
+            question: "q".repeat(1_001),
+            dimensions: vec!["Agent".into()],
+            ..draft(Metric::Csat)
+        };
+        assert_eq!(
+            bad_fields(SurveyDraft {
+                metric: None,
+                ..bad
+            }),
+            [
+                "survey.metric",
+                "survey.display_name",
+                "survey.question",
+                "survey.dimensions[0]"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_bound_of_a_bad_scale_is_named() {
+        let scale = |scale_min, scale_max| SurveyDraft {
+            scale_min,
+            scale_max,
+            ..draft(Metric::Csat)
+        };
+        assert_eq!(bad_fields(scale(Some(0), Some(5))), ["survey.scale_min"]);
+        assert_eq!(bad_fields(scale(None, Some(4))), ["survey.scale_max"]);
+        assert_eq!(
+            bad_fields(scale(Some(2), Some(4))),
+            ["survey.scale_min", "survey.scale_max"]
+        );
+        let ces_from_zero = SurveyDraft {
+            scale_min: Some(0),
+            ..draft(Metric::Ces)
+        };
+        assert_eq!(bad_fields(ces_from_zero), ["survey.scale_min"]);
     }
 
     #[test]
