@@ -14,7 +14,7 @@ pub mod validation;
 pub use filter::{RatingFilter, RatingFilterInput};
 pub use rating::{Channel, NewRating, Rating, RatingContent, RatingInput};
 pub use survey::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
-pub use validation::FieldViolation;
+pub use validation::{FieldViolation, GivenTime, InvalidTimestamp};
 
 /// Microseconds since the Unix epoch, UTC: the one time representation below the api layer.
 pub type Micros = i64;

@@ -181,6 +181,17 @@ async fn every_validation_rule_is_invalid_argument_and_stores_nothing(backend: B
             },
             vec!["rating.occur_time"],
         ),
+        (
+            pb::Rating {
+                // A second before 0001-01-01: not a google.protobuf.Timestamp.
+                occur_time: Some(prost_types::Timestamp {
+                    seconds: -62_135_596_801,
+                    nanos: 0,
+                }),
+                ..rating("chat", "r", 3)
+            },
+            vec!["rating.occur_time"],
+        ),
         (rating("chat", "has space", 3), vec!["rating.rating_id"]),
         (
             rating("chat", &"x".repeat(129), 3),

@@ -3,13 +3,16 @@
 use prost_types::Timestamp;
 
 use crate::domain::{
-    Metric, Micros, Rating, RatingFilterInput, RatingInput, Survey, SurveyDraft, SurveyState,
+    GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput, RatingInput, Survey,
+    SurveyDraft, SurveyState,
 };
 use crate::pb;
 
 /// Returns a timestamp's microseconds since the epoch, or `None` when it is out of range.
 pub fn micros_from_timestamp(timestamp: &Timestamp) -> Option<Micros> {
-    if !(0..1_000_000_000).contains(&timestamp.nanos) {
+    // google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    const SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+    if !(0..1_000_000_000).contains(&timestamp.nanos) || !SECONDS.contains(&timestamp.seconds) {
         return None;
     }
     timestamp
@@ -108,11 +111,13 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
         customer_id: rating.customer_id,
         channel_number: rating.channel,
         attributes: rating.attributes,
-        occur_time: rating
-            .occur_time
-            .as_ref()
-            .map(|timestamp| micros_from_timestamp(timestamp).unwrap_or(i64::MAX)),
+        occur_time: given_time(rating.occur_time),
     }
+}
+
+/// Returns a time as the request gave it.
+fn given_time(timestamp: Option<Timestamp>) -> GivenTime {
+    timestamp.map(|timestamp| micros_from_timestamp(&timestamp).ok_or(InvalidTimestamp))
 }
 
 /// Returns the wire form of a stored rating.
@@ -136,17 +141,8 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
     }
 }
 
-/// Returns the unvalidated input of a wire filter. Out-of-range times become the nearest bound.
+/// Returns the unvalidated input of a wire filter.
 pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
-    let time = |timestamp: Option<Timestamp>| {
-        timestamp.map(|timestamp| {
-            micros_from_timestamp(&timestamp).unwrap_or(if timestamp.seconds < 0 {
-                i64::MIN
-            } else {
-                i64::MAX
-            })
-        })
-    };
     RatingFilterInput {
         survey_ids: filter.survey_ids,
         touchpoints: filter.touchpoints,
@@ -154,8 +150,8 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
         customer_id: filter.customer_id,
         min_score: filter.min_score,
         max_score: filter.max_score,
-        start_time: time(filter.start_time),
-        end_time: time(filter.end_time),
+        start_time: given_time(filter.start_time),
+        end_time: given_time(filter.end_time),
         attributes: filter.attributes,
     }
 }
@@ -170,6 +166,27 @@ mod tests {
             let timestamp = timestamp_from_micros(micros);
             assert!((0..1_000_000_000).contains(&timestamp.nanos));
             assert_eq!(micros_from_timestamp(&timestamp), Some(micros));
+        }
+    }
+
+    #[test]
+    fn timestamps_outside_protobufs_range_are_refused() {
+        let first = Timestamp {
+            seconds: -62_135_596_800,
+            nanos: 0,
+        };
+        let last = Timestamp {
+            seconds: 253_402_300_799,
+            nanos: 999_999_999,
+        };
+        assert!(micros_from_timestamp(&first).is_some());
+        assert!(micros_from_timestamp(&last).is_some());
+        for outside in [first.seconds - 1, last.seconds + 1] {
+            let timestamp = Timestamp {
+                seconds: outside,
+                nanos: 0,
+            };
+            assert_eq!(micros_from_timestamp(&timestamp), None, "{outside}");
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::validation::{Violations, is_external_id, is_key, is_survey_id};
-use super::{Channel, FieldViolation, Micros, Rating};
+use super::{Channel, FieldViolation, GivenTime, InvalidTimestamp, Micros, Rating};
 
 /// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
 /// list does not filter.
@@ -45,9 +45,9 @@ pub struct RatingFilterInput {
     /// Highest score.
     pub max_score: Option<i32>,
     /// Earliest occur_time.
-    pub start_time: Option<Micros>,
+    pub start_time: GivenTime,
     /// Latest occur_time, exclusive.
-    pub end_time: Option<Micros>,
+    pub end_time: GivenTime,
     /// Attribute equalities.
     pub attributes: BTreeMap<String, String>,
 }
@@ -90,7 +90,17 @@ impl RatingFilterInput {
         {
             violations.add("min_score", "must not exceed max_score");
         }
-        if let (Some(start_time), Some(end_time)) = (self.start_time, self.end_time)
+        let mut time = |field: &str, given: GivenTime| match given {
+            Some(Err(InvalidTimestamp)) => {
+                violations.add(field, InvalidTimestamp::DESCRIPTION);
+                None
+            }
+            Some(Ok(time)) => Some(time),
+            None => None,
+        };
+        let start_time = time("start_time", self.start_time);
+        let end_time = time("end_time", self.end_time);
+        if let (Some(start_time), Some(end_time)) = (start_time, end_time)
             && start_time >= end_time
         {
             violations.add("start_time", "must be before end_time");
@@ -110,8 +120,8 @@ impl RatingFilterInput {
             customer_id: (!self.customer_id.is_empty()).then_some(self.customer_id),
             min_score: self.min_score,
             max_score: self.max_score,
-            start_time: self.start_time,
-            end_time: self.end_time,
+            start_time,
+            end_time,
             attributes: self.attributes,
         };
         violations.finish(filter)
@@ -211,8 +221,8 @@ mod tests {
         let input = RatingFilterInput {
             min_score: Some(4),
             max_score: Some(2),
-            start_time: Some(5),
-            end_time: Some(5),
+            start_time: Some(Ok(5)),
+            end_time: Some(Ok(5)),
             channel_numbers: vec![42],
             ..RatingFilterInput::default()
         };
@@ -228,6 +238,23 @@ mod tests {
                 "filter.channels[0]",
                 "filter.min_score",
                 "filter.start_time"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_timestamps_are_named() {
+        let input = RatingFilterInput {
+            start_time: Some(Err(InvalidTimestamp)),
+            end_time: Some(Err(InvalidTimestamp)),
+            ..RatingFilterInput::default()
+        };
+        let violations = input.parse("filter.").unwrap_err();
+        assert_eq!(
+            violations,
+            [
+                FieldViolation::new("filter.start_time", InvalidTimestamp::DESCRIPTION),
+                FieldViolation::new("filter.end_time", InvalidTimestamp::DESCRIPTION)
             ]
         );
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::validation::{Violations, char_count, has_nul, is_external_id, is_key};
-use super::{FieldViolation, Micros};
+use super::{FieldViolation, GivenTime, InvalidTimestamp, Micros};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
 const MAX_ATTRIBUTES: usize = 32;
@@ -142,7 +142,7 @@ pub struct RatingInput {
     /// Context.
     pub attributes: BTreeMap<String, String>,
     /// When the customer answered, if given.
-    pub occur_time: Option<Micros>,
+    pub occur_time: GivenTime,
 }
 
 impl RatingInput {
@@ -189,11 +189,18 @@ impl RatingInput {
                 violations.add(&format!("attributes[{key:?}]"), "value over 256 characters");
             }
         }
-        if let Some(occur_time) = self.occur_time
-            && occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS)
-        {
-            violations.add("occur_time", "more than 5 minutes in the future");
-        }
+        let occur_time = match self.occur_time {
+            Some(Err(InvalidTimestamp)) => {
+                violations.add("occur_time", InvalidTimestamp::DESCRIPTION);
+                None
+            }
+            Some(Ok(occur_time)) if occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS) => {
+                violations.add("occur_time", "more than 5 minutes in the future");
+                None
+            }
+            Some(Ok(occur_time)) => Some(occur_time),
+            None => None,
+        };
         let rating = NewRating {
             survey_id: self.survey_id,
             rating_id: if rating_id_given {
@@ -209,8 +216,8 @@ impl RatingInput {
                 channel: channel.unwrap_or(Channel::Unspecified),
                 attributes: self.attributes,
             },
-            occur_time: self.occur_time.unwrap_or(now),
-            occur_time_given: self.occur_time.is_some(),
+            occur_time: occur_time.unwrap_or(now),
+            occur_time_given: occur_time.is_some(),
         };
         violations.finish(rating)
     }
@@ -258,7 +265,7 @@ mod tests {
             comment: "x".repeat(4_001),
             channel_number: 99,
             attributes,
-            occur_time: Some(MAX_CLOCK_SKEW_MICROS + 2),
+            occur_time: Some(Ok(MAX_CLOCK_SKEW_MICROS + 2)),
             ..input()
         };
         let fields: Vec<String> = bad
@@ -282,6 +289,22 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_timestamp_is_not_taken_for_a_time_in_the_future() {
+        let bad = RatingInput {
+            occur_time: Some(Err(InvalidTimestamp)),
+            ..input()
+        };
+        let violations = bad.parse("rating.", 0).unwrap_err();
+        assert_eq!(
+            violations,
+            [FieldViolation::new(
+                "rating.occur_time",
+                InvalidTimestamp::DESCRIPTION
+            )]
+        );
+    }
+
+    #[test]
     fn limits_are_inclusive() {
         let mut attributes = BTreeMap::new();
         for index in 0..32 {
@@ -290,7 +313,7 @@ mod tests {
         let at_limits = RatingInput {
             comment: "é".repeat(4_000),
             attributes,
-            occur_time: Some(MAX_CLOCK_SKEW_MICROS + 1),
+            occur_time: Some(Ok(MAX_CLOCK_SKEW_MICROS + 1)),
             ..input()
         };
         assert!(at_limits.parse("", 1).is_ok());
@@ -339,7 +362,7 @@ mod tests {
         .unwrap();
         assert!(!changed.is_retry_of(&stored));
         let other_time = RatingInput {
-            occur_time: Some(6),
+            occur_time: Some(Ok(6)),
             ..input()
         }
         .parse("", 99)

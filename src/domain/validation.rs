@@ -20,6 +20,20 @@ impl FieldViolation {
     }
 }
 
+/// A `google.protobuf.Timestamp` the caller sent that is not one: its seconds fall outside
+/// 0001-01-01 to 9999-12-31, or its nanos outside 0 to 999,999,999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidTimestamp;
+
+impl InvalidTimestamp {
+    /// What a violation says of such a field.
+    pub const DESCRIPTION: &str = "not a valid timestamp: seconds from 0001-01-01T00:00:00Z to \
+        9999-12-31T23:59:59Z, nanos from 0 to 999,999,999";
+}
+
+/// A time as a request gave it: absent, an instant, or an invalid timestamp.
+pub type GivenTime = Option<Result<super::Micros, InvalidTimestamp>>;
+
 /// Collects the violations of one request, so that every bad field is reported at once.
 #[derive(Debug, Default)]
 pub struct Violations {
