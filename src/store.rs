@@ -51,6 +51,8 @@ pub struct Store {
     /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
     /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
     durable_through: Arc<AtomicI64>,
+    /// SQLite's stand-in for PostgreSQL's rollup build lock: one process writes a SQLite file.
+    rollup_builds: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The PostgreSQL channel writers notify when they commit ratings.
@@ -155,6 +157,7 @@ impl Store {
                 database,
             },
             durable_through: Arc::new(AtomicI64::new(-1)),
+            rollup_builds: Arc::default(),
         })
     }
 
@@ -180,6 +183,7 @@ impl Store {
             backend: DbBackend::Postgres,
             durability: Durability::AtCommit,
             durable_through: Arc::new(AtomicI64::new(-1)),
+            rollup_builds: Arc::default(),
         })
     }
 

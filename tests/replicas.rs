@@ -1,8 +1,9 @@
 //! Several `csat` processes on one PostgreSQL database, as replicas behind a Kubernetes Service:
 //! followers on every replica see every rating once and in order, a stream resumes on another
 //! replica after a kill -9, a kill -9 mid-ingest loses no acknowledged rating, a watched report
-//! follows ratings submitted elsewhere, a stream that does not read keeps memory flat, and replicas
-//! migrating a new database at the same moment all succeed.
+//! follows ratings submitted elsewhere, a stream that does not read keeps memory flat, replicas
+//! migrating a new database at the same moment all succeed, and replicas starting together with a
+//! new rollup zone build it once.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -14,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{
-    Backend, TestDatabase, create_csat_survey, free_address, rating, resident_megabytes,
-    start_csat, watch_survey_every_tenth_of_a_second,
+    Backend, TestDatabase, TestServer, create_csat_survey, free_address, rating,
+    resident_megabytes, start_csat, watch_survey_every_tenth_of_a_second,
 };
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
@@ -334,5 +335,56 @@ async fn replicas_migrating_a_new_database_together_all_succeed() {
     .await;
     let _ = replica.kill();
     let _ = replica.wait();
+    database.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_building_a_new_rollup_zone_together_count_each_rating_once() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let mut first = TestServer::spawn_on(database).await;
+    first.create_csat_survey("chat", "support_chat").await;
+    let rows: Vec<pb::ImportRatingsRequest> = (0..3_000)
+        .map(|index| pb::ImportRatingsRequest {
+            rating: Some(rating("chat", &format!("r{index}"), index % 5 + 1)),
+        })
+        .collect();
+    first
+        .ratings
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .unwrap();
+    let database = first.stop_keeping_database().await;
+
+    // A rollout that adds a zone starts every replica with it at once.
+    let with_tokyo = |config: &mut csat::config::Config| {
+        config.rollup_time_zones = vec!["UTC".into(), "Asia/Tokyo".into()];
+    };
+    let (mut one, two, three) = tokio::join!(
+        TestServer::spawn_with(database.shared(), with_tokyo),
+        TestServer::spawn_with(database.shared(), with_tokyo),
+        TestServer::spawn_with(database.shared(), with_tokyo),
+    );
+    let in_tokyo = one
+        .reports
+        .get_report(pb::GetReportRequest {
+            query: Some(pb::ReportQuery {
+                time_zone: "Asia/Tokyo".into(),
+                granularity: pb::Granularity::Day.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap();
+
+    assert!(in_tokyo.from_rollups);
+    let overall = in_tokyo.overall.unwrap();
+    assert_eq!(overall.distribution, [600, 600, 600, 600, 600]);
+    for replica in [two, three] {
+        replica.stop_keeping_database().await;
+    }
+    one.stop_keeping_database().await;
     database.drop_database().await;
 }

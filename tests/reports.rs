@@ -25,6 +25,7 @@ on_both_backends!(
     compare_previous_flags_a_significant_drop,
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
+    a_dimension_declared_while_ratings_arrive_counts_each_rating_once,
     bad_queries_name_every_field,
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
@@ -427,6 +428,85 @@ async fn a_new_zone_and_a_new_dimension_are_built_from_stored_ratings(backend: B
     assert_eq!(rolled_up.groups, scanned.groups);
     assert_eq!(rolled_up.groups.len(), 2);
     assert_eq!(rolled_up.overall, scanned.overall);
+    server.stop().await;
+}
+
+/// A new dimension's cells are built before the update takes the writers' lock, then completed
+/// under it: ratings committed in between, and cells left by a build whose update never
+/// committed, must come out counted exactly once.
+async fn a_dimension_declared_while_ratings_arrive_counts_each_rating_once(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let agent_rating = |index: i64| pb::Rating {
+        occur_time: Some(timestamp(utc(2026, 3, 1, 0) + index * 2 * HOUR)),
+        attributes: BTreeMap::from([("agent".to_string(), format!("a{}", index % 5))]),
+        ..rating("chat", &format!("r{index}"), (index % 5 + 1) as i32)
+    };
+    import(&mut server, (0..2_000).map(agent_rating).collect()).await;
+    // As left by a build whose update never committed: 1,000 ratings that do not exist.
+    let leftover = "INSERT INTO rollups (zone, day, survey_id, dimension, value, channel, score, \
+        rating_count) VALUES ('UTC', 20513, 'chat', 'agent', 'a0', -1, 4, 1000)";
+    let database = sea_orm::Database::connect(&server.database.url)
+        .await
+        .unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&database, leftover)
+        .await
+        .unwrap();
+    database.close().await.unwrap();
+
+    let mut submitter = server.ratings.clone();
+    let arriving = tokio::spawn(async move {
+        for index in 2_000..2_300 {
+            submitter
+                .submit_rating(pb::SubmitRatingRequest {
+                    rating: Some(agent_rating(index)),
+                })
+                .await
+                .unwrap();
+        }
+    });
+    server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "chat".into(),
+                dimensions: vec!["agent".into()],
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["dimensions".into()],
+            }),
+        })
+        .await
+        .unwrap();
+    arriving.await.unwrap();
+
+    let by_agent = report(
+        &mut server,
+        pb::ReportQuery {
+            group_by: vec!["attributes.agent".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut expected: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for stored in server.list_all(pb::RatingFilter::default(), 1_000).await {
+        expected
+            .entry(stored.attributes["agent"].clone())
+            .or_default()[(stored.score - 1) as usize] += 1;
+    }
+    let counted: BTreeMap<String, [i64; 5]> = by_agent
+        .groups
+        .iter()
+        .map(|group| {
+            let metrics = group.metrics.as_ref().unwrap();
+            let distribution: [i64; 5] = metrics.distribution.clone().try_into().unwrap();
+            (group.key["attributes.agent"].clone(), distribution)
+        })
+        .collect();
+    assert!(by_agent.from_rollups);
+    assert_eq!(expected.values().flatten().sum::<i64>(), 2_300);
+    assert_eq!(counted, expected);
     server.stop().await;
 }
 

@@ -207,6 +207,53 @@ pub async fn stored_zones<C: ConnectionTrait>(
     Ok(zones)
 }
 
+/// The PostgreSQL advisory lock replicas take in turn to build rollups ahead of the transaction
+/// that makes them live ("csrb" in ASCII).
+const ROLLUP_BUILD_LOCK: i64 = 0x6373_7262;
+
+/// Held while rollups are built outside the counter lock, ahead of the transaction that makes
+/// them live (a new zone, a newly declared dimension). Two such builds of the same cells at once
+/// would each add every rating, counting it twice.
+pub(super) enum RollupBuildLock {
+    /// A transaction holding the advisory lock, on a reader connection: the writers' few
+    /// connections stay free for the writers.
+    Postgres(sea_orm::DatabaseTransaction),
+    /// This process's lock: it is the only one writing its SQLite file. Held, never read.
+    Sqlite {
+        _guard: tokio::sync::OwnedMutexGuard<()>,
+    },
+}
+
+impl RollupBuildLock {
+    /// Lets the next build start.
+    pub(super) async fn release(self) -> Result<()> {
+        if let RollupBuildLock::Postgres(transaction) = self {
+            transaction.rollback().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Deletes the cells of `dimension` of `survey_id`.
+pub(super) async fn clear_dimension<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+    survey_id: &str,
+    dimension: &str,
+) -> Result<()> {
+    connection
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(
+                backend,
+                "DELETE FROM rollups WHERE survey_id = ?1 AND dimension = ?2",
+            ),
+            [survey_id.into(), dimension.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
 /// Adds to the rollups of `zones` the cells of every rating with a sequence in
 /// `(after, through]`, for the dimensions each survey declares, or only `only_dimension` (of
 /// `only_survey`) when given. Reads and writes through `connection`.
@@ -291,10 +338,35 @@ pub struct RollupRow {
 }
 
 impl Store {
+    /// Takes the [`RollupBuildLock`], waiting for the build that holds it.
+    pub(super) async fn lock_rollup_builds(&self) -> Result<RollupBuildLock> {
+        match self.backend {
+            DbBackend::Postgres => {
+                let transaction = self.reader.begin().await?;
+                transaction
+                    .execute_unprepared(&format!(
+                        "SELECT pg_advisory_xact_lock({ROLLUP_BUILD_LOCK})"
+                    ))
+                    .await?;
+                Ok(RollupBuildLock::Postgres(transaction))
+            }
+            _ => Ok(RollupBuildLock::Sqlite {
+                _guard: self.rollup_builds.clone().lock_owned().await,
+            }),
+        }
+    }
+
     /// Makes the stored rollup zones equal `wanted`: builds the missing ones from the stored
     /// ratings, mostly without holding writers back (all but the last ratings are rolled up before
-    /// the counter is locked), and deletes the others. Every replica must be given the same zones.
+    /// the counter is locked), and deletes the others. Every replica must be given the same zones;
+    /// replicas starting together build them once, in turn.
     pub async fn sync_rollup_zones(&self, wanted: &[RollupZone]) -> Result<()> {
+        let lock = self.lock_rollup_builds().await?;
+        self.sync_rollup_zones_locked(wanted).await?;
+        lock.release().await
+    }
+
+    async fn sync_rollup_zones_locked(&self, wanted: &[RollupZone]) -> Result<()> {
         let stored = stored_zones(&self.writer, self.backend).await?;
         let missing: Vec<RollupZone> = wanted
             .iter()
@@ -449,25 +521,121 @@ impl Store {
             .await
     }
 
-    /// Adds the cells of `dimension` of `survey` for every stored rating, inside the transaction
-    /// that declares the dimension (it holds the writers' counter lock).
-    pub(super) async fn build_dimension<C: ConnectionTrait + TransactionTrait>(
+    /// Builds the cells of `dimensions` of survey `survey_id` that it does not declare yet, from
+    /// every rating stored now, without holding writers back: writers add no cells of a dimension
+    /// before it is declared, and reports read none. The transaction that declares them adds
+    /// the ratings stored since ([`Store::finish_dimensions`]). Holds the rollup build lock
+    /// until then, so that every change of a survey's dimensions takes its turn.
+    pub(super) async fn prebuild_dimensions(
+        &self,
+        survey_id: &str,
+        dimensions: &[String],
+    ) -> Result<PrebuiltDimensions> {
+        let lock = self.lock_rollup_builds().await?;
+        // Read under the lock: a dimension an update declared meanwhile is built already. A
+        // missing survey builds nothing; the update answers NOT_FOUND itself.
+        let declared = match self.get_survey(survey_id).await {
+            Ok(survey) => Some(survey.dimensions),
+            Err(Error::NotFound { .. }) => None,
+            Err(cause) => return Err(cause),
+        };
+        let mut added: Vec<String> = Vec::new();
+        if let Some(declared) = &declared {
+            for dimension in dimensions {
+                if crate::domain::validation::is_key(dimension)
+                    && !declared.contains(dimension)
+                    && !added.contains(dimension)
+                {
+                    added.push(dimension.clone());
+                }
+            }
+        }
+        let zones = stored_zones(&self.writer, self.backend).await?;
+        let built_through = self.counter_sequence().await?;
+        for dimension in &added {
+            // Left by a build whose update never committed.
+            clear_dimension(&self.writer, self.backend, survey_id, dimension).await?;
+            build(
+                &self.writer,
+                self.backend,
+                &zones,
+                0,
+                built_through,
+                Some((survey_id, dimension)),
+            )
+            .await?;
+        }
+        Ok(PrebuiltDimensions {
+            lock,
+            survey_id: survey_id.to_string(),
+            dimensions: added,
+            zone_names: zones.iter().map(|zone| zone.name.clone()).collect(),
+            built_through,
+        })
+    }
+
+    /// Makes the cells of each dimension `updated` declares and `current` does not count every
+    /// stored rating of the survey, inside the transaction that declares them (it holds the
+    /// writers' counter lock): adds the ratings stored since the prebuild, or builds them whole
+    /// where no prebuild covers them.
+    pub(super) async fn finish_dimensions<C: ConnectionTrait>(
         &self,
         transaction: &C,
-        survey: &Survey,
-        dimension: &str,
+        current: &Survey,
+        updated: &Survey,
+        prebuilt: Option<&PrebuiltDimensions>,
     ) -> Result<()> {
         let zones = stored_zones(transaction, self.backend).await?;
         let through = self.counter_sequence_in(transaction).await?;
-        build(
-            transaction,
-            self.backend,
-            &zones,
-            0,
-            through,
-            Some((&survey.survey_id, dimension)),
-        )
-        .await
+        let survey_id = updated.survey_id.as_str();
+        for dimension in updated
+            .dimensions
+            .iter()
+            .filter(|dimension| !current.dimensions.contains(dimension))
+        {
+            let built_through = prebuilt
+                .filter(|prebuilt| prebuilt.covers(survey_id, dimension, &zones))
+                .map(|prebuilt| prebuilt.built_through);
+            let after = match built_through {
+                Some(built_through) => built_through,
+                None => {
+                    clear_dimension(transaction, self.backend, survey_id, dimension).await?;
+                    0
+                }
+            };
+            build(
+                transaction,
+                self.backend,
+                &zones,
+                after,
+                through,
+                Some((survey_id, dimension)),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Cells of newly declared dimensions built up to a sequence, holding the rollup build lock.
+pub(super) struct PrebuiltDimensions {
+    /// Released once the dimensions are declared (or the update failed).
+    pub(super) lock: RollupBuildLock,
+    survey_id: String,
+    dimensions: Vec<String>,
+    zone_names: Vec<Arc<str>>,
+    built_through: i64,
+}
+
+impl PrebuiltDimensions {
+    /// Whether the cells of `dimension` of `survey_id` were built for exactly `zones`.
+    fn covers(&self, survey_id: &str, dimension: &str, zones: &[RollupZone]) -> bool {
+        self.survey_id == survey_id
+            && self.dimensions.iter().any(|built| built == dimension)
+            && self
+                .zone_names
+                .iter()
+                .eq(zones.iter().map(|zone| &zone.name))
     }
 }
 

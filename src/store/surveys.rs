@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::Store;
 use super::entity::{rating, survey};
+use super::rollups::{PrebuiltDimensions, clear_dimension};
 use crate::domain::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
 use crate::error::{Error, Result};
 
@@ -120,6 +121,16 @@ impl Store {
         paths: &[String],
         now: i64,
     ) -> Result<Survey> {
+        // Cells of a newly declared dimension count every stored rating of the survey: built
+        // under the counter lock, they would hold back every writer for seconds per million.
+        let prebuilt = if paths.iter().any(|path| path == "dimensions") {
+            Some(
+                self.prebuild_dimensions(survey_id, &draft.dimensions)
+                    .await?,
+            )
+        } else {
+            None
+        };
         let transaction = self.begin_survey_change().await?;
         let current = survey::Entity::find_by_id(survey_id)
             .one(&transaction)
@@ -151,11 +162,14 @@ impl Store {
                 .await?;
         }
         if updated.dimensions != current.dimensions {
-            self.rebuild_dimension_rollups(&transaction, &current, &updated)
+            self.rebuild_dimension_rollups(&transaction, &current, &updated, prebuilt.as_ref())
                 .await?;
         }
         transaction.commit().await?;
         self.make_durable().await?;
+        if let Some(prebuilt) = prebuilt {
+            prebuilt.lock.release().await?;
+        }
         Ok(updated)
     }
 
@@ -170,13 +184,14 @@ impl Store {
         Ok(transaction)
     }
 
-    /// Deletes the rollups of dimensions `updated` no longer declares and builds those of the
-    /// dimensions it newly declares, from every stored rating of the survey.
+    /// Deletes the rollups of dimensions `updated` no longer declares and completes those of the
+    /// dimensions it newly declares.
     async fn rebuild_dimension_rollups(
         &self,
         transaction: &sea_orm::DatabaseTransaction,
         current: &Survey,
         updated: &Survey,
+        prebuilt: Option<&PrebuiltDimensions>,
     ) -> Result<()> {
         bump_versions(transaction, self.backend, true).await?;
         for dropped in current
@@ -184,24 +199,10 @@ impl Store {
             .iter()
             .filter(|dimension| !updated.dimensions.contains(dimension))
         {
-            let delete = sea_orm::Statement::from_sql_and_values(
-                self.backend,
-                super::rollups::placeholders(
-                    self.backend,
-                    "DELETE FROM rollups WHERE survey_id = ?1 AND dimension = ?2",
-                ),
-                [updated.survey_id.clone().into(), dropped.clone().into()],
-            );
-            sea_orm::ConnectionTrait::execute_raw(transaction, delete).await?;
+            clear_dimension(transaction, self.backend, &updated.survey_id, dropped).await?;
         }
-        for added in updated
-            .dimensions
-            .iter()
-            .filter(|dimension| !current.dimensions.contains(dimension))
-        {
-            self.build_dimension(transaction, updated, added).await?;
-        }
-        Ok(())
+        self.finish_dimensions(transaction, current, updated, prebuilt)
+            .await
     }
 
     /// Archives a survey; archiving it again changes nothing.
