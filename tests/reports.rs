@@ -21,6 +21,7 @@ use tonic::Code;
 on_both_backends!(
     csat_of_eight_in_ten_is_80_with_the_wilson_interval,
     nps_and_ces_are_computed_per_metric,
+    intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts,
     empty_buckets_are_kept_and_days_follow_the_zone,
     compare_previous_flags_a_significant_drop,
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
@@ -232,6 +233,67 @@ async fn nps_and_ces_are_computed_per_metric(backend: Backend) {
     assert!(close(overall.easy_share.unwrap(), 200.0 / 3.0));
     assert_eq!(overall.mean_score, None, "NPS and CES share no scale");
     assert!(overall.distribution.is_empty());
+    server.stop().await;
+}
+
+async fn intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    create_metric_survey(&mut server, "effort", "support_chat", pb::Metric::Ces).await;
+    // For each size n, n ratings that all count (satisfied, easy) and n that none do: the
+    // floating-point Wilson bound misses 100 or 0 by an ulp for some sizes, not for others.
+    const LARGEST: usize = 15;
+    let mut ratings = Vec::new();
+    for n in 1..=LARGEST {
+        for (survey_id, best, worst) in [("chat", 5, 1), ("effort", 7, 1)] {
+            for (cohort, score) in [("all", best), ("none", worst)] {
+                for index in 0..n {
+                    ratings.push(pb::Rating {
+                        attributes: BTreeMap::from([(
+                            "cohort".to_string(),
+                            format!("{cohort}-{n:02}"),
+                        )]),
+                        ..rating(survey_id, &format!("{cohort}-{n}-{index}"), score)
+                    });
+                }
+            }
+        }
+    }
+    import(&mut server, ratings).await;
+
+    let groups = report(
+        &mut server,
+        pb::ReportQuery {
+            group_by: vec!["survey".into(), "attributes.cohort".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .groups;
+
+    assert_eq!(groups.len(), 2 * 2 * LARGEST);
+    for group in &groups {
+        let metrics = group.metrics.as_ref().unwrap();
+        let n = metrics.rating_count;
+        let (percent, interval) = if group.key["survey"] == "chat" {
+            (metrics.csat.unwrap(), metrics.csat_interval.unwrap())
+        } else {
+            (
+                metrics.easy_share.unwrap(),
+                metrics.easy_share_interval.unwrap(),
+            )
+        };
+        let context = format!("{:?}", group.key);
+        if group.key["attributes.cohort"].starts_with("all") {
+            let (low, _) = wilson(n, n, z_table(0.95));
+            assert_eq!((percent, interval.high), (100.0, 100.0), "{context}");
+            assert!(close(interval.low, low), "{context}");
+        } else {
+            let (_, high) = wilson(0, n, z_table(0.95));
+            assert_eq!((percent, interval.low), (0.0, 0.0), "{context}");
+            assert!(close(interval.high, high), "{context}");
+        }
+    }
     server.stop().await;
 }
 
@@ -1220,6 +1282,12 @@ fn check_metrics(
                 100.0 * easy as f64 / ces.len() as f64
             ),
             "{context}"
+        );
+        let (low, high) = wilson(easy, ces.len() as i64, z);
+        let interval = metrics.easy_share_interval.unwrap();
+        assert!(
+            close(interval.low, low) && close(interval.high, high),
+            "{context}: easy share {interval:?} vs {low} {high}"
         );
     }
     let scales: BTreeSet<(i32, (i32, i32))> = ratings

@@ -573,6 +573,48 @@ mod tests {
     }
 
     #[test]
+    fn identical_scores_give_an_interval_exactly_at_the_end_of_the_range() {
+        // Unlike the Wilson bound these need no special case: all promoters (or all detractors)
+        // give a variance of 1 - 1 = 0 and identical scores a deviation of 0, both exactly, so
+        // the estimate ± 0 is the end of the range itself.
+        let nps = Scale {
+            metric: Metric::Nps,
+            scale_min: 0,
+            scale_max: 10,
+            threshold: None,
+        };
+        let csat = Scale {
+            metric: Metric::Csat,
+            scale_min: 1,
+            scale_max: 5,
+            threshold: Some(4),
+        };
+        for n in 1..=500 {
+            let mut counts = [0_i64; 11];
+            counts[10] = n;
+            let metrics = compute([(nps, &counts[..])], 0.95, 5);
+            let all = estimate(&metrics, Metric::Nps, Measure::NpsPoints, 0.95).unwrap();
+            assert_eq!((all.low, all.value, all.high), (100.0, 100.0, 100.0), "{n}");
+            counts.swap(0, 10);
+            let metrics = compute([(nps, &counts[..])], 0.95, 5);
+            let none = estimate(&metrics, Metric::Nps, Measure::NpsPoints, 0.95).unwrap();
+            assert_eq!((none.low, none.value, none.high), (-100.0, -100.0, -100.0));
+            let top = compute([(csat, &[0, 0, 0, 0, n][..])], 0.95, 5);
+            let top = estimate(&top, Metric::Csat, Measure::MeanScore, 0.95).unwrap();
+            let bottom = compute([(csat, &[n, 0, 0, 0, 0][..])], 0.95, 5);
+            let bottom = estimate(&bottom, Metric::Csat, Measure::MeanScore, 0.95).unwrap();
+            if n == 1 {
+                // One rating has no deviation: the interval is the whole scale.
+                assert_eq!((top.low, top.high), (1.0, 5.0));
+                assert_eq!((bottom.low, bottom.high), (1.0, 5.0));
+            } else {
+                assert_eq!((top.low, top.value, top.high), (5.0, 5.0, 5.0), "{n}");
+                assert_eq!((bottom.low, bottom.value, bottom.high), (1.0, 1.0, 1.0));
+            }
+        }
+    }
+
+    #[test]
     fn a_steady_rise_of_two_points_a_week_is_rising() {
         let points: Vec<(Micros, f64)> = (0..6)
             .map(|week| {

@@ -263,10 +263,20 @@ pub fn wilson_interval(hits: i64, total: i64, z: f64) -> (f64, f64) {
     let denominator = 1.0 + z2 / n;
     let center = (p + z2 / (2.0 * n)) / denominator;
     let half_width = z / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    (
-        (center - half_width).max(0.0),
-        (center + half_width).min(1.0),
-    )
+    // With no hits the low bound is exactly 0, with every one the high bound exactly 1, but the
+    // formula lands there only in exact arithmetic: in floating point it may stop an ulp short
+    // (99.99999999999999 %), which no clamp would catch. Those ends are taken as they are.
+    let low = if hits == 0 {
+        0.0
+    } else {
+        (center - half_width).max(0.0)
+    };
+    let high = if hits == total {
+        1.0
+    } else {
+        (center + half_width).min(1.0)
+    };
+    (low, high)
 }
 
 /// Returns the two-sided standard normal quantile for `confidence`: 1.959964 for 0.95.
@@ -450,6 +460,31 @@ mod tests {
         let (low, high) = wilson_interval(8, 10, z_for_confidence(0.95));
         assert!(close(low * 100.0, 49.0, 0.05), "{low}");
         assert!(close(high * 100.0, 94.3, 0.05), "{high}");
+    }
+
+    #[test]
+    fn wilson_bounds_at_all_or_none_are_exactly_1_and_0() {
+        // (p + z²/2n + z²/2n) / (1 + z²/n) is 1 only in exact arithmetic; in floating point it
+        // misses by an ulp for some n (5 at 95 % gave 0.9999999999999999).
+        for confidence in [0.9, 0.95, 0.99] {
+            let z = z_for_confidence(confidence);
+            for total in 1..=1_000 {
+                assert_eq!(
+                    wilson_interval(total, total, z).1,
+                    1.0,
+                    "{total} of {total}"
+                );
+                assert_eq!(wilson_interval(0, total, z).0, 0.0, "0 of {total}");
+            }
+        }
+        let all = compute([(CSAT_1_5, &[0, 0, 0, 0, 5][..])], 0.95, 30)
+            .csat
+            .unwrap();
+        assert_eq!((all.percent, all.high), (100.0, 100.0));
+        let none = compute([(CSAT_1_5, &[5, 0, 0, 0, 0][..])], 0.95, 30)
+            .csat
+            .unwrap();
+        assert_eq!((none.percent, none.low), (0.0, 0.0));
     }
 
     #[test]
