@@ -315,17 +315,16 @@ impl Reports {
         }
         let mut rows = self.store.scan_report(&scan(filter, slice)).await?;
         if query.granularity != Granularity::None && plan.is_none() {
-            // The range is the data's: plan its buckets, and count again more finely if a
-            // boundary falls inside a quarter hour (a zone's odd historical offset).
+            // A bound the filter leaves open is the data's: plan the buckets from the bound given
+            // (if any) to the matching ratings' other end, and count again more finely if a
+            // boundary falls inside a quarter hour (a zone's odd historical offset). Without
+            // matching ratings an open range has no end, and no buckets.
             let first = rows.iter().filter_map(|row| row.slice_start).min();
             let last = rows.iter().filter_map(|row| row.slice_start).max();
             let (start, end) = match (first, last) {
                 (Some(first), Some(last)) => (
-                    filter.start_time.unwrap_or(first).max(first),
-                    filter
-                        .end_time
-                        .unwrap_or(last + QUARTER_HOUR)
-                        .min(last + QUARTER_HOUR),
+                    filter.start_time.unwrap_or(first),
+                    filter.end_time.unwrap_or(last + QUARTER_HOUR),
                 ),
                 _ => (0, 0),
             };
@@ -463,9 +462,9 @@ fn plan_buckets(query: &ReportQuery, start: Micros, end: Micros) -> Result<Bucke
         Error::invalid_field(
             "query.granularity",
             format!(
-                "more than {MAX_BUCKETS} buckets: narrow the range (without filter.start_time and \
-                 filter.end_time it runs from the earliest occur_time of the matching ratings to \
-                 the latest) or choose a coarser granularity"
+                "more than {MAX_BUCKETS} buckets: narrow the range (where filter.start_time or \
+                 filter.end_time is unset, it runs from the earliest or to the latest occur_time \
+                 of the matching ratings) or choose a coarser granularity"
             ),
         )
     })

@@ -23,6 +23,7 @@ on_both_backends!(
     nps_and_ces_are_computed_per_metric,
     intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts,
     empty_buckets_are_kept_and_days_follow_the_zone,
+    a_bound_given_alone_is_kept_and_the_data_gives_the_other,
     compare_previous_flags_a_significant_drop,
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
@@ -356,6 +357,73 @@ async fn empty_buckets_are_kept_and_days_follow_the_zone(backend: Backend) {
     );
     let empty = series.series[1].metrics.as_ref().unwrap();
     assert_eq!((empty.rating_count, empty.csat), (0, None));
+    server.stop().await;
+}
+
+async fn a_bound_given_alone_is_kept_and_the_data_gives_the_other(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    import(
+        &mut server,
+        vec![
+            rating_at("chat", "first", 5, utc(2026, 7, 1, 10)),
+            rating_at("chat", "second", 1, utc(2026, 7, 2, 15)),
+        ],
+    )
+    .await;
+    let daily = |start_time: Option<i64>, end_time: Option<i64>| pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            start_time: start_time.map(timestamp),
+            end_time: end_time.map(timestamp),
+            ..Default::default()
+        }),
+        group_by: vec!["survey".into()],
+        granularity: pb::Granularity::Day.into(),
+        ..Default::default()
+    };
+    // Each bucket's first day of July 2026 (0 for 30 June and so on) and its rating count.
+    let days_and_counts = |series: &[pb::Bucket]| -> Vec<(i64, i64)> {
+        series
+            .iter()
+            .map(|bucket| {
+                let start = micros(bucket.start_time.as_ref().unwrap());
+                let count = bucket.metrics.as_ref().unwrap().rating_count;
+                ((start - utc(2026, 7, 1, 0)) / DAY + 1, count)
+            })
+            .collect()
+    };
+
+    let from_29_june = report(&mut server, daily(Some(utc(2026, 6, 29, 0)), None)).await;
+    let until_5_july = report(&mut server, daily(None, Some(utc(2026, 7, 5, 0)))).await;
+    let from_1990 = server
+        .reports
+        .get_report(pb::GetReportRequest {
+            query: Some(daily(Some(utc(1990, 1, 1, 0)), None)),
+        })
+        .await
+        .map(|answer| answer.into_inner().report.unwrap().series.len());
+
+    assert_eq!(
+        days_and_counts(&from_29_june.series),
+        [(-1, 0), (0, 0), (1, 1), (2, 1)],
+        "from the start given to the last rating"
+    );
+    assert_eq!(
+        days_and_counts(&until_5_july.series),
+        [(1, 1), (2, 1), (3, 0), (4, 0)],
+        "from the first rating to the end given"
+    );
+    for answer in [&from_29_june, &until_5_july] {
+        assert_eq!(answer.groups.len(), 1);
+        assert_eq!(
+            answer.groups[0].series, answer.series,
+            "a group spans the same buckets"
+        );
+    }
+    // The limit on buckets counts the same range: from 1990 to 2026 is over 10,000 days.
+    let refused = from_1990.unwrap_err();
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&refused), ["query.granularity"]);
     server.stop().await;
 }
 
@@ -1023,12 +1091,22 @@ struct TestQuery {
     /// None: the data's range; Some((true, ..)): from local midnight for `days` days; Some((false,
     /// start, length)): any instants.
     range: Option<(bool, i64, i64)>,
+    /// Which ends of `range` the filter sets; the data gives the other.
+    ends: Ends,
     group_by: Vec<&'static str>,
     granularity: pb::Granularity,
     zone: &'static str,
     compare_previous: bool,
     confidence: f64,
     min_sample: i32,
+}
+
+/// The ends of a range a query's filter sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ends {
+    Both,
+    StartOnly,
+    EndOnly,
 }
 
 fn query_strategy() -> impl Strategy<Value = TestQuery> {
@@ -1043,6 +1121,11 @@ fn query_strategy() -> impl Strategy<Value = TestQuery> {
     );
     let shape = (
         prop::option::weighted(0.7, (any::<bool>(), 0..50 * DAY, 1..40i64)),
+        prop_oneof![
+            3 => Just(Ends::Both),
+            1 => Just(Ends::StartOnly),
+            1 => Just(Ends::EndOnly),
+        ],
         prop::sample::subsequence(
             vec![
                 "survey",
@@ -1069,7 +1152,7 @@ fn query_strategy() -> impl Strategy<Value = TestQuery> {
     (filters, shape).prop_map(
         |(
             (survey_ids, touchpoints, channels, customer, min_score, max_score, agent),
-            (range, group_by, granularity, zone, compare_previous, confidence, min_sample),
+            (range, ends, group_by, granularity, zone, compare_previous, confidence, min_sample),
         )| TestQuery {
             survey_ids,
             touchpoints,
@@ -1079,10 +1162,11 @@ fn query_strategy() -> impl Strategy<Value = TestQuery> {
             max_score: max_score.filter(|max| min_score.is_none_or(|min| *max >= min)),
             agent,
             range,
+            ends,
             group_by,
             granularity,
             zone,
-            compare_previous: compare_previous && range.is_some(),
+            compare_previous: compare_previous && range.is_some() && ends == Ends::Both,
             confidence,
             min_sample,
         },
@@ -1114,8 +1198,18 @@ fn range_of(query: &TestQuery) -> Option<(i64, i64)> {
     }
 }
 
+/// Returns the filter's start_time and end_time.
+fn bounds_of(query: &TestQuery) -> (Option<i64>, Option<i64>) {
+    match (range_of(query), query.ends) {
+        (None, _) => (None, None),
+        (Some((start, end)), Ends::Both) => (Some(start), Some(end)),
+        (Some((start, _)), Ends::StartOnly) => (Some(start), None),
+        (Some((_, end)), Ends::EndOnly) => (None, Some(end)),
+    }
+}
+
 fn to_wire(query: &TestQuery) -> pb::ReportQuery {
-    let range = range_of(query);
+    let (start_time, end_time) = bounds_of(query);
     pb::ReportQuery {
         filter: Some(pb::RatingFilter {
             survey_ids: query.survey_ids.iter().map(|id| id.to_string()).collect(),
@@ -1124,8 +1218,8 @@ fn to_wire(query: &TestQuery) -> pb::ReportQuery {
             customer_id: query.customer.unwrap_or_default().into(),
             min_score: query.min_score,
             max_score: query.max_score,
-            start_time: range.map(|(start, _)| timestamp(start)),
-            end_time: range.map(|(_, end)| timestamp(end)),
+            start_time: start_time.map(timestamp),
+            end_time: end_time.map(timestamp),
             attributes: query
                 .agent
                 .map(|agent| BTreeMap::from([("agent".to_string(), agent.to_string())]))
@@ -1148,7 +1242,7 @@ fn selects(
     query: &TestQuery,
     rating: &TestRating,
     surveys: &[TestSurvey],
-    range: Option<(i64, i64)>,
+    (start_time, end_time): (Option<i64>, Option<i64>),
 ) -> bool {
     let survey = &surveys[rating.survey];
     let score = score_of(rating, surveys);
@@ -1161,7 +1255,8 @@ fn selects(
         && query.min_score.is_none_or(|min| score >= min)
         && query.max_score.is_none_or(|max| score <= max)
         && query.agent.is_none_or(|agent| rating.agent == Some(agent))
-        && range.is_none_or(|(start, end)| rating.occur_time >= start && rating.occur_time < end)
+        && start_time.is_none_or(|start| rating.occur_time >= start)
+        && end_time.is_none_or(|end| rating.occur_time < end)
 }
 
 fn group_values(query: &TestQuery, rating: &TestRating, surveys: &[TestSurvey]) -> Vec<String> {
@@ -1373,8 +1468,8 @@ fn check_bucket_shape(bucket: &pb::Bucket, granularity: pb::Granularity, zone: T
     }
 }
 
-/// Checks a series: contiguous whole buckets covering every selected rating, each counted
-/// in the bucket whose interval holds it.
+/// Checks a series: contiguous whole buckets covering `range` (none without one), each counting
+/// the ratings its interval holds.
 fn check_series(
     series: &[pb::Bucket],
     ratings: &[&TestRating],
@@ -1391,25 +1486,9 @@ fn check_series(
         return;
     }
     let zone: Tz = query.zone.parse().unwrap();
-    let (start, end) = match range {
-        Some(range) => range,
-        None if ratings.is_empty() => {
-            assert!(series.is_empty(), "{context}");
-            return;
-        }
-        None => (
-            ratings
-                .iter()
-                .map(|rating| rating.occur_time)
-                .min()
-                .unwrap(),
-            ratings
-                .iter()
-                .map(|rating| rating.occur_time)
-                .max()
-                .unwrap()
-                + 1,
-        ),
+    let Some((start, end)) = range else {
+        assert!(series.is_empty(), "{context}: no range, no buckets");
+        return;
     };
     let bounds: Vec<(i64, i64)> = series
         .iter()
@@ -1479,26 +1558,32 @@ fn check_report(
     surveys: &[TestSurvey],
     query: &TestQuery,
 ) {
-    let range = range_of(query);
+    let bounds = bounds_of(query);
     let context = format!("{query:?}");
     let selected: Vec<&TestRating> = data
         .iter()
-        .filter(|rating| selects(query, rating, surveys, range))
+        .filter(|rating| selects(query, rating, surveys, bounds))
         .collect();
+    // The series spans the bounds the filter sets and, where it sets none, the selected
+    // ratings; every group's series spans the same buckets.
+    let first = selected.iter().map(|rating| rating.occur_time).min();
+    let after_last = selected.iter().map(|rating| rating.occur_time + 1).max();
+    let series_range = bounds.0.or(first).zip(bounds.1.or(after_last));
     let overall = report.overall.as_ref().unwrap();
     check_metrics(overall, &selected, surveys, query, &context);
-    check_series(&report.series, &selected, surveys, query, range, &context);
-    // Every group's series spans the same buckets: the range's, or all selected ratings'.
-    let series_range = range.or_else(|| {
-        let first = selected.iter().map(|rating| rating.occur_time).min()?;
-        let last = selected.iter().map(|rating| rating.occur_time).max()?;
-        Some((first, last + 1))
-    });
-    let previous_ratings: Vec<&TestRating> = match range {
+    check_series(
+        &report.series,
+        &selected,
+        surveys,
+        query,
+        series_range,
+        &context,
+    );
+    let previous_ratings: Vec<&TestRating> = match range_of(query) {
         Some(range) if query.compare_previous => {
-            let previous = previous_range(query, range);
+            let (start, end) = previous_range(query, range);
             data.iter()
-                .filter(|rating| selects(query, rating, surveys, Some(previous)))
+                .filter(|rating| selects(query, rating, surveys, (Some(start), Some(end))))
                 .collect()
         }
         _ => Vec::new(),
@@ -1599,7 +1684,9 @@ fn covered(query: &TestQuery) -> bool {
     ROLLUP_ZONES.contains(&query.zone)
         && query.customer.is_none()
         && query.granularity != pb::Granularity::Hour
-        && query.range.is_none_or(|(aligned, _, _)| aligned)
+        && query
+            .range
+            .is_none_or(|(aligned, _, _)| aligned && query.ends == Ends::Both)
         && dimensions_ok
 }
 
