@@ -29,6 +29,7 @@ on_both_backends!(
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
     a_dimension_declared_while_ratings_arrive_counts_each_rating_once,
     bad_queries_name_every_field,
+    ten_thousand_buckets_are_allowed_and_one_more_is_refused,
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
     a_watched_report_comes_again_only_for_ratings_it_selects,
@@ -709,6 +710,59 @@ async fn bad_queries_name_every_field(backend: Backend) {
         .unwrap_err();
     assert_eq!(repeated_benchmark.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&repeated_benchmark), ["benchmark_ids[1]"]);
+    server.stop().await;
+}
+
+async fn ten_thousand_buckets_are_allowed_and_one_more_is_refused(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let first_day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    // Rollups answer the UTC days, a scan the rest. Berlin and New York days last 23 or 25 hours
+    // where clocks change, and their hours repeat or vanish: the limit counts buckets.
+    for (zone_name, granularity) in [
+        ("UTC", pb::Granularity::Day),
+        ("UTC", pb::Granularity::Hour),
+        ("Europe/Berlin", pb::Granularity::Day),
+        ("America/New_York", pb::Granularity::Day),
+        ("America/New_York", pb::Granularity::Hour),
+    ] {
+        let zone: Tz = zone_name.parse().unwrap();
+        let midnight = |date: chrono::NaiveDate| {
+            zone.from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap())
+                .earliest()
+                .unwrap()
+                .timestamp_micros()
+        };
+        let start = midnight(first_day);
+        let end_after = |buckets: i64| match granularity {
+            pb::Granularity::Day => midnight(first_day + chrono::Duration::days(buckets)),
+            _ => start + buckets * HOUR,
+        };
+        let query = |end: i64| pb::GetReportRequest {
+            query: Some(pb::ReportQuery {
+                filter: Some(pb::RatingFilter {
+                    start_time: Some(timestamp(start)),
+                    end_time: Some(timestamp(end)),
+                    ..Default::default()
+                }),
+                granularity: granularity.into(),
+                time_zone: zone_name.into(),
+                ..Default::default()
+            }),
+        };
+        let bucket_count = |answer: tonic::Response<pb::GetReportResponse>| {
+            answer.into_inner().report.unwrap().series.len()
+        };
+
+        let most = server.reports.get_report(query(end_after(10_000))).await;
+        let one_more = server.reports.get_report(query(end_after(10_001))).await;
+
+        let context = format!("{granularity:?} in {zone_name}");
+        assert_eq!(most.map(bucket_count).unwrap(), 10_000, "{context}");
+        let refused = one_more.map(bucket_count).unwrap_err();
+        assert_eq!(refused.code(), Code::InvalidArgument, "{context}");
+        assert_eq!(bad_fields(&refused), ["query.granularity"], "{context}");
+    }
     server.stop().await;
 }
 

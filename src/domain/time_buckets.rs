@@ -66,7 +66,7 @@ impl BucketPlan {
         }
         if granularity == Granularity::Hour {
             let mut current = local_hour_start(zone, start);
-            boundaries.push(current);
+            push_boundary(&mut boundaries, current)?;
             let mut probe = current;
             while current < end {
                 // Every local hour holds at least one UTC quarter hour, whatever the offset.
@@ -74,10 +74,7 @@ impl BucketPlan {
                 let next = local_hour_start(zone, probe);
                 if next > current {
                     current = next;
-                    boundaries.push(current);
-                    if boundaries.len() > MAX_BUCKETS + 1 {
-                        return Err(TooManyBuckets);
-                    }
+                    push_boundary(&mut boundaries, current)?;
                 }
             }
             return Ok(BucketPlan { boundaries });
@@ -87,12 +84,9 @@ impl BucketPlan {
             if let Some(boundary) =
                 first_instant_in(zone, date, next_bucket_date(granularity, date))
             {
-                boundaries.push(boundary);
+                push_boundary(&mut boundaries, boundary)?;
                 if boundary >= end {
                     break;
-                }
-                if boundaries.len() > MAX_BUCKETS + 1 {
-                    return Err(TooManyBuckets);
                 }
             }
             date = next_bucket_date(granularity, date);
@@ -126,6 +120,16 @@ impl BucketPlan {
             .filter(|boundary| **boundary > start && **boundary < end)
             .all(|boundary| boundary.rem_euclid(unit) == 0)
     }
+}
+
+/// Appends `boundary`, or refuses it when it would end bucket [`MAX_BUCKETS`] + 1: the one check
+/// every granularity goes through, whichever boundary turns out to be the last.
+fn push_boundary(boundaries: &mut Vec<Micros>, boundary: Micros) -> Result<(), TooManyBuckets> {
+    if boundaries.len() > MAX_BUCKETS {
+        return Err(TooManyBuckets);
+    }
+    boundaries.push(boundary);
+    Ok(())
 }
 
 /// Returns the calendar date of `instant` in `zone`.
@@ -390,6 +394,45 @@ mod tests {
         assert_eq!(plan.bucket_of(10), Some(0));
         assert_eq!(plan.bucket_of(29), Some(1));
         assert_eq!(plan.bucket_of(30), None);
+    }
+
+    #[test]
+    fn every_granularity_allows_exactly_the_most_buckets_and_refuses_one_more() {
+        const HOUR: Micros = 3_600_000_000;
+        // 2000-01-03 is a Monday. In New York, 10,000 days or weeks hold days of 23 and 25 hours
+        // and 10,000 hours hold repeated and skipped ones: buckets are counted, not hours.
+        for zone in [chrono_tz::UTC, chrono_tz::America::New_York] {
+            let midnight = |date: NaiveDate| first_instant_of_date(zone, date).unwrap();
+            for granularity in [
+                Granularity::Hour,
+                Granularity::Day,
+                Granularity::Week,
+                Granularity::Month,
+            ] {
+                let first = bucket_date(granularity, NaiveDate::from_ymd_opt(2000, 1, 3).unwrap());
+                let start = midnight(first);
+                let end_after = |buckets: usize| match granularity {
+                    Granularity::Hour => start + buckets as Micros * HOUR,
+                    Granularity::Day => midnight(first + Duration::days(buckets as i64)),
+                    Granularity::Week => midnight(first + Duration::weeks(buckets as i64)),
+                    _ => midnight(first + chrono::Months::new(buckets as u32)),
+                };
+                let plan =
+                    |end| BucketPlan::new(zone, granularity, start, end).map(|plan| plan.len());
+                let context = format!("{granularity:?} in {zone}");
+                assert_eq!(plan(end_after(MAX_BUCKETS)), Ok(MAX_BUCKETS), "{context}");
+                assert_eq!(
+                    plan(end_after(MAX_BUCKETS) + 1),
+                    Err(TooManyBuckets),
+                    "{context}: one instant more is one bucket more"
+                );
+                assert_eq!(
+                    plan(end_after(MAX_BUCKETS + 1)),
+                    Err(TooManyBuckets),
+                    "{context}"
+                );
+            }
+        }
     }
 
     #[test]
