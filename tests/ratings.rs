@@ -480,6 +480,12 @@ async fn list_pages_to_the_end_newest_first_under_each_filter(backend: Backend) 
     let mut sent = Vec::new();
     for index in 0..120i64 {
         let survey_id = if index % 3 == 0 { "shop" } else { "chat" };
+        // Ratings of both surveys without an agent, and of chat with an empty one.
+        let attributes = match index % 6 {
+            1 | 3 => BTreeMap::new(),
+            2 => BTreeMap::from([("agent".into(), String::new())]),
+            _ => BTreeMap::from([("agent".into(), format!("a-{}", index % 4))]),
+        };
         let sent_rating = pb::Rating {
             customer_id: format!("c-{}", index % 7),
             channel: if index % 2 == 0 {
@@ -488,7 +494,7 @@ async fn list_pages_to_the_end_newest_first_under_each_filter(backend: Backend) 
                 pb::Channel::Email
             }
             .into(),
-            attributes: BTreeMap::from([("agent".into(), format!("a-{}", index % 4))]),
+            attributes,
             occur_time: Some(prost_types::Timestamp {
                 seconds: base_seconds + index * 60,
                 nanos: 0,
@@ -525,6 +531,10 @@ async fn list_pages_to_the_end_newest_first_under_each_filter(backend: Backend) 
             start_time: Some(at(10)),
             end_time: Some(at(50)),
             attributes: BTreeMap::from([("agent".into(), "a-1".into())]),
+            ..Default::default()
+        },
+        pb::RatingFilter {
+            attributes: BTreeMap::from([("agent".into(), String::new())]),
             ..Default::default()
         },
     ];
@@ -578,10 +588,10 @@ fn matches(filter: &pb::RatingFilter, rating: &pb::Rating) -> bool {
             .start_time
             .is_none_or(|start| seconds >= start.seconds)
         && filter.end_time.is_none_or(|end| seconds < end.seconds)
-        && filter
-            .attributes
-            .iter()
-            .all(|(key, value)| rating.attributes.get(key) == Some(value))
+        && filter.attributes.iter().all(|(key, value)| {
+            // Without the attribute, a rating holds its empty value.
+            rating.attributes.get(key).map_or("", String::as_str) == value
+        })
 }
 
 async fn page_token_from_another_filter_is_refused(backend: Backend) {

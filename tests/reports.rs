@@ -28,6 +28,7 @@ on_both_backends!(
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
     a_new_zone_and_a_new_dimension_are_built_from_stored_ratings,
     a_dimension_declared_while_ratings_arrive_counts_each_rating_once,
+    an_empty_attribute_selects_ratings_without_it_in_lists_streams_and_reports,
     bad_queries_name_every_field,
     ten_thousand_buckets_are_allowed_and_one_more_is_refused,
     benchmarks_crud_and_the_built_in_good_csat,
@@ -559,6 +560,131 @@ async fn a_new_zone_and_a_new_dimension_are_built_from_stored_ratings(backend: B
     assert_eq!(rolled_up.groups, scanned.groups);
     assert_eq!(rolled_up.groups.len(), 2);
     assert_eq!(rolled_up.overall, scanned.overall);
+    server.stop().await;
+}
+
+async fn an_empty_attribute_selects_ratings_without_it_in_lists_streams_and_reports(
+    backend: Backend,
+) {
+    let mut server = spawn(backend).await;
+    // Rollups answer for "declared", a scan for "plain".
+    create_survey(
+        &mut server,
+        "declared",
+        pb::Survey {
+            touchpoint: "support_chat".into(),
+            metric: pb::Metric::Csat.into(),
+            dimensions: vec!["agent".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    server.create_csat_survey("plain", "support_chat").await;
+    let mut ratings = Vec::new();
+    for survey_id in ["declared", "plain"] {
+        for (name, agent) in [("missing", None), ("empty", Some("")), ("a-1", Some("a-1"))] {
+            let mut attributes = BTreeMap::from([("team".to_string(), "billing".to_string())]);
+            if let Some(agent) = agent {
+                attributes.insert("agent".to_string(), agent.to_string());
+            }
+            ratings.push(pb::Rating {
+                attributes,
+                ..rating(survey_id, &format!("{survey_id}-{name}"), 5)
+            });
+        }
+    }
+    import(&mut server, ratings).await;
+    let agent = |value: &str, survey_ids: &[&str]| pb::RatingFilter {
+        survey_ids: survey_ids.iter().map(|id| id.to_string()).collect(),
+        attributes: BTreeMap::from([("agent".to_string(), value.to_string())]),
+        ..Default::default()
+    };
+    let ids = |ratings: Vec<pb::Rating>| -> BTreeSet<String> {
+        ratings.into_iter().map(|rating| rating.rating_id).collect()
+    };
+
+    let mut answers = Vec::new();
+    for value in ["", "a-1"] {
+        // Pages of one rating: every page but the last hands out a token bound to the filter.
+        let listed = ids(server.list_all(agent(value, &[]), 1).await);
+        let mut stream = server
+            .ratings
+            .stream_ratings(pb::StreamRatingsRequest {
+                filter: Some(agent(value, &[])),
+                start_after: 0,
+                follow: false,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let mut streamed = Vec::new();
+        while let Some(message) = stream.message().await.unwrap() {
+            streamed.push(message.rating.unwrap());
+        }
+        let mut reported = Vec::new();
+        for survey_ids in [&["declared"][..], &["plain"], &[]] {
+            let answer = report(
+                &mut server,
+                pb::ReportQuery {
+                    filter: Some(agent(value, survey_ids)),
+                    ..Default::default()
+                },
+            )
+            .await;
+            reported.push((
+                survey_ids,
+                answer.from_rollups,
+                answer.overall.unwrap().rating_count,
+            ));
+        }
+        answers.push((value, listed, ids(streamed), reported));
+    }
+    let first_page = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            filter: Some(agent("", &[])),
+            page_size: 1,
+            page_token: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let without_filter = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            filter: None,
+            page_size: 1,
+            page_token: first_page.next_page_token,
+        })
+        .await
+        .unwrap_err();
+
+    for (value, listed, streamed, reported) in answers {
+        let expected: BTreeSet<String> = ["declared", "plain"]
+            .iter()
+            .flat_map(|survey_id| {
+                let names: &[&str] = if value.is_empty() {
+                    &["missing", "empty"]
+                } else {
+                    &["a-1"]
+                };
+                names.iter().map(move |name| format!("{survey_id}-{name}"))
+            })
+            .collect();
+        assert_eq!(listed, expected, "ListRatings, agent {value:?}");
+        assert_eq!(streamed, expected, "StreamRatings, agent {value:?}");
+        let per_survey = expected.len() as i64 / 2;
+        assert_eq!(
+            reported,
+            [
+                (&["declared"][..], true, per_survey),
+                (&["plain"][..], false, per_survey),
+                (&[][..], false, 2 * per_survey),
+            ],
+            "GetReport, agent {value:?}"
+        );
+    }
+    assert_eq!(bad_fields(&without_filter), ["page_token"]);
     server.stop().await;
 }
 
@@ -1171,7 +1297,7 @@ fn query_strategy() -> impl Strategy<Value = TestQuery> {
         prop::option::weighted(0.15, prop::sample::select(vec!["c1", "c2"])),
         prop::option::weighted(0.2, 0..6i32),
         prop::option::weighted(0.2, 4..11i32),
-        prop::option::weighted(0.25, prop::sample::select(vec!["a1", "a2"])),
+        prop::option::weighted(0.25, prop::sample::select(vec!["a1", "a2", ""])),
     );
     let shape = (
         prop::option::weighted(0.7, (any::<bool>(), 0..50 * DAY, 1..40i64)),
@@ -1308,7 +1434,9 @@ fn selects(
             .is_none_or(|customer| customer == rating.customer)
         && query.min_score.is_none_or(|min| score >= min)
         && query.max_score.is_none_or(|max| score <= max)
-        && query.agent.is_none_or(|agent| rating.agent == Some(agent))
+        && query
+            .agent
+            .is_none_or(|agent| rating.agent.unwrap_or_default() == agent)
         && start_time.is_none_or(|start| rating.occur_time >= start)
         && end_time.is_none_or(|end| rating.occur_time < end)
 }

@@ -25,7 +25,7 @@ pub struct RatingFilter {
     pub start_time: Option<Micros>,
     /// Latest occur_time, exclusive.
     pub end_time: Option<Micros>,
-    /// Attribute equalities.
+    /// Attribute equalities; a rating without the attribute holds its empty value.
     pub attributes: BTreeMap<String, String>,
 }
 
@@ -152,10 +152,11 @@ impl RatingFilter {
             && self
                 .end_time
                 .is_none_or(|end_time| rating.occur_time < end_time)
-            && self
-                .attributes
-                .iter()
-                .all(|(key, value)| content.attributes.get(key) == Some(value))
+            && self.attributes.iter().all(|(key, value)| {
+                // A rating without the attribute holds its empty value, as in a report's groups:
+                // the rollups reports read count both alike and cannot tell them apart.
+                content.attributes.get(key).map_or("", String::as_str) == value
+            })
     }
 }
 
@@ -214,6 +215,20 @@ mod tests {
         };
         assert!(filter.matches(&rating(5, "a")));
         assert!(!filter.matches(&rating(5, "b")));
+    }
+
+    #[test]
+    fn an_empty_value_also_matches_a_rating_without_the_attribute() {
+        let with_agent = |value: &str| RatingFilter {
+            attributes: BTreeMap::from([("agent".to_string(), value.to_string())]),
+            ..RatingFilter::default()
+        };
+        let mut without_agent = rating(5, "");
+        without_agent.content.attributes.clear();
+        assert!(with_agent("").matches(&without_agent));
+        assert!(with_agent("").matches(&rating(5, "")));
+        assert!(!with_agent("").matches(&rating(5, "a")));
+        assert!(!with_agent("a").matches(&without_agent));
     }
 
     #[test]
