@@ -21,6 +21,7 @@ on_both_backends!(
     import_sending_a_frame_per_rating_outlasts_a_stalled_writer,
     list_pages_to_the_end_newest_first_under_each_filter,
     page_token_from_another_filter_is_refused,
+    pages_of_long_ratings_stay_within_a_default_clients_message_limit,
 );
 
 async fn submitted_rating_reads_back_with_sequence_and_times(backend: Backend) {
@@ -658,5 +659,47 @@ async fn page_token_from_another_filter_is_refused(backend: Backend) {
     assert_eq!(bad_fields(&garbage), ["page_token"]);
     assert_eq!(bad_fields(&negative), ["page_size"]);
     assert_eq!(bad_fields(&inverted), ["filter.min_score"]);
+    server.stop().await;
+}
+
+async fn pages_of_long_ratings_stay_within_a_default_clients_message_limit(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    // About 49 KB each, every field at its limit: 100 of them make a 4.9 MB page.
+    let longest = |index: usize| pb::Rating {
+        comment: "\u{1F600}".repeat(4_000),
+        attributes: (0..32)
+            .map(|key| (format!("k{key:02}"), "\u{1F600}".repeat(256)))
+            .collect(),
+        ..rating("chat", &format!("long-{index}"), 4)
+    };
+    for batch in 0..4 {
+        server
+            .ratings
+            .batch_submit_ratings(pb::BatchSubmitRatingsRequest {
+                ratings: (batch * 25..(batch + 1) * 25).map(longest).collect(),
+            })
+            .await
+            .unwrap();
+    }
+
+    let first_page = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            page_size: 1_000,
+            ..Default::default()
+        })
+        .await
+        .expect("a page a client with default limits can read")
+        .into_inner();
+    let listed = server.list_all(pb::RatingFilter::default(), 1_000).await;
+
+    assert!(first_page.ratings.len() < 100);
+    assert!(!first_page.next_page_token.is_empty());
+    let keys: HashSet<String> = listed
+        .iter()
+        .map(|rating| rating.rating_id.clone())
+        .collect();
+    assert_eq!((listed.len(), keys.len()), (100, 100));
     server.stop().await;
 }

@@ -24,6 +24,9 @@ use crate::store::writer::{Accepted, PendingWrite, RatingResult, Rejection, wait
 const MAX_BATCH_RATINGS: usize = 1_000;
 /// Ratings an import hands to the writer at a time.
 const IMPORT_CHUNK_RATINGS: usize = 1_000;
+/// Most encoded bytes of ratings in one ListRatings page. gRPC clients refuse messages over 4 MiB
+/// by default, and 1,000 ratings with long comments and many attributes take up to 50 MB.
+const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
 /// Import chunks waiting for their commit at once: enough to keep the writer busy.
 const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
 /// Most row errors an import reports; rejected_count counts them all.
@@ -390,14 +393,27 @@ impl RatingService for RatingApi {
             .list_ratings(&filter, before, limit)
             .await
             .map_err(status_from_error)?;
-        let next_page_token = match page.ratings.last() {
-            Some(last) if !page.exhausted => {
+        let mut ratings: Vec<pb::Rating> = Vec::with_capacity(page.ratings.len());
+        let mut page_bytes = 0;
+        let mut cut_short = false;
+        for rating in page.ratings {
+            let rating = rating_into_proto(rating);
+            page_bytes +=
+                prost::length_delimiter_len(rating.encoded_len()) + 1 + rating.encoded_len();
+            if page_bytes > MAX_PAGE_BYTES && !ratings.is_empty() {
+                cut_short = true;
+                break;
+            }
+            ratings.push(rating);
+        }
+        let next_page_token = match ratings.last() {
+            Some(last) if cut_short || !page.exhausted => {
                 encode_token(&filter_bytes, &last.sequence.to_string())
             }
             _ => String::new(),
         };
         Ok(Response::new(pb::ListRatingsResponse {
-            ratings: page.ratings.into_iter().map(rating_into_proto).collect(),
+            ratings,
             next_page_token,
         }))
     }
