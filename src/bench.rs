@@ -1,7 +1,8 @@
 //! `csat bench ingest`: starts a server on a temporary SQLite database and drives it over loopback,
 //! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
-//! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences), and
-//! `ImportRatings`.
+//! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences),
+//! `ImportRatings`, and how long declaring a dimension over every stored rating holds back a
+//! caller that keeps submitting.
 
 pub mod report;
 pub mod stream;
@@ -259,6 +260,15 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     print_phase("ImportRatings", "ratings/s", &import);
 
     let stored = submit_time_ordered.count + submit_interleaved.count + import.count;
+    let declaring = declare_dimension_phase(&channels).await?;
+    println!(
+        "UpdateSurvey declaring a dimension over {stored} ratings: {:.2} s; meanwhile {} SubmitRating \
+         calls, the slowest {:.1} ms",
+        declaring.update.as_secs_f64(),
+        declaring.submits,
+        declaring.slowest_submit.as_secs_f64() * 1_000.0
+    );
+
     bare.stop().await?;
     println!(
         "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
@@ -391,6 +401,59 @@ async fn import_phase(channel: &Channel, ratings: usize) -> Result<PhaseResult> 
         p50: elapsed,
         p99: elapsed,
         count: ratings,
+    })
+}
+
+/// What declaring a dimension over the stored ratings cost, and how long it held submissions.
+struct DeclaringDimension {
+    update: Duration,
+    submits: usize,
+    slowest_submit: Duration,
+}
+
+/// Declares a new dimension on the benchmark's survey, whose cells are built from every stored
+/// rating, while one caller keeps submitting.
+async fn declare_dimension_phase(channels: &[Channel]) -> Result<DeclaringDimension> {
+    let (done, mut stopped) = oneshot::channel::<()>();
+    let mut client = RatingServiceClient::new(channels[0].clone());
+    let submitter = tokio::spawn(async move {
+        let mut latencies = Vec::new();
+        while stopped.try_recv() == Err(oneshot::error::TryRecvError::Empty) {
+            let started = Instant::now();
+            let rating = bench_rating(uuid::Uuid::now_v7().to_string(), latencies.len());
+            client
+                .submit_rating(pb::SubmitRatingRequest {
+                    rating: Some(rating),
+                })
+                .await
+                .map_err(|status| Error::internal(status.to_string()))?;
+            latencies.push(started.elapsed());
+        }
+        Ok::<_, Error>(latencies)
+    });
+    // The submitter's first calls set up its connection; the update starts once it runs steadily.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    SurveyServiceClient::new(channels[0].clone())
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "bench".into(),
+                dimensions: vec!["agent".into(), "team".into()],
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["dimensions".into()],
+            }),
+        })
+        .await
+        .map_err(|status| Error::internal(status.to_string()))?;
+    let update = started.elapsed();
+    let _ = done.send(());
+    let latencies = submitter.await.map_err(Error::internal)??;
+    Ok(DeclaringDimension {
+        update,
+        submits: latencies.len(),
+        slowest_submit: latencies.iter().max().copied().unwrap_or_default(),
     })
 }
 
