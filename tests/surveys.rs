@@ -257,10 +257,26 @@ async fn list_surveys_filters_and_pages_to_the_end(backend: Backend) {
         .await
         .unwrap_err();
 
+    let every_bad_filter = server
+        .surveys
+        .list_surveys(pb::ListSurveysRequest {
+            page_size: -1,
+            page_token: "zz".into(),
+            touchpoint: "Support Chat".into(),
+            metric: 42,
+            state: 42,
+        })
+        .await
+        .unwrap_err();
+
     assert_eq!(seen, ["s-0", "s-2", "s-4", "s-6"]);
     assert_eq!(pages, 2);
     assert_eq!(token_with_other_filter.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&token_with_other_filter), ["page_token"]);
+    assert_eq!(
+        bad_fields(&every_bad_filter),
+        ["page_size", "page_token", "metric", "state", "touchpoint"]
+    );
     server.stop().await;
 }
 

@@ -9,7 +9,8 @@ use tracing::info;
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
 use super::paging::{decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
-use crate::domain::now_micros;
+use crate::domain::validation::is_key;
+use crate::domain::{FieldViolation, now_micros};
 use crate::error::Error;
 use crate::pb;
 use crate::pb::survey_service_server::SurveyService;
@@ -79,7 +80,6 @@ impl SurveyService for SurveyApi {
         request: Request<pb::ListSurveysRequest>,
     ) -> Result<Response<pb::ListSurveysResponse>, Status> {
         let request = request.into_inner();
-        let limit = page_size(request.page_size).map_err(status_from_error)?;
         // The token is bound to the filters: everything but page_size and page_token.
         let filter_bytes = pb::ListSurveysRequest {
             page_size: 0,
@@ -87,25 +87,42 @@ impl SurveyService for SurveyApi {
             ..request.clone()
         }
         .encode_to_vec();
-        let after_survey_id =
-            decode_token(&request.page_token, &filter_bytes).map_err(status_from_error)?;
-        let metric = match request.metric {
-            0 => None,
-            number => Some(metric_from_proto(number).ok_or_else(|| {
-                status_from_error(Error::invalid_field(
-                    "metric",
-                    format!("unknown metric {number}"),
-                ))
-            })?),
-        };
-        let state = match request.state {
-            0 => None,
-            number => Some(state_from_proto(number).ok_or_else(|| {
-                status_from_error(Error::invalid_field(
-                    "state",
-                    format!("unknown state {number}"),
-                ))
-            })?),
+        let mut violations = Vec::new();
+        let limit = checked(page_size(request.page_size), &mut violations)?;
+        let after_survey_id = checked(
+            decode_token(&request.page_token, &filter_bytes),
+            &mut violations,
+        )?;
+        let metric = checked(
+            match request.metric {
+                0 => Ok(None),
+                number => metric_from_proto(number).map(Some).ok_or_else(|| {
+                    Error::invalid_field("metric", format!("unknown metric {number}"))
+                }),
+            },
+            &mut violations,
+        )?;
+        let state = checked(
+            match request.state {
+                0 => Ok(None),
+                number => state_from_proto(number).map(Some).ok_or_else(|| {
+                    Error::invalid_field("state", format!("unknown state {number}"))
+                }),
+            },
+            &mut violations,
+        )?;
+        // The same rule as a rating filter's touchpoints: a malformed one is a mistake, not a
+        // touchpoint without surveys.
+        if !request.touchpoint.is_empty() && !is_key(&request.touchpoint) {
+            violations.push(FieldViolation::new(
+                "touchpoint",
+                "must match [a-z0-9_.-]{1,63}",
+            ));
+        }
+        let (Some(limit), Some(after_survey_id), Some(metric), Some(state), true) =
+            (limit, after_survey_id, metric, state, violations.is_empty())
+        else {
+            return Err(status_from_error(Error::InvalidArgument(violations)));
         };
         let query = SurveyListQuery {
             touchpoint: (!request.touchpoint.is_empty()).then_some(request.touchpoint),
@@ -177,5 +194,21 @@ impl SurveyService for SurveyApi {
         Ok(Response::new(pb::ArchiveSurveyResponse {
             survey: Some(survey_to_proto(&survey)),
         }))
+    }
+}
+
+/// Returns the value of a check that passed; records the violations of one that did not, so that
+/// every bad field is reported at once.
+fn checked<T>(
+    result: Result<T, Error>,
+    violations: &mut Vec<FieldViolation>,
+) -> Result<Option<T>, Status> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(Error::InvalidArgument(found)) => {
+            violations.extend(found);
+            Ok(None)
+        }
+        Err(other) => Err(status_from_error(other)),
     }
 }
