@@ -370,7 +370,11 @@ impl Survey {
         if scale_differs && has_ratings {
             return Err(SurveyUpdateError::ScaleFrozen);
         }
-        updated.update_time = now;
+        // An update that changes nothing is no update: caches and clients comparing update_time
+        // see no change.
+        if updated != *self {
+            updated.update_time = now;
+        }
         Ok(updated)
     }
 
@@ -543,6 +547,30 @@ mod tests {
         assert_eq!(
             (updated.scale_max, updated.satisfied_threshold),
             (7, Some(6))
+        );
+    }
+
+    #[test]
+    fn an_update_that_changes_nothing_keeps_update_time() {
+        let survey = draft(Metric::Csat).into_survey("", 0).unwrap();
+        let same_scale = SurveyDraft {
+            scale_max: Some(5),
+            ..SurveyDraft::default()
+        };
+        let paths = vec!["scale_max".to_string()];
+        let unchanged = survey.updated(same_scale, &paths, true, 7).unwrap();
+        assert_eq!(unchanged, survey);
+        let renamed = SurveyDraft {
+            display_name: "Chat".into(),
+            ..SurveyDraft::default()
+        };
+        let paths = vec!["display_name".to_string()];
+        assert_eq!(
+            survey
+                .updated(renamed, &paths, true, 7)
+                .unwrap()
+                .update_time,
+            7
         );
     }
 
