@@ -158,6 +158,26 @@ async fn report(server: &mut TestServer, query: pb::ReportQuery) -> pb::Report {
         .unwrap()
 }
 
+async fn declare_dimensions(server: &mut TestServer, survey_id: &str, dimensions: &[&str]) {
+    server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: survey_id.into(),
+                dimensions: dimensions
+                    .iter()
+                    .map(|dimension| dimension.to_string())
+                    .collect(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["dimensions".into()],
+            }),
+        })
+        .await
+        .unwrap();
+}
+
 fn close(actual: f64, expected: f64) -> bool {
     (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0)
 }
@@ -538,20 +558,7 @@ async fn a_new_zone_and_a_new_dimension_are_built_from_stored_ratings(backend: B
         ..Default::default()
     };
     let scanned = report(&mut server, by_team.clone()).await;
-    server
-        .surveys
-        .update_survey(pb::UpdateSurveyRequest {
-            survey: Some(pb::Survey {
-                survey_id: "chat".into(),
-                dimensions: vec!["team".into()],
-                ..Default::default()
-            }),
-            update_mask: Some(prost_types::FieldMask {
-                paths: vec!["dimensions".into()],
-            }),
-        })
-        .await
-        .unwrap();
+    declare_dimensions(&mut server, "chat", &["team"]).await;
 
     let rolled_up = report(&mut server, by_team).await;
 
@@ -722,20 +729,7 @@ async fn a_dimension_declared_while_ratings_arrive_counts_each_rating_once(backe
                 .unwrap();
         }
     });
-    server
-        .surveys
-        .update_survey(pb::UpdateSurveyRequest {
-            survey: Some(pb::Survey {
-                survey_id: "chat".into(),
-                dimensions: vec!["agent".into()],
-                ..Default::default()
-            }),
-            update_mask: Some(prost_types::FieldMask {
-                paths: vec!["dimensions".into()],
-            }),
-        })
-        .await
-        .unwrap();
+    declare_dimensions(&mut server, "chat", &["agent"]).await;
     arriving.await.unwrap();
 
     let by_agent = report(
