@@ -94,21 +94,11 @@ impl SurveyService for SurveyApi {
             &mut violations,
         )?;
         let metric = checked(
-            match request.metric {
-                0 => Ok(None),
-                number => metric_from_proto(number).map(Some).ok_or_else(|| {
-                    Error::invalid_field("metric", format!("unknown metric {number}"))
-                }),
-            },
+            enum_filter(request.metric, "metric", metric_from_proto),
             &mut violations,
         )?;
         let state = checked(
-            match request.state {
-                0 => Ok(None),
-                number => state_from_proto(number).map(Some).ok_or_else(|| {
-                    Error::invalid_field("state", format!("unknown state {number}"))
-                }),
-            },
+            enum_filter(request.state, "state", state_from_proto),
             &mut violations,
         )?;
         // The same rule as a rating filter's touchpoints: a malformed one is a mistake, not a
@@ -210,5 +200,20 @@ fn checked<T>(
             Ok(None)
         }
         Err(other) => Err(status_from_error(other)),
+    }
+}
+
+/// Returns what an enum filter field selects: `None` (any) for 0, INVALID_ARGUMENT for a number
+/// the enum does not have.
+fn enum_filter<T>(
+    number: i32,
+    field: &str,
+    from_proto: impl Fn(i32) -> Option<T>,
+) -> Result<Option<T>, Error> {
+    match number {
+        0 => Ok(None),
+        number => from_proto(number)
+            .map(Some)
+            .ok_or_else(|| Error::invalid_field(field, format!("unknown {field} {number}"))),
     }
 }
