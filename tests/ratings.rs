@@ -266,11 +266,33 @@ async fn unknown_survey_is_not_found_and_stores_nothing(backend: Backend) {
         })
         .await
         .unwrap_err();
+    server.create_csat_survey("chat", "support_chat").await;
+    let batch_refused = server
+        .ratings
+        .batch_submit_ratings(pb::BatchSubmitRatingsRequest {
+            ratings: vec![rating("chat", "r-1", 3), rating("ghost", "r-2", 3)],
+        })
+        .await
+        .unwrap_err();
 
     assert_eq!(refused.code(), Code::NotFound);
     assert_eq!(error_reason(&refused), "SURVEY_NOT_FOUND");
+    assert_eq!(batch_refused.code(), Code::NotFound);
+    assert!(
+        batch_refused
+            .message()
+            .starts_with("ratings[1].survey_id: "),
+        "{}",
+        batch_refused.message()
+    );
     assert_eq!(missing_rating.code(), Code::NotFound);
     assert_eq!(error_reason(&missing_rating), "RATING_NOT_FOUND");
+    assert!(
+        server
+            .list_all(pb::RatingFilter::default(), 10)
+            .await
+            .is_empty()
+    );
     server.stop().await;
 }
 

@@ -79,6 +79,15 @@ impl RatingApi {
             {
                 Ok(survey) => Some(survey),
                 Err(Error::NotFound { .. }) if !violations.is_empty() => None,
+                // Named like the writer's refusal, so that a batch says which rating it was.
+                Err(Error::NotFound { .. }) => {
+                    return Err(rejection_error(
+                        Rejection::UnknownSurvey,
+                        &survey_id,
+                        "",
+                        prefix,
+                    ));
+                }
                 Err(error) => return Err(error),
             }
         } else {
