@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::validation::{Violations, is_external_id, is_key, is_survey_id};
-use super::{Channel, FieldViolation, GivenTime, InvalidTimestamp, Micros, Rating};
+use super::{Channel, FieldViolation, GivenTime, Micros, Rating};
 
 /// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
 /// list does not filter.
@@ -90,16 +90,8 @@ impl RatingFilterInput {
         {
             violations.add("min_score", "must not exceed max_score");
         }
-        let mut time = |field: &str, given: GivenTime| match given {
-            Some(Err(InvalidTimestamp)) => {
-                violations.add(field, InvalidTimestamp::DESCRIPTION);
-                None
-            }
-            Some(Ok(time)) => Some(time),
-            None => None,
-        };
-        let start_time = time("start_time", self.start_time);
-        let end_time = time("end_time", self.end_time);
+        let start_time = violations.given_time("start_time", self.start_time);
+        let end_time = violations.given_time("end_time", self.end_time);
         if let (Some(start_time), Some(end_time)) = (start_time, end_time)
             && start_time >= end_time
         {
@@ -163,6 +155,7 @@ impl RatingFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::InvalidTimestamp;
     use crate::domain::RatingContent;
 
     fn rating(score: i32, agent: &str) -> Rating {

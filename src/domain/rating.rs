@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::validation::{Violations, char_count, has_nul, is_external_id, is_key};
-use super::{FieldViolation, GivenTime, InvalidTimestamp, Micros};
+use super::{FieldViolation, GivenTime, Micros};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
 const MAX_ATTRIBUTES: usize = 32;
@@ -189,17 +189,12 @@ impl RatingInput {
                 violations.add(&format!("attributes[{key:?}]"), "value over 256 characters");
             }
         }
-        let occur_time = match self.occur_time {
-            Some(Err(InvalidTimestamp)) => {
-                violations.add("occur_time", InvalidTimestamp::DESCRIPTION);
-                None
-            }
-            Some(Ok(occur_time)) if occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS) => {
+        let occur_time = match violations.given_time("occur_time", self.occur_time) {
+            Some(occur_time) if occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS) => {
                 violations.add("occur_time", "more than 5 minutes in the future");
                 None
             }
-            Some(Ok(occur_time)) => Some(occur_time),
-            None => None,
+            occur_time => occur_time,
         };
         let rating = NewRating {
             survey_id: self.survey_id,
@@ -235,6 +230,7 @@ impl NewRating {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::InvalidTimestamp;
 
     fn input() -> RatingInput {
         RatingInput {

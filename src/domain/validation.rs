@@ -58,6 +58,17 @@ impl Violations {
         ));
     }
 
+    /// Returns the instant `field` gave, if any; records an invalid timestamp.
+    pub fn given_time(&mut self, field: &str, given: GivenTime) -> Option<super::Micros> {
+        match given? {
+            Ok(instant) => Some(instant),
+            Err(InvalidTimestamp) => {
+                self.add(field, InvalidTimestamp::DESCRIPTION);
+                None
+            }
+        }
+    }
+
     /// Records violations found elsewhere, whose paths are complete already.
     pub fn extend(&mut self, found: Vec<FieldViolation>) {
         self.found.extend(found);
