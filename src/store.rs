@@ -62,6 +62,19 @@ pub const COMMIT_CHANNEL: &str = "csat_commits";
 /// ASCII): any fixed number would do, as long as every replica uses the same one.
 const MIGRATION_LOCK: i64 = 0x6373_6174;
 
+/// Begins a PostgreSQL transaction on `connection` that holds advisory lock `lock` until it
+/// ends, waiting for whichever replica holds it now.
+async fn advisory_locked(
+    connection: &DatabaseConnection,
+    lock: i64,
+) -> Result<sea_orm::DatabaseTransaction> {
+    let transaction = connection.begin().await?;
+    transaction
+        .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({lock})"))
+        .await?;
+    Ok(transaction)
+}
+
 /// Notifications of other replicas' commits.
 #[derive(Debug)]
 pub struct CommitListener {
@@ -193,10 +206,7 @@ impl Store {
     /// would race to create the same tables, and all but one would fail.
     pub async fn migrate(&self) -> Result<()> {
         if self.backend == DbBackend::Postgres {
-            let transaction = self.writer.begin().await?;
-            transaction
-                .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-                .await?;
+            let transaction = advisory_locked(&self.writer, MIGRATION_LOCK).await?;
             migration::Migrator::up(&transaction, None).await?;
             transaction.commit().await?;
         } else {

@@ -341,15 +341,9 @@ impl Store {
     /// Takes the [`RollupBuildLock`], waiting for the build that holds it.
     pub(super) async fn lock_rollup_builds(&self) -> Result<RollupBuildLock> {
         match self.backend {
-            DbBackend::Postgres => {
-                let transaction = self.reader.begin().await?;
-                transaction
-                    .execute_unprepared(&format!(
-                        "SELECT pg_advisory_xact_lock({ROLLUP_BUILD_LOCK})"
-                    ))
-                    .await?;
-                Ok(RollupBuildLock::Postgres(transaction))
-            }
+            DbBackend::Postgres => Ok(RollupBuildLock::Postgres(
+                super::advisory_locked(&self.reader, ROLLUP_BUILD_LOCK).await?,
+            )),
             _ => Ok(RollupBuildLock::Sqlite {
                 _guard: self.rollup_builds.clone().lock_owned().await,
             }),
