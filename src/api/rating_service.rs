@@ -407,8 +407,9 @@ impl RatingService for RatingApi {
         let mut cut_short = false;
         for rating in page.ratings {
             let rating = rating_into_proto(rating);
-            page_bytes +=
-                prost::length_delimiter_len(rating.encoded_len()) + 1 + rating.encoded_len();
+            let length = rating.encoded_len();
+            // The field's one-byte tag and its length prefix, then the rating.
+            page_bytes += 1 + prost::length_delimiter_len(length) + length;
             if page_bytes > MAX_PAGE_BYTES && !ratings.is_empty() {
                 cut_short = true;
                 break;
