@@ -296,11 +296,15 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
 fn answer(store: &Store, feed: &Feed, commit: Committed) {
     if let Some(last) = commit.stored.last() {
         store.mark_durable(last.sequence);
-        feed.publish(commit.stored);
     }
     for (request, result) in commit.requests.into_iter().zip(commit.results) {
         // A caller that went away still had its ratings committed; nothing to do.
         let _ = request.reply.send(Ok(result));
+    }
+    // Callers first: handing the batch to the feed wakes the feed's task, and the runtime would
+    // run it ahead of every caller woken after it.
+    if !commit.stored.is_empty() {
+        feed.publish(commit.stored);
     }
 }
 
