@@ -507,7 +507,11 @@ async fn list_pages_to_the_end_newest_first_under_each_filter(backend: Backend) 
         let attributes = match index % 6 {
             1 | 3 => BTreeMap::new(),
             2 => BTreeMap::from([("agent".into(), String::new())]),
-            _ => BTreeMap::from([("agent".into(), format!("a-{}", index % 4))]),
+            // A dot in a key is part of the key, not a step into a nested object.
+            _ => BTreeMap::from([
+                ("agent".into(), format!("a-{}", index % 4)),
+                ("queue.name".into(), format!("q-{}", index % 5)),
+            ]),
         };
         let sent_rating = pb::Rating {
             customer_id: format!("c-{}", index % 7),
@@ -558,6 +562,13 @@ async fn list_pages_to_the_end_newest_first_under_each_filter(backend: Backend) 
         },
         pb::RatingFilter {
             attributes: BTreeMap::from([("agent".into(), String::new())]),
+            ..Default::default()
+        },
+        pb::RatingFilter {
+            attributes: BTreeMap::from([
+                ("agent".into(), "a-0".into()),
+                ("queue.name".into(), "q-2".into()),
+            ]),
             ..Default::default()
         },
     ];

@@ -1,12 +1,14 @@
 //! Rating rows: conversions, and the reads behind GetRating, ListRatings and stream replay.
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use super::Store;
 use super::entity::rating;
+use super::report_scan::{attribute_locator, attribute_value_sql};
 use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
 use crate::error::{Error, Result};
 
@@ -145,7 +147,7 @@ impl Store {
             ..RatingPage::default()
         };
         loop {
-            let mut select = rating::Entity::find().filter(pushed_down(filter));
+            let mut select = rating::Entity::find().filter(pushed_down(filter, self.backend));
             if let Some(through) = through {
                 select = select.filter(rating::Column::Sequence.lte(through));
             }
@@ -194,10 +196,21 @@ impl Store {
     }
 }
 
-/// Returns the conditions of `filter` that SQL can evaluate; attribute equality is checked on the
-/// decoded rows by [`RatingFilter::matches`], which every scan applies as well.
-fn pushed_down(filter: &RatingFilter) -> Condition {
+/// Returns `filter` as SQL conditions. Every scan applies [`RatingFilter::matches`] to the rows
+/// read as well, which stays the definition; here the database skips what it rules out, without
+/// sending those rows over.
+fn pushed_down(filter: &RatingFilter, backend: DbBackend) -> Condition {
     let mut condition = Condition::all();
+    for (key, value) in &filter.attributes {
+        let (locator, mark) = match backend {
+            DbBackend::Postgres => ("$1", "$2"),
+            _ => ("?", "?"),
+        };
+        condition = condition.add(Expr::cust_with_values(
+            format!("{} = {mark}", attribute_value_sql(backend, locator)),
+            [attribute_locator(backend, key), value.as_str().into()],
+        ));
+    }
     if !filter.survey_ids.is_empty() {
         condition = condition.add(rating::Column::SurveyId.is_in(filter.survey_ids.clone()));
     }

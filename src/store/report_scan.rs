@@ -59,19 +59,9 @@ impl Store {
         let attribute =
             |values: &mut Vec<Value>,
              key: &str,
-             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| match backend
-            {
-                DbBackend::Postgres => {
-                    format!(
-                        "COALESCE(attributes::jsonb ->> {}, '')",
-                        parameter(values, key.into())
-                    )
-                }
-                // Quoted, so that a dot in a key is not read as a path step.
-                _ => format!(
-                    "COALESCE(json_extract(attributes, {}), '')",
-                    parameter(values, format!("$.\"{key}\"").into())
-                ),
+             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| {
+                let mark = parameter(values, attribute_locator(backend, key));
+                attribute_value_sql(backend, &mark)
             };
         let mut columns = vec!["survey_id".to_string()];
         columns.push(if scan.by_channel {
@@ -217,5 +207,24 @@ impl Store {
         let first: Option<i64> = row.try_get_by_index(0)?;
         let last: Option<i64> = row.try_get_by_index(1)?;
         Ok(first.zip(last))
+    }
+}
+
+/// SQL for a rating's value of one attribute, the empty string when the rating lacks it, as
+/// [`crate::domain::RatingFilter::matches`] and the rollups read it. `locator` is the placeholder
+/// bound to [`attribute_locator`]'s value for the key.
+pub(super) fn attribute_value_sql(backend: DbBackend, locator: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("COALESCE(attributes::jsonb ->> {locator}, '')"),
+        _ => format!("COALESCE(json_extract(attributes, {locator}), '')"),
+    }
+}
+
+/// The value [`attribute_value_sql`]'s placeholder is bound to for attribute `key`.
+pub(super) fn attribute_locator(backend: DbBackend, key: &str) -> Value {
+    match backend {
+        DbBackend::Postgres => key.into(),
+        // Quoted, so that a dot in a key is not read as a path step.
+        _ => format!("$.\"{key}\"").into(),
     }
 }
