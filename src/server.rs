@@ -58,17 +58,23 @@ const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 const STREAM_RECEIVE_WINDOW: u32 = 64 * 1024;
 const CONNECTION_RECEIVE_WINDOW: u32 = 16 * 1024 * 1024;
 
-/// A server with its port bound and its database migrated, ready to run.
+/// Longest wait for the connections of the starting phase (health and reflection only) to close
+/// once the database is ready; a client's health Watch would otherwise hold them open.
+const STARTING_DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A server with its port bound and its database connected, ready to run.
 pub struct Server {
     listener: TcpListener,
     store: Store,
     drain_timeout: Duration,
     rollups: Rollups,
+    zones: Vec<RollupZone>,
 }
 
 impl Server {
-    /// Connects to the database, applies migrations and binds the listen address (port 0 picks a
-    /// free port: see [`Server::local_addr`]).
+    /// Connects to the database and binds the listen address (port 0 picks a free port: see
+    /// [`Server::local_addr`]). Migrations and rollup zones wait for [`Server::run_until_stopped`],
+    /// which answers health meanwhile.
     pub async fn bind(config: &Config) -> Result<Server> {
         let mut zones = Vec::new();
         for name in &config.rollup_time_zones {
@@ -80,10 +86,6 @@ impl Server {
             })?);
         }
         let store = Store::connect(&config.database.database_url).await?;
-        store.migrate().await?;
-        if config.rollups == Rollups::Maintained {
-            store.sync_rollup_zones(&zones).await?;
-        }
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
         })?;
@@ -92,6 +94,7 @@ impl Server {
             store,
             drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
             rollups: config.rollups,
+            zones,
         })
     }
 
@@ -112,9 +115,56 @@ impl Server {
             store,
             drain_timeout,
             rollups,
+            zones,
         } = self;
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         set_health(&health_reporter, ServingStatus::NotServing).await;
+        info!(address = %local_addr, "csat listening");
+
+        // Migrations and a new rollup zone can take minutes on a large database. Meanwhile health
+        // answers NOT_SERVING, so that an orchestrator's probes see a process starting, not a
+        // dead one.
+        let mut stop = std::pin::pin!(stop);
+        let listener = std::sync::Arc::new(listener);
+        let (ready_sender, ready) = tokio::sync::oneshot::channel::<()>();
+        let starting_routes = tonic::service::Routes::new(health_service.clone())
+            .add_service(reflection_v1()?)
+            .add_service(reflection_v1alpha()?)
+            .into_axum_router()
+            .fallback(still_starting);
+        let starting = tokio::spawn(
+            tonic::transport::Server::builder()
+                .accept_http1(true)
+                .layer(tonic_web::GrpcWebLayer::new())
+                .add_routes(starting_routes.into())
+                .serve_with_incoming_shutdown(accept_each(listener.clone()), async {
+                    let _ = ready.await;
+                }),
+        );
+        let prepared = tokio::select! {
+            prepared = prepare_database(&store, rollups, &zones) => Some(prepared),
+            _ = &mut stop => None,
+        };
+        let _ = ready_sender.send(());
+        let starting_abort = starting.abort_handle();
+        if tokio::time::timeout(STARTING_DRAIN_TIMEOUT, starting)
+            .await
+            .is_err()
+        {
+            starting_abort.abort();
+        }
+        // Not closing the store on the way out: a connection may still wait on PostgreSQL for
+        // another replica's migration lock, and closing would wait with it.
+        match prepared {
+            Some(Ok(())) => {}
+            Some(Err(cause)) => return Err(cause),
+            None => {
+                info!("stopped while starting");
+                return Ok(());
+            }
+        }
+        // The starting phase's accept loop is gone with its server task.
+        let listener = wait_for_sole_owner(listener).await?;
 
         let (shutdown_sender, shutdown) = watch::channel(false);
         let feed = Feed::start(store.clone(), shutdown.clone()).await?;
@@ -133,20 +183,6 @@ impl Server {
             reports: Reports::new(store.clone(), mirror),
             shutdown: shutdown.clone(),
         };
-
-        let reflection_v1 = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            // So that grpcurl and others can decode ErrorInfo and BadRequest details.
-            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()
-            .map_err(Error::internal)?;
-        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-            .build_v1alpha()
-            .map_err(Error::internal)?;
 
         let health_watch = tokio::spawn(watch_database(
             store.clone(),
@@ -175,7 +211,6 @@ impl Server {
         // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
         // acknowledgement: 40 ms on a report of a few dozen groups.
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-        info!(address = %local_addr, "csat listening");
         let serving = tonic::transport::Server::builder()
             .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
             .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
@@ -184,8 +219,8 @@ impl Server {
             .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
             .layer(tonic_web::GrpcWebLayer::new())
             .add_service(health_service)
-            .add_service(reflection_v1)
-            .add_service(reflection_v1alpha)
+            .add_service(reflection_v1()?)
+            .add_service(reflection_v1alpha()?)
             .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
             .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
             .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
@@ -214,6 +249,75 @@ impl Server {
         info!("stopped");
         Ok(())
     }
+}
+
+/// Applies migrations and makes the stored rollup zones the configured ones.
+async fn prepare_database(store: &Store, rollups: Rollups, zones: &[RollupZone]) -> Result<()> {
+    store.migrate().await?;
+    if rollups == Rollups::Maintained {
+        store.sync_rollup_zones(zones).await?;
+    }
+    Ok(())
+}
+
+/// The answer to every call but health and reflection while the database is being prepared:
+/// UNAVAILABLE, which gRPC clients retry, rather than the UNIMPLEMENTED of an unknown service.
+async fn still_starting() -> tonic::codegen::http::Response<tonic::body::Body> {
+    let status = tonic::Status::unavailable(
+        "csat is starting (migrations or rollup builds are running); retry shortly",
+    );
+    let (parts, ()) = status.into_http::<()>().into_parts();
+    tonic::codegen::http::Response::from_parts(parts, tonic::body::Body::empty())
+}
+
+/// Accepts connections on a listener shared with the server that follows.
+fn accept_each(
+    listener: std::sync::Arc<TcpListener>,
+) -> impl futures_util::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
+    futures_util::stream::unfold(listener, |listener| async move {
+        let accepted = listener.accept().await.map(|(stream, _)| stream);
+        Some((accepted, listener))
+    })
+}
+
+/// Takes the listener back once the starting phase's server, aborted or done, has dropped it.
+async fn wait_for_sole_owner(mut listener: std::sync::Arc<TcpListener>) -> Result<TcpListener> {
+    for _ in 0..100 {
+        match std::sync::Arc::try_unwrap(listener) {
+            Ok(listener) => return Ok(listener),
+            Err(shared) => listener = shared,
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Err(Error::internal("the starting phase kept the listener"))
+}
+
+/// Reflection v1 over our protos, health's, and the error details (so that grpcurl and others
+/// can decode ErrorInfo and BadRequest).
+fn reflection_v1() -> Result<
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+> {
+    reflection_builder().build_v1().map_err(Error::internal)
+}
+
+/// The same for v1alpha, the only version grpcurl speaks.
+fn reflection_v1alpha() -> Result<
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+> {
+    reflection_builder()
+        .build_v1alpha()
+        .map_err(Error::internal)
+}
+
+fn reflection_builder() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
 }
 
 async fn set_health(reporter: &HealthReporter, status: ServingStatus) {

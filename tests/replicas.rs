@@ -2,8 +2,9 @@
 //! followers on every replica see every rating once and in order, a stream resumes on another
 //! replica after a kill -9, a kill -9 mid-ingest loses no acknowledged rating, a watched report
 //! follows ratings submitted elsewhere, a stream that does not read keeps memory flat, replicas
-//! migrating a new database at the same moment all succeed, and replicas starting together with a
-//! new rollup zone build it once.
+//! migrating a new database at the same moment all succeed, a replica waiting for another's
+//! migration answers health NOT_SERVING and other calls UNAVAILABLE, and replicas starting together
+//! with a new rollup zone build it once.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -15,8 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{
-    Backend, TestDatabase, TestServer, create_csat_survey, free_address, rating,
-    resident_megabytes, start_csat, watch_survey_every_tenth_of_a_second,
+    Backend, CsatProcess, TestDatabase, TestServer, connect, create_csat_survey, free_address,
+    rating, resident_megabytes, spawn_csat, start_csat, wait_until_serving,
+    watch_survey_every_tenth_of_a_second,
 };
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
@@ -26,7 +28,7 @@ use tonic::transport::Channel;
 
 /// Replicas of one database, killed when dropped.
 struct Replicas {
-    processes: Vec<Child>,
+    processes: Vec<CsatProcess>,
     channels: Vec<Channel>,
     database: TestDatabase,
 }
@@ -327,6 +329,79 @@ async fn replicas_migrating_a_new_database_together_all_succeed() {
         .collect();
     assert!(failures.is_empty(), "migrations failed: {failures:#?}");
     let (mut replica, channel) = start_csat(&database.url, free_address()).await;
+    create_csat_survey(
+        &mut SurveyServiceClient::new(channel),
+        "chat",
+        "support_chat",
+    )
+    .await;
+    let _ = replica.kill();
+    let _ = replica.wait();
+    database.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_waiting_for_another_to_migrate_answers_health_and_stops_on_sigterm() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let database = TestDatabase::create(Backend::Postgres).await;
+    // Another replica migrating, as the waiting ones see it: the migration lock held ("csat" in
+    // ASCII, 0x63736174).
+    let other_replica = sea_orm::Database::connect(&database.url).await.unwrap();
+    let migrating = sea_orm::TransactionTrait::begin(&other_replica)
+        .await
+        .unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &migrating,
+        "SELECT pg_advisory_xact_lock(1668505972)",
+    )
+    .await
+    .unwrap();
+
+    let health_of = |channel: &Channel| {
+        let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+        async move {
+            health
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+                .map(|response| response.into_inner().status)
+        }
+    };
+    let address = free_address();
+    let mut stopped_while_waiting = spawn_csat(&database.url, address);
+    let channel = connect(address).await;
+    assert_eq!(
+        health_of(&channel).await.unwrap(),
+        ServingStatus::NotServing as i32
+    );
+    let refused = SurveyServiceClient::new(channel.clone())
+        .list_surveys(pb::ListSurveysRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unavailable, "{refused:?}");
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &stopped_while_waiting.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let exit = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || stopped_while_waiting.wait().unwrap()),
+    )
+    .await
+    .expect("a replica stopped while starting exits promptly")
+    .unwrap();
+    assert_eq!(exit.code(), Some(0));
+
+    let address = free_address();
+    let mut replica = spawn_csat(&database.url, address);
+    let channel = connect(address).await;
+    assert_eq!(
+        health_of(&channel).await.unwrap(),
+        ServingStatus::NotServing as i32
+    );
+    migrating.commit().await.unwrap();
+    other_replica.close().await.unwrap();
+    wait_until_serving(&channel).await;
     create_csat_survey(
         &mut SurveyServiceClient::new(channel),
         "chat",

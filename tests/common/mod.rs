@@ -370,8 +370,41 @@ pub fn free_address() -> SocketAddr {
 }
 
 /// Starts the `csat` binary on `database_url` and returns it with a channel once it is SERVING.
-pub async fn start_csat(database_url: &str, address: SocketAddr) -> (std::process::Child, Channel) {
-    let process = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+pub async fn start_csat(database_url: &str, address: SocketAddr) -> (CsatProcess, Channel) {
+    let process = spawn_csat(database_url, address);
+    let channel = connect(address).await;
+    wait_until_serving(&channel).await;
+    (process, channel)
+}
+
+/// A `csat` process of a test, killed when dropped: a test that fails must not leave a server
+/// running, holding the test runner's output open.
+pub struct CsatProcess(std::process::Child);
+
+impl std::ops::Deref for CsatProcess {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for CsatProcess {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for CsatProcess {
+    fn drop(&mut self) {
+        // Already exited, or killed by the test: nothing to do.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the `csat` binary on `database_url`, without waiting for anything.
+pub fn spawn_csat(database_url: &str, address: SocketAddr) -> CsatProcess {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
         .args([
             "serve",
             "--listen",
@@ -384,9 +417,7 @@ pub async fn start_csat(database_url: &str, address: SocketAddr) -> (std::proces
         .stderr(std::process::Stdio::inherit())
         .spawn()
         .expect("the csat binary starts");
-    let channel = connect(address).await;
-    wait_until_serving(&channel).await;
-    (process, channel)
+    CsatProcess(child)
 }
 
 /// Returns the resident memory of process `pid` in megabytes.
