@@ -18,6 +18,7 @@ on_both_backends!(
     unhappy_feed_and_resume_from_cursor,
     stream_without_follow_ends_after_stored_ratings,
     open_streams_end_with_ok_on_shutdown,
+    a_replay_in_progress_at_shutdown_sends_every_stored_rating_before_ok,
     health_is_serving_then_not_serving_while_draining,
     reflection_lists_every_service,
 );
@@ -189,6 +190,46 @@ async fn open_streams_end_with_ok_on_shutdown(backend: Backend) {
     tokio::time::timeout(Duration::from_secs(5), stopping)
         .await
         .expect("the server stops promptly")
+        .unwrap();
+}
+
+async fn a_replay_in_progress_at_shutdown_sends_every_stored_rating_before_ok(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    // Several replay pages, so that shutdown comes while most are still to be read.
+    let stored = 10_000;
+    let rows: Vec<pb::ImportRatingsRequest> = (0..stored)
+        .map(|index| pb::ImportRatingsRequest {
+            rating: Some(rating("chat", &format!("r-{index}"), index % 5 + 1)),
+        })
+        .collect();
+    server
+        .ratings
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .unwrap();
+    let mut export = open_stream(&mut server.ratings, pb::RatingFilter::default(), 0, false).await;
+    let mut received = collect(&mut export, 1).await.len();
+
+    let stopping = tokio::spawn(server.stop());
+    let end = loop {
+        match tokio::time::timeout(Duration::from_secs(5), export.message()).await {
+            Ok(Ok(Some(_))) => received += 1,
+            other => break other,
+        }
+    };
+
+    assert!(
+        matches!(end, Ok(Ok(None))),
+        "the export ends with OK: {end:?}"
+    );
+    assert_eq!(
+        received, stored as usize,
+        "OK means every stored rating was sent"
+    );
+    tokio::time::timeout(Duration::from_secs(5), stopping)
+        .await
+        .expect("the server stops once the export is done")
         .unwrap();
 }
 

@@ -23,7 +23,8 @@ pub struct StreamRequest {
 
 /// Sends every rating of `request` to `out` in sequence order: first those stored, then, with
 /// `follow`, each new one as it is committed, with no gap and no duplicate at the switch. Returns
-/// when the stored ratings are sent (without follow), when `out` is closed, or at shutdown.
+/// when the stored ratings are sent (without follow), when `out` is closed, or, with follow, at
+/// shutdown.
 pub async fn stream_ratings(
     store: Store,
     feed: Feed,
@@ -36,11 +37,16 @@ pub async fn stream_ratings(
     // follow does not subscribe: a subscriber holds the feed's batches until it has read them.
     let mut live = request.follow.then(|| feed.subscribe());
     let mut cursor = request.start_after;
-    let replayed =
-        replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await;
-    let Some(mut live) = live.take().filter(|_| replayed) else {
+    let Some(mut live) = live.take() else {
+        // Not cut short at shutdown: without follow, the end of the stream (OK) says every stored
+        // rating was sent, and an export must not take a part for the whole. The drain timeout
+        // bounds it; past that the connection closes, which no client takes for OK.
+        replay(&store, &request.filter, &mut cursor, &out).await;
         return;
     };
+    if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown).await {
+        return;
+    }
     loop {
         let received = tokio::select! {
             received = live.recv() => received,
