@@ -55,6 +55,19 @@ impl Error {
         }
     }
 
+    /// Both results, or the violations of every bad field of either, so that a request with
+    /// several bad fields hears of all of them at once; any other error wins as it is.
+    pub fn both<A, B>(first: Result<A>, second: Result<B>) -> Result<(A, B)> {
+        match (first, second) {
+            (Ok(first), Ok(second)) => Ok((first, second)),
+            (Err(Error::InvalidArgument(mut violations)), Err(Error::InvalidArgument(more))) => {
+                violations.extend(more);
+                Err(Error::InvalidArgument(violations))
+            }
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        }
+    }
+
     /// Returns the error for one bad field.
     pub fn invalid_field(field: impl Into<String>, description: impl Into<String>) -> Self {
         Error::InvalidArgument(vec![FieldViolation::new(field, description)])

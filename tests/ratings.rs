@@ -686,8 +686,37 @@ async fn page_token_from_another_filter_is_refused(backend: Backend) {
         })
         .await
         .unwrap_err();
+    let all_at_once = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            page_size: -1,
+            page_token: "not-a-token".into(),
+            filter: Some(pb::RatingFilter {
+                min_score: Some(4),
+                max_score: Some(2),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    // A token cut short by a digit of its position: still hex, still the filter's.
+    let cut_short = &first.next_page_token[..first.next_page_token.len() - 2];
+    let truncated = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            page_size: 1,
+            page_token: cut_short.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
 
     assert!(!first.next_page_token.is_empty());
+    assert_eq!(
+        bad_fields(&all_at_once),
+        ["page_size", "page_token", "filter.min_score"]
+    );
+    assert_eq!(bad_fields(&truncated), ["page_token"]);
     assert_eq!(bad_fields(&other_filter), ["page_token"]);
     assert_eq!(bad_fields(&garbage), ["page_token"]);
     assert_eq!(bad_fields(&negative), ["page_size"]);

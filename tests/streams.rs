@@ -163,13 +163,21 @@ async fn stream_without_follow_ends_after_stored_ratings(backend: Backend) {
         .ratings
         .stream_ratings(pb::StreamRatingsRequest {
             start_after: -1,
+            filter: Some(pb::RatingFilter {
+                min_score: Some(4),
+                max_score: Some(2),
+                ..Default::default()
+            }),
             ..Default::default()
         })
         .await
         .unwrap_err();
 
     assert_eq!(sequences, [3, 4, 5]);
-    assert_eq!(common::bad_fields(&refused), ["start_after"]);
+    assert_eq!(
+        common::bad_fields(&refused),
+        ["start_after", "filter.min_score"]
+    );
     server.stop().await;
 }
 

@@ -18,7 +18,7 @@ pub fn page_size(requested: i32) -> Result<usize, Error> {
 
 /// Returns a token that resumes after `position` for the query whose encoded filter is `filter`.
 pub fn encode_token(filter: &[u8], position: &str) -> String {
-    let plain = format!("{:016x}{position}", fingerprint(filter));
+    let plain = format!("{:016x}{position}", fingerprint(filter, position));
     plain.bytes().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -38,7 +38,7 @@ pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error>
         .ok_or_else(invalid_page_token)?;
     let plain = String::from_utf8(bytes).map_err(|_| invalid_page_token())?;
     let (issued_for, position) = plain.split_at_checked(16).ok_or_else(invalid_page_token)?;
-    if issued_for != format!("{:016x}", fingerprint(filter)) {
+    if issued_for != format!("{:016x}", fingerprint(filter, position)) {
         return Err(invalid_page_token());
     }
     Ok(Some(position.to_string()))
@@ -52,11 +52,18 @@ pub fn invalid_page_token() -> Error {
     )
 }
 
-/// FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
-fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// FNV-1a of the filter and the position: stable across builds and platforms, unlike the
+/// standard library's hasher. The position is in it so that a token cut short (a lost digit is
+/// still a number) is refused rather than read as another position.
+fn fingerprint(filter: &[u8], position: &str) -> u64 {
+    // 0xff never occurs in UTF-8, so no filter and position pair reads as another.
+    filter
+        .iter()
+        .chain(&[0xff])
+        .chain(position.as_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
 }
 
 #[cfg(test)]
@@ -78,6 +85,9 @@ mod tests {
         assert!(decode_token(&token, b"filter-b").is_err());
         assert!(decode_token("zz", b"filter-a").is_err());
         assert!(decode_token("abc", b"filter-a").is_err());
+        // Cut short by one digit of the position, or by all of it.
+        assert!(decode_token(&token[..token.len() - 2], b"filter-a").is_err());
+        assert!(decode_token(&token[..32], b"filter-a").is_err());
         assert_eq!(decode_token("", b"filter-a").unwrap(), None);
     }
 

@@ -151,10 +151,10 @@ fn code_name(error: &Error) -> &'static str {
     }
 }
 
-fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Status> {
+fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Error> {
     filter_input(filter.unwrap_or_default())
         .parse("filter.")
-        .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))
+        .map_err(Error::InvalidArgument)
 }
 
 /// Counts and row errors of one import.
@@ -386,16 +386,17 @@ impl RatingService for RatingApi {
         request: Request<pb::ListRatingsRequest>,
     ) -> Result<Response<pb::ListRatingsResponse>, Status> {
         let request = request.into_inner();
-        let limit = page_size(request.page_size).map_err(status_from_error)?;
         let filter_bytes = request.filter.clone().unwrap_or_default().encode_to_vec();
-        let before = decode_token(&request.page_token, &filter_bytes)
-            .and_then(|position| {
-                position
-                    .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
-                    .transpose()
-            })
-            .map_err(status_from_error)?;
-        let filter = parse_filter(request.filter)?;
+        let before = decode_token(&request.page_token, &filter_bytes).and_then(|position| {
+            position
+                .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
+                .transpose()
+        });
+        let ((limit, before), filter) = Error::both(
+            Error::both(page_size(request.page_size), before),
+            parse_filter(request.filter),
+        )
+        .map_err(status_from_error)?;
         let page = self
             .context
             .store
@@ -435,15 +436,16 @@ impl RatingService for RatingApi {
         request: Request<pb::StreamRatingsRequest>,
     ) -> Result<Response<Self::StreamRatingsStream>, Status> {
         let request = request.into_inner();
-        if request.start_after < 0 {
-            return Err(status_from_error(Error::invalid_field(
-                "start_after",
-                "must not be negative",
-            )));
-        }
+        let start_after = if request.start_after < 0 {
+            Err(Error::invalid_field("start_after", "must not be negative"))
+        } else {
+            Ok(request.start_after)
+        };
+        let (start_after, filter) =
+            Error::both(start_after, parse_filter(request.filter)).map_err(status_from_error)?;
         let stream_request = StreamRequest {
-            filter: parse_filter(request.filter)?,
-            start_after: request.start_after,
+            filter,
+            start_after,
             follow: request.follow,
         };
         let (sender, receiver) = mpsc::channel(STREAM_BUFFER_CHUNKS);
