@@ -120,6 +120,16 @@ fn given_time(timestamp: Option<Timestamp>) -> GivenTime {
     timestamp.map(|timestamp| micros_from_timestamp(&timestamp).ok_or(InvalidTimestamp))
 }
 
+/// Reads a filter's time bound. Occur times are kept in whole microseconds, so a bound between
+/// two is rounded up: `occur_time >= start_time` and `occur_time < end_time` then hold exactly as
+/// written for the nanoseconds given.
+fn given_bound(timestamp: Option<Timestamp>) -> GivenTime {
+    timestamp.map(|timestamp| {
+        let micros = micros_from_timestamp(&timestamp).ok_or(InvalidTimestamp)?;
+        Ok(micros + i64::from(timestamp.nanos % 1_000 != 0))
+    })
+}
+
 /// Returns the wire form of a stored rating.
 pub fn rating_to_proto(rating: &Rating) -> pb::Rating {
     rating_into_proto(rating.clone())
@@ -150,14 +160,39 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
         customer_id: filter.customer_id,
         min_score: filter.min_score,
         max_score: filter.max_score,
-        start_time: given_time(filter.start_time),
-        end_time: given_time(filter.end_time),
+        start_time: given_bound(filter.start_time),
+        end_time: given_bound(filter.end_time),
         attributes: filter.attributes,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_filter_bound_between_two_microseconds_is_rounded_up() {
+        let at = |nanos| {
+            Some(Timestamp {
+                seconds: 1_763_000_000,
+                nanos,
+            })
+        };
+        let whole = 1_763_000_000_000_000;
+        let bounds = |nanos| {
+            let input = filter_input(pb::RatingFilter {
+                start_time: at(nanos),
+                end_time: at(nanos),
+                ..Default::default()
+            });
+            (input.start_time, input.end_time)
+        };
+        assert_eq!(bounds(0), (Some(Ok(whole)), Some(Ok(whole))));
+        assert_eq!(bounds(1_000), (Some(Ok(whole + 1)), Some(Ok(whole + 1))));
+        // 1,500 ns past the second lies between whole + 1 us and whole + 2 us: a rating at
+        // whole + 1 us is before it, so the first occur time at or after it is whole + 2 us.
+        assert_eq!(bounds(1_500), (Some(Ok(whole + 2)), Some(Ok(whole + 2))));
+        assert_eq!(bounds(1), (Some(Ok(whole + 1)), Some(Ok(whole + 1))));
+    }
+
     use super::*;
 
     #[test]
