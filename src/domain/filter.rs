@@ -52,10 +52,28 @@ pub struct RatingFilterInput {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// Most values in one repeated field (or map) of a filter.
+pub const MAX_FILTER_VALUES: usize = 1_000;
+
 impl RatingFilterInput {
     /// Returns the filter, or every violation with paths under `prefix` (`filter.`).
     pub fn parse(self, prefix: &str) -> Result<RatingFilter, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
+        // Each value becomes a bound parameter of one SQL statement: SQLite takes 32,766 and
+        // PostgreSQL 65,535 at most, and a list that long is a mistake, not a query.
+        for (field, count) in [
+            ("survey_ids", self.survey_ids.len()),
+            ("touchpoints", self.touchpoints.len()),
+            ("channels", self.channel_numbers.len()),
+            ("attributes", self.attributes.len()),
+        ] {
+            if count > MAX_FILTER_VALUES {
+                violations.add(
+                    field,
+                    format!("at most {MAX_FILTER_VALUES} values, not {count}"),
+                );
+            }
+        }
         for (index, survey_id) in self.survey_ids.iter().enumerate() {
             if !is_survey_id(survey_id) {
                 violations.add(
@@ -247,6 +265,23 @@ mod tests {
                 "filter.min_score",
                 "filter.start_time"
             ]
+        );
+    }
+
+    #[test]
+    fn lists_longer_than_a_statement_can_bind_are_refused() {
+        let input = RatingFilterInput {
+            survey_ids: vec!["chat".into(); MAX_FILTER_VALUES + 1],
+            touchpoints: vec!["checkout".into(); MAX_FILTER_VALUES],
+            ..RatingFilterInput::default()
+        };
+        let violations = input.parse("filter.").unwrap_err();
+        assert_eq!(
+            violations,
+            [FieldViolation::new(
+                "filter.survey_ids",
+                "at most 1000 values, not 1001"
+            )]
         );
     }
 
