@@ -439,10 +439,11 @@ async fn import_keeps_good_rows_and_reports_bad_ones_by_position(backend: Backen
                 _ => (index % 5) + 1,
             };
             let survey_id = if index == 2_400 { "ghost" } else { "chat" };
-            let rating_id = if index == 2_001 {
-                "row-0".to_string()
-            } else {
-                format!("row-{index}")
+            let rating_id = match index {
+                2_001 => "row-0".to_string(),
+                // An id of 100,000 characters: refused, and not repeated whole in the answer.
+                2_450 => "x".repeat(100_000),
+                _ => format!("row-{index}"),
             };
             pb::ImportRatingsRequest {
                 rating: Some(rating(survey_id, &rating_id, score)),
@@ -477,15 +478,17 @@ async fn import_keeps_good_rows_and_reports_bad_ones_by_position(backend: Backen
             (7, "INVALID_ARGUMENT"),
             (1_999, "INVALID_ARGUMENT"),
             (2_001, "ALREADY_EXISTS"),
-            (2_400, "NOT_FOUND")
+            (2_400, "NOT_FOUND"),
+            (2_450, "INVALID_ARGUMENT")
         ]
     );
-    assert_eq!(summary.rejected_count, 4);
+    assert_eq!(summary.errors[4].rating_id, format!("{}…", "x".repeat(128)));
+    assert_eq!(summary.rejected_count, 5);
     assert_eq!(
         summary.duplicate_count, 1,
         "row-10 was stored before with the same content"
     );
-    assert_eq!(summary.accepted_count, 2_500 - 4 - 1);
+    assert_eq!(summary.accepted_count, 2_500 - 5 - 1);
     assert_eq!(stored.len() as i64, summary.accepted_count + 1);
     let unique: HashSet<&str> = stored
         .iter()

@@ -157,6 +157,20 @@ fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Error>
         .map_err(Error::InvalidArgument)
 }
 
+/// Longest rating_id an import error repeats (a valid one is at most 128 characters), and
+/// longest message: a refused row may carry an id of megabytes, and a thousand of them would make
+/// an answer no client accepts and the server holds in memory.
+const MAX_ECHOED_ID_CHARS: usize = 128;
+const MAX_ECHOED_MESSAGE_CHARS: usize = 1_024;
+
+/// Returns `text`, cut to `max_chars` characters and marked with an ellipsis when longer.
+fn echoed(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
 /// Counts and row errors of one import.
 #[derive(Default)]
 struct ImportTally {
@@ -172,9 +186,9 @@ impl ImportTally {
         if self.errors.len() < MAX_IMPORT_ERRORS {
             self.errors.push(pb::ImportRatingError {
                 index: index as i64,
-                rating_id: rating_id.to_string(),
+                rating_id: echoed(rating_id, MAX_ECHOED_ID_CHARS),
                 code: code_name(error).into(),
-                message: error.to_string(),
+                message: echoed(&error.to_string(), MAX_ECHOED_MESSAGE_CHARS),
             });
         }
     }
