@@ -76,7 +76,27 @@ impl Error {
 
 impl From<sea_orm::DbErr> for Error {
     fn from(cause: sea_orm::DbErr) -> Self {
-        Error::internal(cause)
+        use sea_orm::{DbErr, RuntimeErr, SqlxError};
+        // A database out of reach is the canonical UNAVAILABLE, which clients retry; INTERNAL
+        // would tell them not to.
+        let out_of_reach = match &cause {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(error))
+            | DbErr::Query(RuntimeErr::SqlxError(error)) => matches!(
+                error.as_ref(),
+                SqlxError::Io(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+            ),
+            _ => false,
+        };
+        if out_of_reach {
+            tracing::warn!(error = %cause, "the database is out of reach");
+            Error::Unavailable("the database is out of reach; retry shortly".into())
+        } else {
+            Error::internal(cause)
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! follows ratings submitted elsewhere, a stream that does not read keeps memory flat, replicas
 //! migrating a new database at the same moment all succeed, a replica waiting for another's
 //! migration answers health NOT_SERVING and other calls UNAVAILABLE, and replicas starting together
-//! with a new rollup zone build it once.
+//! with a new rollup zone build it once; reads answer UNAVAILABLE while the database is out of
+//! reach.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -410,6 +411,62 @@ async fn a_replica_waiting_for_another_to_migrate_answers_health_and_stops_on_si
     .await;
     let _ = replica.kill();
     let _ = replica.wait();
+    database.drop_database().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_answer_unavailable_while_the_database_is_out_of_reach() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let name = database.url.rsplit_once('/').unwrap().1.to_string();
+    let mut server = TestServer::spawn_on(database.shared()).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let admin = sea_orm::Database::connect(&common::postgres_admin_url())
+        .await
+        .unwrap();
+    let run = |sql: String| {
+        let admin = admin.clone();
+        async move {
+            sea_orm::ConnectionTrait::execute_unprepared(&admin, &sql)
+                .await
+                .unwrap();
+        }
+    };
+    run(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+    run(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .await;
+
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let listed = server
+            .surveys
+            .list_surveys(pb::ListSurveysRequest::default())
+            .await;
+        codes.push(
+            listed
+                .map(|_| tonic::Code::Ok)
+                .unwrap_or_else(|status| status.code()),
+        );
+        let listed = server
+            .ratings
+            .list_ratings(pb::ListRatingsRequest::default())
+            .await;
+        codes.push(
+            listed
+                .map(|_| tonic::Code::Ok)
+                .unwrap_or_else(|status| status.code()),
+        );
+    }
+    run(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+    let back = server
+        .surveys
+        .list_surveys(pb::ListSurveysRequest::default())
+        .await;
+
+    assert_eq!(codes, [tonic::Code::Unavailable; 4]);
+    assert!(back.is_ok(), "{back:?}");
+    server.stop().await;
     database.drop_database().await;
 }
 
