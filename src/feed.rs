@@ -84,8 +84,9 @@ impl Pump {
         let mut listener = self.store.listen_for_commits().await;
         let mut poll = tokio::time::interval(STORAGE_POLL_INTERVAL);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // Other replicas commit only to PostgreSQL; on SQLite this process is the only writer.
-        let polling = self.store.backend() == sea_orm::DbBackend::Postgres;
+        // Storage is read on the timer too: on PostgreSQL for other replicas whose announcement
+        // was lost, on SQLite for another process on the same file (pods of a rolling update
+        // overlapping on one volume), which announces nothing.
         loop {
             let woken = tokio::select! {
                 batch = own_commits.recv() => match batch {
@@ -93,7 +94,7 @@ impl Pump {
                     None => return,
                 },
                 notified = next_notification(&mut listener) => Wake::Notified(notified),
-                _ = poll.tick(), if polling => Wake::Notified(Ok(())),
+                _ = poll.tick() => Wake::Notified(Ok(())),
                 _ = shutdown.wait_for(|stopping| *stopping) => return,
             };
             let filled = match woken {
@@ -126,6 +127,7 @@ impl Pump {
     }
 
     async fn fill_to_committed(&mut self) -> Result<()> {
+        self.store.adopt_other_writers_commits().await?;
         let committed = self.store.last_committed_sequence().await?;
         self.fill_from_storage(committed).await
     }

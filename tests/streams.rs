@@ -353,3 +353,41 @@ async fn postgres_follower_on_one_replica_sees_ratings_committed_through_another
     second.stop_keeping_database().await;
     first.stop().await;
 }
+
+/// Two processes on one SQLite file, as the pods of a rolling update on one volume: what one
+/// stores, the other's followers receive and its reports count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_the_same_sqlite_file_follows_and_counts_the_first_ones_ratings() {
+    let database = common::TestDatabase::create(Backend::Sqlite).await;
+    let mut first = TestServer::spawn_on(database.shared()).await;
+    first.create_csat_survey("chat", "support_chat").await;
+    first.submit(rating("chat", "before", 5)).await;
+    let mut second = TestServer::spawn_on(database).await;
+    let mut follower = open_stream(&mut second.ratings, pb::RatingFilter::default(), 0, true).await;
+    let replayed = collect(&mut follower, 1).await;
+
+    first.submit(rating("chat", "after", 1)).await;
+    let live = collect(&mut follower, 1).await;
+    let report = second
+        .reports
+        .get_report(pb::GetReportRequest {
+            query: Some(pb::ReportQuery {
+                filter: Some(pb::RatingFilter {
+                    survey_ids: vec!["chat".into()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap();
+
+    assert_eq!(replayed[0].rating_id, "before");
+    assert_eq!(live[0].rating_id, "after");
+    assert_eq!(report.overall.unwrap().rating_count, 2);
+    first.stop().await;
+    second.stop().await;
+}

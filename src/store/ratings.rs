@@ -76,6 +76,24 @@ impl Store {
         self.counter_sequence().await
     }
 
+    /// SQLite: when the counter row is beyond what this process made durable, another process
+    /// wrote to the same file (or this one's last commit awaits its fsync). One fsync of the WAL
+    /// makes all of it durable, so that this process's readers and feed may show it too.
+    pub async fn adopt_other_writers_commits(&self) -> Result<()> {
+        let durable_through = self
+            .durable_through
+            .load(std::sync::atomic::Ordering::Acquire);
+        if self.backend != sea_orm::DbBackend::Sqlite || durable_through < 0 {
+            return Ok(());
+        }
+        let committed = self.counter_sequence().await?;
+        if committed > durable_through {
+            self.make_durable().await?;
+            self.mark_durable(committed);
+        }
+        Ok(())
+    }
+
     /// Returns the highest sequence the counter row has handed out.
     pub(super) async fn counter_sequence(&self) -> Result<i64> {
         self.counter_sequence_in(&self.reader).await
