@@ -21,7 +21,7 @@ use crate::domain::report::{
 use crate::domain::time_buckets::{
     BucketPlan, Granularity, MAX_BUCKETS, first_instant_in, first_instant_of_date, local_date,
 };
-use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
+use crate::domain::{Channel, Metric, Micros, Rating, RatingFilter, Survey};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::store::Store;
@@ -237,6 +237,18 @@ impl Reports {
     ) {
         // Subscribing first: a rating committed while the first report is computed marks it stale.
         let mut live = feed.subscribe();
+        // A late rating of the previous period changes the comparison as much as a new one does.
+        let previous_filter = previous_range(&query).map(|(start, end)| RatingFilter {
+            start_time: Some(start),
+            end_time: Some(end),
+            ..query.filter.clone()
+        });
+        let selects = |rating: &Rating| {
+            query.filter.matches(rating)
+                || previous_filter
+                    .as_ref()
+                    .is_some_and(|previous| previous.matches(rating))
+        };
         let mut stale = true;
         let mut next_allowed = Instant::now();
         loop {
@@ -251,7 +263,7 @@ impl Reports {
             }
             tokio::select! {
                 received = live.recv() => match received {
-                    Ok(batch) => stale |= batch.iter().any(|rating| query.filter.matches(rating)),
+                    Ok(batch) => stale |= batch.iter().any(selects),
                     // Missed batches may have held matching ratings.
                     Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
                     Err(broadcast::error::RecvError::Closed) => return,

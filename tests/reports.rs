@@ -34,6 +34,7 @@ on_both_backends!(
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
     a_watched_report_comes_again_only_for_ratings_it_selects,
+    a_watched_comparison_comes_again_for_a_late_rating_of_the_previous_period,
     random_reports_match_a_brute_force_count,
 );
 
@@ -1145,6 +1146,50 @@ async fn a_watched_report_comes_again_only_for_ratings_it_selects(backend: Backe
     );
     assert_eq!(after_matching.overall.unwrap().rating_count, 1);
     assert_eq!(bad_fields(&refused), ["min_interval"]);
+    server.stop().await;
+}
+
+async fn a_watched_comparison_comes_again_for_a_late_rating_of_the_previous_period(
+    backend: Backend,
+) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let mut watch = server
+        .reports
+        .watch_report(pb::WatchReportRequest {
+            query: Some(week_of_9_march_against_the_week_before()),
+            min_interval: Some(prost_types::Duration {
+                seconds: 0,
+                nanos: 100_000_000,
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap().report.unwrap();
+
+    // 4 March: in the week before the watched one.
+    server
+        .submit(rating_at("chat", "late", 5, utc(2026, 3, 4, 12)))
+        .await;
+    let after_late = tokio::time::timeout(Duration::from_secs(5), watch.message())
+        .await
+        .expect("a fresh report for a rating of the previous period")
+        .unwrap()
+        .unwrap()
+        .report
+        .unwrap();
+
+    let previous_count = |report: &pb::Report| {
+        report
+            .overall
+            .as_ref()
+            .and_then(|overall| overall.previous.as_ref())
+            .map(|previous| previous.rating_count)
+    };
+    assert_eq!(previous_count(&first), Some(0));
+    assert_eq!(previous_count(&after_late), Some(1));
+    assert_eq!(after_late.overall.unwrap().rating_count, 0);
     server.stop().await;
 }
 
