@@ -7,8 +7,15 @@ use crate::domain::{Rating, RatingFilter};
 use crate::error::Error;
 use crate::store::Store;
 
-/// Ratings read per replay query.
+/// Most ratings read per replay query.
 const REPLAY_PAGE_RATINGS: usize = 2_000;
+/// Ratings of the first replay query, before the ratings' size is known.
+const FIRST_REPLAY_PAGE_RATINGS: usize = 256;
+/// Fewest ratings read per replay query.
+const MIN_REPLAY_PAGE_RATINGS: usize = 16;
+/// What a replay page should hold, in bytes of text. A stream buffers a page or two for a slow
+/// reader, and 2,000 ratings at every field's maximum (about 50 KB each) would be 100 MB.
+const REPLAY_PAGE_BYTES: usize = 1024 * 1024;
 
 /// What one StreamRatings call asked for.
 #[derive(Debug, Clone)]
@@ -125,9 +132,10 @@ async fn replay(
             return false;
         }
     };
+    let mut page_ratings = FIRST_REPLAY_PAGE_RATINGS;
     loop {
         let page = match store
-            .ratings_after(filter, *cursor, committed_before_scan, REPLAY_PAGE_RATINGS)
+            .ratings_after(filter, *cursor, committed_before_scan, page_ratings)
             .await
         {
             Ok(page) => page,
@@ -137,6 +145,11 @@ async fn replay(
                 return false;
             }
         };
+        let page_bytes: usize = page.ratings.iter().map(text_bytes).sum();
+        if let Some(per_rating) = page_bytes.checked_div(page.ratings.len()) {
+            page_ratings = (REPLAY_PAGE_BYTES / per_rating.max(1))
+                .clamp(MIN_REPLAY_PAGE_RATINGS, REPLAY_PAGE_RATINGS);
+        }
         if !page.ratings.is_empty() && out.send(Ok(page.ratings)).await.is_err() {
             return false;
         }
@@ -148,4 +161,20 @@ async fn replay(
             return true;
         }
     }
+}
+
+/// The bytes of a rating's texts, which make most of its size in memory.
+fn text_bytes(rating: &Rating) -> usize {
+    let content = &rating.content;
+    let attributes: usize = content
+        .attributes
+        .iter()
+        .map(|(key, value)| key.len() + value.len())
+        .sum();
+    rating.survey_id.len()
+        + rating.touchpoint.len()
+        + rating.rating_id.len()
+        + content.comment.len()
+        + content.customer_id.len()
+        + attributes
 }

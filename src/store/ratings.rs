@@ -12,9 +12,6 @@ use super::report_scan::{attribute_locator, attribute_value_sql};
 use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
 use crate::error::{Error, Result};
 
-/// Rows read per query while scanning for ratings a filter keeps.
-const SCAN_CHUNK_ROWS: u64 = 500;
-
 /// Ratings read in sequence order, and how far the read got.
 #[derive(Debug, Default)]
 pub struct RatingPage {
@@ -157,7 +154,9 @@ impl Store {
         through: Option<i64>,
         limit: usize,
     ) -> Result<RatingPage> {
-        let chunk_rows = SCAN_CHUNK_ROWS.max(limit as u64 + 1);
+        // SQL evaluates the whole filter, so a query returns only rows the page keeps: one more
+        // than the page tells whether another follows.
+        let chunk_rows = limit as u64 + 1;
         // Sized once: growing a page of a thousand ratings step by step costs a stream replay a
         // tenth of its time in the allocator.
         let mut page = RatingPage {
