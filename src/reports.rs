@@ -67,7 +67,7 @@ pub struct Segment {
     pub metrics: Metrics,
     /// The headline metric and its estimate.
     pub headline: Option<Headline>,
-    /// The target the segment's surveys share.
+    /// The target the segment's surveys share, when it is in the headline's unit.
     pub target: Option<f64>,
     /// Against the target.
     pub target_status: Option<Status>,
@@ -178,19 +178,21 @@ impl Reports {
             .zip(headlines)
             .zip(standings)
             .map(|((group, headline), standing)| {
-                // A bucket whose headline is another measure (a week with NPS ratings only, in
-                // a segment headed by CSAT) is no point of this line.
-                let segment_kind = headline.map(|(metric, measure, _)| (metric, measure));
-                let points: Vec<(Micros, f64)> = group
-                    .series
-                    .iter()
-                    .filter_map(|bucket| {
-                        let (metric, measure, estimate) =
-                            benchmark::headline(&bucket.metrics, query.confidence)?;
-                        (segment_kind == Some((metric, measure)))
-                            .then_some((bucket.start_time, estimate.value))
-                    })
-                    .collect();
+                // The line stays in the segment's measure: a bucket without it (a week with NPS
+                // ratings only, in a segment headed by CSAT) is no point of it, and a bucket whose
+                // own headline differs (one CES scale, in a segment headed by the easy share of
+                // two) gives the segment's measure, not its own.
+                let points: Vec<(Micros, f64)> = match headline {
+                    Some((metric, measure, _)) => group
+                        .series
+                        .iter()
+                        .filter_map(|bucket| {
+                            benchmark::estimate(&bucket.metrics, metric, measure, query.confidence)
+                                .map(|estimate| (bucket.start_time, estimate.value))
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                };
                 let comparisons = benchmarks
                     .iter()
                     .map(|benchmark| {
@@ -203,15 +205,14 @@ impl Reports {
                         (benchmark.clone(), comparison)
                     })
                     .collect();
+                let target = benchmark::target_of(headline, group.target);
                 Segment {
-                    target_status: headline
-                        .zip(group.target)
-                        .map(|((_, _, estimate), target)| {
-                            estimate.status(target, group.metrics.low_sample)
-                        }),
+                    target_status: headline.zip(target).map(|((_, _, estimate), target)| {
+                        estimate.status(target, group.metrics.low_sample)
+                    }),
                     key: group.key,
                     headline,
-                    target: group.target,
+                    target,
                     comparisons,
                     standing,
                     trend: benchmark::trend(&points, query.confidence),

@@ -33,6 +33,7 @@ on_both_backends!(
     ten_thousand_buckets_are_allowed_and_one_more_is_refused,
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
+    a_ces_easy_share_headline_is_not_compared_with_a_mean_score_target,
     a_watched_report_comes_again_only_for_ratings_it_selects,
     a_watched_comparison_comes_again_for_a_late_rating_of_the_previous_period,
     random_reports_match_a_brute_force_count,
@@ -1102,6 +1103,93 @@ async fn benchmark_report_ranks_segments_and_compares_like_with_like(backend: Ba
         interval.high,
         -50.0 + 1.959_963_984_540_054 * 100.0 * (0.125_f64).sqrt()
     ));
+    server.stop().await;
+}
+
+/// Returns the benchmark report of `query` against every benchmark.
+async fn benchmark_report(server: &mut TestServer, query: pb::ReportQuery) -> pb::BenchmarkReport {
+    server
+        .reports
+        .get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: Some(query),
+            benchmark_ids: Vec::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap()
+}
+
+async fn a_ces_easy_share_headline_is_not_compared_with_a_mean_score_target(backend: Backend) {
+    let mut server = spawn(backend).await;
+    for (survey_id, scale_max, threshold) in [("ces7", 7, 5), ("ces5", 5, 4)] {
+        let survey = pb::Survey {
+            touchpoint: "support_chat".into(),
+            metric: pb::Metric::Ces.into(),
+            scale_min: Some(1),
+            scale_max: Some(scale_max),
+            satisfied_threshold: Some(threshold),
+            // A goal for the CES mean, on each survey's own scale.
+            target: Some(4.0),
+            ..Default::default()
+        };
+        create_survey(&mut server, survey_id, survey).await;
+    }
+    // Three weeks; the second has ratings of the 1-7 survey only.
+    let start = utc(2026, 3, 2, 0);
+    let scores: [(&str, i64, &[i32]); 5] = [
+        ("ces7", 0, &[1, 2, 6]),
+        ("ces5", 0, &[1, 5]),
+        ("ces7", 1, &[3, 3, 7]),
+        ("ces7", 2, &[2, 5]),
+        ("ces5", 2, &[2, 4]),
+    ];
+    let mut ratings = Vec::new();
+    for (survey_id, week, week_scores) in scores {
+        for (index, score) in week_scores.iter().enumerate() {
+            ratings.push(rating_at(
+                survey_id,
+                &format!("{survey_id}-{week}-{index}"),
+                *score,
+                start + week * 7 * DAY + index as i64 * HOUR,
+            ));
+        }
+    }
+    import(&mut server, ratings).await;
+    let query = |survey_ids: &[&str]| pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            survey_ids: survey_ids.iter().map(|id| id.to_string()).collect(),
+            ..Default::default()
+        }),
+        min_sample: Some(1),
+        ..Default::default()
+    };
+
+    let both = benchmark_report(&mut server, query(&["ces7", "ces5"])).await;
+    let segment = &both.segments[0];
+    // No mean across two scales: the headline is the easy share, 3 of 8 (6, 7, 5 on 1-7) plus
+    // 2 of 4 (5, 4 on 1-5), a percent that a mean-score target of 4.0 says nothing about.
+    assert!(close(segment.value.unwrap(), 100.0 * 5.0 / 12.0));
+    assert_eq!(segment.target, None);
+    assert_eq!(segment.target_gap, None);
+    assert_eq!(
+        segment.target_status,
+        pb::BenchmarkStatus::Unspecified as i32
+    );
+    // Every week has an easy share, the one with a single scale too.
+    assert_eq!(segment.trend.as_ref().unwrap().bucket_count, 3);
+
+    // One scale: the headline is the mean, 29 / 8, in the target's unit.
+    let one = benchmark_report(&mut server, query(&["ces7"])).await;
+    let segment = &one.segments[0];
+    assert!(close(segment.value.unwrap(), 29.0 / 8.0));
+    assert_eq!(segment.target, Some(4.0));
+    assert!(close(segment.target_gap.unwrap(), 29.0 / 8.0 - 4.0));
+    assert_eq!(
+        segment.target_status,
+        pb::BenchmarkStatus::WithinInterval as i32
+    );
     server.stop().await;
 }
 

@@ -234,6 +234,19 @@ pub fn headline(metrics: &Metrics, confidence: f64) -> Option<Headline> {
     })
 }
 
+/// Returns the target a segment's headline is measured against: a survey's target is in its
+/// metric's own unit (CSAT percent, NPS points, CES mean), so a headline in another unit (the CES
+/// easy share, when CES scales differ) has none.
+pub fn target_of(headline: Option<Headline>, target: Option<(Metric, f64)>) -> Option<f64> {
+    let ((metric, measure, _), (target_metric, value)) = headline.zip(target)?;
+    let unit = match target_metric {
+        Metric::Csat => Measure::SatisfiedPercent,
+        Metric::Nps => Measure::NpsPoints,
+        Metric::Ces => Measure::MeanScore,
+    };
+    ((metric, measure) == (target_metric, unit)).then_some(value)
+}
+
 /// Returns the segment's value of `measure` for the ratings of `metric` surveys, if it has one.
 pub fn estimate(
     metrics: &Metrics,

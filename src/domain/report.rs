@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::metrics::{Change, Metrics, Scale, change, compute};
 use super::time_buckets::{BucketPlan, Granularity};
 use super::validation::{Violations, is_key};
-use super::{FieldViolation, Micros, RatingFilter, RatingFilterInput};
+use super::{FieldViolation, Metric, Micros, RatingFilter, RatingFilterInput};
 
 /// Most group_by entries in one query.
 pub const MAX_GROUP_BY: usize = 4;
@@ -291,8 +291,9 @@ pub struct GroupReport {
     pub series: Vec<BucketReport>,
     /// Touchpoints of the surveys with ratings in the group.
     pub touchpoints: Vec<String>,
-    /// The target shared by the group's surveys, if they share one.
-    pub target: Option<f64>,
+    /// The target shared by the group's surveys, if they share one, with the metric they share:
+    /// a target is in its survey's metric's unit, so one shared across metrics has no unit.
+    pub target: Option<(Metric, f64)>,
 }
 
 /// A computed report.
@@ -392,7 +393,7 @@ fn group_report<'a>(
         })
         .collect();
     let mut touchpoints: Vec<String> = Vec::new();
-    let mut targets: Vec<Option<f64>> = Vec::new();
+    let mut targets: Vec<(Metric, Option<f64>)> = Vec::new();
     for by_survey in parts {
         for (survey_id, counts) in by_survey {
             if let Some(facts) = surveys.get(survey_id)
@@ -401,13 +402,17 @@ fn group_report<'a>(
                 if !touchpoints.contains(&facts.touchpoint) {
                     touchpoints.push(facts.touchpoint.clone());
                 }
-                targets.push(facts.target);
+                targets.push((facts.scale.metric, facts.target));
             }
         }
     }
     touchpoints.sort();
     let target = match targets.split_first() {
-        Some((first, rest)) if rest.iter().all(|target| target == first) => *first,
+        Some(((metric, Some(value)), rest))
+            if rest.iter().all(|other| *other == (*metric, Some(*value))) =>
+        {
+            Some((*metric, *value))
+        }
         _ => None,
     };
     GroupReport {
