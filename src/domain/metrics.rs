@@ -378,40 +378,58 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
 /// on two means for CES).
 pub fn change(current: &Metrics, previous: Metrics, confidence: f64) -> Change {
     let z = z_for_confidence(confidence);
-    let (delta, significant) = if let (Some(now), Some(before)) = (current.csat, previous.csat) {
-        (
-            Some(now.percent - before.percent),
-            two_proportion_z(now.hits, now.total, before.hits, before.total)
-                .map(|statistic| statistic.abs() > z),
-        )
-    } else if let (Some(now), Some(before)) = (current.nps, previous.nps) {
-        let spread = (now.standard_error.powi(2) + before.standard_error.powi(2)).sqrt();
-        let difference = now.score - before.score;
-        (
-            Some(difference),
-            (spread > 0.0).then(|| (difference / spread).abs() > z),
-        )
-    } else if let (Some(now), Some(before)) = (current.ces, previous.ces)
-        && let (Some(now_mean), Some(before_mean)) = (now.mean, before.mean)
-    {
-        let difference = now_mean - before_mean;
-        let spread = match (
-            current.score_standard_deviation,
-            previous.score_standard_deviation,
-        ) {
-            (Some(now_deviation), Some(before_deviation)) => Some(
-                (now_deviation.powi(2) / now.rating_count as f64
-                    + before_deviation.powi(2) / before.rating_count as f64)
-                    .sqrt(),
+    // The headline is chosen from the current period alone; a previous period without that same
+    // metric has no change to give, and another metric's change would be read as the headline's.
+    let (delta, significant) = if let Some(now) = current.csat {
+        match previous.csat {
+            Some(before) => (
+                Some(now.percent - before.percent),
+                two_proportion_z(now.hits, now.total, before.hits, before.total)
+                    .map(|statistic| statistic.abs() > z),
             ),
-            _ => None,
-        };
-        (
-            Some(difference),
-            spread
-                .filter(|spread| *spread > 0.0)
-                .map(|spread| (difference / spread).abs() > z),
-        )
+            None => (None, None),
+        }
+    } else if let Some(now) = current.nps {
+        match previous.nps {
+            Some(before) => {
+                let spread = (now.standard_error.powi(2) + before.standard_error.powi(2)).sqrt();
+                let difference = now.score - before.score;
+                (
+                    Some(difference),
+                    (spread > 0.0).then(|| (difference / spread).abs() > z),
+                )
+            }
+            None => (None, None),
+        }
+    } else if let Some(now) = current.ces
+        && let Some(now_mean) = now.mean
+    {
+        match previous
+            .ces
+            .and_then(|before| before.mean.map(|mean| (before, mean)))
+        {
+            Some((before, before_mean)) => {
+                let difference = now_mean - before_mean;
+                let spread = match (
+                    current.score_standard_deviation,
+                    previous.score_standard_deviation,
+                ) {
+                    (Some(now_deviation), Some(before_deviation)) => Some(
+                        (now_deviation.powi(2) / now.rating_count as f64
+                            + before_deviation.powi(2) / before.rating_count as f64)
+                            .sqrt(),
+                    ),
+                    _ => None,
+                };
+                (
+                    Some(difference),
+                    spread
+                        .filter(|spread| *spread > 0.0)
+                        .map(|spread| (difference / spread).abs() > z),
+                )
+            }
+            None => (None, None),
+        }
     } else {
         (None, None)
     };
@@ -599,6 +617,43 @@ mod tests {
         let now = compute([(CSAT_1_5, &[0, 0, 5, 0, 5][..])], 0.95, 30);
         let before = compute([(CSAT_1_5, &[0, 0, 6, 0, 4][..])], 0.95, 30);
         assert_eq!(change(&now, before, 0.95).significant, Some(false));
+    }
+
+    #[test]
+    fn a_headline_without_a_previous_value_has_no_delta() {
+        let mut promoters = [0_i64; 11];
+        promoters[10] = 2;
+        let mut detractors = [0_i64; 11];
+        detractors[0] = 2;
+        // Now: CSAT (1 of 1 satisfied, the headline) and NPS -100; before: NPS +100 only. The
+        // NPS change of -200 points is not the change of the headline.
+        let now = compute(
+            [
+                (CSAT_1_5, &[0, 0, 0, 0, 1][..]),
+                (NPS_0_10, &detractors[..]),
+            ],
+            0.95,
+            1,
+        );
+        let before = compute([(NPS_0_10, &promoters[..])], 0.95, 1);
+        let dropped = change(&now, before, 0.95);
+        assert_eq!((dropped.delta, dropped.significant), (None, None));
+
+        // Now: NPS only (the headline), before: CSAT and NPS: the delta is of NPS, +50 - 100.
+        let mut mixed = [0_i64; 11];
+        mixed[10] = 3;
+        mixed[0] = 1;
+        let now = compute([(NPS_0_10, &mixed[..])], 0.95, 1);
+        let before = compute(
+            [(CSAT_1_5, &[1, 0, 0, 0, 0][..]), (NPS_0_10, &promoters[..])],
+            0.95,
+            1,
+        );
+        assert!(close(
+            change(&now, before, 0.95).delta.unwrap(),
+            -50.0,
+            1e-9
+        ));
     }
 
     #[test]
