@@ -14,7 +14,7 @@ use tokio::time::{Duration, Instant};
 use crate::domain::benchmark::{
     self, Benchmark, Comparison, Headline, Measure, Standing, Status, Trend, headline, standings,
 };
-use crate::domain::metrics::{Metrics, Scale};
+use crate::domain::metrics::{Change, Metrics, Scale};
 use crate::domain::report::{
     Aggregation, GroupBy, Report, ReportQuery, SCORE_SLOTS, SurveyFacts, assemble,
 };
@@ -65,6 +65,8 @@ pub struct Segment {
     pub key: Vec<(String, String)>,
     /// Metrics.
     pub metrics: Metrics,
+    /// Against the previous period, when asked: the group's change, as GetReport gives it.
+    pub change: Option<Change>,
     /// The headline metric and its estimate.
     pub headline: Option<Headline>,
     /// The target the segment's surveys share, when it is in the headline's unit.
@@ -217,6 +219,7 @@ impl Reports {
                     standing,
                     trend: benchmark::trend(&points, query.confidence),
                     metrics: group.metrics,
+                    change: group.change,
                 }
             })
             .collect();

@@ -34,6 +34,7 @@ on_both_backends!(
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
     a_ces_easy_share_headline_is_not_compared_with_a_mean_score_target,
+    benchmark_segments_compare_with_the_previous_period_as_report_groups_do,
     a_watched_report_comes_again_only_for_ratings_it_selects,
     a_watched_comparison_comes_again_for_a_late_rating_of_the_previous_period,
     random_reports_match_a_brute_force_count,
@@ -1190,6 +1191,61 @@ async fn a_ces_easy_share_headline_is_not_compared_with_a_mean_score_target(back
         segment.target_status,
         pb::BenchmarkStatus::WithinInterval as i32
     );
+    server.stop().await;
+}
+
+async fn benchmark_segments_compare_with_the_previous_period_as_report_groups_do(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let mut ratings = Vec::new();
+    for index in 0..20 {
+        // Previous week: all 20 satisfied; this week: none of 20.
+        ratings.push(rating_at(
+            "chat",
+            &format!("b{index}"),
+            5,
+            utc(2026, 3, 2, 12) + index,
+        ));
+        ratings.push(rating_at(
+            "chat",
+            &format!("n{index}"),
+            1,
+            utc(2026, 3, 9, 12) + index,
+        ));
+    }
+    import(&mut server, ratings).await;
+
+    for group_by in [vec![], vec!["survey".to_string()]] {
+        let query = pb::ReportQuery {
+            group_by: group_by.clone(),
+            min_sample: Some(1),
+            ..week_of_9_march_against_the_week_before()
+        };
+        let segment_metrics = benchmark_report(&mut server, query.clone()).await.segments[0]
+            .metrics
+            .clone()
+            .unwrap();
+        let previous = segment_metrics.previous.as_ref().unwrap();
+        assert_eq!(previous.rating_count, 20, "{group_by:?}");
+        assert_eq!(previous.csat, Some(100.0));
+        assert_eq!(segment_metrics.csat, Some(0.0));
+        assert_eq!(segment_metrics.delta, Some(-100.0));
+        // Pooled proportion 1/2: z = 1 / sqrt(1/4 × 2/20) = 6.3.
+        assert_eq!(segment_metrics.significant_change, Some(true));
+
+        let report = report(&mut server, query).await;
+        let group_metrics = if group_by.is_empty() {
+            report.overall.unwrap()
+        } else {
+            report.groups[0].metrics.clone().unwrap()
+        };
+        assert_eq!(segment_metrics.previous, group_metrics.previous);
+        assert_eq!(segment_metrics.delta, group_metrics.delta);
+        assert_eq!(
+            segment_metrics.significant_change,
+            group_metrics.significant_change
+        );
+    }
     server.stop().await;
 }
 

@@ -158,7 +158,7 @@ fn segment_to_proto(segment: &Segment) -> pb::BenchmarkSegment {
     let estimate = segment.headline.map(|(_, _, estimate)| estimate);
     pb::BenchmarkSegment {
         key: segment.key.iter().cloned().collect(),
-        metrics: Some(metrics_to_proto(&segment.metrics, None)),
+        metrics: Some(metrics_to_proto(&segment.metrics, segment.change.as_ref())),
         value: estimate.map(|estimate| estimate.value),
         interval: estimate.as_ref().and_then(estimate_interval),
         target: segment.target,
