@@ -10,7 +10,7 @@ use crate::store::Store;
 /// Most ratings read per replay query.
 const REPLAY_PAGE_RATINGS: usize = 2_000;
 /// Ratings of the first replay query, before the ratings' size is known.
-const FIRST_REPLAY_PAGE_RATINGS: usize = 256;
+const FIRST_REPLAY_PAGE_RATINGS: usize = 64;
 /// Fewest ratings read per replay query.
 const MIN_REPLAY_PAGE_RATINGS: usize = 16;
 /// What a replay page should hold, in bytes of text. A stream buffers a page or two for a slow
