@@ -51,6 +51,8 @@ pub struct Store {
     /// The highest sequence known to be durable; -1 until read from the database. Only SQLite's
     /// commits can be visible before they are durable (see [`Durability::SyncWalFile`]).
     durable_through: Arc<AtomicI64>,
+    /// The highest sequence this process's writer committed, durable or not yet.
+    committed_through: Arc<AtomicI64>,
     /// SQLite's stand-in for PostgreSQL's rollup build lock: one process writes a SQLite file.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
 }
@@ -170,6 +172,7 @@ impl Store {
                 database,
             },
             durable_through: Arc::new(AtomicI64::new(-1)),
+            committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
         })
     }
@@ -196,6 +199,7 @@ impl Store {
             backend: DbBackend::Postgres,
             durability: Durability::AtCommit,
             durable_through: Arc::new(AtomicI64::new(-1)),
+            committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
         })
     }
@@ -249,6 +253,11 @@ impl Store {
     /// Records that every rating up to `sequence` is durable.
     pub(crate) fn mark_durable(&self, sequence: i64) {
         self.durable_through.fetch_max(sequence, Ordering::AcqRel);
+    }
+
+    /// Records that this process's writer committed every rating up to `sequence`.
+    pub(crate) fn mark_committed(&self, sequence: i64) {
+        self.committed_through.fetch_max(sequence, Ordering::AcqRel);
     }
 
     /// Opens a connection of the writer task's own on SQLite, outside the pools and outside

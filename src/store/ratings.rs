@@ -73,18 +73,19 @@ impl Store {
         self.counter_sequence().await
     }
 
-    /// SQLite: when the counter row is beyond what this process made durable, another process
-    /// wrote to the same file (or this one's last commit awaits its fsync). One fsync of the WAL
-    /// makes all of it durable, so that this process's readers and feed may show it too.
+    /// SQLite: when the counter row is beyond both what this process made durable and what its
+    /// own writer committed, another process wrote to the same file. One fsync of the WAL makes
+    /// that durable, so that this process's readers and feed may show it too. Commits of this
+    /// process's own writer are left to its sync thread, which publishes them anyway.
     pub async fn adopt_other_writers_commits(&self) -> Result<()> {
-        let durable_through = self
-            .durable_through
-            .load(std::sync::atomic::Ordering::Acquire);
+        use std::sync::atomic::Ordering;
+        let durable_through = self.durable_through.load(Ordering::Acquire);
         if self.backend != sea_orm::DbBackend::Sqlite || durable_through < 0 {
             return Ok(());
         }
         let committed = self.counter_sequence().await?;
-        if committed > durable_through {
+        let own = self.committed_through.load(Ordering::Acquire);
+        if committed > durable_through.max(own) {
             self.make_durable().await?;
             self.mark_durable(committed);
         }

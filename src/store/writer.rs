@@ -491,6 +491,19 @@ impl Writer {
         &mut self,
         batch: &[WriteRequest],
     ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        let outcome = self.commit_by_the_cheapest_path(batch).await?;
+        // So that the feed tells this writer's commits, which its sync thread publishes, from
+        // another process's on the same SQLite file.
+        if let Some(last) = outcome.1.last() {
+            self.store.mark_committed(last.sequence);
+        }
+        Ok(outcome)
+    }
+
+    async fn commit_by_the_cheapest_path(
+        &mut self,
+        batch: &[WriteRequest],
+    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
         if let Some(outcome) = self.try_fast_commit(batch) {
             return Ok(outcome);
         }
