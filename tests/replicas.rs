@@ -329,15 +329,14 @@ async fn replicas_migrating_a_new_database_together_all_succeed() {
         .map(|output| String::from_utf8_lossy(&output.stderr).into_owned())
         .collect();
     assert!(failures.is_empty(), "migrations failed: {failures:#?}");
-    let (mut replica, channel) = start_csat(&database.url, free_address()).await;
+    let (replica, channel) = start_csat(&database.url, free_address()).await;
     create_csat_survey(
         &mut SurveyServiceClient::new(channel),
         "chat",
         "support_chat",
     )
     .await;
-    let _ = replica.kill();
-    let _ = replica.wait();
+    drop(replica);
     database.drop_database().await;
 }
 
@@ -394,7 +393,7 @@ async fn a_replica_waiting_for_another_to_migrate_answers_health_and_stops_on_si
     assert_eq!(exit.code(), Some(0));
 
     let address = free_address();
-    let mut replica = spawn_csat(&database.url, address);
+    let replica = spawn_csat(&database.url, address);
     let channel = connect(address).await;
     assert_eq!(
         health_of(&channel).await.unwrap(),
@@ -409,8 +408,7 @@ async fn a_replica_waiting_for_another_to_migrate_answers_health_and_stops_on_si
         "support_chat",
     )
     .await;
-    let _ = replica.kill();
-    let _ = replica.wait();
+    drop(replica);
     database.drop_database().await;
 }
 
@@ -475,16 +473,7 @@ async fn replicas_building_a_new_rollup_zone_together_count_each_rating_once() {
     let database = TestDatabase::create(Backend::Postgres).await;
     let mut first = TestServer::spawn_on(database).await;
     first.create_csat_survey("chat", "support_chat").await;
-    let rows: Vec<pb::ImportRatingsRequest> = (0..3_000)
-        .map(|index| pb::ImportRatingsRequest {
-            rating: Some(rating("chat", &format!("r{index}"), index % 5 + 1)),
-        })
-        .collect();
-    first
-        .ratings
-        .import_ratings(tokio_stream::iter(rows))
-        .await
-        .unwrap();
+    first.import_numbered("chat", "r", 3_000).await;
     let database = first.stop_keeping_database().await;
 
     // A rollout that adds a zone starts every replica with it at once.

@@ -206,16 +206,7 @@ async fn a_replay_in_progress_at_shutdown_sends_every_stored_rating_before_ok(ba
     server.create_csat_survey("chat", "support_chat").await;
     // Several replay pages, so that shutdown comes while most are still to be read.
     let stored = 10_000;
-    let rows: Vec<pb::ImportRatingsRequest> = (0..stored)
-        .map(|index| pb::ImportRatingsRequest {
-            rating: Some(rating("chat", &format!("r-{index}"), index % 5 + 1)),
-        })
-        .collect();
-    server
-        .ratings
-        .import_ratings(tokio_stream::iter(rows))
-        .await
-        .unwrap();
+    server.import_numbered("chat", "r-", stored).await;
     let mut export = open_stream(&mut server.ratings, pb::RatingFilter::default(), 0, false).await;
     let mut received = collect(&mut export, 1).await.len();
 

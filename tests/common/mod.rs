@@ -195,6 +195,24 @@ impl TestServer {
         create_csat_survey(&mut self.surveys, survey_id, touchpoint).await
     }
 
+    /// Imports `count` ratings of `survey_id` through one ImportRatings stream, numbered
+    /// `{prefix}{index}` with scores cycling 1 to 5.
+    pub async fn import_numbered(&mut self, survey_id: &str, prefix: &str, count: i32) {
+        let rows: Vec<pb::ImportRatingsRequest> = (0..count)
+            .map(|index| pb::ImportRatingsRequest {
+                rating: Some(rating(
+                    survey_id,
+                    &format!("{prefix}{index}"),
+                    index % 5 + 1,
+                )),
+            })
+            .collect();
+        self.ratings
+            .import_ratings(tokio_stream::iter(rows))
+            .await
+            .expect("ImportRatings");
+    }
+
     /// Submits one rating and returns the stored one.
     pub async fn submit(&mut self, rating: pb::Rating) -> pb::SubmitRatingResponse {
         self.ratings
