@@ -377,67 +377,63 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
 /// (two-proportion z-test for CSAT, z-test on the difference of two NPS for NPS, Welch's z-test
 /// on two means for CES).
 pub fn change(current: &Metrics, previous: Metrics, confidence: f64) -> Change {
-    let z = z_for_confidence(confidence);
-    // The headline is chosen from the current period alone; a previous period without that same
-    // metric has no change to give, and another metric's change would be read as the headline's.
-    let (delta, significant) = if let Some(now) = current.csat {
-        match previous.csat {
-            Some(before) => (
-                Some(now.percent - before.percent),
-                two_proportion_z(now.hits, now.total, before.hits, before.total)
-                    .map(|statistic| statistic.abs() > z),
-            ),
-            None => (None, None),
-        }
-    } else if let Some(now) = current.nps {
-        match previous.nps {
-            Some(before) => {
-                let spread = (now.standard_error.powi(2) + before.standard_error.powi(2)).sqrt();
-                let difference = now.score - before.score;
-                (
-                    Some(difference),
-                    (spread > 0.0).then(|| (difference / spread).abs() > z),
-                )
-            }
-            None => (None, None),
-        }
-    } else if let Some(now) = current.ces
-        && let Some(now_mean) = now.mean
-    {
-        match previous
-            .ces
-            .and_then(|before| before.mean.map(|mean| (before, mean)))
-        {
-            Some((before, before_mean)) => {
-                let difference = now_mean - before_mean;
-                let spread = match (
-                    current.score_standard_deviation,
-                    previous.score_standard_deviation,
-                ) {
-                    (Some(now_deviation), Some(before_deviation)) => Some(
-                        (now_deviation.powi(2) / now.rating_count as f64
-                            + before_deviation.powi(2) / before.rating_count as f64)
-                            .sqrt(),
-                    ),
-                    _ => None,
-                };
-                (
-                    Some(difference),
-                    spread
-                        .filter(|spread| *spread > 0.0)
-                        .map(|spread| (difference / spread).abs() > z),
-                )
-            }
-            None => (None, None),
-        }
-    } else {
-        (None, None)
+    let (delta, significant) = match headline_change(current, &previous, confidence) {
+        Some((delta, significant)) => (Some(delta), significant),
+        None => (None, None),
     };
     Change {
         previous,
         delta,
         significant,
     }
+}
+
+/// The delta of the headline metric and whether it is significant, for [`change`]. The headline
+/// is chosen from the current period alone; a previous period without that same metric has no
+/// change to give, and another metric's change would be read as the headline's.
+fn headline_change(
+    current: &Metrics,
+    previous: &Metrics,
+    confidence: f64,
+) -> Option<(f64, Option<bool>)> {
+    let z = z_for_confidence(confidence);
+    if let Some(now) = current.csat {
+        let before = previous.csat?;
+        let significant = two_proportion_z(now.hits, now.total, before.hits, before.total)
+            .map(|statistic| statistic.abs() > z);
+        return Some((now.percent - before.percent, significant));
+    }
+    if let Some(now) = current.nps {
+        let before = previous.nps?;
+        let spread = (now.standard_error.powi(2) + before.standard_error.powi(2)).sqrt();
+        let difference = now.score - before.score;
+        return Some((
+            difference,
+            (spread > 0.0).then(|| (difference / spread).abs() > z),
+        ));
+    }
+    let now = current.ces?;
+    let now_mean = now.mean?;
+    let before = previous.ces?;
+    let before_mean = before.mean?;
+    let difference = now_mean - before_mean;
+    let spread = match (
+        current.score_standard_deviation,
+        previous.score_standard_deviation,
+    ) {
+        (Some(now_deviation), Some(before_deviation)) => Some(
+            (now_deviation.powi(2) / now.rating_count as f64
+                + before_deviation.powi(2) / before.rating_count as f64)
+                .sqrt(),
+        ),
+        _ => None,
+    };
+    Some((
+        difference,
+        spread
+            .filter(|spread| *spread > 0.0)
+            .map(|spread| (difference / spread).abs() > z),
+    ))
 }
 
 /// Returns the pooled two-proportion z statistic of x1/n1 against x2/n2; `None` when it is
