@@ -243,20 +243,10 @@ impl ReportService for ReportApi {
             Some(duration) => std::time::Duration::try_from(*duration)
                 .ok()
                 .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))
-                .ok_or_else(|| FieldViolation::new("min_interval", "from 0.1 s to 1 h")),
+                .ok_or_else(|| Error::invalid_field("min_interval", "from 0.1 s to 1 h")),
         };
-        let query = match (parse_query(request.query), min_interval) {
-            (Ok(query), Ok(interval)) => (query, interval),
-            (Ok(_), Err(violation)) => {
-                return Err(status_from_error(Error::InvalidArgument(vec![violation])));
-            }
-            (Err(Error::InvalidArgument(mut violations)), interval) => {
-                violations.extend(interval.err());
-                return Err(status_from_error(Error::InvalidArgument(violations)));
-            }
-            (Err(other), _) => return Err(status_from_error(other)),
-        };
-        let (query, min_interval) = query;
+        let (query, min_interval) =
+            Error::both(parse_query(request.query), min_interval).map_err(status_from_error)?;
         let (sender, receiver) = mpsc::channel(1);
         tokio::spawn(self.context.reports.clone().watch(
             self.context.feed.clone(),
@@ -300,15 +290,13 @@ impl ReportService for ReportApi {
                 ));
             }
         }
-        let query = match parse_query(request.query) {
-            Ok(query) if id_violations.is_empty() => query,
-            Ok(_) => return Err(status_from_error(Error::InvalidArgument(id_violations))),
-            Err(Error::InvalidArgument(mut violations)) => {
-                violations.extend(id_violations);
-                return Err(status_from_error(Error::InvalidArgument(violations)));
-            }
-            Err(other) => return Err(status_from_error(other)),
+        let ids_checked = if id_violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument(id_violations))
         };
+        let (query, ()) =
+            Error::both(parse_query(request.query), ids_checked).map_err(status_from_error)?;
         let report = self
             .context
             .reports
