@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tracing::{info, warn};
@@ -163,8 +162,6 @@ impl Server {
                 return Ok(());
             }
         }
-        // The starting phase's accept loop is gone with its server task.
-        let listener = wait_for_sole_owner(listener).await?;
 
         let (shutdown_sender, shutdown) = watch::channel(false);
         let feed = Feed::start(store.clone(), shutdown.clone()).await?;
@@ -208,9 +205,6 @@ impl Server {
             }
         };
 
-        // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
-        // acknowledgement: 40 ms on a report of a few dozen groups.
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let serving = tonic::transport::Server::builder()
             .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
             .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
@@ -225,7 +219,7 @@ impl Server {
             .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
             .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
             .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
-            .serve_with_incoming_shutdown(incoming, graceful_stop);
+            .serve_with_incoming_shutdown(accept_each(listener), graceful_stop);
         let served = tokio::select! {
             served = serving => served,
             _ = drain_deadline => {
@@ -270,26 +264,21 @@ async fn still_starting() -> tonic::codegen::http::Response<tonic::body::Body> {
     tonic::codegen::http::Response::from_parts(parts, tonic::body::Body::empty())
 }
 
-/// Accepts connections on a listener shared with the server that follows.
+/// Accepts connections on the listener both phases share.
 fn accept_each(
     listener: std::sync::Arc<TcpListener>,
 ) -> impl futures_util::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
     futures_util::stream::unfold(listener, |listener| async move {
-        let accepted = listener.accept().await.map(|(stream, _)| stream);
+        let accepted = listener.accept().await.map(|(stream, _)| {
+            // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
+            // acknowledgement: 40 ms on a report of a few dozen groups.
+            if let Err(cause) = stream.set_nodelay(true) {
+                warn!(error = %cause, "cannot set TCP_NODELAY");
+            }
+            stream
+        });
         Some((accepted, listener))
     })
-}
-
-/// Takes the listener back once the starting phase's server, aborted or done, has dropped it.
-async fn wait_for_sole_owner(mut listener: std::sync::Arc<TcpListener>) -> Result<TcpListener> {
-    for _ in 0..100 {
-        match std::sync::Arc::try_unwrap(listener) {
-            Ok(listener) => return Ok(listener),
-            Err(shared) => listener = shared,
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    Err(Error::internal("the starting phase kept the listener"))
 }
 
 /// Reflection v1 over our protos, health's, and the error details (so that grpcurl and others
