@@ -53,7 +53,8 @@ pub struct Store {
     durable_through: Arc<AtomicI64>,
     /// The highest sequence this process's writer committed, durable or not yet.
     committed_through: Arc<AtomicI64>,
-    /// SQLite's stand-in for PostgreSQL's rollup build lock: one process writes a SQLite file.
+    /// SQLite's stand-in for PostgreSQL's rollup build lock. It holds within this process only:
+    /// two processes sharing one file are not kept from building rollups at the same moment.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
 }
 

@@ -168,6 +168,8 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_filter_bound_between_two_microseconds_is_rounded_up() {
         let at = |nanos| {
@@ -192,8 +194,6 @@ mod tests {
         assert_eq!(bounds(1_500), (Some(Ok(whole + 2)), Some(Ok(whole + 2))));
         assert_eq!(bounds(1), (Some(Ok(whole + 1)), Some(Ok(whole + 1))));
     }
-
-    use super::*;
 
     #[test]
     fn timestamps_round_trip_at_microsecond_precision() {
