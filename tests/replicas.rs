@@ -486,19 +486,12 @@ async fn replicas_building_a_new_rollup_zone_together_count_each_rating_once() {
         TestServer::spawn_with(database.shared(), with_tokyo),
     );
     let in_tokyo = one
-        .reports
-        .get_report(pb::GetReportRequest {
-            query: Some(pb::ReportQuery {
-                time_zone: "Asia/Tokyo".into(),
-                granularity: pb::Granularity::Day.into(),
-                ..Default::default()
-            }),
+        .report(pb::ReportQuery {
+            time_zone: "Asia/Tokyo".into(),
+            granularity: pb::Granularity::Day.into(),
+            ..Default::default()
         })
-        .await
-        .unwrap()
-        .into_inner()
-        .report
-        .unwrap();
+        .await;
 
     assert!(in_tokyo.from_rollups);
     let overall = in_tokyo.overall.unwrap();

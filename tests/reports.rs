@@ -150,17 +150,6 @@ async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
     assert_eq!(response.accepted_count, count, "{:?}", response.errors);
 }
 
-async fn report(server: &mut TestServer, query: pb::ReportQuery) -> pb::Report {
-    server
-        .reports
-        .get_report(pb::GetReportRequest { query: Some(query) })
-        .await
-        .unwrap()
-        .into_inner()
-        .report
-        .unwrap()
-}
-
 async fn declare_dimensions(server: &mut TestServer, survey_id: &str, dimensions: &[&str]) {
     server
         .surveys
@@ -196,7 +185,8 @@ async fn csat_of_eight_in_ten_is_80_with_the_wilson_interval(backend: Backend) {
         .collect();
     import(&mut server, ratings).await;
 
-    let overall = report(&mut server, pb::ReportQuery::default())
+    let overall = server
+        .report(pb::ReportQuery::default())
         .await
         .overall
         .unwrap();
@@ -234,7 +224,8 @@ async fn nps_and_ces_are_computed_per_metric(backend: Backend) {
     );
     import(&mut server, ratings).await;
 
-    let overall = report(&mut server, pb::ReportQuery::default())
+    let overall = server
+        .report(pb::ReportQuery::default())
         .await
         .overall
         .unwrap();
@@ -287,15 +278,13 @@ async fn intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts(ba
     }
     import(&mut server, ratings).await;
 
-    let groups = report(
-        &mut server,
-        pb::ReportQuery {
+    let groups = server
+        .report(pb::ReportQuery {
             group_by: vec!["survey".into(), "attributes.cohort".into()],
             ..Default::default()
-        },
-    )
-    .await
-    .groups;
+        })
+        .await
+        .groups;
 
     assert_eq!(groups.len(), 2 * 2 * LARGEST);
     for group in &groups {
@@ -344,9 +333,8 @@ async fn empty_buckets_are_kept_and_days_follow_the_zone(backend: Backend) {
             .timestamp_micros()
     };
 
-    let series = report(
-        &mut server,
-        pb::ReportQuery {
+    let series = server
+        .report(pb::ReportQuery {
             filter: Some(pb::RatingFilter {
                 start_time: Some(timestamp(midnight(7))),
                 end_time: Some(timestamp(midnight(11))),
@@ -355,9 +343,8 @@ async fn empty_buckets_are_kept_and_days_follow_the_zone(backend: Backend) {
             granularity: pb::Granularity::Day.into(),
             time_zone: "America/New_York".into(),
             ..Default::default()
-        },
-    )
-    .await;
+        })
+        .await;
 
     assert!(series.from_rollups);
     let counts: Vec<i64> = series
@@ -418,8 +405,8 @@ async fn a_bound_given_alone_is_kept_and_the_data_gives_the_other(backend: Backe
             .collect()
     };
 
-    let from_29_june = report(&mut server, daily(Some(utc(2026, 6, 29, 0)), None)).await;
-    let until_5_july = report(&mut server, daily(None, Some(utc(2026, 7, 5, 0)))).await;
+    let from_29_june = server.report(daily(Some(utc(2026, 6, 29, 0)), None)).await;
+    let until_5_july = server.report(daily(None, Some(utc(2026, 7, 5, 0)))).await;
     let from_1990 = server
         .reports
         .get_report(pb::GetReportRequest {
@@ -477,7 +464,8 @@ async fn compare_previous_flags_a_significant_drop(backend: Backend) {
     }
     import(&mut server, ratings).await;
 
-    let overall = report(&mut server, week_of_9_march_against_the_week_before())
+    let overall = server
+        .report(week_of_9_march_against_the_week_before())
         .await
         .overall
         .unwrap();
@@ -506,7 +494,8 @@ fn week_of_9_march_against_the_week_before() -> pb::ReportQuery {
 async fn a_report_before_any_rating_keeps_its_previous_period_and_empty_days(backend: Backend) {
     let mut server = spawn(backend).await;
     server.create_csat_survey("chat", "support_chat").await;
-    let overall = report(&mut server, week_of_9_march_against_the_week_before())
+    let overall = server
+        .report(week_of_9_march_against_the_week_before())
         .await
         .overall
         .unwrap();
@@ -520,14 +509,12 @@ async fn a_report_before_any_rating_keeps_its_previous_period_and_empty_days(bac
     assert_eq!(overall.significant_change, None);
 
     // Empty days are kept, as they are once ratings exist elsewhere.
-    let daily = report(
-        &mut server,
-        pb::ReportQuery {
+    let daily = server
+        .report(pb::ReportQuery {
             granularity: pb::Granularity::Day.into(),
             ..week_of_9_march_against_the_week_before()
-        },
-    )
-    .await;
+        })
+        .await;
     assert_eq!(daily.series.len(), 7);
     assert!(
         daily
@@ -560,10 +547,10 @@ async fn a_new_zone_and_a_new_dimension_are_built_from_stored_ratings(backend: B
         time_zone: "Asia/Tokyo".into(),
         ..Default::default()
     };
-    let scanned = report(&mut server, by_team.clone()).await;
+    let scanned = server.report(by_team.clone()).await;
     declare_dimensions(&mut server, "chat", &["team"]).await;
 
-    let rolled_up = report(&mut server, by_team).await;
+    let rolled_up = server.report(by_team).await;
 
     assert!(!scanned.from_rollups, "team is not a dimension yet");
     assert!(rolled_up.from_rollups, "Tokyo and team are rolled up now");
@@ -633,14 +620,12 @@ async fn an_empty_attribute_selects_ratings_without_it_in_lists_streams_and_repo
         }
         let mut reported = Vec::new();
         for survey_ids in [&["declared"][..], &["plain"], &[]] {
-            let answer = report(
-                &mut server,
-                pb::ReportQuery {
+            let answer = server
+                .report(pb::ReportQuery {
                     filter: Some(agent(value, survey_ids)),
                     ..Default::default()
-                },
-            )
-            .await;
+                })
+                .await;
             reported.push((
                 survey_ids,
                 answer.from_rollups,
@@ -735,14 +720,12 @@ async fn a_dimension_declared_while_ratings_arrive_counts_each_rating_once(backe
     declare_dimensions(&mut server, "chat", &["agent"]).await;
     arriving.await.unwrap();
 
-    let by_agent = report(
-        &mut server,
-        pb::ReportQuery {
+    let by_agent = server
+        .report(pb::ReportQuery {
             group_by: vec!["attributes.agent".into()],
             ..Default::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let mut expected: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for stored in server.list_all(pb::RatingFilter::default(), 1_000).await {
         expected
@@ -1233,7 +1216,7 @@ async fn benchmark_segments_compare_with_the_previous_period_as_report_groups_do
         // Pooled proportion 1/2: z = 1 / sqrt(1/4 × 2/20) = 6.3.
         assert_eq!(segment_metrics.significant_change, Some(true));
 
-        let report = report(&mut server, query).await;
+        let report = server.report(query).await;
         let group_metrics = if group_by.is_empty() {
             report.overall.unwrap()
         } else {
@@ -2129,7 +2112,7 @@ async fn random_reports_match_a_brute_force_count(backend: Backend) {
             server.submit(wire((imported.len() + index, rating))).await;
         }
         for query in &queries {
-            let answer = report(&mut server, to_wire(query)).await;
+            let answer = server.report(to_wire(query)).await;
             assert_eq!(answer.from_rollups, covered(query), "{query:?}");
             assert_eq!(answer.as_of_sequence, data.len() as i64);
             check_report(&answer, &data, &surveys, query);

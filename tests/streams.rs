@@ -360,21 +360,14 @@ async fn a_second_process_on_the_same_sqlite_file_follows_and_counts_the_first_o
     first.submit(rating("chat", "after", 1)).await;
     let live = collect(&mut follower, 1).await;
     let report = second
-        .reports
-        .get_report(pb::GetReportRequest {
-            query: Some(pb::ReportQuery {
-                filter: Some(pb::RatingFilter {
-                    survey_ids: vec!["chat".into()],
-                    ..Default::default()
-                }),
+        .report(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: vec!["chat".into()],
                 ..Default::default()
             }),
+            ..Default::default()
         })
-        .await
-        .unwrap()
-        .into_inner()
-        .report
-        .unwrap();
+        .await;
 
     assert_eq!(replayed[0].rating_id, "before");
     assert_eq!(live[0].rating_id, "after");

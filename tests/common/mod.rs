@@ -213,6 +213,17 @@ impl TestServer {
             .expect("ImportRatings");
     }
 
+    /// Returns the report GetReport answers for `query`.
+    pub async fn report(&mut self, query: pb::ReportQuery) -> pb::Report {
+        self.reports
+            .get_report(pb::GetReportRequest { query: Some(query) })
+            .await
+            .expect("GetReport")
+            .into_inner()
+            .report
+            .expect("a report")
+    }
+
     /// Submits one rating and returns the stored one.
     pub async fn submit(&mut self, rating: pb::Rating) -> pb::SubmitRatingResponse {
         self.ratings
