@@ -41,6 +41,17 @@ pub const SERVICE_NAMES: [&str; 4] = [
     "csat.v1.BenchmarkService",
 ];
 
+/// Waits between failed accepts (out of file descriptors), doubling from the first to the last.
+const MIN_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
+
+/// Idle connections are pinged this often, and closed when a ping goes unanswered this long: a
+/// client whose host vanished without closing its connection (a node lost, a network cut) would
+/// otherwise hold its calls open for ever, a followed StreamRatings with no new ratings most of
+/// all, since nothing is ever written to it that could fail.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Longest wait, after the drain, for the writer's last commit and the pools to close.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -208,6 +219,8 @@ impl Server {
         let serving = tonic::transport::Server::builder()
             .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
             .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
+            .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+            .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
             .accept_http1(true)
             // One span per call, so every log line of a call names its method.
             .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
@@ -265,20 +278,44 @@ async fn still_starting() -> tonic::codegen::http::Response<tonic::body::Body> {
 }
 
 /// Accepts connections on the listener both phases share.
+///
+/// tonic skips a failed accept and asks again at once: out of file descriptors, that is a loop
+/// spinning a core for as long as the shortage lasts, starving the calls that could end it. A
+/// failure of the listener itself therefore waits before the next attempt, doubling up to a
+/// second (as Go's net/http does), while a connection that failed on its own way in (reset or
+/// aborted by its peer) is skipped at once.
 fn accept_each(
     listener: std::sync::Arc<TcpListener>,
 ) -> impl futures_util::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
     futures_util::stream::unfold(listener, |listener| async move {
-        let accepted = listener.accept().await.map(|(stream, _)| {
-            // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
-            // acknowledgement: 40 ms on a report of a few dozen groups.
-            if let Err(cause) = stream.set_nodelay(true) {
-                warn!(error = %cause, "cannot set TCP_NODELAY");
+        let mut backoff = Duration::ZERO;
+        let stream = loop {
+            match listener.accept().await {
+                Ok((stream, _)) => break stream,
+                Err(cause) if peer_failed(&cause) => continue,
+                Err(cause) => {
+                    backoff = (backoff * 2).clamp(MIN_ACCEPT_BACKOFF, MAX_ACCEPT_BACKOFF);
+                    warn!(error = %cause, retry_in_ms = backoff.as_millis() as u64, "cannot accept connections");
+                    tokio::time::sleep(backoff).await;
+                }
             }
-            stream
-        });
-        Some((accepted, listener))
+        };
+        // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
+        // acknowledgement: 40 ms on a report of a few dozen groups.
+        if let Err(cause) = stream.set_nodelay(true) {
+            warn!(error = %cause, "cannot set TCP_NODELAY");
+        }
+        Some((Ok(stream), listener))
     })
+}
+
+/// Whether a failed accept was the incoming connection's own failure, not the listener's.
+fn peer_failed(cause: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        cause.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+    )
 }
 
 /// Reflection v1 over our protos, health's, and the error details (so that grpcurl and others

@@ -1,5 +1,6 @@
 //! The real `csat` binary as a process: a kill -9 in the middle of a load loses no acknowledged
-//! rating, and SIGTERM drains and exits 0. On SQLite and PostgreSQL.
+//! rating, and SIGTERM drains and exits 0, on SQLite and PostgreSQL; out of file descriptors, it
+//! waits rather than spins.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -10,7 +11,10 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Backend, TestDatabase, create_csat_survey, free_address, rating, start_csat};
+use common::{
+    Backend, CsatProcess, TestDatabase, connect, create_csat_survey, free_address, rating,
+    serve_arguments, start_csat, wait_until_serving,
+};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
@@ -125,4 +129,75 @@ async fn sigterm_drains_and_exits_zero(backend: Backend) {
         "the follow stream ends with OK: {stream_end:?}"
     );
     assert_eq!(exit.code(), Some(0));
+}
+
+/// Most descriptors the server gets in the test below: enough to start and serve, few enough
+/// for a hundred idle connections to use them all up.
+const OPEN_FILES_LIMIT: u32 = 64;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_serves_again() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let address = free_address();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n {OPEN_FILES_LIMIT} && exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_csat"))
+        .args(serve_arguments(&database.url, address))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let stdout = child.stdout.take().unwrap();
+    let log_lines = log.clone();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            println!("{line}");
+            log_lines.lock().unwrap().push_str(&line);
+        }
+    });
+    let process = CsatProcess::from(child);
+    wait_until_serving(&connect(address).await).await;
+
+    let idle_connections: Vec<_> = (0..2 * OPEN_FILES_LIMIT)
+        .filter_map(|_| std::net::TcpStream::connect(address).ok())
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let cpu_before = cpu_ticks(process.id());
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let cpu_in_one_second = cpu_ticks(process.id()) - cpu_before;
+    let warned = log.lock().unwrap().contains("cannot accept connections");
+    drop(idle_connections);
+    let serving_again = tokio::time::timeout(Duration::from_secs(10), async {
+        wait_until_serving(&connect(address).await).await;
+    })
+    .await;
+    drop(process);
+
+    // A spinning accept loop burns a whole core: about 100 ticks in a second.
+    assert!(
+        cpu_in_one_second < 30,
+        "{cpu_in_one_second} ticks of CPU in one second out of file descriptors"
+    );
+    assert!(warned, "the shortage is logged: {}", log.lock().unwrap());
+    assert!(
+        serving_again.is_ok(),
+        "new connections are served once descriptors are free"
+    );
+}
+
+/// User and system CPU time of process `pid` so far, in clock ticks (a hundredth of a second).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 and 15 of proc(5), counted from the state (field 3) here.
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
 }

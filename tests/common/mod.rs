@@ -410,6 +410,12 @@ pub async fn start_csat(database_url: &str, address: SocketAddr) -> (CsatProcess
 /// running, holding the test runner's output open.
 pub struct CsatProcess(std::process::Child);
 
+impl From<std::process::Child> for CsatProcess {
+    fn from(child: std::process::Child) -> Self {
+        CsatProcess(child)
+    }
+}
+
 impl std::ops::Deref for CsatProcess {
     type Target = std::process::Child;
     fn deref(&self) -> &Self::Target {
@@ -434,19 +440,24 @@ impl Drop for CsatProcess {
 /// Starts the `csat` binary on `database_url`, without waiting for anything.
 pub fn spawn_csat(database_url: &str, address: SocketAddr) -> CsatProcess {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
-        .args([
-            "serve",
-            "--listen",
-            &address.to_string(),
-            "--database-url",
-            database_url,
-        ])
+        .args(serve_arguments(database_url, address))
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .spawn()
         .expect("the csat binary starts");
     CsatProcess(child)
+}
+
+/// The arguments of `csat` serving `database_url` on `address`.
+pub fn serve_arguments(database_url: &str, address: SocketAddr) -> [String; 5] {
+    [
+        "serve".into(),
+        "--listen".into(),
+        address.to_string(),
+        "--database-url".into(),
+        database_url.into(),
+    ]
 }
 
 /// Returns the resident memory of process `pid` in megabytes.
