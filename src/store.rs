@@ -215,6 +215,7 @@ impl Store {
             migration::Migrator::up(&transaction, None).await?;
             transaction.commit().await?;
         } else {
+            self.refuse_read_only_sqlite()?;
             migration::Migrator::up(&self.writer, None).await?;
         }
         self.make_durable().await?;
@@ -282,8 +283,32 @@ impl Store {
         Ok(Some(connection))
     }
 
+    /// Fails when SQLite could open the database file for reading only (the file or its folder
+    /// belongs to another user, a volume mounted read-only): SQLite falls back to reading
+    /// without a word, and with the migrations applied already the service would report SERVING
+    /// and fail every write.
+    fn refuse_read_only_sqlite(&self) -> Result<()> {
+        let Some(connection) = self.open_sqlite_writer()? else {
+            return Ok(());
+        };
+        if connection
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(Error::internal)?
+        {
+            let path = connection.path().unwrap_or_default().to_string();
+            return Err(Error::FailedPrecondition {
+                reason: "DATABASE_READ_ONLY",
+                message: format!(
+                    "the SQLite database {path} is read-only for this process: it needs to write \
+                     the file and create its -wal and -shm files beside it"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// Returns a listener for the notifications every writer sends when it commits, on
-    /// PostgreSQL; `None` on SQLite (one process writes) or when listening fails (the feed then
+    /// PostgreSQL; `None` on SQLite (other processes on the file announce nothing) or when listening fails (the feed then
     /// reads storage on its timer only).
     pub async fn listen_for_commits(&self) -> Option<CommitListener> {
         if self.backend != DbBackend::Postgres {

@@ -1,6 +1,6 @@
 //! The real `csat` binary as a process: a kill -9 in the middle of a load loses no acknowledged
 //! rating, and SIGTERM drains and exits 0, on SQLite and PostgreSQL; out of file descriptors, it
-//! waits rather than spins.
+//! waits rather than spins; on a SQLite file it may not write, it does not start.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -200,4 +200,67 @@ fn cpu_ticks(pid: u32) -> u64 {
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // Fields 14 and 15 of proc(5), counted from the state (field 3) here.
     fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let migrated = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args(["migrate", "--database-url", &database.url])
+        .env("RUST_LOG", "warn")
+        .status()
+        .unwrap();
+    assert!(migrated.success());
+    let file = ReadOnlyFile::new(database.url.strip_prefix("sqlite://").unwrap());
+
+    let address = free_address();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args(serve_arguments(&database.url, address))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut process = CsatProcess::from(child);
+    let mut exit = None;
+    for _ in 0..200 {
+        exit = process.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(process);
+    let log = std::io::read_to_string(stdout).unwrap();
+    drop(file);
+
+    let exit = exit.expect("the server stops by itself");
+    assert!(!exit.success(), "{exit:?}");
+    assert!(log.contains("read-only for this process"), "{log}");
+}
+
+/// Makes a file read-only for the test's csat processes, until dropped. Root writes to any file
+/// whatever its mode, so as root the file is made immutable instead.
+struct ReadOnlyFile(std::path::PathBuf);
+
+impl ReadOnlyFile {
+    fn new(path: &str) -> ReadOnlyFile {
+        let immutable = Command::new("chattr").args(["+i", path]).status();
+        if !matches!(immutable, Ok(status) if status.success()) {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
+            assert!(
+                std::fs::OpenOptions::new().append(true).open(path).is_err(),
+                "cannot make {path} read-only: chattr +i failed, and this user writes read-only files"
+            );
+        }
+        ReadOnlyFile(path.into())
+    }
+}
+
+impl Drop for ReadOnlyFile {
+    fn drop(&mut self) {
+        // So that the temporary folder can be removed; a file that was only chmod-ed needs none.
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
 }
