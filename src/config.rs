@@ -43,6 +43,13 @@ pub struct Config {
     )]
     pub rollup_time_zones: Vec<String>,
 
+    /// Web origins whose pages may call over gRPC-Web (CORS), comma-separated, such as
+    /// `https://dashboard.example.com`; `*` lets any page call. None by default: a page of
+    /// another origin is refused by the browser, which keeps any web page a colleague opens from
+    /// calling an unauthenticated internal service on their behalf.
+    #[arg(long, env = "CSAT_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
     /// Log line format; levels come from RUST_LOG (default `info`).
     #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -73,6 +80,7 @@ impl Config {
             },
             drain_timeout_seconds: 10,
             rollup_time_zones: vec!["UTC".into()],
+            cors_allowed_origins: Vec::new(),
             log_format: LogFormat::Pretty,
             rollups: Rollups::Maintained,
         }

@@ -9,6 +9,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
+use tower::util::option_layer;
+use tower_http::cors::CorsLayer;
 use tracing::{info, warn};
 
 use crate::api::Context;
@@ -52,6 +54,9 @@ const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
 const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long a browser may reuse the answer to a preflight request.
+const CORS_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Longest wait, after the drain, for the writer's last commit and the pools to close.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -79,6 +84,7 @@ pub struct Server {
     drain_timeout: Duration,
     rollups: Rollups,
     zones: Vec<RollupZone>,
+    cors: Option<CorsLayer>,
 }
 
 impl Server {
@@ -95,6 +101,7 @@ impl Server {
                 )
             })?);
         }
+        let cors = cors_for(&config.cors_allowed_origins)?;
         let store = Store::connect(&config.database.database_url).await?;
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
@@ -105,6 +112,7 @@ impl Server {
             drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
             rollups: config.rollups,
             zones,
+            cors,
         })
     }
 
@@ -126,6 +134,7 @@ impl Server {
             drain_timeout,
             rollups,
             zones,
+            cors,
         } = self;
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         set_health(&health_reporter, ServingStatus::NotServing).await;
@@ -145,6 +154,7 @@ impl Server {
         let starting = tokio::spawn(
             tonic::transport::Server::builder()
                 .accept_http1(true)
+                .layer(option_layer(cors.clone()))
                 .layer(tonic_web::GrpcWebLayer::new())
                 .add_routes(starting_routes.into())
                 .serve_with_incoming_shutdown(accept_each(listener.clone()), async {
@@ -224,6 +234,7 @@ impl Server {
             .accept_http1(true)
             // One span per call, so every log line of a call names its method.
             .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
+            .layer(option_layer(cors))
             .layer(tonic_web::GrpcWebLayer::new())
             .add_service(health_service)
             .add_service(reflection_v1()?)
@@ -309,6 +320,64 @@ fn accept_each(
     })
 }
 
+/// CORS for gRPC-Web from pages of `origins` (`*`: any), `None` for none. The browser asks
+/// first (a preflight OPTIONS), and lets a page read a call's status from the response headers
+/// (`grpc-status`, and the BadRequest in `grpc-status-details-bin`) only if told it may.
+fn cors_for(origins: &[String]) -> Result<Option<CorsLayer>> {
+    use tower_http::cors::{AllowHeaders, AllowOrigin};
+    // An empty entry is nothing listed: a deployment template's `CSAT_CORS_ALLOWED_ORIGINS=""`.
+    let origins: Vec<&str> = origins
+        .iter()
+        .map(|origin| origin.trim())
+        .filter(|origin| !origin.is_empty())
+        .collect();
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allowed = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        let mut listed = Vec::new();
+        for origin in origins {
+            listed.push(origin_header(origin).ok_or_else(|| {
+                Error::invalid_field(
+                    "cors_allowed_origins",
+                    format!(
+                        "{origin:?} is not an origin: scheme://host or scheme://host:port, \
+                         without a path, as a browser sends it"
+                    ),
+                )
+            })?);
+        }
+        AllowOrigin::list(listed)
+    };
+    let header = tonic::codegen::http::HeaderName::from_static;
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allowed)
+            .allow_methods([tonic::codegen::http::Method::POST])
+            // Whatever metadata the page sends (an authorization header, a request id).
+            .allow_headers(AllowHeaders::mirror_request())
+            .expose_headers([
+                header("grpc-status"),
+                header("grpc-message"),
+                header("grpc-status-details-bin"),
+            ])
+            .max_age(CORS_MAX_AGE),
+    ))
+}
+
+/// `origin` as the header value a browser would send, or `None` if no browser would send it.
+fn origin_header(origin: &str) -> Option<tonic::codegen::http::HeaderValue> {
+    let (scheme, authority) = origin.split_once("://")?;
+    let well_formed = matches!(scheme, "http" | "https")
+        && !authority.is_empty()
+        && !authority.contains(['/', '?', '#', ' ']);
+    well_formed
+        .then(|| tonic::codegen::http::HeaderValue::from_str(origin).ok())
+        .flatten()
+}
+
 /// Whether a failed accept was the incoming connection's own failure, not the listener's.
 fn peer_failed(cause: &std::io::Error) -> bool {
     use std::io::ErrorKind;
@@ -391,5 +460,45 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = terminate => info!("SIGTERM received"),
         _ = tokio::signal::ctrl_c() => info!("SIGINT received"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_is_a_scheme_and_a_host_as_a_browser_sends_it() {
+        for origin in [
+            "https://dashboard.example.com",
+            "http://localhost:5173",
+            "https://[::1]:8443",
+        ] {
+            assert!(origin_header(origin).is_some(), "{origin}");
+        }
+        for not_origin in [
+            "https://dashboard.example.com/",
+            "https://dashboard.example.com/app",
+            "dashboard.example.com",
+            "ftp://dashboard.example.com",
+            "https://",
+            "https://a b",
+            "",
+        ] {
+            assert!(origin_header(not_origin).is_none(), "{not_origin}");
+        }
+    }
+
+    #[test]
+    fn a_list_with_one_bad_origin_names_the_setting() {
+        let refused = cors_for(&["https://ok.example".into(), "https://bad.example/".into()]);
+        assert!(
+            matches!(&refused, Err(Error::InvalidArgument(violations))
+                if violations[0].field == "cors_allowed_origins"),
+            "{refused:?}"
+        );
+        assert!(matches!(cors_for(&[]), Ok(None)));
+        assert!(matches!(cors_for(&[String::new()]), Ok(None)));
+        assert!(matches!(cors_for(&["*".into()]), Ok(Some(_))));
     }
 }
