@@ -39,6 +39,9 @@ const READER_ROW_BUFFER: usize = 1_024;
 const POSTGRES_READER_CONNECTIONS: u32 = 16;
 /// The writer task and survey changes: they serialise on the counter row anyway.
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
+/// How long a connection to PostgreSQL is tried for at start, and a pool waits for one after.
+const POSTGRES_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const POSTGRES_CONNECT_RETRY: Duration = Duration::from_millis(250);
 
 /// Connections to the database: `writer` is the one the writer task and survey changes use (a
 /// single connection on SQLite, where there is one writer anyway), `reader` serves queries.
@@ -76,6 +79,34 @@ async fn advisory_locked(
         .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({lock})"))
         .await?;
     Ok(transaction)
+}
+
+/// Waits until PostgreSQL takes a connection, for as long as a pool would, but fails with what
+/// went wrong: a pool that cannot connect says only that it timed out, which leaves an operator
+/// to guess between a server down, a wrong port and a firewall. What the server itself refuses
+/// (a wrong password, a database that does not exist) fails at once.
+async fn first_postgres_connection(options: &PgConnectOptions) -> Result<()> {
+    use sea_orm::sqlx::Connection as _;
+    let deadline = tokio::time::Instant::now() + POSTGRES_CONNECT_TIMEOUT;
+    loop {
+        match sea_orm::sqlx::PgConnection::connect_with(options).await {
+            Ok(connection) => {
+                // Only a probe: a failure to say goodbye changes nothing.
+                let _ = connection.close().await;
+                return Ok(());
+            }
+            Err(cause @ sea_orm::sqlx::Error::Database(_)) => return Err(Error::internal(cause)),
+            Err(cause) if tokio::time::Instant::now() >= deadline => {
+                return Err(Error::Unavailable(format!(
+                    "PostgreSQL at {}:{} did not take a connection in {} s: {cause}",
+                    options.get_host(),
+                    options.get_port(),
+                    POSTGRES_CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+            Err(_) => tokio::time::sleep(POSTGRES_CONNECT_RETRY).await,
+        }
+    }
 }
 
 /// Notifications of other replicas' commits.
@@ -180,12 +211,13 @@ impl Store {
 
     async fn connect_postgres(database_url: &str) -> Result<Store> {
         let options = PgConnectOptions::from_str(database_url).map_err(Error::internal)?;
+        first_postgres_connection(&options).await?;
         // Separate pools, so that long reads (stream replays, scans) never keep the writer waiting
         // for a connection.
         let pool = |connections: u32| {
             PgPoolOptions::new()
                 .max_connections(connections)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(POSTGRES_CONNECT_TIMEOUT)
                 .connect_with(options.clone())
         };
         let reader_pool = pool(POSTGRES_READER_CONNECTIONS)

@@ -1,6 +1,7 @@
 //! The real `csat` binary as a process: a kill -9 in the middle of a load loses no acknowledged
 //! rating, and SIGTERM drains and exits 0, on SQLite and PostgreSQL; out of file descriptors, it
-//! waits rather than spins; on a SQLite file it may not write, it does not start.
+//! waits rather than spins; on a SQLite file it may not write, or a PostgreSQL that does not
+//! answer, it does not start, and says why.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -237,6 +238,32 @@ async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason
     let exit = exit.expect("the server stops by itself");
     assert!(!exit.success(), "{exit:?}");
     assert!(log.contains("read-only for this process"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgresql_that_does_not_answer_fails_the_start_with_the_cause() {
+    let nothing_listens = free_address();
+    let mut migrate = Command::new(env!("CARGO_BIN_EXE_csat"));
+    migrate
+        .args([
+            "migrate",
+            "--database-url",
+            &format!("postgres://postgres@{nothing_listens}/test"),
+        ])
+        .env("RUST_LOG", "warn");
+    let output = tokio::task::spawn_blocking(move || migrate.output().unwrap())
+        .await
+        .unwrap();
+
+    let said = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        said.contains(&format!("PostgreSQL at {}", nothing_listens.ip()))
+            && said.contains("did not take a connection")
+            && said.contains("refused"),
+        "{said}"
+    );
 }
 
 /// Makes a file read-only for the test's csat processes, until dropped. Root writes to any file
