@@ -17,6 +17,7 @@ on_both_backends!(
     update_changes_only_masked_fields,
     scale_is_frozen_once_the_survey_has_ratings,
     archived_survey_refuses_ratings_and_keeps_history,
+    a_survey_made_active_again_takes_ratings_without_an_id,
 );
 
 async fn created_survey_gets_defaults_and_reads_back(backend: Backend) {
@@ -413,5 +414,52 @@ async fn archived_survey_refuses_ratings_and_keeps_history(backend: Backend) {
     assert_eq!(archived_only.surveys.len(), 1);
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].rating_id, "before");
+    server.stop().await;
+}
+
+async fn a_survey_made_active_again_takes_ratings_without_an_id(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.submit(rating("chat", "before", 5)).await;
+    server
+        .surveys
+        .archive_survey(pb::ArchiveSurveyRequest {
+            survey_id: "chat".into(),
+        })
+        .await
+        .unwrap();
+    let without_id = rating("chat", "", 4);
+    let refused = server
+        .ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(without_id.clone()),
+        })
+        .await
+        .unwrap_err();
+
+    server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "chat".into(),
+                state: pb::SurveyState::Active.into(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["state".into()],
+            }),
+        })
+        .await
+        .unwrap();
+    let accepted = server
+        .ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(without_id),
+        })
+        .await;
+
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    let accepted = accepted.expect("an active survey takes the rating");
+    assert!(!accepted.into_inner().rating.unwrap().rating_id.is_empty());
     server.stop().await;
 }

@@ -587,7 +587,11 @@ impl Writer {
             return None;
         }
         let (results, stored) = decide(batch, &self.surveys, &HashMap::new(), first_sequence);
-        if refuses_a_given_key(batch, &results) {
+        // A refusal is decided on the surveys as this writer last read them, and a batch of
+        // refusals alone stores nothing, so no guard would ever see the counter row moved: a
+        // survey made active again would go on refusing. Refusals are rare; the transaction path
+        // reads the counter and the surveys first.
+        if refuses_any(&results) {
             return None;
         }
         if stored.is_empty() {
@@ -652,6 +656,11 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// Returns whether any rating of the batch was refused.
+fn refuses_any(results: &[Vec<RatingResult>]) -> bool {
+    results.iter().flatten().any(Result::is_err)
 }
 
 /// Returns whether a decision made without looking keys up refused a rating whose key the caller
