@@ -10,6 +10,7 @@ pub mod rollups;
 mod surveys;
 pub mod writer;
 
+use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -127,6 +128,9 @@ impl CommitListener {
     }
 }
 
+/// An open WAL file, with the device and inode it was opened at.
+type OpenWal = ((u64, u64), Arc<std::fs::File>);
+
 /// How a commit reaches the disk before anyone is told of it.
 #[derive(Clone, Debug)]
 enum Durability {
@@ -141,6 +145,11 @@ enum Durability {
         wal: PathBuf,
         /// The database file, synced when no WAL file exists (everything was checkpointed).
         database: PathBuf,
+        /// The WAL file as last opened, with its device and inode. Kept open, so that a commit
+        /// needs no new file descriptor (out of descriptors, a commit would otherwise fail after
+        /// the fact); opened again only if the file was replaced. While this process holds its
+        /// connections SQLite truncates the WAL, never deletes it, so that is for safety only.
+        open_wal: Arc<std::sync::Mutex<Option<OpenWal>>>,
     },
 }
 
@@ -202,6 +211,7 @@ impl Store {
             durability: Durability::SyncWalFile {
                 wal: wal.into(),
                 database,
+                open_wal: Arc::default(),
             },
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
@@ -261,14 +271,32 @@ impl Store {
     pub fn sync_committed(&self) -> Result<()> {
         match &self.durability {
             Durability::AtCommit => Ok(()),
-            Durability::SyncWalFile { wal, database } => {
-                let file = match std::fs::File::open(wal) {
-                    Ok(file) => file,
+            Durability::SyncWalFile {
+                wal,
+                database,
+                open_wal,
+            } => {
+                let wal_identity = match std::fs::metadata(wal) {
+                    Ok(metadata) => (metadata.dev(), metadata.ino()),
                     // No WAL: every commit was checkpointed into the database file.
                     Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
-                        std::fs::File::open(database).map_err(Error::internal)?
+                        let file = std::fs::File::open(database).map_err(Error::internal)?;
+                        return file.sync_data().map_err(Error::internal);
                     }
                     Err(cause) => return Err(Error::internal(cause)),
+                };
+                let file = {
+                    let mut cached = open_wal
+                        .lock()
+                        .map_err(|_| Error::internal("the WAL handle's lock is poisoned"))?;
+                    match &*cached {
+                        Some((identity, file)) if *identity == wal_identity => file.clone(),
+                        _ => {
+                            let file = Arc::new(std::fs::File::open(wal).map_err(Error::internal)?);
+                            *cached = Some((wal_identity, file.clone()));
+                            file
+                        }
+                    }
                 };
                 // fsync flushes the file's pages whichever descriptor wrote them.
                 file.sync_data().map_err(Error::internal)

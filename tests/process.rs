@@ -137,7 +137,7 @@ async fn sigterm_drains_and_exits_zero(backend: Backend) {
 const OPEN_FILES_LIMIT: u32 = 64;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_serves_again() {
+async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_takes_ratings() {
     let database = TestDatabase::create(Backend::Sqlite).await;
     let address = free_address();
     let mut child = Command::new("sh")
@@ -165,7 +165,21 @@ async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_serves
         }
     });
     let process = CsatProcess::from(child);
-    wait_until_serving(&connect(address).await).await;
+    let channel = connect(address).await;
+    wait_until_serving(&channel).await;
+    let mut ratings = RatingServiceClient::new(channel.clone());
+    create_csat_survey(
+        &mut SurveyServiceClient::new(channel),
+        "chat",
+        "support_chat",
+    )
+    .await;
+    ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(rating("chat", "before", 5)),
+        })
+        .await
+        .unwrap();
 
     let idle_connections: Vec<_> = (0..2 * OPEN_FILES_LIMIT)
         .filter_map(|_| std::net::TcpStream::connect(address).ok())
@@ -175,6 +189,11 @@ async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_serves
     tokio::time::sleep(Duration::from_secs(1)).await;
     let cpu_in_one_second = cpu_ticks(process.id()) - cpu_before;
     let warned = log.lock().unwrap().contains("cannot accept connections");
+    let submitted_meanwhile = ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(rating("chat", "meanwhile", 4)),
+        })
+        .await;
     drop(idle_connections);
     let serving_again = tokio::time::timeout(Duration::from_secs(10), async {
         wait_until_serving(&connect(address).await).await;
@@ -188,6 +207,10 @@ async fn out_of_file_descriptors_the_server_waits_instead_of_spinning_and_serves
         "{cpu_in_one_second} ticks of CPU in one second out of file descriptors"
     );
     assert!(warned, "the shortage is logged: {}", log.lock().unwrap());
+    assert!(
+        submitted_meanwhile.is_ok(),
+        "a connected caller's rating is committed: {submitted_meanwhile:?}"
+    );
     assert!(
         serving_again.is_ok(),
         "new connections are served once descriptors are free"
