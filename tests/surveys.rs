@@ -18,6 +18,7 @@ on_both_backends!(
     scale_is_frozen_once_the_survey_has_ratings,
     archived_survey_refuses_ratings_and_keeps_history,
     a_survey_made_active_again_takes_ratings_without_an_id,
+    a_page_token_of_list_ratings_is_refused_by_list_surveys,
 );
 
 async fn created_survey_gets_defaults_and_reads_back(backend: Backend) {
@@ -461,5 +462,36 @@ async fn a_survey_made_active_again_takes_ratings_without_an_id(backend: Backend
     assert_eq!(refused.code(), Code::FailedPrecondition);
     let accepted = accepted.expect("an active survey takes the rating");
     assert!(!accepted.into_inner().rating.unwrap().rating_id.is_empty());
+    server.stop().await;
+}
+
+async fn a_page_token_of_list_ratings_is_refused_by_list_surveys(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    for survey_id in ["a", "b", "c"] {
+        server.create_csat_survey(survey_id, "support_chat").await;
+        server.submit(rating(survey_id, "r", 5)).await;
+    }
+    let ratings_token = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            page_size: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .next_page_token;
+
+    let refused = server
+        .surveys
+        .list_surveys(pb::ListSurveysRequest {
+            page_token: ratings_token,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&refused), ["page_token"]);
     server.stop().await;
 }

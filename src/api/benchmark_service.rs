@@ -5,7 +5,7 @@ use tonic::{Request, Response, Status};
 use tracing::info;
 
 use super::conversion::{metric_from_proto, metric_to_proto, timestamp_from_micros};
-use super::paging::{decode_token, encode_token, page_size};
+use super::paging::{ListCall, decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
 use crate::domain::benchmark::{Benchmark, BenchmarkDraft, Measure};
 use crate::domain::now_micros;
@@ -121,7 +121,8 @@ impl BenchmarkService for BenchmarkApi {
             ..request.clone()
         }
         .encode_to_vec();
-        let after = decode_token(&request.page_token, &filter_bytes).map_err(status_from_error)?;
+        let after = decode_token(ListCall::Benchmarks, &request.page_token, &filter_bytes)
+            .map_err(status_from_error)?;
         let metric = match request.metric {
             0 => None,
             number => Some(metric_from_proto(number).ok_or_else(|| {
@@ -138,7 +139,9 @@ impl BenchmarkService for BenchmarkApi {
             .await
             .map_err(status_from_error)?;
         let next_page_token = match benchmarks.last() {
-            Some(last) if more => encode_token(&filter_bytes, &last.benchmark_id),
+            Some(last) if more => {
+                encode_token(ListCall::Benchmarks, &filter_bytes, &last.benchmark_id)
+            }
             _ => String::new(),
         };
         Ok(Response::new(pb::ListBenchmarksResponse {

@@ -16,15 +16,38 @@ pub fn page_size(requested: i32) -> Result<usize, Error> {
     }
 }
 
-/// Returns a token that resumes after `position` for the query whose encoded filter is `filter`.
-pub fn encode_token(filter: &[u8], position: &str) -> String {
-    let plain = format!("{:016x}{position}", fingerprint(filter, position));
+/// The calls that page, each with tokens of its own: a token of one read by another would name a
+/// position in another order (a sequence read as a survey id) and silently skip or end a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListCall {
+    /// `SurveyService/ListSurveys`.
+    Surveys,
+    /// `RatingService/ListRatings`.
+    Ratings,
+    /// `BenchmarkService/ListBenchmarks`.
+    Benchmarks,
+}
+
+impl ListCall {
+    fn name(self) -> &'static [u8] {
+        match self {
+            ListCall::Surveys => b"csat.v1.SurveyService/ListSurveys",
+            ListCall::Ratings => b"csat.v1.RatingService/ListRatings",
+            ListCall::Benchmarks => b"csat.v1.BenchmarkService/ListBenchmarks",
+        }
+    }
+}
+
+/// Returns a token of `call` that resumes after `position` for the query whose encoded filter is
+/// `filter`.
+pub fn encode_token(call: ListCall, filter: &[u8], position: &str) -> String {
+    let plain = format!("{:016x}{position}", fingerprint(call, filter, position));
     plain.bytes().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Returns the position a token resumes after; INVALID_ARGUMENT when it is malformed or was
-/// issued for another filter. An empty token means the first page.
-pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error> {
+/// issued by another call or for another filter. An empty token means the first page.
+pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option<String>, Error> {
     if token.is_empty() {
         return Ok(None);
     }
@@ -38,7 +61,7 @@ pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error>
         .ok_or_else(invalid_page_token)?;
     let plain = String::from_utf8(bytes).map_err(|_| invalid_page_token())?;
     let (issued_for, position) = plain.split_at_checked(16).ok_or_else(invalid_page_token)?;
-    if issued_for != format!("{:016x}", fingerprint(filter, position)) {
+    if issued_for != format!("{:016x}", fingerprint(call, filter, position)) {
         return Err(invalid_page_token());
     }
     Ok(Some(position.to_string()))
@@ -48,17 +71,19 @@ pub fn decode_token(token: &str, filter: &[u8]) -> Result<Option<String>, Error>
 pub fn invalid_page_token() -> Error {
     Error::invalid_field(
         "page_token",
-        "not a next_page_token of this call: malformed, or issued for another filter",
+        "not a next_page_token of this call: malformed, issued by another call, or for another filter",
     )
 }
 
-/// FNV-1a of the filter and the position: stable across builds and platforms, unlike the
-/// standard library's hasher. The position is in it so that a token cut short (a lost digit is
-/// still a number) is refused rather than read as another position.
-fn fingerprint(filter: &[u8], position: &str) -> u64 {
-    // 0xff never occurs in UTF-8, so no filter and position pair reads as another.
-    filter
+/// FNV-1a of the call, the filter and the position: stable across builds and platforms, unlike
+/// the standard library's hasher. The position is in it so that a token cut short (a lost digit
+/// is still a number) is refused rather than read as another position.
+fn fingerprint(call: ListCall, filter: &[u8], position: &str) -> u64 {
+    // 0xff never occurs in UTF-8 (nor in a call's name), so no triple reads as another.
+    call.name()
         .iter()
+        .chain(&[0xff])
+        .chain(filter)
         .chain(&[0xff])
         .chain(position.as_bytes())
         .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
@@ -72,23 +97,37 @@ mod tests {
 
     #[test]
     fn a_token_round_trips_for_its_own_filter() {
-        let token = encode_token(b"filter-a", "1234");
+        let token = encode_token(ListCall::Ratings, b"filter-a", "1234");
         assert_eq!(
-            decode_token(&token, b"filter-a").unwrap(),
+            decode_token(ListCall::Ratings, &token, b"filter-a").unwrap(),
             Some("1234".into())
         );
     }
 
     #[test]
     fn a_token_is_refused_for_another_filter_or_when_garbled() {
-        let token = encode_token(b"filter-a", "1234");
-        assert!(decode_token(&token, b"filter-b").is_err());
-        assert!(decode_token("zz", b"filter-a").is_err());
-        assert!(decode_token("abc", b"filter-a").is_err());
+        let token = encode_token(ListCall::Ratings, b"filter-a", "1234");
+        assert!(decode_token(ListCall::Ratings, &token, b"filter-b").is_err());
+        assert!(decode_token(ListCall::Ratings, "zz", b"filter-a").is_err());
+        assert!(decode_token(ListCall::Ratings, "abc", b"filter-a").is_err());
         // Cut short by one digit of the position, or by all of it.
-        assert!(decode_token(&token[..token.len() - 2], b"filter-a").is_err());
-        assert!(decode_token(&token[..32], b"filter-a").is_err());
-        assert_eq!(decode_token("", b"filter-a").unwrap(), None);
+        assert!(decode_token(ListCall::Ratings, &token[..token.len() - 2], b"filter-a").is_err());
+        assert!(decode_token(ListCall::Ratings, &token[..32], b"filter-a").is_err());
+        assert_eq!(
+            decode_token(ListCall::Ratings, "", b"filter-a").unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_token_is_refused_by_another_call() {
+        let token = encode_token(ListCall::Ratings, b"", "17");
+        assert!(decode_token(ListCall::Surveys, &token, b"").is_err());
+        assert!(decode_token(ListCall::Benchmarks, &token, b"").is_err());
+        assert_eq!(
+            decode_token(ListCall::Ratings, &token, b"").unwrap(),
+            Some("17".into())
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
-use super::paging::{decode_token, encode_token, invalid_page_token, page_size};
+use super::paging::{ListCall, decode_token, encode_token, invalid_page_token, page_size};
 use super::{Context, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
@@ -401,11 +401,13 @@ impl RatingService for RatingApi {
     ) -> Result<Response<pb::ListRatingsResponse>, Status> {
         let request = request.into_inner();
         let filter_bytes = request.filter.clone().unwrap_or_default().encode_to_vec();
-        let before = decode_token(&request.page_token, &filter_bytes).and_then(|position| {
-            position
-                .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
-                .transpose()
-        });
+        let before = decode_token(ListCall::Ratings, &request.page_token, &filter_bytes).and_then(
+            |position| {
+                position
+                    .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
+                    .transpose()
+            },
+        );
         let ((limit, before), filter) = Error::both(
             Error::both(page_size(request.page_size), before),
             parse_filter(request.filter),
@@ -433,7 +435,7 @@ impl RatingService for RatingApi {
         }
         let next_page_token = match ratings.last() {
             Some(last) if cut_short || !page.exhausted => {
-                encode_token(&filter_bytes, &last.sequence.to_string())
+                encode_token(ListCall::Ratings, &filter_bytes, &last.sequence.to_string())
             }
             _ => String::new(),
         };

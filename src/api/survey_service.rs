@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 use tracing::info;
 
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
-use super::paging::{decode_token, encode_token, page_size};
+use super::paging::{ListCall, decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
 use crate::domain::validation::is_key;
 use crate::domain::{FieldViolation, now_micros};
@@ -90,7 +90,7 @@ impl SurveyService for SurveyApi {
         let mut violations = Vec::new();
         let limit = checked(page_size(request.page_size), &mut violations)?;
         let after_survey_id = checked(
-            decode_token(&request.page_token, &filter_bytes),
+            decode_token(ListCall::Surveys, &request.page_token, &filter_bytes),
             &mut violations,
         )?;
         let metric = checked(
@@ -128,7 +128,7 @@ impl SurveyService for SurveyApi {
             .await
             .map_err(status_from_error)?;
         let next_page_token = match surveys.last() {
-            Some(last) if more => encode_token(&filter_bytes, &last.survey_id),
+            Some(last) if more => encode_token(ListCall::Surveys, &filter_bytes, &last.survey_id),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListSurveysResponse {
