@@ -22,6 +22,7 @@ on_both_backends!(
     list_pages_to_the_end_newest_first_under_each_filter,
     page_token_from_another_filter_is_refused,
     pages_of_long_ratings_stay_within_a_default_clients_message_limit,
+    an_attribute_filter_of_64_pairs_is_answered_and_of_65_refused,
 );
 
 async fn submitted_rating_reads_back_with_sequence_and_times(backend: Backend) {
@@ -766,5 +767,51 @@ async fn pages_of_long_ratings_stay_within_a_default_clients_message_limit(backe
         .map(|rating| rating.rating_id.clone())
         .collect();
     assert_eq!((listed.len(), keys.len()), (100, 100));
+    server.stop().await;
+}
+
+async fn an_attribute_filter_of_64_pairs_is_answered_and_of_65_refused(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let pairs = |count: usize| -> BTreeMap<String, String> {
+        (0..count)
+            .map(|index| (format!("key_{index}"), String::new()))
+            .collect()
+    };
+    server
+        .submit(pb::Rating {
+            attributes: BTreeMap::from([("agent".into(), "a-17".into())]),
+            ..rating("chat", "r-1", 4)
+        })
+        .await;
+
+    let mut most = pairs(64);
+    most.insert("agent".into(), "a-17".into());
+    most.remove("key_0");
+    let answered = server
+        .list_all(
+            pb::RatingFilter {
+                attributes: most,
+                ..Default::default()
+            },
+            10,
+        )
+        .await;
+    let refused = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            filter: Some(pb::RatingFilter {
+                attributes: pairs(65),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+
+    // Every pair but the agent's asks for an attribute the rating does not have: it matches.
+    assert_eq!(answered.len(), 1);
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&refused), ["filter.attributes"]);
     server.stop().await;
 }

@@ -52,8 +52,13 @@ pub struct RatingFilterInput {
     pub attributes: BTreeMap<String, String>,
 }
 
-/// Most values in one repeated field (or map) of a filter.
+/// Most values in one repeated field of a filter.
 pub const MAX_FILTER_VALUES: usize = 1_000;
+/// Most attribute pairs in a filter. Each nests the SQL expression one level deeper, and SQLite
+/// refuses an expression past a depth of 1,000 (at about 990 pairs the query failed INTERNAL). A
+/// rating holds at most 32 attributes; twice that leaves room for pairs with an empty value,
+/// which ask for an attribute's absence.
+pub const MAX_FILTER_ATTRIBUTES: usize = 64;
 
 impl RatingFilterInput {
     /// Returns the filter, or every violation with paths under `prefix` (`filter.`).
@@ -61,17 +66,14 @@ impl RatingFilterInput {
         let mut violations = Violations::with_prefix(prefix);
         // Each value becomes a bound parameter of one SQL statement: SQLite takes 32,766 and
         // PostgreSQL 65,535 at most, and a list that long is a mistake, not a query.
-        for (field, count) in [
-            ("survey_ids", self.survey_ids.len()),
-            ("touchpoints", self.touchpoints.len()),
-            ("channels", self.channel_numbers.len()),
-            ("attributes", self.attributes.len()),
+        for (field, count, most) in [
+            ("survey_ids", self.survey_ids.len(), MAX_FILTER_VALUES),
+            ("touchpoints", self.touchpoints.len(), MAX_FILTER_VALUES),
+            ("channels", self.channel_numbers.len(), MAX_FILTER_VALUES),
+            ("attributes", self.attributes.len(), MAX_FILTER_ATTRIBUTES),
         ] {
-            if count > MAX_FILTER_VALUES {
-                violations.add(
-                    field,
-                    format!("at most {MAX_FILTER_VALUES} values, not {count}"),
-                );
+            if count > most {
+                violations.add(field, format!("at most {most} values, not {count}"));
             }
         }
         for (index, survey_id) in self.survey_ids.iter().enumerate() {
@@ -281,6 +283,26 @@ mod tests {
             [FieldViolation::new(
                 "filter.survey_ids",
                 "at most 1000 values, not 1001"
+            )]
+        );
+    }
+
+    #[test]
+    fn more_attribute_pairs_than_a_sqlite_expression_nests_are_refused() {
+        let pairs = |count: usize| RatingFilterInput {
+            attributes: (0..count)
+                .map(|index| (format!("key_{index}"), "value".to_string()))
+                .collect(),
+            ..RatingFilterInput::default()
+        };
+        assert!(pairs(MAX_FILTER_ATTRIBUTES).parse("filter.").is_ok());
+        assert_eq!(
+            pairs(MAX_FILTER_ATTRIBUTES + 1)
+                .parse("filter.")
+                .unwrap_err(),
+            [FieldViolation::new(
+                "filter.attributes",
+                "at most 64 values, not 65"
             )]
         );
     }
