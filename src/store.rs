@@ -177,12 +177,21 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
-        if let Some(folder) = options.get_filename().parent()
+        let database = options.get_filename().to_path_buf();
+        // What SQLite says alone ("unable to open database file", "Not a directory") names no
+        // file: an operator needs the path, and to know that it is the database's.
+        let cannot_open = |cause: &dyn std::fmt::Display| {
+            Error::Unavailable(format!(
+                "cannot open the SQLite database {} for reading and writing (it, its folder and \
+                 its -wal and -shm files must be writable by this process): {cause}",
+                database.display()
+            ))
+        };
+        if let Some(folder) = database.parent()
             && !folder.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(folder).map_err(Error::internal)?;
+            std::fs::create_dir_all(folder).map_err(|cause| cannot_open(&cause))?;
         }
-        let database = options.get_filename().to_path_buf();
         let mut wal = database.clone().into_os_string();
         wal.push("-wal");
         // NORMAL: COMMIT does not fsync; Store::sync_committed does, before any answer.
@@ -196,14 +205,14 @@ impl Store {
             .min_connections(1)
             .connect_with(writer_options)
             .await
-            .map_err(Error::internal)?;
+            .map_err(|cause| cannot_open(&cause))?;
         let reader_pool = SqlitePoolOptions::new()
             .max_connections(SQLITE_READER_CONNECTIONS)
             // A page of a stream's replay crosses from SQLite's thread in one go rather than in
             // handfuls of rows, each a wake-up of both threads.
             .connect_with(options.row_buffer_size(READER_ROW_BUFFER))
             .await
-            .map_err(Error::internal)?;
+            .map_err(|cause| cannot_open(&cause))?;
         Ok(Store {
             reader: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader_pool),
             writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool),

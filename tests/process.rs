@@ -264,6 +264,32 @@ async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_path_through_a_file_fails_the_start_naming_the_database() {
+    let folder = tempfile::tempdir().unwrap();
+    let not_a_folder = folder.path().join("not-a-folder");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let database = not_a_folder.join("csat.db");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args(["migrate", "--database-url"])
+        .arg(format!("sqlite://{}", database.display()))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+
+    let said = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        said.contains(&format!(
+            "cannot open the SQLite database {}",
+            database.display()
+        )),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgresql_that_does_not_answer_fails_the_start_with_the_cause() {
     let nothing_listens = free_address();
     let mut migrate = Command::new(env!("CARGO_BIN_EXE_csat"));
