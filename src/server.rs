@@ -343,8 +343,9 @@ fn cors_for(origins: &[String]) -> Result<Option<CorsLayer>> {
                 Error::invalid_field(
                     "cors_allowed_origins",
                     format!(
-                        "{origin:?} is not an origin: scheme://host or scheme://host:port, \
-                         without a path, as a browser sends it"
+                        "{origin:?} is not an origin a browser sends: http:// or https://, a \
+                         host (no wildcard; international names in punycode) and a port if not \
+                         the scheme's default, without a path; or * alone for any origin"
                     ),
                 )
             })?);
@@ -367,15 +368,25 @@ fn cors_for(origins: &[String]) -> Result<Option<CorsLayer>> {
     ))
 }
 
-/// `origin` as the header value a browser would send, or `None` if no browser would send it.
+/// `origin` as the header value a browser sends for it (scheme and host in lower case, no default
+/// port), or `None` if a browser never sends it (a path, a wildcard, another scheme): a listed
+/// origin no browser sends would refuse every call without a word.
 fn origin_header(origin: &str) -> Option<tonic::codegen::http::HeaderValue> {
-    let (scheme, authority) = origin.split_once("://")?;
-    let well_formed = matches!(scheme, "http" | "https")
-        && !authority.is_empty()
-        && !authority.contains(['/', '?', '#', ' ']);
-    well_formed
-        .then(|| tonic::codegen::http::HeaderValue::from_str(origin).ok())
-        .flatten()
+    let lowered = origin.to_ascii_lowercase();
+    let (scheme, authority) = lowered.split_once("://")?;
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+    if authority.is_empty()
+        || !authority.is_ascii()
+        || authority.contains(['/', '?', '#', ' ', '*', '@'])
+    {
+        return None;
+    }
+    tonic::codegen::http::HeaderValue::from_str(&format!("{scheme}://{authority}")).ok()
 }
 
 /// Whether a failed accept was the incoming connection's own failure, not the listener's.
@@ -469,20 +480,41 @@ mod tests {
 
     #[test]
     fn an_origin_is_a_scheme_and_a_host_as_a_browser_sends_it() {
-        for origin in [
-            "https://dashboard.example.com",
-            "http://localhost:5173",
-            "https://[::1]:8443",
+        for (listed, sent) in [
+            (
+                "https://dashboard.example.com",
+                "https://dashboard.example.com",
+            ),
+            ("http://localhost:5173", "http://localhost:5173"),
+            ("https://[::1]:8443", "https://[::1]:8443"),
+            (
+                "HTTPS://Dashboard.Example.com",
+                "https://dashboard.example.com",
+            ),
+            (
+                "https://dashboard.example.com:443",
+                "https://dashboard.example.com",
+            ),
+            ("http://localhost:80", "http://localhost"),
+            ("http://localhost:443", "http://localhost:443"),
         ] {
-            assert!(origin_header(origin).is_some(), "{origin}");
+            assert_eq!(
+                origin_header(listed).map(|value| value.to_str().unwrap().to_string()),
+                Some(sent.to_string()),
+                "{listed}"
+            );
         }
         for not_origin in [
             "https://dashboard.example.com/",
             "https://dashboard.example.com/app",
+            "https://*.example.com",
+            "https://user@dashboard.example.com",
             "dashboard.example.com",
             "ftp://dashboard.example.com",
             "https://",
+            "https://:443",
             "https://a b",
+            "https://tableau-de-bord.exemple.fr\u{e9}",
             "",
         ] {
             assert!(origin_header(not_origin).is_none(), "{not_origin}");
