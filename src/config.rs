@@ -16,6 +16,27 @@ pub struct DatabaseConfig {
     pub database_url: String,
 }
 
+/// How the process logs; `csat serve` and `csat migrate` alike, so that a migration job's lines
+/// reach a log collector in the same format as the service's.
+#[derive(Debug, Clone, Args)]
+pub struct LoggingConfig {
+    /// Log line format; levels come from RUST_LOG (default `info`).
+    #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+/// Settings of `csat migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateConfig {
+    /// Storage.
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Logging.
+    #[command(flatten)]
+    pub logging: LoggingConfig,
+}
+
 /// Settings of `csat serve`.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -50,9 +71,9 @@ pub struct Config {
     #[arg(long, env = "CSAT_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
-    /// Log line format; levels come from RUST_LOG (default `info`).
-    #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
-    pub log_format: LogFormat,
+    /// Logging.
+    #[command(flatten)]
+    pub logging: LoggingConfig,
 
     /// Whether rollups are kept. Not a setting: only the ingest benchmark turns them off, on a
     /// database of its own, to measure what they cost.
@@ -81,7 +102,9 @@ impl Config {
             drain_timeout_seconds: 10,
             rollup_time_zones: vec!["UTC".into()],
             cors_allowed_origins: Vec::new(),
-            log_format: LogFormat::Pretty,
+            logging: LoggingConfig {
+                log_format: LogFormat::Pretty,
+            },
             rollups: Rollups::Maintained,
         }
     }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use csat::bench::report::{ReportBenchConfig, run_report};
 use csat::bench::stream::{StreamBenchConfig, run_stream};
 use csat::bench::{IngestBenchConfig, run_ingest};
-use csat::config::{Config, DatabaseConfig, LogFormat, init_tracing};
+use csat::config::{Config, DatabaseConfig, MigrateConfig, init_tracing};
 use csat::server::{Server, shutdown_signal};
 use csat::store::Store;
 use tracing::{error, info};
@@ -28,7 +28,7 @@ enum Command {
     /// Runs the service (the default when no command is given).
     Serve(Config),
     /// Applies pending database migrations, then exits.
-    Migrate(DatabaseConfig),
+    Migrate(MigrateConfig),
     /// Measures the service on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -49,12 +49,12 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(config) => {
-            init_tracing(config.log_format);
+            init_tracing(config.logging.log_format);
             serve(config).await
         }
-        Command::Migrate(database) => {
-            init_tracing(LogFormat::Pretty);
-            migrate(database).await
+        Command::Migrate(config) => {
+            init_tracing(config.logging.log_format);
+            migrate(config.database).await
         }
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,

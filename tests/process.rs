@@ -263,6 +263,38 @@ async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason
     assert!(log.contains("read-only for this process"), "{log}");
 }
 
+#[test]
+fn migrate_logs_in_the_format_of_csat_log_format() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args(["migrate", "--database-url"])
+        .arg(format!(
+            "sqlite://{}",
+            folder.path().join("csat.db").display()
+        ))
+        .env("CSAT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+
+    assert!(output.status.success());
+    let lines: Vec<_> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert!(
+        lines.iter().any(|line| line.contains("migrations applied")),
+        "{lines:?}"
+    );
+    for line in &lines {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not JSON: {line}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_path_through_a_file_fails_the_start_naming_the_database() {
     let folder = tempfile::tempdir().unwrap();
