@@ -19,6 +19,7 @@ on_both_backends!(
     archived_survey_refuses_ratings_and_keeps_history,
     a_survey_made_active_again_takes_ratings_without_an_id,
     a_page_token_of_list_ratings_is_refused_by_list_surveys,
+    a_request_without_its_survey_names_its_other_bad_fields_too,
 );
 
 async fn created_survey_gets_defaults_and_reads_back(backend: Backend) {
@@ -493,5 +494,49 @@ async fn a_page_token_of_list_ratings_is_refused_by_list_surveys(backend: Backen
 
     assert_eq!(refused.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&refused), ["page_token"]);
+    server.stop().await;
+}
+
+async fn a_request_without_its_survey_names_its_other_bad_fields_too(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+
+    let create = server
+        .surveys
+        .create_survey(pb::CreateSurveyRequest {
+            survey_id: "NOT A VALID ID!".into(),
+            survey: None,
+        })
+        .await
+        .unwrap_err();
+    let update_bad_mask = server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: None,
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["no_such_field".into()],
+            }),
+        })
+        .await
+        .unwrap_err();
+    let update_empty = server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest::default())
+        .await
+        .unwrap_err();
+    let update_good_mask = server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: None,
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["display_name".into()],
+            }),
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(bad_fields(&create), ["survey", "survey_id"]);
+    assert_eq!(bad_fields(&update_bad_mask), ["survey", "update_mask"]);
+    assert_eq!(bad_fields(&update_empty), ["survey", "update_mask"]);
+    assert_eq!(bad_fields(&update_good_mask), ["survey"]);
     server.stop().await;
 }

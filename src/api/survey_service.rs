@@ -9,6 +9,7 @@ use tracing::info;
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
+use crate::domain::survey::update_mask_violations;
 use crate::domain::validation::is_key;
 use crate::domain::{FieldViolation, now_micros};
 use crate::error::Error;
@@ -36,15 +37,20 @@ impl SurveyService for SurveyApi {
         request: Request<pb::CreateSurveyRequest>,
     ) -> Result<Response<pb::CreateSurveyResponse>, Status> {
         let request = request.into_inner();
-        let survey = request
-            .survey
-            .ok_or_else(|| Error::invalid_field("survey", "required"))
-            .and_then(|survey| {
-                survey_draft(survey, request.survey_id)
-                    .into_survey("", now_micros())
-                    .map_err(Error::InvalidArgument)
-            })
-            .map_err(status_from_error)?;
+        let Some(draft) = request.survey else {
+            // The survey_id, if given, is checked all the same: every bad field in one answer.
+            let mut violations = vec![FieldViolation::new("survey", "required")];
+            if let Err(Error::InvalidArgument(found)) = match request.survey_id.as_str() {
+                "" => Ok(()),
+                survey_id => check_id("survey_id", survey_id),
+            } {
+                violations.extend(found);
+            }
+            return Err(status_from_error(Error::InvalidArgument(violations)));
+        };
+        let survey = survey_draft(draft, request.survey_id)
+            .into_survey("", now_micros())
+            .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))?;
         self.context
             .store
             .create_survey(&survey)
@@ -142,9 +148,16 @@ impl SurveyService for SurveyApi {
         request: Request<pb::UpdateSurveyRequest>,
     ) -> Result<Response<pb::UpdateSurveyResponse>, Status> {
         let request = request.into_inner();
-        let survey = request
-            .survey
-            .ok_or_else(|| status_from_error(Error::invalid_field("survey", "required")))?;
+        let Some(survey) = request.survey else {
+            // The mask is checked all the same: every bad field in one answer.
+            let paths = request
+                .update_mask
+                .map(|mask| mask.paths)
+                .unwrap_or_default();
+            let mut violations = vec![FieldViolation::new("survey", "required")];
+            violations.extend(update_mask_violations(&paths));
+            return Err(status_from_error(Error::InvalidArgument(violations)));
+        };
         let survey_id = survey.survey_id.clone();
         check_id("survey.survey_id", &survey_id).map_err(status_from_error)?;
         let paths = request

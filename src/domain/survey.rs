@@ -300,9 +300,7 @@ impl Survey {
         let mut violations = Violations::default();
         let mut updated = self.clone();
         let mut scale_changed = false;
-        if paths.is_empty() {
-            violations.add("update_mask", "required: name the fields to change");
-        }
+        violations.extend(update_mask_violations(paths));
         for path in paths {
             match path.as_str() {
                 "display_name" => updated.display_name = draft.display_name.clone(),
@@ -319,10 +317,8 @@ impl Survey {
                 "metric" | "scale_min" | "scale_max" | "satisfied_threshold" => {
                     scale_changed = true;
                 }
-                other => violations.add(
-                    "update_mask",
-                    format!("{other:?} cannot be updated; allowed: display_name, question, target, dimensions, state, metric, scale_min, scale_max, satisfied_threshold"),
-                ),
+                // Named by update_mask_violations.
+                _ => {}
             }
         }
         if scale_changed {
@@ -409,6 +405,40 @@ pub enum SurveyUpdateError {
 fn generate_survey_id() -> String {
     // The UUIDv7's hex digits are lowercase, so the id matches [a-z0-9-] as required.
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The fields UpdateSurvey changes.
+const UPDATABLE_FIELDS: [&str; 9] = [
+    "display_name",
+    "question",
+    "target",
+    "dimensions",
+    "state",
+    "metric",
+    "scale_min",
+    "scale_max",
+    "satisfied_threshold",
+];
+
+/// What is wrong with an UpdateSurvey's mask, whatever the survey: checked on its own too, so
+/// that a request without a survey hears of its mask in the same answer.
+pub fn update_mask_violations(paths: &[String]) -> Vec<FieldViolation> {
+    let mut violations = Violations::default();
+    if paths.is_empty() {
+        violations.add("update_mask", "required: name the fields to change");
+    }
+    for path in paths {
+        if !UPDATABLE_FIELDS.contains(&path.as_str()) {
+            violations.add(
+                "update_mask",
+                format!(
+                    "{path:?} cannot be updated; allowed: {}",
+                    UPDATABLE_FIELDS.join(", ")
+                ),
+            );
+        }
+    }
+    violations.finish(()).err().unwrap_or_default()
 }
 
 #[cfg(test)]
