@@ -410,6 +410,11 @@ async fn archived_survey_refuses_ratings_and_keeps_history(backend: Backend) {
     assert_eq!(refused.code(), Code::FailedPrecondition);
     assert_eq!(error_reason(&refused), "SURVEY_ARCHIVED");
     assert!(
+        refused.message().starts_with("rating.survey_id: "),
+        "names the field, as a batch's refusal names its rating: {}",
+        refused.message()
+    );
+    assert!(
         retry_of_earlier.duplicate,
         "a retry of a rating stored before archiving is a duplicate"
     );

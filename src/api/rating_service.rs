@@ -107,13 +107,6 @@ impl RatingApi {
     }
 }
 
-fn archived(survey_id: &str) -> Error {
-    Error::FailedPrecondition {
-        reason: "SURVEY_ARCHIVED",
-        message: format!("survey {survey_id:?} is archived and takes no new ratings"),
-    }
-}
-
 /// Returns the error a caller gets for a rating the writer refused.
 fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefix: &str) -> Error {
     match rejection {
@@ -121,7 +114,12 @@ fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefi
             reason: "SURVEY_NOT_FOUND",
             message: format!("{prefix}survey_id: survey {survey_id:?} not found"),
         },
-        Rejection::ArchivedSurvey => archived(survey_id),
+        Rejection::ArchivedSurvey => Error::FailedPrecondition {
+            reason: "SURVEY_ARCHIVED",
+            message: format!(
+                "{prefix}survey_id: survey {survey_id:?} is archived and takes no new ratings"
+            ),
+        },
         Rejection::ScoreOffScale(violation) => Error::InvalidArgument(vec![FieldViolation::new(
             format!("{prefix}{}", violation.field),
             violation.description,
