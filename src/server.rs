@@ -53,6 +53,8 @@ const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 /// all, since nothing is ever written to it that could fail.
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
 const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Between the kernel's keepalive probes of a silent connection, after KEEPALIVE_INTERVAL.
+const TCP_KEEPALIVE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
 /// How long a browser may reuse the answer to a preflight request.
 const CORS_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
@@ -320,6 +322,14 @@ fn accept_each(
         if let Err(cause) = stream.set_nodelay(true) {
             warn!(error = %cause, "cannot set TCP_NODELAY");
         }
+        // HTTP/2's pings do not reach gRPC-Web over HTTP/1.1: the kernel's probes find a
+        // vanished browser's host there (after KEEPALIVE_INTERVAL and nine unanswered probes).
+        let probes = socket2::TcpKeepalive::new()
+            .with_time(KEEPALIVE_INTERVAL)
+            .with_interval(TCP_KEEPALIVE_PROBE_INTERVAL);
+        if let Err(cause) = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes) {
+            warn!(error = %cause, "cannot set TCP keepalive");
+        }
         Some((Ok(stream), listener))
     })
 }
@@ -379,18 +389,33 @@ fn origin_header(origin: &str) -> Option<tonic::codegen::http::HeaderValue> {
     let lowered = origin.to_ascii_lowercase();
     let (scheme, authority) = lowered.split_once("://")?;
     let default_port = match scheme {
-        "https" => ":443",
-        "http" => ":80",
+        "https" => 443,
+        "http" => 80,
         _ => return None,
     };
-    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
-    if authority.is_empty()
-        || !authority.is_ascii()
-        || authority.contains(['/', '?', '#', ' ', '*', '@'])
-    {
+    if !authority.is_ascii() || authority.contains(['*', '@']) {
         return None;
     }
-    tonic::codegen::http::HeaderValue::from_str(&format!("{scheme}://{authority}")).ok()
+    // Refuses a path, a query and an empty host; a port must be 1 to 65535 as browsers write it.
+    let parsed: tonic::codegen::http::uri::Authority = authority.parse().ok()?;
+    if parsed.host().is_empty() {
+        return None;
+    }
+    let port = match authority.strip_prefix(parsed.host())? {
+        "" => None,
+        with_colon => {
+            let digits = with_colon.strip_prefix(':')?;
+            if digits.starts_with('0') {
+                return None;
+            }
+            Some(digits.parse::<u16>().ok()?)
+        }
+    };
+    let origin = match port {
+        Some(port) if port != default_port => format!("{scheme}://{}:{port}", parsed.host()),
+        _ => format!("{scheme}://{}", parsed.host()),
+    };
+    tonic::codegen::http::HeaderValue::from_str(&origin).ok()
 }
 
 /// Whether a failed accept was the incoming connection's own failure, not the listener's.
@@ -517,6 +542,13 @@ mod tests {
             "ftp://dashboard.example.com",
             "https://",
             "https://:443",
+            "https://:8443",
+            "https://host:",
+            "https://host:0443",
+            "https://host:99999",
+            "https://host:abc",
+            "https://host?x",
+            "https://host#x",
             "https://a b",
             "https://tableau-de-bord.exemple.fr\u{e9}",
             "",
