@@ -85,28 +85,43 @@ async fn advisory_locked(
 /// Waits until PostgreSQL takes a connection, for as long as a pool would, but fails with what
 /// went wrong: a pool that cannot connect says only that it timed out, which leaves an operator
 /// to guess between a server down, a wrong port and a firewall. What the server itself refuses
-/// (a wrong password, a database that does not exist) fails at once.
+/// for good (a wrong password, a database that does not exist) fails at once; a server still
+/// starting or out of connections is waited for, as a pool would.
 async fn first_postgres_connection(options: &PgConnectOptions) -> Result<()> {
     use sea_orm::sqlx::Connection as _;
+    // PostgreSQL's codes for "the database system is starting up" and "too many connections".
+    const PASSING_REFUSALS: [&str; 2] = ["57P03", "53300"];
     let deadline = tokio::time::Instant::now() + POSTGRES_CONNECT_TIMEOUT;
+    let mut last_cause = String::from("no answer");
     loop {
-        match sea_orm::sqlx::PgConnection::connect_with(options).await {
-            Ok(connection) => {
+        // Bounded too: a port that accepts and never answers would otherwise hold the start.
+        match tokio::time::timeout_at(deadline, sea_orm::sqlx::PgConnection::connect_with(options))
+            .await
+        {
+            Ok(Ok(connection)) => {
                 // Only a probe: a failure to say goodbye changes nothing.
                 let _ = connection.close().await;
                 return Ok(());
             }
-            Err(cause @ sea_orm::sqlx::Error::Database(_)) => return Err(Error::internal(cause)),
-            Err(cause) if tokio::time::Instant::now() >= deadline => {
-                return Err(Error::Unavailable(format!(
-                    "PostgreSQL at {}:{} did not take a connection in {} s: {cause}",
-                    options.get_host(),
-                    options.get_port(),
-                    POSTGRES_CONNECT_TIMEOUT.as_secs()
-                )));
+            Ok(Err(sea_orm::sqlx::Error::Database(refusal)))
+                if !refusal
+                    .code()
+                    .is_some_and(|code| PASSING_REFUSALS.contains(&code.as_ref())) =>
+            {
+                return Err(Error::internal(sea_orm::sqlx::Error::Database(refusal)));
             }
-            Err(_) => tokio::time::sleep(POSTGRES_CONNECT_RETRY).await,
+            Ok(Err(cause)) => last_cause = cause.to_string(),
+            Err(_elapsed) => {}
         }
+        if tokio::time::Instant::now() + POSTGRES_CONNECT_RETRY >= deadline {
+            return Err(Error::Unavailable(format!(
+                "PostgreSQL at {}:{} did not take a connection in {} s: {last_cause}",
+                options.get_host(),
+                options.get_port(),
+                POSTGRES_CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+        tokio::time::sleep(POSTGRES_CONNECT_RETRY).await;
     }
 }
 
