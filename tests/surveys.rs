@@ -528,6 +528,32 @@ async fn a_request_without_its_survey_names_its_other_bad_fields_too(backend: Ba
         .update_survey(pb::UpdateSurveyRequest::default())
         .await
         .unwrap_err();
+    let bad_id_and_mask = server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "NOT A VALID ID!".into(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["no_such_field".into()],
+            }),
+        })
+        .await
+        .unwrap_err();
+    let unknown_survey_bad_mask = server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "ghost".into(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["no_such_field".into()],
+            }),
+        })
+        .await
+        .unwrap_err();
     let update_good_mask = server
         .surveys
         .update_survey(pb::UpdateSurveyRequest {
@@ -543,5 +569,11 @@ async fn a_request_without_its_survey_names_its_other_bad_fields_too(backend: Ba
     assert_eq!(bad_fields(&update_bad_mask), ["survey", "update_mask"]);
     assert_eq!(bad_fields(&update_empty), ["survey", "update_mask"]);
     assert_eq!(bad_fields(&update_good_mask), ["survey"]);
+    assert_eq!(
+        bad_fields(&bad_id_and_mask),
+        ["survey.survey_id", "update_mask"]
+    );
+    assert_eq!(unknown_survey_bad_mask.code(), Code::InvalidArgument);
+    assert_eq!(bad_fields(&unknown_survey_bad_mask), ["update_mask"]);
     server.stop().await;
 }

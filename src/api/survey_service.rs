@@ -9,7 +9,7 @@ use tracing::info;
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
-use crate::domain::survey::update_mask_violations;
+use crate::domain::survey::{new_survey_id_violation, update_mask_violations};
 use crate::domain::validation::is_key;
 use crate::domain::{FieldViolation, now_micros};
 use crate::error::Error;
@@ -40,11 +40,8 @@ impl SurveyService for SurveyApi {
         let Some(draft) = request.survey else {
             // The survey_id, if given, is checked all the same: every bad field in one answer.
             let mut violations = vec![FieldViolation::new("survey", "required")];
-            if let Err(Error::InvalidArgument(found)) = match request.survey_id.as_str() {
-                "" => Ok(()),
-                survey_id => check_id("survey_id", survey_id),
-            } {
-                violations.extend(found);
+            if let Some(description) = new_survey_id_violation(&request.survey_id) {
+                violations.push(FieldViolation::new("survey_id", description));
             }
             return Err(status_from_error(Error::InvalidArgument(violations)));
         };
@@ -148,22 +145,28 @@ impl SurveyService for SurveyApi {
         request: Request<pb::UpdateSurveyRequest>,
     ) -> Result<Response<pb::UpdateSurveyResponse>, Status> {
         let request = request.into_inner();
-        let Some(survey) = request.survey else {
-            // The mask is checked all the same: every bad field in one answer.
-            let paths = request
-                .update_mask
-                .map(|mask| mask.paths)
-                .unwrap_or_default();
-            let mut violations = vec![FieldViolation::new("survey", "required")];
-            violations.extend(update_mask_violations(&paths));
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        };
-        let survey_id = survey.survey_id.clone();
-        check_id("survey.survey_id", &survey_id).map_err(status_from_error)?;
         let paths = request
             .update_mask
             .map(|mask| mask.paths)
             .unwrap_or_default();
+        // The survey's id and the mask, checked before the survey is read: every bad field in
+        // one answer, and INVALID_ARGUMENT before NOT_FOUND.
+        let mut violations = Vec::new();
+        match &request.survey {
+            Some(survey) => {
+                if let Err(Error::InvalidArgument(found)) =
+                    check_id("survey.survey_id", &survey.survey_id)
+                {
+                    violations.extend(found);
+                }
+            }
+            None => violations.push(FieldViolation::new("survey", "required")),
+        }
+        violations.extend(update_mask_violations(&paths));
+        let Some(survey) = request.survey.filter(|_| violations.is_empty()) else {
+            return Err(status_from_error(Error::InvalidArgument(violations)));
+        };
+        let survey_id = survey.survey_id.clone();
         let draft = survey_draft(survey, survey_id.clone());
         let updated = self
             .context

@@ -125,12 +125,12 @@ impl SurveyDraft {
     /// when empty, or every field violation (paths relative to `prefix`).
     pub fn into_survey(self, prefix: &str, now: Micros) -> Result<Survey, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
+        if let Some(description) = new_survey_id_violation(&self.survey_id) {
+            violations.add("survey_id", description);
+        }
         let survey_id = if self.survey_id.is_empty() {
             generate_survey_id()
         } else {
-            if !is_survey_id(&self.survey_id) {
-                violations.add("survey_id", "must match [a-z0-9-]{1,63}");
-            }
             self.survey_id
         };
         if !is_key(&self.touchpoint) {
@@ -301,24 +301,24 @@ impl Survey {
         let mut updated = self.clone();
         let mut scale_changed = false;
         violations.extend(update_mask_violations(paths));
-        for path in paths {
-            match path.as_str() {
-                "display_name" => updated.display_name = draft.display_name.clone(),
-                "question" => updated.question = draft.question.clone(),
-                "target" => updated.target = draft.target,
-                "dimensions" => updated.dimensions = draft.dimensions.clone(),
-                "state" => match draft.state {
+        // Paths that name no field were reported just above.
+        for field in paths.iter().filter_map(|path| UpdatableField::named(path)) {
+            match field {
+                UpdatableField::DisplayName => updated.display_name = draft.display_name.clone(),
+                UpdatableField::Question => updated.question = draft.question.clone(),
+                UpdatableField::Target => updated.target = draft.target,
+                UpdatableField::Dimensions => updated.dimensions = draft.dimensions.clone(),
+                UpdatableField::State => match draft.state {
                     Some(state) => updated.state = state,
                     None => violations.add(
                         "survey.state",
                         "SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED",
                     ),
                 },
-                "metric" | "scale_min" | "scale_max" | "satisfied_threshold" => {
-                    scale_changed = true;
-                }
-                // Named by update_mask_violations.
-                _ => {}
+                UpdatableField::Metric
+                | UpdatableField::ScaleMin
+                | UpdatableField::ScaleMax
+                | UpdatableField::SatisfiedThreshold => scale_changed = true,
             }
         }
         if scale_changed {
@@ -407,18 +407,57 @@ fn generate_survey_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// The fields UpdateSurvey changes.
-const UPDATABLE_FIELDS: [&str; 9] = [
-    "display_name",
-    "question",
-    "target",
-    "dimensions",
-    "state",
-    "metric",
-    "scale_min",
-    "scale_max",
-    "satisfied_threshold",
-];
+/// What is wrong with the survey_id a caller chose for a new survey, if anything; an empty one
+/// asks for one to be generated.
+pub fn new_survey_id_violation(survey_id: &str) -> Option<&'static str> {
+    (!survey_id.is_empty() && !is_survey_id(survey_id)).then_some("must match [a-z0-9-]{1,63}")
+}
+
+/// The fields UpdateSurvey changes, by their mask path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpdatableField {
+    DisplayName,
+    Question,
+    Target,
+    Dimensions,
+    State,
+    Metric,
+    ScaleMin,
+    ScaleMax,
+    SatisfiedThreshold,
+}
+
+impl UpdatableField {
+    const ALL: [UpdatableField; 9] = [
+        UpdatableField::DisplayName,
+        UpdatableField::Question,
+        UpdatableField::Target,
+        UpdatableField::Dimensions,
+        UpdatableField::State,
+        UpdatableField::Metric,
+        UpdatableField::ScaleMin,
+        UpdatableField::ScaleMax,
+        UpdatableField::SatisfiedThreshold,
+    ];
+
+    fn path(self) -> &'static str {
+        match self {
+            UpdatableField::DisplayName => "display_name",
+            UpdatableField::Question => "question",
+            UpdatableField::Target => "target",
+            UpdatableField::Dimensions => "dimensions",
+            UpdatableField::State => "state",
+            UpdatableField::Metric => "metric",
+            UpdatableField::ScaleMin => "scale_min",
+            UpdatableField::ScaleMax => "scale_max",
+            UpdatableField::SatisfiedThreshold => "satisfied_threshold",
+        }
+    }
+
+    fn named(path: &str) -> Option<UpdatableField> {
+        Self::ALL.into_iter().find(|field| field.path() == path)
+    }
+}
 
 /// What is wrong with an UpdateSurvey's mask, whatever the survey: checked on its own too, so
 /// that a request without a survey hears of its mask in the same answer.
@@ -428,12 +467,13 @@ pub fn update_mask_violations(paths: &[String]) -> Vec<FieldViolation> {
         violations.add("update_mask", "required: name the fields to change");
     }
     for path in paths {
-        if !UPDATABLE_FIELDS.contains(&path.as_str()) {
+        if UpdatableField::named(path).is_none() {
+            let allowed: Vec<&str> = UpdatableField::ALL.map(UpdatableField::path).into();
             violations.add(
                 "update_mask",
                 format!(
                     "{path:?} cannot be updated; allowed: {}",
-                    UPDATABLE_FIELDS.join(", ")
+                    allowed.join(", ")
                 ),
             );
         }
