@@ -587,15 +587,13 @@ impl Writer {
             return None;
         }
         let (results, stored) = decide(batch, &self.surveys, &HashMap::new(), first_sequence);
-        // A refusal is decided on the surveys as this writer last read them, and a batch of
-        // refusals alone stores nothing, so no guard would ever see the counter row moved: a
-        // survey made active again would go on refusing. Refusals are rare; the transaction path
-        // reads the counter and the surveys first.
+        // Every decision here rests on the surveys as this writer last read them. What it stores
+        // is checked by the counter row's guard at commit; a refusal would not be (a batch of
+        // refusals alone stores nothing, and a survey made active again would go on refusing).
+        // Refusals are rare: any batch with one takes the transaction path, which reads the
+        // counter and the surveys first. So here something is always stored.
         if refuses_any(&results) {
             return None;
-        }
-        if stored.is_empty() {
-            return Some((results, stored));
         }
         let cells = self.rollup_cells(&stored);
         let fast_path = self.fast_path.as_mut()?;
