@@ -22,13 +22,7 @@ async fn a_page_of_an_allowed_origin_calls_and_reads_statuses_and_their_details(
 
     let answer = preflight(server.address, DASHBOARD).await;
     let other_origin = preflight(server.address, "https://elsewhere.example.com").await;
-    let check = grpc_web_call(
-        server.address,
-        DASHBOARD,
-        "/grpc.health.v1.Health/Check",
-        &[],
-    )
-    .await;
+    let check = health_check(server.address, DASHBOARD).await;
     let refused = grpc_web_call(
         server.address,
         DASHBOARD,
@@ -58,7 +52,7 @@ async fn a_page_of_an_allowed_origin_calls_and_reads_statuses_and_their_details(
 
     assert_eq!(check.header("access-control-allow-origin"), DASHBOARD);
     // A data frame holding HealthCheckResponse { status: SERVING }, then the trailers' frame.
-    assert_eq!(&check.body[..7], &[0, 0, 0, 0, 2, 0x08, 0x01]);
+    assert_eq!(&check.body[..7], &SERVING_FRAME);
     assert_eq!(check.body[7], 0x80);
     assert!(String::from_utf8_lossy(&check.body[12..]).contains("grpc-status:0"));
 
@@ -76,18 +70,12 @@ async fn without_allowed_origins_no_page_is_let_in_but_grpc_web_still_answers() 
     let server = TestServer::spawn(Backend::Sqlite).await;
 
     let answer = preflight(server.address, DASHBOARD).await;
-    let check = grpc_web_call(
-        server.address,
-        DASHBOARD,
-        "/grpc.health.v1.Health/Check",
-        &[],
-    )
-    .await;
+    let check = health_check(server.address, DASHBOARD).await;
     server.stop().await;
 
     assert_eq!(answer.header("access-control-allow-origin"), "");
     assert_eq!(check.header("access-control-allow-origin"), "");
-    assert_eq!(&check.body[..7], &[0, 0, 0, 0, 2, 0x08, 0x01]);
+    assert_eq!(&check.body[..7], &SERVING_FRAME);
 }
 
 /// An HTTP/1.1 response: status line, headers (names in lower case), and the body unchunked.
@@ -123,6 +111,14 @@ async fn preflight(address: SocketAddr, origin: &str) -> Response {
         &[],
     )
     .await
+}
+
+/// The data frame of HealthCheckResponse { status: SERVING }.
+const SERVING_FRAME: [u8; 7] = [0, 0, 0, 0, 2, 0x08, 0x01];
+
+/// grpc.health.v1.Health/Check for the whole server, from a page of `origin`.
+async fn health_check(address: SocketAddr, origin: &str) -> Response {
+    grpc_web_call(address, origin, "/grpc.health.v1.Health/Check", &[]).await
 }
 
 /// A unary gRPC-Web call of `path` with the encoded request `message`, from a page of `origin`.
