@@ -9,7 +9,7 @@ use tracing::info;
 use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, page_size};
 use super::{Context, check_id, status_from_error};
-use crate::domain::survey::{new_survey_id_violation, update_mask_violations};
+use crate::domain::survey::{check_update_mask, new_survey_id_violation};
 use crate::domain::validation::is_key;
 use crate::domain::{FieldViolation, now_micros};
 use crate::error::Error;
@@ -37,17 +37,20 @@ impl SurveyService for SurveyApi {
         request: Request<pb::CreateSurveyRequest>,
     ) -> Result<Response<pb::CreateSurveyResponse>, Status> {
         let request = request.into_inner();
-        let Some(draft) = request.survey else {
+        let survey = match request.survey {
+            Some(draft) => survey_draft(draft, request.survey_id)
+                .into_survey("", now_micros())
+                .map_err(Error::InvalidArgument),
             // The survey_id, if given, is checked all the same: every bad field in one answer.
-            let mut violations = vec![FieldViolation::new("survey", "required")];
-            if let Some(description) = new_survey_id_violation(&request.survey_id) {
-                violations.push(FieldViolation::new("survey_id", description));
-            }
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        };
-        let survey = survey_draft(draft, request.survey_id)
-            .into_survey("", now_micros())
-            .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))?;
+            None => Error::both(
+                Err(Error::invalid_field("survey", "required")),
+                new_survey_id_violation(&request.survey_id).map_or(Ok(()), |description| {
+                    Err(Error::invalid_field("survey_id", description))
+                }),
+            )
+            .map(|(survey, ())| survey),
+        }
+        .map_err(status_from_error)?;
         self.context
             .store
             .create_survey(&survey)
@@ -151,21 +154,15 @@ impl SurveyService for SurveyApi {
             .unwrap_or_default();
         // The survey's id and the mask, checked before the survey is read: every bad field in
         // one answer, and INVALID_ARGUMENT before NOT_FOUND.
-        let mut violations = Vec::new();
-        match &request.survey {
-            Some(survey) => {
-                if let Err(Error::InvalidArgument(found)) =
-                    check_id("survey.survey_id", &survey.survey_id)
-                {
-                    violations.extend(found);
-                }
-            }
-            None => violations.push(FieldViolation::new("survey", "required")),
-        }
-        violations.extend(update_mask_violations(&paths));
-        let Some(survey) = request.survey.filter(|_| violations.is_empty()) else {
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        };
+        let survey = request
+            .survey
+            .ok_or_else(|| Error::invalid_field("survey", "required"))
+            .and_then(|survey| check_id("survey.survey_id", &survey.survey_id).map(|()| survey));
+        let (survey, ()) = Error::both(
+            survey,
+            check_update_mask(&paths).map_err(Error::InvalidArgument),
+        )
+        .map_err(status_from_error)?;
         let survey_id = survey.survey_id.clone();
         let draft = survey_draft(survey, survey_id.clone());
         let updated = self

@@ -300,7 +300,7 @@ impl Survey {
         let mut violations = Violations::default();
         let mut updated = self.clone();
         let mut scale_changed = false;
-        violations.extend(update_mask_violations(paths));
+        violations.extend(check_update_mask(paths).err().unwrap_or_default());
         // Paths that name no field were reported just above.
         for field in paths.iter().filter_map(|path| UpdatableField::named(path)) {
             match field {
@@ -459,9 +459,9 @@ impl UpdatableField {
     }
 }
 
-/// What is wrong with an UpdateSurvey's mask, whatever the survey: checked on its own too, so
-/// that a request without a survey hears of its mask in the same answer.
-pub fn update_mask_violations(paths: &[String]) -> Vec<FieldViolation> {
+/// Checks an UpdateSurvey's mask, whatever the survey: on its own too, so that a request without
+/// a survey hears of its mask in the same answer.
+pub fn check_update_mask(paths: &[String]) -> Result<(), Vec<FieldViolation>> {
     let mut violations = Violations::default();
     if paths.is_empty() {
         violations.add("update_mask", "required: name the fields to change");
@@ -478,7 +478,7 @@ pub fn update_mask_violations(paths: &[String]) -> Vec<FieldViolation> {
             );
         }
     }
-    violations.finish(()).err().unwrap_or_default()
+    violations.finish(())
 }
 
 #[cfg(test)]
