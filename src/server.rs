@@ -96,16 +96,12 @@ impl Server {
     pub async fn bind(config: &Config) -> Result<Server> {
         let mut zones = Vec::new();
         for name in &config.rollup_time_zones {
-            let zone = RollupZone::parse(name.trim()).ok_or_else(|| {
+            zones.push(RollupZone::parse(name.trim()).ok_or_else(|| {
                 Error::invalid_field(
                     "rollup_time_zones",
                     format!("{name:?} is not an IANA time zone"),
                 )
-            })?;
-            // Listed twice, a new zone would be built twice, and stored twice it cannot be.
-            if !zones.iter().any(|kept: &RollupZone| kept.name == zone.name) {
-                zones.push(zone);
-            }
+            })?);
         }
         let cors = cors_for(&config.cors_allowed_origins)?;
         let store = Store::connect(&config.database.database_url).await?;

@@ -392,8 +392,8 @@ impl Store {
     }
 
     /// Returns a listener for the notifications every writer sends when it commits, on
-    /// PostgreSQL; `None` on SQLite (other processes on the file announce nothing) or when listening fails (the feed then
-    /// reads storage on its timer only).
+    /// PostgreSQL; `None` on SQLite (other processes on the file announce nothing) or when
+    /// listening fails (the feed then reads storage on its timer only).
     pub async fn listen_for_commits(&self) -> Option<CommitListener> {
         if self.backend != DbBackend::Postgres {
             return None;

@@ -362,11 +362,17 @@ impl Store {
 
     async fn sync_rollup_zones_locked(&self, wanted: &[RollupZone]) -> Result<()> {
         let stored = stored_zones(&self.writer, self.backend).await?;
-        let missing: Vec<RollupZone> = wanted
-            .iter()
-            .filter(|zone| !stored.iter().any(|existing| existing.name == zone.name))
-            .cloned()
-            .collect();
+        let mut missing: Vec<RollupZone> = Vec::new();
+        for zone in wanted {
+            // A zone wanted twice is built once: stored twice, it cannot be.
+            if !stored
+                .iter()
+                .chain(&missing)
+                .any(|known| known.name == zone.name)
+            {
+                missing.push(zone.clone());
+            }
+        }
         let extra: Vec<RollupZone> = stored
             .iter()
             .filter(|zone| !wanted.iter().any(|kept| kept.name == zone.name))
