@@ -229,11 +229,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason() {
     let database = TestDatabase::create(Backend::Sqlite).await;
-    let migrated = Command::new(env!("CARGO_BIN_EXE_csat"))
-        .args(["migrate", "--database-url", &database.url])
-        .env("RUST_LOG", "warn")
-        .status()
-        .unwrap();
+    let migrated = csat_migrate(&database.url).status().unwrap();
     assert!(migrated.success());
     let Some(file) = ReadOnlyFile::new(database.url.strip_prefix("sqlite://").unwrap()) else {
         return;
@@ -268,16 +264,14 @@ async fn a_sqlite_file_the_process_may_not_write_fails_the_start_with_the_reason
 #[test]
 fn migrate_logs_in_the_format_of_csat_log_format() {
     let folder = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_csat"))
-        .args(["migrate", "--database-url"])
-        .arg(format!(
-            "sqlite://{}",
-            folder.path().join("csat.db").display()
-        ))
-        .env("CSAT_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .output()
-        .unwrap();
+    let output = csat_migrate(&format!(
+        "sqlite://{}",
+        folder.path().join("csat.db").display()
+    ))
+    .env("CSAT_LOG_FORMAT", "json")
+    .env("RUST_LOG", "info")
+    .output()
+    .unwrap();
 
     assert!(output.status.success());
     let lines: Vec<_> = String::from_utf8(output.stdout)
@@ -304,15 +298,11 @@ async fn a_sqlite_path_through_a_file_fails_the_start_naming_the_database() {
     std::fs::write(&not_a_folder, "").unwrap();
     let database = not_a_folder.join("csat.db");
 
-    let output = Command::new(env!("CARGO_BIN_EXE_csat"))
-        .args(["migrate", "--database-url"])
-        .arg(format!("sqlite://{}", database.display()))
-        .env("RUST_LOG", "warn")
+    let output = csat_migrate(&format!("sqlite://{}", database.display()))
         .output()
         .unwrap();
 
-    let said = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
+    let said = said(&output);
     assert!(!output.status.success());
     assert!(
         said.contains(&format!(
@@ -330,17 +320,11 @@ async fn a_postgresql_that_refuses_or_does_not_answer_fails_the_start_with_the_c
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let silent_address = silent.local_addr().unwrap();
     let migrate = |address: std::net::SocketAddr| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_csat"));
-        command
-            .args(["migrate", "--database-url"])
-            .arg(format!("postgres://postgres@{address}/test"))
-            .env("RUST_LOG", "warn");
+        let mut command = csat_migrate(&format!("postgres://postgres@{address}/test"));
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let output = command.output().unwrap();
-            let said = String::from_utf8_lossy(&output.stdout).to_string()
-                + &String::from_utf8_lossy(&output.stderr);
-            (output.status, said, started.elapsed())
+            (output.status, said(&output), started.elapsed())
         })
     };
 
@@ -367,6 +351,20 @@ async fn a_postgresql_that_refuses_or_does_not_answer_fails_the_start_with_the_c
         unanswered_after < Duration::from_secs(30),
         "{unanswered_after:?}"
     );
+}
+
+/// `csat migrate` of `database_url`, logging warnings and errors.
+fn csat_migrate(database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_csat"));
+    command
+        .args(["migrate", "--database-url", database_url])
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Everything a finished csat process wrote: logs go to stdout, the final error to stderr.
+fn said(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
 }
 
 /// Makes a file read-only for the test's csat processes, until dropped. Root writes to any file
