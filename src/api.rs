@@ -40,6 +40,9 @@ pub fn status_from_error(error: Error) -> Status {
             with_reason(Code::FailedPrecondition, reason, message)
         }
         Error::Unavailable(message) => with_reason(Code::Unavailable, "UNAVAILABLE", message),
+        Error::ResourceExhausted { reason, message } => {
+            with_reason(Code::ResourceExhausted, reason, message)
+        }
         Error::Internal(cause) => {
             error!(error = %cause, source = ?cause.source(), "internal error");
             with_reason(Code::Internal, "INTERNAL", "internal error".into())

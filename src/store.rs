@@ -3,6 +3,7 @@
 
 mod benchmarks;
 pub mod entity;
+mod health;
 pub mod migration;
 mod ratings;
 pub mod report_scan;
@@ -27,6 +28,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use health::{DatabaseHealth, Probe};
 pub use ratings::RatingPage;
 pub use surveys::{SurveyCache, SurveyListQuery};
 
@@ -60,6 +62,8 @@ pub struct Store {
     /// SQLite's stand-in for PostgreSQL's rollup build lock. It holds within this process only:
     /// two processes sharing one file are not kept from building rollups at the same moment.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
+    /// Whether reads and writes work right now, as last seen.
+    health: Arc<DatabaseHealth>,
 }
 
 /// The PostgreSQL channel writers notify when they commit ratings.
@@ -123,6 +127,41 @@ async fn first_postgres_connection(options: &PgConnectOptions) -> Result<()> {
         }
         tokio::time::sleep(POSTGRES_CONNECT_RETRY).await;
     }
+}
+
+/// Flushes `file` to disk, or ends the process. After a failed fsync the kernel may have dropped
+/// the pages it could not write while SQLite still sees them: a later commit would then be synced
+/// and answered behind a hole in the WAL that recovery stops at, and be lost. A restart reads the
+/// WAL as the disk has it; the callers of the commit in hand were not answered, and retry.
+fn sync_or_abort(file: &std::fs::File, path: &std::path::Path) {
+    if let Err(cause) = file.sync_data() {
+        tracing::error!(error = %cause, file = %path.display(), "fsync failed: stopping, since no commit can be promised durable any more");
+        std::process::abort();
+    }
+}
+
+/// Returns whether a SQLite connection is in no transaction, as sqlx counts them and as SQLite
+/// itself has it (BEGIN fails inside one); the two differ after a COMMIT or ROLLBACK failed.
+async fn outside_any_transaction(
+    connection: &mut sea_orm::sqlx::SqliteConnection,
+) -> std::result::Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::{Connection as _, Executor as _};
+    if connection.is_in_transaction() {
+        tracing::warn!("the writer connection was left in a transaction: opening another");
+        return Ok(false);
+    }
+    if connection
+        .execute(sea_orm::sqlx::raw_sql("BEGIN"))
+        .await
+        .is_err()
+    {
+        tracing::warn!("the writer connection was left in a transaction: opening another");
+        return Ok(false);
+    }
+    connection
+        .execute(sea_orm::sqlx::raw_sql("ROLLBACK"))
+        .await?;
+    Ok(true)
 }
 
 /// Notifications of other replicas' commits.
@@ -218,6 +257,10 @@ impl Store {
         let writer_pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            // A connection a failed COMMIT or ROLLBACK left inside a transaction would take every
+            // later transaction in as a savepoint, "committed" and answered, then lost: it is
+            // closed instead, which rolls it back, and a new one is opened.
+            .before_acquire(|connection, _| Box::pin(outside_any_transaction(connection)))
             .connect_with(writer_options)
             .await
             .map_err(|cause| cannot_open(&cause))?;
@@ -240,6 +283,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            health: Arc::default(),
         })
     }
 
@@ -268,6 +312,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            health: Arc::default(),
         })
     }
 
@@ -305,7 +350,8 @@ impl Store {
                     // No WAL: every commit was checkpointed into the database file.
                     Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
                         let file = std::fs::File::open(database).map_err(Error::internal)?;
-                        return file.sync_data().map_err(Error::internal);
+                        sync_or_abort(&file, database);
+                        return Ok(());
                     }
                     Err(cause) => return Err(Error::internal(cause)),
                 };
@@ -323,7 +369,8 @@ impl Store {
                     }
                 };
                 // fsync flushes the file's pages whichever descriptor wrote them.
-                file.sync_data().map_err(Error::internal)
+                sync_or_abort(&file, wal);
+                Ok(())
             }
         }
     }
@@ -411,11 +458,6 @@ impl Store {
                 None
             }
         }
-    }
-
-    /// Returns whether the database answers a trivial query.
-    pub async fn ping(&self) -> bool {
-        self.reader.ping().await.is_ok()
     }
 
     /// Returns which database this is.

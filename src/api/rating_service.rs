@@ -145,6 +145,7 @@ fn code_name(error: &Error) -> &'static str {
         Error::AlreadyExists { .. } => "ALREADY_EXISTS",
         Error::FailedPrecondition { .. } => "FAILED_PRECONDITION",
         Error::Unavailable(_) => "UNAVAILABLE",
+        Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Internal(_) => "INTERNAL",
     }
 }
@@ -327,7 +328,11 @@ impl RatingService for RatingApi {
             let rating_id = rating.rating_id.clone();
             match self.prepare(rating, "rating.", now_micros()).await {
                 Ok(new_rating) => chunk.push((index, new_rating)),
-                Err(error @ (Error::Internal(_) | Error::Unavailable(_))) => {
+                Err(
+                    error @ (Error::Internal(_)
+                    | Error::Unavailable(_)
+                    | Error::ResourceExhausted { .. }),
+                ) => {
                     return Err(status_from_error(error));
                 }
                 Err(error) => tally.reject(index, &rating_id, &error),

@@ -229,7 +229,7 @@ async fn run_writer(
                 );
                 hand_over(&committed, std::mem::take(&mut batch), results, stored);
             }
-            Err(cause) if batch.len() > 1 => {
+            Err(cause) if batch.len() > 1 && !cause.is_database_fault() => {
                 // One bad request must not fail the others that shared its transaction.
                 warn!(error = %cause, requests = batch.len(), "group commit failed: committing requests one by one");
                 for request in batch.drain(..) {
@@ -310,11 +310,24 @@ fn answer(store: &Store, feed: &Feed, commit: Committed) {
 
 fn refuse(request: WriteRequest, cause: &Error) {
     error!(error = %cause, source = ?std::error::Error::source(cause), ratings = request.ratings.len(), "commit failed");
-    // The commit may or may not have happened (a connection lost during COMMIT): a retry with the
-    // same rating_id is answered as a duplicate if it did.
-    let _ = request.reply.send(Err(Error::Unavailable(
-        "the ratings could not be committed; retry with the same rating_id".into(),
-    )));
+    let _ = request.reply.send(Err(refusal(cause)));
+}
+
+/// What the callers of a failed commit are told: retry only where a retry can succeed, since
+/// clients retry UNAVAILABLE for as long as it lasts.
+fn refusal(cause: &Error) -> Error {
+    match cause {
+        Error::ResourceExhausted { reason, message } => Error::ResourceExhausted {
+            reason,
+            message: message.clone(),
+        },
+        // The commit may or may not have happened (a connection lost during COMMIT): a retry with
+        // the same rating_id is answered as a duplicate if it did.
+        Error::Unavailable(_) => Error::Unavailable(
+            "the ratings could not be committed; retry with the same rating_id".into(),
+        ),
+        other => Error::internal(format!("the ratings could not be committed: {other}")),
+    }
 }
 
 type RatingKey = (String, String);
@@ -491,7 +504,11 @@ impl Writer {
         &mut self,
         batch: &[WriteRequest],
     ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-        let outcome = self.commit_by_the_cheapest_path(batch).await?;
+        let outcome = self.commit_by_the_cheapest_path(batch).await;
+        self.store
+            .health()
+            .record_write(outcome.as_ref().map(|_| ()));
+        let outcome = outcome?;
         // So that the feed tells this writer's commits, which its sync thread publishes, from
         // another process's on the same SQLite file.
         if let Some(last) = outcome.1.last() {

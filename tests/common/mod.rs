@@ -37,6 +37,8 @@ pub struct TestDatabase {
     pub url: String,
     pub backend: Backend,
     postgres_name: Option<String>,
+    /// A tablespace made for the test, dropped after the database.
+    tablespace: Option<String>,
     _folder: Option<tempfile::TempDir>,
 }
 
@@ -52,40 +54,59 @@ impl TestDatabase {
                     url,
                     backend,
                     postgres_name: None,
+                    tablespace: None,
                     _folder: Some(folder),
                 }
             }
-            Backend::Postgres => {
-                static COUNTER: AtomicUsize = AtomicUsize::new(0);
-                let name = format!(
-                    "csat_test_{}_{}_{}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::Relaxed),
-                    csat::domain::now_micros() % 1_000_000
-                );
-                let admin_url = postgres_admin_url();
-                let admin = Database::connect(&admin_url).await.unwrap_or_else(|cause| {
-                    panic!(
-                        "PostgreSQL at {admin_url} does not answer ({cause}); start it or set \
-                         CSAT_TEST_DATABASE_URL: the PostgreSQL tests never skip"
-                    )
-                });
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("CREATE DATABASE");
-                let _ = admin.close().await;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(base, _)| base.to_string())
-                    .expect("a database URL with a path");
-                TestDatabase {
-                    url: format!("{base}/{name}"),
-                    backend,
-                    postgres_name: Some(name),
-                    _folder: None,
-                }
-            }
+            Backend::Postgres => Self::create_postgres_in(None).await,
+        }
+    }
+
+    /// A database at `url` that this handle never drops.
+    pub fn at_url(url: String, backend: Backend) -> TestDatabase {
+        TestDatabase {
+            url,
+            backend,
+            postgres_name: None,
+            tablespace: None,
+            _folder: None,
+        }
+    }
+
+    /// Creates an empty PostgreSQL database, in `tablespace` if given (dropped with it).
+    pub async fn create_postgres_in(tablespace: Option<&str>) -> TestDatabase {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "csat_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            csat::domain::now_micros() % 1_000_000
+        );
+        let admin_url = postgres_admin_url();
+        let admin = Database::connect(&admin_url).await.unwrap_or_else(|cause| {
+            panic!(
+                "PostgreSQL at {admin_url} does not answer ({cause}); start it or set \
+                 CSAT_TEST_DATABASE_URL: the PostgreSQL tests never skip"
+            )
+        });
+        let in_tablespace = tablespace
+            .map(|tablespace| format!(" TABLESPACE {tablespace}"))
+            .unwrap_or_default();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}{in_tablespace}"))
+            .await
+            .expect("CREATE DATABASE");
+        let _ = admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base.to_string())
+            .expect("a database URL with a path");
+        TestDatabase {
+            url: format!("{base}/{name}"),
+            backend: Backend::Postgres,
+            postgres_name: Some(name),
+            tablespace: tablespace.map(str::to_string),
+            _folder: None,
         }
     }
 
@@ -95,6 +116,7 @@ impl TestDatabase {
             url: self.url.clone(),
             backend: self.backend,
             postgres_name: None,
+            tablespace: None,
             _folder: None,
         }
     }
@@ -107,6 +129,11 @@ impl TestDatabase {
             let _ = admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .await;
+            if let Some(tablespace) = &self.tablespace {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP TABLESPACE IF EXISTS {tablespace}"))
+                    .await;
+            }
             let _ = admin.close().await;
         }
     }
