@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,7 +36,7 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
     )
     .await;
 
-    let acknowledged = Arc::new(Mutex::new(HashSet::new()));
+    let acknowledged = Arc::new(Mutex::new(HashMap::new()));
     let mut callers = Vec::new();
     for caller in 0..16 {
         let mut client = RatingServiceClient::new(channel.clone());
@@ -50,8 +50,9 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
                     })
                     .await;
                 match submitted {
-                    Ok(_) => {
-                        acknowledged.lock().unwrap().insert(rating_id);
+                    Ok(response) => {
+                        let sequence = response.into_inner().rating.unwrap().sequence;
+                        acknowledged.lock().unwrap().insert(rating_id, sequence);
                     }
                     Err(_) => return,
                 }
@@ -72,29 +73,55 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
     );
 
     let (mut restarted, channel) = start_csat(&database.url, address).await;
+    let fresh_sequence = RatingServiceClient::new(channel.clone())
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(rating("chat", "after-restart", 5)),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .rating
+        .unwrap()
+        .sequence;
     let mut stream = RatingServiceClient::new(channel)
         .stream_ratings(pb::StreamRatingsRequest::default())
         .await
         .unwrap()
         .into_inner();
-    let mut stored = HashSet::new();
+    let mut stored = HashMap::new();
     let mut sequences = Vec::new();
     while let Some(message) = stream.message().await.unwrap() {
         let rating = message.rating.unwrap();
         sequences.push(rating.sequence);
-        stored.insert(rating.rating_id);
+        stored.insert(rating.rating_id, rating.sequence);
     }
     restarted.kill().unwrap();
     restarted.wait().unwrap();
     database.drop_database().await;
 
-    let lost: Vec<&String> = acknowledged.difference(&stored).collect();
+    let lost: Vec<&String> = acknowledged
+        .keys()
+        .filter(|rating_id| !stored.contains_key(*rating_id))
+        .collect();
     assert!(
         lost.is_empty(),
         "{} acknowledged ratings lost: {lost:?}",
         lost.len()
     );
     assert_eq!(stored.len(), sequences.len(), "no rating stored twice");
+    for (rating_id, sequence) in &acknowledged {
+        assert_eq!(
+            stored.get(rating_id),
+            Some(sequence),
+            "{rating_id} is stored with the sequence it was acknowledged with"
+        );
+    }
+    assert!(
+        acknowledged
+            .values()
+            .all(|sequence| *sequence < fresh_sequence),
+        "a rating after the restart got sequence {fresh_sequence}, given before"
+    );
     assert!(
         sequences.windows(2).all(|pair| pair[0] < pair[1]),
         "sequences increase"
