@@ -16,7 +16,8 @@ use crate::domain::benchmark::{
 };
 use crate::domain::metrics::{Change, Metrics, Scale};
 use crate::domain::report::{
-    Aggregation, GroupBy, Report, ReportQuery, SCORE_SLOTS, SurveyFacts, assemble,
+    Aggregation, GroupBy, GroupLimit, MAX_BENCHMARK_COMPARISONS, MAX_REPORT_BUCKETS, Report,
+    ReportQuery, SCORE_SLOTS, SurveyFacts, TooLarge, assemble, with_separators,
 };
 use crate::domain::time_buckets::{
     BucketPlan, Granularity, MAX_BUCKETS, first_instant_in, first_instant_of_date, local_date,
@@ -25,7 +26,7 @@ use crate::domain::{Channel, Metric, Micros, Rating, RatingFilter, Survey};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::store::Store;
-use crate::store::report_scan::{ReportScan, ScanCount};
+use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
 use mirror::{MirrorState, RollupMirror};
 
@@ -109,8 +110,12 @@ impl Reports {
         }
     }
 
-    /// Returns the report of `query`.
+    /// Returns the report of `query`, or INVALID_ARGUMENT when it would pass a limit of its size.
     pub async fn report(&self, query: &ReportQuery) -> Result<Report> {
+        self.report_within(query, GroupLimit::REPORT).await
+    }
+
+    async fn report_within(&self, query: &ReportQuery, limit: GroupLimit) -> Result<Report> {
         let target = self.store.last_committed_sequence().await?;
         let (_, catalog_version, rollup_version) = self.store.counter_row().await?;
         let surveys = self.surveys(catalog_version).await?;
@@ -124,7 +129,7 @@ impl Reports {
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {
-            let (current, previous) = aggregate_mirror(query, &surveys, state, &plan)?;
+            let (current, previous) = aggregate_mirror(query, &surveys, state, &plan, limit)?;
             return Ok(assemble(
                 query,
                 &facts,
@@ -134,7 +139,7 @@ impl Reports {
                 true,
             ));
         }
-        let (current, previous) = self.aggregate_scan(query, &surveys, target).await?;
+        let (current, previous) = self.aggregate_scan(query, &surveys, target, limit).await?;
         Ok(assemble(
             query,
             &facts,
@@ -153,12 +158,23 @@ impl Reports {
         benchmark_ids: &[String],
     ) -> Result<BenchmarkReport> {
         let benchmarks = self.store.benchmarks_by_id(benchmark_ids).await?;
+        if benchmarks.len() > MAX_BENCHMARK_COMPARISONS {
+            return Err(Error::invalid_field(
+                "benchmark_ids",
+                format!(
+                    "more than {} benchmarks (an empty list means every one): name the ones to \
+                     compare with",
+                    with_separators(MAX_BENCHMARK_COMPARISONS)
+                ),
+            ));
+        }
         let mut query = query.clone();
         if query.granularity == Granularity::None {
             // The trend needs a series.
             query.granularity = Granularity::Week;
         }
-        let report = self.report(&query).await?;
+        let limit = GroupLimit::benchmark_report(benchmarks.len());
+        let report = self.report_within(&query, limit).await?;
         let groups = if query.group_by.is_empty() {
             vec![report.overall]
         } else {
@@ -299,6 +315,7 @@ impl Reports {
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
         through_sequence: i64,
+        limit: GroupLimit,
     ) -> Result<(Aggregation, Option<Aggregation>)> {
         let attributes: Vec<String> = query
             .group_by
@@ -315,7 +332,6 @@ impl Reports {
             extent: self.store.occur_time_extent().await?,
             through_sequence,
         };
-        let scan = |filter, time_slice| settings.scan(filter, time_slice);
         let filter = &query.filter;
         let mut plan = match (filter.start_time, filter.end_time) {
             (Some(start), Some(end)) => Some(plan_buckets(query, start, end)?),
@@ -329,7 +345,28 @@ impl Reports {
         } else if slice.is_none() {
             slice = Some(QUARTER_HOUR);
         }
-        let mut rows = self.store.scan_report(&scan(filter, slice)).await?;
+        // The database returns the rows of one group more than fit, at most: as many as the
+        // series of a known plan leave room for, else as many as the limit allows.
+        let most = match &plan {
+            Some(plan) if !plan.is_empty() => limit
+                .most
+                .min((MAX_REPORT_BUCKETS / plan.len()).saturating_sub(1)),
+            _ => limit.most,
+        };
+        let group_cap = GroupCap {
+            group_by: &query.group_by,
+            most,
+        };
+        let mut rows = self
+            .store
+            .scan_report(&settings.scan(filter, slice, Some(group_cap)))
+            .await?;
+        if rows
+            .iter()
+            .any(|row| row.group_rank.is_some_and(|rank| rank > limit.most as i64))
+        {
+            return Err(too_large(TooLarge::Groups(limit)));
+        }
         if query.granularity != Granularity::None && plan.is_none() {
             // A bound the filter leaves open is the data's: plan the buckets from the bound given
             // (if any) to the matching ratings' other end, and count again more finely if a
@@ -345,14 +382,27 @@ impl Reports {
                 _ => (0, 0),
             };
             let found = plan_buckets(query, start, end)?;
+            let groups = distinct_groups(&rows);
+            if !query.group_by.is_empty() {
+                // Before the counts of the groups' series are allocated.
+                limit.check(groups, found.len()).map_err(too_large)?;
+            }
             let finer = slice_for(&found, Some(start), Some(end));
             if finer != QUARTER_HOUR {
-                rows = self.store.scan_report(&scan(filter, Some(finer))).await?;
+                let cap = GroupCap {
+                    most: groups,
+                    ..group_cap
+                };
+                rows = self
+                    .store
+                    .scan_report(&settings.scan(filter, Some(finer), Some(cap)))
+                    .await?;
             }
             plan = Some(found);
         }
-        let mut current = Aggregation::new(plan.unwrap_or_default());
-        fold_scan(&mut current, &rows, query, surveys);
+        let mut current = Aggregation::new(plan.unwrap_or_default(), limit);
+        fold_scan(&mut current, None, &rows, query, surveys)?;
+        drop(rows);
         let previous = match previous_range(query) {
             Some((start, end)) => {
                 let previous_filter = RatingFilter {
@@ -360,18 +410,34 @@ impl Reports {
                     end_time: Some(end),
                     ..filter.clone()
                 };
+                // Every group of the previous period is read: the groups of the current one
+                // need not come first among them.
                 let rows = self
                     .store
-                    .scan_report(&scan(&previous_filter, None))
+                    .scan_report(&settings.scan(&previous_filter, None, None))
                     .await?;
-                let mut previous = Aggregation::default();
-                fold_scan(&mut previous, &rows, query, surveys);
+                let mut previous = Aggregation::previous_of(&current);
+                fold_scan(&mut previous, Some(&current), &rows, query, surveys)?;
                 Some(previous)
             }
             None => None,
         };
         Ok((current, previous))
     }
+}
+
+/// Returns the INVALID_ARGUMENT a caller receives for a report that would be too large.
+fn too_large(reason: TooLarge) -> Error {
+    Error::InvalidArgument(vec![reason.violation()])
+}
+
+/// Returns how many groups the rows of a scan with a [`GroupCap`] hold (the highest rank); 1
+/// without one.
+fn distinct_groups(rows: &[ScanCount]) -> usize {
+    rows.iter()
+        .filter_map(|row| row.group_rank)
+        .max()
+        .map_or(1, |rank| usize::try_from(rank).unwrap_or(usize::MAX))
 }
 
 /// What every scan of one report shares.
@@ -384,7 +450,12 @@ struct ScanSettings {
 }
 
 impl ScanSettings {
-    fn scan<'a>(&'a self, filter: &'a RatingFilter, time_slice: Option<Micros>) -> ReportScan<'a> {
+    fn scan<'a>(
+        &'a self,
+        filter: &'a RatingFilter,
+        time_slice: Option<Micros>,
+        group_cap: Option<GroupCap<'a>>,
+    ) -> ReportScan<'a> {
         let use_time_index = match (self.extent, filter.start_time, filter.end_time) {
             (Some((first, last)), Some(start), Some(end)) if last > first => {
                 ((end.min(last + 1) - start.max(first)) as f64 / (last - first) as f64)
@@ -399,35 +470,43 @@ impl ScanSettings {
             time_slice,
             use_time_index,
             through_sequence: self.through_sequence,
+            group_cap,
         }
     }
 }
 
-/// Adds a scan's counts to `aggregation`, in its buckets when it has any.
+/// Adds a scan's counts to `aggregation`, in its buckets when it has any; to a previous period's
+/// when `current` is given.
 fn fold_scan(
     aggregation: &mut Aggregation,
+    current: Option<&Aggregation>,
     rows: &[ScanCount],
     query: &ReportQuery,
     surveys: &HashMap<String, SurveyInfo>,
-) {
+) -> Result<()> {
     for row in rows {
         let Some(info) = surveys.get(&row.survey_id) else {
             continue;
         };
-        let key = group_key(
+        let mut key = group_key(
             &query.group_by,
             info,
             Channel::from_number(row.channel),
             &row.attributes,
         );
+        if let Some(current) = current {
+            key = current.previous_key(key);
+        }
         let bucket = row
             .slice_start
             .and_then(|start| aggregation.plan.bucket_of(start));
         let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
         aggregation
             .counts(&key, &row.survey_id)
+            .map_err(too_large)?
             .add(bucket, score, row.count);
     }
+    Ok(())
 }
 
 fn survey_info(survey: Survey) -> SurveyInfo {
@@ -573,6 +652,7 @@ fn aggregate_mirror(
     surveys: &HashMap<String, SurveyInfo>,
     state: &MirrorState,
     plan: &MirrorPlan,
+    limit: GroupLimit,
 ) -> Result<(Aggregation, Option<Aggregation>)> {
     let zone = query.time_zone;
     let filter = &query.filter;
@@ -647,40 +727,53 @@ fn aggregate_mirror(
     let day_buckets: Vec<Option<usize>> = (first_day..end_day)
         .map(|day| instant_of_day(day).and_then(|instant| bucket_plan.bucket_of(instant)))
         .collect();
-    let fold = |aggregation: &mut Aggregation, first: i32, end: i32, with_buckets: bool| {
+    // A group is created at its first rating in the range, so that one whose ratings all lie
+    // elsewhere neither counts against the limit nor holds series.
+    let mut cells: Vec<(Option<usize>, usize, i64)> = Vec::new();
+    let mut fold = |aggregation: &mut Aggregation,
+                    current: Option<&Aggregation>,
+                    first: i32,
+                    end: i32|
+     -> std::result::Result<(), TooLarge> {
         for (key, days, info) in &series {
-            let group = group_key(
+            let mut group = group_key(
                 &query.group_by,
                 info,
                 Channel::from_number(key.channel).filter(|_| key.channel != ANY_CHANNEL),
                 std::slice::from_ref(&key.value.to_string()),
             );
-            let counts = aggregation.counts(&group, &key.survey_id);
+            if let Some(current) = current {
+                group = current.previous_key(group);
+            }
+            cells.clear();
             days.for_each_day(first, end, |day, day_counts| {
-                let bucket = if with_buckets {
-                    day_buckets
-                        .get(usize::try_from(day - first_day).unwrap_or(usize::MAX))
-                        .copied()
-                        .flatten()
-                } else {
-                    None
-                };
+                let bucket = day_buckets
+                    .get(usize::try_from(day - first_day).unwrap_or(usize::MAX))
+                    .copied()
+                    .flatten()
+                    .filter(|_| current.is_none());
                 for (score, count) in day_counts.iter().enumerate() {
                     if *count > 0 && score_range.contains(&(score as i32)) {
-                        counts.add(bucket, score, i64::from(*count));
+                        cells.push((bucket, score, i64::from(*count)));
                     }
                 }
             });
+            if cells.is_empty() {
+                continue;
+            }
+            let counts = aggregation.counts(&group, &key.survey_id)?;
+            for (bucket, score, count) in &cells {
+                counts.add(*bucket, *score, *count);
+            }
         }
+        Ok(())
     };
-    let mut current = Aggregation::new(bucket_plan);
-    fold(&mut current, first_day, end_day, true);
-    current.prune_empty();
+    let mut current = Aggregation::new(bucket_plan, limit);
+    fold(&mut current, None, first_day, end_day).map_err(too_large)?;
     let previous = match (query.compare_previous, plan.days) {
         (true, Some((first, end))) => {
-            let mut previous = Aggregation::default();
-            fold(&mut previous, first - (end - first), first, false);
-            previous.prune_empty();
+            let mut previous = Aggregation::previous_of(&current);
+            fold(&mut previous, Some(&current), first - (end - first), first).map_err(too_large)?;
             Some(previous)
         }
         _ => None,

@@ -31,6 +31,10 @@ on_both_backends!(
     an_empty_attribute_selects_ratings_without_it_in_lists_streams_and_reports,
     bad_queries_name_every_field,
     ten_thousand_buckets_are_allowed_and_one_more_is_refused,
+    a_thousand_groups_answer_and_one_more_is_refused_on_both_paths,
+    more_buckets_over_all_series_than_the_cap_are_refused,
+    an_answer_over_4_mib_is_refused_naming_the_limit,
+    benchmark_reports_cap_segments_times_benchmarks,
     benchmarks_crud_and_the_built_in_good_csat,
     benchmark_report_ranks_segments_and_compares_like_with_like,
     a_ces_easy_share_headline_is_not_compared_with_a_mean_score_target,
@@ -870,6 +874,310 @@ async fn ten_thousand_buckets_are_allowed_and_one_more_is_refused(backend: Backe
         assert_eq!(refused.code(), Code::InvalidArgument, "{context}");
         assert_eq!(bad_fields(&refused), ["query.granularity"], "{context}");
     }
+    server.stop().await;
+}
+
+/// The most groups one report has (ReportQuery.group_by's comment states it).
+const MOST_GROUPS: usize = 1_000;
+
+/// Returns each violation of a status's BadRequest as `(field, description)`.
+fn violations(status: &tonic::Status) -> Vec<(String, String)> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .map(|bad_request| {
+            bad_request
+                .field_violations
+                .into_iter()
+                .map(|violation| (violation.field, violation.description))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Returns the status of a refused call; a call that answered fails the test without printing its
+/// (large) answer.
+fn refusal<T>(answer: Result<T, tonic::Status>) -> tonic::Status {
+    match answer {
+        Ok(_) => panic!("answered, where a refusal was expected"),
+        Err(status) => status,
+    }
+}
+
+/// Ratings of `chat` numbered `numbers`, each with its own `agent` (a dimension of `chat`) and
+/// `queue` (not one), an hour after `day` began.
+fn one_rating_per_agent(numbers: std::ops::Range<usize>, day: i64) -> Vec<pb::Rating> {
+    numbers
+        .map(|number| pb::Rating {
+            attributes: [
+                ("agent".to_string(), format!("agent-{number:04}")),
+                ("queue".to_string(), format!("queue-{number:04}")),
+            ]
+            .into(),
+            ..rating_at("chat", &format!("rating-{number}"), 4, day + HOUR)
+        })
+        .collect()
+}
+
+/// A query over `[start, end)` grouped by `group_by`.
+fn grouped_query(
+    group_by: &str,
+    granularity: pb::Granularity,
+    start: i64,
+    end: i64,
+) -> pb::ReportQuery {
+    pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            start_time: Some(timestamp(start)),
+            end_time: Some(timestamp(end)),
+            ..Default::default()
+        }),
+        group_by: vec![group_by.into()],
+        granularity: granularity.into(),
+        ..Default::default()
+    }
+}
+
+async fn a_thousand_groups_answer_and_one_more_is_refused_on_both_paths(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    declare_dimensions(&mut server, "chat", &["agent"]).await;
+    let day = utc(2026, 3, 2, 0);
+    // Rollups answer the declared dimension by day; hour buckets and the undeclared attribute scan.
+    let paths = [
+        ("attributes.agent", pb::Granularity::Day, day + DAY, true),
+        (
+            "attributes.agent",
+            pb::Granularity::Hour,
+            day + 6 * HOUR,
+            false,
+        ),
+        ("attributes.queue", pb::Granularity::Day, day + DAY, false),
+        ("attributes.queue", pb::Granularity::None, day + DAY, false),
+    ];
+    let report = |server: &mut TestServer, (group_by, granularity, end, _): (_, _, i64, bool)| {
+        let request = pb::GetReportRequest {
+            query: Some(grouped_query(group_by, granularity, day, end)),
+        };
+        let mut reports = server.reports.clone();
+        async move { reports.get_report(request).await }
+    };
+    import(&mut server, one_rating_per_agent(0..MOST_GROUPS, day)).await;
+    let mut most = Vec::new();
+    for path in paths {
+        most.push(report(&mut server, path).await);
+    }
+
+    import(
+        &mut server,
+        one_rating_per_agent(MOST_GROUPS..MOST_GROUPS + 1, day),
+    )
+    .await;
+    let mut one_more = Vec::new();
+    for path in paths {
+        one_more.push(report(&mut server, path).await);
+    }
+    let benchmark_report = server
+        .reports
+        .get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: Some(grouped_query(
+                "attributes.agent",
+                pb::Granularity::None,
+                day,
+                day + DAY,
+            )),
+            benchmark_ids: vec!["good-csat".into()],
+        })
+        .await;
+    let mut watch = server
+        .reports
+        .watch_report(pb::WatchReportRequest {
+            query: Some(grouped_query(
+                "attributes.queue",
+                pb::Granularity::Day,
+                day,
+                day + DAY,
+            )),
+            min_interval: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let watched = watch.message().await;
+
+    for ((group_by, granularity, _, from_rollups), answer) in paths.into_iter().zip(most) {
+        let context = format!("{group_by} by {granularity:?}");
+        let report = answer.unwrap().into_inner().report.unwrap();
+        assert_eq!(report.groups.len(), MOST_GROUPS, "{context}");
+        assert_eq!(report.from_rollups, from_rollups, "{context}");
+    }
+    let refusals = one_more
+        .into_iter()
+        .map(refusal)
+        .chain([refusal(benchmark_report), refusal(watched)]);
+    for refused in refusals {
+        assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
+        let found = violations(&refused);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "query.group_by");
+        assert!(
+            found[0].1.starts_with("more than 1,000 groups"),
+            "{}",
+            found[0].1
+        );
+    }
+    server.stop().await;
+}
+
+async fn more_buckets_over_all_series_than_the_cap_are_refused(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    declare_dimensions(&mut server, "chat", &["agent"]).await;
+    let day = utc(2026, 3, 2, 0);
+    // Series of 10,000 buckets: 4 groups and the overall series make 50,000, 5 groups 60,000.
+    let cases = [
+        (pb::Granularity::Day, day + DAY - 10_000 * DAY),
+        (pb::Granularity::Hour, day + DAY - 10_000 * HOUR),
+    ];
+    let report = |granularity: pb::Granularity, start: i64| pb::GetReportRequest {
+        query: Some(grouped_query(
+            "attributes.agent",
+            granularity,
+            start,
+            day + DAY,
+        )),
+    };
+    import(&mut server, one_rating_per_agent(0..4, day)).await;
+    let mut most = Vec::new();
+    for (granularity, start) in cases {
+        most.push(server.reports.get_report(report(granularity, start)).await);
+    }
+
+    import(&mut server, one_rating_per_agent(4..5, day)).await;
+    let mut one_more = Vec::new();
+    for (granularity, start) in cases {
+        one_more.push(server.reports.get_report(report(granularity, start)).await);
+    }
+
+    for (((granularity, _), most), one_more) in cases.into_iter().zip(most).zip(one_more) {
+        let context = format!("{granularity:?}");
+        let answered = most.unwrap().into_inner().report.unwrap();
+        assert_eq!(answered.groups.len(), 4, "{context}");
+        assert_eq!(answered.groups[0].series.len(), 10_000, "{context}");
+        let refused = refusal(one_more);
+        assert_eq!(refused.code(), Code::InvalidArgument, "{context}");
+        let found = violations(&refused);
+        assert_eq!(found.len(), 1, "{context}: {found:?}");
+        assert_eq!(found[0].0, "query.group_by", "{context}");
+        assert!(
+            found[0]
+                .1
+                .starts_with("more than 50,000 buckets over all series"),
+            "{context}: {}",
+            found[0].1
+        );
+    }
+    server.stop().await;
+}
+
+async fn an_answer_over_4_mib_is_refused_naming_the_limit(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let day = utc(2026, 3, 2, 0);
+    // 1,000 groups whose keys are 4 values of 256 characters of 4 bytes: 4.2 MB of keys alone.
+    let long_value = |number: usize| format!("{number:04}{}", "\u{1F600}".repeat(252));
+    let names = ["queue", "region", "product", "language"];
+    let ratings = (0..MOST_GROUPS)
+        .map(|number| pb::Rating {
+            attributes: names
+                .iter()
+                .map(|name| (name.to_string(), long_value(number)))
+                .collect(),
+            ..rating_at("chat", &format!("rating-{number}"), 4, day + HOUR)
+        })
+        .collect();
+    import(&mut server, ratings).await;
+
+    let answer = server
+        .reports
+        .get_report(pb::GetReportRequest {
+            query: Some(pb::ReportQuery {
+                group_by: names
+                    .iter()
+                    .map(|name| format!("attributes.{name}"))
+                    .collect(),
+                ..Default::default()
+            }),
+        })
+        .await;
+
+    let refused = refusal(answer);
+    assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
+    let found = violations(&refused);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "query.group_by");
+    assert!(
+        found[0].1.starts_with("the answer would be") && found[0].1.contains("4 MiB"),
+        "{}",
+        found[0].1
+    );
+    server.stop().await;
+}
+
+async fn benchmark_reports_cap_segments_times_benchmarks(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    declare_dimensions(&mut server, "chat", &["agent"]).await;
+    let day = utc(2026, 3, 2, 0);
+    import(&mut server, one_rating_per_agent(0..751, day)).await;
+    server
+        .benchmarks
+        .create_benchmark(pb::CreateBenchmarkRequest {
+            benchmark: Some(pb::Benchmark {
+                benchmark_id: "great-csat".into(),
+                metric: pb::Metric::Csat.into(),
+                measure: pb::Measure::SatisfiedPercent.into(),
+                value: 90.0,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let benchmark_report = |group_by: &str, benchmark_ids: &[&str]| pb::GetBenchmarkReportRequest {
+        query: Some(grouped_query(
+            group_by,
+            pb::Granularity::None,
+            day,
+            day + DAY,
+        )),
+        benchmark_ids: benchmark_ids.iter().map(|id| id.to_string()).collect(),
+    };
+
+    // 751 segments against one benchmark fit; against two they pass 1,500 comparisons.
+    let one_each = server
+        .reports
+        .get_benchmark_report(benchmark_report("attributes.agent", &["good-csat"]))
+        .await;
+    let two_each = server
+        .reports
+        .get_benchmark_report(benchmark_report(
+            "attributes.agent",
+            &["good-csat", "great-csat"],
+        ))
+        .await;
+
+    let segments = one_each.unwrap().into_inner().report.unwrap().segments;
+    assert_eq!(segments.len(), 751);
+    let refused = refusal(two_each);
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    let found = violations(&refused);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "query.group_by");
+    assert!(
+        found[0].1.starts_with("more than 750 groups"),
+        "{}",
+        found[0].1
+    );
     server.stop().await;
 }
 

@@ -2,6 +2,7 @@
 
 use std::pin::Pin;
 
+use prost::Message;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
@@ -27,6 +28,11 @@ const MAX_BENCHMARK_IDS: usize = 100;
 const DEFAULT_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 const MIN_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
 const MAX_WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// The largest answer sent: gRPC's default message limit, which most clients apply to what they
+/// receive. The limits of a report (domain/report.rs) keep answers under it unless its group
+/// keys are long (values of hundreds of characters); those are refused here, after the work.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 type ReportStream = Pin<Box<dyn Stream<Item = Result<pb::WatchReportResponse, Status>> + Send>>;
 
@@ -65,6 +71,21 @@ fn parse_query(query: Option<pb::ReportQuery>) -> Result<ReportQuery, Error> {
     }
     .parse("query.")
     .map_err(Error::InvalidArgument)
+}
+
+/// Returns `answer`, or INVALID_ARGUMENT when it would pass [`MAX_ANSWER_BYTES`] encoded.
+fn within_message_limit<M: Message>(answer: M) -> Result<M, Status> {
+    let bytes = answer.encoded_len();
+    if bytes <= MAX_ANSWER_BYTES {
+        return Ok(answer);
+    }
+    Err(status_from_error(Error::invalid_field(
+        "query.group_by",
+        format!(
+            "the answer would be {bytes} bytes, more than the 4 MiB of a gRPC message: group by \
+             fewer entries, filter the ratings or choose a coarser granularity"
+        ),
+    )))
 }
 
 fn interval(low: f64, high: f64) -> Option<pb::Interval> {
@@ -226,9 +247,10 @@ impl ReportService for ReportApi {
             .report(&query)
             .await
             .map_err(status_from_error)?;
-        Ok(Response::new(pb::GetReportResponse {
+        let answer = within_message_limit(pb::GetReportResponse {
             report: Some(report_to_proto(&report)),
-        }))
+        })?;
+        Ok(Response::new(answer))
     }
 
     type WatchReportStream = ReportStream;
@@ -256,11 +278,10 @@ impl ReportService for ReportApi {
             sender,
         ));
         let reports = ReceiverStream::new(receiver).map(|report| {
-            report
-                .map(|report| pb::WatchReportResponse {
-                    report: Some(report_to_proto(&report)),
-                })
-                .map_err(status_from_error)
+            let report = report.map_err(status_from_error)?;
+            within_message_limit(pb::WatchReportResponse {
+                report: Some(report_to_proto(&report)),
+            })
         });
         Ok(Response::new(Box::pin(reports)))
     }
@@ -303,12 +324,195 @@ impl ReportService for ReportApi {
             .benchmark_report(&query, &request.benchmark_ids)
             .await
             .map_err(status_from_error)?;
-        Ok(Response::new(pb::GetBenchmarkReportResponse {
+        let answer = within_message_limit(pb::GetBenchmarkReportResponse {
             report: Some(pb::BenchmarkReport {
                 segments: report.segments.iter().map(segment_to_proto).collect(),
                 as_of_sequence: report.as_of_sequence,
                 generate_time: Some(timestamp_from_micros(now_micros())),
             }),
-        }))
+        })?;
+        Ok(Response::new(answer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::report::{GroupLimit, MAX_BENCHMARK_COMPARISONS, MAX_GROUPS};
+    use crate::domain::time_buckets::MAX_BUCKETS;
+
+    /// Metrics with every field set to its longest encoding: counts of 2^62, a distribution of
+    /// 11 scores, every metric of a group mixing CSAT, NPS and CES (which a real group never has
+    /// with a distribution), and the previous period's, when asked.
+    fn longest_metrics(with_previous: bool) -> pb::Metrics {
+        let count = 1 << 62;
+        pb::Metrics {
+            rating_count: count,
+            satisfied_count: Some(count),
+            csat_rating_count: Some(count),
+            csat: Some(33.333_333_333_333_336),
+            csat_interval: interval(12.345_678_901_234_567, 98.765_432_109_876_54),
+            mean_score: Some(3.333_333_333_333_333_5),
+            distribution: vec![count; 11],
+            scale_min: Some(0),
+            scale_max: Some(10),
+            nps: Some(-33.333_333_333_333_336),
+            promoter_count: Some(count),
+            passive_count: Some(count),
+            detractor_count: Some(count),
+            nps_standard_error: Some(1.234_567_890_123_456_7),
+            ces: Some(5.5),
+            ces_rating_count: Some(count),
+            easy_share: Some(50.5),
+            easy_share_interval: interval(1.5, 99.5),
+            previous: with_previous.then(|| Box::new(longest_metrics(false))),
+            delta: Some(-1.5),
+            significant_change: Some(true),
+            low_sample: true,
+        }
+    }
+
+    /// A bucket with the longest timestamps (before 1970, so negative seconds of 10 bytes).
+    fn longest_bucket() -> pb::Bucket {
+        let instant = Some(prost_types::Timestamp {
+            seconds: -62_135_596_800,
+            nanos: 999_999_000,
+        });
+        pb::Bucket {
+            start_time: instant,
+            end_time: instant,
+            metrics: Some(longest_metrics(false)),
+        }
+    }
+
+    /// A key of `bytes` bytes in all, name and value.
+    fn key_of(bytes: usize, index: usize) -> std::collections::BTreeMap<String, String> {
+        let name = "attributes.agent".to_string();
+        let value = format!("{index:0width$}", width = bytes - name.len());
+        [(name, value)].into()
+    }
+
+    fn longest_report(groups: usize, buckets: usize, key_bytes: usize) -> pb::GetReportResponse {
+        let series = vec![longest_bucket(); buckets];
+        pb::GetReportResponse {
+            report: Some(pb::Report {
+                overall: Some(longest_metrics(true)),
+                groups: (0..groups)
+                    .map(|index| pb::ReportGroup {
+                        key: key_of(key_bytes, index),
+                        metrics: Some(longest_metrics(true)),
+                        series: series.clone(),
+                    })
+                    .collect(),
+                series,
+                as_of_sequence: i64::MAX,
+                generate_time: Some(timestamp_from_micros(i64::MAX)),
+                from_rollups: true,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_most_groups_without_series_and_the_longest_series_without_groups_fit_in_a_message() {
+        let most_groups = longest_report(MAX_GROUPS, 0, 200);
+        let longest_series = longest_report(0, MAX_BUCKETS, 200);
+
+        for answer in [most_groups, longest_series] {
+            assert!(answer.encoded_len() <= MAX_ANSWER_BYTES);
+            assert!(within_message_limit(answer).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_empty_bucket_encodes_to_23_bytes_and_the_longest_to_332() {
+        let instant = Some(timestamp_from_micros(1_796_342_400_000_000));
+        let empty = pb::Bucket {
+            start_time: instant,
+            end_time: instant,
+            metrics: Some(pb::Metrics {
+                low_sample: true,
+                ..pb::Metrics::default()
+            }),
+        };
+        let in_series = |bucket: pb::Bucket| {
+            pb::Report {
+                series: vec![bucket],
+                ..pb::Report::default()
+            }
+            .encoded_len()
+        };
+
+        assert_eq!(in_series(empty), 23);
+        assert_eq!(in_series(longest_bucket()), 332);
+    }
+
+    #[test]
+    fn a_report_too_long_for_a_message_is_refused() {
+        let answer = longest_report(MAX_GROUPS, 9, 1_000);
+
+        let refused = within_message_limit(answer).unwrap_err();
+
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+        assert!(refused.message().contains("query.group_by"), "{refused:?}");
+    }
+
+    #[test]
+    fn the_longest_benchmark_reports_within_the_limits_fit_in_a_message() {
+        let longest_text = "\u{10FFFF}".repeat(200);
+        let benchmark = pb::Benchmark {
+            benchmark_id: "b".repeat(63),
+            display_name: longest_text.clone(),
+            metric: pb::Metric::Csat.into(),
+            measure: pb::Measure::SatisfiedPercent.into(),
+            value: 33.333_333_333_333_336,
+            source: longest_text,
+            touchpoint: "t".repeat(63),
+            built_in: true,
+            create_time: Some(timestamp_from_micros(i64::MAX)),
+        };
+        let comparison = pb::BenchmarkComparison {
+            benchmark: Some(benchmark),
+            comparable: false,
+            reason: "r".repeat(300),
+            value: Some(1.5),
+            interval: interval(1.5, 2.5),
+            gap: Some(-1.5),
+            status: pb::BenchmarkStatus::WithinInterval.into(),
+        };
+        for benchmarks in [1, 2, 3, 10, 100, MAX_BENCHMARK_COMPARISONS] {
+            let segments = GroupLimit::benchmark_report(benchmarks).most;
+            let segment = pb::BenchmarkSegment {
+                key: key_of(200, 0),
+                metrics: Some(longest_metrics(true)),
+                value: Some(1.5),
+                interval: interval(1.5, 2.5),
+                target: Some(1.5),
+                target_gap: Some(-1.5),
+                target_status: pb::BenchmarkStatus::Below.into(),
+                comparisons: vec![comparison.clone(); benchmarks],
+                rank: Some(i64::MAX),
+                percentile: Some(33.333_333_333_333_336),
+                trend: Some(pb::Trend {
+                    slope_per_week: Some(1.5),
+                    slope_standard_error: Some(1.5),
+                    direction: pb::TrendDirection::Falling.into(),
+                    bucket_count: i64::MAX,
+                }),
+            };
+            let answer = pb::GetBenchmarkReportResponse {
+                report: Some(pb::BenchmarkReport {
+                    segments: vec![segment; segments.max(1)],
+                    as_of_sequence: i64::MAX,
+                    generate_time: Some(timestamp_from_micros(i64::MAX)),
+                }),
+            };
+
+            let bytes = answer.encoded_len();
+
+            assert!(
+                bytes <= MAX_ANSWER_BYTES,
+                "{benchmarks} benchmarks: {bytes} bytes"
+            );
+        }
     }
 }

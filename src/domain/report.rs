@@ -13,6 +13,27 @@ use super::{FieldViolation, Metric, Micros, RatingFilter, RatingFilterInput};
 
 /// Most group_by entries in one query.
 pub const MAX_GROUP_BY: usize = 4;
+/// Most groups one report has. The number of groups depends on the values present, so it is
+/// counted as the ratings are, and the counting stops at one more than this: a report of 50,000
+/// agents is refused having read 1,001 of them.
+pub const MAX_GROUPS: usize = 1_000;
+/// Most buckets one report holds over all its series: with group_by, `(groups + 1) × buckets`,
+/// the overall series included; without, the overall series' own, as
+/// [`MAX_BUCKETS`](super::time_buckets::MAX_BUCKETS) bounds it.
+/// The counts, metrics and wire form of a bucket take about 1 kB while the report is computed,
+/// so this bounds a report's memory to some 50 MB, checked before a new group's series are
+/// allocated.
+///
+/// It does not bound the answer to the 4 MiB of a gRPC message by itself: a bucket without
+/// ratings encodes to 23 bytes, one with every metric at its longest to 332 (measured with
+/// prost's `encoded_len`, in the tests of api/report_service.rs), so the api refuses the rare
+/// answer that would pass 4 MiB, having computed it. 1,000 groups without series, or 10,000
+/// buckets without groups, always fit.
+pub const MAX_REPORT_BUCKETS: usize = 50_000;
+/// Most comparisons of a segment with a benchmark one benchmark report holds: each carries its
+/// benchmark, up to 1.7 kB encoded, so that the largest benchmark report within this and
+/// [`MAX_GROUPS`] (750 segments with 2 benchmarks each) encodes to 3.8 MB.
+pub const MAX_BENCHMARK_COMPARISONS: usize = 1_500;
 /// Confidence when the query gives none.
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 /// Minimum sample when the query gives none.
@@ -224,46 +245,173 @@ impl SurveyCounts {
     }
 }
 
+/// How many groups a report may have: [`MAX_GROUPS`], or fewer in a benchmark report, where each
+/// segment carries a comparison with every benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupLimit {
+    /// Most groups.
+    pub most: usize,
+    /// The benchmarks that lowered the limit below [`MAX_GROUPS`], if they did.
+    pub benchmarks: Option<usize>,
+}
+
+impl GroupLimit {
+    /// The limit of a report.
+    pub const REPORT: GroupLimit = GroupLimit {
+        most: MAX_GROUPS,
+        benchmarks: None,
+    };
+
+    /// Returns the limit of a benchmark report comparing each segment with `benchmarks`.
+    pub fn benchmark_report(benchmarks: usize) -> GroupLimit {
+        let most = MAX_BENCHMARK_COMPARISONS
+            .checked_div(benchmarks)
+            .map_or(MAX_GROUPS, |most| most.min(MAX_GROUPS));
+        GroupLimit {
+            most,
+            benchmarks: (most < MAX_GROUPS).then_some(benchmarks),
+        }
+    }
+
+    /// Returns whether a report of `groups` groups (0 without group_by) and series of `buckets`
+    /// buckets stays within this limit and [`MAX_REPORT_BUCKETS`]; checked before the series
+    /// of a new group are allocated.
+    pub fn check(self, groups: usize, buckets: usize) -> Result<(), TooLarge> {
+        if groups > self.most {
+            return Err(TooLarge::Groups(self));
+        }
+        if groups > 0 && (groups + 1).saturating_mul(buckets) > MAX_REPORT_BUCKETS {
+            return Err(TooLarge::Buckets {
+                per_series: buckets,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A report would pass one of its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLarge {
+    /// More groups than the limit.
+    Groups(GroupLimit),
+    /// More than [`MAX_REPORT_BUCKETS`] over all series, each of `per_series` buckets.
+    Buckets {
+        /// Buckets of each series.
+        per_series: usize,
+    },
+}
+
+impl TooLarge {
+    /// Returns what the caller is told: the limit, and what to change.
+    pub fn violation(self) -> FieldViolation {
+        let description = match self {
+            TooLarge::Groups(GroupLimit {
+                most,
+                benchmarks: None,
+            }) => format!(
+                "more than {} groups: filter the ratings (filter.survey_ids, filter.attributes, \
+                 a shorter range) or group by fewer entries",
+                with_separators(most)
+            ),
+            TooLarge::Groups(GroupLimit {
+                most,
+                benchmarks: Some(benchmarks),
+            }) => format!(
+                "more than {} groups with {} benchmarks: a benchmark report holds at most {} \
+                 comparisons of a segment with a benchmark; name fewer benchmark_ids or filter \
+                 the ratings",
+                with_separators(most),
+                with_separators(benchmarks),
+                with_separators(MAX_BENCHMARK_COMPARISONS)
+            ),
+            TooLarge::Buckets { per_series } => format!(
+                "more than {} buckets over all series: each group and the overall numbers have a \
+                 series of {} buckets, so at most {} groups fit; choose a coarser granularity, \
+                 narrow the range (where filter.start_time or filter.end_time is unset, it runs \
+                 from the earliest or to the latest occur_time of the matching ratings) or \
+                 filter the ratings",
+                with_separators(MAX_REPORT_BUCKETS),
+                with_separators(per_series),
+                with_separators((MAX_REPORT_BUCKETS / per_series.max(1)).saturating_sub(1))
+            ),
+        };
+        FieldViolation::new("query.group_by", description)
+    }
+}
+
+/// Returns `number` with a comma between thousands, as the limits are written in the proto.
+pub fn with_separators(number: usize) -> String {
+    let digits = number.to_string();
+    let mut written = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            written.push(',');
+        }
+        written.push(digit);
+    }
+    written
+}
+
 /// Counts of the ratings a query selects, by group, survey and bucket: what the rollups or a scan
 /// produce, and everything the report's numbers are computed from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Aggregation {
     /// The buckets of the series.
     pub plan: BucketPlan,
     /// Counts by group key (one value per group_by entry) and survey id.
     pub groups: BTreeMap<Vec<String>, BTreeMap<String, SurveyCounts>>,
+    limit: GroupLimit,
 }
 
 impl Aggregation {
-    /// Returns an empty aggregation over `plan`.
-    pub fn new(plan: BucketPlan) -> Aggregation {
+    /// Returns an empty aggregation over `plan`, holding at most `limit` groups.
+    pub fn new(plan: BucketPlan, limit: GroupLimit) -> Aggregation {
         Aggregation {
             plan,
             groups: BTreeMap::new(),
+            limit,
         }
     }
 
-    /// Drops the surveys without a rating, and the groups left without any: a group exists only
-    /// where ratings do.
-    pub fn prune_empty(&mut self) {
-        for by_survey in self.groups.values_mut() {
-            by_survey.retain(|_, counts| counts.total.iter().any(|count| *count > 0));
-        }
-        self.groups.retain(|_, by_survey| !by_survey.is_empty());
+    /// Returns an empty aggregation for the previous period of `current`, without buckets; its
+    /// groups are keyed by [`Aggregation::previous_key`].
+    pub fn previous_of(current: &Aggregation) -> Aggregation {
+        Aggregation::new(BucketPlan::default(), current.limit)
     }
 
-    /// Returns the counts of `survey_id` in the group `key`, created empty when absent. Called once
-    /// per series or row, not per count: the lookups cost more than the additions.
-    pub fn counts(&mut self, key: &[String], survey_id: &str) -> &mut SurveyCounts {
+    /// Returns the key under which the previous period counts the ratings of group `key`: its
+    /// own where this (current) aggregation has the group, else the empty key, which counts in
+    /// the overall numbers and in no group. A group with no ratings now is in no report, so the
+    /// previous period holds no more groups than the current one.
+    pub fn previous_key(&self, key: Vec<String>) -> Vec<String> {
+        if self.groups.contains_key(&key) {
+            key
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Returns the counts of `survey_id` in the group `key`, created empty when absent, or why
+    /// a new group would make the report too large, before its series are allocated. Called once
+    /// per series or row with ratings, not per count: the lookups cost more than the additions.
+    pub fn counts(
+        &mut self,
+        key: &[String],
+        survey_id: &str,
+    ) -> Result<&mut SurveyCounts, TooLarge> {
         let buckets = self.plan.len();
-        self.groups
+        if !key.is_empty() && !self.groups.contains_key(key) {
+            self.limit.check(self.groups.len() + 1, buckets)?;
+        }
+        Ok(self
+            .groups
             .entry(key.to_vec())
             .or_default()
             .entry(survey_id.to_string())
             .or_insert_with(|| SurveyCounts {
                 total: [0; SCORE_SLOTS],
                 buckets: vec![[0; SCORE_SLOTS]; buckets],
-            })
+            }))
     }
 }
 
@@ -503,5 +651,42 @@ mod tests {
                 "query.compare_previous",
             ]
         );
+    }
+
+    #[test]
+    fn limits_are_written_with_thousands_separators() {
+        let written: Vec<String> = [0, 999, 1_000, 50_000, 1_234_567]
+            .into_iter()
+            .map(with_separators)
+            .collect();
+
+        assert_eq!(written, ["0", "999", "1,000", "50,000", "1,234,567"]);
+    }
+
+    #[test]
+    fn each_benchmark_compared_lowers_the_most_segments() {
+        let most = |benchmarks| GroupLimit::benchmark_report(benchmarks).most;
+
+        assert_eq!(
+            [most(0), most(1), most(2), most(100), most(1_501)],
+            [1_000, 1_000, 750, 15, 0]
+        );
+        assert_eq!(GroupLimit::benchmark_report(1).benchmarks, None);
+        assert_eq!(GroupLimit::benchmark_report(2).benchmarks, Some(2));
+    }
+
+    #[test]
+    fn a_new_group_is_refused_past_either_limit() {
+        let check = |groups, buckets| GroupLimit::REPORT.check(groups, buckets);
+
+        assert_eq!(check(1_000, 1), Ok(()));
+        assert_eq!(check(1_001, 0), Err(TooLarge::Groups(GroupLimit::REPORT)));
+        assert_eq!(check(4, 10_000), Ok(()));
+        assert_eq!(
+            check(5, 10_000),
+            Err(TooLarge::Buckets { per_series: 10_000 })
+        );
+        // Without group_by, the overall series is the only one.
+        assert_eq!(check(0, 10_000), Ok(()));
     }
 }

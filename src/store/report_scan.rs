@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::Store;
 use crate::domain::RatingFilter;
+use crate::domain::report::GroupBy;
 use crate::error::Result;
 
 /// What a report scan counts.
@@ -25,6 +26,21 @@ pub struct ReportScan<'a> {
     pub use_time_index: bool,
     /// Only ratings with a sequence up to this one: the report is exact as of it.
     pub through_sequence: i64,
+    /// When given, only the rows of the first groups of the report (in the order of their keys)
+    /// are returned.
+    pub group_cap: Option<GroupCap<'a>>,
+}
+
+/// Which rows of a scan are returned: those of the first `most + 1` groups of the report, so
+/// that a report of too many groups is known as such without its rows (50,000 groups of hours
+/// are millions) ever leaving the database. The groups are those of the report: ratings of two
+/// surveys at one touchpoint are one group by touchpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupCap<'a> {
+    /// The report's group_by; [`ReportScan::attributes`] holds its attributes, in order.
+    pub group_by: &'a [GroupBy],
+    /// Groups wanted: rows of one more group are returned, to show that there are more.
+    pub most: usize,
 }
 
 /// Ratings counted for one combination of the scan's groupings and one score.
@@ -42,6 +58,8 @@ pub struct ScanCount {
     pub score: i32,
     /// Ratings.
     pub count: i64,
+    /// With a [`GroupCap`], the rank of the row's group among the report's groups, from 1.
+    pub group_rank: Option<i64>,
 }
 
 impl Store {
@@ -63,22 +81,46 @@ impl Store {
                 let mark = parameter(values, attribute_locator(backend, key));
                 attribute_value_sql(backend, &mark)
             };
-        let mut columns = vec!["survey_id".to_string()];
-        columns.push(if scan.by_channel {
-            "channel".into()
-        } else {
-            "0".into()
-        });
-        for key in scan.attributes {
-            columns.push(attribute(&mut values, key, &mut parameter));
+        // Named, so that the ranking of groups around the counts can refer to them.
+        let mut columns: Vec<(String, String)> = vec![("survey_id".into(), "survey_id".into())];
+        let channel = if scan.by_channel { "channel" } else { "0" };
+        columns.push((channel.into(), "channel".into()));
+        for (index, key) in scan.attributes.iter().enumerate() {
+            let expression = attribute(&mut values, key, &mut parameter);
+            columns.push((expression, format!("attribute_{index}")));
         }
         if let Some(slice) = scan.time_slice {
-            columns.push(format!(
-                "occur_time - ((occur_time % {slice}) + {slice}) % {slice}"
-            ));
+            let expression = format!("occur_time - ((occur_time % {slice}) + {slice}) % {slice}");
+            columns.push((expression, "slice_start".into()));
         }
-        columns.push("score".into());
+        columns.push(("score".into(), "score".into()));
+        let mut read: Vec<String> = columns.iter().map(|(_, name)| name.clone()).collect();
+        read.push("rating_count".into());
+        let group_keys: Vec<String> = match scan.group_cap {
+            Some(cap) => {
+                let mut attribute_names = (0..).map(|index| format!("attribute_{index}"));
+                cap.group_by
+                    .iter()
+                    .map(|entry| match entry {
+                        GroupBy::Survey => "survey_id".to_string(),
+                        GroupBy::Touchpoint => "touchpoint".to_string(),
+                        GroupBy::Channel => "channel".to_string(),
+                        GroupBy::Attribute(_) => attribute_names.next().unwrap_or_default(),
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        if group_keys.iter().any(|key| key == "touchpoint") {
+            // A survey's touchpoint never changes: grouping by it too adds no row.
+            columns.push(("touchpoint".into(), "touchpoint".into()));
+        }
+        let ranked = !group_keys.is_empty();
         let grouped = columns.len();
+        let columns: Vec<String> = columns
+            .into_iter()
+            .map(|(expression, name)| format!("{expression} AS {name}"))
+            .collect();
 
         let filter = scan.filter;
         let mut conditions: Vec<String> = Vec::new();
@@ -150,14 +192,26 @@ impl Store {
         } else {
             "ratings"
         };
-        let mut sql = format!(
-            "SELECT {}, COUNT(*) FROM {source} WHERE {}",
-            columns.join(", "),
-            conditions.join(" AND ")
-        );
         let ordinals: Vec<String> = (1..=grouped).map(|ordinal| ordinal.to_string()).collect();
-        sql.push_str(" GROUP BY ");
-        sql.push_str(&ordinals.join(", "));
+        let counted = format!(
+            "SELECT {}, COUNT(*) AS rating_count FROM {source} WHERE {} GROUP BY {}",
+            columns.join(", "),
+            conditions.join(" AND "),
+            ordinals.join(", ")
+        );
+        let sql = match scan.group_cap {
+            Some(cap) if ranked => {
+                read.push("group_rank".into());
+                format!(
+                    "SELECT {} FROM (SELECT counted.*, DENSE_RANK() OVER (ORDER BY {}) AS \
+                     group_rank FROM ({counted}) AS counted) AS ranked WHERE group_rank <= {}",
+                    read.join(", "),
+                    group_keys.join(", "),
+                    cap.most.saturating_add(1)
+                )
+            }
+            _ => counted,
+        };
 
         let rows = self
             .reader
@@ -182,6 +236,11 @@ impl Store {
             };
             let score: i32 = row.try_get_by_index(next())?;
             let count: i64 = row.try_get_by_index(next())?;
+            let group_rank = if ranked {
+                Some(row.try_get_by_index::<i64>(next())?)
+            } else {
+                None
+            };
             counts.push(ScanCount {
                 survey_id,
                 channel,
@@ -189,6 +248,7 @@ impl Store {
                 slice_start,
                 score,
                 count,
+                group_rank,
             });
         }
         Ok(counts)
