@@ -20,9 +20,9 @@ pub const MAX_GROUPS: usize = 1_000;
 /// Most buckets one report holds over all its series: with group_by, `(groups + 1) × buckets`,
 /// the overall series included; without, the overall series' own, as
 /// [`MAX_BUCKETS`](super::time_buckets::MAX_BUCKETS) bounds it.
-/// The counts, metrics and wire form of a bucket take about 1 kB while the report is computed,
-/// so this bounds a report's memory to some 50 MB, checked before a new group's series are
-/// allocated.
+/// While a report is computed, a bucket holds counts of 88 bytes per survey of its group, then
+/// its metrics and their wire form, a few hundred bytes: this bounds what a report holds, and it
+/// is checked before a new group's series are allocated.
 ///
 /// It does not bound the answer to the 4 MiB of a gRPC message by itself: a bucket without
 /// ratings encodes to 23 bytes, one with every metric at its longest to 332 (measured with
@@ -273,9 +273,8 @@ impl GroupLimit {
         }
     }
 
-    /// Returns whether a report of `groups` groups (0 without group_by) and series of `buckets`
-    /// buckets stays within this limit and [`MAX_REPORT_BUCKETS`]; checked before the series
-    /// of a new group are allocated.
+    /// Returns which limit a report of `groups` groups (0 without group_by) and series of
+    /// `buckets` buckets would pass, this one or [`MAX_REPORT_BUCKETS`], if any.
     pub fn check(self, groups: usize, buckets: usize) -> Result<(), TooLarge> {
         if groups > self.most {
             return Err(TooLarge::Groups(self));
