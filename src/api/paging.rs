@@ -61,7 +61,11 @@ pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option
         .ok_or_else(invalid_page_token)?;
     let plain = String::from_utf8(bytes).map_err(|_| invalid_page_token())?;
     let (issued_for, position) = plain.split_at_checked(16).ok_or_else(invalid_page_token)?;
-    if issued_for != format!("{:016x}", fingerprint(call, filter, position)) {
+    // The fingerprint is no secret: a caller can forge a token, so its position must be one a
+    // token can hold (a sequence or an id) before it reaches a query.
+    if issued_for != format!("{:016x}", fingerprint(call, filter, position))
+        || !crate::domain::validation::is_external_id(position)
+    {
         return Err(invalid_page_token());
     }
     Ok(Some(position.to_string()))
@@ -117,6 +121,12 @@ mod tests {
             decode_token(ListCall::Ratings, "", b"filter-a").unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn a_forged_token_whose_position_no_id_holds_is_refused() {
+        let forged = encode_token(ListCall::Surveys, b"", "chat\0");
+        assert!(decode_token(ListCall::Surveys, &forged, b"").is_err());
     }
 
     #[test]

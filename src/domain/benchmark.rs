@@ -2,7 +2,7 @@
 //! compares with them, with the other segments and with its own past.
 
 use super::metrics::{Metrics, student_t_central_probability, z_for_confidence};
-use super::validation::{Violations, char_count, has_nul, is_key, is_survey_id};
+use super::validation::{Violations, is_key, is_survey_id};
 use super::{FieldViolation, Metric, Micros};
 
 /// The benchmark every deployment has: CSAT of 80 %, the common rule of thumb.
@@ -98,11 +98,7 @@ impl BenchmarkDraft {
             ("benchmark.display_name", &self.display_name),
             ("benchmark.source", &self.source),
         ] {
-            if char_count(text) > MAX_TEXT_CHARS {
-                violations.add(field, "at most 200 characters");
-            } else if has_nul(text) {
-                violations.add(field, "must not contain NUL characters");
-            }
+            violations.check_text(field, text, MAX_TEXT_CHARS, "at most 200 characters");
         }
         if !self.touchpoint.is_empty() && !is_key(&self.touchpoint) {
             violations.add("benchmark.touchpoint", "must match [a-z0-9_.-]{1,63}");

@@ -65,44 +65,55 @@ impl RatingFilterInput {
     pub fn parse(self, prefix: &str) -> Result<RatingFilter, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
         // Each value becomes a bound parameter of one SQL statement: SQLite takes 32,766 and
-        // PostgreSQL 65,535 at most, and a list that long is a mistake, not a query.
-        for (field, count, most) in [
-            ("survey_ids", self.survey_ids.len(), MAX_FILTER_VALUES),
-            ("touchpoints", self.touchpoints.len(), MAX_FILTER_VALUES),
-            ("channels", self.channel_numbers.len(), MAX_FILTER_VALUES),
-            ("attributes", self.attributes.len(), MAX_FILTER_ATTRIBUTES),
-        ] {
+        // PostgreSQL 65,535 at most, and a list that long is a mistake, not a query. A list over
+        // its limit is refused as a whole: its entries are not worth reading one by one.
+        let mut within_limit = |field: &str, count: usize, most: usize| {
             if count > most {
                 violations.add(field, format!("at most {most} values, not {count}"));
             }
-        }
-        for (index, survey_id) in self.survey_ids.iter().enumerate() {
-            if !is_survey_id(survey_id) {
-                violations.add(
-                    &format!("survey_ids[{index}]"),
-                    "must match [a-z0-9-]{1,63}",
-                );
+            count <= most
+        };
+        let survey_ids_within =
+            within_limit("survey_ids", self.survey_ids.len(), MAX_FILTER_VALUES);
+        let touchpoints_within =
+            within_limit("touchpoints", self.touchpoints.len(), MAX_FILTER_VALUES);
+        let channels_within =
+            within_limit("channels", self.channel_numbers.len(), MAX_FILTER_VALUES);
+        let attributes_within =
+            within_limit("attributes", self.attributes.len(), MAX_FILTER_ATTRIBUTES);
+        if survey_ids_within {
+            for (index, survey_id) in self.survey_ids.iter().enumerate() {
+                if !is_survey_id(survey_id) {
+                    violations.add(
+                        &format!("survey_ids[{index}]"),
+                        "must match [a-z0-9-]{1,63}",
+                    );
+                }
             }
         }
         if !self.customer_id.is_empty() && !is_external_id(&self.customer_id) {
             violations.add("customer_id", "must match [A-Za-z0-9_.:-]{1,128}");
         }
-        for (index, touchpoint) in self.touchpoints.iter().enumerate() {
-            if !is_key(touchpoint) {
-                violations.add(
-                    &format!("touchpoints[{index}]"),
-                    "must match [a-z0-9_.-]{1,63}",
-                );
+        if touchpoints_within {
+            for (index, touchpoint) in self.touchpoints.iter().enumerate() {
+                if !is_key(touchpoint) {
+                    violations.add(
+                        &format!("touchpoints[{index}]"),
+                        "must match [a-z0-9_.-]{1,63}",
+                    );
+                }
             }
         }
-        let mut channels = Vec::with_capacity(self.channel_numbers.len());
-        for (index, number) in self.channel_numbers.iter().enumerate() {
-            match Channel::from_number(*number) {
-                Some(channel) => channels.push(channel),
-                None => violations.add(
-                    &format!("channels[{index}]"),
-                    format!("unknown channel {number}"),
-                ),
+        let mut channels = Vec::new();
+        if channels_within {
+            for (index, number) in self.channel_numbers.iter().enumerate() {
+                match Channel::from_number(*number) {
+                    Some(channel) => channels.push(channel),
+                    None => violations.add(
+                        &format!("channels[{index}]"),
+                        format!("unknown channel {number}"),
+                    ),
+                }
             }
         }
         if let (Some(min_score), Some(max_score)) = (self.min_score, self.max_score)
@@ -117,13 +128,8 @@ impl RatingFilterInput {
         {
             violations.add("start_time", "must be before end_time");
         }
-        for key in self.attributes.keys() {
-            if !is_key(key) {
-                violations.add(
-                    &format!("attributes[{key:?}]"),
-                    "key must match [a-z0-9_.-]{1,63}",
-                );
-            }
+        if attributes_within {
+            violations.check_attributes(&self.attributes);
         }
         let filter = RatingFilter {
             survey_ids: self.survey_ids,
@@ -285,6 +291,43 @@ mod tests {
                 "at most 1000 values, not 1001"
             )]
         );
+    }
+
+    #[test]
+    fn attribute_values_follow_the_rule_of_a_ratings_values() {
+        let input = RatingFilterInput {
+            attributes: BTreeMap::from([
+                ("agent".to_string(), "a\0".to_string()),
+                ("team".to_string(), "t".repeat(257)),
+            ]),
+            ..RatingFilterInput::default()
+        };
+        assert_eq!(
+            input.parse("filter.").unwrap_err(),
+            [
+                FieldViolation::new(
+                    "filter.attributes[\"agent\"]",
+                    "must not contain NUL characters"
+                ),
+                FieldViolation::new("filter.attributes[\"team\"]", "value over 256 characters"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_entries_of_a_list_over_its_limit_are_not_checked_one_by_one() {
+        let input = RatingFilterInput {
+            survey_ids: vec!["Bad".into(); MAX_FILTER_VALUES + 1],
+            channel_numbers: vec![42; MAX_FILTER_VALUES + 1],
+            ..RatingFilterInput::default()
+        };
+        let fields: Vec<String> = input
+            .parse("filter.")
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| violation.field)
+            .collect();
+        assert_eq!(fields, ["filter.survey_ids", "filter.channels"]);
     }
 
     #[test]

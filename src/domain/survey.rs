@@ -1,6 +1,6 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
-use super::validation::{Violations, char_count, has_nul, is_key, is_survey_id};
+use super::validation::{Violations, is_key, is_survey_id};
 use super::{FieldViolation, Micros};
 
 /// Most dimensions a survey may declare.
@@ -187,18 +187,23 @@ fn check_texts_and_dimensions(
     dimensions: &[String],
     violations: &mut Violations,
 ) {
-    if char_count(display_name) > MAX_DISPLAY_NAME_CHARS {
-        violations.add("survey.display_name", "at most 200 characters");
-    } else if has_nul(display_name) {
-        violations.add("survey.display_name", "must not contain NUL characters");
-    }
-    if char_count(question) > MAX_QUESTION_CHARS {
-        violations.add("survey.question", "at most 1,000 characters");
-    } else if has_nul(question) {
-        violations.add("survey.question", "must not contain NUL characters");
-    }
+    violations.check_text(
+        "survey.display_name",
+        display_name,
+        MAX_DISPLAY_NAME_CHARS,
+        "at most 200 characters",
+    );
+    violations.check_text(
+        "survey.question",
+        question,
+        MAX_QUESTION_CHARS,
+        "at most 1,000 characters",
+    );
+    // The count first: the entries of a list over it are not worth reading one by one, and
+    // below it the search for repeats stays short.
     if dimensions.len() > MAX_DIMENSIONS {
         violations.add("survey.dimensions", "at most 8 dimensions");
+        return;
     }
     for (index, dimension) in dimensions.iter().enumerate() {
         if !is_key(dimension) {
@@ -301,8 +306,14 @@ impl Survey {
         let mut updated = self.clone();
         let mut scale_changed = false;
         violations.extend(check_update_mask(paths).err().unwrap_or_default());
-        // Paths that name no field were reported just above.
-        for field in paths.iter().filter_map(|path| UpdatableField::named(path)) {
+        // Each field once, however often the mask repeats it: a field copied per repeat would
+        // make a mask of many repeats cost its count times the field's size. Paths that name no
+        // field were reported just above.
+        let named_fields: Vec<UpdatableField> = UpdatableField::ALL
+            .into_iter()
+            .filter(|field| paths.iter().any(|path| path == field.path()))
+            .collect();
+        for field in named_fields.iter().copied() {
             match field {
                 UpdatableField::DisplayName => updated.display_name = draft.display_name.clone(),
                 UpdatableField::Question => updated.question = draft.question.clone(),
@@ -322,7 +333,7 @@ impl Survey {
             }
         }
         if scale_changed {
-            let named = |field: &str| paths.iter().any(|path| path == field);
+            let named = |path: &str| named_fields.iter().any(|field| field.path() == path);
             if named("metric") {
                 match draft.metric {
                     Some(metric) => updated.metric = metric,

@@ -1,5 +1,7 @@
 //! Field-level validation shared by every request type.
 
+use std::collections::BTreeMap;
+
 /// One bad field of a request: the field's path as the caller wrote it (`ratings[3].score`) and what
 /// is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +71,35 @@ impl Violations {
         }
     }
 
+    /// Records what is wrong with the free text `value` of `field`: more than `max_chars`
+    /// characters (`too_long` says so), or a NUL, which PostgreSQL cannot store in text: a NUL
+    /// that reached it would fail its insert, and every later read of the column, for good.
+    pub fn check_text(&mut self, field: &str, value: &str, max_chars: usize, too_long: &str) {
+        if char_count(value) > max_chars {
+            self.add(field, too_long);
+        } else if has_nul(value) {
+            self.add(field, "must not contain NUL characters");
+        }
+    }
+
+    /// Records what is wrong with the attributes of a rating or a filter, each named
+    /// `attributes["key"]`: keys not `[a-z0-9_.-]{1,63}`, values that are not free text of at most
+    /// 256 characters. Callers refuse a map over their count limit before, instead of this.
+    pub fn check_attributes(&mut self, attributes: &BTreeMap<String, String>) {
+        for (key, value) in attributes {
+            let field = format!("attributes[{key:?}]");
+            if !is_key(key) {
+                self.add(&field, "key must match [a-z0-9_.-]{1,63}");
+            }
+            self.check_text(
+                &field,
+                value,
+                MAX_ATTRIBUTE_VALUE_CHARS,
+                "value over 256 characters",
+            );
+        }
+    }
+
     /// Records violations found elsewhere, whose paths are complete already.
     pub fn extend(&mut self, found: Vec<FieldViolation>) {
         self.found.extend(found);
@@ -93,6 +124,9 @@ impl Violations {
         self.found.is_empty()
     }
 }
+
+/// Longest attribute value, in characters.
+pub const MAX_ATTRIBUTE_VALUE_CHARS: usize = 256;
 
 /// Survey ids: `[a-z0-9-]{1,63}`.
 pub fn is_survey_id(value: &str) -> bool {

@@ -1,0 +1,410 @@
+//! Hostile and careless input over real gRPC, on SQLite and PostgreSQL: text the database cannot
+//! store, lists long enough to make a quadratic check hang.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::{Backend, TestServer, bad_fields, rating};
+use csat::pb;
+use tonic::Code;
+
+on_both_backends!(
+    a_nul_is_refused_in_every_text_field_and_reads_keep_working,
+    lists_of_hundreds_of_thousands_of_entries_are_refused_at_once,
+);
+
+/// Asserts that `result` is INVALID_ARGUMENT naming `field`.
+fn assert_names<T: std::fmt::Debug>(result: Result<T, tonic::Status>, field: &str) {
+    let status = result.expect_err(field);
+    assert_eq!(status.code(), Code::InvalidArgument, "{field}: {status:?}");
+    assert!(
+        bad_fields(&status).iter().any(|named| named == field),
+        "{field} not in {:?}",
+        bad_fields(&status)
+    );
+}
+
+fn with_nul(text: &str) -> String {
+    format!("{text}\0x")
+}
+
+async fn a_nul_is_refused_in_every_text_field_and_reads_keep_working(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    let survey = server.create_csat_survey("chat", "support_chat").await;
+    server
+        .surveys
+        .update_survey(pb::UpdateSurveyRequest {
+            survey: Some(pb::Survey {
+                survey_id: "chat".into(),
+                dimensions: vec!["agent".into()],
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["dimensions".into()],
+            }),
+        })
+        .await
+        .unwrap();
+    server.submit(rating("chat", "r-1", 5)).await;
+
+    // Ratings: every string, in a declared dimension and out of one.
+    let mut ratings = server.ratings.clone();
+    for (field, changed) in [
+        ("rating.rating_id", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.rating_id = with_nul("r-2");
+            sent
+        }),
+        ("rating.survey_id", rating(&with_nul("chat"), "r-2", 4)),
+        ("rating.comment", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.comment = with_nul("fine");
+            sent
+        }),
+        ("rating.customer_id", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.customer_id = with_nul("c-1");
+            sent
+        }),
+        ("rating.attributes[\"agent\"]", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.attributes = BTreeMap::from([("agent".into(), with_nul("a-1"))]);
+            sent
+        }),
+        ("rating.attributes[\"team\"]", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.attributes = BTreeMap::from([("team".into(), with_nul("t-1"))]);
+            sent
+        }),
+        ("rating.attributes[\"team\\0x\"]", {
+            let mut sent = rating("chat", "r-2", 4);
+            sent.attributes = BTreeMap::from([(with_nul("team"), "t-1".into())]);
+            sent
+        }),
+    ] {
+        let submitted = ratings
+            .submit_rating(pb::SubmitRatingRequest {
+                rating: Some(changed.clone()),
+            })
+            .await;
+        assert_names(submitted, field);
+        let batched = ratings
+            .batch_submit_ratings(pb::BatchSubmitRatingsRequest {
+                ratings: vec![changed],
+            })
+            .await;
+        assert_names(batched, &field.replace("rating.", "ratings[0]."));
+    }
+
+    // Filters, of lists, streams and reports.
+    for (field, filter) in [
+        (
+            "survey_ids[0]",
+            pb::RatingFilter {
+                survey_ids: vec![with_nul("chat")],
+                ..Default::default()
+            },
+        ),
+        (
+            "touchpoints[0]",
+            pb::RatingFilter {
+                touchpoints: vec![with_nul("support_chat")],
+                ..Default::default()
+            },
+        ),
+        (
+            "customer_id",
+            pb::RatingFilter {
+                customer_id: with_nul("c-1"),
+                ..Default::default()
+            },
+        ),
+        (
+            "attributes[\"agent\"]",
+            pb::RatingFilter {
+                attributes: BTreeMap::from([("agent".into(), with_nul("a-1"))]),
+                ..Default::default()
+            },
+        ),
+        (
+            "attributes[\"team\"]",
+            pb::RatingFilter {
+                attributes: BTreeMap::from([("team".into(), with_nul("t-1"))]),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let listed = ratings
+            .list_ratings(pb::ListRatingsRequest {
+                filter: Some(filter.clone()),
+                ..Default::default()
+            })
+            .await;
+        assert_names(listed, &format!("filter.{field}"));
+        let streamed = ratings
+            .stream_ratings(pb::StreamRatingsRequest {
+                filter: Some(filter.clone()),
+                ..Default::default()
+            })
+            .await;
+        assert_names(streamed.map(|_| ()), &format!("filter.{field}"));
+        let reported = server
+            .reports
+            .get_report(pb::GetReportRequest {
+                query: Some(pb::ReportQuery {
+                    filter: Some(filter),
+                    group_by: vec!["attributes.agent".into()],
+                    ..Default::default()
+                }),
+            })
+            .await;
+        assert_names(reported, &format!("query.filter.{field}"));
+    }
+    let mut reports = server.reports.clone();
+    assert_names(
+        reports
+            .get_report(pb::GetReportRequest {
+                query: Some(pb::ReportQuery {
+                    group_by: vec![with_nul("attributes.agent")],
+                    time_zone: with_nul("UTC"),
+                    ..Default::default()
+                }),
+            })
+            .await,
+        "query.time_zone",
+    );
+    assert_names(
+        reports
+            .get_benchmark_report(pb::GetBenchmarkReportRequest {
+                query: None,
+                benchmark_ids: vec![with_nul("good-csat")],
+            })
+            .await,
+        "benchmark_ids[0]",
+    );
+
+    // Surveys.
+    let mut surveys = server.surveys.clone();
+    for (field, changed) in [
+        (
+            "survey.display_name",
+            pb::Survey {
+                display_name: with_nul("Chat"),
+                ..survey.clone()
+            },
+        ),
+        (
+            "survey.question",
+            pb::Survey {
+                question: with_nul("How?"),
+                ..survey.clone()
+            },
+        ),
+        (
+            "survey.touchpoint",
+            pb::Survey {
+                touchpoint: with_nul("support_chat"),
+                ..survey.clone()
+            },
+        ),
+        (
+            "survey.dimensions[0]",
+            pb::Survey {
+                dimensions: vec![with_nul("agent")],
+                ..survey.clone()
+            },
+        ),
+    ] {
+        let created = surveys
+            .create_survey(pb::CreateSurveyRequest {
+                survey: Some(changed),
+                survey_id: "other".into(),
+            })
+            .await;
+        assert_names(created, field);
+    }
+    assert_names(
+        surveys
+            .create_survey(pb::CreateSurveyRequest {
+                survey: Some(survey.clone()),
+                survey_id: with_nul("other"),
+            })
+            .await,
+        "survey_id",
+    );
+    assert_names(
+        surveys
+            .update_survey(pb::UpdateSurveyRequest {
+                survey: Some(pb::Survey {
+                    display_name: with_nul("Chat"),
+                    ..survey.clone()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["display_name".into()],
+                }),
+            })
+            .await,
+        "survey.display_name",
+    );
+    assert_names(
+        surveys
+            .list_surveys(pb::ListSurveysRequest {
+                touchpoint: with_nul("support_chat"),
+                ..Default::default()
+            })
+            .await,
+        "touchpoint",
+    );
+
+    // Benchmarks.
+    let mut benchmarks = server.benchmarks.clone();
+    let benchmark = pb::Benchmark {
+        benchmark_id: "chat-goal".into(),
+        display_name: "Chat goal".into(),
+        metric: pb::Metric::Csat.into(),
+        measure: pb::Measure::SatisfiedPercent.into(),
+        value: 85.0,
+        source: "ours".into(),
+        ..Default::default()
+    };
+    for (field, changed) in [
+        (
+            "benchmark.benchmark_id",
+            pb::Benchmark {
+                benchmark_id: with_nul("chat-goal"),
+                ..benchmark.clone()
+            },
+        ),
+        (
+            "benchmark.display_name",
+            pb::Benchmark {
+                display_name: with_nul("Chat goal"),
+                ..benchmark.clone()
+            },
+        ),
+        (
+            "benchmark.source",
+            pb::Benchmark {
+                source: with_nul("ours"),
+                ..benchmark.clone()
+            },
+        ),
+        (
+            "benchmark.touchpoint",
+            pb::Benchmark {
+                touchpoint: with_nul("support_chat"),
+                ..benchmark.clone()
+            },
+        ),
+    ] {
+        let created = benchmarks
+            .create_benchmark(pb::CreateBenchmarkRequest {
+                benchmark: Some(changed),
+            })
+            .await;
+        assert_names(created, field);
+    }
+
+    // Nothing was stored, and every read that filters or groups by an attribute still answers.
+    let stored = server.list_all(pb::RatingFilter::default(), 100).await;
+    assert_eq!(stored.len(), 1);
+    for key in ["agent", "team"] {
+        let filtered = server
+            .list_all(
+                pb::RatingFilter {
+                    attributes: BTreeMap::from([(key.to_string(), String::new())]),
+                    ..Default::default()
+                },
+                100,
+            )
+            .await;
+        assert_eq!(filtered.len(), 1, "{key}");
+        let report = server
+            .report(pb::ReportQuery {
+                group_by: vec![format!("attributes.{key}")],
+                ..Default::default()
+            })
+            .await;
+        assert_eq!(report.overall.unwrap().rating_count, 1, "{key}");
+    }
+    server.stop().await;
+}
+
+/// Entries enough to fill most of a 4 MiB request: a check that compares each entry with the
+/// ones before it takes minutes over them in a debug build, a linear one milliseconds.
+const MANY_ENTRIES: usize = 190_000;
+
+/// Asserts that `call` answers INVALID_ARGUMENT naming `field` within a few seconds.
+async fn assert_refused_quickly<T: std::fmt::Debug>(
+    call: impl Future<Output = Result<T, tonic::Status>>,
+    field: &str,
+) {
+    let answered = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .unwrap_or_else(|_| panic!("{field}: no answer within 10 s"));
+    assert_names(answered, field);
+}
+
+async fn lists_of_hundreds_of_thousands_of_entries_are_refused_at_once(backend: Backend) {
+    let server = TestServer::spawn(backend).await;
+    let distinct = |prefix: &str| -> Vec<String> {
+        (0..MANY_ENTRIES)
+            .map(|index| format!("{prefix}{index}"))
+            .collect()
+    };
+
+    let mut surveys = server.surveys.clone();
+    assert_refused_quickly(
+        surveys.create_survey(pb::CreateSurveyRequest {
+            survey_id: "chat".into(),
+            survey: Some(pb::Survey {
+                touchpoint: "support_chat".into(),
+                metric: pb::Metric::Csat.into(),
+                dimensions: distinct("d"),
+                ..Default::default()
+            }),
+        }),
+        "survey.dimensions",
+    )
+    .await;
+    let mut reports = server.reports.clone();
+    assert_refused_quickly(
+        reports.get_benchmark_report(pb::GetBenchmarkReportRequest {
+            query: None,
+            benchmark_ids: distinct("b"),
+        }),
+        "benchmark_ids",
+    )
+    .await;
+    assert_refused_quickly(
+        reports.get_report(pb::GetReportRequest {
+            query: Some(pb::ReportQuery {
+                group_by: distinct("attributes.k"),
+                ..Default::default()
+            }),
+        }),
+        "query.group_by",
+    )
+    .await;
+    let mut ratings = server.ratings.clone();
+    assert_refused_quickly(
+        ratings.list_ratings(pb::ListRatingsRequest {
+            filter: Some(pb::RatingFilter {
+                survey_ids: distinct("s"),
+                attributes: distinct("k")
+                    .into_iter()
+                    .map(|key| (key, String::new()))
+                    .collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        "filter.survey_ids",
+    )
+    .await;
+    server.stop().await;
+}
