@@ -8,30 +8,38 @@ pub mod rating_service;
 pub mod report_service;
 pub mod survey_service;
 
+use std::collections::HashMap;
+
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 use tracing::error;
 
+use crate::domain::FieldViolation;
 use crate::error::Error;
 
 /// The domain of every ErrorInfo this service sends.
 pub const ERROR_DOMAIN: &str = "csat";
 
+/// Most violations one status lists; the message counts the others.
+const MAX_LISTED_VIOLATIONS: usize = 20;
+/// Most bytes of a status in a client's metadata: its message, percent-encoded in `grpc-message`,
+/// and its details, base64-encoded in `grpc-status-details-bin`. Default grpc-core clients accept
+/// 16 KiB of metadata in all and answer RESOURCE_EXHAUSTED past it, losing the status; half of it
+/// leaves room for every other header.
+const MAX_STATUS_METADATA_BYTES: usize = 8 * 1024;
+/// Longest message, field path and description a status repeats, in bytes: each may echo a value
+/// of the request (an attribute key of megabytes in `attributes["…"]`).
+const MAX_ECHOED_MESSAGE_BYTES: usize = 1_024;
+const MAX_ECHOED_FIELD_BYTES: usize = 128;
+const MAX_ECHOED_DESCRIPTION_BYTES: usize = 256;
+
 /// Returns the status a caller receives for `error`: the canonical code, a google.rpc.ErrorInfo,
-/// and for bad input a google.rpc.BadRequest naming every bad field. Internal causes are logged
-/// here, once, and never sent.
+/// and for bad input a google.rpc.BadRequest naming the first bad fields (all of them, up to 20,
+/// as many as fit in a client's metadata; the message counts the others). Internal causes are
+/// logged here, once, and never sent.
 pub fn status_from_error(error: Error) -> Status {
-    let no_metadata = std::collections::HashMap::<String, String>::new();
     match error {
-        Error::InvalidArgument(violations) => {
-            let message = error_message(&violations);
-            let mut details =
-                ErrorDetails::with_error_info("INVALID_ARGUMENT", ERROR_DOMAIN, no_metadata);
-            for violation in violations {
-                details.add_bad_request_violation(violation.field, violation.description);
-            }
-            Status::with_error_details(Code::InvalidArgument, message, details)
-        }
+        Error::InvalidArgument(violations) => invalid_argument(&violations),
         Error::NotFound { reason, message } => with_reason(Code::NotFound, reason, message),
         Error::AlreadyExists { reason, message } => {
             with_reason(Code::AlreadyExists, reason, message)
@@ -50,6 +58,68 @@ pub fn status_from_error(error: Error) -> Status {
     }
 }
 
+/// Returns INVALID_ARGUMENT listing the first of `violations`, as many as fit in a client's
+/// metadata, each cut to a length no request can stretch.
+fn invalid_argument(violations: &[FieldViolation]) -> Status {
+    let listed: Vec<FieldViolation> = violations
+        .iter()
+        .take(MAX_LISTED_VIOLATIONS)
+        .map(|violation| {
+            FieldViolation::new(
+                echoed(&violation.field, MAX_ECHOED_FIELD_BYTES),
+                echoed(&violation.description, MAX_ECHOED_DESCRIPTION_BYTES),
+            )
+        })
+        .collect();
+    // One violation cut to those lengths always fits; twenty of them may not.
+    (1..=listed.len())
+        .rev()
+        .map(|count| bad_request(&listed[..count], violations.len()))
+        .find(|status| metadata_bytes(status) <= MAX_STATUS_METADATA_BYTES)
+        .unwrap_or_else(|| bad_request(&[], violations.len()))
+}
+
+fn bad_request(listed: &[FieldViolation], total: usize) -> Status {
+    let named: Vec<String> = listed
+        .iter()
+        .map(|violation| format!("{}: {}", violation.field, violation.description))
+        .collect();
+    let message = match total - listed.len() {
+        0 => format!("invalid argument: {}", named.join("; ")),
+        more => format!("invalid argument: {}; and {more} more", named.join("; ")),
+    };
+    let mut details = ErrorDetails::with_error_info(
+        "INVALID_ARGUMENT",
+        ERROR_DOMAIN,
+        HashMap::<String, String>::new(),
+    );
+    for violation in listed {
+        details.add_bad_request_violation(violation.field.clone(), violation.description.clone());
+    }
+    Status::with_error_details(Code::InvalidArgument, message, details)
+}
+
+/// Returns the bytes `status` takes in a response's metadata, as tonic writes it.
+fn metadata_bytes(status: &Status) -> usize {
+    let mut headers = tonic::codegen::http::HeaderMap::new();
+    if status.add_header(&mut headers).is_err() {
+        return usize::MAX;
+    }
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum()
+}
+
+/// Returns `text` as an answer repeats it: cut to at most `max_bytes` bytes on a character
+/// boundary, and then marked with an ellipsis.
+pub fn echoed(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_string();
+    }
+    format!("{}…", &text[..text.floor_char_boundary(max_bytes)])
+}
+
 /// Returns INVALID_ARGUMENT naming `field` unless `id` is a well-formed survey or benchmark id.
 pub fn check_id(field: &str, id: &str) -> Result<(), Error> {
     if id.is_empty() {
@@ -62,20 +132,9 @@ pub fn check_id(field: &str, id: &str) -> Result<(), Error> {
 }
 
 fn with_reason(code: Code, reason: &str, message: String) -> Status {
-    let details = ErrorDetails::with_error_info(
-        reason,
-        ERROR_DOMAIN,
-        std::collections::HashMap::<String, String>::new(),
-    );
-    Status::with_error_details(code, message, details)
-}
-
-fn error_message(violations: &[crate::domain::FieldViolation]) -> String {
-    let fields: Vec<String> = violations
-        .iter()
-        .map(|violation| format!("{}: {}", violation.field, violation.description))
-        .collect();
-    format!("invalid argument: {}", fields.join("; "))
+    let details =
+        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, HashMap::<String, String>::new());
+    Status::with_error_details(code, echoed(&message, MAX_ECHOED_MESSAGE_BYTES), details)
 }
 
 /// What every service needs: storage, the writer, the feed, the survey cache and the shutdown
@@ -94,4 +153,78 @@ pub struct Context {
     pub reports: crate::reports::Reports,
     /// Turns true when the server starts shutting down.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::StatusExt;
+
+    fn violations(count: usize, field: &str, description: &str) -> Error {
+        Error::InvalidArgument(
+            (0..count)
+                .map(|index| FieldViolation::new(format!("{field}{index}"), description))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_few_violations_are_all_listed_and_named_in_the_message() {
+        let status = status_from_error(violations(3, "ratings.score", "off the scale"));
+        assert_eq!(
+            status
+                .get_details_bad_request()
+                .unwrap()
+                .field_violations
+                .len(),
+            3
+        );
+        assert_eq!(
+            status.message(),
+            "invalid argument: ratings.score0: off the scale; ratings.score1: off the scale; \
+             ratings.score2: off the scale"
+        );
+    }
+
+    #[test]
+    fn many_violations_list_the_first_twenty_and_count_the_others() {
+        let status = status_from_error(violations(150, "filter.survey_ids", "must match"));
+        let listed = status.get_details_bad_request().unwrap().field_violations;
+        assert_eq!(listed.len(), 20);
+        assert_eq!(listed[19].field, "filter.survey_ids19");
+        assert!(
+            status.message().ends_with("; and 130 more"),
+            "{}",
+            status.message()
+        );
+        assert!(metadata_bytes(&status) <= MAX_STATUS_METADATA_BYTES);
+    }
+
+    #[test]
+    fn violations_of_any_length_fit_in_a_clients_metadata() {
+        // Spaces and non-ASCII characters take three bytes each once percent-encoded.
+        let long = " é".repeat(100_000);
+        for count in [1, 2, 20, 1_000] {
+            let status = status_from_error(violations(count, &long, &long));
+            assert!(
+                metadata_bytes(&status) <= MAX_STATUS_METADATA_BYTES,
+                "{count}: {}",
+                metadata_bytes(&status)
+            );
+            let listed = status.get_details_bad_request().unwrap().field_violations;
+            assert!(!listed.is_empty());
+            assert!(listed[0].field.len() <= MAX_ECHOED_FIELD_BYTES + '…'.len_utf8());
+        }
+        let not_found = status_from_error(Error::NotFound {
+            reason: "SURVEY_NOT_FOUND",
+            message: long,
+        });
+        assert!(metadata_bytes(&not_found) <= MAX_STATUS_METADATA_BYTES);
+    }
+
+    #[test]
+    fn echoed_text_is_cut_on_a_character_boundary() {
+        assert_eq!(echoed("short", 8), "short");
+        assert_eq!(echoed("ééééé", 5), "éé…");
+    }
 }

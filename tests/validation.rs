@@ -1,9 +1,11 @@
 //! Hostile and careless input over real gRPC, on SQLite and PostgreSQL: text the database cannot
-//! store, lists long enough to make a quadratic check hang.
+//! store, lists long enough to make a quadratic check hang, statuses too large for a client's
+//! metadata.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
+mod raw_grpc;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,6 +17,7 @@ use tonic::Code;
 on_both_backends!(
     a_nul_is_refused_in_every_text_field_and_reads_keep_working,
     lists_of_hundreds_of_thousands_of_entries_are_refused_at_once,
+    a_status_naming_many_bad_fields_fits_a_default_clients_metadata,
 );
 
 /// Asserts that `result` is INVALID_ARGUMENT naming `field`.
@@ -407,4 +410,85 @@ async fn lists_of_hundreds_of_thousands_of_entries_are_refused_at_once(backend: 
     )
     .await;
     server.stop().await;
+}
+
+/// The most a status may take in a client's metadata: half the 16 KiB a default grpc-core client
+/// accepts, leaving room for every other header.
+const MAX_STATUS_BYTES: usize = 8 * 1024;
+
+async fn a_status_naming_many_bad_fields_fits_a_default_clients_metadata(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let off_scale: Vec<pb::Rating> = (0..100)
+        .map(|index| rating("chat", &format!("r-{index}"), 9))
+        .collect();
+    let long_bad_ids: Vec<String> = (0..150)
+        .map(|index| format!("Bad{index}{}", "é".repeat(10_000)))
+        .collect();
+    let long_bad_key = BTreeMap::from([("K".repeat(1_000_000), "v".into())]);
+
+    let batch = server
+        .ratings
+        .batch_submit_ratings(pb::BatchSubmitRatingsRequest { ratings: off_scale })
+        .await
+        .unwrap_err();
+    let list = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            filter: Some(pb::RatingFilter {
+                survey_ids: (0..150).map(|index| format!("Bad{index}")).collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    let long = server
+        .ratings
+        .list_ratings(pb::ListRatingsRequest {
+            filter: Some(pb::RatingFilter {
+                survey_ids: long_bad_ids,
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    let long_key = server
+        .ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(pb::Rating {
+                attributes: long_bad_key,
+                ..rating("chat", "r-1", 9)
+            }),
+        })
+        .await
+        .unwrap_err();
+    server.stop().await;
+
+    for (status, named, more) in [
+        (&batch, 100, Some(80)),
+        (&list, 150, Some(130)),
+        (&long, 150, None),
+        (&long_key, 2, None),
+    ] {
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        assert!(
+            raw_grpc::encoded_status_bytes(status) <= MAX_STATUS_BYTES,
+            "{} bytes",
+            raw_grpc::encoded_status_bytes(status)
+        );
+        let listed = bad_fields(status).len();
+        assert!((1..=20.min(named)).contains(&listed), "{listed} listed");
+        if let Some(more) = more {
+            assert_eq!(listed, 20);
+            assert!(
+                status.message().ends_with(&format!("and {more} more")),
+                "{}",
+                status.message()
+            );
+        }
+    }
+    assert_eq!(bad_fields(&batch)[0], "ratings[0].score");
+    assert_eq!(bad_fields(&batch)[19], "ratings[19].score");
 }

@@ -11,7 +11,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, invalid_page_token, page_size};
-use super::{Context, status_from_error};
+use super::{Context, echoed, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
@@ -157,18 +157,10 @@ fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Error>
 }
 
 /// Longest rating_id an import error repeats (a valid one is at most 128 characters), and
-/// longest message: a refused row may carry an id of megabytes, and a thousand of them would make
-/// an answer no client accepts and the server holds in memory.
-const MAX_ECHOED_ID_CHARS: usize = 128;
-const MAX_ECHOED_MESSAGE_CHARS: usize = 1_024;
-
-/// Returns `text`, cut to `max_chars` characters and marked with an ellipsis when longer.
-fn echoed(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        None => text.to_string(),
-        Some((end, _)) => format!("{}…", &text[..end]),
-    }
-}
+/// longest message, in bytes: a refused row may carry an id of megabytes, and a thousand of them
+/// would make an answer no client accepts and the server holds in memory.
+const MAX_ECHOED_ID_BYTES: usize = 128;
+const MAX_ECHOED_MESSAGE_BYTES: usize = 1_024;
 
 /// Counts and row errors of one import.
 #[derive(Default)]
@@ -185,9 +177,9 @@ impl ImportTally {
         if self.errors.len() < MAX_IMPORT_ERRORS {
             self.errors.push(pb::ImportRatingError {
                 index: index as i64,
-                rating_id: echoed(rating_id, MAX_ECHOED_ID_CHARS),
+                rating_id: echoed(rating_id, MAX_ECHOED_ID_BYTES),
                 code: code_name(error).into(),
-                message: echoed(&error.to_string(), MAX_ECHOED_MESSAGE_CHARS),
+                message: echoed(&error.to_string(), MAX_ECHOED_MESSAGE_BYTES),
             });
         }
     }
