@@ -2,6 +2,7 @@
 //! place that knows proto types; errors become statuses in [`status_from_error`].
 
 pub mod benchmark_service;
+pub mod codec;
 pub mod conversion;
 pub mod paging;
 pub mod rating_service;

@@ -66,6 +66,29 @@ async fn a_page_of_an_allowed_origin_calls_and_reads_statuses_and_their_details(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_does_not_decode_is_invalid_argument() {
+    let server = TestServer::spawn(Backend::Sqlite).await;
+    // GetSurveyRequest { survey_id: "ch\xff" }: a string that is not UTF-8.
+    let not_utf8 = [0x0a, 0x03, b'c', b'h', 0xff];
+
+    let answer = grpc_web_call(
+        server.address,
+        DASHBOARD,
+        "/csat.v1.SurveyService/GetSurvey",
+        &not_utf8,
+    )
+    .await;
+    server.stop().await;
+
+    assert_eq!(answer.header("grpc-status"), "3", "{answer:?}");
+    assert!(
+        answer
+            .header("grpc-message")
+            .starts_with("failed%20to%20decode%20Protobuf%20message")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_allowed_origins_no_page_is_let_in_but_grpc_web_still_answers() {
     let server = TestServer::spawn(Backend::Sqlite).await;
 

@@ -1,6 +1,6 @@
 //! Hostile and careless input over real gRPC, on SQLite and PostgreSQL: text the database cannot
 //! store, lists long enough to make a quadratic check hang, statuses too large for a client's
-//! metadata.
+//! metadata, messages that do not decode.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -12,12 +12,15 @@ use std::time::Duration;
 
 use common::{Backend, TestServer, bad_fields, rating};
 use csat::pb;
+use prost::Message;
 use tonic::Code;
+use tonic_types::StatusExt;
 
 on_both_backends!(
     a_nul_is_refused_in_every_text_field_and_reads_keep_working,
     lists_of_hundreds_of_thousands_of_entries_are_refused_at_once,
     a_status_naming_many_bad_fields_fits_a_default_clients_metadata,
+    malformed_messages_are_invalid_argument,
 );
 
 /// Asserts that `result` is INVALID_ARGUMENT naming `field`.
@@ -491,4 +494,64 @@ async fn a_status_naming_many_bad_fields_fits_a_default_clients_metadata(backend
     }
     assert_eq!(bad_fields(&batch)[0], "ratings[0].score");
     assert_eq!(bad_fields(&batch)[19], "ratings[19].score");
+}
+
+async fn malformed_messages_are_invalid_argument(backend: Backend) {
+    let server = TestServer::spawn(backend).await;
+    let valid = pb::GetSurveyRequest {
+        survey_id: "chat".into(),
+    }
+    .encode_to_vec();
+    let not_utf8 = {
+        let mut bytes = valid.clone();
+        let last = bytes.len() - 1;
+        bytes[last] = 0xff;
+        bytes
+    };
+    let truncated = valid[..valid.len() - 1].to_vec();
+    let huge_length = vec![0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, b'c'];
+
+    let mut answers = Vec::new();
+    for request in [not_utf8, truncated, huge_length] {
+        answers.push(
+            raw_grpc::call(&server.channel, "/csat.v1.SurveyService/GetSurvey", request).await,
+        );
+    }
+    let bad_rating = {
+        let mut bytes = pb::SubmitRatingRequest {
+            rating: Some(pb::Rating {
+                comment: "ok".into(),
+                ..rating("chat", "r-1", 4)
+            }),
+        }
+        .encode_to_vec();
+        let position = bytes.windows(2).position(|window| window == b"ok").unwrap();
+        bytes[position] = 0xc3;
+        bytes
+    };
+    answers.push(
+        raw_grpc::call(
+            &server.channel,
+            "/csat.v1.RatingService/SubmitRating",
+            bad_rating,
+        )
+        .await,
+    );
+    server.stop().await;
+
+    for answer in answers {
+        let status = answer.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        assert!(
+            status
+                .message()
+                .starts_with("failed to decode Protobuf message"),
+            "{}",
+            status.message()
+        );
+        assert_eq!(
+            status.get_details_error_info().unwrap().reason,
+            "MALFORMED_MESSAGE"
+        );
+    }
 }
