@@ -1,6 +1,6 @@
 //! Hostile and careless input over real gRPC, on SQLite and PostgreSQL: text the database cannot
 //! store, lists long enough to make a quadratic check hang, statuses too large for a client's
-//! metadata, messages that do not decode.
+//! metadata, messages that do not decode, numbers the contract does not have.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -21,6 +21,7 @@ on_both_backends!(
     lists_of_hundreds_of_thousands_of_entries_are_refused_at_once,
     a_status_naming_many_bad_fields_fits_a_default_clients_metadata,
     malformed_messages_are_invalid_argument,
+    unknown_enum_numbers_and_invalid_durations_are_named,
 );
 
 /// Asserts that `result` is INVALID_ARGUMENT naming `field`.
@@ -554,4 +555,95 @@ async fn malformed_messages_are_invalid_argument(backend: Backend) {
             "MALFORMED_MESSAGE"
         );
     }
+}
+
+async fn unknown_enum_numbers_and_invalid_durations_are_named(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    let survey = server.create_csat_survey("chat", "support_chat").await;
+
+    let create = |survey: pb::Survey| pb::CreateSurveyRequest {
+        survey: Some(survey),
+        survey_id: "other".into(),
+    };
+    let mut surveys = server.surveys.clone();
+    assert_names(
+        surveys
+            .create_survey(create(pb::Survey {
+                state: 99,
+                ..survey.clone()
+            }))
+            .await,
+        "survey.state",
+    );
+    assert_names(
+        surveys
+            .create_survey(create(pb::Survey {
+                metric: 99,
+                ..survey.clone()
+            }))
+            .await,
+        "survey.metric",
+    );
+    for (field, changed) in [
+        (
+            "survey.state",
+            pb::Survey {
+                state: 99,
+                ..survey.clone()
+            },
+        ),
+        (
+            "survey.metric",
+            pb::Survey {
+                metric: -1,
+                ..survey.clone()
+            },
+        ),
+    ] {
+        let updated = surveys
+            .update_survey(pb::UpdateSurveyRequest {
+                survey: Some(changed),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["display_name".into()],
+                }),
+            })
+            .await;
+        assert_names(updated, field);
+    }
+    let mut benchmarks = server.benchmarks.clone();
+    assert_names(
+        benchmarks
+            .create_benchmark(pb::CreateBenchmarkRequest {
+                benchmark: Some(pb::Benchmark {
+                    benchmark_id: "goal".into(),
+                    metric: pb::Metric::Csat.into(),
+                    measure: 42,
+                    value: 80.0,
+                    ..Default::default()
+                }),
+            })
+            .await,
+        "benchmark.measure",
+    );
+    let mut reports = server.reports.clone();
+    for (seconds, nanos) in [(1, -5), (-1, 5), (0, 1_000_000_000), (1, -1_000_000_000)] {
+        let watched = reports
+            .watch_report(pb::WatchReportRequest {
+                query: None,
+                min_interval: Some(prost_types::Duration { seconds, nanos }),
+            })
+            .await;
+        assert_names(watched.map(|_| ()), "min_interval");
+    }
+    let stored = surveys
+        .get_survey(pb::GetSurveyRequest {
+            survey_id: "chat".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .survey
+        .unwrap();
+    assert_eq!(stored, survey);
+    server.stop().await;
 }

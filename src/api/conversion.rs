@@ -21,6 +21,20 @@ pub fn micros_from_timestamp(timestamp: &Timestamp) -> Option<Micros> {
         .checked_add(i64::from(timestamp.nanos / 1_000))
 }
 
+/// What a violation says of a `google.protobuf.Duration` that is not one.
+pub const INVALID_DURATION: &str = "not a valid duration: seconds and nanos of one sign, nanos \
+    from -999,999,999 to 999,999,999, seconds within 10,000 years";
+
+/// Returns whether `duration` is a `google.protobuf.Duration` as its definition allows: seconds
+/// within ±315,576,000,000 (10,000 years), nanos within ±999,999,999, both of one sign.
+pub fn is_valid_duration(duration: &prost_types::Duration) -> bool {
+    const SECONDS: std::ops::RangeInclusive<i64> = -315_576_000_000..=315_576_000_000;
+    const NANOS: std::ops::RangeInclusive<i32> = -999_999_999..=999_999_999;
+    let one_sign = (duration.seconds >= 0 && duration.nanos >= 0)
+        || (duration.seconds <= 0 && duration.nanos <= 0);
+    SECONDS.contains(&duration.seconds) && NANOS.contains(&duration.nanos) && one_sign
+}
+
 /// Returns the timestamp of microseconds since the epoch.
 pub fn timestamp_from_micros(micros: Micros) -> Timestamp {
     Timestamp {
@@ -66,18 +80,22 @@ fn state_to_proto(state: SurveyState) -> pb::SurveyState {
 
 /// Returns the draft a wire survey describes; `survey_id` comes from the request.
 pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
+    let metric = metric_from_proto(survey.metric);
+    let state = state_from_proto(survey.state);
     SurveyDraft {
+        unknown_metric: (metric.is_none() && survey.metric != 0).then_some(survey.metric),
+        unknown_state: (state.is_none() && survey.state != 0).then_some(survey.state),
         survey_id,
         display_name: survey.display_name,
         question: survey.question,
         touchpoint: survey.touchpoint,
-        metric: metric_from_proto(survey.metric),
+        metric,
         scale_min: survey.scale_min,
         scale_max: survey.scale_max,
         satisfied_threshold: survey.satisfied_threshold,
         target: survey.target,
         dimensions: survey.dimensions,
-        state: state_from_proto(survey.state),
+        state,
     }
 }
 
@@ -222,6 +240,26 @@ mod tests {
                 nanos: 0,
             };
             assert_eq!(micros_from_timestamp(&timestamp), None, "{outside}");
+        }
+    }
+
+    #[test]
+    fn durations_of_mixed_signs_or_nanos_beyond_a_second_are_invalid() {
+        let duration = |seconds, nanos| prost_types::Duration { seconds, nanos };
+        for valid in [
+            (1, 5),
+            (-1, -5),
+            (0, -5),
+            (0, 999_999_999),
+            (315_576_000_000, 0),
+        ] {
+            assert!(is_valid_duration(&duration(valid.0, valid.1)), "{valid:?}");
+        }
+        for invalid in [(1, -5), (-1, 5), (0, 1_000_000_000), (315_576_000_001, 0)] {
+            assert!(
+                !is_valid_duration(&duration(invalid.0, invalid.1)),
+                "{invalid:?}"
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use super::benchmark_service::benchmark_to_proto;
-use super::conversion::{filter_input, timestamp_from_micros};
+use super::conversion::{INVALID_DURATION, filter_input, is_valid_duration, timestamp_from_micros};
 use super::{Context, status_from_error};
 use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
 use crate::domain::metrics::{Change, Metrics};
@@ -262,6 +262,11 @@ impl ReportService for ReportApi {
         let request = request.into_inner();
         let min_interval = match &request.min_interval {
             None => Ok(DEFAULT_WATCH_INTERVAL),
+            // prost-types would read 1 s and -5 ns as 0.999999995 s: a Duration that is not one
+            // is refused, not reinterpreted.
+            Some(duration) if !is_valid_duration(duration) => {
+                Err(Error::invalid_field("min_interval", INVALID_DURATION))
+            }
             Some(duration) => std::time::Duration::try_from(*duration)
                 .ok()
                 .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))

@@ -118,13 +118,36 @@ pub struct SurveyDraft {
     pub dimensions: Vec<String>,
     /// Requested state; `None` means active.
     pub state: Option<SurveyState>,
+    /// The metric's wire number when the contract has none such (`metric` is then `None`).
+    pub unknown_metric: Option<i32>,
+    /// The state's wire number when the contract has none such (`state` is then `None`).
+    pub unknown_state: Option<i32>,
 }
 
 impl SurveyDraft {
+    /// Records the enum fields that hold a number the contract does not have: refused whether
+    /// or not the request reads the field, since the caller meant something this service does not
+    /// know (a client built against another contract, or a bug), and silence would hide it.
+    fn check_unknown_numbers(&self, violations: &mut Violations) {
+        if let Some(number) = self.unknown_metric {
+            violations.add(
+                "survey.metric",
+                format!("unknown metric {number}: METRIC_CSAT, METRIC_NPS or METRIC_CES"),
+            );
+        }
+        if let Some(number) = self.unknown_state {
+            violations.add(
+                "survey.state",
+                format!("unknown state {number}: SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED"),
+            );
+        }
+    }
+
     /// Returns the survey this draft describes, with defaults filled in and `survey_id` generated
     /// when empty, or every field violation (paths relative to `prefix`).
     pub fn into_survey(self, prefix: &str, now: Micros) -> Result<Survey, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
+        self.check_unknown_numbers(&mut violations);
         if let Some(description) = new_survey_id_violation(&self.survey_id) {
             violations.add("survey_id", description);
         }
@@ -140,10 +163,12 @@ impl SurveyDraft {
             );
         }
         let Some(metric) = self.metric else {
-            violations.add(
-                "survey.metric",
-                "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
-            );
+            if self.unknown_metric.is_none() {
+                violations.add(
+                    "survey.metric",
+                    "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
+                );
+            }
             // Scale, threshold and target are read by the metric; the other fields are not.
             check_texts_and_dimensions(
                 &self.display_name,
@@ -306,6 +331,7 @@ impl Survey {
         let mut updated = self.clone();
         let mut scale_changed = false;
         violations.extend(check_update_mask(paths).err().unwrap_or_default());
+        draft.check_unknown_numbers(&mut violations);
         // Each field once, however often the mask repeats it: a field copied per repeat would
         // make a mask of many repeats cost its count times the field's size. Paths that name no
         // field were reported just above.
@@ -321,6 +347,7 @@ impl Survey {
                 UpdatableField::Dimensions => updated.dimensions = draft.dimensions.clone(),
                 UpdatableField::State => match draft.state {
                     Some(state) => updated.state = state,
+                    None if draft.unknown_state.is_some() => {}
                     None => violations.add(
                         "survey.state",
                         "SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED",
@@ -337,6 +364,7 @@ impl Survey {
             if named("metric") {
                 match draft.metric {
                     Some(metric) => updated.metric = metric,
+                    None if draft.unknown_metric.is_some() => {}
                     None => violations.add("survey.metric", "required when named in update_mask"),
                 }
             }
