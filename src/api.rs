@@ -4,6 +4,7 @@
 pub mod benchmark_service;
 pub mod codec;
 pub mod conversion;
+pub mod open_calls;
 pub mod paging;
 pub mod rating_service;
 pub mod report_service;
@@ -47,6 +48,9 @@ pub fn status_from_error(error: Error) -> Status {
         }
         Error::FailedPrecondition { reason, message } => {
             with_reason(Code::FailedPrecondition, reason, message)
+        }
+        Error::ResourceExhausted { reason, message } => {
+            with_reason(Code::ResourceExhausted, reason, message)
         }
         Error::Unavailable(message) => with_reason(Code::Unavailable, "UNAVAILABLE", message),
         Error::ResourceExhausted { reason, message } => {
@@ -152,6 +156,12 @@ pub struct Context {
     pub surveys: crate::store::SurveyCache,
     /// The report engine.
     pub reports: crate::reports::Reports,
+    /// Open WatchReport calls, grouped by query.
+    pub watchers: crate::reports::watchers::Watchers,
+    /// Slots of StreamRatings calls.
+    pub rating_streams: open_calls::OpenCalls,
+    /// Slots of WatchReport calls.
+    pub report_watchers: open_calls::OpenCalls,
     /// Turns true when the server starts shutting down.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

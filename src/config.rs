@@ -7,6 +7,17 @@ use clap::{Args, ValueEnum};
 /// The database used when none is configured: an embedded SQLite file under `./data`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
 
+/// Calls at once on one connection, advertised to clients as HTTP/2 MAX_CONCURRENT_STREAMS: the
+/// common choice of gRPC servers, and what the HTTP/2 specification asks a server to allow at least.
+pub const DEFAULT_MAX_STREAMS_PER_CONNECTION: u32 = 100;
+/// StreamRatings calls open at once. A stream whose client stopped reading holds at most a few
+/// hundred kilobytes (BENCHMARKS.md: under 0.2 MB each with 500 of them), so the cap bounds that
+/// memory near 200 MB.
+pub const DEFAULT_MAX_RATING_STREAMS: usize = 1_000;
+/// WatchReport calls open at once. Watchers of one query share its computations, so what the cap
+/// bounds is mostly memory: each holds its latest report until its client reads it.
+pub const DEFAULT_MAX_REPORT_WATCHERS: usize = 200;
+
 /// Where the data lives.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
@@ -71,6 +82,21 @@ pub struct Config {
     #[arg(long, env = "CSAT_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
+    /// Calls at once on one connection (HTTP/2 MAX_CONCURRENT_STREAMS); a client's further calls
+    /// wait for one to end.
+    #[arg(long, env = "CSAT_MAX_STREAMS_PER_CONNECTION", default_value_t = DEFAULT_MAX_STREAMS_PER_CONNECTION)]
+    pub max_streams_per_connection: u32,
+
+    /// StreamRatings calls open at once in this process, with or without follow; one more is
+    /// refused with RESOURCE_EXHAUSTED (reason TOO_MANY_RATING_STREAMS).
+    #[arg(long, env = "CSAT_MAX_RATING_STREAMS", default_value_t = DEFAULT_MAX_RATING_STREAMS)]
+    pub max_rating_streams: usize,
+
+    /// WatchReport calls open at once in this process; one more is refused with
+    /// RESOURCE_EXHAUSTED (reason TOO_MANY_REPORT_WATCHERS).
+    #[arg(long, env = "CSAT_MAX_REPORT_WATCHERS", default_value_t = DEFAULT_MAX_REPORT_WATCHERS)]
+    pub max_report_watchers: usize,
+
     /// Logging.
     #[command(flatten)]
     pub logging: LoggingConfig,
@@ -102,6 +128,9 @@ impl Config {
             drain_timeout_seconds: 10,
             rollup_time_zones: vec!["UTC".into()],
             cors_allowed_origins: Vec::new(),
+            max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
+            max_rating_streams: DEFAULT_MAX_RATING_STREAMS,
+            max_report_watchers: DEFAULT_MAX_REPORT_WATCHERS,
             logging: LoggingConfig {
                 log_format: LogFormat::Pretty,
             },

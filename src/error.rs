@@ -33,6 +33,15 @@ pub enum Error {
         /// What blocks it.
         message: String,
     },
+    /// A limit of the server is reached (open streams, watchers); retrying later, or on another
+    /// replica, may work.
+    #[error("{message}")]
+    ResourceExhausted {
+        /// Machine-readable reason, e.g. `TOO_MANY_RATING_STREAMS`.
+        reason: &'static str,
+        /// Which limit, and its setting.
+        message: String,
+    },
     /// The service is shutting down or its database is out of reach; retrying elsewhere may work.
     #[error("{0}")]
     Unavailable(String),

@@ -3,13 +3,13 @@
 //! benchmark reports. Both paths fill the same [`Aggregation`], so they agree to the rating.
 
 pub mod mirror;
+pub mod watchers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use tokio::sync::{Mutex, broadcast, mpsc, watch};
-use tokio::time::{Duration, Instant};
+use tokio::sync::Mutex;
 
 use crate::domain::benchmark::{
     self, Benchmark, Comparison, Headline, Measure, Standing, Status, Trend, headline, standings,
@@ -22,9 +22,8 @@ use crate::domain::report::{
 use crate::domain::time_buckets::{
     BucketPlan, Granularity, MAX_BUCKETS, first_instant_in, first_instant_of_date, local_date,
 };
-use crate::domain::{Channel, Metric, Micros, Rating, RatingFilter, Survey};
+use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
-use crate::feed::Feed;
 use crate::store::Store;
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
@@ -243,56 +242,6 @@ impl Reports {
             segments,
             as_of_sequence: report.as_of_sequence,
         })
-    }
-
-    /// Sends the report of `query` to `out` now, then again whenever ratings it selects arrive on
-    /// `feed`, at most once per `min_interval`, until `out` closes or the server shuts down.
-    pub async fn watch(
-        self,
-        feed: Feed,
-        query: ReportQuery,
-        min_interval: Duration,
-        mut shutdown: watch::Receiver<bool>,
-        out: mpsc::Sender<Result<Report>>,
-    ) {
-        // Subscribing first: a rating committed while the first report is computed marks it stale.
-        let mut live = feed.subscribe();
-        // A late rating of the previous period changes the comparison as much as a new one does.
-        let previous_filter = previous_range(&query).map(|(start, end)| RatingFilter {
-            start_time: Some(start),
-            end_time: Some(end),
-            ..query.filter.clone()
-        });
-        let selects = |rating: &Rating| {
-            query.filter.matches(rating)
-                || previous_filter
-                    .as_ref()
-                    .is_some_and(|previous| previous.matches(rating))
-        };
-        let mut stale = true;
-        let mut next_allowed = Instant::now();
-        loop {
-            if stale && Instant::now() >= next_allowed {
-                stale = false;
-                next_allowed = Instant::now() + min_interval;
-                let report = self.report(&query).await;
-                let failed = report.is_err();
-                if out.send(report).await.is_err() || failed {
-                    return;
-                }
-            }
-            tokio::select! {
-                received = live.recv() => match received {
-                    Ok(batch) => stale |= batch.iter().any(selects),
-                    // Missed batches may have held matching ratings.
-                    Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-                _ = tokio::time::sleep_until(next_allowed), if stale => {}
-                _ = shutdown.wait_for(|stopping| *stopping) => return,
-                _ = out.closed() => return,
-            }
-        }
     }
 
     async fn surveys(&self, catalog_version: i64) -> Result<Arc<HashMap<String, SurveyInfo>>> {

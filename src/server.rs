@@ -17,6 +17,7 @@ mod gate;
 
 use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
+use crate::api::open_calls::OpenCalls;
 use crate::api::rating_service::RatingApi;
 use crate::api::report_service::ReportApi;
 use crate::api::survey_service::SurveyApi;
@@ -29,6 +30,7 @@ use crate::pb::report_service_server::ReportServiceServer;
 use crate::pb::survey_service_server::SurveyServiceServer;
 use crate::reports::Reports;
 use crate::reports::mirror::RollupMirror;
+use crate::reports::watchers::Watchers;
 use crate::store::rollups::RollupZone;
 use crate::store::writer::WriterHandle;
 use crate::store::{Probe, Store, SurveyCache};
@@ -90,6 +92,15 @@ pub struct Server {
     rollups: Rollups,
     zones: Vec<RollupZone>,
     cors: Option<CorsLayer>,
+    caps: Caps,
+}
+
+/// Limits on what clients may hold open.
+#[derive(Debug, Clone, Copy)]
+struct Caps {
+    streams_per_connection: u32,
+    rating_streams: usize,
+    report_watchers: usize,
 }
 
 impl Server {
@@ -118,6 +129,11 @@ impl Server {
             rollups: config.rollups,
             zones,
             cors,
+            caps: Caps {
+                streams_per_connection: config.max_streams_per_connection,
+                rating_streams: config.max_rating_streams,
+                report_watchers: config.max_report_watchers,
+            },
         })
     }
 
@@ -140,6 +156,7 @@ impl Server {
             rollups,
             zones,
             cors,
+            caps,
         } = self;
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         set_health(&health_reporter, ServingStatus::NotServing).await;
@@ -198,12 +215,26 @@ impl Server {
         if let Some(mirror) = &mirror {
             tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
         }
+        let reports = Reports::new(store.clone(), mirror);
         let context = Context {
             store: store.clone(),
             writer,
+            watchers: Watchers::new(reports.clone(), feed.clone(), shutdown.clone()),
             feed,
             surveys: SurveyCache::default(),
-            reports: Reports::new(store.clone(), mirror),
+            reports,
+            rating_streams: OpenCalls::new(
+                caps.rating_streams,
+                "TOO_MANY_RATING_STREAMS",
+                "StreamRatings calls",
+                "--max-rating-streams",
+            ),
+            report_watchers: OpenCalls::new(
+                caps.report_watchers,
+                "TOO_MANY_REPORT_WATCHERS",
+                "WatchReport calls",
+                "--max-report-watchers",
+            ),
             shutdown: shutdown.clone(),
         };
 
@@ -234,6 +265,8 @@ impl Server {
         let serving = tonic::transport::Server::builder()
             .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
             .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
+            // tonic leaves it unlimited: 3,000 calls on one connection held 681 MB.
+            .max_concurrent_streams(caps.streams_per_connection)
             .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
             .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
             .accept_http1(true)

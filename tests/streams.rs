@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, rating};
+use common::{Backend, TestServer, error_reason, rating, watch_survey_every_tenth_of_a_second};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use tokio_stream::StreamExt;
@@ -21,6 +21,10 @@ on_both_backends!(
     a_replay_in_progress_at_shutdown_sends_every_stored_rating_before_ok,
     health_is_serving_then_not_serving_while_draining,
     reflection_lists_every_service,
+    a_rating_stream_past_the_cap_is_refused_until_one_ends,
+    a_report_watcher_past_the_cap_is_refused_until_one_ends,
+    calls_past_max_concurrent_streams_wait_for_one_to_end,
+    a_watcher_joining_a_watched_query_gets_a_report_of_its_own_and_the_others_nothing,
 );
 
 /// Reads the stream until `expected` ratings arrived, failing after 60 s.
@@ -374,4 +378,199 @@ async fn a_second_process_on_the_same_sqlite_file_follows_and_counts_the_first_o
     assert_eq!(report.overall.unwrap().rating_count, 2);
     first.stop().await;
     second.stop().await;
+}
+
+/// Opens StreamRatings calls on `client` until one is refused, and returns the open ones with the
+/// refusal; fails after `at_most` opened.
+async fn follow_until_refused(
+    client: &mut RatingServiceClient<Channel>,
+    at_most: usize,
+) -> (
+    Vec<tonic::Streaming<pb::StreamRatingsResponse>>,
+    tonic::Status,
+) {
+    let mut open = Vec::new();
+    loop {
+        let request = pb::StreamRatingsRequest {
+            follow: true,
+            ..Default::default()
+        };
+        match client.stream_ratings(request).await {
+            Ok(stream) => open.push(stream.into_inner()),
+            Err(refused) => return (open, refused),
+        }
+        assert!(open.len() <= at_most, "more than {at_most} streams opened");
+    }
+}
+
+/// Retries `open` until it succeeds, for at most 5 s: a stream's slot comes back once the server
+/// noticed its caller left.
+async fn eventually<T, F: std::future::Future<Output = Result<T, tonic::Status>>>(
+    mut open: impl FnMut() -> F,
+) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match open().await {
+            Ok(opened) => return opened,
+            Err(refused) if tokio::time::Instant::now() < deadline => {
+                assert_eq!(
+                    refused.code(),
+                    tonic::Code::ResourceExhausted,
+                    "{refused:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(refused) => panic!("still refused after 5 s: {refused:?}"),
+        }
+    }
+}
+
+async fn a_rating_stream_past_the_cap_is_refused_until_one_ends(backend: Backend) {
+    let database = common::TestDatabase::create(backend).await;
+    let server = TestServer::spawn_with(database, |config| config.max_rating_streams = 3).await;
+    let mut client = server.ratings.clone();
+
+    let (mut open, refused) = follow_until_refused(&mut client, 3).await;
+    drop(open.pop());
+    let reopened = eventually(|| {
+        let mut client = client.clone();
+        async move {
+            client
+                .stream_ratings(pb::StreamRatingsRequest::default())
+                .await
+        }
+    })
+    .await;
+
+    assert_eq!(
+        open.len(),
+        2,
+        "three opened before the refusal, one closed since"
+    );
+    assert_eq!(refused.code(), tonic::Code::ResourceExhausted);
+    assert_eq!(error_reason(&refused), "TOO_MANY_RATING_STREAMS");
+    assert!(
+        refused.message().contains("--max-rating-streams"),
+        "the message names the setting: {}",
+        refused.message()
+    );
+    drop((open, reopened));
+    server.stop().await;
+}
+
+async fn a_report_watcher_past_the_cap_is_refused_until_one_ends(backend: Backend) {
+    let database = common::TestDatabase::create(backend).await;
+    let mut server =
+        TestServer::spawn_with(database, |config| config.max_report_watchers = 2).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let reports = server.reports.clone();
+    let watch = || {
+        let mut reports = reports.clone();
+        async move {
+            reports
+                .watch_report(watch_survey_every_tenth_of_a_second("chat"))
+                .await
+        }
+    };
+
+    let first = watch().await.unwrap().into_inner();
+    let second = watch().await.unwrap().into_inner();
+    let refused = watch().await.unwrap_err();
+    drop(first);
+    let mut third = eventually(&watch).await.into_inner();
+    let third_report = third.message().await.unwrap().unwrap().report.unwrap();
+
+    assert_eq!(refused.code(), tonic::Code::ResourceExhausted);
+    assert_eq!(error_reason(&refused), "TOO_MANY_REPORT_WATCHERS");
+    assert!(
+        refused.message().contains("--max-report-watchers"),
+        "the message names the setting: {}",
+        refused.message()
+    );
+    assert_eq!(third_report.overall.unwrap().rating_count, 0);
+    drop((second, third));
+    server.stop().await;
+}
+
+async fn calls_past_max_concurrent_streams_wait_for_one_to_end(backend: Backend) {
+    let database = common::TestDatabase::create(backend).await;
+    let server =
+        TestServer::spawn_with(database, |config| config.max_streams_per_connection = 2).await;
+    let mut one_connection = RatingServiceClient::new(common::connect(server.address).await);
+    let mut first = open_stream(&mut one_connection, pb::RatingFilter::default(), 0, true).await;
+    let second = open_stream(&mut one_connection, pb::RatingFilter::default(), 0, true).await;
+
+    let mut third_call = one_connection.clone();
+    let mut third = tokio::spawn(async move {
+        open_stream(&mut third_call, pb::RatingFilter::default(), 0, true).await
+    });
+    let while_two_are_open = tokio::time::timeout(Duration::from_millis(500), &mut third).await;
+    assert!(
+        while_two_are_open.is_err(),
+        "a third call on the connection waits while two are open"
+    );
+    let mut other_connection = RatingServiceClient::new(common::connect(server.address).await);
+    let on_another_connection =
+        open_stream(&mut other_connection, pb::RatingFilter::default(), 0, true).await;
+    drop(second);
+    let once_one_ended = tokio::time::timeout(Duration::from_secs(5), third)
+        .await
+        .expect("the third call proceeds once the second ended")
+        .unwrap();
+
+    drop((on_another_connection, once_one_ended));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), first.message())
+            .await
+            .is_err(),
+        "the first stream is still open and idle"
+    );
+    drop(first);
+    server.stop().await;
+}
+
+async fn a_watcher_joining_a_watched_query_gets_a_report_of_its_own_and_the_others_nothing(
+    backend: Backend,
+) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("other", "checkout").await;
+    let mut watching = server
+        .reports
+        .watch_report(watch_survey_every_tenth_of_a_second("chat"))
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watching.message().await.unwrap().unwrap().report.unwrap();
+
+    let unrelated = server.submit(rating("other", "elsewhere", 1)).await;
+    let mut joining = server
+        .reports
+        .watch_report(watch_survey_every_tenth_of_a_second("chat"))
+        .await
+        .unwrap()
+        .into_inner();
+    let joined = joining.message().await.unwrap().unwrap().report.unwrap();
+    let for_the_first = tokio::time::timeout(Duration::from_millis(600), watching.message()).await;
+    server.submit(rating("chat", "here", 5)).await;
+    let both_after_matching = [
+        watching.message().await.unwrap().unwrap().report.unwrap(),
+        joining.message().await.unwrap().unwrap().report.unwrap(),
+    ];
+
+    assert_eq!(first.as_of_sequence, 0);
+    assert_eq!(
+        joined.as_of_sequence,
+        unrelated.rating.unwrap().sequence,
+        "computed after the joining call"
+    );
+    assert!(
+        for_the_first.is_err(),
+        "no report for the first watcher: nothing it selects arrived"
+    );
+    for report in both_after_matching {
+        assert_eq!(report.overall.unwrap().rating_count, 1);
+    }
+    drop((watching, joining));
+    server.stop().await;
 }

@@ -15,7 +15,7 @@ use super::{Context, echoed, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
-use crate::feed::streams::{StreamRequest, stream_ratings};
+use crate::feed::streams::{StreamChunk, StreamRequest, stream_ratings};
 use crate::pb;
 use crate::pb::rating_service_server::RatingService;
 use crate::store::writer::{Accepted, PendingWrite, RatingResult, Rejection, wait_for};
@@ -31,9 +31,10 @@ const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
 const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
 /// Most row errors an import reports; rejected_count counts them all.
 const MAX_IMPORT_ERRORS: usize = 1_000;
-/// Chunks of ratings (a replay page, a committed batch) buffered per stream between the database
-/// and the connection.
-const STREAM_BUFFER_CHUNKS: usize = 2;
+/// Chunks of ratings (a replay page, a committed batch) queued per stream between the database
+/// and the connection, besides the one being sent: one, so that a stream whose client stopped
+/// reading holds as little as possible.
+const STREAM_QUEUED_CHUNKS: usize = 1;
 
 /// Serves RatingService.
 #[derive(Debug, Clone)]
@@ -144,6 +145,7 @@ fn code_name(error: &Error) -> &'static str {
         Error::NotFound { .. } => "NOT_FOUND",
         Error::AlreadyExists { .. } => "ALREADY_EXISTS",
         Error::FailedPrecondition { .. } => "FAILED_PRECONDITION",
+        Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Unavailable(_) => "UNAVAILABLE",
         Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Internal(_) => "INTERNAL",
@@ -459,29 +461,54 @@ impl RatingService for RatingApi {
             start_after,
             follow: request.follow,
         };
-        let (sender, receiver) = mpsc::channel(STREAM_BUFFER_CHUNKS);
-        tokio::spawn(stream_ratings(
+        let slot = self
+            .context
+            .rating_streams
+            .open()
+            .map_err(status_from_error)?;
+        let (sender, receiver) = mpsc::channel(STREAM_QUEUED_CHUNKS);
+        let streaming = stream_ratings(
             self.context.store.clone(),
             self.context.feed.clone(),
             stream_request,
             self.context.shutdown.clone(),
             sender,
-        ));
+        );
+        tokio::spawn(async move {
+            streaming.await;
+            drop(slot);
+        });
         let responses = futures_util::StreamExt::flat_map(ReceiverStream::new(receiver), |chunk| {
-            let responses: Vec<Result<pb::StreamRatingsResponse, Status>> = match chunk {
-                Ok(ratings) => ratings
-                    .into_iter()
-                    .map(|rating| {
-                        Ok(pb::StreamRatingsResponse {
-                            rating: Some(rating_into_proto(rating)),
-                        })
-                    })
-                    .collect(),
-                Err(error) => vec![Err(status_from_error(error))],
-            };
-            futures_util::stream::iter(responses)
+            futures_util::stream::iter(chunk_responses(chunk))
         });
         Ok(Response::new(Box::pin(responses)))
+    }
+}
+
+/// The responses of a chunk, each converted when the connection asks for it: a stream whose client
+/// stopped reading holds the chunk, not a second copy of it on the wire form.
+fn chunk_responses(
+    chunk: Result<StreamChunk, Error>,
+) -> Box<dyn Iterator<Item = Result<pb::StreamRatingsResponse, Status>> + Send> {
+    let response = |rating| {
+        Ok(pb::StreamRatingsResponse {
+            rating: Some(rating),
+        })
+    };
+    match chunk {
+        Ok(StreamChunk::Stored(ratings)) => Box::new(
+            ratings
+                .into_iter()
+                .map(move |rating| response(rating_into_proto(rating))),
+        ),
+        Ok(StreamChunk::Live { batch, selected }) => {
+            Box::new(selected.into_iter().filter_map(move |position| {
+                batch
+                    .get(position)
+                    .map(|rating| response(rating_to_proto(rating)))
+            }))
+        }
+        Err(error) => Box::new(std::iter::once(Err(status_from_error(error)))),
     }
 }
 

@@ -274,14 +274,21 @@ impl ReportService for ReportApi {
         };
         let (query, min_interval) =
             Error::both(parse_query(request.query), min_interval).map_err(status_from_error)?;
+        let slot = self
+            .context
+            .report_watchers
+            .open()
+            .map_err(status_from_error)?;
         let (sender, receiver) = mpsc::channel(1);
-        tokio::spawn(self.context.reports.clone().watch(
-            self.context.feed.clone(),
-            query,
-            min_interval,
-            self.context.shutdown.clone(),
-            sender,
-        ));
+        let watching = self
+            .context
+            .watchers
+            .clone()
+            .watch(query, min_interval, sender);
+        tokio::spawn(async move {
+            watching.await;
+            drop(slot);
+        });
         let reports = ReceiverStream::new(receiver).map(|report| {
             let report = report.map_err(status_from_error)?;
             within_message_limit(pb::WatchReportResponse {

@@ -1,5 +1,7 @@
 //! StreamRatings: replay from storage, then live from the feed, with no gap and no duplicate.
 
+use std::sync::Arc;
+
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::Feed;
@@ -13,9 +15,29 @@ const REPLAY_PAGE_RATINGS: usize = 2_000;
 const FIRST_REPLAY_PAGE_RATINGS: usize = 64;
 /// Fewest ratings read per replay query.
 const MIN_REPLAY_PAGE_RATINGS: usize = 16;
-/// What a replay page should hold, in bytes of text. A stream buffers a page or two for a slow
-/// reader, and 2,000 ratings at every field's maximum (about 50 KB each) would be 100 MB.
-const REPLAY_PAGE_BYTES: usize = 1024 * 1024;
+/// What a replay page should take in memory. A stream whose client stopped reading holds two
+/// pages (one queued, one being sent) besides what its connection buffers; 500 such streams
+/// stayed within 200 MB at this size (BENCHMARKS.md), where 2,000 short ratings (about a
+/// kilobyte each in memory) held 8 MB per stream.
+const REPLAY_PAGE_BYTES: usize = 128 * 1024;
+/// What a rating takes in memory besides its texts: the struct, an allocation per text, and the
+/// node of its attribute map (a B-tree leaf has room for 11 pairs, 540 bytes).
+const RATING_OVERHEAD_BYTES: usize = 1024;
+
+/// Ratings for one stream, in sequence order.
+#[derive(Debug)]
+pub enum StreamChunk {
+    /// Read from storage for this stream alone.
+    Stored(Vec<Rating>),
+    /// A batch of the feed, shared with every follower rather than copied for each (500 copies of
+    /// every rating made an import 40 times slower), and the positions of those this stream sends.
+    Live {
+        /// The batch as the feed published it.
+        batch: Arc<[Rating]>,
+        /// Positions in `batch`, ascending.
+        selected: Vec<usize>,
+    },
+}
 
 /// What one StreamRatings call asked for.
 #[derive(Debug, Clone)]
@@ -28,6 +50,11 @@ pub struct StreamRequest {
     pub follow: bool,
 }
 
+/// Where a stream's chunks go. Room is waited for before a chunk is read or taken from the feed,
+/// so that a stream whose client stopped reading holds nothing beyond what `out` holds: it falls
+/// behind the feed, and catches up from storage once its client reads again.
+pub type ChunkSender = mpsc::Sender<Result<StreamChunk, Error>>;
+
 /// Sends every rating of `request` to `out` in sequence order: first those stored, then, with
 /// `follow`, each new one as it is committed, with no gap and no duplicate at the switch. Returns
 /// when the stored ratings are sent (without follow), when `out` is closed, or, with follow, at
@@ -37,7 +64,7 @@ pub async fn stream_ratings(
     feed: Feed,
     request: StreamRequest,
     mut shutdown: watch::Receiver<bool>,
-    out: mpsc::Sender<Result<Vec<Rating>, Error>>,
+    out: ChunkSender,
 ) {
     // Subscribing before the replay means a batch committed during the replay is seen live, and
     // dropped there when the replay already sent it: no gap, no duplicate. A stream that does not
@@ -55,6 +82,9 @@ pub async fn stream_ratings(
         return;
     }
     loop {
+        let Some(room) = room_until_shutdown(&out, &mut shutdown).await else {
+            return;
+        };
         let received = tokio::select! {
             received = live.recv() => received,
             _ = shutdown.wait_for(|stopping| *stopping) => return,
@@ -64,6 +94,7 @@ pub async fn stream_ratings(
             Ok(batch) => batch,
             // Too slow for memory: what was missed is in storage.
             Err(broadcast::error::RecvError::Lagged(_)) => {
+                drop(room);
                 if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
                     .await
                 {
@@ -78,25 +109,44 @@ pub async fn stream_ratings(
         let starts_beyond_cursor = batch
             .first()
             .is_some_and(|first| first.sequence > cursor + 1);
-        if starts_beyond_cursor
-            && !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
+        let room = if starts_beyond_cursor {
+            drop(room);
+            if !replay_until_shutdown(&store, &request.filter, &mut cursor, &out, &mut shutdown)
                 .await
-        {
-            return;
-        }
-        let mut matching = Vec::new();
-        for rating in batch.iter() {
+            {
+                return;
+            }
+            let Some(room) = room_until_shutdown(&out, &mut shutdown).await else {
+                return;
+            };
+            room
+        } else {
+            room
+        };
+        let mut selected = Vec::new();
+        for (position, rating) in batch.iter().enumerate() {
             if rating.sequence <= cursor {
                 continue;
             }
             cursor = rating.sequence;
             if request.filter.matches(rating) {
-                matching.push(rating.clone());
+                selected.push(position);
             }
         }
-        if !matching.is_empty() && out.send(Ok(matching)).await.is_err() {
-            return;
+        if !selected.is_empty() {
+            room.send(Ok(StreamChunk::Live { batch, selected }));
         }
+    }
+}
+
+/// Waits for room in `out`; `None` when the stream should end (the caller left, or shutdown).
+async fn room_until_shutdown<'a>(
+    out: &'a ChunkSender,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<mpsc::Permit<'a, Result<StreamChunk, Error>>> {
+    tokio::select! {
+        room = out.reserve() => room.ok(),
+        _ = shutdown.wait_for(|stopping| *stopping) => None,
     }
 }
 
@@ -105,7 +155,7 @@ async fn replay_until_shutdown(
     store: &Store,
     filter: &RatingFilter,
     cursor: &mut i64,
-    out: &mpsc::Sender<Result<Vec<Rating>, Error>>,
+    out: &ChunkSender,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
     tokio::select! {
@@ -116,12 +166,7 @@ async fn replay_until_shutdown(
 
 /// Sends the stored ratings after `cursor` that pass `filter`, advancing `cursor` past everything
 /// read. Returns false when the stream should end (the caller left, or storage failed).
-async fn replay(
-    store: &Store,
-    filter: &RatingFilter,
-    cursor: &mut i64,
-    out: &mpsc::Sender<Result<Vec<Rating>, Error>>,
-) -> bool {
+async fn replay(store: &Store, filter: &RatingFilter, cursor: &mut i64, out: &ChunkSender) -> bool {
     // The scan stops here: once it is exhausted, nothing up to here is left unread, and the cursor
     // can pass ratings the filter skipped instead of scanning them again next time. Nothing beyond
     // it is sent, since it may not be durable yet.
@@ -134,6 +179,9 @@ async fn replay(
     };
     let mut page_ratings = FIRST_REPLAY_PAGE_RATINGS;
     loop {
+        let Ok(room) = out.reserve().await else {
+            return false;
+        };
         let page = match store
             .ratings_after(filter, *cursor, committed_before_scan, page_ratings)
             .await
@@ -141,17 +189,17 @@ async fn replay(
             Ok(page) => page,
             Err(cause) => {
                 // The receiver turns this into a status; whether it is still there is moot.
-                let _ = out.send(Err(cause)).await;
+                room.send(Err(cause));
                 return false;
             }
         };
-        let page_bytes: usize = page.ratings.iter().map(text_bytes).sum();
+        let page_bytes: usize = page.ratings.iter().map(memory_bytes).sum();
         if let Some(per_rating) = page_bytes.checked_div(page.ratings.len()) {
             page_ratings = (REPLAY_PAGE_BYTES / per_rating.max(1))
                 .clamp(MIN_REPLAY_PAGE_RATINGS, REPLAY_PAGE_RATINGS);
         }
-        if !page.ratings.is_empty() && out.send(Ok(page.ratings)).await.is_err() {
-            return false;
+        if !page.ratings.is_empty() {
+            room.send(Ok(StreamChunk::Stored(page.ratings)));
         }
         if let Some(last_scanned) = page.last_scanned {
             *cursor = (*cursor).max(last_scanned);
@@ -163,15 +211,16 @@ async fn replay(
     }
 }
 
-/// The bytes of a rating's texts, which make most of its size in memory.
-fn text_bytes(rating: &Rating) -> usize {
+/// About what a rating takes in memory.
+fn memory_bytes(rating: &Rating) -> usize {
     let content = &rating.content;
     let attributes: usize = content
         .attributes
         .iter()
         .map(|(key, value)| key.len() + value.len())
         .sum();
-    rating.survey_id.len()
+    RATING_OVERHEAD_BYTES
+        + rating.survey_id.len()
         + rating.touchpoint.len()
         + rating.rating_id.len()
         + content.comment.len()

@@ -1,0 +1,299 @@
+//! WatchReport's scheduling: the watchers of one query (and interval) share one computation per
+//! change instead of each computing its own, and computations for watchers take turns, so that
+//! a hundred dashboards on a query that scans cost one scan at a time, not a hundred, and leave
+//! the writer, the feed and GetReport their share of the cores and of the database's readers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
+use tokio::time::{Duration, Instant};
+use tracing::error;
+
+use super::{Reports, previous_range};
+use crate::domain::report::{Report, ReportQuery};
+use crate::domain::{Rating, RatingFilter};
+use crate::error::{Error, Result};
+use crate::feed::Feed;
+
+/// Report computations for watchers at once. One: a scan keeps a core and a reader connection busy
+/// for as long as it runs, and the machine this is measured on has two cores and SQLite four
+/// reader connections, which the feed, replays and GetReport need too (100 watchers computing
+/// each their own scan kept SubmitRating waiting up to 18.8 s).
+const COMPUTATIONS_AT_ONCE: usize = 1;
+
+/// Every open watch, by query; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Watchers {
+    reports: Reports,
+    feed: Feed,
+    groups: Arc<Mutex<HashMap<String, Arc<Group>>>>,
+    turns: Arc<Semaphore>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// The watchers of one query and interval.
+#[derive(Debug)]
+struct Group {
+    /// The latest computation, or the error that ended the group.
+    latest: watch::Sender<Option<Computed>>,
+    /// Tickets of watchers that joined: each wants a report computed after its call came.
+    joined: watch::Sender<u64>,
+}
+
+/// One computation, shared by every watcher of its group.
+#[derive(Debug, Clone)]
+enum Computed {
+    Report {
+        report: Arc<Report>,
+        /// Whether ratings the query selects arrived since the computation before (or it is the
+        /// first): a computation made only for a watcher that joined changes nothing for the
+        /// others, which therefore do not receive it.
+        news: bool,
+        /// Every watcher whose ticket is at most this one joined before it started.
+        tickets_through: u64,
+    },
+    Failed(Arc<Error>),
+}
+
+impl Watchers {
+    /// Returns the watches of `reports`, fed by `feed`, until `shutdown`.
+    pub fn new(reports: Reports, feed: Feed, shutdown: watch::Receiver<bool>) -> Watchers {
+        Watchers {
+            reports,
+            feed,
+            groups: Arc::default(),
+            turns: Arc::new(Semaphore::new(COMPUTATIONS_AT_ONCE)),
+            shutdown,
+        }
+    }
+
+    /// Sends the report of `query` to `out`, computed after this call, then again whenever ratings
+    /// it selects arrive on the feed, at most once per `min_interval`, until `out` closes or the
+    /// server shuts down.
+    pub async fn watch(
+        self,
+        query: ReportQuery,
+        min_interval: Duration,
+        out: mpsc::Sender<Result<Arc<Report>>>,
+    ) {
+        let (mut latest, ticket) = self.join(query, min_interval);
+        let mut shutdown = self.shutdown.clone();
+        let mut first_sent = false;
+        let mut next_allowed = Instant::now();
+        loop {
+            tokio::select! {
+                changed = latest.changed() => if changed.is_err() { return },
+                _ = shutdown.wait_for(|stopping| *stopping) => return,
+                _ = out.closed() => return,
+            }
+            // A computation made while this watcher waits for its interval is not lost: the
+            // latest one is sent when the interval has passed.
+            tokio::select! {
+                _ = tokio::time::sleep_until(next_allowed) => {}
+                _ = shutdown.wait_for(|stopping| *stopping) => return,
+                _ = out.closed() => return,
+            }
+            let computed = latest.borrow_and_update().clone();
+            let report = match computed {
+                None => continue,
+                Some(Computed::Failed(error)) => {
+                    let _ = out.send(Err(copy_for_watcher(&error))).await;
+                    return;
+                }
+                Some(Computed::Report {
+                    report,
+                    news,
+                    tickets_through,
+                }) => {
+                    let wanted = if first_sent {
+                        news
+                    } else {
+                        tickets_through >= ticket
+                    };
+                    if !wanted {
+                        continue;
+                    }
+                    report
+                }
+            };
+            first_sent = true;
+            next_allowed = Instant::now() + min_interval;
+            if out.send(Ok(report)).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Joins the group of `query` and `min_interval`, starting it if there is none, and returns its
+    /// computations with this watcher's ticket.
+    fn join(
+        &self,
+        query: ReportQuery,
+        min_interval: Duration,
+    ) -> (watch::Receiver<Option<Computed>>, u64) {
+        // The query's debug form names every field of it in a fixed order (lists as given,
+        // attributes sorted): equal queries, and only they, share a group.
+        let key = format!("{min_interval:?} {query:?}");
+        let mut groups = self
+            .groups
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let group = match groups.get(&key) {
+            Some(group) => group.clone(),
+            None => {
+                let group = Arc::new(Group {
+                    latest: watch::Sender::new(None),
+                    joined: watch::Sender::new(0),
+                });
+                groups.insert(key.clone(), group.clone());
+                tokio::spawn(
+                    self.clone()
+                        .compute(key, group.clone(), query, min_interval),
+                );
+                group
+            }
+        };
+        let mut ticket = 0;
+        group.joined.send_modify(|last| {
+            *last += 1;
+            ticket = *last;
+        });
+        (group.latest.subscribe(), ticket)
+    }
+
+    /// Computes the group's report whenever a watcher joins, and whenever ratings the query selects
+    /// arrive, at most once per `min_interval`; until the last watcher leaves, a computation fails,
+    /// or the server shuts down.
+    async fn compute(
+        self,
+        key: String,
+        group: Arc<Group>,
+        query: ReportQuery,
+        min_interval: Duration,
+    ) {
+        // Subscribing first: a rating committed while a report is computed marks it stale.
+        let mut live = self.feed.subscribe();
+        // A late rating of the previous period changes the comparison as much as a new one does.
+        let previous_filter = previous_range(&query).map(|(start, end)| RatingFilter {
+            start_time: Some(start),
+            end_time: Some(end),
+            ..query.filter.clone()
+        });
+        let selects = |rating: &Rating| {
+            query.filter.matches(rating)
+                || previous_filter
+                    .as_ref()
+                    .is_some_and(|previous| previous.matches(rating))
+        };
+        let mut joined = group.joined.subscribe();
+        let mut shutdown = self.shutdown.clone();
+        let mut served_tickets = 0;
+        let mut stale = true;
+        let mut next_allowed = Instant::now();
+        loop {
+            let tickets = *joined.borrow_and_update();
+            let joiner_waits = tickets > served_tickets;
+            if joiner_waits || (stale && Instant::now() >= next_allowed) {
+                let news = stale;
+                if news {
+                    next_allowed = Instant::now() + min_interval;
+                }
+                stale = false;
+                served_tickets = tickets;
+                let computed = tokio::select! {
+                    computed = self.take_turn(&query) => computed,
+                    _ = shutdown.wait_for(|stopping| *stopping) => break,
+                };
+                match computed {
+                    Ok(report) => {
+                        group.latest.send_replace(Some(Computed::Report {
+                            report: Arc::new(report),
+                            news,
+                            tickets_through: tickets,
+                        }));
+                    }
+                    Err(cause) => {
+                        if let Error::Internal(internal) = &cause {
+                            error!(error = %internal, source = ?internal.source(), "a watched report failed");
+                        }
+                        group
+                            .latest
+                            .send_replace(Some(Computed::Failed(Arc::new(cause))));
+                        break;
+                    }
+                }
+                continue;
+            }
+            tokio::select! {
+                received = live.recv() => match received {
+                    Ok(batch) => stale |= batch.iter().any(selects),
+                    // Missed batches may have held matching ratings.
+                    Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                _ = tokio::time::sleep_until(next_allowed), if stale => {}
+                _ = joined.changed() => {}
+                _ = shutdown.wait_for(|stopping| *stopping) => break,
+                _ = group.latest.closed() => if self.forget(&key, &group, true) { return },
+            }
+        }
+        self.forget(&key, &group, false);
+    }
+
+    /// Computes a report once no other watcher's computation runs.
+    async fn take_turn(&self, query: &ReportQuery) -> Result<Report> {
+        let _turn = self
+            .turns
+            .acquire()
+            .await
+            .map_err(|_| Error::Unavailable("the server is shutting down".into()))?;
+        self.reports.report(query).await
+    }
+
+    /// Removes the group from the open watches (only if no watcher is left, when
+    /// `only_if_unwatched`) and says whether it did. Under the lock that joining takes, so that a
+    /// watcher joining now either finds the group still computing or starts a new one.
+    fn forget(&self, key: &str, group: &Arc<Group>, only_if_unwatched: bool) -> bool {
+        let mut groups = self
+            .groups
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if only_if_unwatched && group.latest.receiver_count() > 0 {
+            return false;
+        }
+        if groups
+            .get(key)
+            .is_some_and(|current| Arc::ptr_eq(current, group))
+        {
+            groups.remove(key);
+        }
+        true
+    }
+}
+
+/// The error a failed computation ends each of its watchers with. An internal cause is logged
+/// once where it happened; each watcher's caller hears only that it was internal, as always.
+fn copy_for_watcher(error: &Error) -> Error {
+    match error {
+        Error::InvalidArgument(violations) => Error::InvalidArgument(violations.clone()),
+        Error::NotFound { reason, message } => Error::NotFound {
+            reason,
+            message: message.clone(),
+        },
+        Error::AlreadyExists { reason, message } => Error::AlreadyExists {
+            reason,
+            message: message.clone(),
+        },
+        Error::FailedPrecondition { reason, message } => Error::FailedPrecondition {
+            reason,
+            message: message.clone(),
+        },
+        Error::ResourceExhausted { reason, message } => Error::ResourceExhausted {
+            reason,
+            message: message.clone(),
+        },
+        Error::Unavailable(message) => Error::Unavailable(message.clone()),
+        Error::Internal(_) => Error::internal("a watched report failed (logged above)"),
+    }
+}
