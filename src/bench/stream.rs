@@ -1,7 +1,8 @@
 //! `csat bench stream`: StreamRatings replay from the start over stored ratings; live delivery
 //! latency (SubmitRating sent to rating received) with many followers on one replica, and with
-//! followers spread over two replicas on PostgreSQL; and the resident memory of a `csat serve`
-//! process while a stream that does not read sits open.
+//! followers spread over two replicas on PostgreSQL; SubmitRating's latency while watchers follow
+//! a report that scans; and the resident memory of a `csat serve` process, and the time of an
+//! import into it, while one stream, then many, that do not read sit open.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,6 +42,13 @@ pub struct StreamBenchConfig {
     /// Ratings imported while a stream that does not read sits open.
     #[arg(long, default_value_t = 100_000)]
     pub stalled_ratings: usize,
+    /// Follow streams that do not read, each on a connection of its own, in the second stalled
+    /// phase.
+    #[arg(long, default_value_t = 500)]
+    pub stalled_followers: usize,
+    /// WatchReport calls on a query that scans while SubmitRating is timed.
+    #[arg(long, default_value_t = 100)]
+    pub watchers: usize,
 }
 
 /// Runs the stream benchmark and prints its report.
@@ -82,6 +90,7 @@ pub async fn run_stream(config: StreamBenchConfig) -> Result<()> {
         latencies,
         50,
     );
+    scanning_watchers(&server, &config).await?;
     server.stop().await?;
 
     let (admin, database_url) = create_postgres_database(&config.postgres_url).await?;
@@ -112,7 +121,8 @@ pub async fn run_stream(config: StreamBenchConfig) -> Result<()> {
     second.stop().await?;
     drop_postgres_database(&admin, &database_url).await;
 
-    stalled_consumer(&folder, config.stalled_ratings).await?;
+    stalled_consumers(&folder, config.stalled_ratings, 1).await?;
+    stalled_consumers(&folder, config.stalled_ratings, config.stalled_followers).await?;
     let _ = std::fs::remove_dir_all(&folder);
     Ok(())
 }
@@ -262,6 +272,107 @@ async fn live_latencies(
     Ok(latencies)
 }
 
+/// Times `count` SubmitRating calls sent at `rate` per second through `channel`, each timed from
+/// its start to its answer.
+async fn submit_latencies(channel: &Channel, count: usize, rate: u64) -> Result<Vec<Duration>> {
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / rate.max(1) as f64));
+    let mut submissions = Vec::new();
+    for _ in 0..count {
+        ticker.tick().await;
+        let mut client = RatingServiceClient::new(channel.clone());
+        submissions.push(tokio::spawn(async move {
+            let started = Instant::now();
+            client
+                .submit_rating(pb::SubmitRatingRequest {
+                    rating: Some(pb::Rating {
+                        survey_id: "bench".into(),
+                        score: 4,
+                        channel: pb::Channel::WebChat.into(),
+                        attributes: [("region".to_string(), "emea".to_string())].into(),
+                        ..Default::default()
+                    }),
+                })
+                .await
+                .map(|_| started.elapsed())
+        }));
+    }
+    let mut latencies = Vec::new();
+    for submission in submissions {
+        latencies.push(
+            submission
+                .await
+                .map_err(Error::internal)?
+                .map_err(|status| Error::internal(status.to_string()))?,
+        );
+    }
+    Ok(latencies)
+}
+
+/// Times SubmitRating (`--live-ratings` at `--live-rate`) first alone, then while `--watchers`
+/// WatchReport calls, each on a connection of its own as dashboards have, follow a query that
+/// scans every rating stored (grouped by an attribute the survey does not declare), every 0.1 s.
+async fn scanning_watchers(server: &BenchServer, config: &StreamBenchConfig) -> Result<()> {
+    let alone =
+        submit_latencies(&server.channels[1], config.live_ratings, config.live_rate).await?;
+    let query = pb::WatchReportRequest {
+        query: Some(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: vec!["bench".into()],
+                ..Default::default()
+            }),
+            group_by: vec!["attributes.region".into()],
+            ..Default::default()
+        }),
+        min_interval: Some(prost_types::Duration {
+            seconds: 0,
+            nanos: 100_000_000,
+        }),
+    };
+    let reports_received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut watchers = Vec::new();
+    for _ in 0..config.watchers {
+        let connection = Channel::from_shared(format!("http://{}", server.address))
+            .map_err(Error::internal)?
+            .connect()
+            .await
+            .map_err(Error::internal)?;
+        let mut watch = crate::pb::report_service_client::ReportServiceClient::new(connection)
+            .watch_report(query.clone())
+            .await
+            .map_err(|status| Error::internal(status.to_string()))?
+            .into_inner();
+        let reports_received = reports_received.clone();
+        watchers.push(tokio::spawn(async move {
+            while let Ok(Some(_)) = watch.message().await {
+                reports_received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+    }
+    let started = Instant::now();
+    let watched =
+        submit_latencies(&server.channels[1], config.live_ratings, config.live_rate).await?;
+    let elapsed = started.elapsed();
+    let received = reports_received.load(std::sync::atomic::Ordering::Relaxed);
+    for watcher in &watchers {
+        watcher.abort();
+    }
+    print_latencies("SubmitRating alone", alone, 100);
+    print_latencies(
+        &format!(
+            "SubmitRating with {} watchers of a scanning report",
+            config.watchers
+        ),
+        watched,
+        100,
+    );
+    println!(
+        "  the watchers received {received} reports in {:.1} s ({:.1} per watcher per second)",
+        elapsed.as_secs_f64(),
+        received as f64 / config.watchers.max(1) as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
 fn print_latencies(name: &str, mut latencies: Vec<Duration>, bar_ms: u64) {
     latencies.sort_unstable();
     let at = |fraction| percentile(&latencies, fraction);
@@ -299,15 +410,20 @@ async fn drop_postgres_database(admin_url: &str, database_url: &str) {
     }
 }
 
-/// Runs `csat serve` as a process of its own, imports `count` ratings twice to warm it, opens a stream
-/// that never reads, imports `count` more, and prints the process's resident memory before and
-/// after.
-async fn stalled_consumer(folder: &std::path::Path, count: usize) -> Result<()> {
+/// Runs `csat serve` as a process of its own, imports `count` ratings twice to warm it, then once
+/// more as the control, opens `followers` follow streams that never read (each on a connection of
+/// its own, whose client accepts 64 KiB per stream as HTTP/2 does by default and gRPC's C core
+/// does before it reads), imports `count` more, and prints the process's resident memory before
+/// and after, and the two imports' times.
+async fn stalled_consumers(folder: &std::path::Path, count: usize, followers: usize) -> Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map_err(Error::internal)?
         .port();
-    let database_url = format!("sqlite://{}", folder.join("stalled.db").display());
+    let database_url = format!(
+        "sqlite://{}",
+        folder.join(format!("stalled-{followers}.db")).display()
+    );
     let mut process = std::process::Command::new(std::env::current_exe().map_err(Error::internal)?)
         .args([
             "serve",
@@ -320,7 +436,9 @@ async fn stalled_consumer(folder: &std::path::Path, count: usize) -> Result<()> 
         .spawn()
         .map_err(Error::internal)?;
     let measured = async {
-        let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).map_err(Error::internal)?;
+        let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}"))
+            .map_err(Error::internal)?
+            .initial_stream_window_size(64 * 1024);
         let mut channel = None;
         for _ in 0..100 {
             if let Ok(connected) = endpoint.connect().await {
@@ -342,30 +460,49 @@ async fn stalled_consumer(folder: &std::path::Path, count: usize) -> Result<()> 
         // as the control: what the same import adds to the resident memory with no stream open.
         import(&channel, 0, count).await?;
         import(&channel, count, count).await?;
-        let control_before = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
+        let resident = || resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
+        let control_before = resident();
+        let started = Instant::now();
         import(&channel, 2 * count, count).await?;
+        let control_time = started.elapsed();
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let control_after = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
-        let stalled = RatingServiceClient::new(channel.clone())
-            .stream_ratings(pb::StreamRatingsRequest {
-                follow: true,
-                ..Default::default()
-            })
-            .await
-            .map_err(|status| Error::internal(status.to_string()))?;
+        let control_after = resident();
+        let mut stalled = Vec::new();
+        for _ in 0..followers {
+            let connection = endpoint.connect().await.map_err(Error::internal)?;
+            stalled.push(
+                RatingServiceClient::new(connection)
+                    .stream_ratings(pb::StreamRatingsRequest {
+                        start_after: 3 * count as i64,
+                        follow: true,
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(|status| Error::internal(status.to_string()))?,
+            );
+        }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let before = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
+        let before = resident();
+        let started = Instant::now();
         import(&channel, 3 * count, count).await?;
+        let stalled_time = started.elapsed();
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let after = resident_megabytes_of(&process.id().to_string()).unwrap_or_default();
+        let after = resident();
         drop(stalled);
+        let (streams, bar) = match followers {
+            1 => ("a stream".to_string(), 20),
+            many => (format!("{many} follow streams"), 200),
+        };
         println!(
-            "stalled consumer: csat serve resident memory {before:.1} MB with a stream open that does not read, {after:.1} MB after {count} more ratings: +{:.1} MB (bar: < 20 MB)",
-            after - before
+            "stalled consumers: csat serve resident memory {before:.1} MB with {streams} open that do not read, {after:.1} MB after {count} more ratings: {:+.1} MB (bar: < {bar} MB); the import took {:.2} s",
+            after - before,
+            stalled_time.as_secs_f64()
         );
         println!(
-            "  control, the same import with no stream open: {control_before:.1} MB to {control_after:.1} MB: {:+.1} MB",
-            control_after - control_before
+            "  control, the same import with no stream open: {control_before:.1} MB to {control_after:.1} MB: {:+.1} MB in {:.2} s; with the streams {:.2} x as long (bar: <= 2)",
+            control_after - control_before,
+            control_time.as_secs_f64(),
+            stalled_time.as_secs_f64() / control_time.as_secs_f64()
         );
         Ok::<_, Error>(())
     }
