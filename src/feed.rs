@@ -19,11 +19,15 @@ use crate::store::Store;
 
 /// Batches this process committed, waiting for the pump.
 const OWN_COMMITS_QUEUED: usize = 64;
-/// Batches kept for live subscribers; one that falls further behind catches up from storage.
-const LIVE_BATCHES_KEPT: usize = 32;
-/// Most ratings in one published batch: with [`LIVE_BATCHES_KEPT`], what the feed holds in memory
-/// for a subscriber that stopped reading (4,096 ratings, a few megabytes).
+/// Batches kept for live subscribers; one that falls further behind catches up from storage. An
+/// import publishes 32 batches in about 25 ms, too little for 500 followers on two cores to keep
+/// up with, and each that fell behind read storage and held replay pages of its own.
+const LIVE_BATCHES_KEPT: usize = 128;
+/// Most ratings in one published batch, and about the most memory: with [`LIVE_BATCHES_KEPT`],
+/// what the feed holds, shared by every subscriber, for one that stopped reading (16,384 short
+/// ratings, about 16 MB; fewer and as much of long ones).
 const RATINGS_PER_BATCH: usize = 128;
+const BATCH_BYTES: usize = 128 * 1024;
 /// How often storage is read for other replicas' commits when no notification came.
 const STORAGE_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Ratings read per query when filling in from storage.
@@ -157,12 +161,17 @@ impl Pump {
             return;
         }
         // Moved into the batches, not copied: a copy of a rating is a copy of each of its texts.
-        let mut ratings = ratings.into_iter();
-        loop {
-            let batch: Vec<Rating> = ratings.by_ref().take(RATINGS_PER_BATCH).collect();
-            if batch.is_empty() {
-                return;
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
+        for rating in ratings {
+            batch_bytes += streams::memory_bytes(&rating);
+            batch.push(rating);
+            if batch.len() == RATINGS_PER_BATCH || batch_bytes >= BATCH_BYTES {
+                let _ = self.sender.send(Arc::from(std::mem::take(&mut batch)));
+                batch_bytes = 0;
             }
+        }
+        if !batch.is_empty() {
             let _ = self.sender.send(Arc::from(batch));
         }
     }

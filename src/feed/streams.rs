@@ -17,9 +17,8 @@ const FIRST_REPLAY_PAGE_RATINGS: usize = 64;
 const MIN_REPLAY_PAGE_RATINGS: usize = 16;
 /// What a replay page should take in memory. A stream whose client stopped reading holds two
 /// pages (one queued, one being sent) besides what its connection buffers. 2,000 short ratings
-/// (about a kilobyte each in memory) were 2 MB, and 500 stalled streams held 4 GB; pages of
-/// 128 KB, a query per 120 short ratings, replayed at 176,000 ratings/s instead of 330,000.
-const REPLAY_PAGE_BYTES: usize = 256 * 1024;
+/// (about a kilobyte each in memory) were 2 MB, and 500 stalled streams held 4 GB.
+const REPLAY_PAGE_BYTES: usize = 128 * 1024;
 /// What a rating takes in memory besides its texts: the struct, an allocation per text, and the
 /// node of its attribute map (a B-tree leaf has room for 11 pairs, 540 bytes).
 const RATING_OVERHEAD_BYTES: usize = 1024;
@@ -212,7 +211,7 @@ async fn replay(store: &Store, filter: &RatingFilter, cursor: &mut i64, out: &Ch
 }
 
 /// About what a rating takes in memory.
-fn memory_bytes(rating: &Rating) -> usize {
+pub(super) fn memory_bytes(rating: &Rating) -> usize {
     let content = &rating.content;
     let attributes: usize = content
         .attributes
