@@ -10,9 +10,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
 /// Calls at once on one connection, advertised to clients as HTTP/2 MAX_CONCURRENT_STREAMS: the
 /// common choice of gRPC servers, and what the HTTP/2 specification asks a server to allow at least.
 pub const DEFAULT_MAX_STREAMS_PER_CONNECTION: u32 = 100;
-/// StreamRatings calls open at once. A stream whose client stopped reading holds at most a few
-/// hundred kilobytes (BENCHMARKS.md: under 0.2 MB each with 500 of them), so the cap bounds that
-/// memory near 200 MB.
+/// StreamRatings calls open at once. A stream whose client stopped reading holds about 0.35 MB
+/// at most (0.08 to 0.25 MB each measured with 500 of them, BENCHMARKS.md), so the cap bounds
+/// that memory near 350 MB.
 pub const DEFAULT_MAX_RATING_STREAMS: usize = 1_000;
 /// WatchReport calls open at once. Watchers of one query share its computations, so what the cap
 /// bounds is mostly memory: each holds its latest report until its client reads it.
