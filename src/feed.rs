@@ -23,10 +23,9 @@ const OWN_COMMITS_QUEUED: usize = 64;
 /// import publishes 32 batches in about 25 ms, too little for 500 followers on two cores to keep
 /// up with, and each that fell behind read storage and held replay pages of its own.
 const LIVE_BATCHES_KEPT: usize = 128;
-/// Most ratings in one published batch, and about the most memory: with [`LIVE_BATCHES_KEPT`],
-/// what the feed holds, shared by every subscriber, for one that stopped reading (16,384 short
-/// ratings, about 16 MB; fewer and as much of long ones).
-const RATINGS_PER_BATCH: usize = 128;
+/// About the most memory one published batch takes (125 short ratings, 3 at every field's
+/// maximum): with [`LIVE_BATCHES_KEPT`], what the feed holds, shared by every subscriber, for one
+/// that stopped reading, about 16 MB whatever the ratings' size.
 const BATCH_BYTES: usize = 128 * 1024;
 /// How often storage is read for other replicas' commits when no notification came.
 const STORAGE_POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -160,21 +159,30 @@ impl Pump {
         if self.sender.receiver_count() == 0 {
             return;
         }
-        // Moved into the batches, not copied: a copy of a rating is a copy of each of its texts.
-        let mut batch = Vec::new();
-        let mut batch_bytes = 0;
-        for rating in ratings {
-            batch_bytes += streams::memory_bytes(&rating);
-            batch.push(rating);
-            if batch.len() == RATINGS_PER_BATCH || batch_bytes >= BATCH_BYTES {
-                let _ = self.sender.send(Arc::from(std::mem::take(&mut batch)));
-                batch_bytes = 0;
-            }
-        }
-        if !batch.is_empty() {
+        for batch in into_batches(ratings) {
             let _ = self.sender.send(Arc::from(batch));
         }
     }
+}
+
+/// Cuts `ratings` into the feed's batches, each ending once it takes BATCH_BYTES. Moved into the batches, not copied: a copy of a rating is a copy of each of
+/// its texts.
+fn into_batches(ratings: Vec<Rating>) -> Vec<Vec<Rating>> {
+    let mut batches = Vec::new();
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    for rating in ratings {
+        batch_bytes += streams::memory_bytes(&rating);
+        batch.push(rating);
+        if batch_bytes >= BATCH_BYTES {
+            batches.push(std::mem::take(&mut batch));
+            batch_bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
 }
 
 /// What woke the pump.
@@ -190,5 +198,55 @@ async fn next_notification(listener: &mut Option<crate::store::CommitListener>) 
     match listener {
         Some(listener) => listener.next().await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Channel, RatingContent};
+
+    fn rating_with_comment(sequence: i64, comment_bytes: usize) -> Rating {
+        Rating {
+            sequence,
+            survey_id: "chat".into(),
+            touchpoint: "support_chat".into(),
+            rating_id: format!("r-{sequence}"),
+            content: RatingContent {
+                score: 4,
+                comment: "x".repeat(comment_bytes),
+                customer_id: String::new(),
+                channel: Channel::WebChat,
+                attributes: Default::default(),
+            },
+            occur_time: 0,
+            create_time: 0,
+        }
+    }
+
+    fn sizes(batches: &[Vec<Rating>]) -> Vec<usize> {
+        batches.iter().map(Vec::len).collect()
+    }
+
+    #[test]
+    fn a_batch_ends_once_it_takes_128_kb_whatever_the_ratings_size() {
+        let short: Vec<Rating> = (1..=300).map(|n| rating_with_comment(n, 10)).collect();
+        let long: Vec<Rating> = (1..=10).map(|n| rating_with_comment(n, 40_000)).collect();
+
+        let short_batches = into_batches(short);
+        let long_batches = into_batches(long);
+
+        assert_eq!(sizes(&short_batches), [125, 125, 50]);
+        assert_eq!(sizes(&long_batches), [4, 4, 2]);
+        let sequences: Vec<i64> = long_batches
+            .concat()
+            .iter()
+            .map(|rating| rating.sequence)
+            .collect();
+        assert_eq!(
+            sequences,
+            (1..=10).collect::<Vec<i64>>(),
+            "in order, none lost"
+        );
     }
 }
