@@ -46,10 +46,11 @@ struct Group {
 enum Computed {
     Report {
         report: Arc<Report>,
-        /// Whether ratings the query selects arrived since the computation before (or it is the
-        /// first): a computation made only for a watcher that joined changes nothing for the
-        /// others, which therefore do not receive it.
-        news: bool,
+        /// How many of the group's computations so far were made because ratings the query
+        /// selects arrived (the first included). One made only for a watcher that joined changes
+        /// nothing for the others, which receive it only if a computation with news came since
+        /// what they were last sent: a watcher waiting for its interval may see only the latest.
+        news_count: u64,
         /// Every watcher whose ticket is at most this one joined before it started.
         tickets_through: u64,
     },
@@ -79,7 +80,7 @@ impl Watchers {
     ) {
         let (mut latest, ticket) = self.join(query, min_interval);
         let mut shutdown = self.shutdown.clone();
-        let mut first_sent = false;
+        let mut sent_news_count = None;
         let mut next_allowed = Instant::now();
         loop {
             tokio::select! {
@@ -103,21 +104,20 @@ impl Watchers {
                 }
                 Some(Computed::Report {
                     report,
-                    news,
+                    news_count,
                     tickets_through,
                 }) => {
-                    let wanted = if first_sent {
-                        news
-                    } else {
-                        tickets_through >= ticket
+                    let wanted = match sent_news_count {
+                        Some(sent) => news_count > sent,
+                        None => tickets_through >= ticket,
                     };
                     if !wanted {
                         continue;
                     }
+                    sent_news_count = Some(news_count);
                     report
                 }
             };
-            first_sent = true;
             next_allowed = Instant::now() + min_interval;
             if out.send(Ok(report)).await.is_err() {
                 return;
@@ -189,14 +189,15 @@ impl Watchers {
         let mut joined = group.joined.subscribe();
         let mut shutdown = self.shutdown.clone();
         let mut served_tickets = 0;
+        let mut news_count = 0;
         let mut stale = true;
         let mut next_allowed = Instant::now();
         loop {
             let tickets = *joined.borrow_and_update();
             let joiner_waits = tickets > served_tickets;
             if joiner_waits || (stale && Instant::now() >= next_allowed) {
-                let news = stale;
-                if news {
+                if stale {
+                    news_count += 1;
                     next_allowed = Instant::now() + min_interval;
                 }
                 stale = false;
@@ -209,7 +210,7 @@ impl Watchers {
                     Ok(report) => {
                         group.latest.send_replace(Some(Computed::Report {
                             report: Arc::new(report),
-                            news,
+                            news_count,
                             tickets_through: tickets,
                         }));
                     }
