@@ -49,9 +49,6 @@ pub fn status_from_error(error: Error) -> Status {
         Error::FailedPrecondition { reason, message } => {
             with_reason(Code::FailedPrecondition, reason, message)
         }
-        Error::ResourceExhausted { reason, message } => {
-            with_reason(Code::ResourceExhausted, reason, message)
-        }
         Error::Unavailable(message) => with_reason(Code::Unavailable, "UNAVAILABLE", message),
         Error::ResourceExhausted { reason, message } => {
             with_reason(Code::ResourceExhausted, reason, message)

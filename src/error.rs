@@ -33,23 +33,14 @@ pub enum Error {
         /// What blocks it.
         message: String,
     },
-    /// A limit of the server is reached (open streams, watchers); retrying later, or on another
-    /// replica, may work.
-    #[error("{message}")]
-    ResourceExhausted {
-        /// Machine-readable reason, e.g. `TOO_MANY_RATING_STREAMS`.
-        reason: &'static str,
-        /// Which limit, and its setting.
-        message: String,
-    },
     /// The service is shutting down or its database is out of reach; retrying elsewhere may work.
     #[error("{0}")]
     Unavailable(String),
-    /// Something the request needs is used up (the database's disk); retrying once it is freed
-    /// works.
+    /// Something the request needs is used up: the database's disk, or a limit of the server
+    /// (open streams, watchers). Retrying once it is freed, or on another replica, may work.
     #[error("{message}")]
     ResourceExhausted {
-        /// Machine-readable reason, e.g. `DISK_FULL`.
+        /// Machine-readable reason, e.g. `DISK_FULL` or `TOO_MANY_RATING_STREAMS`.
         reason: &'static str,
         /// What is used up, and what to do.
         message: String,

@@ -145,7 +145,6 @@ fn code_name(error: &Error) -> &'static str {
         Error::NotFound { .. } => "NOT_FOUND",
         Error::AlreadyExists { .. } => "ALREADY_EXISTS",
         Error::FailedPrecondition { .. } => "FAILED_PRECONDITION",
-        Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Unavailable(_) => "UNAVAILABLE",
         Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Internal(_) => "INTERNAL",
