@@ -10,6 +10,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
 /// Calls at once on one connection, advertised to clients as HTTP/2 MAX_CONCURRENT_STREAMS: the
 /// common choice of gRPC servers, and what the HTTP/2 specification asks a server to allow at least.
 pub const DEFAULT_MAX_STREAMS_PER_CONNECTION: u32 = 100;
+/// Connections open at once, by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 2_000;
 /// StreamRatings calls open at once. A stream whose client stopped reading holds about 0.35 MB
 /// at most (0.08 to 0.25 MB each measured with 500 of them, BENCHMARKS.md), so the cap bounds
 /// that memory near 350 MB.
@@ -82,6 +84,10 @@ pub struct Config {
     #[arg(long, env = "CSAT_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
+    /// Connections open at once; past that, new ones wait in the listen backlog until one closes.
+    #[arg(long, env = "CSAT_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
     /// Calls at once on one connection (HTTP/2 MAX_CONCURRENT_STREAMS); a client's further calls
     /// wait for one to end.
     #[arg(long, env = "CSAT_MAX_STREAMS_PER_CONNECTION", default_value_t = DEFAULT_MAX_STREAMS_PER_CONNECTION)]
@@ -128,6 +134,7 @@ impl Config {
             drain_timeout_seconds: 10,
             rollup_time_zones: vec!["UTC".into()],
             cors_allowed_origins: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
             max_rating_streams: DEFAULT_MAX_RATING_STREAMS,
             max_report_watchers: DEFAULT_MAX_REPORT_WATCHERS,

@@ -13,7 +13,10 @@ use tower::util::option_layer;
 use tower_http::cors::CorsLayer;
 use tracing::{info, warn};
 
+mod connections;
 mod gate;
+
+use connections::accept_each;
 
 use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
@@ -47,18 +50,12 @@ pub const SERVICE_NAMES: [&str; 4] = [
     "csat.v1.BenchmarkService",
 ];
 
-/// Waits between failed accepts (out of file descriptors), doubling from the first to the last.
-const MIN_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
-const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
-
 /// Idle connections are pinged this often, and closed when a ping goes unanswered this long: a
 /// client whose host vanished without closing its connection (a node lost, a network cut) would
 /// otherwise hold its calls open for ever, a followed StreamRatings with no new ratings most of
 /// all, since nothing is ever written to it that could fail.
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
 const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
-/// Between the kernel's keepalive probes of a silent connection, after KEEPALIVE_INTERVAL.
-const TCP_KEEPALIVE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
 /// How long a browser may reuse the answer to a preflight request.
 const CORS_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
@@ -98,6 +95,7 @@ pub struct Server {
 /// Limits on what clients may hold open.
 #[derive(Debug, Clone, Copy)]
 struct Caps {
+    connections: usize,
     streams_per_connection: u32,
     rating_streams: usize,
     report_watchers: usize,
@@ -118,6 +116,12 @@ impl Server {
             })?);
         }
         let cors = cors_for(&config.cors_allowed_origins)?;
+        if config.max_connections == 0 {
+            return Err(Error::invalid_field(
+                "max_connections",
+                "must be at least 1: with none, no call could ever be answered",
+            ));
+        }
         let store = Store::connect(&config.database.database_url).await?;
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
@@ -130,6 +134,7 @@ impl Server {
             zones,
             cors,
             caps: Caps {
+                connections: config.max_connections,
                 streams_per_connection: config.max_streams_per_connection,
                 rating_streams: config.max_rating_streams,
                 report_watchers: config.max_report_watchers,
@@ -167,6 +172,7 @@ impl Server {
         // dead one.
         let mut stop = std::pin::pin!(stop);
         let listener = std::sync::Arc::new(listener);
+        let connection_places = std::sync::Arc::new(tokio::sync::Semaphore::new(caps.connections));
         let (ready_sender, ready) = tokio::sync::oneshot::channel::<()>();
         let starting_routes = tonic::service::Routes::new(health_service.clone())
             .add_service(reflection_v1()?)
@@ -179,9 +185,12 @@ impl Server {
                 .layer(option_layer(cors.clone()))
                 .layer(tonic_web::GrpcWebLayer::new())
                 .add_routes(starting_routes.into())
-                .serve_with_incoming_shutdown(accept_each(listener.clone()), async {
-                    let _ = ready.await;
-                }),
+                .serve_with_incoming_shutdown(
+                    accept_each(listener.clone(), connection_places.clone()),
+                    async {
+                        let _ = ready.await;
+                    },
+                ),
         );
         let prepared = tokio::select! {
             prepared = prepare_database(&store, rollups, &zones) => Some(prepared),
@@ -282,7 +291,7 @@ impl Server {
             .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
             .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
             .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
-            .serve_with_incoming_shutdown(accept_each(listener), graceful_stop);
+            .serve_with_incoming_shutdown(accept_each(listener, connection_places), graceful_stop);
         let served = tokio::select! {
             served = serving => served,
             _ = drain_deadline => {
@@ -325,46 +334,6 @@ async fn still_starting() -> tonic::codegen::http::Response<tonic::body::Body> {
     );
     let (parts, ()) = status.into_http::<()>().into_parts();
     tonic::codegen::http::Response::from_parts(parts, tonic::body::Body::empty())
-}
-
-/// Accepts connections on the listener both phases share.
-///
-/// tonic skips a failed accept and asks again at once: out of file descriptors, that is a loop
-/// spinning a core for as long as the shortage lasts, starving the calls that could end it. A
-/// failure of the listener itself therefore waits before the next attempt, doubling up to a
-/// second (as Go's net/http does), while a connection that failed on its own way in (reset or
-/// aborted by its peer) is skipped at once.
-fn accept_each(
-    listener: std::sync::Arc<TcpListener>,
-) -> impl futures_util::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
-    futures_util::stream::unfold(listener, |listener| async move {
-        let mut backoff = Duration::ZERO;
-        let stream = loop {
-            match listener.accept().await {
-                Ok((stream, _)) => break stream,
-                Err(cause) if peer_failed(&cause) => continue,
-                Err(cause) => {
-                    backoff = (backoff * 2).clamp(MIN_ACCEPT_BACKOFF, MAX_ACCEPT_BACKOFF);
-                    warn!(error = %cause, retry_in_ms = backoff.as_millis() as u64, "cannot accept connections");
-                    tokio::time::sleep(backoff).await;
-                }
-            }
-        };
-        // Without TCP_NODELAY a response longer than one segment waits for the peer's delayed
-        // acknowledgement: 40 ms on a report of a few dozen groups.
-        if let Err(cause) = stream.set_nodelay(true) {
-            warn!(error = %cause, "cannot set TCP_NODELAY");
-        }
-        // HTTP/2's pings do not reach gRPC-Web over HTTP/1.1: the kernel's probes find a
-        // vanished browser's host there (after KEEPALIVE_INTERVAL and nine unanswered probes).
-        let probes = socket2::TcpKeepalive::new()
-            .with_time(KEEPALIVE_INTERVAL)
-            .with_interval(TCP_KEEPALIVE_PROBE_INTERVAL);
-        if let Err(cause) = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes) {
-            warn!(error = %cause, "cannot set TCP keepalive");
-        }
-        Some((Ok(stream), listener))
-    })
 }
 
 /// CORS for gRPC-Web from pages of `origins` (`*`: any), `None` for none. The browser asks
@@ -449,15 +418,6 @@ fn origin_header(origin: &str) -> Option<tonic::codegen::http::HeaderValue> {
         _ => format!("{scheme}://{}", parsed.host()),
     };
     tonic::codegen::http::HeaderValue::from_str(&origin).ok()
-}
-
-/// Whether a failed accept was the incoming connection's own failure, not the listener's.
-fn peer_failed(cause: &std::io::Error) -> bool {
-    use std::io::ErrorKind;
-    matches!(
-        cause.kind(),
-        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
-    )
 }
 
 /// Reflection v1 over our protos, health's, and the error details (so that grpcurl and others

@@ -574,3 +574,38 @@ async fn a_watcher_joining_a_watched_query_gets_a_report_of_its_own_and_the_othe
     drop((watching, joining));
     server.stop().await;
 }
+
+/// The connection cap does not depend on the database: SQLite alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_cap_wait_for_one_to_close() {
+    let database = common::TestDatabase::create(Backend::Sqlite).await;
+    // The test server's own channel is the first connection.
+    let server = TestServer::spawn_with(database, |config| config.max_connections = 2).await;
+    let second = common::connect(server.address).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(second.clone());
+    health
+        .check(tonic_health::pb::HealthCheckRequest::default())
+        .await
+        .expect("a second connection is served");
+
+    let endpoint =
+        tonic::transport::Channel::from_shared(format!("http://{}", server.address)).unwrap();
+    let mut third = tonic_health::pb::health_client::HealthClient::new(endpoint.connect_lazy());
+    let mut waiting = tokio::spawn(async move {
+        third
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+    });
+    let while_two_are_open = tokio::time::timeout(Duration::from_millis(500), &mut waiting).await;
+    assert!(
+        while_two_are_open.is_err(),
+        "a third connection waits while two are open"
+    );
+    drop((health, second));
+    tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("the third connection is served once the second closed")
+        .unwrap()
+        .expect("health answers on the third connection");
+    server.stop().await;
+}
