@@ -59,8 +59,9 @@ pub struct Store {
     durable_through: Arc<AtomicI64>,
     /// The highest sequence this process's writer committed, durable or not yet.
     committed_through: Arc<AtomicI64>,
-    /// SQLite's stand-in for PostgreSQL's rollup build lock. It holds within this process only:
-    /// two processes sharing one file are not kept from building rollups at the same moment.
+    /// This process's part of the rollup build lock (see `rollups::RollupBuildLock`); on SQLite
+    /// the whole of it, so two processes sharing one file are not kept from building rollups at
+    /// the same moment.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
     /// Whether reads and writes work right now, as last seen.
     health: Arc<DatabaseHealth>,

@@ -20,6 +20,7 @@ on_both_backends!(
     a_survey_made_active_again_takes_ratings_without_an_id,
     a_page_token_of_list_ratings_is_refused_by_list_surveys,
     a_request_without_its_survey_names_its_other_bad_fields_too,
+    concurrent_dimension_updates_all_answer,
 );
 
 async fn created_survey_gets_defaults_and_reads_back(backend: Backend) {
@@ -575,5 +576,46 @@ async fn a_request_without_its_survey_names_its_other_bad_fields_too(backend: Ba
     );
     assert_eq!(unknown_survey_bad_mask.code(), Code::InvalidArgument);
     assert_eq!(bad_fields(&unknown_survey_bad_mask), ["update_mask"]);
+    server.stop().await;
+}
+
+/// Each dimension update builds rollups under a lock that orders builds across replicas; on
+/// PostgreSQL, waiters each held a pooled connection while the holder needed one, and 16 such
+/// calls at once stopped answering.
+async fn concurrent_dimension_updates_all_answer(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    for survey in 0..4 {
+        let survey_id = format!("chat-{survey}");
+        server.create_csat_survey(&survey_id, "support_chat").await;
+        server.import_numbered(&survey_id, "r", 50).await;
+    }
+    let mut updates = Vec::new();
+    for call in 0..24 {
+        let mut surveys = server.surveys.clone();
+        updates.push(tokio::spawn(async move {
+            let request = pb::UpdateSurveyRequest {
+                survey: Some(pb::Survey {
+                    survey_id: format!("chat-{}", call % 4),
+                    dimensions: vec![format!("d{call}")],
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["dimensions".into()],
+                }),
+            };
+            tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                surveys.update_survey(request),
+            )
+            .await
+        }));
+    }
+    for update in updates {
+        update
+            .await
+            .unwrap()
+            .expect("every update answers within a minute")
+            .expect("UpdateSurvey");
+    }
     server.stop().await;
 }

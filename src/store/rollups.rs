@@ -214,20 +214,21 @@ const ROLLUP_BUILD_LOCK: i64 = 0x6373_7262;
 /// Held while rollups are built outside the counter lock, ahead of the transaction that makes
 /// them live (a new zone, a newly declared dimension). Two such builds of the same cells at once
 /// would each add every rating, counting it twice.
-pub(super) enum RollupBuildLock {
-    /// A transaction holding the advisory lock, on a reader connection: the writers' few
-    /// connections stay free for the writers.
-    Postgres(sea_orm::DatabaseTransaction),
-    /// This process's lock: it is the only one writing its SQLite file. Held, never read.
-    Sqlite {
-        _guard: tokio::sync::OwnedMutexGuard<()>,
-    },
+pub(super) struct RollupBuildLock {
+    /// This process's lock, taken first: on PostgreSQL, every waiter holding a pooled connection
+    /// while it waits for the advisory lock could leave its holder none to build with (16
+    /// concurrent UpdateSurvey calls of dimensions stopped answering). On SQLite it is the whole
+    /// lock: this process is the only one writing its file.
+    _in_process: tokio::sync::OwnedMutexGuard<()>,
+    /// PostgreSQL: a transaction holding the advisory lock that orders the replicas' builds, on a
+    /// reader connection, so that the writers' few connections stay free for the writers.
+    across_replicas: Option<sea_orm::DatabaseTransaction>,
 }
 
 impl RollupBuildLock {
     /// Lets the next build start.
     pub(super) async fn release(self) -> Result<()> {
-        if let RollupBuildLock::Postgres(transaction) = self {
+        if let Some(transaction) = self.across_replicas {
             transaction.rollback().await?;
         }
         Ok(())
@@ -340,14 +341,17 @@ pub struct RollupRow {
 impl Store {
     /// Takes the [`RollupBuildLock`], waiting for the build that holds it.
     pub(super) async fn lock_rollup_builds(&self) -> Result<RollupBuildLock> {
-        match self.backend {
-            DbBackend::Postgres => Ok(RollupBuildLock::Postgres(
-                super::advisory_locked(&self.reader, ROLLUP_BUILD_LOCK).await?,
-            )),
-            _ => Ok(RollupBuildLock::Sqlite {
-                _guard: self.rollup_builds.clone().lock_owned().await,
-            }),
-        }
+        let in_process = self.rollup_builds.clone().lock_owned().await;
+        let across_replicas = match self.backend {
+            DbBackend::Postgres => {
+                Some(super::advisory_locked(&self.reader, ROLLUP_BUILD_LOCK).await?)
+            }
+            _ => None,
+        };
+        Ok(RollupBuildLock {
+            _in_process: in_process,
+            across_replicas,
+        })
     }
 
     /// Makes the stored rollup zones equal `wanted`: builds the missing ones from the stored
