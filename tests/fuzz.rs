@@ -23,17 +23,6 @@ on_both_backends!(no_request_fails_the_server_or_answers_what_a_client_cannot_re
 const CASES_PER_RPC: usize = 10_000;
 /// Calls in flight at once, so that the writer commits several at a time, as under load.
 const CALLS_IN_FLIGHT: usize = 16;
-/// Returns how many calls of `path` run at once. UpdateSurvey calls one at a time: on
-/// PostgreSQL, concurrent updates that declare dimensions each hold a pooled connection while
-/// they wait for the one rollup build lock, and stopped answering (a store issue, reported).
-fn calls_in_flight(path: &str) -> usize {
-    if path.ends_with("/UpdateSurvey") {
-        1
-    } else {
-        CALLS_IN_FLIGHT
-    }
-}
-
 /// Long enough for any call on a loaded machine; a call past it hangs.
 const MAX_ANSWER_TIME: std::time::Duration = std::time::Duration::from_secs(30);
 /// The most a status may take in a client's metadata (see src/api.rs).
@@ -348,7 +337,7 @@ async fn no_request_fails_the_server_or_answers_what_a_client_cannot_read(backen
                 .await;
                 (request, answer)
             })
-            .buffer_unordered(calls_in_flight(path));
+            .buffer_unordered(CALLS_IN_FLIGHT);
         while let Some((request, answer)) = answers.next().await {
             answered += 1;
             let Ok(answer) = answer else {
