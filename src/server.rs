@@ -64,8 +64,9 @@ const CORS_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often the database is probed, to drive health: a probe takes at most a second more, so
-/// an outage shows within two.
-const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+/// an outage shows within about one and a half, and calls are refused at once after two failed
+/// probes in a row.
+const DATABASE_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 
 /// HTTP/2 receive windows. gRPC clients built on grpc-core (Python, C++, Ruby, C#, PHP) send each
 /// message of a stream in a DATA frame of its own, a rating in well under 256 bytes. While an
@@ -116,10 +117,16 @@ impl Server {
             })?);
         }
         let cors = cors_for(&config.cors_allowed_origins)?;
-        if config.max_connections == 0 {
+        if !(1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&config.max_connections) {
             return Err(Error::invalid_field(
                 "max_connections",
-                "must be at least 1: with none, no call could ever be answered",
+                "must be at least 1 (with none, no call could ever be answered)",
+            ));
+        }
+        if config.max_streams_per_connection == 0 {
+            return Err(Error::invalid_field(
+                "max_streams_per_connection",
+                "must be at least 1 (with none, no call could ever be made)",
             ));
         }
         let store = Store::connect(&config.database.database_url).await?;

@@ -147,14 +147,11 @@ async fn outside_any_transaction(
     connection: &mut sea_orm::sqlx::SqliteConnection,
 ) -> std::result::Result<bool, sea_orm::sqlx::Error> {
     use sea_orm::sqlx::{Connection as _, Executor as _};
-    if connection.is_in_transaction() {
-        tracing::warn!("the writer connection was left in a transaction: opening another");
-        return Ok(false);
-    }
-    if connection
-        .execute(sea_orm::sqlx::raw_sql("BEGIN"))
-        .await
-        .is_err()
+    if connection.is_in_transaction()
+        || connection
+            .execute(sea_orm::sqlx::raw_sql("BEGIN"))
+            .await
+            .is_err()
     {
         tracing::warn!("the writer connection was left in a transaction: opening another");
         return Ok(false);

@@ -17,6 +17,10 @@ use crate::error::{Error, Result};
 
 /// How long a probe may take before the database counts as out of reach.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+/// Probes in a row without an answer before calls are refused at once: one slow answer on a
+/// loaded machine must not refuse every call while the pools work. A refused or broken
+/// connection refuses calls at once.
+const TIMEOUTS_BEFORE_REFUSING_CALLS: u32 = 2;
 /// How long after the writer's last failure a write is probed: the writer's own next commit
 /// tells sooner while callers keep writing.
 const WRITE_PROBE_DELAY_MICROS: i64 = 2_000_000;
@@ -50,11 +54,25 @@ impl DatabaseHealth {
                     self.writes_failing_since.store(0, Ordering::Release);
                 }
             }
-            Err(Error::ResourceExhausted { .. }) => {
+            // A full disk, or a database that refuses writes (a PostgreSQL standby after a
+            // failover, SQLite locked by another process): the write probe finds their end.
+            Err(Error::ResourceExhausted { .. } | Error::Unavailable(_)) => {
                 self.writes_failing_since
                     .store(now_micros().max(1), Ordering::Release);
             }
             Err(_) => {}
+        }
+    }
+
+    /// Records that a write probe that started after the failure seen at `since` succeeded;
+    /// a failure the writer met meanwhile stands.
+    fn record_probe_write(&self, since: i64) {
+        if self
+            .writes_failing_since
+            .compare_exchange(since, 0, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            tracing::info!("the database takes writes again");
         }
     }
 
@@ -69,11 +87,13 @@ impl DatabaseHealth {
 pub struct Probe {
     store: Store,
     connection: ProbeConnection,
+    failures_in_a_row: u32,
 }
 
 enum ProbeConnection {
-    /// Opened once, at start, so that a probe needs no new file descriptor.
-    Sqlite(Option<rusqlite::Connection>),
+    /// Opened once, at start, so that a probe needs no new file descriptor; used on a blocking
+    /// thread.
+    Sqlite(Option<Arc<std::sync::Mutex<rusqlite::Connection>>>),
     /// Connected again after any failure.
     Postgres(Arc<PgConnectOptions>, Option<PgConnection>),
 }
@@ -87,8 +107,13 @@ impl Probe {
                     database,
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
                 )
+                .and_then(|connection| {
+                    connection.busy_timeout(PROBE_TIMEOUT)?;
+                    Ok(connection)
+                })
                 .inspect_err(|cause| tracing::warn!(error = %cause, "no probe connection"))
-                .ok(),
+                .ok()
+                .map(|connection| Arc::new(std::sync::Mutex::new(connection))),
             ),
             Durability::AtCommit => ProbeConnection::Postgres(
                 store
@@ -101,18 +126,29 @@ impl Probe {
         Probe {
             store: store.clone(),
             connection,
+            failures_in_a_row: 0,
         }
     }
 
     /// Probes the database, records what it found, and returns whether it can serve: it answers
     /// reads, and takes writes unless the writer found it could not.
     pub async fn check(&mut self) -> bool {
-        let answers = self.reads_answer().await;
+        let read = self.read().await;
+        let answers = read == ProbeRead::Answered;
+        self.failures_in_a_row = if answers {
+            0
+        } else {
+            self.failures_in_a_row.saturating_add(1)
+        };
         let health = &self.store.health;
-        health.out_of_reach.store(!answers, Ordering::Release);
+        health.out_of_reach.store(
+            read == ProbeRead::Failed || self.failures_in_a_row >= TIMEOUTS_BEFORE_REFUSING_CALLS,
+            Ordering::Release,
+        );
         if answers && health.write_probe_due() {
+            let since = health.writes_failing_since.load(Ordering::Acquire);
             match tokio::time::timeout(PROBE_TIMEOUT * 5, self.store.probe_write()).await {
-                Ok(Ok(())) => health.record_write(Ok(())),
+                Ok(Ok(())) => health.record_probe_write(since),
                 Ok(Err(cause)) => health.record_write(Err(&cause)),
                 Err(_elapsed) => {}
             }
@@ -120,34 +156,57 @@ impl Probe {
         answers && !health.writes_failing()
     }
 
-    async fn reads_answer(&mut self) -> bool {
+    async fn read(&mut self) -> ProbeRead {
         match &mut self.connection {
-            ProbeConnection::Sqlite(connection) => connection.as_ref().is_none_or(|connection| {
-                connection
-                    .query_row("SELECT next_sequence FROM rating_sequence", [], |_| Ok(()))
-                    .is_ok()
-            }),
+            ProbeConnection::Sqlite(None) => ProbeRead::Answered,
+            ProbeConnection::Sqlite(Some(connection)) => {
+                let connection = connection.clone();
+                let read = tokio::task::spawn_blocking(move || {
+                    connection.lock().is_ok_and(|connection| {
+                        connection
+                            .query_row("SELECT next_sequence FROM rating_sequence", [], |_| Ok(()))
+                            .is_ok()
+                    })
+                });
+                match tokio::time::timeout(PROBE_TIMEOUT, read).await {
+                    Ok(Ok(true)) => ProbeRead::Answered,
+                    Ok(_) => ProbeRead::Failed,
+                    Err(_elapsed) => ProbeRead::TimedOut,
+                }
+            }
             ProbeConnection::Postgres(options, connection) => {
                 if connection.is_none() {
-                    *connection =
-                        tokio::time::timeout(PROBE_TIMEOUT, PgConnection::connect_with(options))
-                            .await
-                            .ok()
-                            .and_then(|connected| connected.ok());
+                    match tokio::time::timeout(PROBE_TIMEOUT, PgConnection::connect_with(options))
+                        .await
+                    {
+                        Ok(Ok(connected)) => *connection = Some(connected),
+                        Ok(Err(_)) => return ProbeRead::Failed,
+                        Err(_elapsed) => return ProbeRead::TimedOut,
+                    }
                 }
                 let Some(open) = connection else {
-                    return false;
+                    return ProbeRead::Failed;
                 };
-                let answered = tokio::time::timeout(PROBE_TIMEOUT, open.ping()).await;
-                if matches!(answered, Ok(Ok(()))) {
-                    true
-                } else {
-                    *connection = None;
-                    false
-                }
+                let read = match tokio::time::timeout(PROBE_TIMEOUT, open.ping()).await {
+                    Ok(Ok(())) => return ProbeRead::Answered,
+                    Ok(Err(_)) => ProbeRead::Failed,
+                    Err(_elapsed) => ProbeRead::TimedOut,
+                };
+                *connection = None;
+                read
             }
         }
     }
+}
+
+/// What a read probe found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProbeRead {
+    Answered,
+    /// Refused or broken: the database is out of reach for sure.
+    Failed,
+    /// No answer in time: out of reach, or a loaded machine.
+    TimedOut,
 }
 
 impl Store {
@@ -162,9 +221,19 @@ impl Store {
     async fn probe_write(&self) -> Result<()> {
         let backend = self.backend;
         if backend == DbBackend::Sqlite {
-            self.writer
-                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            let checkpoint = self
+                .writer
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    "PRAGMA wal_checkpoint(TRUNCATE)",
+                ))
                 .await?;
+            // Readers holding older snapshots keep the WAL: its slack would take the probe.
+            if checkpoint.is_some_and(|row| row.try_get::<i32>("", "busy").unwrap_or(1) != 0) {
+                return Err(Error::Unavailable(
+                    "the WAL could not be truncated to probe for space".into(),
+                ));
+            }
         }
         let transaction = self.writer.begin().await?;
         transaction

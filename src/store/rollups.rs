@@ -215,14 +215,16 @@ const ROLLUP_BUILD_LOCK: i64 = 0x6373_7262;
 /// them live (a new zone, a newly declared dimension). Two such builds of the same cells at once
 /// would each add every rating, counting it twice.
 pub(super) struct RollupBuildLock {
+    /// PostgreSQL: a transaction holding the advisory lock that orders the replicas' builds, on a
+    /// reader connection, so that the writers' few connections stay free for the writers.
+    /// Declared first, so that a lock dropped without release rolls back before the next waiter
+    /// of this process takes a connection to wait with.
+    across_replicas: Option<sea_orm::DatabaseTransaction>,
     /// This process's lock, taken first: on PostgreSQL, every waiter holding a pooled connection
     /// while it waits for the advisory lock could leave its holder none to build with (16
     /// concurrent UpdateSurvey calls of dimensions stopped answering). On SQLite it is the whole
     /// lock: this process is the only one writing its file.
     _in_process: tokio::sync::OwnedMutexGuard<()>,
-    /// PostgreSQL: a transaction holding the advisory lock that orders the replicas' builds, on a
-    /// reader connection, so that the writers' few connections stay free for the writers.
-    across_replicas: Option<sea_orm::DatabaseTransaction>,
 }
 
 impl RollupBuildLock {
@@ -349,8 +351,8 @@ impl Store {
             _ => None,
         };
         Ok(RollupBuildLock {
-            _in_process: in_process,
             across_replicas,
+            _in_process: in_process,
         })
     }
 

@@ -268,7 +268,7 @@ fn hand_over(
         // Only if the syncer thread died: its callers cannot be told the commit is durable.
         let cause = Error::internal("the sync thread is gone");
         for request in commit.requests {
-            refuse(request, &cause);
+            refuse_committed(request, &cause);
         }
     }
 }
@@ -285,7 +285,7 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
                 Ok(()) => answer(store, feed, commit),
                 Err(cause) => {
                     for request in commit.requests {
-                        refuse(request, cause);
+                        refuse_committed(request, cause);
                     }
                 }
             }
@@ -311,6 +311,15 @@ fn answer(store: &Store, feed: &Feed, commit: Committed) {
 fn refuse(request: WriteRequest, cause: &Error) {
     error!(error = %cause, source = ?std::error::Error::source(cause), ratings = request.ratings.len(), "commit failed");
     let _ = request.reply.send(Err(refusal(cause)));
+}
+
+/// Answers the callers of a commit that happened but could not be made durable (the WAL could not
+/// be opened to sync): a retry with the same rating_id is answered once a later sync covers it.
+fn refuse_committed(request: WriteRequest, cause: &Error) {
+    error!(error = %cause, ratings = request.ratings.len(), "a commit could not be made durable");
+    let _ = request.reply.send(Err(Error::Unavailable(
+        "the ratings could not be made durable; retry with the same rating_id".into(),
+    )));
 }
 
 /// What the callers of a failed commit are told: retry only where a retry can succeed, since
@@ -466,20 +475,26 @@ impl SqliteFastPath {
     }
 }
 
+/// Opens the writer's own SQLite connection; `None` on PostgreSQL, or when it cannot be opened
+/// (every commit then takes the transaction path).
+fn open_fast_path(store: &Store) -> Option<SqliteFastPath> {
+    match store.open_sqlite_writer() {
+        Ok(connection) => connection.map(|connection| SqliteFastPath {
+            connection,
+            counter: None,
+            insert_rating_sql: insert_sql(DbBackend::Sqlite, 1, ""),
+            upsert_cell_sql: rollups::upsert_sql(DbBackend::Sqlite, 1),
+        }),
+        Err(cause) => {
+            warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");
+            None
+        }
+    }
+}
+
 impl Writer {
     async fn new(store: Store, maintain_rollups: bool) -> Writer {
-        let fast_path = match store.open_sqlite_writer() {
-            Ok(connection) => connection.map(|connection| SqliteFastPath {
-                connection,
-                counter: None,
-                insert_rating_sql: insert_sql(DbBackend::Sqlite, 1, ""),
-                upsert_cell_sql: rollups::upsert_sql(DbBackend::Sqlite, 1),
-            }),
-            Err(cause) => {
-                warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");
-                None
-            }
-        };
+        let fast_path = open_fast_path(&store);
         Writer {
             store,
             fast_path,
@@ -623,6 +638,15 @@ impl Writer {
                     FastCommitFailure::CounterMoved => {}
                     FastCommitFailure::Database(cause) => {
                         debug!(error = %cause, "fast commit failed: taking the transaction path");
+                        // A COMMIT that failed, and a ROLLBACK after it that failed too, leave the
+                        // connection in its transaction, holding the write lock every other
+                        // connection would wait for: a new connection starts clean.
+                        if !fast_path.connection.is_autocommit() {
+                            warn!(
+                                "the fast path's connection was left in a transaction: reopening it"
+                            );
+                            self.fast_path = open_fast_path(&self.store);
+                        }
                     }
                 }
                 None
