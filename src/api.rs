@@ -31,7 +31,7 @@ const MAX_LISTED_VIOLATIONS: usize = 20;
 const MAX_STATUS_METADATA_BYTES: usize = 8 * 1024;
 /// Longest message, field path and description a status repeats, in bytes: each may echo a value
 /// of the request (an attribute key of megabytes in `attributes["…"]`).
-const MAX_ECHOED_MESSAGE_BYTES: usize = 1_024;
+pub(crate) const MAX_ECHOED_MESSAGE_BYTES: usize = 1_024;
 const MAX_ECHOED_FIELD_BYTES: usize = 128;
 const MAX_ECHOED_DESCRIPTION_BYTES: usize = 256;
 

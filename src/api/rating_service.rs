@@ -11,7 +11,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, invalid_page_token, page_size};
-use super::{Context, echoed, status_from_error};
+use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, status_from_error};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
@@ -157,11 +157,10 @@ fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Error>
         .map_err(Error::InvalidArgument)
 }
 
-/// Longest rating_id an import error repeats (a valid one is at most 128 characters), and
-/// longest message, in bytes: a refused row may carry an id of megabytes, and a thousand of them
-/// would make an answer no client accepts and the server holds in memory.
+/// Longest rating_id an import error repeats, in bytes (a valid one is at most 128 characters;
+/// its message is cut as a status's is): a refused row may carry an id of megabytes, and a
+/// thousand of them would make an answer no client accepts and the server holds in memory.
 const MAX_ECHOED_ID_BYTES: usize = 128;
-const MAX_ECHOED_MESSAGE_BYTES: usize = 1_024;
 
 /// Counts and row errors of one import.
 #[derive(Default)]

@@ -2,7 +2,6 @@
 //! once: each would otherwise wait for a pool's connection timeout, and clients with deadlines
 //! would see DEADLINE_EXCEEDED instead of a status they retry. Health and reflection pass.
 
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::future::{Either, Ready, ready};
@@ -16,15 +15,13 @@ use crate::store::Store;
 /// Adds [`DatabaseGate`] in front of a service.
 #[derive(Clone)]
 pub struct DatabaseGateLayer {
-    store: Arc<Store>,
+    store: Store,
 }
 
 impl DatabaseGateLayer {
     /// Gates on `store`'s health as its probe last found it.
     pub fn new(store: Store) -> Self {
-        Self {
-            store: Arc::new(store),
-        }
+        Self { store }
     }
 }
 
@@ -43,7 +40,7 @@ impl<S> Layer<S> for DatabaseGateLayer {
 #[derive(Clone)]
 pub struct DatabaseGate<S> {
     inner: S,
-    store: Arc<Store>,
+    store: Store,
 }
 
 impl<S, B> Service<http::Request<B>> for DatabaseGate<S>

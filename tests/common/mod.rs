@@ -352,21 +352,34 @@ pub async fn connect(address: SocketAddr) -> Channel {
 
 /// Waits until health says SERVING for `""`.
 pub async fn wait_until_serving(channel: &Channel) {
+    wait_for_health(
+        channel,
+        tonic_health::pb::health_check_response::ServingStatus::Serving,
+    )
+    .await;
+}
+
+/// Waits until health says `wanted` for `""`, for at most 30 s.
+pub async fn wait_for_health(
+    channel: &Channel,
+    wanted: tonic_health::pb::health_check_response::ServingStatus,
+) {
     let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
-    for _ in 0..200 {
+    let mut last = None;
+    for _ in 0..600 {
         let status = health
             .check(tonic_health::pb::HealthCheckRequest {
                 service: String::new(),
             })
             .await
-            .map(|response| response.into_inner().status)
-            .ok();
-        if status == Some(tonic_health::pb::health_check_response::ServingStatus::Serving as i32) {
+            .map(|response| response.into_inner().status);
+        if status.as_ref().ok() == Some(&(wanted as i32)) {
             return;
         }
+        last = Some(status);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the server never became SERVING");
+    panic!("health is not {wanted:?} after 30 s: {last:?}");
 }
 
 /// Returns the fields a status's BadRequest names.
