@@ -609,3 +609,27 @@ async fn connections_past_the_cap_wait_for_one_to_close() {
         .expect("health answers on the third connection");
     server.stop().await;
 }
+
+/// A connection that sends nothing gives its place up: otherwise a client opening many silent
+/// sockets would lock every other client out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_connection_gives_its_place_up() {
+    let database = common::TestDatabase::create(Backend::Sqlite).await;
+    let server = TestServer::spawn_with(database, |config| config.max_connections = 2).await;
+    let silent = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+
+    let endpoint =
+        tonic::transport::Channel::from_shared(format!("http://{}", server.address)).unwrap();
+    let mut waiting = tonic_health::pb::health_client::HealthClient::new(endpoint.connect_lazy());
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        waiting.check(tonic_health::pb::HealthCheckRequest::default()),
+    )
+    .await
+    .expect("the silent connection is closed within its deadline")
+    .expect("health answers");
+    drop(silent);
+    server.stop().await;
+}

@@ -2,6 +2,7 @@
 //! and buffers of a client, whatever it sends), and past that the listener waits, so that further
 //! clients queue in the kernel's backlog and connect as others leave, rather than being refused.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -23,10 +24,17 @@ const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 /// Between the kernel's keepalive probes of a connection silent for KEEPALIVE_INTERVAL.
 const TCP_KEEPALIVE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
+/// How long a new connection may stay silent: one that sends nothing (not even HTTP/2's preface)
+/// would otherwise hold its place for ever, and a client opening many such would lock every other
+/// client out, orchestrators' health probes included.
+const FIRST_BYTES_DEADLINE: Duration = Duration::from_secs(10);
+
 /// An accepted connection, holding its place among the open ones until it closes.
 pub struct Connection {
     stream: TcpStream,
     _place: OwnedSemaphorePermit,
+    /// Until the first bytes arrive: when it fires first, reading fails and the connection closes.
+    first_bytes_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// Accepts from `listener` (shared by the starting and serving phases) while fewer than `places`
@@ -48,6 +56,7 @@ pub fn accept_each(
         let connection = Connection {
             stream,
             _place: place,
+            first_bytes_deadline: Some(Box::pin(tokio::time::sleep(FIRST_BYTES_DEADLINE))),
         };
         Some((Ok(connection), (listener, places)))
     })
@@ -109,7 +118,20 @@ impl AsyncRead for Connection {
         context: &mut Context<'_>,
         buffer: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(context, buffer)
+        let filled_before = buffer.filled().len();
+        let read = Pin::new(&mut self.stream).poll_read(context, buffer);
+        if buffer.filled().len() > filled_before {
+            self.first_bytes_deadline = None;
+        } else if read.is_pending()
+            && let Some(deadline) = &mut self.first_bytes_deadline
+            && deadline.as_mut().poll(context).is_ready()
+        {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the connection sent nothing in time",
+            )));
+        }
+        read
     }
 }
 
