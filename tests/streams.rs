@@ -25,6 +25,7 @@ on_both_backends!(
     a_report_watcher_past_the_cap_is_refused_until_one_ends,
     calls_past_max_concurrent_streams_wait_for_one_to_end,
     a_watcher_joining_a_watched_query_gets_a_report_of_its_own_and_the_others_nothing,
+    every_watcher_of_a_failing_report_gets_the_error,
 );
 
 /// Reads the stream until `expected` ratings arrived, failing after 60 s.
@@ -607,6 +608,75 @@ async fn connections_past_the_cap_wait_for_one_to_close() {
         .expect("the third connection is served once the second closed")
         .unwrap()
         .expect("health answers on the third connection");
+    server.stop().await;
+}
+
+/// WatchReport of the survey's ratings grouped by an attribute it does not declare, which scans;
+/// intervals differ by a millisecond so that each is a group of its own.
+fn watch_by_undeclared_attribute(survey_id: &str, interval_millis: i32) -> pb::WatchReportRequest {
+    pb::WatchReportRequest {
+        query: Some(pb::ReportQuery {
+            group_by: vec!["attributes.queue".into()],
+            ..watch_survey_every_tenth_of_a_second(survey_id)
+                .query
+                .unwrap()
+        }),
+        min_interval: Some(prost_types::Duration {
+            seconds: 0,
+            nanos: interval_millis * 1_000_000,
+        }),
+    }
+}
+
+async fn every_watcher_of_a_failing_report_gets_the_error(backend: Backend) {
+    const WATCHES_EACH: usize = 50;
+    const WATCHERS_AT_ONCE: usize = 16;
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    // One group past the 1,000 a report may have: each computation fails.
+    let rows: Vec<pb::ImportRatingsRequest> = (0..1_001)
+        .map(|index| pb::ImportRatingsRequest {
+            rating: Some(pb::Rating {
+                attributes: [("queue".to_string(), format!("queue-{index}"))].into(),
+                ..rating("chat", &format!("r{index}"), 3)
+            }),
+        })
+        .collect();
+    server
+        .ratings
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .unwrap();
+
+    // Each watcher joins as soon as the previous ended, so that some join just as a
+    // computation fails.
+    let watchers: Vec<_> = (0..WATCHERS_AT_ONCE)
+        .map(|_| {
+            let mut reports = server.reports.clone();
+            tokio::spawn(async move {
+                let mut endings = Vec::new();
+                for _ in 0..WATCHES_EACH {
+                    let watched = reports
+                        .watch_report(watch_by_undeclared_attribute("chat", 100))
+                        .await;
+                    endings.push(match watched {
+                        Ok(watch) => watch.into_inner().message().await,
+                        Err(refused) => Err(refused),
+                    });
+                }
+                endings
+            })
+        })
+        .collect();
+    let mut endings = Vec::new();
+    for watcher in watchers {
+        endings.extend(watcher.await.unwrap());
+    }
+
+    for ending in endings {
+        let refused = ending.expect_err("an error, never OK without a report");
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+    }
     server.stop().await;
 }
 

@@ -71,7 +71,7 @@ impl Watchers {
 
     /// Sends the report of `query` to `out`, computed after this call, then again whenever ratings
     /// it selects arrive on the feed, at most once per `min_interval`, until `out` closes or the
-    /// server shuts down.
+    /// server shuts down; ends with the error instead if a computation fails.
     pub async fn watch(
         self,
         query: ReportQuery,
@@ -83,10 +83,22 @@ impl Watchers {
         let mut sent_news_count = None;
         let mut next_allowed = Instant::now();
         loop {
-            tokio::select! {
-                changed = latest.changed() => if changed.is_err() { return },
+            let group_ended = tokio::select! {
+                changed = latest.changed() => changed.is_err(),
                 _ = shutdown.wait_for(|stopping| *stopping) => return,
                 _ = out.closed() => return,
+            };
+            if group_ended {
+                // Without a failure this watcher saw: only shutdown may end a watch with OK, or
+                // the caller could not tell it was sent no report by mistake.
+                if !*shutdown.borrow() {
+                    let ended = match &*latest.borrow() {
+                        Some(Computed::Failed(error)) => copy_for_watcher(error),
+                        _ => Error::Unavailable("the watched report stopped; watch again".into()),
+                    };
+                    let _ = out.send(Err(ended)).await;
+                }
+                return;
             }
             // A computation made while this watcher waits for its interval is not lost: the
             // latest one is sent when the interval has passed.
@@ -139,19 +151,28 @@ impl Watchers {
             .groups
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let group = match groups.get(&key) {
-            Some(group) => group.clone(),
+        // Subscribing before looking: a failure sent after it is news to this watcher, one sent
+        // before is not, and the group then ends without telling it; it starts a fresh group
+        // instead.
+        let joined = groups.get(&key).and_then(|group| {
+            let latest = group.latest.subscribe();
+            let failed = matches!(*latest.borrow(), Some(Computed::Failed(_)));
+            (!failed).then(|| (group.clone(), latest))
+        });
+        let (group, latest) = match joined {
+            Some(joined) => joined,
             None => {
                 let group = Arc::new(Group {
                     latest: watch::Sender::new(None),
                     joined: watch::Sender::new(0),
                 });
                 groups.insert(key.clone(), group.clone());
+                let latest = group.latest.subscribe();
                 tokio::spawn(
                     self.clone()
                         .compute(key, group.clone(), query, min_interval),
                 );
-                group
+                (group, latest)
             }
         };
         let mut ticket = 0;
@@ -159,7 +180,7 @@ impl Watchers {
             *last += 1;
             ticket = *last;
         });
-        (group.latest.subscribe(), ticket)
+        (latest, ticket)
     }
 
     /// Computes the group's report whenever a watcher joins, and whenever ratings the query selects
