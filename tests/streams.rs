@@ -26,6 +26,7 @@ on_both_backends!(
     calls_past_max_concurrent_streams_wait_for_one_to_end,
     a_watcher_joining_a_watched_query_gets_a_report_of_its_own_and_the_others_nothing,
     every_watcher_of_a_failing_report_gets_the_error,
+    a_new_watchers_first_report_does_not_wait_for_scanning_refreshes,
 );
 
 /// Reads the stream until `expected` ratings arrived, failing after 60 s.
@@ -626,6 +627,65 @@ fn watch_by_undeclared_attribute(survey_id: &str, interval_millis: i32) -> pb::W
             nanos: interval_millis * 1_000_000,
         }),
     }
+}
+
+async fn a_new_watchers_first_report_does_not_wait_for_scanning_refreshes(backend: Backend) {
+    const SCANNING_GROUPS: usize = 8;
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.import_numbered("chat", "stored", 10_000).await;
+    let mut scanning = Vec::new();
+    for group in 0..SCANNING_GROUPS {
+        let mut watch = server
+            .reports
+            .watch_report(watch_by_undeclared_attribute("chat", 100 + group as i32))
+            .await
+            .unwrap()
+            .into_inner();
+        let first = watch.message().await.unwrap().unwrap().report.unwrap();
+        assert!(!first.from_rollups);
+        scanning.push(watch);
+    }
+
+    // Past every group's interval, so that each refreshes for the news at once.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.submit(rating("chat", "news", 5)).await;
+    let (arrivals, mut arrived) = tokio::sync::mpsc::unbounded_channel();
+    for mut watch in scanning {
+        let arrivals = arrivals.clone();
+        tokio::spawn(async move {
+            let refreshed = watch.message().await.unwrap().unwrap().report.unwrap();
+            arrivals.send(refreshed.from_rollups).unwrap();
+            // Kept open until every group refreshed.
+            let _ = watch.message().await;
+        });
+    }
+    // Once one refreshed, the others wait for their turns: they had the news before it.
+    arrived.recv().await.unwrap();
+    let mut cheap = server
+        .reports
+        .watch_report(watch_survey_every_tenth_of_a_second("chat"))
+        .await
+        .unwrap()
+        .into_inner();
+    let first_cheap = cheap.message().await.unwrap().unwrap().report.unwrap();
+    let mut refreshed_before = 1;
+    while arrived.try_recv().is_ok() {
+        refreshed_before += 1;
+    }
+    for _ in refreshed_before..SCANNING_GROUPS {
+        arrived.recv().await.unwrap();
+    }
+
+    assert!(first_cheap.from_rollups);
+    assert_eq!(first_cheap.overall.unwrap().rating_count, 10_001);
+    assert!(
+        refreshed_before < SCANNING_GROUPS / 2,
+        "{refreshed_before} of {SCANNING_GROUPS} scanning refreshes came before the first report \
+         the rollups answer"
+    );
+    drop(cheap);
+    server.stop().await;
 }
 
 async fn every_watcher_of_a_failing_report_gets_the_error(backend: Backend) {

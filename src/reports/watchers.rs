@@ -16,11 +16,18 @@ use crate::domain::{Rating, RatingFilter};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 
-/// Report computations for watchers at once. One: a scan keeps a core and a reader connection busy
-/// for as long as it runs, and the machine this is measured on has two cores and SQLite four
-/// reader connections, which the feed, replays and GetReport need too (100 watchers computing
-/// each their own scan kept SubmitRating waiting up to 18.8 s).
-const COMPUTATIONS_AT_ONCE: usize = 1;
+/// Refreshes that scan at once. One: a scan keeps a core and a reader connection busy for as long
+/// as it runs, and the machine this is measured on has two cores and SQLite four reader
+/// connections, which the feed, replays and GetReport need too (100 watchers computing each their
+/// own scan kept SubmitRating waiting up to 18.8 s).
+const SCANNING_REFRESHES_AT_ONCE: usize = 1;
+
+/// First reports and refreshes the rollups answered, at once. They do not queue behind the
+/// scanning refreshes, whose turns and pauses add up to seconds per group: a new watcher's first
+/// message would miss its caller's deadline, and a rollup answer takes a millisecond. Still
+/// bounded, since a first report may scan: with the scanning turn, at most three scans at once,
+/// leaving a reader connection to the feed and GetReport.
+const QUICK_COMPUTATIONS_AT_ONCE: usize = 2;
 
 /// Every open watch, by query; cheap to clone.
 #[derive(Debug, Clone)]
@@ -28,7 +35,8 @@ pub struct Watchers {
     reports: Reports,
     feed: Feed,
     groups: Arc<Mutex<HashMap<String, Arc<Group>>>>,
-    turns: Arc<Semaphore>,
+    scanning_turns: Arc<Semaphore>,
+    quick_turns: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -64,7 +72,8 @@ impl Watchers {
             reports,
             feed,
             groups: Arc::default(),
-            turns: Arc::new(Semaphore::new(COMPUTATIONS_AT_ONCE)),
+            scanning_turns: Arc::new(Semaphore::new(SCANNING_REFRESHES_AT_ONCE)),
+            quick_turns: Arc::new(Semaphore::new(QUICK_COMPUTATIONS_AT_ONCE)),
             shutdown,
         }
     }
@@ -213,6 +222,8 @@ impl Watchers {
         let mut news_count = 0;
         let mut stale = true;
         let mut next_allowed = Instant::now();
+        // Until the first computation tells, a query is taken to scan.
+        let mut scans = true;
         loop {
             let tickets = *joined.borrow_and_update();
             let joiner_waits = tickets > served_tickets;
@@ -224,11 +235,12 @@ impl Watchers {
                 stale = false;
                 served_tickets = tickets;
                 let computed = tokio::select! {
-                    computed = self.take_turn(&query) => computed,
+                    computed = self.take_turn(&query, joiner_waits || !scans) => computed,
                     _ = shutdown.wait_for(|stopping| *stopping) => break,
                 };
                 match computed {
                     Ok(report) => {
+                        scans = !report.from_rollups;
                         group.latest.send_replace(Some(Computed::Report {
                             report: Arc::new(report),
                             news_count,
@@ -263,19 +275,27 @@ impl Watchers {
         self.forget(&key, &group, false);
     }
 
-    /// Computes a report once no other watcher's computation runs. The turn passes on only after
+    /// Computes a report once a turn is free: a `quick` one (a first report, or a refresh the
+    /// rollups answered last time), or else a scanning one. A scanning turn passes on only after
     /// as long again as the computation took, so that watchers of scanning queries (a scan of a
     /// million ratings takes a second) use at most half of a core, whatever their number, and
     /// ingest keeps the rest.
-    async fn take_turn(&self, query: &ReportQuery) -> Result<Report> {
-        let turn = self
-            .turns
+    async fn take_turn(&self, query: &ReportQuery, quick: bool) -> Result<Report> {
+        let turns = if quick {
+            &self.quick_turns
+        } else {
+            &self.scanning_turns
+        };
+        let turn = turns
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| Error::Unavailable("the server is shutting down".into()))?;
         let started = Instant::now();
         let report = self.reports.report(query).await;
+        if quick {
+            return report;
+        }
         let took = started.elapsed();
         tokio::spawn(async move {
             tokio::time::sleep(took).await;
