@@ -457,10 +457,19 @@ async fn reads_answer_unavailable_while_the_database_is_out_of_reach() {
         );
     }
     run(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
-    let back = server
-        .surveys
-        .list_surveys(pb::ListSurveysRequest::default())
-        .await;
+    // While the database is known to be out of reach, calls are refused at once: they pass again
+    // once the health probe (every 500 ms) reaches it.
+    let mut back = Err(tonic::Status::unknown("not called"));
+    for _ in 0..50 {
+        back = server
+            .surveys
+            .list_surveys(pb::ListSurveysRequest::default())
+            .await;
+        if back.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     assert_eq!(codes, [tonic::Code::Unavailable; 4]);
     assert!(back.is_ok(), "{back:?}");
