@@ -122,6 +122,13 @@ pub fn echoed(text: &str, max_bytes: usize) -> String {
     format!("{}…", &text[..text.floor_char_boundary(max_bytes)])
 }
 
+/// Lets handlers answer an [`Error`] with `?`: the one mapping is [`status_from_error`].
+impl From<Error> for Status {
+    fn from(error: Error) -> Status {
+        status_from_error(error)
+    }
+}
+
 /// Returns INVALID_ARGUMENT naming `field` unless `id` is a well-formed survey or benchmark id.
 pub fn check_id(field: &str, id: &str) -> Result<(), Error> {
     if id.is_empty() {

@@ -81,11 +81,7 @@ impl BenchmarkService for BenchmarkApi {
         }
         .into_benchmark(now_micros())
         .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))?;
-        self.context
-            .store
-            .create_benchmark(&benchmark)
-            .await
-            .map_err(status_from_error)?;
+        self.context.store.create_benchmark(&benchmark).await?;
         info!(benchmark_id = %benchmark.benchmark_id, "benchmark created");
         Ok(Response::new(pb::CreateBenchmarkResponse {
             benchmark: Some(benchmark_to_proto(&benchmark)),
@@ -97,13 +93,8 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::GetBenchmarkRequest>,
     ) -> Result<Response<pb::GetBenchmarkResponse>, Status> {
         let benchmark_id = request.into_inner().benchmark_id;
-        check_id("benchmark_id", &benchmark_id).map_err(status_from_error)?;
-        let benchmark = self
-            .context
-            .store
-            .get_benchmark(&benchmark_id)
-            .await
-            .map_err(status_from_error)?;
+        check_id("benchmark_id", &benchmark_id)?;
+        let benchmark = self.context.store.get_benchmark(&benchmark_id).await?;
         Ok(Response::new(pb::GetBenchmarkResponse {
             benchmark: Some(benchmark_to_proto(&benchmark)),
         }))
@@ -114,15 +105,14 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::ListBenchmarksRequest>,
     ) -> Result<Response<pb::ListBenchmarksResponse>, Status> {
         let request = request.into_inner();
-        let limit = page_size(request.page_size).map_err(status_from_error)?;
+        let limit = page_size(request.page_size)?;
         let filter_bytes = pb::ListBenchmarksRequest {
             page_size: 0,
             page_token: String::new(),
             ..request.clone()
         }
         .encode_to_vec();
-        let after = decode_token(ListCall::Benchmarks, &request.page_token, &filter_bytes)
-            .map_err(status_from_error)?;
+        let after = decode_token(ListCall::Benchmarks, &request.page_token, &filter_bytes)?;
         let metric = match request.metric {
             0 => None,
             number => Some(metric_from_proto(number).ok_or_else(|| {
@@ -136,8 +126,7 @@ impl BenchmarkService for BenchmarkApi {
             .context
             .store
             .list_benchmarks(metric, after.as_deref(), limit as u64)
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         let next_page_token = match benchmarks.last() {
             Some(last) if more => {
                 encode_token(ListCall::Benchmarks, &filter_bytes, &last.benchmark_id)
@@ -155,12 +144,8 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::DeleteBenchmarkRequest>,
     ) -> Result<Response<pb::DeleteBenchmarkResponse>, Status> {
         let benchmark_id = request.into_inner().benchmark_id;
-        check_id("benchmark_id", &benchmark_id).map_err(status_from_error)?;
-        self.context
-            .store
-            .delete_benchmark(&benchmark_id)
-            .await
-            .map_err(status_from_error)?;
+        check_id("benchmark_id", &benchmark_id)?;
+        self.context.store.delete_benchmark(&benchmark_id).await?;
         info!(benchmark_id = %benchmark_id, "benchmark deleted");
         Ok(Response::new(pb::DeleteBenchmarkResponse {}))
     }

@@ -200,18 +200,10 @@ impl RatingService for RatingApi {
             .into_inner()
             .rating
             .ok_or_else(|| status_from_error(Error::invalid_field("rating", "required")))?;
-        let new_rating = self
-            .prepare(rating, "rating.", now_micros())
-            .await
-            .map_err(status_from_error)?;
+        let new_rating = self.prepare(rating, "rating.", now_micros()).await?;
         // For the error of a refusal, without copying the whole rating.
         let (survey_id, rating_id) = (new_rating.survey_id.clone(), new_rating.rating_id.clone());
-        let mut results = self
-            .context
-            .writer
-            .submit(vec![new_rating], false)
-            .await
-            .map_err(status_from_error)?;
+        let mut results = self.context.writer.submit(vec![new_rating], false).await?;
         let result = results
             .pop()
             .ok_or_else(|| status_from_error(Error::internal("the writer answered no result")))?;
@@ -259,12 +251,7 @@ impl RatingService for RatingApi {
         if let Some(error) = first_other_error {
             return Err(status_from_error(error));
         }
-        let results = self
-            .context
-            .writer
-            .submit(prepared.clone(), true)
-            .await
-            .map_err(status_from_error)?;
+        let results = self.context.writer.submit(prepared.clone(), true).await?;
         let mut stored = Vec::with_capacity(results.len());
         let mut refusals = Vec::new();
         for (index, (result, new_rating)) in results.into_iter().zip(&prepared).enumerate() {
@@ -383,8 +370,7 @@ impl RatingService for RatingApi {
             .context
             .store
             .get_rating(&request.survey_id, &request.rating_id)
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         Ok(Response::new(pb::GetRatingResponse {
             rating: Some(rating_to_proto(&rating)),
         }))
@@ -406,14 +392,12 @@ impl RatingService for RatingApi {
         let ((limit, before), filter) = Error::both(
             Error::both(page_size(request.page_size), before),
             parse_filter(request.filter),
-        )
-        .map_err(status_from_error)?;
+        )?;
         let page = self
             .context
             .store
             .list_ratings(&filter, before, limit)
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         let mut ratings: Vec<pb::Rating> = Vec::with_capacity(page.ratings.len());
         let mut page_bytes = 0;
         let mut cut_short = false;
@@ -452,18 +436,13 @@ impl RatingService for RatingApi {
         } else {
             Ok(request.start_after)
         };
-        let (start_after, filter) =
-            Error::both(start_after, parse_filter(request.filter)).map_err(status_from_error)?;
+        let (start_after, filter) = Error::both(start_after, parse_filter(request.filter))?;
         let stream_request = StreamRequest {
             filter,
             start_after,
             follow: request.follow,
         };
-        let slot = self
-            .context
-            .rating_streams
-            .open()
-            .map_err(status_from_error)?;
+        let slot = self.context.rating_streams.open()?;
         let (sender, receiver) = mpsc::channel(STREAM_QUEUED_CHUNKS);
         let streaming = stream_ratings(
             self.context.store.clone(),
@@ -516,7 +495,7 @@ fn count_chunk(
     chunk: &IndexedChunk,
     results: Result<Vec<RatingResult>, Error>,
 ) -> Result<(), Status> {
-    for ((index, new_rating), result) in chunk.iter().zip(results.map_err(status_from_error)?) {
+    for ((index, new_rating), result) in chunk.iter().zip(results?) {
         match result {
             Ok(Accepted::Stored(_)) => tally.accepted += 1,
             Ok(Accepted::Duplicate(_)) => tally.duplicates += 1,

@@ -240,13 +240,8 @@ impl ReportService for ReportApi {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::GetReportResponse>, Status> {
-        let query = parse_query(request.into_inner().query).map_err(status_from_error)?;
-        let report = self
-            .context
-            .reports
-            .report(&query)
-            .await
-            .map_err(status_from_error)?;
+        let query = parse_query(request.into_inner().query)?;
+        let report = self.context.reports.report(&query).await?;
         let answer = within_message_limit(pb::GetReportResponse {
             report: Some(report_to_proto(&report)),
         })?;
@@ -272,13 +267,8 @@ impl ReportService for ReportApi {
                 .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))
                 .ok_or_else(|| Error::invalid_field("min_interval", "from 0.1 s to 1 h")),
         };
-        let (query, min_interval) =
-            Error::both(parse_query(request.query), min_interval).map_err(status_from_error)?;
-        let slot = self
-            .context
-            .report_watchers
-            .open()
-            .map_err(status_from_error)?;
+        let (query, min_interval) = Error::both(parse_query(request.query), min_interval)?;
+        let slot = self.context.report_watchers.open()?;
         let (sender, receiver) = mpsc::channel(1);
         let watching = self
             .context
@@ -290,7 +280,7 @@ impl ReportService for ReportApi {
             drop(slot);
         });
         let reports = ReceiverStream::new(receiver).map(|report| {
-            let report = report.map_err(status_from_error)?;
+            let report = report?;
             within_message_limit(pb::WatchReportResponse {
                 report: Some(report_to_proto(&report)),
             })
@@ -333,14 +323,12 @@ impl ReportService for ReportApi {
         } else {
             Err(Error::InvalidArgument(id_violations))
         };
-        let (query, ()) =
-            Error::both(parse_query(request.query), ids_checked).map_err(status_from_error)?;
+        let (query, ()) = Error::both(parse_query(request.query), ids_checked)?;
         let report = self
             .context
             .reports
             .benchmark_report(&query, &request.benchmark_ids)
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         let answer = within_message_limit(pb::GetBenchmarkReportResponse {
             report: Some(pb::BenchmarkReport {
                 segments: report.segments.iter().map(segment_to_proto).collect(),

@@ -49,13 +49,8 @@ impl SurveyService for SurveyApi {
                 }),
             )
             .map(|(survey, ())| survey),
-        }
-        .map_err(status_from_error)?;
-        self.context
-            .store
-            .create_survey(&survey)
-            .await
-            .map_err(status_from_error)?;
+        }?;
+        self.context.store.create_survey(&survey).await?;
         info!(survey_id = %survey.survey_id, touchpoint = %survey.touchpoint, "survey created");
         let survey = Arc::new(survey);
         self.context.surveys.put(&survey);
@@ -69,13 +64,8 @@ impl SurveyService for SurveyApi {
         request: Request<pb::GetSurveyRequest>,
     ) -> Result<Response<pb::GetSurveyResponse>, Status> {
         let survey_id = request.into_inner().survey_id;
-        check_id("survey_id", &survey_id).map_err(status_from_error)?;
-        let survey = self
-            .context
-            .store
-            .get_survey(&survey_id)
-            .await
-            .map_err(status_from_error)?;
+        check_id("survey_id", &survey_id)?;
+        let survey = self.context.store.get_survey(&survey_id).await?;
         Ok(Response::new(pb::GetSurveyResponse {
             survey: Some(survey_to_proto(&survey)),
         }))
@@ -127,12 +117,7 @@ impl SurveyService for SurveyApi {
             after_survey_id,
             limit: limit as u64,
         };
-        let (surveys, more) = self
-            .context
-            .store
-            .list_surveys(&query)
-            .await
-            .map_err(status_from_error)?;
+        let (surveys, more) = self.context.store.list_surveys(&query).await?;
         let next_page_token = match surveys.last() {
             Some(last) if more => encode_token(ListCall::Surveys, &filter_bytes, &last.survey_id),
             _ => String::new(),
@@ -161,16 +146,14 @@ impl SurveyService for SurveyApi {
         let (survey, ()) = Error::both(
             survey,
             check_update_mask(&paths).map_err(Error::InvalidArgument),
-        )
-        .map_err(status_from_error)?;
+        )?;
         let survey_id = survey.survey_id.clone();
         let draft = survey_draft(survey, survey_id.clone());
         let updated = self
             .context
             .store
             .update_survey(&survey_id, draft, &paths, now_micros())
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         info!(survey_id = %survey_id, fields = ?paths, "survey updated");
         let updated = Arc::new(updated);
         self.context.surveys.put(&updated);
@@ -184,13 +167,12 @@ impl SurveyService for SurveyApi {
         request: Request<pb::ArchiveSurveyRequest>,
     ) -> Result<Response<pb::ArchiveSurveyResponse>, Status> {
         let survey_id = request.into_inner().survey_id;
-        check_id("survey_id", &survey_id).map_err(status_from_error)?;
+        check_id("survey_id", &survey_id)?;
         let survey = self
             .context
             .store
             .archive_survey(&survey_id, now_micros())
-            .await
-            .map_err(status_from_error)?;
+            .await?;
         info!(survey_id = %survey_id, "survey archived");
         let survey = Arc::new(survey);
         self.context.surveys.put(&survey);
