@@ -880,21 +880,6 @@ async fn ten_thousand_buckets_are_allowed_and_one_more_is_refused(backend: Backe
 /// The most groups one report has (ReportQuery.group_by's comment states it).
 const MOST_GROUPS: usize = 1_000;
 
-/// Returns each violation of a status's BadRequest as `(field, description)`.
-fn violations(status: &tonic::Status) -> Vec<(String, String)> {
-    use tonic_types::StatusExt;
-    status
-        .get_details_bad_request()
-        .map(|bad_request| {
-            bad_request
-                .field_violations
-                .into_iter()
-                .map(|violation| (violation.field, violation.description))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Returns the status of a refused call; a call that answered fails the test without printing its
 /// (large) answer.
 fn refusal<T>(answer: Result<T, tonic::Status>) -> tonic::Status {
@@ -1017,7 +1002,7 @@ async fn a_thousand_groups_answer_and_one_more_is_refused_on_both_paths(backend:
         .chain([refusal(benchmark_report), refusal(watched)]);
     for refused in refusals {
         assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
-        let found = violations(&refused);
+        let found = common::violations(&refused);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "query.group_by");
         assert!(
@@ -1066,7 +1051,7 @@ async fn more_buckets_over_all_series_than_the_cap_are_refused(backend: Backend)
         assert_eq!(answered.groups[0].series.len(), 10_000, "{context}");
         let refused = refusal(one_more);
         assert_eq!(refused.code(), Code::InvalidArgument, "{context}");
-        let found = violations(&refused);
+        let found = common::violations(&refused);
         assert_eq!(found.len(), 1, "{context}: {found:?}");
         assert_eq!(found[0].0, "query.group_by", "{context}");
         assert!(
@@ -1113,7 +1098,7 @@ async fn an_answer_over_4_mib_is_refused_naming_the_limit(backend: Backend) {
 
     let refused = refusal(answer);
     assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
-    let found = violations(&refused);
+    let found = common::violations(&refused);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "query.group_by");
     assert!(
@@ -1170,7 +1155,7 @@ async fn benchmark_reports_cap_segments_times_benchmarks(backend: Backend) {
     assert_eq!(segments.len(), 751);
     let refused = refusal(two_each);
     assert_eq!(refused.code(), Code::InvalidArgument);
-    let found = violations(&refused);
+    let found = common::violations(&refused);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "query.group_by");
     assert!(

@@ -384,6 +384,14 @@ pub async fn wait_for_health(
 
 /// Returns the fields a status's BadRequest names.
 pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
+    violations(status)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect()
+}
+
+/// Returns each violation of a status's BadRequest as `(field, description)`.
+pub fn violations(status: &tonic::Status) -> Vec<(String, String)> {
     use tonic_types::StatusExt;
     status
         .get_details_bad_request()
@@ -391,7 +399,7 @@ pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
             bad_request
                 .field_violations
                 .into_iter()
-                .map(|violation| violation.field)
+                .map(|violation| (violation.field, violation.description))
                 .collect()
         })
         .unwrap_or_default()
