@@ -1,12 +1,11 @@
 //! StreamRatings, health and reflection over real gRPC, on SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
-use common::{Backend, TestServer, error_reason, rating, watch_survey_every_tenth_of_a_second};
+use crate::common::{
+    Backend, TestServer, error_reason, rating, watch_survey_every_tenth_of_a_second,
+};
 use csat::pb;
 use csat::pb::rating_service_client::RatingServiceClient;
 use tokio_stream::StreamExt;

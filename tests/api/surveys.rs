@@ -1,10 +1,6 @@
 //! SurveyService over real gRPC, on SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
-use common::{Backend, TestServer, bad_fields, error_reason, rating};
+use crate::common::{Backend, TestServer, bad_fields, error_reason, rating};
 use csat::pb;
 use tonic::Code;
 

@@ -2,15 +2,11 @@
 //! store, lists long enough to make a quadratic check hang, statuses too large for a client's
 //! metadata, messages that do not decode, numbers the contract does not have.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-mod raw_grpc;
-
+use crate::raw_grpc;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{Backend, TestServer, bad_fields, rating};
+use crate::common::{Backend, TestServer, bad_fields, rating};
 use csat::pb;
 use prost::Message;
 use tonic::Code;

@@ -3,16 +3,12 @@
 //! waits rather than spins; on a SQLite file it may not write, or a PostgreSQL that does not
 //! answer, it does not start, and says why.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Backend, CsatProcess, TestDatabase, connect, create_csat_survey, free_address, rating,
     serve_arguments, start_csat, wait_until_serving,
 };

@@ -1,6 +1,5 @@
 //! Calls that send request bytes as they are, valid or not: what a buggy or hostile client sends,
 //! which the generated clients cannot.
-#![allow(dead_code)]
 
 use prost::bytes::{Buf, BufMut};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};

@@ -3,14 +3,10 @@
 //! status it can read (never INTERNAL or UNKNOWN, never past 8 KiB of metadata), and the server
 //! still answers health afterwards. Seeded, so a failure repeats.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-mod raw_grpc;
-
+use crate::raw_grpc;
 use std::collections::BTreeMap;
 
-use common::{Backend, TestServer, rating};
+use crate::common::{Backend, TestServer, rating};
 use csat::pb;
 use futures_util::StreamExt;
 use prost::Message;

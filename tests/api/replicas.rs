@@ -7,16 +7,13 @@
 //! with a new rollup zone build it once; reads answer UNAVAILABLE while the database is out of
 //! reach.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
+use crate::common;
 use std::collections::HashSet;
 use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Backend, CsatProcess, TestDatabase, TestServer, connect, create_csat_survey, free_address,
     rating, resident_megabytes, spawn_csat, start_csat, wait_until_serving,
     watch_survey_every_tenth_of_a_second,

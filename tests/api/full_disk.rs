@@ -4,15 +4,11 @@
 //! was given twice, and reports count exactly what is stored. SQLite on a small tmpfs; PostgreSQL
 //! with the test database in a tablespace on one.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Backend, TestDatabase, TestServer, create_csat_survey, error_reason, postgres_admin_url,
     rating, wait_for_health,
 };

@@ -1,12 +1,8 @@
 //! RatingService over real gRPC, on SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 
-use common::{Backend, TestServer, bad_fields, error_reason, rating};
+use crate::common::{Backend, TestServer, bad_fields, error_reason, rating};
 use csat::pb;
 use tonic::Code;
 

@@ -1,6 +1,5 @@
 //! The test harness: a real server on an ephemeral port over a fresh SQLite file or a fresh
 //! PostgreSQL database, and gRPC clients connected to it.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

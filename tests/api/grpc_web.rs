@@ -1,13 +1,9 @@
 //! gRPC-Web as a browser speaks it, over HTTP/1.1 on the gRPC port: calls, and the CORS
 //! exchange that lets pages of the configured origins make them.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
 use std::net::SocketAddr;
 
-use common::{Backend, TestDatabase, TestServer};
+use crate::common::{Backend, TestDatabase, TestServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DASHBOARD: &str = "https://dashboard.example.com";

@@ -3,14 +3,10 @@
 //! client's deadline), and the service recovers by itself when the database returns. The server
 //! reaches PostgreSQL through a proxy the test cuts, so the shared cluster keeps running.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod common;
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{Backend, TestDatabase, TestServer, rating, wait_for_health};
+use crate::common::{Backend, TestDatabase, TestServer, rating, wait_for_health};
 use csat::pb;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;

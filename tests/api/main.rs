@@ -1,0 +1,21 @@
+//! Every service over real gRPC (and HTTP/1.1 for gRPC-Web) against a real server on an
+//! ephemeral port, on SQLite and PostgreSQL; one test binary, a module per service or concern.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+#[macro_use]
+mod common;
+mod oracle;
+mod raw_grpc;
+
+mod full_disk;
+mod fuzz;
+mod grpc_web;
+mod outage;
+mod process;
+mod ratings;
+mod replicas;
+mod reports;
+mod streams;
+mod surveys;
+mod validation;
