@@ -153,7 +153,7 @@ pub struct Context {
     /// Storage.
     pub store: crate::store::Store,
     /// The writer task.
-    pub writer: crate::store::writer::WriterHandle,
+    pub writer: crate::ingest::WriterHandle,
     /// Committed ratings, live.
     pub feed: crate::feed::Feed,
     /// Recently read surveys.

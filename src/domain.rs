@@ -4,6 +4,7 @@
 
 pub mod benchmark;
 pub mod filter;
+pub mod ingest;
 pub mod metrics;
 pub mod rating;
 pub mod report;

@@ -15,6 +15,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod feed;
+pub mod ingest;
 pub mod reports;
 pub mod server;
 pub mod store;

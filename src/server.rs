@@ -27,6 +27,7 @@ use crate::api::survey_service::SurveyApi;
 use crate::config::{Config, Rollups};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
+use crate::ingest::WriterHandle;
 use crate::pb::benchmark_service_server::BenchmarkServiceServer;
 use crate::pb::rating_service_server::RatingServiceServer;
 use crate::pb::report_service_server::ReportServiceServer;
@@ -35,7 +36,6 @@ use crate::reports::Reports;
 use crate::reports::mirror::RollupMirror;
 use crate::reports::watchers::Watchers;
 use crate::store::rollups::RollupZone;
-use crate::store::writer::WriterHandle;
 use crate::store::{Probe, Store, SurveyCache};
 
 /// The encoded descriptors of `proto/csat/v1`, for reflection.

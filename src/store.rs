@@ -4,12 +4,12 @@
 mod benchmarks;
 pub mod entity;
 mod health;
+pub mod ingest;
 pub mod migration;
 mod ratings;
 pub mod report_scan;
 pub mod rollups;
 mod surveys;
-pub mod writer;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;

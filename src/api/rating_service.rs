@@ -12,13 +12,14 @@ use tonic::{Request, Response, Status, Streaming};
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
 use super::paging::{ListCall, decode_token, encode_token, invalid_page_token, page_size};
 use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, status_from_error};
+use crate::domain::ingest::{Accepted, RatingResult, Rejection};
 use crate::domain::validation::{is_external_id, is_survey_id};
 use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
 use crate::error::Error;
 use crate::feed::streams::{StreamChunk, StreamRequest, stream_ratings};
+use crate::ingest::{PendingWrite, wait_for};
 use crate::pb;
 use crate::pb::rating_service_server::RatingService;
-use crate::store::writer::{Accepted, PendingWrite, RatingResult, Rejection, wait_for};
 
 /// Most ratings in one BatchSubmitRatings.
 const MAX_BATCH_RATINGS: usize = 1_000;

@@ -179,7 +179,7 @@ impl Store {
     /// The change also bumps the counter row's catalog_version, which tells every writer to read
     /// its surveys again.
     async fn begin_survey_change(&self) -> Result<sea_orm::DatabaseTransaction> {
-        let transaction = super::writer::begin_read_committed(self).await?;
+        let transaction = super::ingest::begin_read_committed(self).await?;
         bump_versions(&transaction, self.backend, false).await?;
         Ok(transaction)
     }

@@ -1,0 +1,270 @@
+//! The SQL of ingestion: the commit of a batch of submissions in one transaction, and its SQLite
+//! fast path. Inside the transaction it locks the sequence counter row first, which orders writers
+//! of every replica; then it reads the surveys and the keys already stored, has the domain decide
+//! every rating ([`crate::domain::ingest`]), inserts the new ones with consecutive sequences and
+//! commits. The writer task that feeds it and answers callers is the top-level `ingest` module.
+
+mod sqlite_fast_path;
+mod statements;
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
+use tracing::{debug, warn};
+
+use super::Store;
+use super::rollups::{self, RollupZone};
+use crate::domain::ingest::{RatingResult, Submission, decide, refuses_a_given_key, refuses_any};
+use crate::domain::{Rating, Survey, now_micros};
+use crate::error::{Error, Result};
+use sqlite_fast_path::{FastCommitFailure, SqliteFastPath, open_fast_path};
+pub(super) use statements::{begin_read_committed, lock_sequence_counter};
+use statements::{insert_ratings, stored_ratings_with_keys};
+
+/// Commits batches of submissions, one transaction each; holds what it read between commits.
+pub(crate) struct Committer {
+    store: Store,
+    /// SQLite: see [`SqliteFastPath`].
+    fast_path: Option<SqliteFastPath>,
+    /// Surveys as read at one `catalog_version` of the counter row. Every survey change bumps that
+    /// version under the counter lock, so while it holds, these rows are still current: a commit
+    /// reads only the surveys it has not seen yet.
+    surveys: HashMap<String, Survey>,
+    /// The zones whose rollups are kept, read at the same catalog version.
+    zones: Vec<RollupZone>,
+    /// False only for the ingest benchmark's measure of what rollups cost.
+    maintain_rollups: bool,
+    catalog_version: i64,
+    /// Whether the last optimistic insert met a stored key: retries come in runs (a re-sent
+    /// import), so the next commits look keys up first instead of failing and redoing.
+    expect_known_keys: bool,
+}
+
+/// How a commit learns which keys are stored already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyCheck {
+    /// Assume none is: the insert skips stored keys, and fewer rows inserted than staged proves
+    /// the assumption wrong, which rolls the transaction back.
+    Optimistic,
+    /// Read the stored ratings with the batch's keys first.
+    LookUpFirst,
+}
+
+impl Committer {
+    /// Returns a committer on `store`, with a SQLite connection of its own where it can open one.
+    pub(crate) async fn open(store: Store, maintain_rollups: bool) -> Committer {
+        let fast_path = open_fast_path(&store);
+        Committer {
+            store,
+            fast_path,
+            surveys: HashMap::new(),
+            zones: Vec::new(),
+            maintain_rollups,
+            catalog_version: -1,
+            expect_known_keys: false,
+        }
+    }
+
+    /// Closes the committer's own connection.
+    pub(crate) async fn close(self) {
+        if let Some(fast_path) = self.fast_path {
+            // Closing at exit changes nothing for anyone: the commits are all answered.
+            let _ = fast_path.connection.close();
+        }
+    }
+
+    /// Commits a batch in one transaction and returns each request's results and the ratings
+    /// stored, in sequence order.
+    pub(crate) async fn commit(
+        &mut self,
+        batch: &[Submission],
+    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        let outcome = self.commit_by_the_cheapest_path(batch).await;
+        self.store
+            .health()
+            .record_write(outcome.as_ref().map(|_| ()));
+        let outcome = outcome?;
+        // So that the feed tells this writer's commits, which its sync thread publishes, from
+        // another process's on the same SQLite file.
+        if let Some(last) = outcome.1.last() {
+            self.store.mark_committed(last.sequence);
+        }
+        Ok(outcome)
+    }
+
+    async fn commit_by_the_cheapest_path(
+        &mut self,
+        batch: &[Submission],
+    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        if let Some(outcome) = self.try_fast_commit(batch) {
+            return Ok(outcome);
+        }
+        if !self.expect_known_keys {
+            if let Some(outcome) = self.try_commit(batch, KeyCheck::Optimistic).await? {
+                return Ok(outcome);
+            }
+            self.expect_known_keys = true;
+        }
+        let outcome = self
+            .try_commit(batch, KeyCheck::LookUpFirst)
+            .await?
+            .ok_or_else(|| Error::internal("a stored key was missed under the counter lock"))?;
+        Ok(outcome)
+    }
+
+    /// Returns `None` when an optimistic attempt met a stored key, or refused a rating whose key
+    /// may be stored, and was rolled back.
+    async fn try_commit(
+        &mut self,
+        batch: &[Submission],
+        key_check: KeyCheck,
+    ) -> Result<Option<(Vec<Vec<RatingResult>>, Vec<Rating>)>> {
+        let backend = self.store.backend;
+        let submitted: i64 = batch
+            .iter()
+            .map(|submission| submission.ratings.len() as i64)
+            .sum();
+        let transaction = begin_read_committed(&self.store).await?;
+        // Reserving a sequence for every submitted rating saves a statement in the common case
+        // where all are stored; otherwise the counter is set back below, in the same transaction.
+        let counter = lock_sequence_counter(&transaction, backend, submitted).await?;
+        self.refresh_surveys(&transaction, batch, counter.catalog_version)
+            .await?;
+        let known = match key_check {
+            KeyCheck::Optimistic => HashMap::new(),
+            KeyCheck::LookUpFirst => stored_ratings_with_keys(&transaction, batch).await?,
+        };
+        if key_check == KeyCheck::LookUpFirst {
+            self.expect_known_keys = !known.is_empty();
+        }
+        let (results, stored) = decide(
+            batch,
+            &self.surveys,
+            &known,
+            counter.first_sequence,
+            now_micros(),
+        );
+        if key_check == KeyCheck::Optimistic && refuses_a_given_key(batch, &results) {
+            transaction.rollback().await?;
+            return Ok(None);
+        }
+        let inserted = insert_ratings(&transaction, backend, &stored).await?;
+        if inserted != stored.len() as u64 {
+            transaction.rollback().await?;
+            return Ok(None);
+        }
+        rollups::upsert(&transaction, backend, &self.rollup_cells(&stored)).await?;
+        let next_sequence = counter.first_sequence + stored.len() as i64;
+        if next_sequence != counter.first_sequence + submitted {
+            let set_back =
+                format!("UPDATE rating_sequence SET next_sequence = {next_sequence} WHERE id = 1");
+            transaction
+                .execute_raw(Statement::from_string(backend, set_back))
+                .await?;
+        }
+        transaction.commit().await?;
+        if let Some(fast_path) = &mut self.fast_path {
+            fast_path.counter = Some((next_sequence, counter.catalog_version));
+        }
+        Ok(Some((results, stored)))
+    }
+
+    /// Commits through the [`SqliteFastPath`] when it applies; `None` when it does not or failed,
+    /// having changed nothing.
+    fn try_fast_commit(
+        &mut self,
+        batch: &[Submission],
+    ) -> Option<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+        let (first_sequence, catalog_version) = self.fast_path.as_ref()?.counter?;
+        let every_survey_known = batch
+            .iter()
+            .flat_map(|submission| &submission.ratings)
+            .all(|rating| self.surveys.contains_key(&rating.survey_id));
+        if self.expect_known_keys || catalog_version != self.catalog_version || !every_survey_known
+        {
+            return None;
+        }
+        let (results, stored) = decide(
+            batch,
+            &self.surveys,
+            &HashMap::new(),
+            first_sequence,
+            now_micros(),
+        );
+        // Every decision here rests on the surveys as this writer last read them. What it stores
+        // is checked by the counter row's guard at commit; a refusal would not be (a batch of
+        // refusals alone stores nothing, and a survey made active again would go on refusing).
+        // Refusals are rare: any batch with one takes the transaction path, which reads the
+        // counter and the surveys first. So here something is always stored.
+        if refuses_any(&results) {
+            return None;
+        }
+        let cells = self.rollup_cells(&stored);
+        let fast_path = self.fast_path.as_mut()?;
+        match fast_path.commit(first_sequence, catalog_version, &stored, &cells) {
+            Ok(()) => Some((results, stored)),
+            Err(failure) => {
+                fast_path.counter = None;
+                match failure {
+                    FastCommitFailure::KeyTaken => self.expect_known_keys = true,
+                    FastCommitFailure::CounterMoved => {}
+                    FastCommitFailure::Database(cause) => {
+                        debug!(error = %cause, "fast commit failed: taking the transaction path");
+                        // A COMMIT that failed, and a ROLLBACK after it that failed too, leave the
+                        // connection in its transaction, holding the write lock every other
+                        // connection would wait for: a new connection starts clean.
+                        if !fast_path.connection.is_autocommit() {
+                            warn!(
+                                "the fast path's connection was left in a transaction: reopening it"
+                            );
+                            self.fast_path = open_fast_path(&self.store);
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Returns the rollup cells `stored` adds to, with each survey's dimensions.
+    fn rollup_cells(&self, stored: &[Rating]) -> rollups::CellCounts {
+        let mut cells = rollups::CellCounts::new();
+        for rating in stored {
+            let dimensions = self
+                .surveys
+                .get(&rating.survey_id)
+                .map_or(&[][..], |survey| &survey.dimensions[..]);
+            rollups::add_cells(rating, dimensions, &self.zones, &mut cells);
+        }
+        cells
+    }
+
+    /// Makes `self.surveys` hold every survey the batch names that exists, as of `catalog_version`.
+    async fn refresh_surveys(
+        &mut self,
+        transaction: &DatabaseTransaction,
+        batch: &[Submission],
+        catalog_version: i64,
+    ) -> Result<()> {
+        if catalog_version != self.catalog_version {
+            self.surveys.clear();
+            if self.maintain_rollups {
+                self.zones = rollups::stored_zones(transaction, self.store.backend).await?;
+            }
+            self.catalog_version = catalog_version;
+        }
+        // Unknown ids are read every time: the survey may have been created since.
+        let unseen: HashSet<&String> = batch
+            .iter()
+            .flat_map(|submission| &submission.ratings)
+            .map(|rating| &rating.survey_id)
+            .filter(|survey_id| !self.surveys.contains_key(*survey_id))
+            .collect();
+        if !unseen.is_empty() {
+            let read =
+                Store::surveys_by_id(transaction, unseen.into_iter().cloned().collect()).await?;
+            self.surveys.extend(read);
+        }
+        Ok(())
+    }
+}
