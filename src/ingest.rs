@@ -8,8 +8,8 @@
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, warn};
 
-use crate::domain::ingest::{RatingResult, Submission};
-use crate::domain::{NewRating, Rating};
+use crate::domain::NewRating;
+use crate::domain::ingest::{CommitOutcome, RatingResult, Submission};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::store::Store;
@@ -174,8 +174,7 @@ impl Batch {
 /// keeps its submissions so that they are dropped on the sync thread, not the writer's.
 struct Committed {
     batch: Batch,
-    results: Vec<Vec<RatingResult>>,
-    stored: Vec<Rating>,
+    outcome: CommitOutcome,
 }
 
 async fn run_writer(
@@ -208,25 +207,25 @@ async fn commit_batch(
     batch: Batch,
 ) {
     match committer.commit(&batch.submissions).await {
-        Ok((results, stored)) => {
+        Ok(outcome) => {
             debug!(
                 requests = batch.submissions.len(),
-                stored = stored.len(),
+                stored = outcome.stored.len(),
                 "ratings committed"
             );
-            hand_over(committed, batch, results, stored);
+            hand_over(committed, batch, outcome);
         }
         Err(cause) if batch.submissions.len() > 1 && !cause.is_database_fault() => {
             // One bad request must not fail the others that shared its transaction.
             warn!(error = %cause, requests = batch.submissions.len(), "group commit failed: committing requests one by one");
             for (submission, reply) in batch.submissions.into_iter().zip(batch.replies) {
                 match committer.commit(std::slice::from_ref(&submission)).await {
-                    Ok((results, stored)) => {
+                    Ok(outcome) => {
                         let alone = Batch {
                             submissions: vec![submission],
                             replies: vec![reply],
                         };
-                        hand_over(committed, alone, results, stored);
+                        hand_over(committed, alone, outcome);
                     }
                     Err(cause) => refuse(&submission, reply, &cause),
                 }
@@ -245,14 +244,9 @@ async fn commit_batch(
 fn hand_over(
     committed: &std::sync::mpsc::SyncSender<Committed>,
     batch: Batch,
-    results: Vec<Vec<RatingResult>>,
-    stored: Vec<Rating>,
+    outcome: CommitOutcome,
 ) {
-    let commit = Committed {
-        batch,
-        results,
-        stored,
-    };
+    let commit = Committed { batch, outcome };
     if let Err(std::sync::mpsc::SendError(commit)) = committed.send(commit) {
         // Only if the syncer thread died: its callers cannot be told the commit is durable.
         let cause = Error::internal("the sync thread is gone");
@@ -277,17 +271,18 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
 }
 
 fn answer(store: &Store, feed: &Feed, commit: Committed) {
-    if let Some(last) = commit.stored.last() {
+    let CommitOutcome { results, stored } = commit.outcome;
+    if let Some(last) = stored.last() {
         store.mark_durable(last.sequence);
     }
-    for (reply, result) in commit.batch.replies.into_iter().zip(commit.results) {
+    for (reply, result) in commit.batch.replies.into_iter().zip(results) {
         // A caller that went away still had its ratings committed; nothing to do.
         let _ = reply.send(Ok(result));
     }
     // Callers first: handing the batch to the feed wakes the feed's task, and the runtime would
     // run it ahead of every caller woken after it.
-    if !commit.stored.is_empty() {
-        feed.publish(commit.stored);
+    if !stored.is_empty() {
+        feed.publish(stored);
     }
 }
 

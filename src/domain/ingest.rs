@@ -2,7 +2,7 @@
 //! duplicate, conflict, or refused (unknown or archived survey, score off the scale), and an
 //! all-or-nothing submission stored whole or not at all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{FieldViolation, NewRating, Rating, Survey, SurveyState};
 
@@ -52,106 +52,535 @@ pub enum Rejection {
 /// The writer's answer for one rating.
 pub type RatingResult = std::result::Result<Accepted, Rejection>;
 
-/// A rating's key: its survey and its id.
-pub type RatingKey = (String, String);
-
-/// Returns whether any rating of the batch was refused.
-pub fn refuses_any(results: &[Vec<RatingResult>]) -> bool {
-    results.iter().flatten().any(Result::is_err)
+/// What a commit decided: each submission's results and the ratings it stores.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommitOutcome {
+    /// One result per rating, per submission, in the order submitted.
+    pub results: Vec<Vec<RatingResult>>,
+    /// The ratings to store, in sequence order.
+    pub stored: Vec<Rating>,
 }
 
-/// Returns whether a decision made without looking keys up refused a rating whose key the caller
-/// chose: if that key is stored, the rating is a duplicate (or a conflict) instead, even in a
-/// survey archived since.
-pub fn refuses_a_given_key(batch: &[Submission], results: &[Vec<RatingResult>]) -> bool {
+impl CommitOutcome {
+    /// Returns whether any rating of the batch was refused.
+    pub fn refuses_any(&self) -> bool {
+        self.results.iter().flatten().any(Result::is_err)
+    }
+
+    /// Returns whether a decision made without looking keys up refused a rating of `batch` whose
+    /// key the caller chose: if that key is stored, the rating is a duplicate (or a conflict)
+    /// instead, even in a survey archived since.
+    pub fn refuses_a_given_key(&self, batch: &[Submission]) -> bool {
+        batch
+            .iter()
+            .zip(&self.results)
+            .any(|(submission, submission_results)| {
+                submission
+                    .ratings
+                    .iter()
+                    .zip(submission_results)
+                    .any(|(rating, result)| rating.rating_id_given && result.is_err())
+            })
+    }
+}
+
+/// Stored ratings found under the keys a batch names, by survey and rating id.
+#[derive(Debug, Clone, Default)]
+pub struct StoredRatings {
+    by_survey: HashMap<String, HashMap<String, Rating>>,
+}
+
+impl StoredRatings {
+    /// Adds a stored rating.
+    pub fn insert(&mut self, rating: Rating) {
+        self.by_survey
+            .entry(rating.survey_id.clone())
+            .or_default()
+            .insert(rating.rating_id.clone(), rating);
+    }
+
+    /// Returns whether none was found.
+    pub fn is_empty(&self) -> bool {
+        self.by_survey.is_empty()
+    }
+
+    /// Returns the rating stored under the key of `new_rating`, if any.
+    pub fn get(&self, new_rating: &NewRating) -> Option<&Rating> {
+        self.by_survey
+            .get(&new_rating.survey_id)?
+            .get(&new_rating.rating_id)
+    }
+}
+
+/// What becomes of one rating on its own, before the all-or-nothing rule of its submission.
+#[derive(Debug, PartialEq)]
+pub enum Verdict<'s, 'r> {
+    /// New: stored in this survey.
+    New(&'s Survey),
+    /// Sent before with the same content: answered with the rating stored then.
+    Duplicate(&'r Rating),
+    /// Refused.
+    Refused(Rejection),
+}
+
+/// Decides one rating: against `earlier`, the rating stored under its key before (by an earlier
+/// commit or earlier in the same batch), which settles it whatever the survey's state; otherwise
+/// against its `survey`.
+pub fn judge<'s, 'r>(
+    new_rating: &NewRating,
+    earlier: Option<&'r Rating>,
+    survey: Option<&'s Survey>,
+) -> Verdict<'s, 'r> {
+    if let Some(earlier) = earlier {
+        return if new_rating.is_retry_of(earlier) {
+            Verdict::Duplicate(earlier)
+        } else {
+            Verdict::Refused(Rejection::Conflict)
+        };
+    }
+    match survey {
+        None => Verdict::Refused(Rejection::UnknownSurvey),
+        Some(survey) if survey.state == SurveyState::Archived => {
+            Verdict::Refused(Rejection::ArchivedSurvey)
+        }
+        Some(survey) => match survey.score_violation(new_rating.content.score, "score".into()) {
+            Some(violation) => Verdict::Refused(Rejection::ScoreOffScale(violation)),
+            None => Verdict::New(survey),
+        },
+    }
+}
+
+/// Applies the all-or-nothing rule to one submission's results: when the submission asks for it
+/// and any rating was refused, every accepted one (new or duplicate) becomes
+/// [`Rejection::RolledBack`]. Returns whether it rolled the submission back.
+pub fn roll_back_if_any_refused(all_or_nothing: bool, results: &mut [RatingResult]) -> bool {
+    if !all_or_nothing || !results.iter().any(Result::is_err) {
+        return false;
+    }
+    for result in results.iter_mut() {
+        if result.is_ok() {
+            *result = Err(Rejection::RolledBack);
+        }
+    }
+    true
+}
+
+/// Returns whether every survey the batch names is among `surveys`.
+pub fn names_only_known_surveys(batch: &[Submission], surveys: &HashMap<String, Survey>) -> bool {
     batch
         .iter()
-        .zip(results)
-        .any(|(submission, submission_results)| {
-            submission
-                .ratings
-                .iter()
-                .zip(submission_results)
-                .any(|(rating, result)| rating.rating_id_given && result.is_err())
-        })
+        .flat_map(|submission| &submission.ratings)
+        .all(|rating| surveys.contains_key(&rating.survey_id))
 }
 
-/// Decides every rating of the batch against the surveys, the keys stored (`known`) and the keys
-/// the batch stores before it, and numbers the new ones from `first_sequence`, created at
-/// `create_time`. Returns each submission's results and the ratings to store, in sequence order.
+/// Returns the surveys the batch names that are not among `surveys`, once each.
+pub fn unseen_survey_ids<'b>(
+    batch: &'b [Submission],
+    surveys: &HashMap<String, Survey>,
+) -> HashSet<&'b String> {
+    batch
+        .iter()
+        .flat_map(|submission| &submission.ratings)
+        .map(|rating| &rating.survey_id)
+        .filter(|survey_id| !surveys.contains_key(*survey_id))
+        .collect()
+}
+
+/// The ratings a batch stores so far, numbered as they come, and where each key went.
+struct Staged<'b> {
+    ratings: Vec<Rating>,
+    /// Index in `ratings` by key, borrowed from the submissions rather than copied.
+    index_by_key: HashMap<(&'b str, &'b str), usize>,
+    first_sequence: i64,
+    create_time: i64,
+}
+
+impl<'b> Staged<'b> {
+    fn get(&self, new_rating: &NewRating) -> Option<&Rating> {
+        let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
+        self.index_by_key
+            .get(&key)
+            .map(|index| &self.ratings[*index])
+    }
+
+    /// Stages `new_rating` in `survey` with the next sequence, and returns it as stored.
+    fn push(&mut self, new_rating: &'b NewRating, survey: &Survey) -> Rating {
+        let rating = Rating {
+            sequence: self.first_sequence + self.ratings.len() as i64,
+            survey_id: new_rating.survey_id.clone(),
+            touchpoint: survey.touchpoint.clone(),
+            rating_id: new_rating.rating_id.clone(),
+            content: new_rating.content.clone(),
+            occur_time: new_rating.occur_time,
+            create_time: self.create_time,
+        };
+        let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
+        self.index_by_key.insert(key, self.ratings.len());
+        self.ratings.push(rating.clone());
+        rating
+    }
+
+    /// Unstages every rating from position `len` on.
+    fn truncate(&mut self, len: usize) {
+        self.index_by_key.retain(|_, index| *index < len);
+        self.ratings.truncate(len);
+    }
+}
+
+/// Decides every rating of the batch against the surveys, the ratings stored under its keys
+/// (`known`) and the ratings the batch stores before it, and numbers the new ones from
+/// `first_sequence`, created at `create_time`.
 pub fn decide(
     batch: &[Submission],
     surveys: &HashMap<String, Survey>,
-    known: &HashMap<RatingKey, Rating>,
+    known: &StoredRatings,
     first_sequence: i64,
     create_time: i64,
-) -> (Vec<Vec<RatingResult>>, Vec<Rating>) {
-    let mut stored: Vec<Rating> = Vec::new();
-    // Where in `stored` each key of the batch went; borrowed from the requests, not copied.
-    let mut stored_keys: HashMap<(&str, &str), usize> = HashMap::new();
+) -> CommitOutcome {
+    let mut staged = Staged {
+        ratings: Vec::new(),
+        index_by_key: HashMap::new(),
+        first_sequence,
+        create_time,
+    };
     let mut results = Vec::with_capacity(batch.len());
-    for request in batch {
-        let stored_before_request = stored.len();
-        let mut request_results = Vec::with_capacity(request.ratings.len());
-        for new_rating in &request.ratings {
-            let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
-            let earlier = stored_keys
-                .get(&key)
-                .map(|index| &stored[*index])
-                .or_else(|| {
-                    // The lookup key is owned: skip making it when nothing was looked up.
-                    (!known.is_empty())
-                        .then(|| {
-                            known.get(&(new_rating.survey_id.clone(), new_rating.rating_id.clone()))
-                        })
-                        .flatten()
-                });
-            let result = if let Some(earlier) = earlier {
-                if new_rating.is_retry_of(earlier) {
-                    Ok(Accepted::Duplicate(earlier.clone()))
-                } else {
-                    Err(Rejection::Conflict)
-                }
-            } else {
-                match surveys.get(&new_rating.survey_id) {
-                    None => Err(Rejection::UnknownSurvey),
-                    Some(survey) if survey.state == SurveyState::Archived => {
-                        Err(Rejection::ArchivedSurvey)
-                    }
-                    Some(survey) => {
-                        match survey.score_violation(new_rating.content.score, "score".into()) {
-                            Some(violation) => Err(Rejection::ScoreOffScale(violation)),
-                            None => {
-                                let rating = Rating {
-                                    sequence: first_sequence + stored.len() as i64,
-                                    survey_id: new_rating.survey_id.clone(),
-                                    touchpoint: survey.touchpoint.clone(),
-                                    rating_id: new_rating.rating_id.clone(),
-                                    content: new_rating.content.clone(),
-                                    occur_time: new_rating.occur_time,
-                                    create_time,
-                                };
-                                stored_keys.insert(key, stored.len());
-                                stored.push(rating.clone());
-                                Ok(Accepted::Stored(rating))
-                            }
-                        }
-                    }
-                }
+    for submission in batch {
+        let staged_before_submission = staged.ratings.len();
+        let mut submission_results = Vec::with_capacity(submission.ratings.len());
+        for new_rating in &submission.ratings {
+            let earlier = staged.get(new_rating).or_else(|| {
+                // Skip hashing the key when nothing was looked up.
+                (!known.is_empty()).then(|| known.get(new_rating)).flatten()
+            });
+            let result = match judge(new_rating, earlier, surveys.get(&new_rating.survey_id)) {
+                Verdict::New(survey) => Ok(Accepted::Stored(staged.push(new_rating, survey))),
+                Verdict::Duplicate(earlier) => Ok(Accepted::Duplicate(earlier.clone())),
+                Verdict::Refused(rejection) => Err(rejection),
             };
-            request_results.push(result);
+            submission_results.push(result);
         }
-        let refused = request_results.iter().any(Result::is_err);
-        if request.all_or_nothing && refused {
-            stored_keys.retain(|_, index| *index < stored_before_request);
-            stored.truncate(stored_before_request);
-            for result in &mut request_results {
-                if result.is_ok() {
-                    *result = Err(Rejection::RolledBack);
-                }
-            }
+        if roll_back_if_any_refused(submission.all_or_nothing, &mut submission_results) {
+            staged.truncate(staged_before_submission);
         }
-        results.push(request_results);
+        results.push(submission_results);
     }
-    (results, stored)
+    CommitOutcome {
+        results,
+        stored: staged.ratings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{Channel, Metric, RatingContent};
+
+    const FIRST_SEQUENCE: i64 = 41;
+    const CREATE_TIME: i64 = 7_000;
+
+    fn survey(survey_id: &str, state: SurveyState) -> Survey {
+        Survey {
+            survey_id: survey_id.into(),
+            display_name: "Chat".into(),
+            question: "How did we do?".into(),
+            touchpoint: "support_chat".into(),
+            metric: Metric::Csat,
+            scale_min: 1,
+            scale_max: 5,
+            satisfied_threshold: Some(4),
+            target: None,
+            dimensions: Vec::new(),
+            state,
+            create_time: 0,
+            update_time: 0,
+        }
+    }
+
+    fn surveys() -> HashMap<String, Survey> {
+        HashMap::from([
+            ("chat".into(), survey("chat", SurveyState::Active)),
+            ("old".into(), survey("old", SurveyState::Archived)),
+        ])
+    }
+
+    fn new_rating(survey_id: &str, rating_id: &str, score: i32) -> NewRating {
+        NewRating {
+            survey_id: survey_id.into(),
+            rating_id: rating_id.into(),
+            rating_id_given: true,
+            content: RatingContent {
+                score,
+                comment: String::new(),
+                customer_id: String::new(),
+                channel: Channel::WebChat,
+                attributes: BTreeMap::new(),
+            },
+            occur_time: 1_000,
+            occur_time_given: true,
+        }
+    }
+
+    fn stored(new_rating: &NewRating, sequence: i64) -> Rating {
+        Rating {
+            sequence,
+            survey_id: new_rating.survey_id.clone(),
+            touchpoint: "support_chat".into(),
+            rating_id: new_rating.rating_id.clone(),
+            content: new_rating.content.clone(),
+            occur_time: new_rating.occur_time,
+            create_time: CREATE_TIME,
+        }
+    }
+
+    fn submission(ratings: Vec<NewRating>, all_or_nothing: bool) -> Submission {
+        Submission {
+            ratings,
+            all_or_nothing,
+        }
+    }
+
+    fn decide_alone(batch: &[Submission], known: &StoredRatings) -> CommitOutcome {
+        decide(batch, &surveys(), known, FIRST_SEQUENCE, CREATE_TIME)
+    }
+
+    #[test]
+    fn new_ratings_are_numbered_from_the_first_sequence_with_the_surveys_touchpoint() {
+        let first = new_rating("chat", "a", 5);
+        let second = new_rating("chat", "b", 1);
+        let batch = [
+            submission(vec![first.clone()], false),
+            submission(vec![second.clone()], false),
+        ];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        let expected = vec![stored(&first, 41), stored(&second, 42)];
+        assert_eq!(outcome.stored, expected);
+        assert_eq!(
+            outcome.results,
+            vec![
+                vec![Ok(Accepted::Stored(expected[0].clone()))],
+                vec![Ok(Accepted::Stored(expected[1].clone()))],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_retry_of_a_stored_rating_is_a_duplicate_and_stores_nothing() {
+        let retry = new_rating("chat", "a", 4);
+        let earlier = Rating {
+            create_time: 5,
+            ..stored(&retry, 3)
+        };
+        let mut known = StoredRatings::default();
+        known.insert(earlier.clone());
+
+        let outcome = decide_alone(&[submission(vec![retry], false)], &known);
+
+        assert_eq!(
+            outcome.results,
+            vec![vec![Ok(Accepted::Duplicate(earlier))]]
+        );
+        assert_eq!(outcome.stored, Vec::new());
+    }
+
+    #[test]
+    fn a_stored_key_with_other_content_is_a_conflict() {
+        let mut known = StoredRatings::default();
+        known.insert(stored(&new_rating("chat", "a", 4), 3));
+
+        let outcome = decide_alone(
+            &[submission(vec![new_rating("chat", "a", 2)], false)],
+            &known,
+        );
+
+        assert_eq!(outcome.results, vec![vec![Err(Rejection::Conflict)]]);
+        assert_eq!(outcome.stored, Vec::new());
+    }
+
+    #[test]
+    fn a_key_repeated_in_one_batch_is_stored_once_then_a_duplicate_or_a_conflict() {
+        let first = new_rating("chat", "a", 4);
+        let batch = [
+            submission(vec![first.clone()], false),
+            submission(vec![first.clone(), new_rating("chat", "a", 3)], false),
+        ];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        let once = stored(&first, 41);
+        assert_eq!(
+            outcome.results,
+            vec![
+                vec![Ok(Accepted::Stored(once.clone()))],
+                vec![
+                    Ok(Accepted::Duplicate(once.clone())),
+                    Err(Rejection::Conflict)
+                ],
+            ]
+        );
+        assert_eq!(outcome.stored, vec![once]);
+    }
+
+    #[test]
+    fn unknown_and_archived_surveys_and_off_scale_scores_are_refused() {
+        let batch = [submission(
+            vec![
+                new_rating("gone", "a", 4),
+                new_rating("old", "b", 4),
+                new_rating("chat", "c", 6),
+            ],
+            false,
+        )];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        let off_scale = FieldViolation::new("score", "6 is outside the survey's scale 1-5");
+        assert_eq!(
+            outcome.results,
+            vec![vec![
+                Err(Rejection::UnknownSurvey),
+                Err(Rejection::ArchivedSurvey),
+                Err(Rejection::ScoreOffScale(off_scale)),
+            ]]
+        );
+        assert_eq!(outcome.stored, Vec::new());
+    }
+
+    #[test]
+    fn a_retry_in_a_survey_archived_since_is_still_a_duplicate() {
+        let retry = new_rating("old", "a", 4);
+        let earlier = stored(&retry, 3);
+        let archived = survey("old", SurveyState::Archived);
+
+        let verdict = judge(&retry, Some(&earlier), Some(&archived));
+
+        assert_eq!(verdict, Verdict::Duplicate(&earlier));
+    }
+
+    #[test]
+    fn one_refusal_rolls_back_an_all_or_nothing_submission_and_frees_its_sequences() {
+        let kept_out = new_rating("chat", "a", 4);
+        let later = new_rating("chat", "b", 4);
+        let batch = [
+            submission(vec![kept_out.clone(), new_rating("gone", "x", 4)], true),
+            submission(vec![later.clone(), kept_out.clone()], false),
+        ];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        assert_eq!(
+            outcome.results,
+            vec![
+                vec![Err(Rejection::RolledBack), Err(Rejection::UnknownSurvey)],
+                vec![
+                    Ok(Accepted::Stored(stored(&later, 41))),
+                    Ok(Accepted::Stored(stored(&kept_out, 42))),
+                ],
+            ]
+        );
+        assert_eq!(
+            outcome.stored,
+            vec![stored(&later, 41), stored(&kept_out, 42)]
+        );
+    }
+
+    #[test]
+    fn one_refusal_leaves_the_others_of_a_submission_that_is_not_all_or_nothing() {
+        let fine = new_rating("chat", "a", 4);
+        let batch = [submission(
+            vec![fine.clone(), new_rating("gone", "x", 4)],
+            false,
+        )];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        assert_eq!(
+            outcome.results,
+            vec![vec![
+                Ok(Accepted::Stored(stored(&fine, 41))),
+                Err(Rejection::UnknownSurvey)
+            ]]
+        );
+        assert_eq!(outcome.stored, vec![stored(&fine, 41)]);
+    }
+
+    #[test]
+    fn rolling_back_turns_duplicates_too_and_keeps_each_refusal() {
+        let earlier = stored(&new_rating("chat", "a", 4), 3);
+        let mut results = vec![Ok(Accepted::Duplicate(earlier)), Err(Rejection::Conflict)];
+
+        let rolled_back = roll_back_if_any_refused(true, &mut results);
+
+        assert!(rolled_back);
+        assert_eq!(
+            results,
+            vec![Err(Rejection::RolledBack), Err(Rejection::Conflict)]
+        );
+    }
+
+    #[test]
+    fn nothing_is_rolled_back_without_all_or_nothing_or_without_a_refusal() {
+        let accepted = Ok(Accepted::Stored(stored(&new_rating("chat", "a", 4), 3)));
+        let mut mixed = vec![accepted.clone(), Err(Rejection::Conflict)];
+        let mut all_accepted = vec![accepted.clone()];
+
+        assert!(!roll_back_if_any_refused(false, &mut mixed));
+        assert!(!roll_back_if_any_refused(true, &mut all_accepted));
+
+        assert_eq!(mixed, vec![accepted.clone(), Err(Rejection::Conflict)]);
+        assert_eq!(all_accepted, vec![accepted]);
+    }
+
+    #[test]
+    fn only_a_refused_key_the_caller_chose_may_hide_a_stored_rating() {
+        let generated = NewRating {
+            rating_id_given: false,
+            ..new_rating("old", "generated", 4)
+        };
+        let generated_only = [submission(vec![generated.clone()], false)];
+        let with_a_given_key = [submission(
+            vec![generated, new_rating("old", "given", 4)],
+            false,
+        )];
+
+        let generated_outcome = decide_alone(&generated_only, &StoredRatings::default());
+        let given_outcome = decide_alone(&with_a_given_key, &StoredRatings::default());
+
+        assert!(generated_outcome.refuses_any());
+        assert!(!generated_outcome.refuses_a_given_key(&generated_only));
+        assert!(given_outcome.refuses_a_given_key(&with_a_given_key));
+    }
+
+    #[test]
+    fn an_outcome_storing_everything_refuses_nothing() {
+        let batch = [submission(vec![new_rating("chat", "a", 4)], false)];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        assert!(!outcome.refuses_any());
+        assert!(!outcome.refuses_a_given_key(&batch));
+    }
+
+    #[test]
+    fn surveys_not_held_are_named_once_each() {
+        let batch = [
+            submission(
+                vec![new_rating("chat", "a", 4), new_rating("new", "b", 4)],
+                false,
+            ),
+            submission(vec![new_rating("new", "c", 4)], false),
+        ];
+
+        let unseen = unseen_survey_ids(&batch, &surveys());
+
+        assert_eq!(unseen, HashSet::from([&"new".to_string()]));
+        assert!(!names_only_known_surveys(&batch, &surveys()));
+        assert!(names_only_known_surveys(
+            &[submission(vec![new_rating("old", "d", 4)], false)],
+            &surveys()
+        ));
+    }
 }

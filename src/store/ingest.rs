@@ -7,19 +7,21 @@
 mod sqlite_fast_path;
 mod statements;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 use tracing::{debug, warn};
 
 use super::Store;
 use super::rollups::{self, RollupZone};
-use crate::domain::ingest::{RatingResult, Submission, decide, refuses_a_given_key, refuses_any};
+use crate::domain::ingest::{
+    CommitOutcome, StoredRatings, Submission, decide, names_only_known_surveys, unseen_survey_ids,
+};
 use crate::domain::{Rating, Survey, now_micros};
 use crate::error::{Error, Result};
 use sqlite_fast_path::{FastCommitFailure, SqliteFastPath, open_fast_path};
+use statements::{CounterSnapshot, insert_ratings, stored_ratings_with_keys};
 pub(super) use statements::{begin_read_committed, lock_sequence_counter};
-use statements::{insert_ratings, stored_ratings_with_keys};
 
 /// Commits batches of submissions, one transaction each; holds what it read between commits.
 pub(crate) struct Committer {
@@ -73,12 +75,8 @@ impl Committer {
         }
     }
 
-    /// Commits a batch in one transaction and returns each request's results and the ratings
-    /// stored, in sequence order.
-    pub(crate) async fn commit(
-        &mut self,
-        batch: &[Submission],
-    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+    /// Commits a batch in one transaction and returns what it decided.
+    pub(crate) async fn commit(&mut self, batch: &[Submission]) -> Result<CommitOutcome> {
         let outcome = self.commit_by_the_cheapest_path(batch).await;
         self.store
             .health()
@@ -86,16 +84,13 @@ impl Committer {
         let outcome = outcome?;
         // So that the feed tells this writer's commits, which its sync thread publishes, from
         // another process's on the same SQLite file.
-        if let Some(last) = outcome.1.last() {
+        if let Some(last) = outcome.stored.last() {
             self.store.mark_committed(last.sequence);
         }
         Ok(outcome)
     }
 
-    async fn commit_by_the_cheapest_path(
-        &mut self,
-        batch: &[Submission],
-    ) -> Result<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
+    async fn commit_by_the_cheapest_path(&mut self, batch: &[Submission]) -> Result<CommitOutcome> {
         if let Some(outcome) = self.try_fast_commit(batch) {
             return Ok(outcome);
         }
@@ -118,7 +113,7 @@ impl Committer {
         &mut self,
         batch: &[Submission],
         key_check: KeyCheck,
-    ) -> Result<Option<(Vec<Vec<RatingResult>>, Vec<Rating>)>> {
+    ) -> Result<Option<CommitOutcome>> {
         let backend = self.store.backend;
         let submitted: i64 = batch
             .iter()
@@ -131,29 +126,30 @@ impl Committer {
         self.refresh_surveys(&transaction, batch, counter.catalog_version)
             .await?;
         let known = match key_check {
-            KeyCheck::Optimistic => HashMap::new(),
+            KeyCheck::Optimistic => StoredRatings::default(),
             KeyCheck::LookUpFirst => stored_ratings_with_keys(&transaction, batch).await?,
         };
         if key_check == KeyCheck::LookUpFirst {
             self.expect_known_keys = !known.is_empty();
         }
-        let (results, stored) = decide(
+        let outcome = decide(
             batch,
             &self.surveys,
             &known,
             counter.first_sequence,
             now_micros(),
         );
-        if key_check == KeyCheck::Optimistic && refuses_a_given_key(batch, &results) {
+        let stored = &outcome.stored;
+        if key_check == KeyCheck::Optimistic && outcome.refuses_a_given_key(batch) {
             transaction.rollback().await?;
             return Ok(None);
         }
-        let inserted = insert_ratings(&transaction, backend, &stored).await?;
+        let inserted = insert_ratings(&transaction, backend, stored).await?;
         if inserted != stored.len() as u64 {
             transaction.rollback().await?;
             return Ok(None);
         }
-        rollups::upsert(&transaction, backend, &self.rollup_cells(&stored)).await?;
+        rollups::upsert(&transaction, backend, &self.rollup_cells(stored)).await?;
         let next_sequence = counter.first_sequence + stored.len() as i64;
         if next_sequence != counter.first_sequence + submitted {
             let set_back =
@@ -164,31 +160,29 @@ impl Committer {
         }
         transaction.commit().await?;
         if let Some(fast_path) = &mut self.fast_path {
-            fast_path.counter = Some((next_sequence, counter.catalog_version));
+            fast_path.counter = Some(CounterSnapshot {
+                next_sequence,
+                catalog_version: counter.catalog_version,
+            });
         }
-        Ok(Some((results, stored)))
+        Ok(Some(outcome))
     }
 
     /// Commits through the [`SqliteFastPath`] when it applies; `None` when it does not or failed,
     /// having changed nothing.
-    fn try_fast_commit(
-        &mut self,
-        batch: &[Submission],
-    ) -> Option<(Vec<Vec<RatingResult>>, Vec<Rating>)> {
-        let (first_sequence, catalog_version) = self.fast_path.as_ref()?.counter?;
-        let every_survey_known = batch
-            .iter()
-            .flat_map(|submission| &submission.ratings)
-            .all(|rating| self.surveys.contains_key(&rating.survey_id));
-        if self.expect_known_keys || catalog_version != self.catalog_version || !every_survey_known
+    fn try_fast_commit(&mut self, batch: &[Submission]) -> Option<CommitOutcome> {
+        let counter = self.fast_path.as_ref()?.counter?;
+        if self.expect_known_keys
+            || counter.catalog_version != self.catalog_version
+            || !names_only_known_surveys(batch, &self.surveys)
         {
             return None;
         }
-        let (results, stored) = decide(
+        let outcome = decide(
             batch,
             &self.surveys,
-            &HashMap::new(),
-            first_sequence,
+            &StoredRatings::default(),
+            counter.next_sequence,
             now_micros(),
         );
         // Every decision here rests on the surveys as this writer last read them. What it stores
@@ -196,13 +190,13 @@ impl Committer {
         // refusals alone stores nothing, and a survey made active again would go on refusing).
         // Refusals are rare: any batch with one takes the transaction path, which reads the
         // counter and the surveys first. So here something is always stored.
-        if refuses_any(&results) {
+        if outcome.refuses_any() {
             return None;
         }
-        let cells = self.rollup_cells(&stored);
+        let cells = self.rollup_cells(&outcome.stored);
         let fast_path = self.fast_path.as_mut()?;
-        match fast_path.commit(first_sequence, catalog_version, &stored, &cells) {
-            Ok(()) => Some((results, stored)),
+        match fast_path.commit(counter, &outcome.stored, &cells) {
+            Ok(()) => Some(outcome),
             Err(failure) => {
                 fast_path.counter = None;
                 match failure {
@@ -254,12 +248,7 @@ impl Committer {
             self.catalog_version = catalog_version;
         }
         // Unknown ids are read every time: the survey may have been created since.
-        let unseen: HashSet<&String> = batch
-            .iter()
-            .flat_map(|submission| &submission.ratings)
-            .map(|rating| &rating.survey_id)
-            .filter(|survey_id| !self.surveys.contains_key(*survey_id))
-            .collect();
+        let unseen = unseen_survey_ids(batch, &self.surveys);
         if !unseen.is_empty() {
             let read =
                 Store::surveys_by_id(transaction, unseen.into_iter().cloned().collect()).await?;

@@ -5,7 +5,7 @@ use tracing::warn;
 use super::super::Store;
 use super::super::ratings::attributes_json;
 use super::super::rollups;
-use super::statements::insert_sql;
+use super::statements::{CounterSnapshot, insert_sql};
 use crate::domain::Rating;
 use sea_orm::DbBackend;
 
@@ -16,9 +16,9 @@ use sea_orm::DbBackend;
 /// insert; any failure rolls back, and the transaction path takes over.
 pub(super) struct SqliteFastPath {
     pub(super) connection: rusqlite::Connection,
-    /// `(next_sequence, catalog_version)` as this writer's last commit left them; `None` when
-    /// not known (at start, after a failure).
-    pub(super) counter: Option<(i64, i64)>,
+    /// The counter row as this writer's last commit left it; `None` when not known (at start,
+    /// after a failure).
+    pub(super) counter: Option<CounterSnapshot>,
     /// The single-row statements, built once: their text is also the key of the prepared
     /// statement cache.
     insert_rating_sql: String,
@@ -53,25 +53,23 @@ impl From<rusqlite::Error> for FastCommitFailure {
 
 impl SqliteFastPath {
     /// Stores `stored` and adds `cells` to the rollups in one transaction, guarded by the
-    /// counter row being `(first_sequence, catalog_version)`, and remembers the counter as the
-    /// commit leaves it.
+    /// counter row being still `left`, and remembers the counter as the commit leaves it.
     pub(super) fn commit(
         &mut self,
-        first_sequence: i64,
-        catalog_version: i64,
+        left: CounterSnapshot,
         stored: &[Rating],
         cells: &rollups::CellCounts,
     ) -> std::result::Result<(), FastCommitFailure> {
         let transaction = self
             .connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let next_sequence = first_sequence + stored.len() as i64;
+        let next_sequence = left.next_sequence + stored.len() as i64;
         let guarded = transaction
             .prepare_cached(
                 "UPDATE rating_sequence SET next_sequence = ?1 \
                  WHERE id = 1 AND next_sequence = ?2 AND catalog_version = ?3",
             )?
-            .execute((next_sequence, first_sequence, catalog_version))?;
+            .execute((next_sequence, left.next_sequence, left.catalog_version))?;
         if guarded != 1 {
             return Err(FastCommitFailure::CounterMoved);
         }
@@ -109,7 +107,10 @@ impl SqliteFastPath {
             }
         }
         transaction.commit()?;
-        self.counter = Some((next_sequence, catalog_version));
+        self.counter = Some(CounterSnapshot {
+            next_sequence,
+            catalog_version: left.catalog_version,
+        });
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ use super::super::Store;
 use super::super::entity::rating;
 use super::super::ratings::{rating_from_row, rating_to_row};
 use crate::domain::Rating;
-use crate::domain::ingest::{RatingKey, Submission};
+use crate::domain::ingest::{StoredRatings, Submission};
 use crate::error::{Error, Result};
 
 /// Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -103,6 +103,15 @@ pub(in crate::store) struct CounterRow {
     pub catalog_version: i64,
 }
 
+/// The counter row as a commit of this writer left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CounterSnapshot {
+    /// The next sequence to hand out.
+    pub next_sequence: i64,
+    /// Bumped by every survey change.
+    pub catalog_version: i64,
+}
+
 /// Locks the counter row for the rest of the transaction and reserves `reserve` sequences. On
 /// PostgreSQL the row lock makes every other writer wait until this one commits, so sequences are
 /// visible in commit order; on SQLite the UPDATE takes the database's write lock.
@@ -138,7 +147,7 @@ pub(in crate::store) async fn lock_sequence_counter(
 pub(super) async fn stored_ratings_with_keys(
     transaction: &DatabaseTransaction,
     batch: &[Submission],
-) -> Result<HashMap<RatingKey, Rating>> {
+) -> Result<StoredRatings> {
     let mut rating_ids_by_survey: HashMap<&str, Vec<&str>> = HashMap::new();
     for rating in batch.iter().flat_map(|submission| &submission.ratings) {
         if rating.rating_id_given {
@@ -148,7 +157,7 @@ pub(super) async fn stored_ratings_with_keys(
                 .push(&rating.rating_id);
         }
     }
-    let mut known = HashMap::new();
+    let mut known = StoredRatings::default();
     for (survey_id, rating_ids) in rating_ids_by_survey {
         for chunk in rating_ids.chunks(KEYS_PER_LOOKUP) {
             let rows = rating::Entity::find()
@@ -157,8 +166,7 @@ pub(super) async fn stored_ratings_with_keys(
                 .all(transaction)
                 .await?;
             for row in rows {
-                let rating = rating_from_row(row)?;
-                known.insert((rating.survey_id.clone(), rating.rating_id.clone()), rating);
+                known.insert(rating_from_row(row)?);
             }
         }
     }
