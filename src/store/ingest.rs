@@ -4,24 +4,56 @@
 //! every rating ([`crate::domain::ingest`]), inserts the new ones with consecutive sequences and
 //! commits. The writer task that feeds it and answers callers is the top-level `ingest` module.
 
+mod rollup_cells;
 mod sqlite_fast_path;
 mod statements;
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
+use futures_util::future::LocalBoxFuture;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use tracing::{debug, warn};
 
 use super::Store;
-use super::rollups::{self, RollupZone};
 use crate::domain::ingest::{
     CommitOutcome, StoredRatings, Submission, decide, names_only_known_surveys, unseen_survey_ids,
 };
 use crate::domain::{Rating, Survey, now_micros};
 use crate::error::{Error, Result};
+use rollup_cells::RollupCells;
 use sqlite_fast_path::{FastCommitFailure, SqliteFastPath, open_fast_path};
 use statements::{CounterSnapshot, insert_ratings, stored_ratings_with_keys};
 pub(super) use statements::{begin_read_committed, lock_sequence_counter};
+
+/// State derived from the ratings a commit stores, written in the same transaction as they are,
+/// on the transaction path and on the SQLite fast path alike, so that it never disagrees with
+/// the ratings: the rollups ([`RollupCells`]). Follow-ups, per-customer summaries and invitation
+/// links are to plug in here too, each as one implementation added to the list in
+/// [`Committer::open`].
+trait KeptWithRatings {
+    /// Re-reads, inside the commit's transaction, what it depends on besides the surveys, once a
+    /// survey change moved the catalog version (the fast path relies on it being current while
+    /// the version holds).
+    fn reload<'a>(
+        &'a mut self,
+        transaction: &'a DatabaseTransaction,
+        backend: DbBackend,
+    ) -> LocalBoxFuture<'a, Result<()>>;
+
+    /// Computes what `stored` (ratings of `surveys`) adds, replacing what was staged before.
+    fn stage(&mut self, stored: &[Rating], surveys: &HashMap<String, Survey>);
+
+    /// Writes what was staged, in the transaction path's transaction.
+    fn write<'a>(
+        &'a self,
+        transaction: &'a DatabaseTransaction,
+        backend: DbBackend,
+    ) -> LocalBoxFuture<'a, Result<()>>;
+
+    /// Writes what was staged, in the SQLite fast path's transaction, with statements prepared
+    /// once on its connection (`prepare_cached`).
+    fn write_fast(&self, transaction: &rusqlite::Transaction) -> rusqlite::Result<()>;
+}
 
 /// Commits batches of submissions, one transaction each; holds what it read between commits.
 pub(crate) struct Committer {
@@ -32,10 +64,8 @@ pub(crate) struct Committer {
     /// version under the counter lock, so while it holds, these rows are still current: a commit
     /// reads only the surveys it has not seen yet.
     surveys: HashMap<String, Survey>,
-    /// The zones whose rollups are kept, read at the same catalog version.
-    zones: Vec<RollupZone>,
-    /// False only for the ingest benchmark's measure of what rollups cost.
-    maintain_rollups: bool,
+    /// What every commit writes beside the ratings.
+    kept: Vec<Box<dyn KeptWithRatings>>,
     catalog_version: i64,
     /// Whether the last optimistic insert met a stored key: retries come in runs (a re-sent
     /// import), so the next commits look keys up first instead of failing and redoing.
@@ -60,8 +90,7 @@ impl Committer {
             store,
             fast_path,
             surveys: HashMap::new(),
-            zones: Vec::new(),
-            maintain_rollups,
+            kept: vec![Box::new(RollupCells::new(maintain_rollups))],
             catalog_version: -1,
             expect_known_keys: false,
         }
@@ -149,7 +178,10 @@ impl Committer {
             transaction.rollback().await?;
             return Ok(None);
         }
-        rollups::upsert(&transaction, backend, &self.rollup_cells(stored)).await?;
+        for state in &mut self.kept {
+            state.stage(stored, &self.surveys);
+            state.write(&transaction, backend).await?;
+        }
         let next_sequence = counter.first_sequence + stored.len() as i64;
         if next_sequence != counter.first_sequence + submitted {
             let set_back =
@@ -193,9 +225,11 @@ impl Committer {
         if outcome.refuses_any() {
             return None;
         }
-        let cells = self.rollup_cells(&outcome.stored);
+        for state in &mut self.kept {
+            state.stage(&outcome.stored, &self.surveys);
+        }
         let fast_path = self.fast_path.as_mut()?;
-        match fast_path.commit(counter, &outcome.stored, &cells) {
+        match fast_path.commit(counter, &outcome.stored, &self.kept) {
             Ok(()) => Some(outcome),
             Err(failure) => {
                 fast_path.counter = None;
@@ -220,19 +254,6 @@ impl Committer {
         }
     }
 
-    /// Returns the rollup cells `stored` adds to, with each survey's dimensions.
-    fn rollup_cells(&self, stored: &[Rating]) -> rollups::CellCounts {
-        let mut cells = rollups::CellCounts::new();
-        for rating in stored {
-            let dimensions = self
-                .surveys
-                .get(&rating.survey_id)
-                .map_or(&[][..], |survey| &survey.dimensions[..]);
-            rollups::add_cells(rating, dimensions, &self.zones, &mut cells);
-        }
-        cells
-    }
-
     /// Makes `self.surveys` hold every survey the batch names that exists, as of `catalog_version`.
     async fn refresh_surveys(
         &mut self,
@@ -242,8 +263,8 @@ impl Committer {
     ) -> Result<()> {
         if catalog_version != self.catalog_version {
             self.surveys.clear();
-            if self.maintain_rollups {
-                self.zones = rollups::stored_zones(transaction, self.store.backend).await?;
+            for state in &mut self.kept {
+                state.reload(transaction, self.store.backend).await?;
             }
             self.catalog_version = catalog_version;
         }

@@ -2,27 +2,27 @@
 
 use tracing::warn;
 
+use sea_orm::DbBackend;
+
 use super::super::Store;
 use super::super::ratings::attributes_json;
-use super::super::rollups;
+use super::KeptWithRatings;
 use super::statements::{CounterSnapshot, insert_sql};
 use crate::domain::Rating;
-use sea_orm::DbBackend;
 
 /// SQLite: a commit on the writer's own connection, on the writer's thread, with statements
 /// prepared once. The writer remembers the counter row as it left it: if the row is still so, no
-/// other connection committed ratings or changed a survey since, and the surveys and zones the
-/// writer holds are current, so nothing needs reading before the insert. A stored key fails the
+/// other connection committed ratings or changed a survey since, and the surveys the writer holds
+/// (and what each [`KeptWithRatings`] read with them, the rollups' zones) are current, so nothing needs reading before the insert. A stored key fails the
 /// insert; any failure rolls back, and the transaction path takes over.
 pub(super) struct SqliteFastPath {
     pub(super) connection: rusqlite::Connection,
     /// The counter row as this writer's last commit left it; `None` when not known (at start,
     /// after a failure).
     pub(super) counter: Option<CounterSnapshot>,
-    /// The single-row statements, built once: their text is also the key of the prepared
-    /// statement cache.
+    /// The single-row insert, built once: its text is also the key of the prepared statement
+    /// cache.
     insert_rating_sql: String,
-    upsert_cell_sql: String,
 }
 
 /// Why a fast commit did not happen; it changed nothing either way.
@@ -52,13 +52,13 @@ impl From<rusqlite::Error> for FastCommitFailure {
 }
 
 impl SqliteFastPath {
-    /// Stores `stored` and adds `cells` to the rollups in one transaction, guarded by the
-    /// counter row being still `left`, and remembers the counter as the commit leaves it.
+    /// Stores `stored` and writes what each of `kept` staged for it in one transaction, guarded
+    /// by the counter row being still `left`, and remembers the counter as the commit leaves it.
     pub(super) fn commit(
         &mut self,
         left: CounterSnapshot,
         stored: &[Rating],
-        cells: &rollups::CellCounts,
+        kept: &[Box<dyn KeptWithRatings>],
     ) -> std::result::Result<(), FastCommitFailure> {
         let transaction = self
             .connection
@@ -92,19 +92,9 @@ impl SqliteFastPath {
                     rating.create_time,
                 ))?;
             }
-            let mut upsert = transaction.prepare_cached(&self.upsert_cell_sql)?;
-            for (cell, count) in cells {
-                upsert.execute((
-                    &*cell.zone,
-                    cell.day,
-                    &*cell.survey_id,
-                    &*cell.dimension,
-                    &*cell.value,
-                    cell.channel,
-                    cell.score,
-                    count,
-                ))?;
-            }
+        }
+        for state in kept {
+            state.write_fast(&transaction)?;
         }
         transaction.commit()?;
         self.counter = Some(CounterSnapshot {
@@ -123,7 +113,6 @@ pub(super) fn open_fast_path(store: &Store) -> Option<SqliteFastPath> {
             connection,
             counter: None,
             insert_rating_sql: insert_sql(DbBackend::Sqlite, 1, ""),
-            upsert_cell_sql: rollups::upsert_sql(DbBackend::Sqlite, 1),
         }),
         Err(cause) => {
             warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");
