@@ -1,6 +1,7 @@
 //! `csat bench ingest`: starts a server on a temporary SQLite database and drives it over loopback,
 //! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
-//! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences),
+//! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences, and
+//! on a second server keeping the fewest rollups a deployment can),
 //! `ImportRatings`, and how long declaring a dimension over every stored rating holds back a
 //! caller that keeps submitting.
 
@@ -15,7 +16,7 @@ use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
 
-use crate::config::{Config, Rollups};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::pb;
 use crate::pb::rating_service_client::RatingServiceClient;
@@ -134,26 +135,8 @@ pub fn bench_folder() -> Result<std::path::PathBuf> {
 /// Runs the ingest benchmark and prints its report.
 pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     let folder = bench_folder()?;
-    // The same survey on two servers: one keeping rollups in two zones with one dimension, as a
-    // deployment would; one keeping none, to measure what they cost.
-    let survey = pb::Survey {
-        touchpoint: "support_chat".into(),
-        metric: pb::Metric::Csat.into(),
-        dimensions: vec!["agent".into()],
-        ..Default::default()
-    };
-    let server = BenchServer::start(&folder, "bench", config.connections, |server_config| {
-        server_config.rollup_time_zones = vec!["UTC".into(), "America/New_York".into()];
-    })
-    .await?;
-    server.create_survey("bench", survey.clone()).await?;
-    let bare = BenchServer::start(&folder, "bare", config.connections, |server_config| {
-        server_config.rollups = Rollups::Off;
-    })
-    .await?;
-    bare.create_survey("bench", survey).await?;
-    let channels = server.channels.clone();
-
+    let servers = IngestServers::start(&folder, config.connections).await?;
+    let channels = servers.deployment.channels.clone();
     println!(
         "csat bench ingest: {} callers over {} connections, {} rounds of {} s per phase, SQLite in {}",
         config.callers,
@@ -162,16 +145,116 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
         config.seconds,
         folder.display()
     );
-    // Keys decide where each rating lands in the (survey_id, rating_id) index: time-ordered keys
-    // (UUIDv7, what the server generates and what the proto recommends) append to it; keys from
-    // many independent sequences (ticket numbers of as many systems) land on as many index pages.
-    // The phases alternate in short rounds, so that each sees the machine in the same state: on a
-    // shared virtual machine the rate of an empty RPC drifts by a third within a minute.
+    let rounds = run_rounds(&config, &servers).await;
+    rounds.print(config.callers);
+
+    let import = import_phase(&channels[0], config.import_ratings).await?;
+    print_phase("ImportRatings", "ratings/s", &import);
+
+    let stored = rounds.submit_time_ordered.count + rounds.submit_interleaved.count + import.count;
+    let declaring = declare_dimension_phase(&channels).await?;
+    println!(
+        "UpdateSurvey declaring a dimension over {stored} ratings: {:.2} s; meanwhile {} SubmitRating \
+         calls, the slowest {:.1} ms",
+        declaring.update.as_secs_f64(),
+        declaring.submits,
+        declaring.slowest_submit.as_secs_f64() * 1_000.0
+    );
+
+    servers.minimal.stop().await?;
+    println!(
+        "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
+        resident_megabytes().map_or("unknown".into(), |megabytes| megabytes.to_string())
+    );
+    servers.deployment.stop().await?;
+    let _ = std::fs::remove_dir_all(&folder);
+    Ok(())
+}
+
+/// The two servers of the ingest benchmark, each with the survey `bench`.
+struct IngestServers {
+    /// Rollups in two zones for a survey with one dimension, as a deployment keeps them: four
+    /// cells per rating.
+    deployment: BenchServer,
+    /// The fewest rollups a deployment can keep, UTC only for a survey without dimensions: one
+    /// cell per rating. Against `deployment`, it measures what a zone and a dimension cost.
+    minimal: BenchServer,
+}
+
+impl IngestServers {
+    async fn start(folder: &std::path::Path, connections: usize) -> Result<IngestServers> {
+        let survey = pb::Survey {
+            touchpoint: "support_chat".into(),
+            metric: pb::Metric::Csat.into(),
+            dimensions: vec!["agent".into()],
+            ..Default::default()
+        };
+        let deployment = BenchServer::start(folder, "bench", connections, |server_config| {
+            server_config.rollup_time_zones = vec!["UTC".into(), "America/New_York".into()];
+        })
+        .await?;
+        deployment.create_survey("bench", survey.clone()).await?;
+        let minimal = BenchServer::start(folder, "minimal", connections, |server_config| {
+            server_config.rollup_time_zones = vec!["UTC".into()];
+        })
+        .await?;
+        let survey_without_dimensions = pb::Survey {
+            dimensions: Vec::new(),
+            ..survey
+        };
+        minimal
+            .create_survey("bench", survey_without_dimensions)
+            .await?;
+        Ok(IngestServers {
+            deployment,
+            minimal,
+        })
+    }
+}
+
+/// The timed phases of every round, summed up.
+struct IngestRounds {
+    check: PhaseResult,
+    submit_time_ordered: PhaseResult,
+    submit_interleaved: PhaseResult,
+    submit_minimal_rollups: PhaseResult,
+}
+
+impl IngestRounds {
+    fn print(&self, callers: usize) {
+        print_phase("Health/Check", "calls/s", &self.check);
+        print_phase("SubmitRating", "ratings/s", &self.submit_time_ordered);
+        println!(
+            "  keys UUIDv7: SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
+            self.submit_time_ordered.rate / self.check.rate
+        );
+        print_phase("SubmitRating", "ratings/s", &self.submit_interleaved);
+        println!(
+            "  keys from {callers} interleaved sequences: SubmitRating / Health/Check = {:.2}",
+            self.submit_interleaved.rate / self.check.rate
+        );
+        print_phase("SubmitRating", "ratings/s", &self.submit_minimal_rollups);
+        println!(
+            "  keys UUIDv7, rollups in UTC only, no dimension: two zones and a dimension / this = \
+             {:.2} (bar: >= 0.8)",
+            self.submit_time_ordered.rate / self.submit_minimal_rollups.rate
+        );
+    }
+}
+
+/// Runs the rounds of timed phases. Keys decide where each rating lands in the
+/// (survey_id, rating_id) index: time-ordered keys (UUIDv7, what the server generates and what
+/// the proto recommends) append to it; keys from many independent sequences (ticket numbers of as
+/// many systems) land on as many index pages. The phases alternate in short rounds, so that each
+/// sees the machine in the same state: on a shared virtual machine the rate of an empty RPC
+/// drifts by a third within a minute.
+async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> IngestRounds {
+    let channels = &servers.deployment.channels;
     let duration = Duration::from_secs(config.seconds);
     let mut check = PhaseTotals::default();
     let mut submit_time_ordered = PhaseTotals::default();
     let mut submit_interleaved = PhaseTotals::default();
-    let mut submit_without_rollups = PhaseTotals::default();
+    let mut submit_minimal_rollups = PhaseTotals::default();
     let submit_time_ordered_keys = |channel, _, call| {
         let mut client = RatingServiceClient::new(channel);
         async move {
@@ -184,7 +267,7 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     };
     for round in 0..config.rounds.max(1) {
         check.add(
-            timed_phase(&channels, config.callers, duration, |channel, _, _| {
+            timed_phase(channels, config.callers, duration, |channel, _, _| {
                 let mut client = HealthClient::new(channel);
                 async move {
                     let request = HealthCheckRequest {
@@ -195,18 +278,11 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
             })
             .await,
         );
-        submit_time_ordered.add(
+        submit_time_ordered
+            .add(timed_phase(channels, config.callers, duration, submit_time_ordered_keys).await);
+        submit_minimal_rollups.add(
             timed_phase(
-                &channels,
-                config.callers,
-                duration,
-                submit_time_ordered_keys,
-            )
-            .await,
-        );
-        submit_without_rollups.add(
-            timed_phase(
-                &bare.channels,
+                &servers.minimal.channels,
                 config.callers,
                 duration,
                 submit_time_ordered_keys,
@@ -216,7 +292,7 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
         let first_call = round * CALLS_PER_ROUND_BOUND;
         submit_interleaved.add(
             timed_phase(
-                &channels,
+                channels,
                 config.callers,
                 duration,
                 move |channel, caller, call| {
@@ -233,50 +309,12 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
             .await,
         );
     }
-    let check = check.summarize();
-    let submit_time_ordered = submit_time_ordered.summarize();
-    let submit_interleaved = submit_interleaved.summarize();
-    let submit_without_rollups = submit_without_rollups.summarize();
-    print_phase("Health/Check", "calls/s", &check);
-    print_phase("SubmitRating", "ratings/s", &submit_time_ordered);
-    println!(
-        "  keys UUIDv7: SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
-        submit_time_ordered.rate / check.rate
-    );
-    print_phase("SubmitRating", "ratings/s", &submit_interleaved);
-    println!(
-        "  keys from {} interleaved sequences: SubmitRating / Health/Check = {:.2}",
-        config.callers,
-        submit_interleaved.rate / check.rate
-    );
-
-    print_phase("SubmitRating", "ratings/s", &submit_without_rollups);
-    println!(
-        "  keys UUIDv7, no rollups: with / without rollups = {:.2} (bar: >= 0.8)",
-        submit_time_ordered.rate / submit_without_rollups.rate
-    );
-
-    let import = import_phase(&channels[0], config.import_ratings).await?;
-    print_phase("ImportRatings", "ratings/s", &import);
-
-    let stored = submit_time_ordered.count + submit_interleaved.count + import.count;
-    let declaring = declare_dimension_phase(&channels).await?;
-    println!(
-        "UpdateSurvey declaring a dimension over {stored} ratings: {:.2} s; meanwhile {} SubmitRating \
-         calls, the slowest {:.1} ms",
-        declaring.update.as_secs_f64(),
-        declaring.submits,
-        declaring.slowest_submit.as_secs_f64() * 1_000.0
-    );
-
-    bare.stop().await?;
-    println!(
-        "resident memory after {stored} ratings stored: {} MB (server and load generator in one process)",
-        resident_megabytes().map_or("unknown".into(), |megabytes| megabytes.to_string())
-    );
-    server.stop().await?;
-    let _ = std::fs::remove_dir_all(&folder);
-    Ok(())
+    IngestRounds {
+        check: check.summarize(),
+        submit_time_ordered: submit_time_ordered.summarize(),
+        submit_interleaved: submit_interleaved.summarize(),
+        submit_minimal_rollups: submit_minimal_rollups.summarize(),
+    }
 }
 
 fn bench_rating(rating_id: String, call: usize) -> pb::Rating {

@@ -106,21 +106,6 @@ pub struct Config {
     /// Logging.
     #[command(flatten)]
     pub logging: LoggingConfig,
-
-    /// Whether rollups are kept. Not a setting: only the ingest benchmark turns them off, on a
-    /// database of its own, to measure what they cost.
-    #[arg(skip)]
-    pub rollups: Rollups,
-}
-
-/// Whether the writer keeps rollups and reports read them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Rollups {
-    /// Kept in the writer's transaction; reports read them where they cover the query.
-    #[default]
-    Maintained,
-    /// Neither written nor read: every report scans. Left stale, so only for a throwaway database.
-    Off,
 }
 
 impl Config {
@@ -141,7 +126,6 @@ impl Config {
             logging: LoggingConfig {
                 log_format: LogFormat::Pretty,
             },
-            rollups: Rollups::Maintained,
         }
     }
 }

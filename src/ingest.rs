@@ -64,11 +64,7 @@ impl WriterHandle {
     /// Starts the writer on a thread of its own. Its commit is a chain of database round trips;
     /// on the server's busy runtime each wake-up would wait behind every call in flight, and that
     /// wait, not the database, would set the pace of every submission.
-    pub fn spawn(
-        store: Store,
-        feed: Feed,
-        maintain_rollups: bool,
-    ) -> Result<(WriterHandle, WriterStop)> {
+    pub fn spawn(store: Store, feed: Feed) -> Result<(WriterHandle, WriterStop)> {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
         let (stop, stop_requested) = oneshot::channel();
         let (stopped_sender, stopped) = oneshot::channel();
@@ -87,7 +83,7 @@ impl WriterHandle {
             .spawn(move || {
                 runtime.block_on(async {
                     run_writer(
-                        Committer::open(store, maintain_rollups).await,
+                        Committer::open(store).await,
                         committed_sender,
                         receiver,
                         stop_requested,

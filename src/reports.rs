@@ -53,8 +53,7 @@ struct Catalog {
 #[derive(Debug, Clone)]
 pub struct Reports {
     store: Store,
-    /// `None` when rollups are not kept: every report scans.
-    mirror: Option<RollupMirror>,
+    mirror: RollupMirror,
     catalog: Arc<Mutex<Catalog>>,
 }
 
@@ -100,8 +99,8 @@ struct MirrorPlan {
 }
 
 impl Reports {
-    /// Returns an engine over `store` and its rollups in memory, if they are kept.
-    pub fn new(store: Store, mirror: Option<RollupMirror>) -> Reports {
+    /// Returns an engine over `store` and its rollups in memory.
+    pub fn new(store: Store, mirror: RollupMirror) -> Reports {
         Reports {
             store,
             mirror,
@@ -122,9 +121,8 @@ impl Reports {
             .iter()
             .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
             .collect();
-        if let Some(mirror) = &self.mirror
-            && let Some(plan) = mirror_plan(query, &surveys)
-            && let Some(guard) = mirror.current(target, rollup_version).await?
+        if let Some(plan) = mirror_plan(query, &surveys)
+            && let Some(guard) = self.mirror.current(target, rollup_version).await?
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {

@@ -24,7 +24,7 @@ use crate::api::open_calls::OpenCalls;
 use crate::api::rating_service::RatingApi;
 use crate::api::report_service::ReportApi;
 use crate::api::survey_service::SurveyApi;
-use crate::config::{Config, Rollups};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::ingest::WriterHandle;
@@ -87,7 +87,6 @@ pub struct Server {
     listener: TcpListener,
     store: Store,
     drain_timeout: Duration,
-    rollups: Rollups,
     zones: Vec<RollupZone>,
     cors: Option<CorsLayer>,
     caps: Caps,
@@ -137,7 +136,6 @@ impl Server {
             listener,
             store,
             drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
-            rollups: config.rollups,
             zones,
             cors,
             caps: Caps {
@@ -165,7 +163,6 @@ impl Server {
             listener,
             store,
             drain_timeout,
-            rollups,
             zones,
             cors,
             caps,
@@ -200,7 +197,7 @@ impl Server {
                 ),
         );
         let prepared = tokio::select! {
-            prepared = prepare_database(&store, rollups, &zones) => Some(prepared),
+            prepared = prepare_database(&store, &zones) => Some(prepared),
             _ = &mut stop => None,
         };
         let _ = ready_sender.send(());
@@ -224,13 +221,9 @@ impl Server {
 
         let (shutdown_sender, shutdown) = watch::channel(false);
         let feed = Feed::start(store.clone(), shutdown.clone()).await?;
-        let maintain_rollups = rollups == Rollups::Maintained;
-        let (writer, writer_stop) =
-            WriterHandle::spawn(store.clone(), feed.clone(), maintain_rollups)?;
-        let mirror = maintain_rollups.then(|| RollupMirror::new(store.clone()));
-        if let Some(mirror) = &mirror {
-            tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
-        }
+        let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone())?;
+        let mirror = RollupMirror::new(store.clone());
+        tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
         let reports = Reports::new(store.clone(), mirror);
         let context = Context {
             store: store.clone(),
@@ -325,12 +318,9 @@ impl Server {
 }
 
 /// Applies migrations and makes the stored rollup zones the configured ones.
-async fn prepare_database(store: &Store, rollups: Rollups, zones: &[RollupZone]) -> Result<()> {
+async fn prepare_database(store: &Store, zones: &[RollupZone]) -> Result<()> {
     store.migrate().await?;
-    if rollups == Rollups::Maintained {
-        store.sync_rollup_zones(zones).await?;
-    }
-    Ok(())
+    store.sync_rollup_zones(zones).await
 }
 
 /// The answer to every call but health and reflection while the database is being prepared:

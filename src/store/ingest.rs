@@ -84,13 +84,13 @@ enum KeyCheck {
 
 impl Committer {
     /// Returns a committer on `store`, with a SQLite connection of its own where it can open one.
-    pub(crate) async fn open(store: Store, maintain_rollups: bool) -> Committer {
+    pub(crate) async fn open(store: Store) -> Committer {
         let fast_path = open_fast_path(&store);
         Committer {
             store,
             fast_path,
             surveys: HashMap::new(),
-            kept: vec![Box::new(RollupCells::new(maintain_rollups))],
+            kept: vec![Box::new(RollupCells::new())],
             catalog_version: -1,
             expect_known_keys: false,
         }

@@ -15,8 +15,6 @@ use crate::error::Result;
 pub(super) struct RollupCells {
     /// The zones whose rollups are kept, read at the writer's catalog version.
     zones: Vec<RollupZone>,
-    /// False only for the ingest benchmark's measure of what rollups cost.
-    maintain_rollups: bool,
     /// What the commit in hand adds.
     staged: CellCounts,
     /// The single-row upsert of the fast path, built once: its text is also the key of the
@@ -25,10 +23,9 @@ pub(super) struct RollupCells {
 }
 
 impl RollupCells {
-    pub(super) fn new(maintain_rollups: bool) -> RollupCells {
+    pub(super) fn new() -> RollupCells {
         RollupCells {
             zones: Vec::new(),
-            maintain_rollups,
             staged: CellCounts::new(),
             upsert_cell_sql: rollups::upsert_sql(DbBackend::Sqlite, 1),
         }
@@ -42,9 +39,7 @@ impl KeptWithRatings for RollupCells {
         backend: DbBackend,
     ) -> LocalBoxFuture<'a, Result<()>> {
         async move {
-            if self.maintain_rollups {
-                self.zones = rollups::stored_zones(transaction, backend).await?;
-            }
+            self.zones = rollups::stored_zones(transaction, backend).await?;
             Ok(())
         }
         .boxed_local()
