@@ -1,5 +1,6 @@
 //! csat: a gRPC service that collects customer-satisfaction ratings. The module list is the
-//! architecture: data flows api -> domain -> store, and the feed reads what the store committed.
+//! architecture: data flows api -> domain -> ingest/store -> feed. Ingest has the store commit and
+//! hands the commits to the feed; no module imports one that imports it back.
 
 #![warn(missing_docs)]
 
