@@ -6,6 +6,7 @@ pub mod entity;
 mod health;
 pub mod ingest;
 pub mod migration;
+pub(crate) mod rating_sql;
 mod ratings;
 pub mod report_scan;
 pub mod rollups;

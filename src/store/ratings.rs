@@ -1,14 +1,14 @@
 //! Rating rows: conversions, and the reads behind GetRating, ListRatings and stream replay.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Order as SqlOrder, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 
 use super::Store;
 use super::entity::rating;
-use super::report_scan::{attribute_locator, attribute_value_sql};
+use super::rating_sql::{RATING_COLUMNS, filter_condition};
 use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
 use crate::error::{Error, Result};
 
@@ -165,30 +165,7 @@ impl Store {
             ..RatingPage::default()
         };
         loop {
-            let mut select = rating::Entity::find().filter(pushed_down(filter, self.backend));
-            if let Some(through) = through {
-                select = select.filter(rating::Column::Sequence.lte(through));
-            }
-            select = match (order, bound) {
-                (Order::OldestFirst, Some(after)) => {
-                    select.filter(rating::Column::Sequence.gt(after))
-                }
-                (Order::NewestFirst, Some(before)) => {
-                    select.filter(rating::Column::Sequence.lt(before))
-                }
-                (_, None) => select,
-            };
-            select = match order {
-                Order::OldestFirst => select.order_by_asc(rating::Column::Sequence),
-                Order::NewestFirst => select.order_by_desc(rating::Column::Sequence),
-            };
-            // Read by position rather than through the entity: a replay reads millions of rows,
-            // and looking each column up by name is a tenth of its cost.
-            let statement = select
-                .select_only()
-                .columns(RATING_COLUMNS)
-                .limit(chunk_rows)
-                .build(self.backend);
+            let statement = page_statement(self.backend, filter, order, bound, through, chunk_rows);
             let rows = self.reader.query_all_raw(statement).await?;
             let chunk_was_full = rows.len() as u64 == chunk_rows;
             for row in rows {
@@ -214,51 +191,42 @@ impl Store {
     }
 }
 
-/// Returns `filter` as SQL conditions. Every scan applies [`RatingFilter::matches`] to the rows
-/// read as well, which stays the definition; here the database skips what it rules out, without
-/// sending those rows over.
-fn pushed_down(filter: &RatingFilter, backend: DbBackend) -> Condition {
-    let mut condition = Condition::all();
-    for (key, value) in &filter.attributes {
-        let (locator, mark) = match backend {
-            DbBackend::Postgres => ("$1", "$2"),
-            _ => ("?", "?"),
-        };
-        condition = condition.add(Expr::cust_with_values(
-            format!("{} = {mark}", attribute_value_sql(backend, locator)),
-            [attribute_locator(backend, key), value.as_str().into()],
-        ));
+/// Returns the SELECT of up to `rows` ratings that pass `filter`'s SQL conditions, in `order`
+/// from `bound` (exclusive) and up to `through`, in [`RATING_COLUMNS`].
+fn page_statement(
+    backend: DbBackend,
+    filter: &RatingFilter,
+    order: Order,
+    bound: Option<i64>,
+    through: Option<i64>,
+    rows: u64,
+) -> Statement {
+    // Here only: its methods on every value would shadow `Ord::max` elsewhere in this file.
+    use sea_orm::sea_query::ExprTrait as _;
+    let sequence = || Expr::col(rating::Column::Sequence);
+    let mut condition = filter_condition(backend, filter);
+    if let Some(through) = through {
+        condition = condition.add(sequence().lte(through));
     }
-    if !filter.survey_ids.is_empty() {
-        condition = condition.add(rating::Column::SurveyId.is_in(filter.survey_ids.clone()));
-    }
-    if !filter.touchpoints.is_empty() {
-        condition = condition.add(rating::Column::Touchpoint.is_in(filter.touchpoints.clone()));
-    }
-    if !filter.channels.is_empty() {
-        let numbers: Vec<i32> = filter
-            .channels
-            .iter()
-            .map(|channel| channel.number())
-            .collect();
-        condition = condition.add(rating::Column::Channel.is_in(numbers));
-    }
-    if let Some(customer_id) = &filter.customer_id {
-        condition = condition.add(rating::Column::CustomerId.eq(customer_id.as_str()));
-    }
-    if let Some(min_score) = filter.min_score {
-        condition = condition.add(rating::Column::Score.gte(min_score));
-    }
-    if let Some(max_score) = filter.max_score {
-        condition = condition.add(rating::Column::Score.lte(max_score));
-    }
-    if let Some(start_time) = filter.start_time {
-        condition = condition.add(rating::Column::OccurTime.gte(start_time));
-    }
-    if let Some(end_time) = filter.end_time {
-        condition = condition.add(rating::Column::OccurTime.lt(end_time));
-    }
-    condition
+    condition = match (order, bound) {
+        (Order::OldestFirst, Some(after)) => condition.add(sequence().gt(after)),
+        (Order::NewestFirst, Some(before)) => condition.add(sequence().lt(before)),
+        (_, None) => condition,
+    };
+    let direction = match order {
+        Order::OldestFirst => SqlOrder::Asc,
+        Order::NewestFirst => SqlOrder::Desc,
+    };
+    // Read by position rather than through the entity: a replay reads millions of rows, and
+    // looking each column up by name is a tenth of its cost.
+    let select = Query::select()
+        .columns(RATING_COLUMNS)
+        .from(rating::Entity)
+        .cond_where(condition)
+        .order_by(rating::Column::Sequence, direction)
+        .limit(rows)
+        .to_owned();
+    backend.build(&select)
 }
 
 /// Returns up to `limit` ratings with a sequence in `(after, through]`, of `only_survey` when
@@ -287,23 +255,8 @@ pub(super) async fn ratings_between<C: ConnectionTrait>(
         .collect()
 }
 
-/// The columns [`rating_from_columns`] reads, in its order.
-const RATING_COLUMNS: [rating::Column; 11] = [
-    rating::Column::Sequence,
-    rating::Column::SurveyId,
-    rating::Column::Touchpoint,
-    rating::Column::RatingId,
-    rating::Column::Score,
-    rating::Column::Comment,
-    rating::Column::CustomerId,
-    rating::Column::Channel,
-    rating::Column::Attributes,
-    rating::Column::OccurTime,
-    rating::Column::CreateTime,
-];
-
 /// Returns the rating a row of [`RATING_COLUMNS`] stores.
-fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> {
+pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> {
     let channel_number: i32 = row.try_get_by_index(7)?;
     let channel = Channel::from_number(channel_number)
         .ok_or_else(|| Error::internal(format!("rating row with channel {channel_number}")))?;
