@@ -1,9 +1,14 @@
 //! Reports that no rollup covers: the ratings themselves, counted by the database with every
 //! condition and grouping pushed into one SQL aggregate.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::sea_query::{
+    Asterisk, Expr, ExprTrait, Func, Order as SqlOrder, Query, SelectStatement, WindowStatement,
+};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement};
 
 use super::Store;
+use super::entity::rating;
+use super::rating_sql::{attribute_value, filter_condition};
 use crate::domain::RatingFilter;
 use crate::domain::report::GroupBy;
 use crate::error::Result;
@@ -65,193 +70,9 @@ pub struct ScanCount {
 impl Store {
     /// Counts the ratings of `scan`, by survey, score and the scan's groupings.
     pub async fn scan_report(&self, scan: &ReportScan<'_>) -> Result<Vec<ScanCount>> {
-        let backend = self.backend;
-        let mut values: Vec<Value> = Vec::new();
-        let mut parameter = |values: &mut Vec<Value>, value: Value| {
-            values.push(value);
-            match backend {
-                DbBackend::Postgres => format!("${}", values.len()),
-                _ => "?".to_string(),
-            }
-        };
-        let attribute =
-            |values: &mut Vec<Value>,
-             key: &str,
-             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| {
-                let mark = parameter(values, attribute_locator(backend, key));
-                attribute_value_sql(backend, &mark)
-            };
-        // Named, so that the ranking of groups around the counts can refer to them.
-        let mut columns: Vec<(String, String)> = vec![("survey_id".into(), "survey_id".into())];
-        let channel = if scan.by_channel { "channel" } else { "0" };
-        columns.push((channel.into(), "channel".into()));
-        for (index, key) in scan.attributes.iter().enumerate() {
-            let expression = attribute(&mut values, key, &mut parameter);
-            columns.push((expression, format!("attribute_{index}")));
-        }
-        if let Some(slice) = scan.time_slice {
-            let expression = format!("occur_time - ((occur_time % {slice}) + {slice}) % {slice}");
-            columns.push((expression, "slice_start".into()));
-        }
-        columns.push(("score".into(), "score".into()));
-        let mut read: Vec<String> = columns.iter().map(|(_, name)| name.clone()).collect();
-        read.push("rating_count".into());
-        let group_keys: Vec<String> = match scan.group_cap {
-            Some(cap) => {
-                let mut attribute_names = (0..).map(|index| format!("attribute_{index}"));
-                cap.group_by
-                    .iter()
-                    .map(|entry| match entry {
-                        GroupBy::Survey => "survey_id".to_string(),
-                        GroupBy::Touchpoint => "touchpoint".to_string(),
-                        GroupBy::Channel => "channel".to_string(),
-                        GroupBy::Attribute(_) => attribute_names.next().unwrap_or_default(),
-                    })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        if group_keys.iter().any(|key| key == "touchpoint") {
-            // A survey's touchpoint never changes: grouping by it too adds no row.
-            columns.push(("touchpoint".into(), "touchpoint".into()));
-        }
-        let ranked = !group_keys.is_empty();
-        let grouped = columns.len();
-        let columns: Vec<String> = columns
-            .into_iter()
-            .map(|(expression, name)| format!("{expression} AS {name}"))
-            .collect();
-
-        let filter = scan.filter;
-        let mut conditions: Vec<String> = Vec::new();
-        let mark = parameter(&mut values, scan.through_sequence.into());
-        conditions.push(format!("sequence <= {mark}"));
-        let list =
-            |values: &mut Vec<Value>,
-             column: &str,
-             items: Vec<Value>,
-             parameter: &mut dyn FnMut(&mut Vec<Value>, Value) -> String| {
-                let marks: Vec<String> = items
-                    .into_iter()
-                    .map(|item| parameter(values, item))
-                    .collect();
-                format!("{column} IN ({})", marks.join(", "))
-            };
-        if !filter.survey_ids.is_empty() {
-            let items = filter
-                .survey_ids
-                .iter()
-                .map(|id| id.clone().into())
-                .collect();
-            conditions.push(list(&mut values, "survey_id", items, &mut parameter));
-        }
-        if !filter.touchpoints.is_empty() {
-            let items = filter
-                .touchpoints
-                .iter()
-                .map(|id| id.clone().into())
-                .collect();
-            conditions.push(list(&mut values, "touchpoint", items, &mut parameter));
-        }
-        if !filter.channels.is_empty() {
-            let items = filter
-                .channels
-                .iter()
-                .map(|channel| channel.number().into())
-                .collect();
-            conditions.push(list(&mut values, "channel", items, &mut parameter));
-        }
-        if let Some(customer_id) = &filter.customer_id {
-            let mark = parameter(&mut values, customer_id.clone().into());
-            conditions.push(format!("customer_id = {mark}"));
-        }
-        if let Some(min_score) = filter.min_score {
-            let mark = parameter(&mut values, min_score.into());
-            conditions.push(format!("score >= {mark}"));
-        }
-        if let Some(max_score) = filter.max_score {
-            let mark = parameter(&mut values, max_score.into());
-            conditions.push(format!("score <= {mark}"));
-        }
-        if let Some(start_time) = filter.start_time {
-            let mark = parameter(&mut values, start_time.into());
-            conditions.push(format!("occur_time >= {mark}"));
-        }
-        if let Some(end_time) = filter.end_time {
-            let mark = parameter(&mut values, end_time.into());
-            conditions.push(format!("occur_time < {mark}"));
-        }
-        for (key, value) in &filter.attributes {
-            let expression = attribute(&mut values, key, &mut parameter);
-            let mark = parameter(&mut values, value.clone().into());
-            conditions.push(format!("{expression} = {mark}"));
-        }
-
-        let source = if scan.use_time_index && backend == DbBackend::Sqlite {
-            "ratings INDEXED BY ratings_occur_time"
-        } else {
-            "ratings"
-        };
-        let ordinals: Vec<String> = (1..=grouped).map(|ordinal| ordinal.to_string()).collect();
-        let counted = format!(
-            "SELECT {}, COUNT(*) AS rating_count FROM {source} WHERE {} GROUP BY {}",
-            columns.join(", "),
-            conditions.join(" AND "),
-            ordinals.join(", ")
-        );
-        let sql = match scan.group_cap {
-            Some(cap) if ranked => {
-                read.push("group_rank".into());
-                format!(
-                    "SELECT {} FROM (SELECT counted.*, DENSE_RANK() OVER (ORDER BY {}) AS \
-                     group_rank FROM ({counted}) AS counted) AS ranked WHERE group_rank <= {}",
-                    read.join(", "),
-                    group_keys.join(", "),
-                    cap.most.saturating_add(1)
-                )
-            }
-            _ => counted,
-        };
-
-        let rows = self
-            .reader
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
-        let mut counts = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut index = 0;
-            let mut next = || {
-                index += 1;
-                index - 1
-            };
-            let survey_id: String = row.try_get_by_index(next())?;
-            let channel: i32 = row.try_get_by_index(next())?;
-            let mut attributes = Vec::with_capacity(scan.attributes.len());
-            for _ in scan.attributes {
-                attributes.push(row.try_get_by_index::<String>(next())?);
-            }
-            let slice_start = match scan.time_slice {
-                Some(_) => Some(row.try_get_by_index::<i64>(next())?),
-                None => None,
-            };
-            let score: i32 = row.try_get_by_index(next())?;
-            let count: i64 = row.try_get_by_index(next())?;
-            let group_rank = if ranked {
-                Some(row.try_get_by_index::<i64>(next())?)
-            } else {
-                None
-            };
-            counts.push(ScanCount {
-                survey_id,
-                channel,
-                attributes,
-                slice_start,
-                score,
-                count,
-                group_rank,
-            });
-        }
-        Ok(counts)
+        let statement = scan_statement(self.backend, scan);
+        let rows = self.reader.query_all_raw(statement).await?;
+        rows.iter().map(|row| scan_count(row, scan)).collect()
     }
 
     /// Returns the earliest and the latest occur_time of all ratings, if any.
@@ -270,21 +91,285 @@ impl Store {
     }
 }
 
-/// SQL for a rating's value of one attribute, the empty string when the rating lacks it, as
-/// [`crate::domain::RatingFilter::matches`] and the rollups read it. `locator` is the placeholder
-/// bound to [`attribute_locator`]'s value for the key.
-pub(super) fn attribute_value_sql(backend: DbBackend, locator: &str) -> String {
-    match backend {
-        DbBackend::Postgres => format!("COALESCE(attributes::jsonb ->> {locator}, '')"),
-        _ => format!("COALESCE(json_extract(attributes, {locator}), '')"),
-    }
+// Names of the columns a scan selects, so that the ranking of groups around the counts can refer
+// to them.
+const SURVEY_ID: &str = "survey_id";
+const CHANNEL: &str = "channel";
+const SLICE_START: &str = "slice_start";
+const SCORE: &str = "score";
+const TOUCHPOINT: &str = "touchpoint";
+const RATING_COUNT: &str = "rating_count";
+const GROUP_RANK: &str = "group_rank";
+
+fn attribute_column(index: usize) -> String {
+    format!("attribute_{index}")
 }
 
-/// The value [`attribute_value_sql`]'s placeholder is bound to for attribute `key`.
-pub(super) fn attribute_locator(backend: DbBackend, key: &str) -> Value {
-    match backend {
-        DbBackend::Postgres => key.into(),
-        // Quoted, so that a dot in a key is not read as a path step.
-        _ => format!("$.\"{key}\"").into(),
+/// Returns the statement that counts the ratings of `scan`: one aggregate over the ratings,
+/// wrapped in a ranking of its groups when the scan has a [`GroupCap`].
+fn scan_statement(backend: DbBackend, scan: &ReportScan<'_>) -> Statement {
+    let ranking = ranking_columns(scan);
+    let counted = counted_select(backend, scan, ranking.iter().any(|name| name == TOUCHPOINT));
+    let select = match scan.group_cap {
+        Some(cap) if is_ranked(scan) => first_groups(counted, scan, &ranking, cap.most),
+        _ => counted,
+    };
+    let mut statement = backend.build(&select);
+    if scan.use_time_index && backend == DbBackend::Sqlite {
+        statement.sql = read_through_occur_time_index(&statement.sql);
+    }
+    statement
+}
+
+/// Whether the rows of `scan` are ranked: it has a [`GroupCap`] and the report groups.
+fn is_ranked(scan: &ReportScan<'_>) -> bool {
+    scan.group_cap.is_some_and(|cap| !cap.group_by.is_empty())
+}
+
+/// Returns the columns of the counted rows that order a [`GroupCap`]'s groups, in the order of
+/// the report's group_by; none without a cap.
+fn ranking_columns(scan: &ReportScan<'_>) -> Vec<String> {
+    let Some(cap) = scan.group_cap else {
+        return Vec::new();
+    };
+    let mut attribute_columns = (0..).map(attribute_column);
+    cap.group_by
+        .iter()
+        .map(|entry| match entry {
+            GroupBy::Survey => SURVEY_ID.to_string(),
+            GroupBy::Touchpoint => TOUCHPOINT.to_string(),
+            GroupBy::Channel => CHANNEL.to_string(),
+            GroupBy::Attribute(_) => attribute_columns.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Returns the aggregate: the ratings of the scan counted by survey, channel (0 when not grouped
+/// by it), the attributes, the time slice and score, in that column order, then `touchpoint`
+/// when `with_touchpoint`, then `rating_count`.
+fn counted_select(
+    backend: DbBackend,
+    scan: &ReportScan<'_>,
+    with_touchpoint: bool,
+) -> SelectStatement {
+    let channel = if scan.by_channel {
+        Expr::col(rating::Column::Channel)
+    } else {
+        Expr::Constant(0.into())
+    };
+    let mut grouped = vec![
+        (Expr::col(rating::Column::SurveyId), SURVEY_ID.to_string()),
+        (channel, CHANNEL.to_string()),
+    ];
+    for (index, key) in scan.attributes.iter().enumerate() {
+        grouped.push((attribute_value(backend, key), attribute_column(index)));
+    }
+    if let Some(slice) = scan.time_slice {
+        grouped.push((slice_start(slice), SLICE_START.to_string()));
+    }
+    grouped.push((Expr::col(rating::Column::Score), SCORE.to_string()));
+    if with_touchpoint {
+        // A survey's touchpoint never changes: grouping by it too adds no row.
+        grouped.push((
+            Expr::col(rating::Column::Touchpoint),
+            TOUCHPOINT.to_string(),
+        ));
+    }
+    let ordinals = (1..=grouped.len() as i64).map(|ordinal| Expr::Constant(ordinal.into()));
+    let condition = filter_condition(backend, scan.filter)
+        .add(Expr::col(rating::Column::Sequence).lte(scan.through_sequence));
+    let mut select = Query::select();
+    for (expression, name) in grouped {
+        select.expr_as(expression, name);
+    }
+    select
+        .expr_as(Func::count(Expr::col(Asterisk)), RATING_COUNT)
+        .from(rating::Entity)
+        .cond_where(condition)
+        .add_group_by(ordinals);
+    select
+}
+
+/// Returns the start of the time slice of `slice` microseconds that holds a rating's
+/// occur_time, rounding down before 1970 too.
+fn slice_start(slice: i64) -> Expr {
+    let occur_time = || Expr::col(rating::Column::OccurTime);
+    let slice = || Expr::Constant(slice.into());
+    occur_time().sub(occur_time().modulo(slice()).add(slice()).modulo(slice()))
+}
+
+/// Returns the rows of `counted` that belong to its first `most + 1` groups in the order of
+/// `ranking`, each with its group's rank: the counted columns except `touchpoint`, then
+/// `group_rank`.
+fn first_groups(
+    counted: SelectStatement,
+    scan: &ReportScan<'_>,
+    ranking: &[String],
+    most: usize,
+) -> SelectStatement {
+    let mut window = WindowStatement::new();
+    for column in ranking {
+        window.order_by(column.clone(), SqlOrder::Asc);
+    }
+    let ranked = Query::select()
+        .column(("counted", Asterisk))
+        .expr_window_as(Func::cust("DENSE_RANK"), window, GROUP_RANK)
+        .from_subquery(counted, "counted")
+        .to_owned();
+    let mut read = vec![SURVEY_ID.to_string(), CHANNEL.to_string()];
+    read.extend((0..scan.attributes.len()).map(attribute_column));
+    if scan.time_slice.is_some() {
+        read.push(SLICE_START.to_string());
+    }
+    read.extend([SCORE, RATING_COUNT, GROUP_RANK].map(String::from));
+    let groups_wanted = i64::try_from(most.saturating_add(1)).unwrap_or(i64::MAX);
+    Query::select()
+        .columns(read)
+        .from_subquery(ranked, "ranked")
+        .and_where(Expr::col(GROUP_RANK).lte(Expr::Constant(groups_wanted.into())))
+        .to_owned()
+}
+
+/// Returns `sql` with its ratings read through the occur_time index (see
+/// [`ReportScan::use_time_index`]). SQLite alone has INDEXED BY, and sea-query writes no index
+/// hint for it, so the hint goes into the text sea-query wrote.
+fn read_through_occur_time_index(sql: &str) -> String {
+    sql.replacen(
+        r#"FROM "ratings""#,
+        r#"FROM "ratings" INDEXED BY "ratings_occur_time""#,
+        1,
+    )
+}
+
+/// Returns the count a row of [`scan_statement`] holds, read by position.
+fn scan_count(row: &QueryResult, scan: &ReportScan<'_>) -> Result<ScanCount> {
+    let mut index = 0;
+    let mut next = || {
+        index += 1;
+        index - 1
+    };
+    let survey_id: String = row.try_get_by_index(next())?;
+    let channel: i32 = row.try_get_by_index(next())?;
+    let mut attributes = Vec::with_capacity(scan.attributes.len());
+    for _ in scan.attributes {
+        attributes.push(row.try_get_by_index::<String>(next())?);
+    }
+    let slice_start = match scan.time_slice {
+        Some(_) => Some(row.try_get_by_index::<i64>(next())?),
+        None => None,
+    };
+    let score: i32 = row.try_get_by_index(next())?;
+    let count: i64 = row.try_get_by_index(next())?;
+    let group_rank = if is_ranked(scan) {
+        Some(row.try_get_by_index::<i64>(next())?)
+    } else {
+        None
+    };
+    Ok(ScanCount {
+        survey_id,
+        channel,
+        attributes,
+        slice_start,
+        score,
+        count,
+        group_rank,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan<'a>(filter: &'a RatingFilter, attributes: &'a [String]) -> ReportScan<'a> {
+        ReportScan {
+            filter,
+            by_channel: false,
+            attributes,
+            time_slice: None,
+            use_time_index: false,
+            through_sequence: 42,
+            group_cap: None,
+        }
+    }
+
+    #[test]
+    fn a_sqlite_scan_of_a_narrow_range_reads_through_the_occur_time_index() {
+        let filter = RatingFilter {
+            start_time: Some(1_000),
+            ..RatingFilter::default()
+        };
+        let scan = ReportScan {
+            use_time_index: true,
+            ..scan(&filter, &[])
+        };
+
+        let statement = scan_statement(DbBackend::Sqlite, &scan);
+
+        assert_eq!(
+            statement.sql,
+            r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" INDEXED BY "ratings_occur_time" WHERE "occur_time" >= ? AND "sequence" <= ? GROUP BY 1, 2, 3"#
+        );
+    }
+
+    #[test]
+    fn postgres_has_no_index_hint() {
+        let filter = RatingFilter::default();
+        let scan = ReportScan {
+            use_time_index: true,
+            ..scan(&filter, &[])
+        };
+
+        let statement = scan_statement(DbBackend::Postgres, &scan);
+
+        assert_eq!(
+            statement.sql,
+            r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" WHERE "sequence" <= $1 GROUP BY 1, 2, 3"#
+        );
+    }
+
+    #[test]
+    fn a_capped_scan_returns_the_rows_of_the_first_groups_in_group_by_order() {
+        let filter = RatingFilter {
+            attributes: [("agent".to_string(), "ann".to_string())].into(),
+            ..RatingFilter::default()
+        };
+        let attributes = ["region".to_string()];
+        let group_by = [
+            GroupBy::Touchpoint,
+            GroupBy::Attribute("region".into()),
+            GroupBy::Channel,
+        ];
+        let scan = ReportScan {
+            by_channel: true,
+            time_slice: Some(3_600),
+            group_cap: Some(GroupCap {
+                group_by: &group_by,
+                most: 9,
+            }),
+            ..scan(&filter, &attributes)
+        };
+
+        let statement = scan_statement(DbBackend::Postgres, &scan);
+
+        assert_eq!(
+            statement.sql,
+            concat!(
+                r#"SELECT "survey_id", "channel", "attribute_0", "slice_start", "score", "rating_count", "group_rank" "#,
+                r#"FROM (SELECT "counted".*, DENSE_RANK() OVER (  ORDER BY "touchpoint" ASC, "attribute_0" ASC, "channel" ASC ) AS "group_rank" "#,
+                r#"FROM (SELECT "survey_id" AS "survey_id", "channel" AS "channel", COALESCE(CAST("attributes" AS jsonb) ->> $1, '') AS "attribute_0", "#,
+                r#""occur_time" - ((("occur_time" % 3600) + 3600) % 3600) AS "slice_start", "score" AS "score", "touchpoint" AS "touchpoint", COUNT(*) AS "rating_count" "#,
+                r#"FROM "ratings" WHERE COALESCE(CAST("attributes" AS jsonb) ->> $2, '') = $3 AND "sequence" <= $4 GROUP BY 1, 2, 3, 4, 5, 6) AS "counted") AS "ranked" "#,
+                r#"WHERE "group_rank" <= 10"#
+            )
+        );
+        assert_eq!(
+            statement.values.map(|values| values.0),
+            Some(vec![
+                "region".into(),
+                "agent".into(),
+                "ann".into(),
+                42i64.into()
+            ])
+        );
     }
 }
