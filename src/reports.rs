@@ -601,8 +601,6 @@ fn aggregate_mirror(
     plan: &MirrorPlan,
     limit: GroupLimit,
 ) -> Result<(Aggregation, Option<Aggregation>)> {
-    let zone = query.time_zone;
-    let filter = &query.filter;
     // Before the first rating a zone has no rollups yet: it answers as an empty one does, with
     // empty buckets and an empty previous period.
     let no_rollups = mirror::ZoneRollups::default();
@@ -610,7 +608,50 @@ fn aggregate_mirror(
         .zones
         .get(plan.zone_name.as_str())
         .unwrap_or(&no_rollups);
-    let series: Vec<(&mirror::SeriesKey, &mirror::DaySeries, &SurveyInfo)> = rollups
+    let series = selected_series(rollups, surveys, &query.filter, plan.dimension.as_deref());
+    let scores = score_range(&query.filter);
+    let (first_day, end_day) = plan
+        .days
+        .unwrap_or_else(|| days_with_ratings(series.iter().map(|selected| selected.days), &scores));
+    let bucket_plan = day_bucket_plan(query, first_day, end_day)?;
+    let fold = SeriesFold {
+        group_by: &query.group_by,
+        series,
+        scores,
+        first_day,
+        day_buckets: day_buckets(query.time_zone, &bucket_plan, first_day, end_day),
+    };
+    let mut current = Aggregation::new(bucket_plan, limit);
+    fold.add_to(&mut current, None, first_day, end_day)
+        .map_err(too_large)?;
+    let previous = match (query.compare_previous, plan.days) {
+        (true, Some((first, end))) => {
+            let mut previous = Aggregation::previous_of(&current);
+            fold.add_to(&mut previous, Some(&current), first - (end - first), first)
+                .map_err(too_large)?;
+            Some(previous)
+        }
+        _ => None,
+    };
+    Ok((current, previous))
+}
+
+/// One series of the rollups that a query selects, with its survey.
+struct SelectedSeries<'a> {
+    key: &'a mirror::SeriesKey,
+    days: &'a mirror::DaySeries,
+    info: &'a SurveyInfo,
+}
+
+/// Returns the series of `rollups` that count the ratings `filter` selects: the base series (by
+/// channel) of the surveys in scope without `dimension`, else their series of that dimension.
+fn selected_series<'a>(
+    rollups: &'a mirror::ZoneRollups,
+    surveys: &'a HashMap<String, SurveyInfo>,
+    filter: &RatingFilter,
+    dimension: Option<&str>,
+) -> Vec<SelectedSeries<'a>> {
+    rollups
         .series
         .iter()
         .filter_map(|(key, days)| {
@@ -618,7 +659,7 @@ fn aggregate_mirror(
             if !in_scope(filter, info) {
                 return None;
             }
-            let selected = match &plan.dimension {
+            let selected = match dimension {
                 None => {
                     key.dimension.is_empty()
                         && (filter.channels.is_empty()
@@ -628,63 +669,100 @@ fn aggregate_mirror(
                                 .any(|channel| channel.number() == key.channel))
                 }
                 Some(dimension) => {
-                    *key.dimension == **dimension
+                    *key.dimension == *dimension
                         && filter
                             .attributes
                             .get(dimension)
                             .is_none_or(|wanted| *key.value == **wanted)
                 }
             };
-            selected.then_some((key, days, info))
+            selected.then_some(SelectedSeries { key, days, info })
         })
-        .collect();
-    let score_range = filter.min_score.unwrap_or(0)..=filter.max_score.unwrap_or(10);
-    let (first_day, end_day) = match plan.days {
-        Some(days) => days,
-        None => {
-            let extents = series.iter().filter_map(|(_, days, _)| {
-                days.extent_where(|counts| {
-                    counts
-                        .iter()
-                        .enumerate()
-                        .any(|(score, count)| *count > 0 && score_range.contains(&(score as i32)))
-                })
-            });
-            let (mut first, mut last) = (i32::MAX, i32::MIN);
-            for (series_first, series_last) in extents {
-                first = first.min(series_first);
-                last = last.max(series_last);
-            }
-            if first > last {
-                (0, 0)
-            } else {
-                (first, last + 1)
-            }
-        }
-    };
-    let instant_of_day = |day: i32| first_instant_in(zone, date_of_day(day), date_of_day(day + 1));
-    let bucket_plan = if query.granularity != Granularity::None && first_day < end_day {
-        let start = instant_of_day(first_day).unwrap_or_default();
-        let end = first_instant_in(zone, date_of_day(end_day), date_of_day(end_day + 7))
-            .unwrap_or(Micros::MAX);
-        plan_buckets(query, start, end)?
+        .collect()
+}
+
+/// Returns the scores `filter` selects.
+fn score_range(filter: &RatingFilter) -> std::ops::RangeInclusive<i32> {
+    filter.min_score.unwrap_or(0)..=filter.max_score.unwrap_or(10)
+}
+
+/// Returns `[first, end)`: the days from the first to the last with a rating of `scores` in any of
+/// `series`, `(0, 0)` when there is none. A query that names no range covers them.
+fn days_with_ratings<'a>(
+    series: impl IntoIterator<Item = &'a mirror::DaySeries>,
+    scores: &std::ops::RangeInclusive<i32>,
+) -> (i32, i32) {
+    let extents = series.into_iter().filter_map(|days| {
+        days.extent_where(|counts| {
+            counts
+                .iter()
+                .enumerate()
+                .any(|(score, count)| *count > 0 && scores.contains(&(score as i32)))
+        })
+    });
+    let (mut first, mut last) = (i32::MAX, i32::MIN);
+    for (series_first, series_last) in extents {
+        first = first.min(series_first);
+        last = last.max(series_last);
+    }
+    if first > last {
+        (0, 0)
     } else {
-        BucketPlan::default()
-    };
-    let day_buckets: Vec<Option<usize>> = (first_day..end_day)
-        .map(|day| instant_of_day(day).and_then(|instant| bucket_plan.bucket_of(instant)))
-        .collect();
-    // A group is created at its first rating in the range, so that one whose ratings all lie
-    // elsewhere neither counts against the limit nor holds series.
-    let mut cells: Vec<(Option<usize>, usize, i64)> = Vec::new();
-    let mut fold = |aggregation: &mut Aggregation,
-                    current: Option<&Aggregation>,
-                    first: i32,
-                    end: i32|
-     -> std::result::Result<(), TooLarge> {
-        for (key, days, info) in &series {
+        (first, last + 1)
+    }
+}
+
+/// Returns the query's buckets over the days `[first_day, end_day)`; none without a granularity
+/// or without days.
+fn day_bucket_plan(query: &ReportQuery, first_day: i32, end_day: i32) -> Result<BucketPlan> {
+    if query.granularity == Granularity::None || first_day >= end_day {
+        return Ok(BucketPlan::default());
+    }
+    let zone = query.time_zone;
+    let start = first_instant_in(zone, date_of_day(first_day), date_of_day(first_day + 1))
+        .unwrap_or_default();
+    let end = first_instant_in(zone, date_of_day(end_day), date_of_day(end_day + 7))
+        .unwrap_or(Micros::MAX);
+    plan_buckets(query, start, end)
+}
+
+/// Returns the bucket of each day of `[first_day, end_day)`, in order.
+fn day_buckets(zone: Tz, plan: &BucketPlan, first_day: i32, end_day: i32) -> Vec<Option<usize>> {
+    (first_day..end_day)
+        .map(|day| {
+            first_instant_in(zone, date_of_day(day), date_of_day(day + 1))
+                .and_then(|instant| plan.bucket_of(instant))
+        })
+        .collect()
+}
+
+/// Adds the counts of selected series to an aggregation, day by day.
+struct SeriesFold<'a> {
+    group_by: &'a [GroupBy],
+    series: Vec<SelectedSeries<'a>>,
+    scores: std::ops::RangeInclusive<i32>,
+    /// The day `day_buckets` starts at.
+    first_day: i32,
+    day_buckets: Vec<Option<usize>>,
+}
+
+impl SeriesFold<'_> {
+    /// Adds the counts of the days `[first, end)` to `aggregation`: the report's own period into
+    /// its buckets, or, given the `current` aggregation, the previous period into none, each group
+    /// keyed as its counterpart in `current`.
+    fn add_to(
+        &self,
+        aggregation: &mut Aggregation,
+        current: Option<&Aggregation>,
+        first: i32,
+        end: i32,
+    ) -> std::result::Result<(), TooLarge> {
+        // A group is created at its first rating in the range, so that one whose ratings all lie
+        // elsewhere neither counts against the limit nor holds series.
+        let mut cells: Vec<(Option<usize>, usize, i64)> = Vec::new();
+        for SelectedSeries { key, days, info } in &self.series {
             let mut group = group_key(
-                &query.group_by,
+                self.group_by,
                 info,
                 Channel::from_number(key.channel).filter(|_| key.channel != ANY_CHANNEL),
                 std::slice::from_ref(&key.value.to_string()),
@@ -694,13 +772,14 @@ fn aggregate_mirror(
             }
             cells.clear();
             days.for_each_day(first, end, |day, day_counts| {
-                let bucket = day_buckets
-                    .get(usize::try_from(day - first_day).unwrap_or(usize::MAX))
+                let bucket = self
+                    .day_buckets
+                    .get(usize::try_from(day - self.first_day).unwrap_or(usize::MAX))
                     .copied()
                     .flatten()
                     .filter(|_| current.is_none());
                 for (score, count) in day_counts.iter().enumerate() {
-                    if *count > 0 && score_range.contains(&(score as i32)) {
+                    if *count > 0 && self.scores.contains(&(score as i32)) {
                         cells.push((bucket, score, i64::from(*count)));
                     }
                 }
@@ -714,16 +793,45 @@ fn aggregate_mirror(
             }
         }
         Ok(())
-    };
-    let mut current = Aggregation::new(bucket_plan, limit);
-    fold(&mut current, None, first_day, end_day).map_err(too_large)?;
-    let previous = match (query.compare_previous, plan.days) {
-        (true, Some((first, end))) => {
-            let mut previous = Aggregation::previous_of(&current);
-            fold(&mut previous, Some(&current), first - (end - first), first).map_err(too_large)?;
-            Some(previous)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series_with(ratings: &[(i32, i32)]) -> mirror::DaySeries {
+        let mut series = mirror::DaySeries::default();
+        for (day, score) in ratings {
+            series.add(*day, *score, 1);
         }
-        _ => None,
-    };
-    Ok((current, previous))
+        series
+    }
+
+    #[test]
+    fn a_range_not_named_covers_the_days_with_ratings_of_the_scores_selected() {
+        let detractors_late = series_with(&[(10, 3), (40, 2), (50, 9)]);
+        let promoters_early = series_with(&[(-5, 10), (20, 4)]);
+        let scores = score_range(&RatingFilter {
+            max_score: Some(4),
+            ..RatingFilter::default()
+        });
+
+        let days = days_with_ratings([&detractors_late, &promoters_early], &scores);
+
+        assert_eq!(days, (10, 41));
+    }
+
+    #[test]
+    fn no_rating_of_the_scores_selected_covers_no_day() {
+        let promoters = series_with(&[(10, 9), (11, 10)]);
+        let scores = score_range(&RatingFilter {
+            min_score: Some(0),
+            max_score: Some(6),
+            ..RatingFilter::default()
+        });
+
+        assert_eq!(days_with_ratings([&promoters], &scores), (0, 0));
+        assert_eq!(days_with_ratings([], &scores), (0, 0));
+    }
 }

@@ -43,7 +43,8 @@ pub struct DaySeries {
 }
 
 impl DaySeries {
-    fn add(&mut self, day: i32, score: i32, count: i64) {
+    /// Adds `count` ratings of `score` on `day`.
+    pub(super) fn add(&mut self, day: i32, score: i32, count: i64) {
         let Ok(score) = usize::try_from(score) else {
             return;
         };
