@@ -181,43 +181,41 @@ mod tests {
     }
 
     #[test]
-    fn every_field_of_a_filter_becomes_a_sqlite_condition() {
-        let statement = selected_where(DbBackend::Sqlite, &every_field_set());
+    fn every_field_of_a_filter_becomes_a_condition_with_the_backends_placeholders() {
+        let cases = [
+            (
+                DbBackend::Sqlite,
+                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND COALESCE(json_extract("attributes", ?), '') = ?"#,
+                r#"$."a.b""#,
+            ),
+            (
+                DbBackend::Postgres,
+                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN ($1, $2) AND "touchpoint" IN ($3) AND "channel" IN ($4, $5) AND "customer_id" = $6 AND "score" >= $7 AND "score" <= $8 AND "occur_time" >= $9 AND "occur_time" < $10 AND COALESCE(CAST("attributes" AS jsonb) ->> $11, '') = $12"#,
+                "a.b",
+            ),
+        ];
+        for (backend, sql, attribute_locator) in cases {
+            let statement = selected_where(backend, &every_field_set());
 
-        assert_eq!(
-            statement.sql,
-            r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND COALESCE(json_extract("attributes", ?), '') = ?"#
-        );
-        assert_eq!(
-            statement.values.map(|values| values.0),
-            Some(vec![
-                "s-1".into(),
-                "s-2".into(),
-                "checkout".into(),
-                1.into(),
-                2.into(),
-                "c-9".into(),
-                2.into(),
-                4.into(),
-                1_000i64.into(),
-                2_000i64.into(),
-                "$.\"a.b\"".into(),
-                "x".into(),
-            ])
-        );
-    }
-
-    #[test]
-    fn every_field_of_a_filter_becomes_a_postgres_condition() {
-        let statement = selected_where(DbBackend::Postgres, &every_field_set());
-
-        assert_eq!(
-            statement.sql,
-            r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN ($1, $2) AND "touchpoint" IN ($3) AND "channel" IN ($4, $5) AND "customer_id" = $6 AND "score" >= $7 AND "score" <= $8 AND "occur_time" >= $9 AND "occur_time" < $10 AND COALESCE(CAST("attributes" AS jsonb) ->> $11, '') = $12"#
-        );
-        let values = statement.values.map(|values| values.0).unwrap_or_default();
-        assert_eq!(values[10], "a.b".into());
-        assert_eq!(values[11], "x".into());
+            assert_eq!(statement.sql, sql);
+            assert_eq!(
+                statement.values.map(|values| values.0),
+                Some(vec![
+                    "s-1".into(),
+                    "s-2".into(),
+                    "checkout".into(),
+                    1.into(),
+                    2.into(),
+                    "c-9".into(),
+                    2.into(),
+                    4.into(),
+                    1_000i64.into(),
+                    2_000i64.into(),
+                    attribute_locator.into(),
+                    "x".into(),
+                ])
+            );
+        }
     }
 
     #[test]
