@@ -106,13 +106,6 @@ pub(crate) fn rating_values(rating: &Rating) -> [Value; RATING_COLUMN_COUNT] {
 
 /// Returns the INSERT of `ratings` that skips any whose key (survey, rating id) is stored
 /// already; its result's `rows_affected` counts the ratings inserted.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "store/writer.rs switches to it as issue 14 merges"
-    )
-)]
 pub(crate) fn insert_new_ratings(backend: DbBackend, ratings: &[Rating]) -> Statement {
     let mut insert = insert_rows(ratings.iter().map(rating_values));
     insert.on_conflict(
@@ -125,13 +118,6 @@ pub(crate) fn insert_new_ratings(backend: DbBackend, ratings: &[Rating]) -> Stat
 
 /// Returns the text of an INSERT of one rating whose values are bound in [`RATING_COLUMNS`]
 /// order, for a statement prepared once. A stored key fails it.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "store/writer.rs switches to it as issue 14 merges"
-    )
-)]
 pub(crate) fn insert_one_rating_sql(backend: DbBackend) -> String {
     // The values stand in for those bound later: only the text, one placeholder each, is kept.
     let placeholders = RATING_COLUMNS.map(|_| Value::BigInt(None));

@@ -278,23 +278,6 @@ pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> 
     })
 }
 
-/// Returns the row that stores `rating`.
-pub(super) fn rating_to_row(rating: &Rating) -> rating::Model {
-    rating::Model {
-        sequence: rating.sequence,
-        survey_id: rating.survey_id.clone(),
-        touchpoint: rating.touchpoint.clone(),
-        rating_id: rating.rating_id.clone(),
-        score: rating.content.score,
-        comment: rating.content.comment.clone(),
-        customer_id: rating.content.customer_id.clone(),
-        channel: rating.content.channel.number(),
-        attributes: attributes_json(&rating.content.attributes),
-        occur_time: rating.occur_time,
-        create_time: rating.create_time,
-    }
-}
-
 /// Returns attributes as stored: a JSON object of strings.
 pub(super) fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
     // A map of strings always serializes.

@@ -5,9 +5,10 @@ use tracing::warn;
 use sea_orm::DbBackend;
 
 use super::super::Store;
+use super::super::rating_sql::insert_one_rating_sql;
 use super::super::ratings::attributes_json;
 use super::KeptWithRatings;
-use super::statements::{CounterSnapshot, insert_sql};
+use super::statements::CounterSnapshot;
 use crate::domain::Rating;
 
 /// SQLite: a commit on the writer's own connection, on the writer's thread, with statements
@@ -112,7 +113,7 @@ pub(super) fn open_fast_path(store: &Store) -> Option<SqliteFastPath> {
         Ok(connection) => connection.map(|connection| SqliteFastPath {
             connection,
             counter: None,
-            insert_rating_sql: insert_sql(DbBackend::Sqlite, 1, ""),
+            insert_rating_sql: insert_one_rating_sql(DbBackend::Sqlite),
         }),
         Err(cause) => {
             warn!(error = %cause, "no connection of the writer's own: every commit takes the transaction path");

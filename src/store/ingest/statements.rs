@@ -2,7 +2,6 @@
 //! multi-row insert.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IsolationLevel,
@@ -11,7 +10,8 @@ use sea_orm::{
 
 use super::super::Store;
 use super::super::entity::rating;
-use super::super::ratings::{rating_from_row, rating_to_row};
+use super::super::rating_sql::insert_new_ratings;
+use super::super::ratings::rating_from_row;
 use crate::domain::Rating;
 use crate::domain::ingest::{StoredRatings, Submission};
 use crate::error::{Error, Result};
@@ -21,35 +21,8 @@ const ROWS_PER_INSERT: usize = 1_000;
 /// Keys per lookup of already stored ratings.
 const KEYS_PER_LOOKUP: usize = 500;
 
-const RATING_COLUMNS: &str = "sequence, survey_id, touchpoint, rating_id, score, comment, \
-    customer_id, channel, attributes, occur_time, create_time";
-const VALUES_PER_RATING: usize = 11;
-
-/// Returns `INSERT INTO ratings … VALUES …` for `rows` rows, with `suffix` appended; parameters
-/// numbered for `backend`.
-pub(super) fn insert_sql(backend: DbBackend, rows: usize, suffix: &str) -> String {
-    let mut sql = format!("INSERT INTO ratings ({RATING_COLUMNS}) VALUES ");
-    for row_index in 0..rows {
-        sql.push_str(if row_index == 0 { "(" } else { ", (" });
-        for column_index in 0..VALUES_PER_RATING {
-            if column_index > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                DbBackend::Postgres => {
-                    let _ = write!(sql, "${}", row_index * VALUES_PER_RATING + column_index + 1);
-                }
-                _ => sql.push('?'),
-            }
-        }
-        sql.push(')');
-    }
-    sql.push_str(suffix);
-    sql
-}
-
 /// Inserts `ratings`, skipping any whose key is stored already, and returns how many were
-/// inserted. Written as SQL rather than built per row: this is the hot path of every submission.
+/// inserted.
 pub(super) async fn insert_ratings(
     transaction: &DatabaseTransaction,
     backend: DbBackend,
@@ -57,30 +30,8 @@ pub(super) async fn insert_ratings(
 ) -> Result<u64> {
     let mut inserted = 0;
     for rows in ratings.chunks(ROWS_PER_INSERT) {
-        let sql = insert_sql(
-            backend,
-            rows.len(),
-            " ON CONFLICT (survey_id, rating_id) DO NOTHING",
-        );
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * VALUES_PER_RATING);
-        for rating in rows {
-            let row = rating_to_row(rating);
-            values.extend([
-                row.sequence.into(),
-                row.survey_id.into(),
-                row.touchpoint.into(),
-                row.rating_id.into(),
-                row.score.into(),
-                row.comment.into(),
-                row.customer_id.into(),
-                row.channel.into(),
-                row.attributes.into(),
-                row.occur_time.into(),
-                row.create_time.into(),
-            ]);
-        }
         inserted += transaction
-            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .execute_raw(insert_new_ratings(backend, rows))
             .await?
             .rows_affected();
     }
