@@ -16,7 +16,8 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 use tracing::error;
 
-use crate::domain::FieldViolation;
+use crate::domain::validation::Refusal;
+use crate::domain::{FieldViolation, Violations};
 use crate::error::Error;
 
 /// The domain of every ErrorInfo this service sends.
@@ -60,6 +61,10 @@ pub fn status_from_error(error: Error) -> Status {
     }
 }
 
+/// The ErrorInfo reason of every INVALID_ARGUMENT: the BadRequest's violations say which fields,
+/// each with a reason of its own.
+const INVALID_FIELD: &str = "INVALID_FIELD";
+
 /// Returns INVALID_ARGUMENT listing the first of `violations`, as many as fit in a client's
 /// metadata, each cut to a length no request can stretch.
 fn invalid_argument(violations: &[FieldViolation]) -> Status {
@@ -69,6 +74,7 @@ fn invalid_argument(violations: &[FieldViolation]) -> Status {
         .map(|violation| {
             FieldViolation::new(
                 echoed(&violation.field, MAX_ECHOED_FIELD_BYTES),
+                violation.reason,
                 echoed(&violation.description, MAX_ECHOED_DESCRIPTION_BYTES),
             )
         })
@@ -91,12 +97,22 @@ fn bad_request(listed: &[FieldViolation], total: usize) -> Status {
         more => format!("invalid argument: {}; and {more} more", named.join("; ")),
     };
     let mut details = ErrorDetails::with_error_info(
-        "INVALID_ARGUMENT",
+        INVALID_FIELD,
         ERROR_DOMAIN,
         HashMap::<String, String>::new(),
     );
-    for violation in listed {
-        details.add_bad_request_violation(violation.field.clone(), violation.description.clone());
+    if !listed.is_empty() {
+        details.set_bad_request(
+            listed
+                .iter()
+                .map(|violation| tonic_types::FieldViolation {
+                    field: violation.field.clone(),
+                    description: violation.description.clone(),
+                    reason: violation.reason.name().into(),
+                    localized_message: None,
+                })
+                .collect::<Vec<_>>(),
+        );
     }
     Status::with_error_details(Code::InvalidArgument, message, details)
 }
@@ -129,15 +145,9 @@ impl From<Error> for Status {
     }
 }
 
-/// Returns INVALID_ARGUMENT naming `field` unless `id` is a well-formed survey or benchmark id.
-pub fn check_id(field: &str, id: &str) -> Result<(), Error> {
-    if id.is_empty() {
-        Err(Error::invalid_field(field, "required"))
-    } else if !crate::domain::validation::is_survey_id(id) {
-        Err(Error::invalid_field(field, "must match [a-z0-9-]{1,63}"))
-    } else {
-        Ok(())
-    }
+/// Returns the value of a request's one checked field, or INVALID_ARGUMENT naming it.
+pub fn only_field<T>(field: &str, parsed: Result<T, Refusal>) -> Result<T, Error> {
+    Ok(Violations::only(field, parsed)?)
 }
 
 fn with_reason(code: Code, reason: &str, message: String) -> Status {
@@ -178,7 +188,13 @@ mod tests {
     fn violations(count: usize, field: &str, description: &str) -> Error {
         Error::InvalidArgument(
             (0..count)
-                .map(|index| FieldViolation::new(format!("{field}{index}"), description))
+                .map(|index| {
+                    FieldViolation::new(
+                        format!("{field}{index}"),
+                        crate::domain::FieldReason::OutOfRange,
+                        description,
+                    )
+                })
                 .collect(),
         )
     }

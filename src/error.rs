@@ -1,7 +1,7 @@
 //! The one error type below the api layer, and what each case means to a caller. The api layer maps
 //! it to a gRPC status in one exhaustive match.
 
-use crate::domain::FieldViolation;
+use crate::domain::{FieldReason, FieldViolation};
 
 /// Everything that can go wrong in a request.
 #[derive(Debug, thiserror::Error)]
@@ -64,19 +64,6 @@ impl Error {
         }
     }
 
-    /// Both results, or the violations of every bad field of either, so that a request with
-    /// several bad fields hears of all of them at once; any other error wins as it is.
-    pub fn both<A, B>(first: Result<A>, second: Result<B>) -> Result<(A, B)> {
-        match (first, second) {
-            (Ok(first), Ok(second)) => Ok((first, second)),
-            (Err(Error::InvalidArgument(mut violations)), Err(Error::InvalidArgument(more))) => {
-                violations.extend(more);
-                Err(Error::InvalidArgument(violations))
-            }
-            (Err(error), _) | (_, Err(error)) => Err(error),
-        }
-    }
-
     /// Whether this is the database failing (full, out of reach), which every request of a
     /// batch would meet alike, rather than one request's fault.
     pub fn is_database_fault(&self) -> bool {
@@ -86,9 +73,30 @@ impl Error {
         )
     }
 
-    /// Returns the error for one bad field.
+    /// Returns the error of one bad setting of the server, found at start and never sent to a
+    /// caller (whose requests collect their violations in a
+    /// [`Violations`](crate::domain::Violations)): a value the server cannot use.
     pub fn invalid_field(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Error::InvalidArgument(vec![FieldViolation::new(field, description)])
+        Error::InvalidArgument(vec![FieldViolation::new(
+            field,
+            FieldReason::BadFormat,
+            description,
+        )])
+    }
+}
+
+/// The error of a request refused for one field, found after its parse: a report that would be
+/// too large, a score off the scale of the survey the writer read.
+impl From<FieldViolation> for Error {
+    fn from(violation: FieldViolation) -> Self {
+        Error::InvalidArgument(vec![violation])
+    }
+}
+
+/// Lets a request's parse answer its violations with `?`.
+impl From<Vec<FieldViolation>> for Error {
+    fn from(violations: Vec<FieldViolation>) -> Self {
+        Error::InvalidArgument(violations)
     }
 }
 

@@ -22,7 +22,7 @@ use crate::domain::report::{
 use crate::domain::time_buckets::{
     BucketPlan, Granularity, MAX_BUCKETS, first_instant_in, first_instant_of_date, local_date,
 };
-use crate::domain::{Channel, Metric, Micros, RatingFilter, Survey};
+use crate::domain::{Channel, FieldReason, FieldViolation, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
@@ -156,14 +156,15 @@ impl Reports {
     ) -> Result<BenchmarkReport> {
         let benchmarks = self.store.benchmarks_by_id(benchmark_ids).await?;
         if benchmarks.len() > MAX_BENCHMARK_COMPARISONS {
-            return Err(Error::invalid_field(
+            return Err(Error::from(FieldViolation::new(
                 "benchmark_ids",
+                FieldReason::TooMany,
                 format!(
                     "more than {} benchmarks (an empty list means every one): name the ones to \
                      compare with",
                     with_separators(MAX_BENCHMARK_COMPARISONS)
                 ),
-            ));
+            )));
         }
         let mut query = query.clone();
         if query.granularity == Granularity::None {
@@ -375,7 +376,7 @@ impl Reports {
 
 /// Returns the INVALID_ARGUMENT a caller receives for a report that would be too large.
 fn too_large(reason: TooLarge) -> Error {
-    Error::InvalidArgument(vec![reason.violation()])
+    Error::from(reason.violation())
 }
 
 /// Returns how many groups the rows of a scan with a [`GroupCap`] hold (the highest rank); 1
@@ -501,14 +502,15 @@ fn in_scope(filter: &RatingFilter, info: &SurveyInfo) -> bool {
 /// Returns the buckets of `query` over `[start, end)`, or INVALID_ARGUMENT when too many.
 fn plan_buckets(query: &ReportQuery, start: Micros, end: Micros) -> Result<BucketPlan> {
     BucketPlan::new(query.time_zone, query.granularity, start, end).map_err(|_| {
-        Error::invalid_field(
+        Error::from(FieldViolation::new(
             "query.granularity",
+            FieldReason::TooMany,
             format!(
                 "more than {MAX_BUCKETS} buckets: narrow the range (where filter.start_time or \
                  filter.end_time is unset, it runs from the earliest or to the latest occur_time \
                  of the matching ratings) or choose a coarser granularity"
             ),
-        )
+        ))
     })
 }
 

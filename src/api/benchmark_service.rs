@@ -4,11 +4,12 @@ use prost::Message;
 use tonic::{Request, Response, Status};
 use tracing::info;
 
-use super::conversion::{metric_from_proto, metric_to_proto, timestamp_from_micros};
-use super::paging::{ListCall, decode_token, encode_token, page_size};
-use super::{Context, check_id, status_from_error};
+use super::conversion::{enum_filter, metric_from_proto, metric_to_proto, timestamp_from_micros};
+use super::paging::{ListCall, PageRequest, encode_token, page_request};
+use super::{Context, only_field};
 use crate::domain::benchmark::{Benchmark, BenchmarkDraft, Measure};
-use crate::domain::now_micros;
+use crate::domain::validation::{BenchmarkId, Refusal};
+use crate::domain::{Metric, Micros, Violations, now_micros};
 use crate::error::Error;
 use crate::pb;
 use crate::pb::benchmark_service_server::BenchmarkService;
@@ -60,27 +61,62 @@ pub fn benchmark_to_proto(benchmark: &Benchmark) -> pb::Benchmark {
     }
 }
 
+/// Returns the benchmark a CreateBenchmark asks for, or every bad field.
+fn benchmark_to_create(
+    request: pb::CreateBenchmarkRequest,
+    now: Micros,
+) -> Result<Benchmark, Error> {
+    let wire = only_field("benchmark", request.benchmark.ok_or_else(Refusal::required))?;
+    let draft = BenchmarkDraft {
+        benchmark_id: wire.benchmark_id,
+        display_name: wire.display_name,
+        metric: metric_from_proto(wire.metric),
+        measure: measure_from_proto(wire.measure),
+        value: wire.value,
+        source: wire.source,
+        touchpoint: wire.touchpoint,
+    };
+    Ok(draft.into_benchmark(now)?)
+}
+
+/// What a ListBenchmarks asks for.
+struct ListQuery {
+    page: PageRequest<String>,
+    metric: Option<Metric>,
+}
+
+/// Returns the query a ListBenchmarks asks for, or every bad field; `filter_bytes` are the
+/// encoded filters its page token is bound to.
+fn list_query(
+    request: &pb::ListBenchmarksRequest,
+    filter_bytes: &[u8],
+) -> Result<ListQuery, Error> {
+    let mut violations = Violations::default();
+    let page = page_request(
+        ListCall::Benchmarks,
+        request.page_size,
+        &request.page_token,
+        filter_bytes,
+        Some,
+        &mut violations,
+    );
+    let metric = violations.parse(
+        "metric",
+        enum_filter(request.metric, "metric", metric_from_proto),
+    );
+    let (Some(page), Some(metric)) = (page, metric) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(ListQuery { page, metric })?)
+}
+
 #[tonic::async_trait]
 impl BenchmarkService for BenchmarkApi {
     async fn create_benchmark(
         &self,
         request: Request<pb::CreateBenchmarkRequest>,
     ) -> Result<Response<pb::CreateBenchmarkResponse>, Status> {
-        let wire = request
-            .into_inner()
-            .benchmark
-            .ok_or_else(|| status_from_error(Error::invalid_field("benchmark", "required")))?;
-        let benchmark = BenchmarkDraft {
-            benchmark_id: wire.benchmark_id,
-            display_name: wire.display_name,
-            metric: metric_from_proto(wire.metric),
-            measure: measure_from_proto(wire.measure),
-            value: wire.value,
-            source: wire.source,
-            touchpoint: wire.touchpoint,
-        }
-        .into_benchmark(now_micros())
-        .map_err(|violations| status_from_error(Error::InvalidArgument(violations)))?;
+        let benchmark = benchmark_to_create(request.into_inner(), now_micros())?;
         self.context.store.create_benchmark(&benchmark).await?;
         info!(benchmark_id = %benchmark.benchmark_id, "benchmark created");
         Ok(Response::new(pb::CreateBenchmarkResponse {
@@ -92,9 +128,15 @@ impl BenchmarkService for BenchmarkApi {
         &self,
         request: Request<pb::GetBenchmarkRequest>,
     ) -> Result<Response<pb::GetBenchmarkResponse>, Status> {
-        let benchmark_id = request.into_inner().benchmark_id;
-        check_id("benchmark_id", &benchmark_id)?;
-        let benchmark = self.context.store.get_benchmark(&benchmark_id).await?;
+        let benchmark_id = only_field(
+            "benchmark_id",
+            BenchmarkId::parse_required(request.into_inner().benchmark_id),
+        )?;
+        let benchmark = self
+            .context
+            .store
+            .get_benchmark(benchmark_id.as_str())
+            .await?;
         Ok(Response::new(pb::GetBenchmarkResponse {
             benchmark: Some(benchmark_to_proto(&benchmark)),
         }))
@@ -105,27 +147,21 @@ impl BenchmarkService for BenchmarkApi {
         request: Request<pb::ListBenchmarksRequest>,
     ) -> Result<Response<pb::ListBenchmarksResponse>, Status> {
         let request = request.into_inner();
-        let limit = page_size(request.page_size)?;
         let filter_bytes = pb::ListBenchmarksRequest {
             page_size: 0,
             page_token: String::new(),
             ..request.clone()
         }
         .encode_to_vec();
-        let after = decode_token(ListCall::Benchmarks, &request.page_token, &filter_bytes)?;
-        let metric = match request.metric {
-            0 => None,
-            number => Some(metric_from_proto(number).ok_or_else(|| {
-                status_from_error(Error::invalid_field(
-                    "metric",
-                    format!("unknown metric {number}"),
-                ))
-            })?),
-        };
+        let query = list_query(&request, &filter_bytes)?;
         let (benchmarks, more) = self
             .context
             .store
-            .list_benchmarks(metric, after.as_deref(), limit as u64)
+            .list_benchmarks(
+                query.metric,
+                query.page.after.as_deref(),
+                query.page.limit as u64,
+            )
             .await?;
         let next_page_token = match benchmarks.last() {
             Some(last) if more => {
@@ -143,9 +179,14 @@ impl BenchmarkService for BenchmarkApi {
         &self,
         request: Request<pb::DeleteBenchmarkRequest>,
     ) -> Result<Response<pb::DeleteBenchmarkResponse>, Status> {
-        let benchmark_id = request.into_inner().benchmark_id;
-        check_id("benchmark_id", &benchmark_id)?;
-        self.context.store.delete_benchmark(&benchmark_id).await?;
+        let benchmark_id = only_field(
+            "benchmark_id",
+            BenchmarkId::parse_required(request.into_inner().benchmark_id),
+        )?;
+        self.context
+            .store
+            .delete_benchmark(benchmark_id.as_str())
+            .await?;
         info!(benchmark_id = %benchmark_id, "benchmark deleted");
         Ok(Response::new(pb::DeleteBenchmarkResponse {}))
     }

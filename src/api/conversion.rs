@@ -2,9 +2,10 @@
 
 use prost_types::Timestamp;
 
+use crate::domain::validation::Refusal;
 use crate::domain::{
-    GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput, RatingInput, Survey,
-    SurveyDraft, SurveyState,
+    FieldReason, GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput,
+    RatingInput, Survey, SurveyDraft, SurveyState,
 };
 use crate::pb;
 
@@ -59,6 +60,24 @@ pub fn metric_to_proto(metric: Metric) -> pb::Metric {
         Metric::Csat => pb::Metric::Csat,
         Metric::Nps => pb::Metric::Nps,
         Metric::Ces => pb::Metric::Ces,
+    }
+}
+
+/// Returns what an enum filter field named `field` selects: `None` (any) for 0, the value of a
+/// known number, or the refusal of a number the enum does not have.
+pub fn enum_filter<T>(
+    number: i32,
+    field: &str,
+    from_proto: impl Fn(i32) -> Option<T>,
+) -> Result<Option<T>, Refusal> {
+    match number {
+        0 => Ok(None),
+        number => from_proto(number).map(Some).ok_or_else(|| {
+            Refusal::new(
+                FieldReason::UnknownValue,
+                format!("unknown {field} {number}"),
+            )
+        }),
     }
 }
 

@@ -1,6 +1,7 @@
 //! AIP-158 page tokens: opaque to callers, bound to the filter they were issued for.
 
-use crate::error::Error;
+use crate::domain::validation::{EXTERNAL_ID, Refusal};
+use crate::domain::{FieldReason, Violations};
 
 /// Page size when the caller asks for 0.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -8,12 +9,47 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 1_000;
 
 /// Returns the page size to serve for a requested one.
-pub fn page_size(requested: i32) -> Result<usize, Error> {
+pub fn page_size(requested: i32) -> Result<usize, Refusal> {
     match requested {
         0 => Ok(DEFAULT_PAGE_SIZE),
-        negative if negative < 0 => Err(Error::invalid_field("page_size", "must not be negative")),
+        negative if negative < 0 => Err(Refusal::new(
+            FieldReason::OutOfRange,
+            "must not be negative",
+        )),
         positive => Ok((positive as usize).min(MAX_PAGE_SIZE)),
     }
+}
+
+/// The page a List request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest<P> {
+    /// Most entries to serve.
+    pub limit: usize,
+    /// The position to resume after; `None` for the first page.
+    pub after: Option<P>,
+}
+
+/// Returns the page a request of `call` asks for with `page_size` and `page_token` (a token of the
+/// encoded `filter`, whose position `read_position` reads), recording a bad one of either.
+pub fn page_request<P>(
+    call: ListCall,
+    page_size_requested: i32,
+    page_token: &str,
+    filter: &[u8],
+    read_position: impl Fn(String) -> Option<P>,
+    violations: &mut Violations,
+) -> Option<PageRequest<P>> {
+    let limit = violations.parse("page_size", page_size(page_size_requested));
+    let after = decode_token(call, page_token, filter).and_then(|position| {
+        position
+            .map(|position| read_position(position).ok_or_else(invalid_page_token))
+            .transpose()
+    });
+    let after = violations.parse("page_token", after);
+    Some(PageRequest {
+        limit: limit?,
+        after: after?,
+    })
 }
 
 /// The calls that page, each with tokens of its own: a token of one read by another would name a
@@ -45,9 +81,9 @@ pub fn encode_token(call: ListCall, filter: &[u8], position: &str) -> String {
     plain.bytes().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Returns the position a token resumes after; INVALID_ARGUMENT when it is malformed or was
-/// issued by another call or for another filter. An empty token means the first page.
-pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option<String>, Error> {
+/// Returns the position a token resumes after; refused when it is malformed or was issued by
+/// another call or for another filter. An empty token means the first page.
+pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option<String>, Refusal> {
     if token.is_empty() {
         return Ok(None);
     }
@@ -64,17 +100,17 @@ pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option
     // The fingerprint is no secret: a caller can forge a token, so its position must be one a
     // token can hold (a sequence or an id) before it reaches a query.
     if issued_for != format!("{:016x}", fingerprint(call, filter, position))
-        || !crate::domain::validation::is_external_id(position)
+        || !EXTERNAL_ID.matches(position)
     {
         return Err(invalid_page_token());
     }
     Ok(Some(position.to_string()))
 }
 
-/// The error of a page token that is not a `next_page_token` this call issued for this filter.
-pub fn invalid_page_token() -> Error {
-    Error::invalid_field(
-        "page_token",
+/// The refusal of a page token that is not a `next_page_token` this call issued for this filter.
+pub fn invalid_page_token() -> Refusal {
+    Refusal::new(
+        FieldReason::BadFormat,
         "not a next_page_token of this call: malformed, issued by another call, or for another filter",
     )
 }

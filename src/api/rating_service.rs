@@ -10,11 +10,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
-use super::paging::{ListCall, decode_token, encode_token, invalid_page_token, page_size};
-use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, status_from_error};
+use super::paging::{ListCall, encode_token, page_request};
+use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, only_field, status_from_error};
 use crate::domain::ingest::{Accepted, RatingResult, Rejection};
-use crate::domain::validation::{is_external_id, is_survey_id};
-use crate::domain::{FieldViolation, NewRating, RatingFilter, now_micros};
+use crate::domain::validation::{RatingId, Refusal, SurveyId, is_survey_id};
+use crate::domain::{FieldReason, FieldViolation, NewRating, RatingFilter, Violations, now_micros};
 use crate::error::Error;
 use crate::feed::streams::{StreamChunk, StreamRequest, stream_ratings};
 use crate::ingest::{PendingWrite, wait_for};
@@ -70,8 +70,8 @@ impl RatingApi {
     ) -> Result<NewRating, Error> {
         let survey_id = rating.survey_id.clone();
         let score = rating.score;
-        let parsed = rating_input(rating).parse(prefix, now);
-        let mut violations = parsed.as_ref().err().cloned().unwrap_or_default();
+        let mut violations = Violations::default();
+        let parsed = violations.absorb(rating_input(rating).parse(prefix, now));
         let survey = if is_survey_id(&survey_id) {
             match self
                 .context
@@ -80,7 +80,7 @@ impl RatingApi {
                 .await
             {
                 Ok(survey) => Some(survey),
-                Err(Error::NotFound { .. }) if !violations.is_empty() => None,
+                Err(Error::NotFound { .. }) if parsed.is_none() => None,
                 // Named like the writer's refusal, so that a batch says which rating it was.
                 Err(Error::NotFound { .. }) => {
                     return Err(rejection_error(
@@ -95,17 +95,92 @@ impl RatingApi {
         } else {
             None
         };
-        if let Some(survey) = &survey
-            && let Some(violation) = survey.score_violation(score, format!("{prefix}score"))
-        {
-            violations.push(violation);
-        }
-        if !violations.is_empty() {
-            return Err(Error::InvalidArgument(violations));
+        if let Some(survey) = &survey {
+            violations.parse(&format!("{prefix}score"), survey.check_score(score));
         }
         // An archived survey is left to the writer: a retry of a rating stored before the survey
         // was archived is still a duplicate, not a refusal.
-        parsed.map_err(Error::InvalidArgument)
+        let Some(new_rating) = parsed else {
+            return Err(violations.into_found().into());
+        };
+        Ok(violations.finish(new_rating)?)
+    }
+
+    /// Validates the ratings of a batch, each under `ratings[i].`: every bad field of every
+    /// rating at once, else the first other refusal (an unknown survey).
+    async fn prepare_batch(&self, ratings: Vec<pb::Rating>) -> Result<Vec<NewRating>, Error> {
+        only_field("ratings", batch_size(ratings.len()))?;
+        let now = now_micros();
+        let mut prepared = Vec::with_capacity(ratings.len());
+        let mut violations = Violations::default();
+        let mut first_other_error = None;
+        for (index, rating) in ratings.into_iter().enumerate() {
+            match self
+                .prepare(rating, &format!("ratings[{index}]."), now)
+                .await
+            {
+                Ok(new_rating) => prepared.push(new_rating),
+                Err(Error::InvalidArgument(found)) => violations.extend(found),
+                Err(other) => {
+                    first_other_error.get_or_insert(other);
+                }
+            }
+        }
+        let prepared = violations.finish(prepared)?;
+        match first_other_error {
+            Some(error) => Err(error),
+            None => Ok(prepared),
+        }
+    }
+}
+
+/// Checks the number of ratings in a batch.
+fn batch_size(count: usize) -> Result<(), Refusal> {
+    let reason = match count {
+        0 => FieldReason::Required,
+        1..=MAX_BATCH_RATINGS => return Ok(()),
+        _ => FieldReason::TooMany,
+    };
+    Err(Refusal::new(
+        reason,
+        format!("1 to 1,000 ratings, not {count}"),
+    ))
+}
+
+/// Returns the stored form of each rating of a committed batch, or why the batch was refused:
+/// every score off its survey's scale at once, else the first other refusal.
+fn batch_outcome(
+    results: Vec<RatingResult>,
+    prepared: &[NewRating],
+) -> Result<Vec<pb::Rating>, Error> {
+    let mut stored = Vec::with_capacity(results.len());
+    let mut violations = Violations::default();
+    let mut first_other_refusal = None;
+    for (index, (result, new_rating)) in results.into_iter().zip(prepared).enumerate() {
+        let refusal = match result {
+            Ok(accepted) => {
+                stored.push(rating_into_proto(accepted.into_rating()));
+                continue;
+            }
+            Err(Rejection::RolledBack) => continue,
+            Err(rejection) => rejection_error(
+                rejection,
+                &new_rating.survey_id,
+                &new_rating.rating_id,
+                &format!("ratings[{index}]."),
+            ),
+        };
+        match refusal {
+            Error::InvalidArgument(found) => violations.extend(found),
+            other => {
+                first_other_refusal.get_or_insert(other);
+            }
+        }
+    }
+    let stored = violations.finish(stored)?;
+    match first_other_refusal {
+        Some(refusal) => Err(refusal),
+        None => Ok(stored),
     }
 }
 
@@ -122,10 +197,10 @@ fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefi
                 "{prefix}survey_id: survey {survey_id:?} is archived and takes no new ratings"
             ),
         },
-        Rejection::ScoreOffScale(violation) => Error::InvalidArgument(vec![FieldViolation::new(
-            format!("{prefix}{}", violation.field),
-            violation.description,
-        )]),
+        Rejection::ScoreOffScale(violation) => Error::from(FieldViolation {
+            field: format!("{prefix}{}", violation.field),
+            ..violation
+        }),
         Rejection::Conflict => Error::AlreadyExists {
             reason: "RATING_ALREADY_EXISTS",
             message: format!(
@@ -152,10 +227,75 @@ fn code_name(error: &Error) -> &'static str {
     }
 }
 
-fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Error> {
-    filter_input(filter.unwrap_or_default())
-        .parse("filter.")
-        .map_err(Error::InvalidArgument)
+fn parse_filter(filter: Option<pb::RatingFilter>) -> Result<RatingFilter, Vec<FieldViolation>> {
+    filter_input(filter.unwrap_or_default()).parse("filter.")
+}
+
+/// What a ListRatings asks for.
+struct ListQuery {
+    filter: RatingFilter,
+    before: Option<i64>,
+    limit: usize,
+}
+
+/// Returns the query a ListRatings asks for, or every bad field; `filter_bytes` are the encoded
+/// filter its page token is bound to.
+fn list_query(request: pb::ListRatingsRequest, filter_bytes: &[u8]) -> Result<ListQuery, Error> {
+    let mut violations = Violations::default();
+    let page = page_request(
+        ListCall::Ratings,
+        request.page_size,
+        &request.page_token,
+        filter_bytes,
+        // The position of a ratings page is a sequence.
+        |position| position.parse::<i64>().ok(),
+        &mut violations,
+    );
+    let filter = violations.absorb(parse_filter(request.filter));
+    let (Some(page), Some(filter)) = (page, filter) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(ListQuery {
+        filter,
+        before: page.after,
+        limit: page.limit,
+    })?)
+}
+
+/// Returns what a StreamRatings asks for, or every bad field.
+fn stream_request(request: pb::StreamRatingsRequest) -> Result<StreamRequest, Error> {
+    let mut violations = Violations::default();
+    let start_after = violations.parse(
+        "start_after",
+        if request.start_after < 0 {
+            Err(Refusal::new(
+                FieldReason::OutOfRange,
+                "must not be negative",
+            ))
+        } else {
+            Ok(request.start_after)
+        },
+    );
+    let filter = violations.absorb(parse_filter(request.filter));
+    let (Some(start_after), Some(filter)) = (start_after, filter) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(StreamRequest {
+        filter,
+        start_after,
+        follow: request.follow,
+    })?)
+}
+
+/// Returns the survey and rating ids a GetRating names, or every bad field.
+fn rating_key(request: pb::GetRatingRequest) -> Result<(SurveyId, RatingId), Error> {
+    let mut violations = Violations::default();
+    let survey_id = violations.parse("survey_id", SurveyId::parse_required(request.survey_id));
+    let rating_id = violations.parse("rating_id", RatingId::parse_required(request.rating_id));
+    let (Some(survey_id), Some(rating_id)) = (survey_id, rating_id) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish((survey_id, rating_id))?)
 }
 
 /// Longest rating_id an import error repeats, in bytes (a valid one is at most 128 characters;
@@ -197,10 +337,10 @@ impl RatingService for RatingApi {
         &self,
         request: Request<pb::SubmitRatingRequest>,
     ) -> Result<Response<pb::SubmitRatingResponse>, Status> {
-        let rating = request
-            .into_inner()
-            .rating
-            .ok_or_else(|| status_from_error(Error::invalid_field("rating", "required")))?;
+        let rating = only_field(
+            "rating",
+            request.into_inner().rating.ok_or_else(Refusal::required),
+        )?;
         let new_rating = self.prepare(rating, "rating.", now_micros()).await?;
         // For the error of a refusal, without copying the whole rating.
         let (survey_id, rating_id) = (new_rating.survey_id.clone(), new_rating.rating_id.clone());
@@ -223,66 +363,10 @@ impl RatingService for RatingApi {
         &self,
         request: Request<pb::BatchSubmitRatingsRequest>,
     ) -> Result<Response<pb::BatchSubmitRatingsResponse>, Status> {
-        let ratings = request.into_inner().ratings;
-        if ratings.is_empty() || ratings.len() > MAX_BATCH_RATINGS {
-            return Err(status_from_error(Error::invalid_field(
-                "ratings",
-                format!("1 to 1,000 ratings, not {}", ratings.len()),
-            )));
-        }
-        let now = now_micros();
-        let mut prepared = Vec::with_capacity(ratings.len());
-        let mut violations = Vec::new();
-        let mut first_other_error = None;
-        for (index, rating) in ratings.into_iter().enumerate() {
-            match self
-                .prepare(rating, &format!("ratings[{index}]."), now)
-                .await
-            {
-                Ok(new_rating) => prepared.push(new_rating),
-                Err(Error::InvalidArgument(found)) => violations.extend(found),
-                Err(other) => {
-                    first_other_error.get_or_insert(other);
-                }
-            }
-        }
-        if !violations.is_empty() {
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        }
-        if let Some(error) = first_other_error {
-            return Err(status_from_error(error));
-        }
+        let prepared = self.prepare_batch(request.into_inner().ratings).await?;
         let results = self.context.writer.submit(prepared.clone(), true).await?;
-        let mut stored = Vec::with_capacity(results.len());
-        let mut refusals = Vec::new();
-        for (index, (result, new_rating)) in results.into_iter().zip(&prepared).enumerate() {
-            match result {
-                Ok(accepted) => stored.push(rating_into_proto(accepted.into_rating())),
-                Err(Rejection::RolledBack) => {}
-                Err(rejection) => refusals.push(rejection_error(
-                    rejection,
-                    &new_rating.survey_id,
-                    &new_rating.rating_id,
-                    &format!("ratings[{index}]."),
-                )),
-            }
-        }
-        let score_violations: Vec<FieldViolation> = refusals
-            .iter()
-            .filter_map(|refusal| match refusal {
-                Error::InvalidArgument(found) => Some(found.clone()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        if !score_violations.is_empty() {
-            return Err(status_from_error(Error::InvalidArgument(score_violations)));
-        }
-        if let Some(refusal) = refusals.into_iter().next() {
-            return Err(status_from_error(refusal));
-        }
         Ok(Response::new(pb::BatchSubmitRatingsResponse {
-            ratings: stored,
+            ratings: batch_outcome(results, &prepared)?,
         }))
     }
 
@@ -350,27 +434,11 @@ impl RatingService for RatingApi {
         &self,
         request: Request<pb::GetRatingRequest>,
     ) -> Result<Response<pb::GetRatingResponse>, Status> {
-        let request = request.into_inner();
-        let mut violations = Vec::new();
-        if !is_survey_id(&request.survey_id) {
-            violations.push(FieldViolation::new(
-                "survey_id",
-                "required, must match [a-z0-9-]{1,63}",
-            ));
-        }
-        if !is_external_id(&request.rating_id) {
-            violations.push(FieldViolation::new(
-                "rating_id",
-                "required, must match [A-Za-z0-9_.:-]{1,128}",
-            ));
-        }
-        if !violations.is_empty() {
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        }
+        let (survey_id, rating_id) = rating_key(request.into_inner())?;
         let rating = self
             .context
             .store
-            .get_rating(&request.survey_id, &request.rating_id)
+            .get_rating(survey_id.as_str(), rating_id.as_str())
             .await?;
         Ok(Response::new(pb::GetRatingResponse {
             rating: Some(rating_to_proto(&rating)),
@@ -383,21 +451,11 @@ impl RatingService for RatingApi {
     ) -> Result<Response<pb::ListRatingsResponse>, Status> {
         let request = request.into_inner();
         let filter_bytes = request.filter.clone().unwrap_or_default().encode_to_vec();
-        let before = decode_token(ListCall::Ratings, &request.page_token, &filter_bytes).and_then(
-            |position| {
-                position
-                    .map(|position| position.parse::<i64>().map_err(|_| invalid_page_token()))
-                    .transpose()
-            },
-        );
-        let ((limit, before), filter) = Error::both(
-            Error::both(page_size(request.page_size), before),
-            parse_filter(request.filter),
-        )?;
+        let query = list_query(request, &filter_bytes)?;
         let page = self
             .context
             .store
-            .list_ratings(&filter, before, limit)
+            .list_ratings(&query.filter, query.before, query.limit)
             .await?;
         let mut ratings: Vec<pb::Rating> = Vec::with_capacity(page.ratings.len());
         let mut page_bytes = 0;
@@ -431,18 +489,7 @@ impl RatingService for RatingApi {
         &self,
         request: Request<pb::StreamRatingsRequest>,
     ) -> Result<Response<Self::StreamRatingsStream>, Status> {
-        let request = request.into_inner();
-        let start_after = if request.start_after < 0 {
-            Err(Error::invalid_field("start_after", "must not be negative"))
-        } else {
-            Ok(request.start_after)
-        };
-        let (start_after, filter) = Error::both(start_after, parse_filter(request.filter))?;
-        let stream_request = StreamRequest {
-            filter,
-            start_after,
-            follow: request.follow,
-        };
+        let stream_request = stream_request(request.into_inner())?;
         let slot = self.context.rating_streams.open()?;
         let (sender, receiver) = mpsc::channel(STREAM_QUEUED_CHUNKS);
         let streaming = stream_ratings(

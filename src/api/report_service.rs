@@ -8,15 +8,15 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
+use super::Context;
 use super::benchmark_service::benchmark_to_proto;
 use super::conversion::{INVALID_DURATION, filter_input, is_valid_duration, timestamp_from_micros};
-use super::{Context, status_from_error};
 use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
 use crate::domain::metrics::{Change, Metrics};
 use crate::domain::report::{BucketReport, GroupReport, Report, ReportQuery, ReportQueryInput};
 use crate::domain::time_buckets::Granularity;
-use crate::domain::validation::is_survey_id;
-use crate::domain::{FieldViolation, now_micros};
+use crate::domain::validation::{BenchmarkId, Refusal};
+use crate::domain::{FieldReason, FieldViolation, Violations, now_micros};
 use crate::error::Error;
 use crate::pb;
 use crate::pb::report_service_server::ReportService;
@@ -50,7 +50,7 @@ impl ReportApi {
 }
 
 /// Returns the domain query of a wire query, or every violation (paths under `query.`).
-fn parse_query(query: Option<pb::ReportQuery>) -> Result<ReportQuery, Error> {
+fn parse_query(query: Option<pb::ReportQuery>) -> Result<ReportQuery, Vec<FieldViolation>> {
     let query = query.unwrap_or_default();
     let granularity = match pb::Granularity::try_from(query.granularity) {
         Ok(pb::Granularity::Unspecified | pb::Granularity::None) => Ok(Granularity::None),
@@ -70,7 +70,67 @@ fn parse_query(query: Option<pb::ReportQuery>) -> Result<ReportQuery, Error> {
         min_sample: query.min_sample.map(i64::from),
     }
     .parse("query.")
-    .map_err(Error::InvalidArgument)
+}
+
+/// Returns WatchReport's least interval between reports, or why `given` is refused.
+fn watch_interval(given: Option<&prost_types::Duration>) -> Result<std::time::Duration, Refusal> {
+    let Some(duration) = given else {
+        return Ok(DEFAULT_WATCH_INTERVAL);
+    };
+    // prost-types would read 1 s and -5 ns as 0.999999995 s: a Duration that is not one is
+    // refused, not reinterpreted.
+    if !is_valid_duration(duration) {
+        return Err(Refusal::new(FieldReason::BadFormat, INVALID_DURATION));
+    }
+    std::time::Duration::try_from(*duration)
+        .ok()
+        .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))
+        .ok_or_else(|| Refusal::new(FieldReason::OutOfRange, "from 0.1 s to 1 h"))
+}
+
+/// What a WatchReport asks for.
+struct WatchQuery {
+    query: ReportQuery,
+    min_interval: std::time::Duration,
+}
+
+/// Returns what a WatchReport asks for, or every bad field.
+fn watch_query(request: pb::WatchReportRequest) -> Result<WatchQuery, Error> {
+    let mut violations = Violations::default();
+    let query = violations.absorb(parse_query(request.query));
+    let min_interval = violations.parse(
+        "min_interval",
+        watch_interval(request.min_interval.as_ref()),
+    );
+    let (Some(query), Some(min_interval)) = (query, min_interval) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(WatchQuery {
+        query,
+        min_interval,
+    })?)
+}
+
+/// Returns the query of a GetBenchmarkReport, checked with its `benchmark_ids`, or every bad
+/// field.
+fn benchmark_report_query(
+    query: Option<pb::ReportQuery>,
+    benchmark_ids: &[String],
+) -> Result<ReportQuery, Error> {
+    let mut violations = Violations::default();
+    let query = violations.absorb(parse_query(query));
+    violations.check_token_list(
+        "benchmark_ids",
+        benchmark_ids,
+        BenchmarkId::PATTERN,
+        MAX_BENCHMARK_IDS,
+        "at most 100 benchmarks",
+        "repeated entry",
+    );
+    let Some(query) = query else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(query)?)
 }
 
 /// Returns `answer`, or INVALID_ARGUMENT when it would pass [`MAX_ANSWER_BYTES`] encoded.
@@ -79,13 +139,15 @@ fn within_message_limit<M: Message>(answer: M) -> Result<M, Status> {
     if bytes <= MAX_ANSWER_BYTES {
         return Ok(answer);
     }
-    Err(status_from_error(Error::invalid_field(
+    let violation = FieldViolation::new(
         "query.group_by",
+        FieldReason::TooMany,
         format!(
             "the answer would be {bytes} bytes, more than the 4 MiB of a gRPC message: group by \
              fewer entries, filter the ratings or choose a coarser granularity"
         ),
-    )))
+    );
+    Err(Error::from(violation).into())
 }
 
 fn interval(low: f64, high: f64) -> Option<pb::Interval> {
@@ -240,7 +302,7 @@ impl ReportService for ReportApi {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::GetReportResponse>, Status> {
-        let query = parse_query(request.into_inner().query)?;
+        let query = parse_query(request.into_inner().query).map_err(Error::from)?;
         let report = self.context.reports.report(&query).await?;
         let answer = within_message_limit(pb::GetReportResponse {
             report: Some(report_to_proto(&report)),
@@ -254,20 +316,10 @@ impl ReportService for ReportApi {
         &self,
         request: Request<pb::WatchReportRequest>,
     ) -> Result<Response<Self::WatchReportStream>, Status> {
-        let request = request.into_inner();
-        let min_interval = match &request.min_interval {
-            None => Ok(DEFAULT_WATCH_INTERVAL),
-            // prost-types would read 1 s and -5 ns as 0.999999995 s: a Duration that is not one
-            // is refused, not reinterpreted.
-            Some(duration) if !is_valid_duration(duration) => {
-                Err(Error::invalid_field("min_interval", INVALID_DURATION))
-            }
-            Some(duration) => std::time::Duration::try_from(*duration)
-                .ok()
-                .filter(|interval| (MIN_WATCH_INTERVAL..=MAX_WATCH_INTERVAL).contains(interval))
-                .ok_or_else(|| Error::invalid_field("min_interval", "from 0.1 s to 1 h")),
-        };
-        let (query, min_interval) = Error::both(parse_query(request.query), min_interval)?;
+        let WatchQuery {
+            query,
+            min_interval,
+        } = watch_query(request.into_inner())?;
         let slot = self.context.report_watchers.open()?;
         let (sender, receiver) = mpsc::channel(1);
         let watching = self
@@ -293,37 +345,7 @@ impl ReportService for ReportApi {
         request: Request<pb::GetBenchmarkReportRequest>,
     ) -> Result<Response<pb::GetBenchmarkReportResponse>, Status> {
         let request = request.into_inner();
-        let mut id_violations = Vec::new();
-        // The count first: the entries of a list over it are not worth reading one by one, and
-        // below it the search for repeats stays short.
-        let benchmark_ids = if request.benchmark_ids.len() > MAX_BENCHMARK_IDS {
-            id_violations.push(FieldViolation::new(
-                "benchmark_ids",
-                "at most 100 benchmarks",
-            ));
-            &[][..]
-        } else {
-            &request.benchmark_ids[..]
-        };
-        for (index, benchmark_id) in benchmark_ids.iter().enumerate() {
-            if !is_survey_id(benchmark_id) {
-                id_violations.push(FieldViolation::new(
-                    format!("benchmark_ids[{index}]"),
-                    "must match [a-z0-9-]{1,63}",
-                ));
-            } else if benchmark_ids[..index].contains(benchmark_id) {
-                id_violations.push(FieldViolation::new(
-                    format!("benchmark_ids[{index}]"),
-                    "repeated entry",
-                ));
-            }
-        }
-        let ids_checked = if id_violations.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::InvalidArgument(id_violations))
-        };
-        let (query, ()) = Error::both(parse_query(request.query), ids_checked)?;
+        let query = benchmark_report_query(request.query, &request.benchmark_ids)?;
         let report = self
             .context
             .reports

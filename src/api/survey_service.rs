@@ -6,12 +6,14 @@ use prost::Message;
 use tonic::{Request, Response, Status};
 use tracing::info;
 
-use super::conversion::{metric_from_proto, state_from_proto, survey_draft, survey_to_proto};
-use super::paging::{ListCall, decode_token, encode_token, page_size};
-use super::{Context, check_id, status_from_error};
-use crate::domain::survey::{check_update_mask, new_survey_id_violation};
-use crate::domain::validation::is_key;
-use crate::domain::{FieldViolation, now_micros};
+use super::conversion::{
+    enum_filter, metric_from_proto, state_from_proto, survey_draft, survey_to_proto,
+};
+use super::paging::{ListCall, encode_token, page_request};
+use super::{Context, only_field};
+use crate::domain::survey::{check_new_survey_id, check_update_mask};
+use crate::domain::validation::{Key, Refusal, SurveyId};
+use crate::domain::{FieldReason, Micros, Survey, Violations, now_micros};
 use crate::error::Error;
 use crate::pb;
 use crate::pb::survey_service_server::SurveyService;
@@ -30,26 +32,84 @@ impl SurveyApi {
     }
 }
 
+/// Returns the survey a CreateSurvey asks for, or every bad field.
+fn survey_to_create(request: pb::CreateSurveyRequest, now: Micros) -> Result<Survey, Error> {
+    let Some(survey) = request.survey else {
+        // The survey_id, if given, is checked all the same: every bad field in one answer.
+        let mut violations = Violations::default();
+        violations.add("survey", FieldReason::Required, "required");
+        violations.parse("survey_id", check_new_survey_id(&request.survey_id));
+        return Err(violations.into_found().into());
+    };
+    Ok(survey_draft(survey, request.survey_id).into_survey("", now)?)
+}
+
+/// Returns the query a ListSurveys asks for, or every bad field; `filter_bytes` are the encoded
+/// filters its page token is bound to.
+fn list_query(
+    request: pb::ListSurveysRequest,
+    filter_bytes: &[u8],
+) -> Result<SurveyListQuery, Error> {
+    let mut violations = Violations::default();
+    let page = page_request(
+        ListCall::Surveys,
+        request.page_size,
+        &request.page_token,
+        filter_bytes,
+        Some,
+        &mut violations,
+    );
+    let metric = violations.parse(
+        "metric",
+        enum_filter(request.metric, "metric", metric_from_proto),
+    );
+    let state = violations.parse(
+        "state",
+        enum_filter(request.state, "state", state_from_proto),
+    );
+    // The same rule as a rating filter's touchpoints: a malformed one is a mistake, not a
+    // touchpoint without surveys.
+    if !request.touchpoint.is_empty() {
+        violations.parse("touchpoint", Key::PATTERN.check(&request.touchpoint));
+    }
+    let (Some(page), Some(metric), Some(state)) = (page, metric, state) else {
+        return Err(violations.into_found().into());
+    };
+    let query = SurveyListQuery {
+        touchpoint: (!request.touchpoint.is_empty()).then_some(request.touchpoint),
+        metric,
+        state,
+        after_survey_id: page.after,
+        limit: page.limit as u64,
+    };
+    Ok(violations.finish(query)?)
+}
+
+/// Returns the survey and the mask of an UpdateSurvey, checked before the survey is read: every
+/// bad field in one answer, and INVALID_ARGUMENT before NOT_FOUND.
+fn checked_update(survey: Option<pb::Survey>, paths: &[String]) -> Result<pb::Survey, Error> {
+    let mut violations = Violations::default();
+    let survey = violations.parse("survey", survey.ok_or_else(Refusal::required));
+    if let Some(survey) = &survey {
+        violations.parse(
+            "survey.survey_id",
+            SurveyId::PATTERN.check_required(&survey.survey_id),
+        );
+    }
+    violations.absorb(check_update_mask(paths));
+    let Some(survey) = survey else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(survey)?)
+}
+
 #[tonic::async_trait]
 impl SurveyService for SurveyApi {
     async fn create_survey(
         &self,
         request: Request<pb::CreateSurveyRequest>,
     ) -> Result<Response<pb::CreateSurveyResponse>, Status> {
-        let request = request.into_inner();
-        let survey = match request.survey {
-            Some(draft) => survey_draft(draft, request.survey_id)
-                .into_survey("", now_micros())
-                .map_err(Error::InvalidArgument),
-            // The survey_id, if given, is checked all the same: every bad field in one answer.
-            None => Error::both(
-                Err(Error::invalid_field("survey", "required")),
-                new_survey_id_violation(&request.survey_id).map_or(Ok(()), |description| {
-                    Err(Error::invalid_field("survey_id", description))
-                }),
-            )
-            .map(|(survey, ())| survey),
-        }?;
+        let survey = survey_to_create(request.into_inner(), now_micros())?;
         self.context.store.create_survey(&survey).await?;
         info!(survey_id = %survey.survey_id, touchpoint = %survey.touchpoint, "survey created");
         let survey = Arc::new(survey);
@@ -63,9 +123,11 @@ impl SurveyService for SurveyApi {
         &self,
         request: Request<pb::GetSurveyRequest>,
     ) -> Result<Response<pb::GetSurveyResponse>, Status> {
-        let survey_id = request.into_inner().survey_id;
-        check_id("survey_id", &survey_id)?;
-        let survey = self.context.store.get_survey(&survey_id).await?;
+        let survey_id = only_field(
+            "survey_id",
+            SurveyId::parse_required(request.into_inner().survey_id),
+        )?;
+        let survey = self.context.store.get_survey(survey_id.as_str()).await?;
         Ok(Response::new(pb::GetSurveyResponse {
             survey: Some(survey_to_proto(&survey)),
         }))
@@ -83,40 +145,7 @@ impl SurveyService for SurveyApi {
             ..request.clone()
         }
         .encode_to_vec();
-        let mut violations = Vec::new();
-        let limit = checked(page_size(request.page_size), &mut violations)?;
-        let after_survey_id = checked(
-            decode_token(ListCall::Surveys, &request.page_token, &filter_bytes),
-            &mut violations,
-        )?;
-        let metric = checked(
-            enum_filter(request.metric, "metric", metric_from_proto),
-            &mut violations,
-        )?;
-        let state = checked(
-            enum_filter(request.state, "state", state_from_proto),
-            &mut violations,
-        )?;
-        // The same rule as a rating filter's touchpoints: a malformed one is a mistake, not a
-        // touchpoint without surveys.
-        if !request.touchpoint.is_empty() && !is_key(&request.touchpoint) {
-            violations.push(FieldViolation::new(
-                "touchpoint",
-                "must match [a-z0-9_.-]{1,63}",
-            ));
-        }
-        let (Some(limit), Some(after_survey_id), Some(metric), Some(state), true) =
-            (limit, after_survey_id, metric, state, violations.is_empty())
-        else {
-            return Err(status_from_error(Error::InvalidArgument(violations)));
-        };
-        let query = SurveyListQuery {
-            touchpoint: (!request.touchpoint.is_empty()).then_some(request.touchpoint),
-            metric,
-            state,
-            after_survey_id,
-            limit: limit as u64,
-        };
+        let query = list_query(request, &filter_bytes)?;
         let (surveys, more) = self.context.store.list_surveys(&query).await?;
         let next_page_token = match surveys.last() {
             Some(last) if more => encode_token(ListCall::Surveys, &filter_bytes, &last.survey_id),
@@ -137,16 +166,7 @@ impl SurveyService for SurveyApi {
             .update_mask
             .map(|mask| mask.paths)
             .unwrap_or_default();
-        // The survey's id and the mask, checked before the survey is read: every bad field in
-        // one answer, and INVALID_ARGUMENT before NOT_FOUND.
-        let survey = request
-            .survey
-            .ok_or_else(|| Error::invalid_field("survey", "required"))
-            .and_then(|survey| check_id("survey.survey_id", &survey.survey_id).map(|()| survey));
-        let (survey, ()) = Error::both(
-            survey,
-            check_update_mask(&paths).map_err(Error::InvalidArgument),
-        )?;
+        let survey = checked_update(request.survey, &paths)?;
         let survey_id = survey.survey_id.clone();
         let draft = survey_draft(survey, survey_id.clone());
         let updated = self
@@ -166,12 +186,14 @@ impl SurveyService for SurveyApi {
         &self,
         request: Request<pb::ArchiveSurveyRequest>,
     ) -> Result<Response<pb::ArchiveSurveyResponse>, Status> {
-        let survey_id = request.into_inner().survey_id;
-        check_id("survey_id", &survey_id)?;
+        let survey_id = only_field(
+            "survey_id",
+            SurveyId::parse_required(request.into_inner().survey_id),
+        )?;
         let survey = self
             .context
             .store
-            .archive_survey(&survey_id, now_micros())
+            .archive_survey(survey_id.as_str(), now_micros())
             .await?;
         info!(survey_id = %survey_id, "survey archived");
         let survey = Arc::new(survey);
@@ -179,36 +201,5 @@ impl SurveyService for SurveyApi {
         Ok(Response::new(pb::ArchiveSurveyResponse {
             survey: Some(survey_to_proto(&survey)),
         }))
-    }
-}
-
-/// Returns the value of a check that passed; records the violations of one that did not, so that
-/// every bad field is reported at once.
-fn checked<T>(
-    result: Result<T, Error>,
-    violations: &mut Vec<FieldViolation>,
-) -> Result<Option<T>, Status> {
-    match result {
-        Ok(value) => Ok(Some(value)),
-        Err(Error::InvalidArgument(found)) => {
-            violations.extend(found);
-            Ok(None)
-        }
-        Err(other) => Err(status_from_error(other)),
-    }
-}
-
-/// Returns what an enum filter field selects: `None` (any) for 0, INVALID_ARGUMENT for a number
-/// the enum does not have.
-fn enum_filter<T>(
-    number: i32,
-    field: &str,
-    from_proto: impl Fn(i32) -> Option<T>,
-) -> Result<Option<T>, Error> {
-    match number {
-        0 => Ok(None),
-        number => from_proto(number)
-            .map(Some)
-            .ok_or_else(|| Error::invalid_field(field, format!("unknown {field} {number}"))),
     }
 }

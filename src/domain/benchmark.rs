@@ -2,7 +2,7 @@
 //! compares with them, with the other segments and with its own past.
 
 use super::metrics::{Metrics, student_t_central_probability, z_for_confidence};
-use super::validation::{Violations, is_key, is_survey_id};
+use super::validation::{BenchmarkId, FieldReason, Key, Violations};
 use super::{FieldViolation, Metric, Micros};
 
 /// The benchmark every deployment has: CSAT of 80 %, the common rule of thumb.
@@ -26,7 +26,7 @@ pub enum Measure {
 /// A stored benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Benchmark {
-    /// Identifier, `[a-z0-9-]{1,63}`.
+    /// Identifier, a [`BenchmarkId`].
     pub benchmark_id: String,
     /// Human-readable name.
     pub display_name: String,
@@ -89,9 +89,10 @@ impl BenchmarkDraft {
         let benchmark_id = if self.benchmark_id.is_empty() {
             uuid::Uuid::now_v7().to_string()
         } else {
-            if !is_survey_id(&self.benchmark_id) {
-                violations.add("benchmark.benchmark_id", "must match [a-z0-9-]{1,63}");
-            }
+            violations.parse(
+                "benchmark.benchmark_id",
+                BenchmarkId::PATTERN.check(&self.benchmark_id),
+            );
             self.benchmark_id
         };
         for (field, text) in [
@@ -100,18 +101,20 @@ impl BenchmarkDraft {
         ] {
             violations.check_text(field, text, MAX_TEXT_CHARS, "at most 200 characters");
         }
-        if !self.touchpoint.is_empty() && !is_key(&self.touchpoint) {
-            violations.add("benchmark.touchpoint", "must match [a-z0-9_.-]{1,63}");
+        if !self.touchpoint.is_empty() {
+            violations.parse("benchmark.touchpoint", Key::PATTERN.check(&self.touchpoint));
         }
         if self.metric.is_none() {
             violations.add(
                 "benchmark.metric",
+                FieldReason::Required,
                 "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
             );
         }
         if self.measure.is_none() {
             violations.add(
                 "benchmark.measure",
+                FieldReason::Required,
                 "required: MEASURE_SATISFIED_PERCENT, MEASURE_MEAN_SCORE, MEASURE_NPS_POINTS or MEASURE_INDEX_100",
             );
         }
@@ -124,6 +127,7 @@ impl BenchmarkDraft {
             if !fits {
                 violations.add(
                     "benchmark.measure",
+                    FieldReason::Inconsistent,
                     "NPS is measured in NPS points (or an index); CSAT and CES in a satisfied percent, a mean score (or an index)",
                 );
             }
@@ -135,6 +139,7 @@ impl BenchmarkDraft {
             if !(lowest..=highest).contains(&self.value) {
                 violations.add(
                     "benchmark.value",
+                    FieldReason::OutOfRange,
                     format!("from {lowest} to {highest} for this measure"),
                 );
             }
@@ -472,6 +477,7 @@ pub fn trend(points: &[(Micros, f64)], confidence: f64) -> Trend {
 mod tests {
     use super::*;
     use crate::domain::metrics::{Scale, compute};
+    use crate::domain::validation::fields_of;
 
     const WEEK: Micros = 7 * 24 * 3_600 * 1_000_000;
 
@@ -662,12 +668,7 @@ mod tests {
             source: String::new(),
             touchpoint: "Bad Touchpoint".into(),
         };
-        let fields: Vec<String> = draft
-            .into_benchmark(0)
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
+        let fields = fields_of(draft.into_benchmark(0).unwrap_err());
         assert_eq!(
             fields,
             [

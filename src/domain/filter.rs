@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{Violations, is_external_id, is_key, is_survey_id};
+use super::validation::{CustomerId, FieldReason, Key, SurveyId, Violations};
 use super::{Channel, FieldViolation, GivenTime, Micros, Rating};
 
 /// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
@@ -69,7 +69,11 @@ impl RatingFilterInput {
         // its limit is refused as a whole: its entries are not worth reading one by one.
         let mut within_limit = |field: &str, count: usize, most: usize| {
             if count > most {
-                violations.add(field, format!("at most {most} values, not {count}"));
+                violations.add(
+                    field,
+                    FieldReason::TooMany,
+                    format!("at most {most} values, not {count}"),
+                );
             }
             count <= most
         };
@@ -83,51 +87,32 @@ impl RatingFilterInput {
             within_limit("attributes", self.attributes.len(), MAX_FILTER_ATTRIBUTES);
         if survey_ids_within {
             for (index, survey_id) in self.survey_ids.iter().enumerate() {
-                if !is_survey_id(survey_id) {
-                    violations.add(
-                        &format!("survey_ids[{index}]"),
-                        "must match [a-z0-9-]{1,63}",
-                    );
-                }
+                violations.parse(
+                    &format!("survey_ids[{index}]"),
+                    SurveyId::PATTERN.check(survey_id),
+                );
             }
         }
-        if !self.customer_id.is_empty() && !is_external_id(&self.customer_id) {
-            violations.add("customer_id", "must match [A-Za-z0-9_.:-]{1,128}");
+        if !self.customer_id.is_empty() {
+            violations.parse("customer_id", CustomerId::PATTERN.check(&self.customer_id));
         }
         if touchpoints_within {
             for (index, touchpoint) in self.touchpoints.iter().enumerate() {
-                if !is_key(touchpoint) {
-                    violations.add(
-                        &format!("touchpoints[{index}]"),
-                        "must match [a-z0-9_.-]{1,63}",
-                    );
-                }
+                violations.parse(
+                    &format!("touchpoints[{index}]"),
+                    Key::PATTERN.check(touchpoint),
+                );
             }
         }
         let mut channels = Vec::new();
         if channels_within {
             for (index, number) in self.channel_numbers.iter().enumerate() {
-                match Channel::from_number(*number) {
-                    Some(channel) => channels.push(channel),
-                    None => violations.add(
-                        &format!("channels[{index}]"),
-                        format!("unknown channel {number}"),
-                    ),
-                }
+                channels.extend(
+                    violations.parse(&format!("channels[{index}]"), Channel::parse(*number)),
+                );
             }
         }
-        if let (Some(min_score), Some(max_score)) = (self.min_score, self.max_score)
-            && min_score > max_score
-        {
-            violations.add("min_score", "must not exceed max_score");
-        }
-        let start_time = violations.given_time("start_time", self.start_time);
-        let end_time = violations.given_time("end_time", self.end_time);
-        if let (Some(start_time), Some(end_time)) = (start_time, end_time)
-            && start_time >= end_time
-        {
-            violations.add("start_time", "must be before end_time");
-        }
+        let (start_time, end_time) = self.check_ranges(&mut violations);
         if attributes_within {
             violations.check_attributes(&self.attributes);
         }
@@ -143,6 +128,32 @@ impl RatingFilterInput {
             attributes: self.attributes,
         };
         violations.finish(filter)
+    }
+
+    /// Returns the time range the filter gives, recording invalid timestamps and ranges, of
+    /// scores or times, that no rating could fall in.
+    fn check_ranges(&self, violations: &mut Violations) -> (Option<Micros>, Option<Micros>) {
+        if let (Some(min_score), Some(max_score)) = (self.min_score, self.max_score)
+            && min_score > max_score
+        {
+            violations.add(
+                "min_score",
+                FieldReason::Inconsistent,
+                "must not exceed max_score",
+            );
+        }
+        let start_time = violations.given_time("start_time", self.start_time);
+        let end_time = violations.given_time("end_time", self.end_time);
+        if let (Some(start_time), Some(end_time)) = (start_time, end_time)
+            && start_time >= end_time
+        {
+            violations.add(
+                "start_time",
+                FieldReason::Inconsistent,
+                "must be before end_time",
+            );
+        }
+        (start_time, end_time)
     }
 }
 
@@ -183,6 +194,7 @@ mod tests {
     use super::*;
     use crate::domain::InvalidTimestamp;
     use crate::domain::RatingContent;
+    use crate::domain::validation::fields_of;
 
     fn rating(score: i32, agent: &str) -> Rating {
         Rating {
@@ -260,12 +272,7 @@ mod tests {
             channel_numbers: vec![42],
             ..RatingFilterInput::default()
         };
-        let fields: Vec<String> = input
-            .parse("filter.")
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
+        let fields = fields_of(input.parse("filter.").unwrap_err());
         assert_eq!(
             fields,
             [
@@ -288,6 +295,7 @@ mod tests {
             violations,
             [FieldViolation::new(
                 "filter.survey_ids",
+                FieldReason::TooMany,
                 "at most 1000 values, not 1001"
             )]
         );
@@ -307,9 +315,14 @@ mod tests {
             [
                 FieldViolation::new(
                     "filter.attributes[\"agent\"]",
+                    FieldReason::BadFormat,
                     "must not contain NUL characters"
                 ),
-                FieldViolation::new("filter.attributes[\"team\"]", "value over 256 characters"),
+                FieldViolation::new(
+                    "filter.attributes[\"team\"]",
+                    FieldReason::TooLong,
+                    "value over 256 characters"
+                ),
             ]
         );
     }
@@ -321,12 +334,7 @@ mod tests {
             channel_numbers: vec![42; MAX_FILTER_VALUES + 1],
             ..RatingFilterInput::default()
         };
-        let fields: Vec<String> = input
-            .parse("filter.")
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
+        let fields = fields_of(input.parse("filter.").unwrap_err());
         assert_eq!(fields, ["filter.survey_ids", "filter.channels"]);
     }
 
@@ -345,6 +353,7 @@ mod tests {
                 .unwrap_err(),
             [FieldViolation::new(
                 "filter.attributes",
+                FieldReason::TooMany,
                 "at most 64 values, not 65"
             )]
         );
@@ -361,8 +370,16 @@ mod tests {
         assert_eq!(
             violations,
             [
-                FieldViolation::new("filter.start_time", InvalidTimestamp::DESCRIPTION),
-                FieldViolation::new("filter.end_time", InvalidTimestamp::DESCRIPTION)
+                FieldViolation::new(
+                    "filter.start_time",
+                    FieldReason::BadFormat,
+                    InvalidTimestamp::DESCRIPTION
+                ),
+                FieldViolation::new(
+                    "filter.end_time",
+                    FieldReason::BadFormat,
+                    InvalidTimestamp::DESCRIPTION
+                )
             ]
         );
     }

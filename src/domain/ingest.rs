@@ -275,7 +275,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::domain::{Channel, Metric, RatingContent};
+    use crate::domain::{Channel, FieldReason, Metric, RatingContent};
 
     const FIRST_SEQUENCE: i64 = 41;
     const CREATE_TIME: i64 = 7_000;
@@ -437,7 +437,11 @@ mod tests {
 
         let outcome = decide_alone(&batch, &StoredRatings::default());
 
-        let off_scale = FieldViolation::new("score", "6 is outside the survey's scale 1-5");
+        let off_scale = FieldViolation::new(
+            "score",
+            FieldReason::OutOfRange,
+            "6 is outside the survey's scale 1-5",
+        );
         assert_eq!(
             outcome.results,
             vec![vec![

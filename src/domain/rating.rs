@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{Violations, is_external_id};
-use super::{FieldViolation, GivenTime, Micros};
+use super::validation::{CustomerId, RatingId, Refusal, SurveyId, Violations};
+use super::{FieldReason, FieldViolation, GivenTime, Micros};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
 const MAX_ATTRIBUTES: usize = 32;
@@ -47,6 +47,17 @@ impl Channel {
             7 => Channel::Phone,
             8 => Channel::Other,
             _ => return None,
+        })
+    }
+
+    /// Returns the channel with this number, or the refusal of a number the contract does not
+    /// have.
+    pub fn parse(number: i32) -> Result<Channel, Refusal> {
+        Channel::from_number(number).ok_or_else(|| {
+            Refusal::new(
+                FieldReason::UnknownValue,
+                format!("unknown channel {number}"),
+            )
         })
     }
 
@@ -150,56 +161,56 @@ impl RatingInput {
     /// [`NewRating::check_against`].
     pub fn parse(self, prefix: &str, now: Micros) -> Result<NewRating, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
-        if self.survey_id.is_empty() {
-            violations.add("survey_id", "required");
-        } else if !super::validation::is_survey_id(&self.survey_id) {
-            violations.add("survey_id", "must match [a-z0-9-]{1,63}");
-        }
+        // A value refused is replaced by a stand-in (empty, unspecified): the rating is then
+        // refused as a whole, stand-ins with it.
+        let survey_id = violations.parse("survey_id", SurveyId::parse_required(self.survey_id));
         let rating_id_given = !self.rating_id.is_empty();
-        if rating_id_given && !is_external_id(&self.rating_id) {
-            violations.add("rating_id", "must match [A-Za-z0-9_.:-]{1,128}");
-        }
-        if !self.customer_id.is_empty() && !is_external_id(&self.customer_id) {
-            violations.add("customer_id", "must match [A-Za-z0-9_.:-]{1,128}");
-        }
+        let rating_id = if rating_id_given {
+            violations
+                .parse("rating_id", RatingId::parse(self.rating_id))
+                .map_or_else(String::new, RatingId::into_string)
+        } else {
+            uuid::Uuid::now_v7().to_string()
+        };
+        let customer_id = if self.customer_id.is_empty() {
+            self.customer_id
+        } else {
+            violations
+                .parse("customer_id", CustomerId::parse(self.customer_id))
+                .map_or_else(String::new, CustomerId::into_string)
+        };
         violations.check_text(
             "comment",
             &self.comment,
             MAX_COMMENT_CHARS,
             "at most 4,000 characters",
         );
-        let channel = Channel::from_number(self.channel_number);
-        if channel.is_none() {
-            violations.add(
-                "channel",
-                format!("unknown channel {}", self.channel_number),
-            );
-        }
+        let channel = violations.parse("channel", Channel::parse(self.channel_number));
         // The count first: the entries of a map over it are not worth reading one by one.
         if self.attributes.len() > MAX_ATTRIBUTES {
-            violations.add("attributes", "at most 32 attributes");
+            violations.add("attributes", FieldReason::TooMany, "at most 32 attributes");
         } else {
             violations.check_attributes(&self.attributes);
         }
         let occur_time = match violations.given_time("occur_time", self.occur_time) {
             Some(occur_time) if occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS) => {
-                violations.add("occur_time", "more than 5 minutes in the future");
+                violations.add(
+                    "occur_time",
+                    FieldReason::OutOfRange,
+                    "more than 5 minutes in the future",
+                );
                 None
             }
             occur_time => occur_time,
         };
         let rating = NewRating {
-            survey_id: self.survey_id,
-            rating_id: if rating_id_given {
-                self.rating_id
-            } else {
-                uuid::Uuid::now_v7().to_string()
-            },
+            survey_id: survey_id.map_or_else(String::new, SurveyId::into_string),
+            rating_id,
             rating_id_given,
             content: RatingContent {
                 score: self.score,
                 comment: self.comment,
-                customer_id: self.customer_id,
+                customer_id,
                 channel: channel.unwrap_or(Channel::Unspecified),
                 attributes: self.attributes,
             },
@@ -223,6 +234,7 @@ impl NewRating {
 mod tests {
     use super::*;
     use crate::domain::InvalidTimestamp;
+    use crate::domain::validation::fields_of;
 
     fn input() -> RatingInput {
         RatingInput {
@@ -256,12 +268,7 @@ mod tests {
             occur_time: Some(Ok(MAX_CLOCK_SKEW_MICROS + 2)),
             ..input()
         };
-        let fields: Vec<String> = bad
-            .parse("ratings[3].", 1)
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
+        let fields = fields_of(bad.parse("ratings[3].", 1).unwrap_err());
         assert_eq!(
             fields,
             [
@@ -287,6 +294,7 @@ mod tests {
             violations,
             [FieldViolation::new(
                 "rating.occur_time",
+                FieldReason::BadFormat,
                 InvalidTimestamp::DESCRIPTION
             )]
         );
@@ -326,6 +334,7 @@ mod tests {
             with_nul.parse("rating.", 1).unwrap_err(),
             [FieldViolation::new(
                 "rating.attributes[\"agent\"]",
+                FieldReason::BadFormat,
                 "must not contain NUL characters"
             )]
         );

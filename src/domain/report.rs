@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::metrics::{Change, Metrics, Scale, change, compute};
 use super::time_buckets::{BucketPlan, Granularity};
-use super::validation::{Violations, is_key};
+use super::validation::{FieldReason, Key, Violations};
 use super::{FieldViolation, Metric, Micros, RatingFilter, RatingFilterInput};
 
 /// Most group_by entries in one query.
@@ -70,7 +70,7 @@ impl GroupBy {
             "channel" => Some(GroupBy::Channel),
             _ => entry
                 .strip_prefix("attributes.")
-                .filter(|key| is_key(key))
+                .filter(|key| Key::PATTERN.matches(key))
                 .map(|key| GroupBy::Attribute(key.to_string())),
         }
     }
@@ -133,38 +133,16 @@ impl ReportQueryInput {
     pub fn parse(self, prefix: &str) -> Result<ReportQuery, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
         let has_range = self.filter.start_time.is_some() && self.filter.end_time.is_some();
-        let filter = match self.filter.parse(&format!("{prefix}filter.")) {
-            Ok(filter) => Some(filter),
-            Err(found) => {
-                violations.extend(found);
-                None
-            }
-        };
-        let mut group_by: Vec<GroupBy> = Vec::new();
-        // The count first: the entries of a list over it are not worth reading one by one, and
-        // below it the search for repeats stays short.
-        let group_by_entries = if self.group_by.len() > MAX_GROUP_BY {
-            violations.add("group_by", "at most 4 entries");
-            &[][..]
-        } else {
-            &self.group_by[..]
-        };
-        for (index, entry) in group_by_entries.iter().enumerate() {
-            match GroupBy::parse(entry) {
-                Some(parsed) if group_by.contains(&parsed) => {
-                    violations.add(&format!("group_by[{index}]"), "repeated entry");
-                }
-                Some(parsed) => group_by.push(parsed),
-                None => violations.add(
-                    &format!("group_by[{index}]"),
-                    "survey, touchpoint, channel or attributes.<key> with a key matching [a-z0-9_.-]{1,63}",
-                ),
-            }
-        }
+        let filter = violations.absorb(self.filter.parse(&format!("{prefix}filter.")));
+        let group_by = parse_group_by(&self.group_by, &mut violations);
         let granularity = match self.granularity {
             Ok(granularity) => granularity,
             Err(number) => {
-                violations.add("granularity", format!("unknown granularity {number}"));
+                violations.add(
+                    "granularity",
+                    FieldReason::UnknownValue,
+                    format!("unknown granularity {number}"),
+                );
                 Granularity::None
             }
         };
@@ -174,6 +152,7 @@ impl ReportQueryInput {
             Tz::from_str(&self.time_zone).unwrap_or_else(|_| {
                 violations.add(
                     "time_zone",
+                    FieldReason::UnknownValue,
                     "an IANA time zone such as America/New_York, or empty for UTC",
                 );
                 Tz::UTC
@@ -183,16 +162,22 @@ impl ReportQueryInput {
         if !(confidence > 0.0 && confidence < 1.0) {
             violations.add(
                 "confidence",
+                FieldReason::OutOfRange,
                 "between 0 and 1, both excluded (0.95 by default)",
             );
         }
         let min_sample = self.min_sample.unwrap_or(DEFAULT_MIN_SAMPLE);
         if min_sample < 0 {
-            violations.add("min_sample", "must not be negative");
+            violations.add(
+                "min_sample",
+                FieldReason::OutOfRange,
+                "must not be negative",
+            );
         }
         if self.compare_previous && !has_range {
             violations.add(
                 "compare_previous",
+                FieldReason::Inconsistent,
                 "needs filter.start_time and filter.end_time: the previous period has the same length",
             );
         }
@@ -207,6 +192,38 @@ impl ReportQueryInput {
         };
         violations.finish(query)
     }
+}
+
+/// Returns the groupings `entries` name, recording each entry that names none or repeats one.
+fn parse_group_by(entries: &[String], violations: &mut Violations) -> Vec<GroupBy> {
+    let mut group_by: Vec<GroupBy> = Vec::new();
+    // The count first: the entries of a list over it are not worth reading one by one, and
+    // below it the search for repeats stays short.
+    if entries.len() > MAX_GROUP_BY {
+        violations.add("group_by", FieldReason::TooMany, "at most 4 entries");
+        return group_by;
+    }
+    for (index, entry) in entries.iter().enumerate() {
+        match GroupBy::parse(entry) {
+            Some(parsed) if group_by.contains(&parsed) => {
+                violations.add(
+                    &format!("group_by[{index}]"),
+                    FieldReason::Repeated,
+                    "repeated entry",
+                );
+            }
+            Some(parsed) => group_by.push(parsed),
+            None => violations.add(
+                &format!("group_by[{index}]"),
+                FieldReason::UnknownValue,
+                format!(
+                    "survey, touchpoint, channel or attributes.<key> with a key matching {}",
+                    Key::PATTERN.text()
+                ),
+            ),
+        }
+    }
+    group_by
 }
 
 /// Scores run from 0 (NPS) to 10 at most: counts are indexed by the score itself.
@@ -339,7 +356,7 @@ impl TooLarge {
                 with_separators((MAX_REPORT_BUCKETS / per_series.max(1)).saturating_sub(1))
             ),
         };
-        FieldViolation::new("query.group_by", description)
+        FieldViolation::new("query.group_by", FieldReason::TooMany, description)
     }
 }
 
@@ -590,6 +607,7 @@ fn scale_slice(scale: Scale, counts: &ScoreCounts) -> &[i64] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::validation::fields_of;
 
     fn input() -> ReportQueryInput {
         ReportQueryInput {
@@ -636,12 +654,7 @@ mod tests {
             confidence: Some(1.0),
             min_sample: Some(-1),
         };
-        let fields: Vec<String> = bad
-            .parse("query.")
-            .unwrap_err()
-            .into_iter()
-            .map(|violation| violation.field)
-            .collect();
+        let fields = fields_of(bad.parse("query.").unwrap_err());
         assert_eq!(
             fields,
             [

@@ -1,6 +1,6 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
-use super::validation::{Violations, is_key, is_survey_id};
+use super::validation::{FieldReason, Key, Refusal, SurveyId, Violations};
 use super::{FieldViolation, Micros};
 
 /// Most dimensions a survey may declare.
@@ -65,7 +65,7 @@ pub enum SurveyState {
 /// A stored survey.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Survey {
-    /// Identifier, `[a-z0-9-]{1,63}`.
+    /// Identifier, a [`SurveyId`].
     pub survey_id: String,
     /// Human-readable name.
     pub display_name: String,
@@ -132,12 +132,14 @@ impl SurveyDraft {
         if let Some(number) = self.unknown_metric {
             violations.add(
                 "survey.metric",
+                FieldReason::UnknownValue,
                 format!("unknown metric {number}: METRIC_CSAT, METRIC_NPS or METRIC_CES"),
             );
         }
         if let Some(number) = self.unknown_state {
             violations.add(
                 "survey.state",
+                FieldReason::UnknownValue,
                 format!("unknown state {number}: SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED"),
             );
         }
@@ -148,24 +150,21 @@ impl SurveyDraft {
     pub fn into_survey(self, prefix: &str, now: Micros) -> Result<Survey, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
         self.check_unknown_numbers(&mut violations);
-        if let Some(description) = new_survey_id_violation(&self.survey_id) {
-            violations.add("survey_id", description);
-        }
+        violations.parse("survey_id", check_new_survey_id(&self.survey_id));
         let survey_id = if self.survey_id.is_empty() {
             generate_survey_id()
         } else {
             self.survey_id
         };
-        if !is_key(&self.touchpoint) {
-            violations.add(
-                "survey.touchpoint",
-                "required, must match [a-z0-9_.-]{1,63}",
-            );
-        }
+        violations.parse(
+            "survey.touchpoint",
+            Key::PATTERN.check_required(&self.touchpoint),
+        );
         let Some(metric) = self.metric else {
             if self.unknown_metric.is_none() {
                 violations.add(
                     "survey.metric",
+                    FieldReason::Required,
                     "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
                 );
             }
@@ -224,22 +223,14 @@ fn check_texts_and_dimensions(
         MAX_QUESTION_CHARS,
         "at most 1,000 characters",
     );
-    // The count first: the entries of a list over it are not worth reading one by one, and
-    // below it the search for repeats stays short.
-    if dimensions.len() > MAX_DIMENSIONS {
-        violations.add("survey.dimensions", "at most 8 dimensions");
-        return;
-    }
-    for (index, dimension) in dimensions.iter().enumerate() {
-        if !is_key(dimension) {
-            violations.add(
-                &format!("survey.dimensions[{index}]"),
-                "must match [a-z0-9_.-]{1,63}",
-            );
-        } else if dimensions[..index].contains(dimension) {
-            violations.add(&format!("survey.dimensions[{index}]"), "repeated dimension");
-        }
-    }
+    violations.check_token_list(
+        "survey.dimensions",
+        dimensions,
+        Key::PATTERN,
+        MAX_DIMENSIONS,
+        "at most 8 dimensions",
+        "repeated dimension",
+    );
 }
 
 impl Survey {
@@ -258,20 +249,21 @@ impl Survey {
         if let Err(reason) = self.metric.check_scale(self.scale_min, self.scale_max) {
             // Every scale starts at the metric's default minimum: name each bound that is off.
             if self.scale_min != default_min {
-                violations.add("survey.scale_min", reason.clone());
+                violations.add("survey.scale_min", FieldReason::OutOfRange, reason.clone());
             }
             if self
                 .metric
                 .check_scale(default_min, self.scale_max)
                 .is_err()
             {
-                violations.add("survey.scale_max", reason);
+                violations.add("survey.scale_max", FieldReason::OutOfRange, reason);
             }
         }
         self.satisfied_threshold = match (self.metric, satisfied_threshold) {
             (Metric::Nps, Some(_)) => {
                 violations.add(
                     "survey.satisfied_threshold",
+                    FieldReason::Inconsistent,
                     "NPS has no threshold: promoters are 9-10, detractors 0-6",
                 );
                 None
@@ -279,6 +271,7 @@ impl Survey {
             (_, Some(threshold)) if threshold < self.scale_min || threshold > self.scale_max => {
                 violations.add(
                     "survey.satisfied_threshold",
+                    FieldReason::OutOfRange,
                     format!(
                         "must be within the scale {}-{}",
                         self.scale_min, self.scale_max
@@ -312,6 +305,7 @@ impl Survey {
             if !(lowest..=highest).contains(&target) {
                 violations.add(
                     "survey.target",
+                    FieldReason::OutOfRange,
                     format!("{unit}, from {lowest} to {highest}"),
                 );
             }
@@ -330,7 +324,7 @@ impl Survey {
         let mut violations = Violations::default();
         let mut updated = self.clone();
         let mut scale_changed = false;
-        violations.extend(check_update_mask(paths).err().unwrap_or_default());
+        violations.absorb(check_update_mask(paths));
         draft.check_unknown_numbers(&mut violations);
         // Each field once, however often the mask repeats it: a field copied per repeat would
         // make a mask of many repeats cost its count times the field's size. Paths that name no
@@ -350,6 +344,7 @@ impl Survey {
                     None if draft.unknown_state.is_some() => {}
                     None => violations.add(
                         "survey.state",
+                        FieldReason::Required,
                         "SURVEY_STATE_ACTIVE or SURVEY_STATE_ARCHIVED",
                     ),
                 },
@@ -360,39 +355,7 @@ impl Survey {
             }
         }
         if scale_changed {
-            let named = |path: &str| named_fields.iter().any(|field| field.path() == path);
-            if named("metric") {
-                match draft.metric {
-                    Some(metric) => updated.metric = metric,
-                    None if draft.unknown_metric.is_some() => {}
-                    None => violations.add("survey.metric", "required when named in update_mask"),
-                }
-            }
-            let metric_changed = updated.metric != self.metric;
-            // Fields not named keep their value, unless the metric changed: then they follow the
-            // new metric's defaults.
-            let keep = |field: &str, current: Option<i32>, given: Option<i32>| {
-                if named(field) {
-                    given
-                } else if metric_changed {
-                    None
-                } else {
-                    current
-                }
-            };
-            let scale_min = keep("scale_min", Some(self.scale_min), draft.scale_min);
-            let scale_max = keep("scale_max", Some(self.scale_max), draft.scale_max);
-            // A threshold set for another scale means nothing on the new one.
-            let scale_moved =
-                scale_min != Some(self.scale_min) || scale_max != Some(self.scale_max);
-            let threshold = if named("satisfied_threshold") {
-                draft.satisfied_threshold
-            } else if metric_changed || scale_moved {
-                None
-            } else {
-                self.satisfied_threshold
-            };
-            updated = updated.with_scale(scale_min, scale_max, threshold, &mut violations);
+            updated = updated.rescaled(self, &draft, &named_fields, &mut violations);
         }
         updated.check_descriptive_fields(&mut violations);
         let mut updated = violations
@@ -413,17 +376,75 @@ impl Survey {
         Ok(updated)
     }
 
-    /// Returns the violation of `score` being off this survey's scale, naming `field`.
-    pub fn score_violation(&self, score: i32, field: String) -> Option<FieldViolation> {
-        (!self.accepts_score(score)).then(|| {
-            FieldViolation::new(
-                field,
+    /// Returns this survey, an update of `original`, with the metric, scale and threshold that
+    /// `draft` gives in the fields named, recording what is invalid.
+    fn rescaled(
+        mut self,
+        original: &Survey,
+        draft: &SurveyDraft,
+        named_fields: &[UpdatableField],
+        violations: &mut Violations,
+    ) -> Survey {
+        let named = |path: &str| named_fields.iter().any(|field| field.path() == path);
+        if named("metric") {
+            match draft.metric {
+                Some(metric) => self.metric = metric,
+                None if draft.unknown_metric.is_some() => {}
+                None => violations.add(
+                    "survey.metric",
+                    FieldReason::Required,
+                    "required when named in update_mask",
+                ),
+            }
+        }
+        let metric_changed = self.metric != original.metric;
+        // Fields not named keep their value, unless the metric changed: then they follow the
+        // new metric's defaults.
+        let keep = |field: &str, current: Option<i32>, given: Option<i32>| {
+            if named(field) {
+                given
+            } else if metric_changed {
+                None
+            } else {
+                current
+            }
+        };
+        let scale_min = keep("scale_min", Some(original.scale_min), draft.scale_min);
+        let scale_max = keep("scale_max", Some(original.scale_max), draft.scale_max);
+        // A threshold set for another scale means nothing on the new one.
+        let scale_moved =
+            scale_min != Some(original.scale_min) || scale_max != Some(original.scale_max);
+        let threshold = if named("satisfied_threshold") {
+            draft.satisfied_threshold
+        } else if metric_changed || scale_moved {
+            None
+        } else {
+            original.satisfied_threshold
+        };
+        self.with_scale(scale_min, scale_max, threshold, violations)
+    }
+
+    /// Returns `()` when `score` lies on this survey's scale, else its refusal.
+    pub fn check_score(&self, score: i32) -> Result<(), Refusal> {
+        if self.accepts_score(score) {
+            Ok(())
+        } else {
+            Err(Refusal::new(
+                FieldReason::OutOfRange,
                 format!(
                     "{score} is outside the survey's scale {}-{}",
                     self.scale_min, self.scale_max
                 ),
-            )
-        })
+            ))
+        }
+    }
+
+    /// Returns the violation of `score` being off this survey's scale, naming `field`: for the
+    /// writer, which names the field of a refusal itself.
+    pub fn score_violation(&self, score: i32, field: String) -> Option<FieldViolation> {
+        self.check_score(score)
+            .err()
+            .map(|refusal| refusal.of_field(field))
     }
 
     /// Returns whether `score` lies on this survey's scale.
@@ -442,14 +463,18 @@ pub enum SurveyUpdateError {
 }
 
 fn generate_survey_id() -> String {
-    // The UUIDv7's hex digits are lowercase, so the id matches [a-z0-9-] as required.
+    // The UUIDv7's hex digits are lowercase, as a survey id's must be.
     uuid::Uuid::now_v7().to_string()
 }
 
-/// What is wrong with the survey_id a caller chose for a new survey, if anything; an empty one
-/// asks for one to be generated.
-pub fn new_survey_id_violation(survey_id: &str) -> Option<&'static str> {
-    (!survey_id.is_empty() && !is_survey_id(survey_id)).then_some("must match [a-z0-9-]{1,63}")
+/// Checks the survey_id a caller chose for a new survey; an empty one asks for one to be
+/// generated.
+pub fn check_new_survey_id(survey_id: &str) -> Result<(), Refusal> {
+    if survey_id.is_empty() {
+        Ok(())
+    } else {
+        SurveyId::PATTERN.check(survey_id)
+    }
 }
 
 /// The fields UpdateSurvey changes, by their mask path.
@@ -503,13 +528,18 @@ impl UpdatableField {
 pub fn check_update_mask(paths: &[String]) -> Result<(), Vec<FieldViolation>> {
     let mut violations = Violations::default();
     if paths.is_empty() {
-        violations.add("update_mask", "required: name the fields to change");
+        violations.add(
+            "update_mask",
+            FieldReason::Required,
+            "required: name the fields to change",
+        );
     }
     for path in paths {
         if UpdatableField::named(path).is_none() {
             let allowed: Vec<&str> = UpdatableField::ALL.map(UpdatableField::path).into();
             violations.add(
                 "update_mask",
+                FieldReason::UnknownValue,
                 format!(
                     "{path:?} cannot be updated; allowed: {}",
                     allowed.join(", ")
@@ -686,6 +716,10 @@ mod tests {
     #[test]
     fn generated_ids_are_valid_survey_ids() {
         let survey = draft(Metric::Csat).into_survey("", 0).unwrap();
-        assert!(is_survey_id(&survey.survey_id), "{}", survey.survey_id);
+        assert!(
+            SurveyId::parse(survey.survey_id.as_str()).is_ok(),
+            "{}",
+            survey.survey_id
+        );
     }
 }

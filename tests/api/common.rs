@@ -404,6 +404,21 @@ pub fn violations(status: &tonic::Status) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Returns each violation of a status's BadRequest as `(field, reason)`.
+pub fn violation_reasons(status: &tonic::Status) -> Vec<(String, String)> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .map(|bad_request| {
+            bad_request
+                .field_violations
+                .into_iter()
+                .map(|violation| (violation.field, violation.reason))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Returns the reason of a status's ErrorInfo.
 pub fn error_reason(status: &tonic::Status) -> String {
     use tonic_types::StatusExt;

@@ -195,7 +195,7 @@ async fn survey_validation_names_every_bad_field_and_creates_nothing(backend: Ba
             "survey.dimensions"
         ]
     );
-    assert_eq!(error_reason(&refused), "INVALID_ARGUMENT");
+    assert_eq!(error_reason(&refused), "INVALID_FIELD");
     assert_eq!(bad_fields(&no_metric), ["survey.metric"]);
     assert_eq!(bad_fields(&nps_threshold), ["survey.satisfied_threshold"]);
     assert!(listed.surveys.is_empty());

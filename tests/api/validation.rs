@@ -6,7 +6,7 @@ use crate::raw_grpc;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::common::{Backend, TestServer, bad_fields, rating};
+use crate::common::{Backend, TestServer, bad_fields, error_reason, rating, violation_reasons};
 use csat::pb;
 use prost::Message;
 use tonic::Code;
@@ -18,6 +18,8 @@ on_both_backends!(
     a_status_naming_many_bad_fields_fits_a_default_clients_metadata,
     malformed_messages_are_invalid_argument,
     unknown_enum_numbers_and_invalid_durations_are_named,
+    list_benchmarks_names_every_bad_field_at_once,
+    every_violation_carries_the_reason_clients_branch_on,
 );
 
 /// Asserts that `result` is INVALID_ARGUMENT naming `field`.
@@ -641,5 +643,80 @@ async fn unknown_enum_numbers_and_invalid_durations_are_named(backend: Backend) 
         .survey
         .unwrap();
     assert_eq!(stored, survey);
+    server.stop().await;
+}
+
+/// Returns owned `(field, reason)` pairs, to compare with what a status lists.
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(field, reason)| (field.to_string(), reason.to_string()))
+        .collect()
+}
+
+async fn list_benchmarks_names_every_bad_field_at_once(backend: Backend) {
+    let server = TestServer::spawn(backend).await;
+    let mut benchmarks = server.benchmarks.clone();
+
+    let refused = benchmarks
+        .list_benchmarks(pb::ListBenchmarksRequest {
+            page_size: -1,
+            page_token: "zz".into(),
+            metric: 99,
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(
+        violation_reasons(&refused),
+        pairs(&[
+            ("page_size", "OUT_OF_RANGE"),
+            ("page_token", "BAD_FORMAT"),
+            ("metric", "UNKNOWN_VALUE"),
+        ])
+    );
+    server.stop().await;
+}
+
+async fn every_violation_carries_the_reason_clients_branch_on(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let mut ratings = server.ratings.clone();
+    let mut surveys = server.surveys.clone();
+    let mut bad = rating("chat", "has space", 9);
+    bad.comment = "x".repeat(4_001);
+    bad.channel = 99;
+    bad.attributes = (0..33)
+        .map(|index| (format!("k{index}"), "v".into()))
+        .collect();
+
+    let refused_rating = ratings
+        .submit_rating(pb::SubmitRatingRequest { rating: Some(bad) })
+        .await
+        .unwrap_err();
+    let refused_create = surveys
+        .create_survey(pb::CreateSurveyRequest {
+            survey: None,
+            survey_id: "Bad_Id".into(),
+        })
+        .await
+        .unwrap_err();
+
+    assert_eq!(error_reason(&refused_rating), "INVALID_FIELD");
+    assert_eq!(
+        violation_reasons(&refused_rating),
+        pairs(&[
+            ("rating.rating_id", "BAD_FORMAT"),
+            ("rating.comment", "TOO_LONG"),
+            ("rating.channel", "UNKNOWN_VALUE"),
+            ("rating.attributes", "TOO_MANY"),
+            ("rating.score", "OUT_OF_RANGE"),
+        ])
+    );
+    assert_eq!(
+        violation_reasons(&refused_create),
+        pairs(&[("survey", "REQUIRED"), ("survey_id", "BAD_FORMAT")])
+    );
     server.stop().await;
 }
