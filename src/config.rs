@@ -3,9 +3,18 @@
 use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
+use tonic::codegen::http::HeaderValue;
+use tonic::codegen::http::uri::Authority;
+
+use crate::store::rollups::RollupZone;
 
 /// The database used when none is configured: an embedded SQLite file under `./data`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
+
+/// Seconds a shutdown waits for calls in flight, by default.
+pub const DEFAULT_DRAIN_TIMEOUT_SECONDS: u64 = 10;
+/// The zones reports answer from rollups, by default.
+pub const DEFAULT_ROLLUP_TIME_ZONES: [&str; 1] = ["UTC"];
 
 /// Calls at once on one connection, advertised to clients as HTTP/2 MAX_CONCURRENT_STREAMS: the
 /// common choice of gRPC servers, and what the HTTP/2 specification asks a server to allow at least.
@@ -34,7 +43,7 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone, Args)]
 pub struct LoggingConfig {
     /// Log line format; levels come from RUST_LOG (default `info`).
-    #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    #[arg(long, env = "CSAT_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
 }
 
@@ -63,7 +72,7 @@ pub struct Config {
 
     /// Seconds a shutdown waits for calls in flight (long streams such as health Watch) before it
     /// closes them.
-    #[arg(long, env = "CSAT_DRAIN_TIMEOUT_SECONDS", default_value_t = 10)]
+    #[arg(long, env = "CSAT_DRAIN_TIMEOUT_SECONDS", default_value_t = DEFAULT_DRAIN_TIMEOUT_SECONDS)]
     pub drain_timeout_seconds: u64,
 
     /// Time zones whose local days, weeks and months reports answer from rollups, comma-separated
@@ -73,7 +82,8 @@ pub struct Config {
         long,
         env = "CSAT_ROLLUP_TIME_ZONES",
         value_delimiter = ',',
-        default_value = "UTC"
+        default_values = DEFAULT_ROLLUP_TIME_ZONES,
+        value_parser = checked(rollup_zone)
     )]
     pub rollup_time_zones: Vec<String>,
 
@@ -81,7 +91,12 @@ pub struct Config {
     /// `https://dashboard.example.com`; `*` lets any page call. None by default: a page of
     /// another origin is refused by the browser, which keeps any web page a colleague opens from
     /// calling an unauthenticated internal service on their behalf.
-    #[arg(long, env = "CSAT_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "CSAT_CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_parser = checked(cors_origin)
+    )]
     pub cors_allowed_origins: Vec<String>,
 
     /// Connections open at once; past that, new ones wait in the listen backlog until one closes.
@@ -116,24 +131,102 @@ impl Config {
             database: DatabaseConfig {
                 database_url: database_url.into(),
             },
-            drain_timeout_seconds: 10,
-            rollup_time_zones: vec!["UTC".into()],
+            drain_timeout_seconds: DEFAULT_DRAIN_TIMEOUT_SECONDS,
+            rollup_time_zones: DEFAULT_ROLLUP_TIME_ZONES.map(String::from).into(),
             cors_allowed_origins: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
             max_rating_streams: DEFAULT_MAX_RATING_STREAMS,
             max_report_watchers: DEFAULT_MAX_REPORT_WATCHERS,
             logging: LoggingConfig {
-                log_format: LogFormat::Pretty,
+                log_format: LogFormat::default(),
             },
         }
     }
 }
 
+/// Returns the zone one entry of `--rollup-time-zones` names (spaces around it ignored), or why
+/// it names none.
+pub fn rollup_zone(entry: &str) -> Result<RollupZone, String> {
+    RollupZone::parse(entry.trim()).ok_or_else(|| "not an IANA time zone".to_string())
+}
+
+/// What one entry of `--cors-allowed-origins` lets call over gRPC-Web.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigin {
+    /// Nothing: an empty entry, such as a deployment template's `CSAT_CORS_ALLOWED_ORIGINS=""`.
+    Nothing,
+    /// Pages of any origin (`*`).
+    Any,
+    /// Pages of this origin, as the header value a browser sends for it.
+    Listed(HeaderValue),
+}
+
+/// Returns what one entry of `--cors-allowed-origins` allows (spaces around it ignored), or why
+/// it is refused: a listed origin no browser sends would refuse every call without a word.
+pub fn cors_origin(entry: &str) -> Result<CorsOrigin, String> {
+    match entry.trim() {
+        "" => Ok(CorsOrigin::Nothing),
+        "*" => Ok(CorsOrigin::Any),
+        origin => origin_header(origin)
+            .map(CorsOrigin::Listed)
+            .ok_or_else(|| {
+                "not an origin a browser sends: http:// or https://, a host (no wildcard; \
+                 international names in punycode) and a port if not the scheme's default, \
+                 without a path; or * alone for any origin"
+                    .to_string()
+            }),
+    }
+}
+
+/// `origin` as the header value a browser sends for it (scheme and host in lower case, no default
+/// port), or `None` if a browser never sends it (a path, a wildcard, another scheme).
+fn origin_header(origin: &str) -> Option<HeaderValue> {
+    let lowered = origin.to_ascii_lowercase();
+    let (scheme, authority) = lowered.split_once("://")?;
+    let default_port = match scheme {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    if !authority.is_ascii() || authority.contains(['*', '@']) {
+        return None;
+    }
+    // Refuses a path, a query and an empty host; a port must be 1 to 65535 as browsers write it.
+    let parsed: Authority = authority.parse().ok()?;
+    if parsed.host().is_empty() {
+        return None;
+    }
+    let port = match authority.strip_prefix(parsed.host())? {
+        "" => None,
+        with_colon => {
+            let digits = with_colon.strip_prefix(':')?;
+            if digits.starts_with('0') {
+                return None;
+            }
+            Some(digits.parse::<u16>().ok()?)
+        }
+    };
+    let origin = match port {
+        Some(port) if port != default_port => format!("{scheme}://{}:{port}", parsed.host()),
+        _ => format!("{scheme}://{}", parsed.host()),
+    };
+    HeaderValue::from_str(&origin).ok()
+}
+
+/// A clap value parser that keeps an entry as written once `parse` accepts it, so that a bad
+/// entry stops the start at once, with a message that names its flag.
+fn checked<T: 'static>(
+    parse: fn(&str) -> Result<T, String>,
+) -> impl Fn(&str) -> Result<String, String> + Clone + Send + Sync + 'static {
+    move |entry| parse(entry).map(|_| entry.to_owned())
+}
+
 /// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
+    #[default]
     Pretty,
     /// One JSON object per line, for log collectors.
     Json,
@@ -149,4 +242,147 @@ pub fn init_tracing(format: LogFormat) {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{Command, FromArgMatches};
+
+    use super::*;
+
+    /// Parses `csat serve` flags as the binary does, without the `CSAT_*` variables of the
+    /// environment the tests run in.
+    fn parse(flags: &[&str]) -> std::result::Result<Config, clap::Error> {
+        let command = Config::augment_args(Command::new("csat")).mut_args(|arg| arg.env(None));
+        let matches =
+            command.try_get_matches_from(std::iter::once("csat").chain(flags.iter().copied()))?;
+        Config::from_arg_matches(&matches)
+    }
+
+    #[test]
+    fn config_new_has_the_defaults_of_the_flags() {
+        let parsed = parse(&[]).unwrap();
+
+        let built = Config::new(parsed.listen, parsed.database.database_url.clone());
+
+        assert_eq!(format!("{built:?}"), format!("{parsed:?}"));
+    }
+
+    #[test]
+    fn a_bad_entry_stops_the_parse_naming_its_flag_and_the_reason() {
+        for (flag, entries, reason) in [
+            (
+                "--rollup-time-zones",
+                "UTC,Mars/Base",
+                "not an IANA time zone",
+            ),
+            (
+                "--cors-allowed-origins",
+                "https://ok.example,https://bad.example/",
+                "not an origin a browser sends",
+            ),
+        ] {
+            let refused = parse(&[flag, entries]).unwrap_err();
+
+            assert_eq!(refused.kind(), clap::error::ErrorKind::ValueValidation);
+            let message = refused.to_string();
+            assert!(
+                message.contains(flag) && message.contains(reason),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn good_entries_are_kept_as_written() {
+        let parsed = parse(&[
+            "--rollup-time-zones",
+            "UTC, Asia/Tokyo",
+            "--cors-allowed-origins",
+            "https://Dashboard.example.com,,*",
+        ])
+        .unwrap();
+
+        assert_eq!(parsed.rollup_time_zones, ["UTC", " Asia/Tokyo"]);
+        assert_eq!(
+            parsed.cors_allowed_origins,
+            ["https://Dashboard.example.com", "", "*"]
+        );
+    }
+
+    #[test]
+    fn a_zone_entry_is_an_iana_name_with_spaces_around_it_ignored() {
+        assert_eq!(
+            rollup_zone(" Asia/Tokyo ").unwrap().name.as_ref(),
+            "Asia/Tokyo"
+        );
+        assert_eq!(
+            rollup_zone("Mars/Base").unwrap_err(),
+            "not an IANA time zone"
+        );
+        assert!(rollup_zone("").is_err());
+    }
+
+    #[test]
+    fn a_cors_entry_is_nothing_any_origin_or_one_origin() {
+        assert_eq!(cors_origin(" "), Ok(CorsOrigin::Nothing));
+        assert_eq!(cors_origin(" * "), Ok(CorsOrigin::Any));
+        assert_eq!(
+            cors_origin(" HTTPS://Dashboard.Example.com:443 "),
+            Ok(CorsOrigin::Listed(HeaderValue::from_static(
+                "https://dashboard.example.com"
+            )))
+        );
+        assert!(cors_origin("https://*.example.com").is_err());
+    }
+
+    #[test]
+    fn an_origin_is_a_scheme_and_a_host_as_a_browser_sends_it() {
+        for (listed, sent) in [
+            (
+                "https://dashboard.example.com",
+                "https://dashboard.example.com",
+            ),
+            ("http://localhost:5173", "http://localhost:5173"),
+            ("https://[::1]:8443", "https://[::1]:8443"),
+            (
+                "HTTPS://Dashboard.Example.com",
+                "https://dashboard.example.com",
+            ),
+            (
+                "https://dashboard.example.com:443",
+                "https://dashboard.example.com",
+            ),
+            ("http://localhost:80", "http://localhost"),
+            ("http://localhost:443", "http://localhost:443"),
+        ] {
+            assert_eq!(
+                origin_header(listed).map(|value| value.to_str().unwrap().to_string()),
+                Some(sent.to_string()),
+                "{listed}"
+            );
+        }
+        for not_origin in [
+            "https://dashboard.example.com/",
+            "https://dashboard.example.com/app",
+            "https://*.example.com",
+            "https://user@dashboard.example.com",
+            "dashboard.example.com",
+            "ftp://dashboard.example.com",
+            "https://",
+            "https://:443",
+            "https://:8443",
+            "https://host:",
+            "https://host:0443",
+            "https://host:99999",
+            "https://host:abc",
+            "https://host?x",
+            "https://host#x",
+            "https://a b",
+            "https://tableau-de-bord.exemple.fr\u{e9}",
+            "",
+        ] {
+            assert!(origin_header(not_origin).is_none(), "{not_origin}");
+        }
+    }
 }

@@ -24,7 +24,7 @@ use crate::api::open_calls::OpenCalls;
 use crate::api::rating_service::RatingApi;
 use crate::api::report_service::ReportApi;
 use crate::api::survey_service::SurveyApi;
-use crate::config::Config;
+use crate::config::{Config, CorsOrigin, cors_origin, rollup_zone};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::ingest::WriterHandle;
@@ -108,11 +108,8 @@ impl Server {
     pub async fn bind(config: &Config) -> Result<Server> {
         let mut zones = Vec::new();
         for name in &config.rollup_time_zones {
-            zones.push(RollupZone::parse(name.trim()).ok_or_else(|| {
-                Error::invalid_field(
-                    "rollup_time_zones",
-                    format!("{name:?} is not an IANA time zone"),
-                )
+            zones.push(rollup_zone(name).map_err(|reason| {
+                Error::invalid_field("rollup_time_zones", format!("{name:?} is {reason}"))
             })?);
         }
         let cors = cors_for(&config.cors_allowed_origins)?;
@@ -338,32 +335,24 @@ async fn still_starting() -> tonic::codegen::http::Response<tonic::body::Body> {
 /// (`grpc-status`, and the BadRequest in `grpc-status-details-bin`) only if told it may.
 fn cors_for(origins: &[String]) -> Result<Option<CorsLayer>> {
     use tower_http::cors::{AllowHeaders, AllowOrigin};
-    // An empty entry is nothing listed: a deployment template's `CSAT_CORS_ALLOWED_ORIGINS=""`.
-    let origins: Vec<&str> = origins
-        .iter()
-        .map(|origin| origin.trim())
-        .filter(|origin| !origin.is_empty())
-        .collect();
-    if origins.is_empty() {
-        return Ok(None);
-    }
-    let allowed = if origins.contains(&"*") {
-        AllowOrigin::any()
-    } else {
-        let mut listed = Vec::new();
-        for origin in origins {
-            listed.push(origin_header(origin).ok_or_else(|| {
-                Error::invalid_field(
-                    "cors_allowed_origins",
-                    format!(
-                        "{origin:?} is not an origin a browser sends: http:// or https://, a \
-                         host (no wildcard; international names in punycode) and a port if not \
-                         the scheme's default, without a path; or * alone for any origin"
-                    ),
-                )
-            })?);
+    let mut any = false;
+    let mut listed = Vec::new();
+    for entry in origins {
+        match cors_origin(entry).map_err(|reason| {
+            Error::invalid_field(
+                "cors_allowed_origins",
+                format!("{:?} is {reason}", entry.trim()),
+            )
+        })? {
+            CorsOrigin::Nothing => {}
+            CorsOrigin::Any => any = true,
+            CorsOrigin::Listed(origin) => listed.push(origin),
         }
-        AllowOrigin::list(listed)
+    }
+    let allowed = match (any, listed.is_empty()) {
+        (true, _) => AllowOrigin::any(),
+        (false, false) => AllowOrigin::list(listed),
+        (false, true) => return Ok(None),
     };
     let header = tonic::codegen::http::HeaderName::from_static;
     Ok(Some(
@@ -379,42 +368,6 @@ fn cors_for(origins: &[String]) -> Result<Option<CorsLayer>> {
             ])
             .max_age(CORS_MAX_AGE),
     ))
-}
-
-/// `origin` as the header value a browser sends for it (scheme and host in lower case, no default
-/// port), or `None` if a browser never sends it (a path, a wildcard, another scheme): a listed
-/// origin no browser sends would refuse every call without a word.
-fn origin_header(origin: &str) -> Option<tonic::codegen::http::HeaderValue> {
-    let lowered = origin.to_ascii_lowercase();
-    let (scheme, authority) = lowered.split_once("://")?;
-    let default_port = match scheme {
-        "https" => 443,
-        "http" => 80,
-        _ => return None,
-    };
-    if !authority.is_ascii() || authority.contains(['*', '@']) {
-        return None;
-    }
-    // Refuses a path, a query and an empty host; a port must be 1 to 65535 as browsers write it.
-    let parsed: tonic::codegen::http::uri::Authority = authority.parse().ok()?;
-    if parsed.host().is_empty() {
-        return None;
-    }
-    let port = match authority.strip_prefix(parsed.host())? {
-        "" => None,
-        with_colon => {
-            let digits = with_colon.strip_prefix(':')?;
-            if digits.starts_with('0') {
-                return None;
-            }
-            Some(digits.parse::<u16>().ok()?)
-        }
-    };
-    let origin = match port {
-        Some(port) if port != default_port => format!("{scheme}://{}:{port}", parsed.host()),
-        _ => format!("{scheme}://{}", parsed.host()),
-    };
-    tonic::codegen::http::HeaderValue::from_str(&origin).ok()
 }
 
 /// Reflection v1 over our protos, health's, and the error details (so that grpcurl and others
@@ -502,56 +455,6 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_origin_is_a_scheme_and_a_host_as_a_browser_sends_it() {
-        for (listed, sent) in [
-            (
-                "https://dashboard.example.com",
-                "https://dashboard.example.com",
-            ),
-            ("http://localhost:5173", "http://localhost:5173"),
-            ("https://[::1]:8443", "https://[::1]:8443"),
-            (
-                "HTTPS://Dashboard.Example.com",
-                "https://dashboard.example.com",
-            ),
-            (
-                "https://dashboard.example.com:443",
-                "https://dashboard.example.com",
-            ),
-            ("http://localhost:80", "http://localhost"),
-            ("http://localhost:443", "http://localhost:443"),
-        ] {
-            assert_eq!(
-                origin_header(listed).map(|value| value.to_str().unwrap().to_string()),
-                Some(sent.to_string()),
-                "{listed}"
-            );
-        }
-        for not_origin in [
-            "https://dashboard.example.com/",
-            "https://dashboard.example.com/app",
-            "https://*.example.com",
-            "https://user@dashboard.example.com",
-            "dashboard.example.com",
-            "ftp://dashboard.example.com",
-            "https://",
-            "https://:443",
-            "https://:8443",
-            "https://host:",
-            "https://host:0443",
-            "https://host:99999",
-            "https://host:abc",
-            "https://host?x",
-            "https://host#x",
-            "https://a b",
-            "https://tableau-de-bord.exemple.fr\u{e9}",
-            "",
-        ] {
-            assert!(origin_header(not_origin).is_none(), "{not_origin}");
-        }
-    }
 
     #[test]
     fn a_list_with_one_bad_origin_names_the_setting() {
