@@ -2,13 +2,18 @@
 //! one port, and shuts it down gracefully.
 
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::Stream;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::JoinHandle;
 use tonic_health::ServingStatus;
-use tonic_health::server::HealthReporter;
+use tonic_health::pb::health_server::HealthServer;
+use tonic_health::server::{HealthReporter, HealthService};
 use tower::util::option_layer;
 use tower_http::cors::CorsLayer;
 use tracing::{info, warn};
@@ -16,7 +21,7 @@ use tracing::{info, warn};
 mod connections;
 mod gate;
 
-use connections::accept_each;
+use connections::{Connection, accept_each};
 
 use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
@@ -27,7 +32,7 @@ use crate::api::survey_service::SurveyApi;
 use crate::config::{Config, CorsOrigin, cors_origin, rollup_zone};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
-use crate::ingest::WriterHandle;
+use crate::ingest::{WriterHandle, WriterStop};
 use crate::pb::benchmark_service_server::BenchmarkServiceServer;
 use crate::pb::rating_service_server::RatingServiceServer;
 use crate::pb::report_service_server::ReportServiceServer;
@@ -113,7 +118,7 @@ impl Server {
             })?);
         }
         let cors = cors_for(&config.cors_allowed_origins)?;
-        if !(1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&config.max_connections) {
+        if !(1..=Semaphore::MAX_PERMITS).contains(&config.max_connections) {
             return Err(Error::invalid_field(
                 "max_connections",
                 "must be at least 1 (with none, no call could ever be answered)",
@@ -146,16 +151,12 @@ impl Server {
 
     /// Returns the address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
-        // A bound listener always has an address; the fallback is unreachable in practice.
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        local_addr(&self.listener)
     }
 
     /// Serves until `stop` completes, then shuts down gracefully: health turns NOT_SERVING, open
     /// streams end with OK, calls in flight finish, the writer commits what it has, and this returns.
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()> + Send) -> Result<()> {
-        let local_addr = self.local_addr();
         let Server {
             listener,
             store,
@@ -164,154 +165,270 @@ impl Server {
             cors,
             caps,
         } = self;
-        let (health_reporter, health_service) = tonic_health::server::health_reporter();
-        set_health(&health_reporter, ServingStatus::NotServing).await;
-        info!(address = %local_addr, "csat listening");
-
-        // Migrations and a new rollup zone can take minutes on a large database. Meanwhile health
-        // answers NOT_SERVING, so that an orchestrator's probes see a process starting, not a
-        // dead one.
         let mut stop = std::pin::pin!(stop);
-        let listener = std::sync::Arc::new(listener);
-        let connection_places = std::sync::Arc::new(tokio::sync::Semaphore::new(caps.connections));
-        let (ready_sender, ready) = tokio::sync::oneshot::channel::<()>();
-        let starting_routes = tonic::service::Routes::new(health_service.clone())
-            .add_service(reflection_v1()?)
-            .add_service(reflection_v1alpha()?)
-            .into_axum_router()
-            .fallback(still_starting);
-        let starting = tokio::spawn(
-            tonic::transport::Server::builder()
-                .accept_http1(true)
-                .layer(option_layer(cors.clone()))
-                .layer(tonic_web::GrpcWebLayer::new())
-                .add_routes(starting_routes.into())
-                .serve_with_incoming_shutdown(
-                    accept_each(listener.clone(), connection_places.clone()),
-                    async {
-                        let _ = ready.await;
-                    },
-                ),
-        );
-        let prepared = tokio::select! {
-            prepared = prepare_database(&store, &zones) => Some(prepared),
-            _ = &mut stop => None,
-        };
-        let _ = ready_sender.send(());
-        let starting_abort = starting.abort_handle();
-        if tokio::time::timeout(STARTING_DRAIN_TIMEOUT, starting)
-            .await
-            .is_err()
-        {
-            starting_abort.abort();
-        }
+        let preparing = prepare_database(&store, &zones);
         // Not closing the store on the way out: a connection may still wait on PostgreSQL for
         // another replica's migration lock, and closing would wait with it.
-        match prepared {
-            Some(Ok(())) => {}
-            Some(Err(cause)) => return Err(cause),
-            None => {
-                info!("stopped while starting");
-                return Ok(());
-            }
-        }
-
-        let (shutdown_sender, shutdown) = watch::channel(false);
-        let feed = Feed::start(store.clone(), shutdown.clone()).await?;
-        let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone())?;
-        let mirror = RollupMirror::new(store.clone());
-        tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
-        let reports = Reports::new(store.clone(), mirror);
-        let context = Context {
-            store: store.clone(),
-            writer,
-            watchers: Watchers::new(reports.clone(), feed.clone(), shutdown.clone()),
-            feed,
-            surveys: SurveyCache::default(),
-            reports,
-            rating_streams: OpenCalls::new(
-                caps.rating_streams,
-                "TOO_MANY_RATING_STREAMS",
-                "StreamRatings calls",
-                "--max-rating-streams",
-            ),
-            report_watchers: OpenCalls::new(
-                caps.report_watchers,
-                "TOO_MANY_REPORT_WATCHERS",
-                "WatchReport calls",
-                "--max-report-watchers",
-            ),
-            shutdown: shutdown.clone(),
+        let Some(port) = start(listener, caps.connections, cors, preparing, stop.as_mut()).await?
+        else {
+            info!("stopped while starting");
+            return Ok(());
         };
+        let Wired {
+            context,
+            shutdown,
+            background,
+        } = wire(store, caps, &port.health).await?;
+        let served = serve(
+            &port,
+            context,
+            shutdown,
+            caps.streams_per_connection,
+            drain_timeout,
+            stop,
+        )
+        .await;
+        background.stop().await;
+        served?;
+        info!("stopped");
+        Ok(())
+    }
+}
 
-        let health_watch = tokio::spawn(watch_database(
-            store.clone(),
-            health_reporter.clone(),
-            shutdown.clone(),
-        ));
+/// The listening socket and what every phase answers on it alike: the cap on connections, CORS
+/// for gRPC-Web, and health.
+struct Port {
+    listener: Arc<TcpListener>,
+    connection_places: Arc<Semaphore>,
+    cors: Option<CorsLayer>,
+    health: HealthReporter,
+}
 
-        let stop_reporter = health_reporter.clone();
-        let (stopping_sender, stopping) = tokio::sync::oneshot::channel::<()>();
-        let graceful_stop = async move {
-            stop.await;
-            info!("shutting down: draining calls");
-            set_health(&stop_reporter, ServingStatus::NotServing).await;
-            let _ = shutdown_sender.send(true);
-            let _ = stopping_sender.send(());
-        };
-        // Calls that never end by themselves (a client's health Watch) must not hold the process.
-        let drain_deadline = async move {
-            if stopping.await.is_ok() {
-                tokio::time::sleep(drain_timeout).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
+impl Port {
+    /// Returns the connections to serve, each once a place under the cap is free.
+    fn incoming(&self) -> impl Stream<Item = io::Result<Connection>> + use<> {
+        accept_each(self.listener.clone(), self.connection_places.clone())
+    }
 
-        let serving = tonic::transport::Server::builder()
-            .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
-            .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
-            // tonic leaves it unlimited: 3,000 calls on one connection held 681 MB.
-            .max_concurrent_streams(caps.streams_per_connection)
-            .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
-            .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+    /// Returns a health service that answers what `health` reports.
+    fn health_service(&self) -> HealthServer<HealthService> {
+        HealthServer::new(HealthService::from_health_reporter(self.health.clone()))
+    }
+}
+
+/// The start phase: turns health NOT_SERVING and answers it (and reflection, and UNAVAILABLE to
+/// every other call) while `preparing` runs. Migrations and a new rollup zone can take minutes
+/// on a large database, and an orchestrator's probes must see a process starting, not a dead
+/// one. Returns the port once the database is ready and the phase's connections are closed,
+/// or `None` if `stop` completed first.
+async fn start(
+    listener: TcpListener,
+    max_connections: usize,
+    cors: Option<CorsLayer>,
+    preparing: impl Future<Output = Result<()>>,
+    stop: impl Future<Output = ()>,
+) -> Result<Option<Port>> {
+    let port = Port {
+        health: HealthReporter::new(),
+        cors,
+        connection_places: Arc::new(Semaphore::new(max_connections)),
+        listener: Arc::new(listener),
+    };
+    set_health(&port.health, ServingStatus::NotServing).await;
+    info!(address = %local_addr(&port.listener), "csat listening");
+
+    let (ready_sender, ready) = oneshot::channel::<()>();
+    let starting = spawn_starting_server(&port, ready)?;
+    let prepared = tokio::select! {
+        prepared = preparing => Some(prepared),
+        _ = stop => None,
+    };
+    let _ = ready_sender.send(());
+    let starting_abort = starting.abort_handle();
+    if tokio::time::timeout(STARTING_DRAIN_TIMEOUT, starting)
+        .await
+        .is_err()
+    {
+        starting_abort.abort();
+    }
+    match prepared {
+        Some(Ok(())) => Ok(Some(port)),
+        Some(Err(cause)) => Err(cause),
+        None => Ok(None),
+    }
+}
+
+/// Serves health, reflection and [`still_starting`] on `port` until `ready` fires.
+fn spawn_starting_server(
+    port: &Port,
+    ready: oneshot::Receiver<()>,
+) -> Result<JoinHandle<std::result::Result<(), tonic::transport::Error>>> {
+    let starting_routes = tonic::service::Routes::new(port.health_service())
+        .add_service(reflection_v1()?)
+        .add_service(reflection_v1alpha()?)
+        .into_axum_router()
+        .fallback(still_starting);
+    Ok(tokio::spawn(
+        tonic::transport::Server::builder()
             .accept_http1(true)
-            // One span per call, so every log line of a call names its method.
-            .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
-            .layer(option_layer(cors))
+            .layer(option_layer(port.cors.clone()))
             .layer(tonic_web::GrpcWebLayer::new())
-            .layer(gate::DatabaseGateLayer::new(store.clone()))
-            .add_service(health_service)
-            .add_service(reflection_v1()?)
-            .add_service(reflection_v1alpha()?)
-            .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
-            .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
-            .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
-            .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
-            .serve_with_incoming_shutdown(accept_each(listener, connection_places), graceful_stop);
-        let served = tokio::select! {
-            served = serving => served,
-            _ = drain_deadline => {
-                warn!(seconds = drain_timeout.as_secs(), "drain timeout: closing the calls still open");
-                Ok(())
-            }
-        };
-        health_watch.abort();
-        // Connections that outlived the drain may still hold writer handles: stop it explicitly,
-        // and bound the clean-up so that nothing a lingering call holds keeps the process alive.
+            .add_routes(starting_routes.into())
+            .serve_with_incoming_shutdown(port.incoming(), async {
+                let _ = ready.await;
+            }),
+    ))
+}
+
+/// What the wire phase starts: the context the services share, the signal that tells its
+/// streams and watchers to end, and what the stop phase ends after the serve phase.
+struct Wired {
+    context: Context,
+    shutdown: watch::Sender<bool>,
+    background: Background,
+}
+
+/// The wire phase: the feed, the writer and the rollup mirror, the context of every service, and
+/// the database watch that drives health from now on.
+async fn wire(store: Store, caps: Caps, health: &HealthReporter) -> Result<Wired> {
+    let (shutdown_sender, shutdown) = watch::channel(false);
+    let feed = Feed::start(store.clone(), shutdown.clone()).await?;
+    let (writer, writer_stop, mirror) = spawn_writer_and_mirror(&store, &feed, &shutdown)?;
+    let reports = Reports::new(store.clone(), mirror);
+    let context = Context {
+        store: store.clone(),
+        writer,
+        watchers: Watchers::new(reports.clone(), feed.clone(), shutdown.clone()),
+        feed,
+        surveys: SurveyCache::default(),
+        reports,
+        rating_streams: OpenCalls::new(
+            caps.rating_streams,
+            "TOO_MANY_RATING_STREAMS",
+            "StreamRatings calls",
+            "--max-rating-streams",
+        ),
+        report_watchers: OpenCalls::new(
+            caps.report_watchers,
+            "TOO_MANY_REPORT_WATCHERS",
+            "WatchReport calls",
+            "--max-report-watchers",
+        ),
+        shutdown: shutdown.clone(),
+    };
+    let health_watch = tokio::spawn(watch_database(store.clone(), health.clone(), shutdown));
+    Ok(Wired {
+        context,
+        shutdown: shutdown_sender,
+        background: Background {
+            health_watch,
+            writer_stop,
+            store,
+        },
+    })
+}
+
+/// Starts the writer and the copy of the rollups in memory that follows the feed.
+fn spawn_writer_and_mirror(
+    store: &Store,
+    feed: &Feed,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<(WriterHandle, WriterStop, RollupMirror)> {
+    let (writer, writer_stop) = WriterHandle::spawn(store.clone(), feed.clone())?;
+    let mirror = RollupMirror::new(store.clone());
+    tokio::spawn(mirror.clone().follow(feed.clone(), shutdown.clone()));
+    Ok((writer, writer_stop, mirror))
+}
+
+/// The serve phase: every service, behind the database gate, until `stop` completes; then health
+/// turns NOT_SERVING, `shutdown` ends the streams, and the calls in flight have `drain_timeout`
+/// to finish.
+async fn serve(
+    port: &Port,
+    context: Context,
+    shutdown: watch::Sender<bool>,
+    streams_per_connection: u32,
+    drain_timeout: Duration,
+    stop: impl Future<Output = ()> + Send,
+) -> Result<()> {
+    let stop_reporter = port.health.clone();
+    let (stopping_sender, stopping) = oneshot::channel::<()>();
+    let graceful_stop = async move {
+        stop.await;
+        info!("shutting down: draining calls");
+        set_health(&stop_reporter, ServingStatus::NotServing).await;
+        let _ = shutdown.send(true);
+        let _ = stopping_sender.send(());
+    };
+    // Calls that never end by themselves (a client's health Watch) must not hold the process.
+    let drain_deadline = async move {
+        if stopping.await.is_ok() {
+            tokio::time::sleep(drain_timeout).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+
+    let serving = tonic::transport::Server::builder()
+        .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
+        .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
+        // tonic leaves it unlimited: 3,000 calls on one connection held 681 MB.
+        .max_concurrent_streams(streams_per_connection)
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .accept_http1(true)
+        // One span per call, so every log line of a call names its method.
+        .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
+        .layer(option_layer(port.cors.clone()))
+        .layer(tonic_web::GrpcWebLayer::new())
+        .layer(gate::DatabaseGateLayer::new(context.store.clone()))
+        .add_service(port.health_service())
+        .add_service(reflection_v1()?)
+        .add_service(reflection_v1alpha()?)
+        .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
+        .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
+        .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
+        .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
+        .serve_with_incoming_shutdown(port.incoming(), graceful_stop);
+    tokio::select! {
+        served = serving => served.map_err(Error::internal),
+        _ = drain_deadline => {
+            warn!(seconds = drain_timeout.as_secs(), "drain timeout: closing the calls still open");
+            Ok(())
+        }
+    }
+}
+
+/// What the wire phase started that outlives the serve phase.
+struct Background {
+    health_watch: JoinHandle<()>,
+    writer_stop: WriterStop,
+    store: Store,
+}
+
+impl Background {
+    /// The stop phase, once the calls are drained or the drain timed out: connections that
+    /// outlived the drain may still hold writer handles, so the writer is stopped explicitly, and
+    /// the clean-up is bounded so that nothing a lingering call holds keeps the process alive.
+    async fn stop(self) {
+        self.health_watch.abort();
         if tokio::time::timeout(CLEANUP_TIMEOUT, async {
-            writer_stop.stop().await;
-            store.close().await;
+            self.writer_stop.stop().await;
+            self.store.close().await;
         })
         .await
         .is_err()
         {
             warn!("clean-up timed out: exiting anyway");
         }
-        served.map_err(Error::internal)?;
-        info!("stopped");
-        Ok(())
     }
+}
+
+fn local_addr(listener: &TcpListener) -> SocketAddr {
+    // A bound listener always has an address; the fallback is unreachable in practice.
+    listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
 }
 
 /// Applies migrations and makes the stored rollup zones the configured ones.
