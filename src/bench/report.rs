@@ -207,22 +207,74 @@ async fn time_report(
     Ok((percentiles(latencies), report))
 }
 
+/// The CSAT surveys' queries of the dashboard, ending today.
+struct CsatQueries {
+    survey_ids: Vec<String>,
+    today: i64,
+}
+
+impl CsatQueries {
+    /// Returns the query over the last 90 days in UTC.
+    fn ninety_days(&self, granularity: pb::Granularity, group_by: &[&str]) -> pb::ReportQuery {
+        pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: self.survey_ids.clone(),
+                start_time: Some(timestamp_from_micros(self.today - 90 * DAY)),
+                end_time: Some(timestamp_from_micros(self.today)),
+                ..Default::default()
+            }),
+            group_by: group_by.iter().map(|entry| entry.to_string()).collect(),
+            granularity: granularity.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Returns the query per agent and week over the 13 whole weeks before this one, in New York.
+    fn weekly_per_agent_in_new_york(&self) -> Result<pb::ReportQuery> {
+        let new_york: chrono_tz::Tz = chrono_tz::America::New_York;
+        let this_monday = {
+            let local = new_york
+                .timestamp_micros(self.today)
+                .single()
+                .ok_or_else(|| Error::internal("no New York time for today"))?
+                .date_naive();
+            local
+                - chrono::Duration::days(i64::from(
+                    chrono::Datelike::weekday(&local).num_days_from_monday(),
+                ))
+        };
+        let midnight = |date: chrono::NaiveDate| {
+            new_york
+                .from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|instant| instant.timestamp_micros())
+                .ok_or_else(|| Error::internal("no New York midnight"))
+        };
+        Ok(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: self.survey_ids.clone(),
+                start_time: Some(timestamp_from_micros(midnight(
+                    this_monday - chrono::Duration::weeks(13),
+                )?)),
+                end_time: Some(timestamp_from_micros(midnight(this_monday)?)),
+                ..Default::default()
+            }),
+            group_by: vec!["attributes.agent".into()],
+            granularity: pb::Granularity::Week.into(),
+            time_zone: "America/New_York".into(),
+            ..Default::default()
+        })
+    }
+}
+
 async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -> Result<()> {
     let mut reports = ReportServiceClient::new(server.channels[0].clone());
-    let csat_surveys = survey_ids("csat");
-    let ninety_days = |granularity: pb::Granularity, group_by: &[&str]| pb::ReportQuery {
-        filter: Some(pb::RatingFilter {
-            survey_ids: csat_surveys.clone(),
-            start_time: Some(timestamp_from_micros(today - 90 * DAY)),
-            end_time: Some(timestamp_from_micros(today)),
-            ..Default::default()
-        }),
-        group_by: group_by.iter().map(|entry| entry.to_string()).collect(),
-        granularity: granularity.into(),
-        ..Default::default()
+    let csat = CsatQueries {
+        survey_ids: survey_ids("csat"),
+        today,
     };
 
-    let overall_query = ninety_days(pb::Granularity::None, &[]);
+    let overall_query = csat.ninety_days(pb::Granularity::None, &[]);
     let (overall_times, overall) = time_report(&mut reports, &overall_query, config.repeat).await?;
     print_query(
         "overall CSAT, 90 days",
@@ -232,7 +284,7 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
 
     let (times, report) = time_report(
         &mut reports,
-        &ninety_days(pb::Granularity::Day, &["touchpoint"]),
+        &csat.ninety_days(pb::Granularity::Day, &["touchpoint"]),
         config.repeat,
     )
     .await?;
@@ -242,39 +294,7 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
         Some(report.from_rollups),
     );
 
-    let new_york: chrono_tz::Tz = chrono_tz::America::New_York;
-    let this_monday = {
-        let local = new_york
-            .timestamp_micros(today)
-            .single()
-            .ok_or_else(|| Error::internal("no New York time for today"))?
-            .date_naive();
-        local
-            - chrono::Duration::days(i64::from(
-                chrono::Datelike::weekday(&local).num_days_from_monday(),
-            ))
-    };
-    let midnight = |date: chrono::NaiveDate| {
-        new_york
-            .from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|instant| instant.timestamp_micros())
-            .ok_or_else(|| Error::internal("no New York midnight"))
-    };
-    let weekly_query = pb::ReportQuery {
-        filter: Some(pb::RatingFilter {
-            survey_ids: csat_surveys.clone(),
-            start_time: Some(timestamp_from_micros(midnight(
-                this_monday - chrono::Duration::weeks(13),
-            )?)),
-            end_time: Some(timestamp_from_micros(midnight(this_monday)?)),
-            ..Default::default()
-        }),
-        group_by: vec!["attributes.agent".into()],
-        granularity: pb::Granularity::Week.into(),
-        time_zone: "America/New_York".into(),
-        ..Default::default()
-    };
+    let weekly_query = csat.weekly_per_agent_in_new_york()?;
     let (times, report) = time_report(&mut reports, &weekly_query, config.repeat).await?;
     print_query(
         "CSAT per agent per week, America/New_York, 13 weeks",
@@ -282,27 +302,21 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
         Some(report.from_rollups),
     );
 
-    let mut latencies = Vec::new();
-    for _ in 0..config.repeat.max(1) {
-        let started = Instant::now();
-        reports
-            .get_benchmark_report(pb::GetBenchmarkReportRequest {
-                query: Some(ninety_days(pb::Granularity::None, &["attributes.agent"])),
-                benchmark_ids: vec!["good-csat".into()],
-            })
-            .await
-            .map_err(|status| Error::internal(status.to_string()))?;
-        latencies.push(started.elapsed());
-    }
+    let times = time_benchmark_report(
+        &mut reports,
+        &csat.ninety_days(pb::Granularity::None, &["attributes.agent"]),
+        config.repeat,
+    )
+    .await?;
     print_query(
         "benchmark report per agent (weekly trend), 90 days",
-        percentiles(latencies),
+        times,
         Some(true),
     );
 
     let (times, report) = time_report(
         &mut reports,
-        &ninety_days(pb::Granularity::None, &["attributes.region"]),
+        &csat.ninety_days(pb::Granularity::None, &["attributes.region"]),
         config.repeat_slow,
     )
     .await?;
@@ -312,19 +326,62 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
         Some(report.from_rollups),
     );
 
-    // The first query as anyone would write it against the ratings table.
-    let database = Database::connect(server.database_url.as_str()).await?;
-    let marks = vec!["?"; csat_surveys.len()].join(", ");
+    let (baseline, plain_sql) =
+        time_plain_sql(&server.database_url, &csat, config.repeat_slow).await?;
+    print_query(
+        "baseline: overall CSAT as a plain SQL aggregate",
+        baseline,
+        None,
+    );
+
+    compare_with_plain_sql(&overall, overall_times, plain_sql, baseline)
+}
+
+async fn time_benchmark_report(
+    reports: &mut ReportServiceClient<Channel>,
+    query: &pb::ReportQuery,
+    repeat: usize,
+) -> Result<(Duration, Duration)> {
+    let mut latencies = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let started = Instant::now();
+        reports
+            .get_benchmark_report(pb::GetBenchmarkReportRequest {
+                query: Some(query.clone()),
+                benchmark_ids: vec!["good-csat".into()],
+            })
+            .await
+            .map_err(|status| Error::internal(status.to_string()))?;
+        latencies.push(started.elapsed());
+    }
+    Ok(percentiles(latencies))
+}
+
+/// What the plain SQL aggregate counted.
+struct SatisfiedOf {
+    satisfied: i64,
+    total: i64,
+}
+
+/// Times the overall CSAT query as anyone would write it against the ratings table.
+async fn time_plain_sql(
+    database_url: &str,
+    csat: &CsatQueries,
+    repeat: usize,
+) -> Result<((Duration, Duration), SatisfiedOf)> {
+    let database = Database::connect(database_url).await?;
+    let marks = vec!["?"; csat.survey_ids.len()].join(", ");
     let sql = format!(
         "SELECT score, COUNT(*) FROM ratings WHERE survey_id IN ({marks}) \
          AND occur_time >= ? AND occur_time < ? GROUP BY score"
     );
-    let mut values: Vec<sea_orm::Value> = csat_surveys.iter().map(|id| id.clone().into()).collect();
-    values.push((today - 90 * DAY).into());
-    values.push(today.into());
+    let mut values: Vec<sea_orm::Value> =
+        csat.survey_ids.iter().map(|id| id.clone().into()).collect();
+    values.push((csat.today - 90 * DAY).into());
+    values.push(csat.today.into());
     let mut latencies = Vec::new();
     let mut counts: Vec<(i32, i64)> = Vec::new();
-    for _ in 0..config.repeat_slow.max(1) {
+    for _ in 0..repeat.max(1) {
         let started = Instant::now();
         let rows = database
             .query_all_raw(Statement::from_sql_and_values(
@@ -340,20 +397,27 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
             .collect::<Result<_>>()?;
     }
     let _ = database.close().await;
-    let baseline = percentiles(latencies);
-    print_query(
-        "baseline: overall CSAT as a plain SQL aggregate",
-        baseline,
-        None,
-    );
+    let counted = SatisfiedOf {
+        satisfied: counts
+            .iter()
+            .filter(|(score, _)| *score >= 4)
+            .map(|(_, count)| count)
+            .sum(),
+        total: counts.iter().map(|(_, count)| count).sum(),
+    };
+    Ok((percentiles(latencies), counted))
+}
 
-    let total: i64 = counts.iter().map(|(_, count)| count).sum();
-    let satisfied: i64 = counts
-        .iter()
-        .filter(|(score, _)| *score >= 4)
-        .map(|(_, count)| count)
-        .sum();
-    let metrics = overall.overall.unwrap_or_default();
+/// Prints the overall CSAT as the rollups and the plain SQL aggregate found it, and how much
+/// faster the rollups answered; fails if the two disagree.
+fn compare_with_plain_sql(
+    overall: &pb::Report,
+    overall_times: (Duration, Duration),
+    plain_sql: SatisfiedOf,
+    baseline: (Duration, Duration),
+) -> Result<()> {
+    let SatisfiedOf { satisfied, total } = plain_sql;
+    let metrics = overall.overall.clone().unwrap_or_default();
     let exact = metrics.rating_count == total && metrics.satisfied_count == Some(satisfied);
     println!(
         "  overall CSAT from rollups {:.4} % of {} ratings; plain SQL {:.4} % of {total}: {}",
