@@ -1,4 +1,5 @@
-//! Every setting: a flag and a `CSAT_*` environment variable (the flag wins), one default each.
+//! Every setting: a flag and a `CSAT_*` environment variable (the flag wins), one default each;
+//! rollup zones and CORS origins are checked as clap reads them.
 
 use std::net::SocketAddr;
 

@@ -1,5 +1,6 @@
 //! Assembles the gRPC server: our services, health, reflection (v1 and v1alpha) and gRPC-Web on
-//! one port, and shuts it down gracefully.
+//! one port. It runs in phases: start (health NOT_SERVING while the database is prepared), wire
+//! (feed, writer, mirror, the services' context), serve, and stop (graceful shutdown).
 
 use std::future::Future;
 use std::io;
