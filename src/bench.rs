@@ -22,6 +22,7 @@ use crate::pb;
 use crate::pb::rating_service_client::RatingServiceClient;
 use crate::pb::survey_service_client::SurveyServiceClient;
 use crate::server::Server;
+use crate::store::rollups::RollupZone;
 
 /// Settings of `csat bench ingest`.
 #[derive(Debug, Clone, Args)]
@@ -125,6 +126,14 @@ impl BenchServer {
     }
 }
 
+/// Returns the rollup zones named, which are IANA names written in the benchmark.
+fn bench_zones(names: &[&str]) -> Vec<RollupZone> {
+    names
+        .iter()
+        .map(|name| crate::config::rollup_zone(name).expect("the benchmark names IANA zones"))
+        .collect()
+}
+
 /// Returns a new temporary folder for a benchmark's databases.
 pub fn bench_folder() -> Result<std::path::PathBuf> {
     let folder = std::env::temp_dir().join(format!("csat-bench-{}", uuid::Uuid::now_v7()));
@@ -190,12 +199,12 @@ impl IngestServers {
             ..Default::default()
         };
         let deployment = BenchServer::start(folder, "bench", connections, |server_config| {
-            server_config.rollup_time_zones = vec!["UTC".into(), "America/New_York".into()];
+            server_config.rollup_time_zones = bench_zones(&["UTC", "America/New_York"]);
         })
         .await?;
         deployment.create_survey("bench", survey.clone()).await?;
         let minimal = BenchServer::start(folder, "minimal", connections, |server_config| {
-            server_config.rollup_time_zones = vec!["UTC".into()];
+            server_config.rollup_time_zones = bench_zones(&["UTC"]);
         })
         .await?;
         let survey_without_dimensions = pb::Survey {

@@ -84,9 +84,9 @@ pub struct Config {
         env = "CSAT_ROLLUP_TIME_ZONES",
         value_delimiter = ',',
         default_values = DEFAULT_ROLLUP_TIME_ZONES,
-        value_parser = checked(rollup_zone)
+        value_parser = rollup_zone
     )]
-    pub rollup_time_zones: Vec<String>,
+    pub rollup_time_zones: Vec<RollupZone>,
 
     /// Web origins whose pages may call over gRPC-Web (CORS), comma-separated, such as
     /// `https://dashboard.example.com`; `*` lets any page call. None by default: a page of
@@ -96,9 +96,9 @@ pub struct Config {
         long,
         env = "CSAT_CORS_ALLOWED_ORIGINS",
         value_delimiter = ',',
-        value_parser = checked(cors_origin)
+        value_parser = cors_origin
     )]
-    pub cors_allowed_origins: Vec<String>,
+    pub cors_allowed_origins: Vec<CorsOrigin>,
 
     /// Connections open at once; past that, new ones wait in the listen backlog until one closes.
     #[arg(long, env = "CSAT_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
@@ -133,7 +133,10 @@ impl Config {
                 database_url: database_url.into(),
             },
             drain_timeout_seconds: DEFAULT_DRAIN_TIMEOUT_SECONDS,
-            rollup_time_zones: DEFAULT_ROLLUP_TIME_ZONES.map(String::from).into(),
+            rollup_time_zones: DEFAULT_ROLLUP_TIME_ZONES
+                .iter()
+                .map(|name| rollup_zone(name).expect("the default zones are IANA names"))
+                .collect(),
             cors_allowed_origins: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
@@ -215,14 +218,6 @@ fn origin_header(origin: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(&origin).ok()
 }
 
-/// A clap value parser that keeps an entry as written once `parse` accepts it, so that a bad
-/// entry stops the start at once, with a message that names its flag.
-fn checked<T: 'static>(
-    parse: fn(&str) -> Result<T, String>,
-) -> impl Fn(&str) -> Result<String, String> + Clone + Send + Sync + 'static {
-    move |entry| parse(entry).map(|_| entry.to_owned())
-}
-
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum LogFormat {
@@ -295,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn good_entries_are_kept_as_written() {
+    fn good_entries_are_kept_as_parsed() {
         let parsed = parse(&[
             "--rollup-time-zones",
             "UTC, Asia/Tokyo",
@@ -304,10 +299,19 @@ mod tests {
         ])
         .unwrap();
 
-        assert_eq!(parsed.rollup_time_zones, ["UTC", " Asia/Tokyo"]);
+        let zones: Vec<&str> = parsed
+            .rollup_time_zones
+            .iter()
+            .map(|zone| zone.name.as_ref())
+            .collect();
+        assert_eq!(zones, ["UTC", "Asia/Tokyo"]);
         assert_eq!(
             parsed.cors_allowed_origins,
-            ["https://Dashboard.example.com", "", "*"]
+            [
+                CorsOrigin::Listed(HeaderValue::from_static("https://dashboard.example.com")),
+                CorsOrigin::Nothing,
+                CorsOrigin::Any
+            ]
         );
     }
 

@@ -10,7 +10,7 @@ use clap::Args;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use tonic::transport::Channel;
 
-use super::{BenchServer, bench_folder, percentile, resident_megabytes};
+use super::{BenchServer, bench_folder, bench_zones, percentile, resident_megabytes};
 use crate::api::conversion::timestamp_from_micros;
 use crate::domain::now_micros;
 use crate::error::{Error, Result};
@@ -62,7 +62,7 @@ fn survey_ids(metric: &str) -> Vec<String> {
 pub async fn run_report(config: ReportBenchConfig) -> Result<()> {
     let folder = bench_folder()?;
     let server = BenchServer::start(&folder, "reports", 1, |server_config| {
-        server_config.rollup_time_zones = vec!["UTC".into(), "America/New_York".into()];
+        server_config.rollup_time_zones = bench_zones(&["UTC", "America/New_York"]);
     })
     .await?;
     for touchpoint in 0..TOUCHPOINTS {

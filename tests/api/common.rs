@@ -454,6 +454,14 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Returns the rollup zones named, for a server's settings.
+pub fn zones(names: &[&str]) -> Vec<csat::store::rollups::RollupZone> {
+    names
+        .iter()
+        .map(|name| csat::config::rollup_zone(name).expect("an IANA zone"))
+        .collect()
+}
+
 /// Returns a loopback address with a port free a moment ago.
 pub fn free_address() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");

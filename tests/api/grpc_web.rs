@@ -12,7 +12,9 @@ const DASHBOARD: &str = "https://dashboard.example.com";
 async fn a_page_of_an_allowed_origin_calls_and_reads_statuses_and_their_details() {
     let database = TestDatabase::create(Backend::Sqlite).await;
     let server = TestServer::spawn_with(database, |config| {
-        config.cors_allowed_origins = vec![DASHBOARD.into(), "http://localhost:5173".into()];
+        config.cors_allowed_origins = [DASHBOARD, "http://localhost:5173"]
+            .map(|origin| csat::config::cors_origin(origin).unwrap())
+            .into();
     })
     .await;
 

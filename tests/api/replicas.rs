@@ -484,7 +484,7 @@ async fn replicas_building_a_new_rollup_zone_together_count_each_rating_once() {
 
     // A rollout that adds a zone starts every replica with it at once.
     let with_tokyo = |config: &mut csat::config::Config| {
-        config.rollup_time_zones = vec!["UTC".into(), "Asia/Tokyo".into()];
+        config.rollup_time_zones = common::zones(&["UTC", "Asia/Tokyo"]);
     };
     let (mut one, two, three) = tokio::join!(
         TestServer::spawn_with(database.shared(), with_tokyo),

@@ -62,7 +62,7 @@ pub(crate) const HOUR: i64 = 3_600_000_000;
 async fn spawn(backend: Backend) -> TestServer {
     let database = common::TestDatabase::create(backend).await;
     TestServer::spawn_with(database, |config| {
-        config.rollup_time_zones = ROLLUP_ZONES.iter().map(|zone| zone.to_string()).collect();
+        config.rollup_time_zones = common::zones(&ROLLUP_ZONES);
     })
     .await
 }
@@ -546,7 +546,7 @@ async fn a_new_zone_and_a_new_dimension_are_built_from_stored_ratings(backend: B
     let database = server.stop_keeping_database().await;
     let mut server = TestServer::spawn_with(database, |config| {
         // Listed twice, a new zone is still built once.
-        config.rollup_time_zones = vec!["UTC".into(), "Asia/Tokyo".into(), "Asia/Tokyo".into()];
+        config.rollup_time_zones = common::zones(&["UTC", "Asia/Tokyo", "Asia/Tokyo"]);
     })
     .await;
     let by_team = pb::ReportQuery {
