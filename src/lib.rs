@@ -1,6 +1,18 @@
 //! csat: a gRPC service that collects customer-satisfaction ratings. The module list is the
-//! architecture: data flows api -> domain -> ingest/store -> feed. Ingest has the store commit and
-//! hands the commits to the feed; no module imports one that imports it back.
+//! architecture (README.md's "Architecture" says the same): data flows api -> domain ->
+//! ingest/store -> feed, and no module imports one that imports it back.
+//!
+//! - `config`: every setting, parsed by clap into typed values.
+//! - `server`: tonic in phases: start, wire, serve, stop.
+//! - `api`: one file per service: proto -> domain -> proto; `error::Error` -> status in one place.
+//! - `domain`: pure rules (no tonic, no sea-orm): surveys, ratings, filters, validation, reports,
+//!   metrics, time buckets, benchmarks, and what the writer decides for each rating.
+//! - `error`: the one error type and its classification of database faults.
+//! - `ingest`: the writer task (group commit) and its sync thread: fsync, answer, publish.
+//! - `store`: entities, migrations, queries, rollups, the counter row, the SQL of a commit.
+//! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
+//! - `reports`: the report engine: rollups in memory or a scan, then metrics.
+//! - `bench`: `csat bench ingest`, `report` and `stream`.
 
 #![warn(missing_docs)]
 

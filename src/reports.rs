@@ -24,9 +24,9 @@ use crate::domain::time_buckets::{
 };
 use crate::domain::{Channel, FieldReason, FieldViolation, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
-use crate::store::Store;
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
+use crate::store::{CounterVersions, Store};
 use mirror::{MirrorState, RollupMirror};
 
 const QUARTER_HOUR: Micros = 15 * 60 * 1_000_000;
@@ -115,7 +115,11 @@ impl Reports {
 
     async fn report_within(&self, query: &ReportQuery, limit: GroupLimit) -> Result<Report> {
         let target = self.store.last_committed_sequence().await?;
-        let (_, catalog_version, rollup_version) = self.store.counter_row().await?;
+        let CounterVersions {
+            catalog_version,
+            rollup_version,
+            ..
+        } = self.store.counter_versions().await?;
         let surveys = self.surveys(catalog_version).await?;
         let facts: HashMap<String, SurveyFacts> = surveys
             .iter()

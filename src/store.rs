@@ -2,6 +2,8 @@
 //! embedded default, WAL, one writer connection) or PostgreSQL, chosen by the database URL.
 
 mod benchmarks;
+mod counter;
+pub use counter::CounterVersions;
 pub mod entity;
 mod health;
 pub mod ingest;

@@ -8,7 +8,6 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, InsertStatement, OnCo
 use sea_orm::{DbBackend, Statement, Value};
 
 use super::entity::rating;
-use super::ratings::attributes_json;
 use crate::domain::{Rating, RatingFilter};
 
 /// Columns of the ratings table.
@@ -84,6 +83,12 @@ pub(crate) fn attribute_value(backend: DbBackend, key: &str) -> Expr {
             .into(),
     };
     Func::coalesce([stored, Expr::Constant("".into())]).into()
+}
+
+/// Returns attributes as stored: a JSON object of strings.
+pub(crate) fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
+    // A map of strings always serializes.
+    serde_json::to_string(attributes).unwrap_or_else(|_| "{}".into())
 }
 
 /// Returns a rating's values, in [`RATING_COLUMNS`] order.

@@ -97,37 +97,6 @@ impl Store {
         self.counter_sequence_in(&self.reader).await
     }
 
-    /// Returns the highest sequence the counter row has handed out, read through `connection`.
-    pub(super) async fn counter_sequence_in<C: ConnectionTrait>(
-        &self,
-        connection: &C,
-    ) -> Result<i64> {
-        Ok(self.counter_row_in(connection).await?.0)
-    }
-
-    /// Returns the counter row: the last sequence handed out, the catalog version and the rollup
-    /// version.
-    pub async fn counter_row(&self) -> Result<(i64, i64, i64)> {
-        self.counter_row_in(&self.reader).await
-    }
-
-    async fn counter_row_in<C: ConnectionTrait>(&self, connection: &C) -> Result<(i64, i64, i64)> {
-        let statement = sea_orm::Statement::from_string(
-            self.backend,
-            "SELECT next_sequence - 1 AS last_sequence, catalog_version, rollup_version \
-             FROM rating_sequence WHERE id = 1",
-        );
-        let row = connection
-            .query_one_raw(statement)
-            .await?
-            .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
-        Ok((
-            row.try_get::<i64>("", "last_sequence")?,
-            row.try_get::<i64>("", "catalog_version")?,
-            row.try_get::<i64>("", "rollup_version")?,
-        ))
-    }
-
     /// Returns up to `limit` ratings that pass `filter` with sequence above `after` and at most
     /// `through`, oldest first; `exhausted` means none is left up to `through`.
     pub async fn ratings_after(
@@ -276,12 +245,6 @@ pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> 
         occur_time: row.try_get_by_index(9)?,
         create_time: row.try_get_by_index(10)?,
     })
-}
-
-/// Returns attributes as stored: a JSON object of strings.
-pub(super) fn attributes_json(attributes: &std::collections::BTreeMap<String, String>) -> String {
-    // A map of strings always serializes.
-    serde_json::to_string(attributes).unwrap_or_else(|_| "{}".into())
 }
 
 /// Returns the rating a row stores.

@@ -398,7 +398,7 @@ impl Store {
             build(&self.writer, self.backend, &missing, 0, built_through, None).await?;
         }
         let transaction = super::ingest::begin_read_committed(self).await?;
-        super::surveys::bump_versions(&transaction, self.backend, true).await?;
+        super::counter::bump_versions(&transaction, self.backend, true).await?;
         let through = self.counter_sequence_in(&transaction).await?;
         build(
             &transaction,

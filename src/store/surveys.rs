@@ -180,7 +180,7 @@ impl Store {
     /// its surveys again.
     async fn begin_survey_change(&self) -> Result<sea_orm::DatabaseTransaction> {
         let transaction = super::ingest::begin_read_committed(self).await?;
-        bump_versions(&transaction, self.backend, false).await?;
+        super::counter::bump_versions(&transaction, self.backend, false).await?;
         Ok(transaction)
     }
 
@@ -193,7 +193,7 @@ impl Store {
         updated: &Survey,
         prebuilt: Option<&PrebuiltDimensions>,
     ) -> Result<()> {
-        bump_versions(transaction, self.backend, true).await?;
+        super::counter::bump_versions(transaction, self.backend, true).await?;
         for dropped in current
             .dimensions
             .iter()
@@ -226,26 +226,6 @@ impl Store {
         self.make_durable().await?;
         Ok(survey)
     }
-}
-
-/// Bumps the counter row's catalog version, which sends every writer back to read surveys and
-/// rollup zones, and with `rollups_changed` its rollup version, which makes every process reload
-/// the rollups it keeps in memory. Locks the counter row like a writer.
-pub(super) async fn bump_versions<C: sea_orm::ConnectionTrait>(
-    connection: &C,
-    backend: sea_orm::DbBackend,
-    rollups_changed: bool,
-) -> Result<()> {
-    let sql = if rollups_changed {
-        "UPDATE rating_sequence SET catalog_version = catalog_version + 1, \
-         rollup_version = rollup_version + 1 WHERE id = 1"
-    } else {
-        "UPDATE rating_sequence SET catalog_version = catalog_version + 1 WHERE id = 1"
-    };
-    connection
-        .execute_raw(sea_orm::Statement::from_string(backend, sql))
-        .await?;
-    Ok(())
 }
 
 pub(super) fn metric_number(metric: Metric) -> i32 {

@@ -5,8 +5,8 @@ use tracing::warn;
 use sea_orm::DbBackend;
 
 use super::super::Store;
+use super::super::rating_sql::attributes_json;
 use super::super::rating_sql::insert_one_rating_sql;
-use super::super::ratings::attributes_json;
 use super::KeptWithRatings;
 use super::statements::CounterSnapshot;
 use crate::domain::Rating;
