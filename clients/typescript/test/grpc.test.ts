@@ -1,0 +1,3 @@
+import { describeBar } from "./bar.js";
+
+describeBar("gRPC", { transport: "grpc" });
