@@ -3,6 +3,7 @@
 // with binary bodies; then the HTTP surface itself, seen as a client with no Connect library.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Interceptor } from "@connectrpc/connect";
 import { Code, Metric, createCsatClient, errorCode, errorReason } from "@csat/client";
 import { describeBar } from "./bar.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -58,6 +59,30 @@ describe("the Connect protocol as plain HTTP", () => {
     assert.equal(response.status, 415);
   });
 
+  it("speaks JSON by default and protobuf with useBinaryFormat, unary and streaming", async () => {
+    const expected = {
+      json: ["application/json", "application/json", "application/connect+json", "application/connect+json"],
+      binary: ["application/proto", "application/proto", "application/connect+proto", "application/connect+proto"],
+    };
+    for (const [format, contentTypes] of Object.entries(expected)) {
+      const seen: string[] = [];
+      const client = createCsatClient({
+        baseUrl: server.baseUrl,
+        transport: "connect",
+        useBinaryFormat: format === "binary",
+        interceptors: [recordContentTypes(seen)],
+      });
+
+      await client.surveys.listSurveys({});
+      for await (const _ of client.ratings.streamRatings({})) {
+        // Drains the stream (it ends: no follow).
+      }
+      client.close();
+
+      assert.deepEqual(seen, contentTypes, format);
+    }
+  });
+
   it("serves Connect over cleartext HTTP/2 too", async () => {
     const client = createCsatClient({ baseUrl: server.baseUrl, transport: "connect", httpVersion: "2" });
     try {
@@ -79,6 +104,16 @@ describe("the Connect protocol as plain HTTP", () => {
     }
   });
 });
+
+/** Records the content type of each request, then of its response. */
+function recordContentTypes(seen: string[]): Interceptor {
+  return (next) => async (request) => {
+    seen.push(request.header.get("content-type") ?? "");
+    const response = await next(request);
+    seen.push(response.header.get("content-type") ?? "");
+    return response;
+  };
+}
 
 function post(server: RunningServer, path: string, body: unknown): Promise<Response> {
   return fetch(`${server.baseUrl}/${path}`, {
