@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import {
   Channel,
   Code,
+  HealthCheckResponse_ServingStatus,
   Metric,
   SurveyState,
   createCsatClient,
@@ -51,7 +52,7 @@ export function describeBar(name: string, options: Omit<CsatClientOptions, "base
 
     it("answers SERVING on the health service", async () => {
       const answer = await client.health.check({ service: "csat.v1.RatingService" });
-      assert.equal(answer.status, 1 /* SERVING */);
+      assert.equal(answer.status, HealthCheckResponse_ServingStatus.SERVING);
     });
 
     it("creates a survey with the CSAT defaults", async () => {
