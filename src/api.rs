@@ -150,7 +150,7 @@ pub fn only_field<T>(field: &str, parsed: Result<T, Refusal>) -> Result<T, Error
     Ok(Violations::only(field, parsed)?)
 }
 
-fn with_reason(code: Code, reason: &str, message: String) -> Status {
+pub(crate) fn with_reason(code: Code, reason: &str, message: String) -> Status {
     let details =
         ErrorDetails::with_error_info(reason, ERROR_DOMAIN, HashMap::<String, String>::new());
     Status::with_error_details(code, echoed(&message, MAX_ECHOED_MESSAGE_BYTES), details)

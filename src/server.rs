@@ -19,9 +19,11 @@ use tower::util::option_layer;
 use tower_http::cors::CorsLayer;
 use tracing::{info, warn};
 
+mod connect;
 mod connections;
 mod gate;
 
+use connect::{ConnectLayer, Transcoder};
 use connections::{Connection, accept_each};
 
 use crate::api::Context;
@@ -192,11 +194,12 @@ impl Server {
 }
 
 /// The listening socket and what every phase answers on it alike: the cap on connections, CORS
-/// for gRPC-Web, and health.
+/// for gRPC-Web, the Connect protocol (HTTP/JSON), and health.
 struct Port {
     listener: Arc<TcpListener>,
     connection_places: Arc<Semaphore>,
     cors: Option<CorsLayer>,
+    connect: ConnectLayer,
     health: HealthReporter,
 }
 
@@ -227,6 +230,7 @@ async fn start(
     let port = Port {
         health: HealthReporter::new(),
         cors,
+        connect: ConnectLayer::new(Transcoder::new()?),
         connection_places: Arc::new(Semaphore::new(max_connections)),
         listener: Arc::new(listener),
     };
@@ -268,6 +272,7 @@ fn spawn_starting_server(
         tonic::transport::Server::builder()
             .accept_http1(true)
             .layer(option_layer(port.cors.clone()))
+            .layer(port.connect.clone())
             .layer(tonic_web::GrpcWebLayer::new())
             .add_routes(starting_routes.into())
             .serve_with_incoming_shutdown(port.incoming(), async {
@@ -376,6 +381,7 @@ async fn serve(
         // One span per call, so every log line of a call names its method.
         .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
         .layer(option_layer(port.cors.clone()))
+        .layer(port.connect.clone())
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))
         .add_service(port.health_service())

@@ -11,6 +11,7 @@ mod raw_grpc;
 mod full_disk;
 mod fuzz;
 mod grpc_web;
+mod http;
 mod outage;
 mod process;
 mod ratings;
