@@ -1,8 +1,8 @@
 //! `csat bench ingest`: starts a server on a temporary SQLite database and drives it over loopback,
 //! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
 //! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences, and
-//! on a second server keeping the fewest rollups a deployment can),
-//! `ImportRatings`, and how long declaring a dimension over every stored rating holds back a
+//! on a second server keeping the fewest rollups a deployment can, and in JSON over HTTP/1.1 as
+//! `curl` or a PHP help desk sends it), `ImportRatings`, and how long declaring a dimension over every stored rating holds back a
 //! caller that keeps submitting.
 
 pub mod report;
@@ -227,6 +227,7 @@ struct IngestRounds {
     submit_time_ordered: PhaseResult,
     submit_interleaved: PhaseResult,
     submit_minimal_rollups: PhaseResult,
+    submit_json: PhaseResult,
 }
 
 impl IngestRounds {
@@ -248,6 +249,11 @@ impl IngestRounds {
              {:.2} (bar: >= 0.8)",
             self.submit_time_ordered.rate / self.submit_minimal_rollups.rate
         );
+        print_phase("SubmitRating JSON", "ratings/s", &self.submit_json);
+        println!(
+            "  keys UUIDv7, Connect JSON over HTTP/1.1 keep-alive: JSON / gRPC = {:.2} (bar: >= 0.5)",
+            self.submit_json.rate / self.submit_time_ordered.rate
+        );
     }
 }
 
@@ -264,6 +270,37 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
     let mut submit_time_ordered = PhaseTotals::default();
     let mut submit_interleaved = PhaseTotals::default();
     let mut submit_minimal_rollups = PhaseTotals::default();
+    let mut submit_json = PhaseTotals::default();
+    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let submit_url = format!(
+        "http://{}/csat.v1.RatingService/SubmitRating",
+        servers.deployment.address
+    );
+    let submit_json_keys = move |_, _, call| {
+        let http = http.clone();
+        let submit_url = submit_url.clone();
+        async move {
+            let body = json_submit_body(uuid::Uuid::now_v7().to_string(), call);
+            let Ok(request) = tonic::codegen::http::Request::post(submit_url)
+                .header("content-type", "application/json")
+                .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            else {
+                return false;
+            };
+            match http.request(request).await {
+                Ok(answer) => {
+                    let ok = answer.status().is_success();
+                    // Read to the end, so that the connection goes back to the pool.
+                    http_body_util::BodyExt::collect(answer.into_body())
+                        .await
+                        .is_ok()
+                        && ok
+                }
+                Err(_) => false,
+            }
+        }
+    };
     let submit_time_ordered_keys = |channel, _, call| {
         let mut client = RatingServiceClient::new(channel);
         async move {
@@ -298,6 +335,8 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
             )
             .await,
         );
+        submit_json
+            .add(timed_phase(channels, config.callers, duration, submit_json_keys.clone()).await);
         let first_call = round * CALLS_PER_ROUND_BOUND;
         submit_interleaved.add(
             timed_phase(
@@ -323,7 +362,21 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
         submit_time_ordered: submit_time_ordered.summarize(),
         submit_interleaved: submit_interleaved.summarize(),
         submit_minimal_rollups: submit_minimal_rollups.summarize(),
+        submit_json: submit_json.summarize(),
     }
+}
+
+/// The JSON body of a SubmitRating of the same rating as [`bench_rating`], as a caller without a
+/// gRPC library writes it.
+fn json_submit_body(rating_id: String, call: usize) -> String {
+    serde_json::json!({"rating": {
+        "ratingId": rating_id,
+        "surveyId": "bench",
+        "score": (call % 5) + 1,
+        "channel": "CHANNEL_WEB_CHAT",
+        "attributes": {"agent": format!("agent-{}", call % 50)},
+    }})
+    .to_string()
 }
 
 fn bench_rating(rating_id: String, call: usize) -> pb::Rating {
