@@ -1,22 +1,20 @@
 """Times csat's answer to requests of just under 4 MiB made of one list's entries, each call five
 times, against a transport baseline of one 4 MiB string. Issue 13 defect 4's bar.
 
-    python clients/python/validate_4mib.py --target 127.0.0.1:50051 --stubs DIR
+    pip install ./clients/python
+    python clients/python/tools/validate_4mib.py --target 127.0.0.1:50051
 
-DIR holds the csat.v1 stubs, generated as clients/python/run_smoke.sh does. Each request is
-serialized once, so the client's own encoding is not timed.
+A manual tool, not part of the test suite. Each request is serialized once, so the client's own
+encoding is not timed.
 """
 import argparse
-import sys
 import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--target", required=True)
-parser.add_argument("--stubs", required=True)
 arguments = parser.parse_args()
-sys.path.insert(0, arguments.stubs)
 import grpc  # noqa: E402
-from csat.v1 import survey_pb2, report_pb2, rating_pb2  # noqa: E402
+from csat_client.v1 import survey_pb2, report_pb2, rating_pb2  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
 
 channel = grpc.insecure_channel(
