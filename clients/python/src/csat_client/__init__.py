@@ -9,8 +9,10 @@
 `connect()` gives a channel with the default retry policy and a stub per service; the messages
 and stubs are in csat_client.v1, generated from the proto files; `field_violations()`,
 `error_reason()` and `error_info()` decode the error details of a failed call.
+`csat_client.aio.connect()` is the same on grpc.aio, for asyncio programs.
 """
 
+from csat_client import aio
 from csat_client.client import (
     ChannelOption,
     CsatClient,
@@ -39,6 +41,7 @@ __all__ = [
     "FieldViolation",
     "HealthStub",
     "__version__",
+    "aio",
     "channel_options",
     "connect",
     "default_service_config",
