@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Deterministic map order, so that an encoded filter hashes the same way every time.
         .btree_map(".")
         // A request that does not decode is INVALID_ARGUMENT, not tonic-prost's INTERNAL.
-        .codec_path("crate::api::codec::CsatCodec")
+        .codec_path("crate::codec::CsatCodec")
         .compile_fds(file_descriptors)?;
     Ok(())
 }

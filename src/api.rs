@@ -2,7 +2,6 @@
 //! place that knows proto types; errors become statuses in [`status_from_error`].
 
 pub mod benchmark_service;
-pub mod codec;
 pub mod conversion;
 pub mod open_calls;
 pub mod paging;
@@ -20,8 +19,7 @@ use crate::domain::validation::Refusal;
 use crate::domain::{FieldViolation, Violations};
 use crate::error::Error;
 
-/// The domain of every ErrorInfo this service sends.
-pub const ERROR_DOMAIN: &str = "csat";
+pub use crate::codec::ERROR_DOMAIN;
 
 /// Most violations one status lists; the message counts the others.
 const MAX_LISTED_VIOLATIONS: usize = 20;

@@ -13,6 +13,10 @@
 //! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
 //! - `reports`: the report engine: rollups in memory or a scan, then metrics.
 //! - `bench`: `csat bench ingest`, `report` and `stream`.
+//!
+//! With `default-features = false, features = ["client"]`, only what a caller needs is built:
+//! `pb` (the generated messages and clients, also named `proto`), `codec`, and `client` (error
+//! details decoded), without the server's dependencies.
 
 #![warn(missing_docs)]
 
@@ -21,14 +25,30 @@
 pub mod pb {
     tonic::include_proto!("csat.v1");
 }
+/// The generated clients and messages, under the name a client program expects:
+/// `csat::proto::rating_service_client::RatingServiceClient`.
+pub use pb as proto;
 
+pub mod client;
+pub mod codec;
+
+#[cfg(feature = "server")]
 pub mod api;
+#[cfg(feature = "server")]
 pub mod bench;
+#[cfg(feature = "server")]
 pub mod config;
+#[cfg(feature = "server")]
 pub mod domain;
+#[cfg(feature = "server")]
 pub mod error;
+#[cfg(feature = "server")]
 pub mod feed;
+#[cfg(feature = "server")]
 pub mod ingest;
+#[cfg(feature = "server")]
 pub mod reports;
+#[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
 pub mod store;

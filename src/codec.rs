@@ -2,12 +2,17 @@
 //! sender's fault. tonic-prost answers it INTERNAL, which tells a caller the service failed and
 //! hides that its own request (malformed protobuf, a string that is not UTF-8) is what to fix.
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use prost::Message;
 use tonic::codec::{Codec, DecodeBuf, Decoder};
 use tonic::{Code, Status};
 use tonic_prost::{ProstCodec, ProstEncoder};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// The domain of every ErrorInfo csat sends.
+pub const ERROR_DOMAIN: &str = "csat";
 
 /// Encodes with prost; refuses a message that does not decode with INVALID_ARGUMENT. The
 /// generated clients use it too, where it reads this service's own answers.
@@ -59,11 +64,12 @@ impl<U: Message + Default> Decoder for CsatDecoder<U> {
         U::decode(buffer).map(Some).map_err(|cause| {
             // prost names the field that failed: "failed to decode Protobuf message:
             // Rating.comment: invalid string value: data is not UTF-8 encoded".
-            super::with_reason(
-                Code::InvalidArgument,
+            let details = ErrorDetails::with_error_info(
                 "MALFORMED_MESSAGE",
-                cause.to_string(),
-            )
+                ERROR_DOMAIN,
+                HashMap::<String, String>::new(),
+            );
+            Status::with_error_details(Code::InvalidArgument, cause.to_string(), details)
         })
     }
 }
