@@ -13,6 +13,8 @@
 //! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
 //! - `reports`: the report engine: rollups in memory or a scan, then metrics.
 //! - `bench`: `csat bench ingest`, `report` and `stream`.
+//! - `cli`: the client commands of the same binary (`csat surveys`, `import`, `report`, `tail`…),
+//!   which call a server over gRPC like any other client.
 //!
 //! With `default-features = false, features = ["client"]`, only what a caller needs is built:
 //! `pb` (the generated messages and clients, also named `proto`), `codec`, and `client` (error
@@ -36,6 +38,8 @@ pub mod codec;
 pub mod api;
 #[cfg(feature = "server")]
 pub mod bench;
+#[cfg(feature = "server")]
+pub mod cli;
 #[cfg(feature = "server")]
 pub mod config;
 #[cfg(feature = "server")]

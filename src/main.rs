@@ -1,5 +1,6 @@
-//! The `csat` binary: `csat serve` (the default), `csat migrate`, and the benchmarks `csat bench
-//! ingest`, `csat bench report` and `csat bench stream`.
+//! The `csat` binary: `csat serve` (the default), `csat migrate`, the benchmarks `csat bench
+//! ingest`, `csat bench report` and `csat bench stream`, and the client commands of `csat::cli`
+//! (`csat surveys`, `submit`, `import`, `export`, `report`, `tail`, `watch`).
 
 use std::process::ExitCode;
 
@@ -32,6 +33,8 @@ enum Command {
     /// Measures the service on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
+    #[command(flatten)]
+    Client(Box<csat::cli::ClientCommand>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +62,7 @@ async fn main() -> ExitCode {
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
         Command::Bench(BenchCommand::Stream(config)) => run_stream(config).await,
+        Command::Client(command) => return csat::cli::run(*command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
