@@ -2,9 +2,11 @@
 //! measuring in one run an empty RPC (`grpc.health.v1.Health/Check`), `SubmitRating` from many
 //! concurrent callers (with time-ordered keys, then with keys from many interleaved sequences, and
 //! on a second server keeping the fewest rollups a deployment can, and in JSON over HTTP/1.1 as
-//! `curl` or a PHP help desk sends it), `ImportRatings`, and how long declaring a dimension over every stored rating holds back a
+//! `curl` or a PHP help desk sends it), `ImportRatings`, `csat import` of a CSV file (and again,
+//! counting nothing twice), and how long declaring a dimension over every stored rating holds back a
 //! caller that keeps submitting.
 
+pub mod csv_import;
 pub mod report;
 pub mod stream;
 
@@ -160,7 +162,29 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     let import = import_phase(&channels[0], config.import_ratings).await?;
     print_phase("ImportRatings", "ratings/s", &import);
 
-    let stored = rounds.submit_time_ordered.count + rounds.submit_interleaved.count + import.count;
+    let csv =
+        csv_import::csv_import_phase(&channels[0], &folder, "bench", config.import_ratings).await?;
+    println!(
+        "csat import    {:>10.0} ratings/s  {} CSV rows, progress bar drawn: {} new, {} rejected \
+         (bar: >= 100,000/s); again: {:.0} rows/s, {} new, {} duplicates",
+        csv.first_rate,
+        csv.first.rows,
+        csv.first.accepted,
+        csv.first.rejected,
+        csv.rerun_rate,
+        csv.rerun.accepted,
+        csv.rerun.duplicates
+    );
+    if csv.first.accepted != config.import_ratings as u64 || csv.rerun.accepted != 0 {
+        return Err(Error::internal(
+            "csat import did not count each row exactly once",
+        ));
+    }
+
+    let stored = rounds.submit_time_ordered.count
+        + rounds.submit_interleaved.count
+        + import.count
+        + csv.first.accepted as usize;
     let declaring = declare_dimension_phase(&channels).await?;
     println!(
         "UpdateSurvey declaring a dimension over {stored} ratings: {:.2} s; meanwhile {} SubmitRating \
