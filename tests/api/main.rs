@@ -8,6 +8,7 @@ mod common;
 mod oracle;
 mod raw_grpc;
 
+mod cli;
 mod full_disk;
 mod fuzz;
 mod grpc_web;
