@@ -106,8 +106,8 @@ pub struct ImportSummary {
     pub rejected: u64,
     /// Refused rows with their reasons, in file order.
     pub rejects: Vec<Reject>,
-    /// Whether the rows carry rating ids (without them a re-run counts every row again).
-    pub has_rating_ids: bool,
+    /// Ratings sent without a rating id, which the server made: a re-run counts them again.
+    pub without_rating_id: u64,
 }
 
 /// A refused row.
@@ -160,10 +160,11 @@ pub async fn run(args: ImportArgs) -> CliResult<()> {
             eprintln!("(write every refused row with its reason with --rejects FILE)");
         }
     }
-    if !summary.has_rating_ids && summary.accepted > 0 {
+    if summary.without_rating_id > 0 {
         eprintln!(
-            "note: the rows have no rating_id, so importing them again would count them twice; \
-             map a unique column with --map rating_id=COLUMN"
+            "note: {} rows had no rating_id, so importing them again would count them twice; \
+             map a unique column with --map rating_id=COLUMN",
+            summary.without_rating_id
         );
     }
     Ok(())
@@ -223,7 +224,7 @@ pub async fn import_file(
         time_zone: plan.time_zone,
     };
     let (chunks, mut receiver) = mpsc::channel::<ReadChunk>(CALLS_IN_FLIGHT * 2);
-    let (reader, has_rating_ids) = match plan.format {
+    let reader = match plan.format {
         ImportFormat::Csv => {
             let mut csv = csv::ReaderBuilder::new()
                 .delimiter(plan.delimiter)
@@ -253,26 +254,16 @@ pub async fn import_file(
                     "no score column among {headers:?}: map one with --map score=COLUMN"
                 )));
             }
-            let has_rating_ids = columns.iter().any(|(_, field)| *field == Field::RatingId);
-            let reader =
-                std::thread::spawn(move || read_csv(csv, headers.len(), columns, defaults, chunks));
-            (reader, has_rating_ids)
+            std::thread::spawn(move || read_csv(csv, headers.len(), columns, defaults, chunks))
         }
-        ImportFormat::Jsonl => {
-            let has_rating_ids = mapping
-                .explicit
-                .iter()
-                .any(|(field, _)| *field == Field::RatingId);
-            let reader = std::thread::spawn(move || {
-                read_jsonl(
-                    BufReader::with_capacity(1 << 20, file),
-                    mapping,
-                    defaults,
-                    chunks,
-                )
-            });
-            (reader, has_rating_ids)
-        }
+        ImportFormat::Jsonl => std::thread::spawn(move || {
+            read_jsonl(
+                BufReader::with_capacity(1 << 20, file),
+                mapping,
+                defaults,
+                chunks,
+            )
+        }),
     };
 
     let bar = ProgressBar::with_draw_target(Some(total_bytes), progress);
@@ -284,10 +275,7 @@ pub async fn import_file(
         .progress_chars("=> "),
     );
     let started = Instant::now();
-    let mut summary = ImportSummary {
-        has_rating_ids,
-        ..Default::default()
-    };
+    let mut summary = ImportSummary::default();
     let mut calls = JoinSet::new();
     let mut outcome = Ok(());
     while let Some(chunk) = receiver.recv().await {
@@ -305,6 +293,7 @@ pub async fn import_file(
                 requests,
                 places,
                 local_rejects,
+                without_rating_id,
                 bytes,
             } = chunk;
             let answer = if requests.is_empty() {
@@ -319,6 +308,7 @@ pub async fn import_file(
                 answer,
                 places,
                 local_rejects,
+                without_rating_id,
                 bytes,
             }
         });
@@ -367,6 +357,7 @@ fn settle(
         }
     };
     let sent = done.places.len() as u64;
+    summary.without_rating_id += done.without_rating_id;
     summary.rows += sent + done.local_rejects.len() as u64;
     summary.accepted += response.accepted_count as u64;
     summary.duplicates += response.duplicate_count as u64;
@@ -400,6 +391,8 @@ struct ReadChunk {
     places: Vec<RowPlace>,
     /// Rows refused while reading.
     local_rejects: Vec<Reject>,
+    /// Ratings without a rating id.
+    without_rating_id: u64,
     /// Bytes of the file these rows span.
     bytes: u64,
 }
@@ -410,6 +403,7 @@ impl ReadChunk {
             requests: Vec::with_capacity(CHUNK_RATINGS),
             places: Vec::with_capacity(CHUNK_RATINGS),
             local_rejects: Vec::new(),
+            without_rating_id: 0,
             bytes: 0,
         }
     }
@@ -417,6 +411,7 @@ impl ReadChunk {
     fn push(&mut self, place: RowPlace, row: Result<pb::Rating, String>) {
         match row {
             Ok(rating) => {
+                self.without_rating_id += u64::from(rating.rating_id.is_empty());
                 self.requests.push(pb::ImportRatingsRequest {
                     rating: Some(rating),
                 });
@@ -437,6 +432,7 @@ struct CallDone {
     answer: Result<pb::ImportRatingsResponse, tonic::Status>,
     places: Vec<RowPlace>,
     local_rejects: Vec<Reject>,
+    without_rating_id: u64,
     bytes: u64,
 }
 

@@ -264,6 +264,43 @@ async fn export_writes_every_rating_and_resumes_after_a_sequence() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_imports_back_without_a_mapping_and_counts_nothing_twice() {
+    let mut server = TestServer::spawn(Backend::Sqlite).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    for index in 0..4 {
+        let mut submitted = rating("chat", &format!("r-{index}"), index + 1);
+        submitted
+            .attributes
+            .insert("agent".into(), format!("a-{index}"));
+        server.submit(submitted).await;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let jsonl = folder.path().join("ratings.jsonl").display().to_string();
+    let csv = folder.path().join("ratings.csv").display().to_string();
+    succeeded(&csat(&server, &["export", "--file", &jsonl]).await);
+    succeeded(&csat(&server, &["export", "--file", &csv]).await);
+
+    let from_jsonl = csat(&server, &["import", &jsonl, "--no-progress"]).await;
+    let from_csv = csat(&server, &["import", &csv, "--no-progress"]).await;
+
+    for output in [&from_jsonl, &from_csv] {
+        assert!(
+            succeeded(output).contains("4 rows")
+                && stdout(output).contains("0 accepted new, 4 duplicates, 0 rejected"),
+            "{}{}",
+            stdout(output),
+            stderr(output)
+        );
+        assert!(
+            !stderr(output).contains("no rating_id"),
+            "{}",
+            stderr(output)
+        );
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_table_json_and_csv_give_the_submitted_ratings_numbers() {
     let mut server = TestServer::spawn(Backend::Sqlite).await;
     server.create_csat_survey("chat", "support_chat").await;
