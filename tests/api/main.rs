@@ -18,6 +18,7 @@ mod process;
 mod ratings;
 mod replicas;
 mod reports;
+mod service_config;
 mod streams;
 mod surveys;
 mod validation;
