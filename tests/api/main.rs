@@ -9,6 +9,7 @@ mod oracle;
 mod raw_grpc;
 
 mod cli;
+mod client_docs;
 mod full_disk;
 mod fuzz;
 mod grpc_web;
