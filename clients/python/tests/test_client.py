@@ -105,20 +105,26 @@ def test_a_service_config_without_retries_surfaces_unavailable(
     assert len(servicer.calls) == 1
 
 
-def test_retry_policy_covers_reads_and_submits_only() -> None:
+def test_retry_policy_covers_reads_and_submits_but_not_creates_or_imports() -> None:
     config = csat_client.default_service_config()
 
-    (method_config,) = config["methodConfig"]
-    names = {f"{name['service']}/{name['method']}" for name in method_config["name"]}
-    assert "csat.v1.RatingService/SubmitRating" in names
-    assert "csat.v1.RatingService/ListRatings" in names
-    assert "csat.v1.ReportService/GetReport" in names
-    assert not names & {
+    retried = {
+        f"{name['service']}/{name.get('method', '')}"
+        for method_config in config["methodConfig"]
+        if "retryPolicy" in method_config
+        for name in method_config["name"]
+    }
+    assert "csat.v1.RatingService/SubmitRating" in retried
+    assert "csat.v1.RatingService/ListRatings" in retried
+    assert "csat.v1.ReportService/GetReport" in retried
+    assert not retried & {
         "csat.v1.SurveyService/CreateSurvey",
-        "csat.v1.SurveyService/UpdateSurvey",
+        "csat.v1.BenchmarkService/CreateBenchmark",
         "csat.v1.RatingService/ImportRatings",
     }
-    assert method_config["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]
+    for method_config in config["methodConfig"]:
+        if "retryPolicy" in method_config:
+            assert method_config["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]
 
 
 def test_packaged_retry_config_is_the_repository_one() -> None:
