@@ -22,11 +22,13 @@ class RetryServiceConfigTest {
         Map<String, ?> config = CsatClient.defaultServiceConfig();
 
         List<?> methodConfigs = (List<?>) config.get("methodConfig");
-        Map<?, ?> first = (Map<?, ?>) methodConfigs.get(0);
-        assertTrue(
-                ((List<?>) first.get("name"))
-                        .contains(Map.of("service", "csat.v1.RatingService", "method", "SubmitRating")));
-        Map<?, ?> retryPolicy = (Map<?, ?>) first.get("retryPolicy");
+        Map<?, ?> submit = methodConfigs.stream()
+                .map(methodConfig -> (Map<?, ?>) methodConfig)
+                .filter(methodConfig -> ((List<?>) methodConfig.get("name"))
+                        .contains(Map.of("service", "csat.v1.RatingService", "method", "SubmitRating")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("SubmitRating has no method config"));
+        Map<?, ?> retryPolicy = (Map<?, ?>) submit.get("retryPolicy");
         assertEquals(List.of("UNAVAILABLE"), retryPolicy.get("retryableStatusCodes"));
         assertEquals(5.0, retryPolicy.get("maxAttempts"), "grpc-java takes numbers as doubles");
     }
