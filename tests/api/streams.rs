@@ -681,8 +681,11 @@ async fn a_new_watchers_first_report_does_not_wait_for_scanning_refreshes(backen
 
     assert!(first_cheap.from_rollups);
     assert_eq!(first_cheap.overall.unwrap().rating_count, STORED as i64 + 1);
+    // Queued behind the scans, the first report would come after all of them. How many finish
+    // while the cheap watcher is being opened depends on the machine's load (4 of 8 seen with
+    // every core busy), so the bar is that it did not wait for the last of them.
     assert!(
-        refreshed_before < SCANNING_GROUPS / 2,
+        refreshed_before < SCANNING_GROUPS,
         "{refreshed_before} of {SCANNING_GROUPS} scanning refreshes came before the first report \
          the rollups answer"
     );
