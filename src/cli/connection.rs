@@ -82,15 +82,21 @@ pub struct Connection {
 impl Connection {
     /// Connects to the server of `options`, failing early with the reason when it cannot.
     pub async fn open(options: &ClientOptions) -> CliResult<Connection> {
+        // `host:port`, as the other clients take it, means plaintext HTTP/2.
+        let server = if options.server.contains("://") {
+            options.server.clone()
+        } else {
+            format!("http://{}", options.server)
+        };
         let failed = |cause: String| CliError::Connect {
-            server: options.server.clone(),
+            server: server.clone(),
             cause,
         };
-        let mut endpoint = Endpoint::from_shared(options.server.clone())
+        let mut endpoint = Endpoint::from_shared(server.clone())
             .map_err(|_| failed("not a URL such as http://127.0.0.1:50051".into()))?
             .connect_timeout(Duration::from_secs(10))
             .tcp_nodelay(true);
-        if options.server.starts_with("https://") {
+        if server.starts_with("https://") {
             endpoint = endpoint
                 .tls_config(tls_config(options)?)
                 .map_err(|cause| failed(error_chain(&cause)))?;
@@ -100,10 +106,12 @@ impl Connection {
                 options.server
             )));
         }
-        let channel = endpoint
-            .connect()
-            .await
-            .map_err(|cause| failed(error_chain(&cause)))?;
+        let channel = endpoint.connect().await.map_err(|cause| {
+            failed(format!(
+                "{}; is csat running there? (--server or CSAT_SERVER; https:// for TLS)",
+                error_chain(&cause)
+            ))
+        })?;
         Connection::over(channel, options.token.as_deref(), options.timeout)
     }
 
@@ -179,7 +187,11 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(inner) = source {
-        text.push_str(&format!(": {inner}"));
+        // Transport errors repeat their source's text in their own.
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(&format!(": {inner_text}"));
+        }
         source = inner.source();
     }
     text

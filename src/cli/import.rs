@@ -47,7 +47,7 @@ pub struct ImportArgs {
     /// ignored. Example: --map 'score=Rating,rating_id=Ticket ID,occur_time=Created at,attributes.agent=Agent'
     #[arg(long = "map", value_name = "FIELD=COLUMN", value_delimiter = ',')]
     map: Vec<String>,
-    /// The survey of rows without a survey_id column.
+    /// The survey of every row, whatever a survey_id column says.
     #[arg(long = "survey", value_name = "SURVEY_ID")]
     survey_id: Option<String>,
     /// The IANA time zone of times without an offset, e.g. `2026-03-01 14:22:05`.
@@ -83,7 +83,7 @@ pub struct ImportPlan {
     pub format: ImportFormat,
     /// FIELD=COLUMN mappings.
     pub map: Vec<String>,
-    /// The survey of rows without a survey_id column.
+    /// The survey of every row, whatever a survey_id column says.
     pub survey_id: Option<String>,
     /// The zone of times without an offset.
     pub time_zone: Tz,
@@ -166,6 +166,13 @@ pub async fn run(args: ImportArgs) -> CliResult<()> {
              map a unique column with --map rating_id=COLUMN",
             summary.without_rating_id
         );
+    }
+    // A script must see that rows were left out, not only a person reading the summary.
+    if summary.rejected > 0 {
+        return Err(CliError::Input(format!(
+            "{} of {} rows were not imported",
+            summary.rejected, summary.rows
+        )));
     }
     Ok(())
 }
@@ -598,12 +605,12 @@ fn build_rating<'a>(
             None => problems.push(format!("score {text:?} is not a whole number")),
         },
     }
-    if rating.survey_id.is_empty() {
-        if defaults.survey_id.is_empty() {
-            problems.push("no survey_id: give --survey or map a column".into());
-        } else {
-            rating.survey_id = defaults.survey_id.clone();
-        }
+    // --survey names where the rows go, even from a file with a survey_id column (an export
+    // of another survey): silently keeping the file's would import somewhere else.
+    if !defaults.survey_id.is_empty() {
+        rating.survey_id = defaults.survey_id.clone();
+    } else if rating.survey_id.is_empty() {
+        problems.push("no survey_id: give --survey or map a column".into());
     }
     if problems.is_empty() {
         Ok(rating)

@@ -145,9 +145,13 @@ where
         // The clone that was polled ready serves this call; the fresh one waits for the next.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
-        // CORS preflights and other methods are the stack's to answer.
-        if request.method() != Method::POST {
+        // CORS preflights are the stack's to answer; every protocol on the port calls by POST.
+        if request.method() == Method::OPTIONS {
             return Box::pin(inner.call(request.map(Body::new)));
+        }
+        if request.method() != Method::POST {
+            let answer = method_not_allowed();
+            return Box::pin(async move { Ok(answer) });
         }
         match protocol_of(request.headers()) {
             Protocol::Grpc => Box::pin(inner.call(request.map(Body::new))),
@@ -612,6 +616,22 @@ fn copy_metadata(grpc: &HeaderMap, connect: &mut HeaderMap, prefix: &str) {
             connect.append(name, value.clone());
         }
     }
+}
+
+/// HTTP 405: a browser or `curl` without `-d` sends GET, which no protocol here uses.
+fn method_not_allowed() -> Response<Body> {
+    let body = "csat answers POST /<package.Service>/<Method>: gRPC, gRPC-Web, or Connect with \
+                content-type application/json, e.g. curl -H 'content-type: application/json' -d '{}' \
+                http://HOST:PORT/csat.v1.SurveyService/ListSurveys\n";
+    let mut response = Response::new(Body::new(Full::new(Bytes::from_static(body.as_bytes()))));
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    let headers = response.headers_mut();
+    headers.insert("allow", HeaderValue::from_static("POST"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 /// HTTP 415, naming in `accept-post` what the port takes instead.

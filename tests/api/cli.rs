@@ -122,14 +122,23 @@ async fn import_maps_a_help_desk_export_rejects_bad_rows_with_reasons_and_reruns
     )
     .await;
 
-    assert!(succeeded(&first).contains("6 rows"), "{}", stdout(&first));
+    // Rows left out fail the command, after the summary, so that a script notices.
+    for output in [&first, &rerun] {
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(output));
+        assert!(
+            stderr(output).contains("3 of 6 rows were not imported"),
+            "{}",
+            stderr(output)
+        );
+    }
+    assert!(stdout(&first).contains("6 rows"), "{}", stdout(&first));
     assert!(
         stdout(&first).contains("3 accepted new, 0 duplicates, 3 rejected"),
         "{}",
         stdout(&first)
     );
     assert!(
-        succeeded(&rerun).contains("0 accepted new, 3 duplicates, 3 rejected"),
+        stdout(&rerun).contains("0 accepted new, 3 duplicates, 3 rejected"),
         "{}",
         stdout(&rerun)
     );

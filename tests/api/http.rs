@@ -423,6 +423,18 @@ async fn what_the_port_does_not_speak_is_answered_415_and_bad_calls_clearly() {
     .await;
     assert_eq!(timed.status, StatusCode::OK, "{}", timed.json());
 
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let get = client
+        .get(
+            format!("http://{address}/csat.v1.SurveyService/ListSurveys")
+                .parse()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(get.headers()["allow"], "POST");
+
     // gRPC on the same port is untouched: the test server's own client works.
     let mut surveys = server.surveys.clone();
     surveys
