@@ -187,6 +187,13 @@ struct ConnectCall {
 }
 
 impl ConnectCall {
+    /// Whether the method streams either way, `None` when the descriptors do not know it.
+    fn method_streams(&self) -> Option<bool> {
+        self.method
+            .as_ref()
+            .map(|method| method.is_client_streaming() || method.is_server_streaming())
+    }
+
     /// Serves a unary call: reads the whole body, calls the gRPC method with it, and answers the
     /// message, or the error with the HTTP status Connect gives its code.
     async fn unary<S, B>(
@@ -199,11 +206,7 @@ impl ConnectCall {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        if self
-            .method
-            .as_ref()
-            .is_some_and(|method| method.is_client_streaming() || method.is_server_streaming())
-        {
+        if self.method_streams() == Some(true) {
             return Ok(unsupported_media_type(
                 "application/connect+json, application/connect+proto (a streaming method)",
             ));
@@ -315,11 +318,7 @@ impl ConnectCall {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        if self
-            .method
-            .as_ref()
-            .is_some_and(|method| !method.is_client_streaming() && !method.is_server_streaming())
-        {
+        if self.method_streams() == Some(false) {
             return Ok(unsupported_media_type(
                 "application/json, application/proto (a unary method)",
             ));
