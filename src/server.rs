@@ -23,7 +23,8 @@ mod connect;
 mod connections;
 mod gate;
 
-use connect::{ConnectLayer, Transcoder};
+use connect::ConnectLayer;
+pub use connect::Transcoder;
 use connections::{Connection, accept_each};
 
 use crate::api::Context;

@@ -88,15 +88,13 @@ pub fn describe_status(call: &str, status: &tonic::Status) -> String {
         text.push_str(&format!(" ({})", info.reason));
     }
     text.push_str(&format!(": {}", status.message()));
-    if let Some(bad_request) = status.get_details_bad_request() {
-        for violation in bad_request.field_violations {
-            text.push_str(&format!(
-                "\n  {}: {}",
-                violation.field, violation.description
-            ));
-            if !violation.reason.is_empty() {
-                text.push_str(&format!(" ({})", violation.reason));
-            }
+    for violation in crate::client::field_violations(status) {
+        text.push_str(&format!(
+            "\n  {}: {}",
+            violation.field, violation.description
+        ));
+        if !violation.reason.is_empty() {
+            text.push_str(&format!(" ({})", violation.reason));
         }
     }
     text

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::sync::LazyLock;
 
 use comfy_table::{CellAlignment, LineStyle, Table, TableStyle};
-use prost_reflect::{DescriptorPool, DynamicMessage};
 
 use super::failure::{CliError, CliResult};
+use crate::server::Transcoder;
 
 /// The format of `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,22 +101,21 @@ pub fn csv_output(cause: csv::Error) -> CliError {
     }
 }
 
-/// The descriptors of `csat.v1` and what they import, decoded once.
-static DESCRIPTORS: LazyLock<DescriptorPool> = LazyLock::new(|| {
-    DescriptorPool::decode(crate::server::FILE_DESCRIPTOR_SET)
-        .expect("the build writes a descriptor set of csat.v1 with its imports")
+/// The proto3 JSON mapping the HTTP/JSON API answers in, loaded once.
+static JSON_MAPPING: LazyLock<Transcoder> = LazyLock::new(|| {
+    Transcoder::new().expect("the build writes a descriptor set of csat.v1 with its imports")
 });
 
 /// Returns `message`, a `type_name` such as `csat.v1.Survey`, in the proto3 JSON mapping on one
 /// line: int64 as strings, enums by name, timestamps in RFC 3339, default values left out.
 pub fn proto_json(message: &impl prost::Message, type_name: &str) -> CliResult<String> {
-    let descriptor = DESCRIPTORS
-        .get_message_by_name(type_name)
+    let descriptor = JSON_MAPPING
+        .message(type_name)
         .ok_or_else(|| CliError::Input(format!("no message {type_name} in csat.v1")))?;
-    let dynamic = DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice())
-        .map_err(|cause| CliError::Input(format!("{type_name}: {cause}")))?;
-    serde_json::to_string(&dynamic)
-        .map_err(|cause| CliError::Input(format!("{type_name}: {cause}")))
+    let json = JSON_MAPPING
+        .protobuf_to_json(&descriptor, &message.encode_to_vec())
+        .map_err(|status| CliError::Input(format!("{type_name}: {}", status.message())))?;
+    String::from_utf8(json).map_err(|cause| CliError::Input(format!("{type_name}: {cause}")))
 }
 
 /// Prints one line on standard output.

@@ -38,6 +38,11 @@ impl Transcoder {
             .find(|candidate| candidate.name() == method)
     }
 
+    /// The message named `type_name` (`csat.v1.Rating`), if the pool knows it.
+    pub fn message(&self, type_name: &str) -> Option<MessageDescriptor> {
+        self.pool.get_message_by_name(type_name)
+    }
+
     /// Encodes `json`, a `message` in the proto3 JSON mapping (field names in lowerCamelCase or
     /// as in the .proto), as protobuf. An empty body is the empty message, so that `curl -d ''`
     /// works for requests without fields. INVALID_ARGUMENT (`MALFORMED_MESSAGE`) names what
@@ -84,7 +89,7 @@ impl Transcoder {
     /// The JSON of an error detail (`google.rpc.BadRequest`…) for Connect's `debug` field,
     /// `None` for a type the pool does not know.
     pub fn detail_json(&self, type_name: &str, protobuf: &[u8]) -> Option<serde_json::Value> {
-        let descriptor = self.pool.get_message_by_name(type_name)?;
+        let descriptor = self.message(type_name)?;
         let decoded = DynamicMessage::decode(descriptor, protobuf).ok()?;
         serde_json::to_value(&decoded).ok()
     }
