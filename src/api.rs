@@ -1,6 +1,7 @@
 //! The gRPC layer: proto request -> domain call -> proto reply, one file per service. The only
 //! place that knows proto types; errors become statuses in [`status_from_error`].
 
+pub mod audit;
 pub mod benchmark_service;
 pub mod conversion;
 pub mod open_calls;

@@ -2,6 +2,7 @@
 //! rollup zones and CORS origins are checked as clap reads them.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use tonic::codegen::http::HeaderValue;
@@ -11,6 +12,9 @@ use crate::store::rollups::RollupZone;
 
 /// The database used when none is configured: an embedded SQLite file under `./data`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/csat.db";
+
+/// Largest message a call may send, by default: gRPC's customary 4 MiB.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Seconds a shutdown waits for calls in flight, by default.
 pub const DEFAULT_DRAIN_TIMEOUT_SECONDS: u64 = 10;
@@ -119,6 +123,28 @@ pub struct Config {
     #[arg(long, env = "CSAT_MAX_REPORT_WATCHERS", default_value_t = DEFAULT_MAX_REPORT_WATCHERS)]
     pub max_report_watchers: usize,
 
+    /// The keys file (YAML: each key's name, SHA-256 and scopes; `csat keys new` makes an
+    /// entry). With it, every call but health and reflection needs a key; the file is re-read
+    /// when it changes.
+    #[arg(long, env = "CSAT_API_KEYS_FILE")]
+    pub api_keys_file: Option<PathBuf>,
+
+    /// Lets any caller do anything when no keys file is given, on any address. Without it, csat
+    /// with no keys refuses to listen beyond loopback.
+    #[arg(long, env = "CSAT_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: bool,
+
+    /// Largest message a call may send, in bytes (a request, or one message of a stream); a
+    /// larger one is refused with OUT_OF_RANGE (tonic's answer), and over HTTP/JSON a body over
+    /// four times this with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "CSAT_MAX_MESSAGE_BYTES", default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
+    pub max_message_bytes: usize,
+
+    /// Serves gRPC reflection (v1 and v1alpha), so that grpcurl and Postman need no proto
+    /// files; `--reflection=false` for deployments that publish the protos instead.
+    #[arg(long, env = "CSAT_REFLECTION", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub reflection: bool,
+
     /// Logging.
     #[command(flatten)]
     pub logging: LoggingConfig,
@@ -142,6 +168,10 @@ impl Config {
             max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
             max_rating_streams: DEFAULT_MAX_RATING_STREAMS,
             max_report_watchers: DEFAULT_MAX_REPORT_WATCHERS,
+            api_keys_file: None,
+            allow_unauthenticated: false,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            reflection: true,
             logging: LoggingConfig {
                 log_format: LogFormat::default(),
             },
@@ -287,6 +317,14 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn reflection_is_on_unless_turned_off() {
+        assert!(parse(&[]).unwrap().reflection);
+        assert!(parse(&["--reflection"]).unwrap().reflection);
+        assert!(!parse(&["--reflection=false"]).unwrap().reflection);
+        assert!(parse(&["--reflection=maybe"]).is_err());
     }
 
     #[test]

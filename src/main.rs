@@ -33,8 +33,34 @@ enum Command {
     /// Measures the service on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Makes API keys and their keys-file entries (`--api-keys-file`).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     #[command(flatten)]
     Client(Box<csat::cli::ClientCommand>),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Makes a new random key: prints the key (give it to the caller; csat stores only its
+    /// hash) and the entry to add to the keys file.
+    New(KeyEntryArgs),
+    /// Prints the keys-file entry of a key read from standard input (one line).
+    Hash(KeyEntryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct KeyEntryArgs {
+    /// The principal the key stands for, shown in logs and audit lines.
+    #[arg(long, default_value = "NAME")]
+    name: String,
+    /// The scopes of the key, comma-separated (ratings:write, ratings:read, reports:read,
+    /// surveys:write, surveys:read, …, admin).
+    #[arg(long, value_delimiter = ',', default_value = "SCOPE")]
+    scopes: Vec<String>,
+    /// A rate limit for the key, in calls per second.
+    #[arg(long)]
+    requests_per_second: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +88,7 @@ async fn main() -> ExitCode {
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
         Command::Bench(BenchCommand::Stream(config)) => run_stream(config).await,
+        Command::Keys(command) => return keys(command),
         Command::Client(command) => return csat::cli::run(*command).await,
     };
     match outcome {
@@ -78,6 +105,64 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn keys(command: KeysCommand) -> ExitCode {
+    let (key, entry, made) = match command {
+        KeysCommand::New(entry) => match new_key() {
+            Ok(key) => (key, entry, true),
+            Err(cause) => {
+                eprintln!("csat: no randomness to make a key from: {cause}");
+                return ExitCode::FAILURE;
+            }
+        },
+        KeysCommand::Hash(entry) => {
+            let mut line = String::new();
+            let key = match std::io::stdin().read_line(&mut line) {
+                Ok(_) => line.trim().to_owned(),
+                Err(cause) => {
+                    eprintln!("csat: cannot read the key from standard input: {cause}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if key.is_empty() {
+                eprintln!("csat: no key on standard input (e.g. `echo \"$KEY\" | csat keys hash`)");
+                return ExitCode::FAILURE;
+            }
+            (key, entry, false)
+        }
+    };
+    if let Some(unknown) = entry
+        .scopes
+        .iter()
+        .find(|scope| *scope != "SCOPE" && csat::server::auth::keys::Scope::named(scope).is_none())
+    {
+        eprintln!("csat: unknown scope {unknown:?}");
+        return ExitCode::FAILURE;
+    }
+    if made {
+        eprintln!("key (give it to the caller; only its hash is stored):");
+        println!("{key}");
+        eprintln!("entry for the keys file:");
+    }
+    println!("  - name: {}", entry.name);
+    println!("    sha256: {}", csat::server::auth::keys::sha256_hex(&key));
+    println!("    scopes: [{}]", entry.scopes.join(", "));
+    if let Some(rate) = entry.requests_per_second {
+        println!("    requests_per_second: {rate}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// A new key: 32 random bytes, URL-safe base64, with a prefix that secret scanners can match.
+fn new_key() -> Result<String, getrandom::Error> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!(
+        "csat_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
 }
 
 async fn serve(config: Config) -> csat::error::Result<()> {

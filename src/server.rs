@@ -19,10 +19,14 @@ use tower::util::option_layer;
 use tower_http::cors::CorsLayer;
 use tracing::{info, warn};
 
+pub mod auth;
 mod connect;
 mod connections;
+mod deadline;
 mod gate;
 
+use auth::keys::KeysFileWatch;
+use auth::{Access, AuthLayer};
 use connect::ConnectLayer;
 pub use connect::Transcoder;
 use connections::{Connection, accept_each};
@@ -87,6 +91,15 @@ const DATABASE_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 const STREAM_RECEIVE_WINDOW: u32 = 64 * 1024;
 const CONNECTION_RECEIVE_WINDOW: u32 = 16 * 1024 * 1024;
 
+/// The smallest `--max-message-bytes`: a survey with its longest texts, or a rating with its
+/// longest comment and attributes, must fit.
+const MIN_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// How many bytes of JSON a call over HTTP may send per byte of protobuf it stands for: field
+/// names, quoting and base64 make JSON the larger form, and the codec still enforces
+/// `--max-message-bytes` on the protobuf.
+const JSON_BYTES_PER_MESSAGE_BYTE: usize = 4;
+
 /// Longest wait for the connections of the starting phase (health and reflection only) to close
 /// once the database is ready; a client's health Watch would otherwise hold them open.
 const STARTING_DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
@@ -99,6 +112,8 @@ pub struct Server {
     zones: Vec<RollupZone>,
     cors: Option<CorsLayer>,
     caps: Caps,
+    access: Access,
+    reflection: bool,
 }
 
 /// Limits on what clients may hold open.
@@ -108,6 +123,7 @@ struct Caps {
     streams_per_connection: u32,
     rating_streams: usize,
     report_watchers: usize,
+    message_bytes: usize,
 }
 
 impl Server {
@@ -129,6 +145,13 @@ impl Server {
                 "must be at least 1 (with none, no call could ever be made)",
             ));
         }
+        if config.max_message_bytes < MIN_MESSAGE_BYTES {
+            return Err(Error::invalid_field(
+                "max_message_bytes",
+                format!("must be at least {MIN_MESSAGE_BYTES} (a survey or a rating must fit)"),
+            ));
+        }
+        let access = access_for(config).await?;
         let store = Store::connect(&config.database.database_url).await?;
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
@@ -144,7 +167,10 @@ impl Server {
                 streams_per_connection: config.max_streams_per_connection,
                 rating_streams: config.max_rating_streams,
                 report_watchers: config.max_report_watchers,
+                message_bytes: config.max_message_bytes,
             },
+            access,
+            reflection: config.reflection,
         })
     }
 
@@ -163,12 +189,27 @@ impl Server {
             zones,
             cors,
             caps,
+            access,
+            reflection,
         } = self;
         let mut stop = std::pin::pin!(stop);
         let preparing = prepare_database(&store, &zones);
         // Not closing the store on the way out: a connection may still wait on PostgreSQL for
         // another replica's migration lock, and closing would wait with it.
-        let Some(port) = start(listener, caps.connections, cors, preparing, stop.as_mut()).await?
+        let answering = Answering {
+            cors,
+            access,
+            reflection,
+            message_bytes: caps.message_bytes,
+        };
+        let Some(port) = start(
+            listener,
+            caps.connections,
+            answering,
+            preparing,
+            stop.as_mut(),
+        )
+        .await?
         else {
             info!("stopped while starting");
             return Ok(());
@@ -195,13 +236,21 @@ impl Server {
 }
 
 /// The listening socket and what every phase answers on it alike: the cap on connections, CORS
-/// for gRPC-Web, the Connect protocol (HTTP/JSON), and health.
+/// for gRPC-Web, the Connect protocol (HTTP/JSON), health, and reflection if served.
 struct Port {
     listener: Arc<TcpListener>,
     connection_places: Arc<Semaphore>,
-    cors: Option<CorsLayer>,
     connect: ConnectLayer,
     health: HealthReporter,
+    answering: Answering,
+}
+
+/// How the port answers callers, from the settings.
+struct Answering {
+    cors: Option<CorsLayer>,
+    access: Access,
+    reflection: bool,
+    message_bytes: usize,
 }
 
 impl Port {
@@ -224,16 +273,21 @@ impl Port {
 async fn start(
     listener: TcpListener,
     max_connections: usize,
-    cors: Option<CorsLayer>,
+    answering: Answering,
     preparing: impl Future<Output = Result<()>>,
     stop: impl Future<Output = ()>,
 ) -> Result<Option<Port>> {
     let port = Port {
         health: HealthReporter::new(),
-        cors,
-        connect: ConnectLayer::new(Transcoder::new()?),
+        connect: ConnectLayer::new(
+            Transcoder::new()?,
+            answering
+                .message_bytes
+                .saturating_mul(JSON_BYTES_PER_MESSAGE_BYTE),
+        ),
         connection_places: Arc::new(Semaphore::new(max_connections)),
         listener: Arc::new(listener),
+        answering,
     };
     set_health(&port.health, ServingStatus::NotServing).await;
     info!(address = %local_addr(&port.listener), "csat listening");
@@ -264,15 +318,17 @@ fn spawn_starting_server(
     port: &Port,
     ready: oneshot::Receiver<()>,
 ) -> Result<JoinHandle<std::result::Result<(), tonic::transport::Error>>> {
-    let starting_routes = tonic::service::Routes::new(port.health_service())
-        .add_service(reflection_v1()?)
-        .add_service(reflection_v1alpha()?)
-        .into_axum_router()
-        .fallback(still_starting);
+    let mut starting_routes = tonic::service::Routes::new(port.health_service());
+    if port.answering.reflection {
+        starting_routes = starting_routes
+            .add_service(reflection_v1()?)
+            .add_service(reflection_v1alpha()?);
+    }
+    let starting_routes = starting_routes.into_axum_router().fallback(still_starting);
     Ok(tokio::spawn(
         tonic::transport::Server::builder()
             .accept_http1(true)
-            .layer(option_layer(port.cors.clone()))
+            .layer(option_layer(port.answering.cors.clone()))
             .layer(port.connect.clone())
             .layer(tonic_web::GrpcWebLayer::new())
             .add_routes(starting_routes.into())
@@ -371,6 +427,7 @@ async fn serve(
         }
     };
 
+    let message_bytes = port.answering.message_bytes;
     let serving = tonic::transport::Server::builder()
         .initial_stream_window_size(STREAM_RECEIVE_WINDOW)
         .initial_connection_window_size(CONNECTION_RECEIVE_WINDOW)
@@ -381,17 +438,36 @@ async fn serve(
         .accept_http1(true)
         // One span per call, so every log line of a call names its method.
         .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
-        .layer(option_layer(port.cors.clone()))
+        .layer(option_layer(port.answering.cors.clone()))
         .layer(port.connect.clone())
         .layer(tonic_web::GrpcWebLayer::new())
+        .layer(deadline::DeadlineLayer)
+        .layer(AuthLayer::new(port.answering.access.clone()))
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))
         .add_service(port.health_service())
-        .add_service(reflection_v1()?)
-        .add_service(reflection_v1alpha()?)
-        .add_service(SurveyServiceServer::new(SurveyApi::new(context.clone())))
-        .add_service(RatingServiceServer::new(RatingApi::new(context.clone())))
-        .add_service(ReportServiceServer::new(ReportApi::new(context.clone())))
-        .add_service(BenchmarkServiceServer::new(BenchmarkApi::new(context)))
+        .add_optional_service(port.answering.reflection.then(reflection_v1).transpose()?)
+        .add_optional_service(
+            port.answering
+                .reflection
+                .then(reflection_v1alpha)
+                .transpose()?,
+        )
+        .add_service(
+            SurveyServiceServer::new(SurveyApi::new(context.clone()))
+                .max_decoding_message_size(message_bytes),
+        )
+        .add_service(
+            RatingServiceServer::new(RatingApi::new(context.clone()))
+                .max_decoding_message_size(message_bytes),
+        )
+        .add_service(
+            ReportServiceServer::new(ReportApi::new(context.clone()))
+                .max_decoding_message_size(message_bytes),
+        )
+        .add_service(
+            BenchmarkServiceServer::new(BenchmarkApi::new(context))
+                .max_decoding_message_size(message_bytes),
+        )
         .serve_with_incoming_shutdown(port.incoming(), graceful_stop);
     tokio::select! {
         served = serving => served.map_err(Error::internal),
@@ -425,6 +501,40 @@ impl Background {
             warn!("clean-up timed out: exiting anyway");
         }
     }
+}
+
+/// Returns how the server authenticates, from the settings: a keys file read now (a bad one stops
+/// the start), or no one on a loopback address or with `--allow-unauthenticated`. Anything else
+/// would let any host of the network write and read personal data, so the start stops and says
+/// what to do.
+async fn access_for(config: &Config) -> Result<Access> {
+    if let Some(path) = &config.api_keys_file {
+        return KeysFileWatch::open(path)
+            .await
+            .map(Access::Keys)
+            .map_err(|reason| Error::invalid_field("api_keys_file", reason));
+    }
+    if config.listen.ip().is_loopback() {
+        return Ok(Access::Open);
+    }
+    if config.allow_unauthenticated {
+        warn!(
+            address = %config.listen,
+            "--allow-unauthenticated: any host that reaches this address may write and read \
+             ratings, comments and customer ids, and change surveys; give --api-keys-file to \
+             require keys"
+        );
+        return Ok(Access::Open);
+    }
+    Err(Error::invalid_field(
+        "listen",
+        format!(
+            "refusing to listen on {} with no authentication: give --api-keys-file with the \
+             callers' keys (`csat keys new` makes an entry), or listen on 127.0.0.1, or pass \
+             --allow-unauthenticated to let any host that reaches this address do anything",
+            config.listen
+        ),
+    ))
 }
 
 fn local_addr(listener: &TcpListener) -> SocketAddr {

@@ -2,8 +2,8 @@
 
 use prost::Message;
 use tonic::{Request, Response, Status};
-use tracing::info;
 
+use super::audit::Principal;
 use super::conversion::{enum_filter, metric_from_proto, metric_to_proto, timestamp_from_micros};
 use super::paging::{ListCall, PageRequest, encode_token, page_request};
 use super::{Context, only_field};
@@ -116,9 +116,10 @@ impl BenchmarkService for BenchmarkApi {
         &self,
         request: Request<pb::CreateBenchmarkRequest>,
     ) -> Result<Response<pb::CreateBenchmarkResponse>, Status> {
+        let principal = Principal::of(&request);
         let benchmark = benchmark_to_create(request.into_inner(), now_micros())?;
         self.context.store.create_benchmark(&benchmark).await?;
-        info!(benchmark_id = %benchmark.benchmark_id, "benchmark created");
+        principal.audit("CreateBenchmark", &benchmark.benchmark_id);
         Ok(Response::new(pb::CreateBenchmarkResponse {
             benchmark: Some(benchmark_to_proto(&benchmark)),
         }))
@@ -179,6 +180,7 @@ impl BenchmarkService for BenchmarkApi {
         &self,
         request: Request<pb::DeleteBenchmarkRequest>,
     ) -> Result<Response<pb::DeleteBenchmarkResponse>, Status> {
+        let principal = Principal::of(&request);
         let benchmark_id = only_field(
             "benchmark_id",
             BenchmarkId::parse_required(request.into_inner().benchmark_id),
@@ -187,7 +189,7 @@ impl BenchmarkService for BenchmarkApi {
             .store
             .delete_benchmark(benchmark_id.as_str())
             .await?;
-        info!(benchmark_id = %benchmark_id, "benchmark deleted");
+        principal.audit("DeleteBenchmark", benchmark_id.as_str());
         Ok(Response::new(pb::DeleteBenchmarkResponse {}))
     }
 }

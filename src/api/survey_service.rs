@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use prost::Message;
 use tonic::{Request, Response, Status};
-use tracing::info;
 
+use super::audit::Principal;
 use super::conversion::{
     enum_filter, metric_from_proto, state_from_proto, survey_draft, survey_to_proto,
 };
@@ -109,9 +109,10 @@ impl SurveyService for SurveyApi {
         &self,
         request: Request<pb::CreateSurveyRequest>,
     ) -> Result<Response<pb::CreateSurveyResponse>, Status> {
+        let principal = Principal::of(&request);
         let survey = survey_to_create(request.into_inner(), now_micros())?;
         self.context.store.create_survey(&survey).await?;
-        info!(survey_id = %survey.survey_id, touchpoint = %survey.touchpoint, "survey created");
+        principal.audit("CreateSurvey", &survey.survey_id);
         let survey = Arc::new(survey);
         self.context.surveys.put(&survey);
         Ok(Response::new(pb::CreateSurveyResponse {
@@ -161,6 +162,7 @@ impl SurveyService for SurveyApi {
         &self,
         request: Request<pb::UpdateSurveyRequest>,
     ) -> Result<Response<pb::UpdateSurveyResponse>, Status> {
+        let principal = Principal::of(&request);
         let request = request.into_inner();
         let paths = request
             .update_mask
@@ -174,7 +176,7 @@ impl SurveyService for SurveyApi {
             .store
             .update_survey(&survey_id, draft, &paths, now_micros())
             .await?;
-        info!(survey_id = %survey_id, fields = ?paths, "survey updated");
+        principal.audit("UpdateSurvey", &survey_id);
         let updated = Arc::new(updated);
         self.context.surveys.put(&updated);
         Ok(Response::new(pb::UpdateSurveyResponse {
@@ -186,6 +188,7 @@ impl SurveyService for SurveyApi {
         &self,
         request: Request<pb::ArchiveSurveyRequest>,
     ) -> Result<Response<pb::ArchiveSurveyResponse>, Status> {
+        let principal = Principal::of(&request);
         let survey_id = only_field(
             "survey_id",
             SurveyId::parse_required(request.into_inner().survey_id),
@@ -195,7 +198,7 @@ impl SurveyService for SurveyApi {
             .store
             .archive_survey(survey_id.as_str(), now_micros())
             .await?;
-        info!(survey_id = %survey_id, "survey archived");
+        principal.audit("ArchiveSurvey", survey_id.as_str());
         let survey = Arc::new(survey);
         self.context.surveys.put(&survey);
         Ok(Response::new(pb::ArchiveSurveyResponse {

@@ -30,9 +30,9 @@ pub use self::json::Transcoder;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Largest request body a unary call reads, and largest message in a stream: JSON takes more
-/// bytes than the 4 MiB of protobuf a gRPC message may hold, which the codec still enforces.
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Largest message of an answer stream this layer reads back from the gRPC stack (answers are
+/// csat's own: this only bounds memory).
+const MAX_ANSWER_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// What answers 415: the content types the port speaks.
 const SPOKEN_CONTENT_TYPES: &str = "application/grpc, application/grpc-web, application/json, \
@@ -42,13 +42,16 @@ const SPOKEN_CONTENT_TYPES: &str = "application/grpc, application/grpc-web, appl
 #[derive(Clone, Debug)]
 pub struct ConnectLayer {
     transcoder: Arc<Transcoder>,
+    max_request_bytes: usize,
 }
 
 impl ConnectLayer {
-    /// Transcodes JSON with `transcoder`'s descriptors.
-    pub fn new(transcoder: Transcoder) -> Self {
+    /// Transcodes JSON with `transcoder`'s descriptors, and reads at most `max_request_bytes` of
+    /// a unary request's body or of one message of a request stream.
+    pub fn new(transcoder: Transcoder, max_request_bytes: usize) -> Self {
         Self {
             transcoder: Arc::new(transcoder),
+            max_request_bytes,
         }
     }
 }
@@ -60,6 +63,7 @@ impl<S> Layer<S> for ConnectLayer {
         ConnectService {
             inner,
             transcoder: self.transcoder.clone(),
+            max_request_bytes: self.max_request_bytes,
         }
     }
 }
@@ -69,6 +73,7 @@ impl<S> Layer<S> for ConnectLayer {
 pub struct ConnectService<S> {
     inner: S,
     transcoder: Arc<Transcoder>,
+    max_request_bytes: usize,
 }
 
 /// The message encoding of a Connect call.
@@ -162,11 +167,13 @@ where
             Protocol::Connect { codec, streaming } => {
                 let transcoder = self.transcoder.clone();
                 let method = transcoder.method(request.uri().path());
+                let max_request_bytes = self.max_request_bytes;
                 Box::pin(async move {
                     let call = ConnectCall {
                         transcoder,
                         method,
                         codec,
+                        max_request_bytes,
                     };
                     if streaming {
                         call.streaming(inner, request).await
@@ -184,6 +191,7 @@ struct ConnectCall {
     transcoder: Arc<Transcoder>,
     method: Option<MethodDescriptor>,
     codec: Codec,
+    max_request_bytes: usize,
 }
 
 impl ConnectCall {
@@ -214,10 +222,10 @@ impl ConnectCall {
         let (parts, body) = request.into_parts();
         let prepared = async {
             check_identity_encoding(&parts.headers, "content-encoding")?;
-            let body = Limited::new(body, MAX_BODY_BYTES)
+            let body = Limited::new(body, self.max_request_bytes)
                 .collect()
                 .await
-                .map_err(|cause| read_refusal(&cause))?
+                .map_err(|cause| read_refusal(&cause, self.max_request_bytes))?
                 .to_bytes();
             let message = self.request_message(&body)?;
             grpc_request(parts, Body::new(Full::new(envelope(0, &message))))
@@ -384,7 +392,11 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let state = (Box::pin(body), Envelopes::new(MAX_BODY_BYTES), false);
+    let state = (
+        Box::pin(body),
+        Envelopes::new(call.max_request_bytes),
+        false,
+    );
     futures_util::stream::unfold(state, move |(mut body, mut envelopes, ended)| {
         let call = call.clone();
         async move {
@@ -433,7 +445,7 @@ fn answer_frames(
     headers_status: Option<Status>,
     body: Body,
 ) -> impl futures_util::Stream<Item = Result<http_body::Frame<Bytes>, Status>> + Send + 'static {
-    let state = (body, Envelopes::new(MAX_BODY_BYTES), false);
+    let state = (body, Envelopes::new(MAX_ANSWER_MESSAGE_BYTES), false);
     futures_util::stream::unfold(state, move |(mut body, mut envelopes, ended)| {
         let call = call.clone();
         let headers_status = headers_status.clone();
@@ -586,9 +598,11 @@ fn check_identity_encoding(headers: &HeaderMap, name: &str) -> Result<(), Status
     }
 }
 
-fn read_refusal(cause: &BoxError) -> Status {
+fn read_refusal(cause: &BoxError, max_request_bytes: usize) -> Status {
     if cause.is::<http_body_util::LengthLimitError>() {
-        Status::resource_exhausted(format!("the request body is over {MAX_BODY_BYTES} bytes"))
+        Status::resource_exhausted(format!(
+            "the request body is over {max_request_bytes} bytes"
+        ))
     } else {
         Status::cancelled(format!("the request body could not be read: {cause}"))
     }

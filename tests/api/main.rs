@@ -8,6 +8,7 @@ mod common;
 mod oracle;
 mod raw_grpc;
 
+mod auth;
 mod cli;
 mod client_docs;
 mod full_disk;
