@@ -7,6 +7,7 @@
 //! caller that keeps submitting.
 
 pub mod csv_import;
+pub mod observed;
 pub mod report;
 pub mod stream;
 
@@ -158,6 +159,26 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     );
     let rounds = run_rounds(&config, &servers).await;
     rounds.print(config.callers);
+
+    let cost = observed::observed_cost(
+        &folder,
+        config.connections,
+        config.callers,
+        config.rounds,
+        Duration::from_secs(config.seconds),
+    )
+    .await?;
+    print_phase("SubmitRating", "ratings/s", &cost.plain);
+    println!(
+        "  csat serve in a child process, {} off",
+        observed::SAFEGUARDS
+    );
+    print_phase("SubmitRating", "ratings/s", &cost.observed);
+    println!(
+        "  the same with {} on: on / off = {:.2} (bar: >= 0.9)",
+        observed::SAFEGUARDS,
+        cost.observed.rate / cost.plain.rate
+    );
 
     let import = import_phase(&channels[0], config.import_ratings).await?;
     print_phase("ImportRatings", "ratings/s", &import);
