@@ -644,3 +644,86 @@ async fn a_message_over_the_limit_is_refused_and_reflection_can_be_turned_off() 
     crate::common::wait_until_serving(&channel).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_logs_one_audit_line_naming_the_principal() {
+    let keys = KeysFile::holding(&scoped_keys_file());
+    let folder = tempfile::tempdir().unwrap();
+    let address = crate::common::free_address();
+    let database_url = format!("sqlite://{}", folder.path().join("csat.db").display());
+    let mut process: crate::common::CsatProcess =
+        std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+            .args(crate::common::serve_arguments(&database_url, address))
+            .args(["--log-format", "json", "--api-keys-file"])
+            .arg(&keys.path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+            .into();
+    let channel = connect(address).await;
+    crate::common::wait_until_serving(&channel).await;
+    let mut surveys = SurveyServiceClient::new(channel);
+    let survey = pb::Survey {
+        touchpoint: "support_chat".into(),
+        metric: pb::Metric::Csat.into(),
+        ..Default::default()
+    };
+    surveys
+        .create_survey(with_key(
+            pb::CreateSurveyRequest {
+                survey: Some(survey),
+                survey_id: "audited".into(),
+            },
+            "surveys-writer",
+        ))
+        .await
+        .unwrap();
+    surveys
+        .archive_survey(with_key(
+            pb::ArchiveSurveyRequest {
+                survey_id: "audited".into(),
+            },
+            "operator",
+        ))
+        .await
+        .unwrap();
+    let refused = surveys
+        .archive_survey(with_key(
+            pb::ArchiveSurveyRequest {
+                survey_id: "audited".into(),
+            },
+            "surveys-reader",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &process.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let mut output = String::new();
+    std::io::Read::read_to_string(process.stdout.as_mut().unwrap(), &mut output).unwrap();
+    let audits: Vec<(String, String, String)> = output
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["target"] == "csat::audit")
+        .map(|line| {
+            let field = |name: &str| line["fields"][name].as_str().unwrap_or_default().to_owned();
+            (field("principal"), field("action"), field("resource"))
+        })
+        .collect();
+    assert_eq!(
+        audits,
+        [
+            (
+                "surveys-writer".into(),
+                "CreateSurvey".into(),
+                "audited".into()
+            ),
+            ("operator".into(), "ArchiveSurvey".into(), "audited".into()),
+        ],
+        "{output}"
+    );
+}
