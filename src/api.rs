@@ -150,8 +150,17 @@ pub fn only_field<T>(field: &str, parsed: Result<T, Refusal>) -> Result<T, Error
 }
 
 pub(crate) fn with_reason(code: Code, reason: &str, message: String) -> Status {
-    let details =
-        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, HashMap::<String, String>::new());
+    with_reason_and_metadata(code, reason, HashMap::new(), message)
+}
+
+/// The same, with ErrorInfo metadata (such as the `scope` a SCOPE_MISSING names).
+pub(crate) fn with_reason_and_metadata(
+    code: Code,
+    reason: &str,
+    metadata: HashMap<String, String>,
+    message: String,
+) -> Status {
+    let details = ErrorDetails::with_error_info(reason, ERROR_DOMAIN, metadata);
     Status::with_error_details(code, echoed(&message, MAX_ECHOED_MESSAGE_BYTES), details)
 }
 

@@ -17,8 +17,8 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 use tower::{Layer, Service};
 
-use crate::api::ERROR_DOMAIN;
 use crate::api::audit::Principal;
+use crate::api::{ERROR_DOMAIN, with_reason, with_reason_and_metadata};
 use keys::{Grant, KeysFileWatch, Scope};
 
 /// Returns the scope `path` (`/package.Service/Method`) needs; `None` for health and reflection,
@@ -169,24 +169,23 @@ fn rate_limited(grant: &Grant) -> Option<Duration> {
 }
 
 fn invalid_key() -> Status {
-    refusal(
+    with_reason(
         Code::Unauthenticated,
         "API_KEY_INVALID",
         "a valid API key is required: send `authorization: Bearer <key>`".into(),
-        HashMap::new(),
     )
 }
 
 fn scope_missing(grant: &Grant, scope: Scope) -> Status {
-    refusal(
+    with_reason_and_metadata(
         Code::PermissionDenied,
         "SCOPE_MISSING",
+        HashMap::from([("scope".to_owned(), scope.name().to_owned())]),
         format!(
             "the key {:?} lacks the scope {:?} this method needs",
             grant.name,
             scope.name()
         ),
-        HashMap::from([("scope".to_owned(), scope.name().to_owned())]),
     )
 }
 
@@ -202,14 +201,6 @@ fn too_many_requests(grant: &Grant, wait: Duration) -> Status {
             wait.as_millis().max(1)
         ),
         details,
-    )
-}
-
-fn refusal(code: Code, reason: &str, message: String, metadata: HashMap<String, String>) -> Status {
-    Status::with_error_details(
-        code,
-        message,
-        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, metadata),
     )
 }
 
