@@ -110,10 +110,8 @@ pub struct Server {
     store: Store,
     drain_timeout: Duration,
     zones: Vec<RollupZone>,
-    cors: Option<CorsLayer>,
     caps: Caps,
-    access: Access,
-    reflection: bool,
+    answering: Answering,
 }
 
 /// Limits on what clients may hold open.
@@ -123,7 +121,6 @@ struct Caps {
     streams_per_connection: u32,
     rating_streams: usize,
     report_watchers: usize,
-    message_bytes: usize,
 }
 
 impl Server {
@@ -161,16 +158,18 @@ impl Server {
             store,
             drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
             zones,
-            cors,
             caps: Caps {
                 connections: config.max_connections,
                 streams_per_connection: config.max_streams_per_connection,
                 rating_streams: config.max_rating_streams,
                 report_watchers: config.max_report_watchers,
+            },
+            answering: Answering {
+                cors,
+                access,
+                reflection: config.reflection,
                 message_bytes: config.max_message_bytes,
             },
-            access,
-            reflection: config.reflection,
         })
     }
 
@@ -187,21 +186,13 @@ impl Server {
             store,
             drain_timeout,
             zones,
-            cors,
             caps,
-            access,
-            reflection,
+            answering,
         } = self;
         let mut stop = std::pin::pin!(stop);
         let preparing = prepare_database(&store, &zones);
         // Not closing the store on the way out: a connection may still wait on PostgreSQL for
         // another replica's migration lock, and closing would wait with it.
-        let answering = Answering {
-            cors,
-            access,
-            reflection,
-            message_bytes: caps.message_bytes,
-        };
         let Some(port) = start(
             listener,
             caps.connections,
