@@ -90,17 +90,7 @@ impl BenchServer {
         let serving = tokio::spawn(server.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        let mut channels = Vec::new();
-        for _ in 0..connections.max(1) {
-            channels.push(
-                Channel::from_shared(format!("http://{address}"))
-                    .map_err(Error::internal)?
-                    .connect()
-                    .await
-                    .map_err(Error::internal)?,
-            );
-        }
-        wait_until_serving(&channels[0]).await?;
+        let channels = connect_serving(address, connections).await?;
         Ok(BenchServer {
             address,
             channels,
@@ -433,6 +423,30 @@ fn bench_rating(rating_id: String, call: usize) -> pb::Rating {
         attributes: [("agent".to_string(), format!("agent-{}", call % 50))].into(),
         ..Default::default()
     }
+}
+
+/// Opens `connections` HTTP/2 connections (at least one) to the server at `address`, once it
+/// listens, and waits until it says SERVING.
+async fn connect_serving(
+    address: std::net::SocketAddr,
+    connections: usize,
+) -> Result<Vec<Channel>> {
+    let endpoint = Channel::from_shared(format!("http://{address}")).map_err(Error::internal)?;
+    let mut channels = Vec::new();
+    let mut refused = 0;
+    while channels.len() < connections.max(1) {
+        match endpoint.connect().await {
+            Ok(channel) => channels.push(channel),
+            // A server process just spawned may take a few seconds to listen.
+            Err(_) if channels.is_empty() && refused < 200 => {
+                refused += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(cause) => return Err(Error::internal(cause)),
+        }
+    }
+    wait_until_serving(&channels[0]).await?;
+    Ok(channels)
 }
 
 /// Waits until health says SERVING on `channel`.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tonic::metadata::MetadataValue;
 use tonic::transport::Channel;
 
-use super::{PhaseResult, PhaseTotals, bench_rating, timed_phase, wait_until_serving};
+use super::{PhaseResult, PhaseTotals, bench_rating, connect_serving, timed_phase};
 use crate::error::{Error, Result};
 use crate::pb;
 use crate::pb::rating_service_client::RatingServiceClient;
@@ -60,12 +60,7 @@ impl ServeProcess {
             child,
             channels: Vec::new(),
         };
-        for _ in 0..connections.max(1) {
-            process
-                .channels
-                .push(connect_when_listening(address).await?);
-        }
-        wait_until_serving(&process.channels[0]).await?;
+        process.channels = connect_serving(address, connections).await?;
         Ok(process)
     }
 }
@@ -86,19 +81,6 @@ impl Drop for ServeProcess {
 fn free_loopback_address() -> Result<SocketAddr> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(Error::internal)?;
     listener.local_addr().map_err(Error::internal)
-}
-
-async fn connect_when_listening(address: SocketAddr) -> Result<Channel> {
-    let endpoint = Channel::from_shared(format!("http://{address}")).map_err(Error::internal)?;
-    for _ in 0..200 {
-        if let Ok(channel) = endpoint.connect().await {
-            return Ok(channel);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err(Error::internal(format!(
-        "csat serve never listened on {address}"
-    )))
 }
 
 /// SubmitRating on the plain server and on the observed one, over the same rounds.
