@@ -68,7 +68,7 @@ async fn a_full_disk_refuses_writes_loses_nothing_and_recovers(backend: Backend)
     disk.free();
     wait_for_health(&server.channel, ServingStatus::Serving).await;
     let mut acknowledged = acknowledged;
-    let stored = submit_once_space_is_back(&server, rated("after-recovery", 5)).await;
+    let stored = submit_once_space_is_back(&server, &disk, rated("after-recovery", 5)).await;
     acknowledged.insert(stored.rating_id.clone(), stored.sequence);
     create_csat_survey(&mut server.surveys, "after-full", "support_chat").await;
 
@@ -278,6 +278,23 @@ impl SmallDisk {
     fn free(&self) {
         std::fs::remove_file(&self.filler).unwrap();
     }
+
+    /// What takes the disk's space, for a failure's message.
+    fn describe(&self) -> String {
+        let run = |program: &str, args: &[&str]| {
+            std::process::Command::new(program)
+                .args(args)
+                .arg(self.path())
+                .output()
+                .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+                .unwrap_or_else(|cause| format!("{program}: {cause}"))
+        };
+        format!(
+            "{}{}",
+            run("df", &["-B1"]),
+            run("du", &["-ab", "--threshold=65536"])
+        )
+    }
 }
 
 impl Drop for SmallDisk {
@@ -310,7 +327,11 @@ impl Drop for SmallDisk {
 /// Submits `rating`, retrying a DISK_FULL refusal for up to 10 s, as its message tells a client
 /// to: on PostgreSQL, health can turn SERVING (its probe's write fits) a moment before the
 /// first rating's insert does, seen once in a clean-clone CI run. Recovery must still come.
-async fn submit_once_space_is_back(server: &TestServer, rating: pb::Rating) -> pb::Rating {
+async fn submit_once_space_is_back(
+    server: &TestServer,
+    disk: &SmallDisk,
+    rating: pb::Rating,
+) -> pb::Rating {
     let mut ratings = server.ratings.clone();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
@@ -323,7 +344,10 @@ async fn submit_once_space_is_back(server: &TestServer, rating: pb::Rating) -> p
                 assert_disk_full(&status);
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            Err(status) => panic!("still refused 10 s after the disk was freed: {status:?}"),
+            Err(status) => panic!(
+                "still refused 10 s after the disk was freed: {status:?}\n{}",
+                disk.describe()
+            ),
         }
     }
 }
