@@ -211,7 +211,7 @@ impl Server {
             background,
         } = wire(store, caps, &port.health).await?;
         let served = serve(
-            &port,
+            port,
             context,
             shutdown,
             caps.streams_per_connection,
@@ -248,6 +248,15 @@ impl Port {
     /// Returns the connections to serve, each once a place under the cap is free.
     fn incoming(&self) -> impl Stream<Item = io::Result<Connection>> + use<> {
         accept_each(self.listener.clone(), self.connection_places.clone())
+    }
+
+    /// The same, for the last phase: the stream holds the listening socket's last reference, so
+    /// dropping it (tonic does at the stop signal) closes the socket. Connections made during the
+    /// drain are then refused, and clients retry them elsewhere at once, instead of waiting in
+    /// the kernel's backlog, unanswered, until the process exits (past their deadline when a
+    /// long call such as a health Watch holds the drain open).
+    fn into_incoming(self) -> impl Stream<Item = io::Result<Connection>> {
+        accept_each(self.listener, self.connection_places)
     }
 
     /// Returns a health service that answers what `health` reports.
@@ -389,11 +398,11 @@ fn spawn_writer_and_mirror(
     Ok((writer, writer_stop, mirror))
 }
 
-/// The serve phase: every service, behind the database gate, until `stop` completes; then health
-/// turns NOT_SERVING, `shutdown` ends the streams, and the calls in flight have `drain_timeout`
-/// to finish.
+/// The serve phase: every service, behind the database gate, until `stop` completes; then the
+/// port closes (new connections are refused), health turns NOT_SERVING, `shutdown` ends the
+/// streams, and the calls in flight have `drain_timeout` to finish.
 async fn serve(
-    port: &Port,
+    port: Port,
     context: Context,
     shutdown: watch::Sender<bool>,
     streams_per_connection: u32,
@@ -459,7 +468,7 @@ async fn serve(
             BenchmarkServiceServer::new(BenchmarkApi::new(context))
                 .max_decoding_message_size(message_bytes),
         )
-        .serve_with_incoming_shutdown(port.incoming(), graceful_stop);
+        .serve_with_incoming_shutdown(port.into_incoming(), graceful_stop);
     tokio::select! {
         served = serving => served.map_err(Error::internal),
         _ = drain_deadline => {

@@ -20,6 +20,7 @@ mod process;
 mod ratings;
 mod replicas;
 mod reports;
+mod rolling_update;
 mod service_config;
 mod streams;
 mod surveys;
