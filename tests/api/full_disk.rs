@@ -324,16 +324,19 @@ impl Drop for SmallDisk {
     }
 }
 
-/// Submits `rating`, retrying a DISK_FULL refusal for up to 10 s, as its message tells a client
-/// to: on PostgreSQL, health can turn SERVING (its probe's write fits) a moment before the
-/// first rating's insert does, seen once in a clean-clone CI run. Recovery must still come.
+/// Submits `rating`, retrying a DISK_FULL refusal for up to 30 s, as its message tells a client
+/// to: on PostgreSQL, health can turn SERVING (its probe's write fits an existing page) while
+/// inserts that extend a table are still refused, seen for over 10 s in clean-clone CI runs of
+/// the whole suite and never alone; why is not known yet, so the disk's state at the first
+/// refusal is printed for the failure's output. Recovery must still come.
 async fn submit_once_space_is_back(
     server: &TestServer,
     disk: &SmallDisk,
     rating: pb::Rating,
 ) -> pb::Rating {
     let mut ratings = server.ratings.clone();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut refused_before = false;
     loop {
         let request = pb::SubmitRatingRequest {
             rating: Some(rating.clone()),
@@ -342,10 +345,17 @@ async fn submit_once_space_is_back(
             Ok(answer) => return answer.into_inner().rating.unwrap(),
             Err(status) if tokio::time::Instant::now() < deadline => {
                 assert_disk_full(&status);
+                if !refused_before {
+                    eprintln!(
+                        "refused after the disk was freed; the disk:\n{}",
+                        disk.describe()
+                    );
+                    refused_before = true;
+                }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             Err(status) => panic!(
-                "still refused 10 s after the disk was freed: {status:?}\n{}",
+                "still refused 30 s after the disk was freed: {status:?}\n{}",
                 disk.describe()
             ),
         }
