@@ -144,6 +144,25 @@ pub struct Config {
     /// files; `--reflection=false` for deployments that publish the protos instead.
     #[arg(long, env = "CSAT_REFLECTION", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub reflection: bool,
+    /// PEM file of the server's certificate chain: the port then serves TLS only (gRPC, gRPC-Web
+    /// and HTTP/JSON alike). Read again when it changes, as cert-manager rotates it.
+    #[arg(long, env = "CSAT_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM file of the private key of --tls-cert, read again with it.
+    #[arg(long, env = "CSAT_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM bundle of the CAs whose client certificates are required (mTLS): a client without
+    /// one is refused at the handshake, and its URI SAN (a SPIFFE id), else DNS SAN, else CN is
+    /// the principal the keys file's `clients` name.
+    #[arg(
+        long,
+        env = "CSAT_TLS_CLIENT_CA",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
 
     /// Logging.
     #[command(flatten)]
@@ -172,6 +191,9 @@ impl Config {
             allow_unauthenticated: false,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             reflection: true,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
             logging: LoggingConfig {
                 log_format: LogFormat::default(),
             },

@@ -21,15 +21,17 @@ use tracing::{info, warn};
 
 pub mod auth;
 mod connect;
-mod connections;
+pub(crate) mod connections;
 mod deadline;
 mod gate;
+mod tls;
 
 use auth::keys::KeysFileWatch;
 use auth::{Access, AuthLayer};
 use connect::ConnectLayer;
 pub use connect::Transcoder;
 use connections::{Connection, accept_each};
+use tls::{Tls, TlsFiles};
 
 use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
@@ -112,6 +114,7 @@ pub struct Server {
     zones: Vec<RollupZone>,
     caps: Caps,
     answering: Answering,
+    tls: Option<Tls>,
 }
 
 /// Limits on what clients may hold open.
@@ -149,6 +152,13 @@ impl Server {
             ));
         }
         let access = access_for(config).await?;
+        let tls = TlsFiles::from_flags(
+            config.tls_cert.as_deref(),
+            config.tls_key.as_deref(),
+            config.tls_client_ca.as_deref(),
+        )?
+        .map(Tls::load)
+        .transpose()?;
         let store = Store::connect(&config.database.database_url).await?;
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
@@ -170,6 +180,7 @@ impl Server {
                 reflection: config.reflection,
                 message_bytes: config.max_message_bytes,
             },
+            tls,
         })
     }
 
@@ -188,6 +199,7 @@ impl Server {
             zones,
             caps,
             answering,
+            tls,
         } = self;
         let mut stop = std::pin::pin!(stop);
         let preparing = prepare_database(&store, &zones);
@@ -197,6 +209,7 @@ impl Server {
             listener,
             caps.connections,
             answering,
+            tls,
             preparing,
             stop.as_mut(),
         )
@@ -226,11 +239,12 @@ impl Server {
     }
 }
 
-/// The listening socket and what every phase answers on it alike: the cap on connections, CORS
-/// for gRPC-Web, the Connect protocol (HTTP/JSON), health, and reflection if served.
+/// The listening socket and what every phase answers on it alike: the cap on connections, TLS,
+/// CORS for gRPC-Web, the Connect protocol (HTTP/JSON), health, and reflection if served.
 struct Port {
     listener: Arc<TcpListener>,
     connection_places: Arc<Semaphore>,
+    tls: Option<Tls>,
     connect: ConnectLayer,
     health: HealthReporter,
     answering: Answering,
@@ -247,7 +261,11 @@ struct Answering {
 impl Port {
     /// Returns the connections to serve, each once a place under the cap is free.
     fn incoming(&self) -> impl Stream<Item = io::Result<Connection>> + use<> {
-        accept_each(self.listener.clone(), self.connection_places.clone())
+        accept_each(
+            self.listener.clone(),
+            self.connection_places.clone(),
+            self.tls.clone(),
+        )
     }
 
     /// The same, for the last phase: the stream holds the listening socket's last reference, so
@@ -256,7 +274,7 @@ impl Port {
     /// the kernel's backlog, unanswered, until the process exits (past their deadline when a
     /// long call such as a health Watch holds the drain open).
     fn into_incoming(self) -> impl Stream<Item = io::Result<Connection>> {
-        accept_each(self.listener, self.connection_places)
+        accept_each(self.listener, self.connection_places, self.tls)
     }
 
     /// Returns a health service that answers what `health` reports.
@@ -274,10 +292,12 @@ async fn start(
     listener: TcpListener,
     max_connections: usize,
     answering: Answering,
+    tls: Option<Tls>,
     preparing: impl Future<Output = Result<()>>,
     stop: impl Future<Output = ()>,
 ) -> Result<Option<Port>> {
     let port = Port {
+        tls,
         health: HealthReporter::new(),
         connect: ConnectLayer::new(
             Transcoder::new()?,

@@ -1,21 +1,27 @@
 //! Accepting connections: at most `--max-connections` open at once (each costs the HTTP/2 state
 //! and buffers of a client, whatever it sends), and past that the listener waits, so that further
 //! clients queue in the kernel's backlog and connect as others leave, rather than being refused.
+//! With TLS, each connection's handshake runs here, beside the others, so that a client that never
+//! finishes its own holds up nobody else's.
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tonic::transport::server::{Connected, TcpConnectInfo};
-use tracing::warn;
+use tokio::time::Instant;
+use tonic::transport::server::Connected;
+use tracing::{debug, info, warn};
 
 use super::KEEPALIVE_INTERVAL;
+use super::tls::{Tls, client_principal};
 
 /// Waits between failed accepts (out of file descriptors), doubling from the first to the last.
 const MIN_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
@@ -26,47 +32,173 @@ const TCP_KEEPALIVE_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
 /// How long a new connection may stay silent: one that sends nothing (not even HTTP/2's preface)
 /// would otherwise hold its place for ever, and a client opening many such would lock every other
-/// client out, orchestrators' health probes included.
+/// client out, orchestrators' health probes included. With TLS it bounds the handshake and the
+/// first bytes after it together.
 const FIRST_BYTES_DEADLINE: Duration = Duration::from_secs(10);
+
+/// The first byte of a TLS record carrying a handshake message (a ClientHello, when first).
+const TLS_HANDSHAKE_RECORD: u8 = 0x16;
+
+/// Who is at the other end of a connection: what tonic puts in every request's extensions as
+/// its connect info.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    /// The client's address.
+    pub address: SocketAddr,
+    /// The principal of the client's verified certificate (URI SAN, else DNS SAN, else CN);
+    /// `None` over plain TCP or TLS without a client certificate.
+    pub client_principal: Option<String>,
+}
+
+/// A byte stream of either kind, plain TCP or TLS over it.
+trait Transport: AsyncRead + AsyncWrite + Send + Unpin {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Transport for T {}
 
 /// An accepted connection, holding its place among the open ones until it closes.
 pub struct Connection {
-    stream: TcpStream,
+    stream: Box<dyn Transport>,
+    peer: Peer,
     _place: OwnedSemaphorePermit,
     /// Until the first bytes arrive: when it fires first, reading fails and the connection closes.
     first_bytes_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Plain TCP on a server without TLS: a TLS client's first bytes are told apart.
+    plaintext: bool,
+}
+
+/// A TCP connection accepted, before its TLS handshake if any.
+struct Accepted {
+    stream: TcpStream,
+    address: SocketAddr,
+    place: OwnedSemaphorePermit,
+    deadline: Instant,
 }
 
 /// Accepts from `listener` (shared by the starting and serving phases) while fewer than `places`
-/// connections are open.
+/// connections are open, and handshakes each with `tls` if given; connections whose handshake
+/// fails or outlasts FIRST_BYTES_DEADLINE are closed and not returned.
 pub fn accept_each(
     listener: Arc<TcpListener>,
     places: Arc<Semaphore>,
+    tls: Option<Tls>,
 ) -> impl futures_util::Stream<Item = io::Result<Connection>> {
-    futures_util::stream::unfold((listener, places), |(listener, places)| async move {
-        let place = match places.clone().try_acquire_owned() {
-            Ok(place) => place,
-            Err(_) => {
-                warn!("the most connections allowed are open: waiting for one to close");
-                places.clone().acquire_owned().await.ok()?
-            }
-        };
-        let stream = accept(&listener).await;
-        configure(&stream);
-        let connection = Connection {
-            stream,
-            _place: place,
-            first_bytes_deadline: Some(Box::pin(tokio::time::sleep(FIRST_BYTES_DEADLINE))),
-        };
-        Some((Ok(connection), (listener, places)))
-    })
+    let accepted =
+        futures_util::stream::unfold((listener, places), |(listener, places)| async move {
+            let place = match places.clone().try_acquire_owned() {
+                Ok(place) => place,
+                Err(_) => {
+                    warn!("the most connections allowed are open: waiting for one to close");
+                    places.clone().acquire_owned().await.ok()?
+                }
+            };
+            let (stream, address) = accept(&listener).await;
+            configure(&stream);
+            let accepted = Accepted {
+                stream,
+                address,
+                place,
+                deadline: Instant::now() + FIRST_BYTES_DEADLINE,
+            };
+            Some((accepted, (listener, places)))
+        });
+    // Each handshake holds a place, so the places bound how many run at once.
+    accepted
+        .map(move |accepted| handshake(accepted, tls.clone()))
+        .buffer_unordered(usize::MAX)
+        .filter_map(|connection| std::future::ready(connection.map(Ok)))
 }
 
-async fn accept(listener: &TcpListener) -> TcpStream {
+/// Returns the connection `accepted` becomes: itself over plain TCP, or its TLS session with
+/// `tls` once the handshake is done, `None` if it fails or takes past the deadline.
+async fn handshake(accepted: Accepted, tls: Option<Tls>) -> Option<Connection> {
+    let Accepted {
+        stream,
+        address,
+        place,
+        deadline,
+    } = accepted;
+    let Some(tls) = tls else {
+        let peer = Peer {
+            address,
+            client_principal: None,
+        };
+        return Some(Connection::new(
+            Box::new(stream),
+            peer,
+            place,
+            deadline,
+            true,
+        ));
+    };
+    let secured = match tokio::time::timeout_at(deadline, tls.acceptor().accept(stream)).await {
+        Ok(Ok(secured)) => secured,
+        Ok(Err(cause)) if sent_plaintext(&cause) => {
+            info!(peer = %address, "a plaintext client connected to the tls port: it must use https://");
+            return None;
+        }
+        Ok(Err(cause)) => {
+            info!(peer = %address, error = %cause, "tls handshake failed");
+            return None;
+        }
+        Err(_) => {
+            debug!(peer = %address, "tls handshake not done in time: closing");
+            return None;
+        }
+    };
+    let client_principal = secured
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .and_then(|certificate| client_principal(certificate));
+    let peer = Peer {
+        address,
+        client_principal,
+    };
+    Some(Connection::new(
+        Box::new(secured),
+        peer,
+        place,
+        deadline,
+        false,
+    ))
+}
+
+/// Whether a handshake failed because the client's first bytes were no TLS record at all (an
+/// HTTP/2 preface or an HTTP/1.1 request line).
+fn sent_plaintext(cause: &io::Error) -> bool {
+    use tokio_rustls::rustls::{Error as TlsError, InvalidMessage};
+    matches!(
+        cause
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<TlsError>()),
+        Some(TlsError::InvalidMessage(InvalidMessage::InvalidContentType))
+    )
+}
+
+impl Connection {
+    fn new(
+        stream: Box<dyn Transport>,
+        peer: Peer,
+        place: OwnedSemaphorePermit,
+        deadline: Instant,
+        plaintext: bool,
+    ) -> Connection {
+        Connection {
+            stream,
+            peer,
+            _place: place,
+            first_bytes_deadline: Some(Box::pin(tokio::time::sleep_until(deadline))),
+            plaintext,
+        }
+    }
+}
+
+async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
     let mut backoff = Duration::ZERO;
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => return stream,
+            Ok(accepted) => return accepted,
             Err(cause) if peer_failed(&cause) => continue,
             Err(cause) => {
                 backoff = (backoff * 2).clamp(MIN_ACCEPT_BACKOFF, MAX_ACCEPT_BACKOFF);
@@ -105,10 +237,10 @@ fn peer_failed(cause: &io::Error) -> bool {
 }
 
 impl Connected for Connection {
-    type ConnectInfo = TcpConnectInfo;
+    type ConnectInfo = Peer;
 
     fn connect_info(&self) -> Self::ConnectInfo {
-        self.stream.connect_info()
+        self.peer.clone()
     }
 }
 
@@ -121,7 +253,20 @@ impl AsyncRead for Connection {
         let filled_before = buffer.filled().len();
         let read = Pin::new(&mut self.stream).poll_read(context, buffer);
         if buffer.filled().len() > filled_before {
-            self.first_bytes_deadline = None;
+            if self.first_bytes_deadline.take().is_some()
+                && self.plaintext
+                && buffer.filled()[filled_before] == TLS_HANDSHAKE_RECORD
+            {
+                warn!(
+                    peer = %self.peer.address,
+                    "a tls client connected, but this server serves plaintext: start it with \
+                     --tls-cert and --tls-key to serve tls, or have the client use http://"
+                );
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "a tls handshake on a plaintext port",
+                )));
+            }
         } else if read.is_pending()
             && let Some(deadline) = &mut self.first_bytes_deadline
             && deadline.as_mut().poll(context).is_ready()
@@ -162,5 +307,108 @@ impl AsyncWrite for Connection {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+    use rcgen::SanType;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::TlsConnector;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore, crypto::ring};
+
+    use super::super::tls::TlsFiles;
+    use super::super::tls::test_certificates::TestCa;
+    use super::*;
+
+    async fn listener() -> Arc<TcpListener> {
+        Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_tls_connection_carries_the_principal_of_its_client_certificate() {
+        let ca = TestCa::new("test ca");
+        let server = ca.server();
+        let spiffe = "spiffe://cluster.local/ns/support/sa/helpdesk";
+        let client = ca.client(vec![SanType::URI(spiffe.try_into().unwrap())], "helpdesk");
+        let folder = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let files = TlsFiles::from_flags(
+            Some(&write("tls.crt", &server.certificate)),
+            Some(&write("tls.key", &server.key)),
+            Some(&write("ca.crt", &ca.pem())),
+        )
+        .unwrap()
+        .unwrap();
+        let listener = listener().await;
+        let address = listener.local_addr().unwrap();
+        let mut incoming = Box::pin(accept_each(
+            listener,
+            Arc::new(Semaphore::new(10)),
+            Some(Tls::load(files).unwrap()),
+        ));
+        let mut roots = RootCertStore::empty();
+        roots
+            .add(CertificateDer::from_pem_slice(ca.pem().as_bytes()).unwrap())
+            .unwrap();
+        let config = ClientConfig::builder_with_provider(Arc::new(ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_client_auth_cert(
+                vec![CertificateDer::from_pem_slice(client.certificate.as_bytes()).unwrap()],
+                PrivateKeyDer::from_pem_slice(client.key.as_bytes()).unwrap(),
+            )
+            .unwrap();
+
+        let connecting = tokio::spawn(async move {
+            let tcp = TcpStream::connect(address).await.unwrap();
+            let local = tcp.local_addr().unwrap();
+            let mut tls = TlsConnector::from(Arc::new(config))
+                .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                .await
+                .unwrap();
+            tls.write_all(b"PRI").await.unwrap();
+            (local, tls)
+        });
+        let mut connection = incoming.next().await.unwrap().unwrap();
+        let (client_address, _open) = connecting.await.unwrap();
+        let mut first_bytes = [0; 3];
+        connection.read_exact(&mut first_bytes).await.unwrap();
+
+        assert_eq!(
+            connection.connect_info(),
+            Peer {
+                address: client_address,
+                client_principal: Some(spiffe.to_string()),
+            }
+        );
+        assert_eq!(&first_bytes, b"PRI");
+    }
+
+    #[tokio::test]
+    async fn a_tls_hello_on_a_plaintext_port_fails_the_first_read() {
+        let listener = listener().await;
+        let address = listener.local_addr().unwrap();
+        let mut incoming = Box::pin(accept_each(listener, Arc::new(Semaphore::new(10)), None));
+        let mut client = TcpStream::connect(address).await.unwrap();
+        client
+            .write_all(&[TLS_HANDSHAKE_RECORD, 3, 1])
+            .await
+            .unwrap();
+
+        let mut connection = incoming.next().await.unwrap().unwrap();
+        let mut first_bytes = [0; 3];
+        let read = connection.read(&mut first_bytes).await;
+
+        assert_eq!(connection.connect_info().client_principal, None);
+        assert_eq!(read.unwrap_err().kind(), io::ErrorKind::InvalidData);
     }
 }
