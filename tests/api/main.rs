@@ -24,4 +24,5 @@ mod rolling_update;
 mod service_config;
 mod streams;
 mod surveys;
+mod tls;
 mod validation;
