@@ -328,25 +328,89 @@ mod tests {
         Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap())
     }
 
-    #[tokio::test]
-    async fn a_tls_connection_carries_the_principal_of_its_client_certificate() {
-        let ca = TestCa::new("test ca");
+    /// TLS files of a server certificate `ca` signs, requiring client certificates it signs.
+    fn mutual_tls_files(folder: &std::path::Path, ca: &TestCa) -> TlsFiles {
         let server = ca.server();
-        let spiffe = "spiffe://cluster.local/ns/support/sa/helpdesk";
-        let client = ca.client(vec![SanType::URI(spiffe.try_into().unwrap())], "helpdesk");
-        let folder = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| {
-            let path = folder.path().join(name);
+            let path = folder.join(name);
             std::fs::write(&path, text).unwrap();
             path
         };
-        let files = TlsFiles::from_flags(
+        TlsFiles::from_flags(
             Some(&write("tls.crt", &server.certificate)),
             Some(&write("tls.key", &server.key)),
             Some(&write("ca.crt", &ca.pem())),
         )
         .unwrap()
-        .unwrap();
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_request_carries_the_peer_of_its_connection() {
+        use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity};
+        use tonic_health::pb::HealthCheckRequest;
+        use tonic_health::pb::health_client::HealthClient;
+        use tonic_health::pb::health_server::HealthServer;
+
+        let ca = TestCa::new("test ca");
+        let client = ca.client(Vec::new(), "reporting-job");
+        let folder = tempfile::tempdir().unwrap();
+        let listener = listener().await;
+        let address = listener.local_addr().unwrap();
+        let incoming = accept_each(
+            listener,
+            Arc::new(Semaphore::new(10)),
+            Some(Tls::load(mutual_tls_files(folder.path(), &ca)).unwrap()),
+        );
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recording = {
+            let seen = seen.clone();
+            move |request: tonic::Request<()>| {
+                seen.lock()
+                    .unwrap()
+                    .push(request.extensions().get::<Peer>().cloned());
+                Ok(request)
+            }
+        };
+        let health = tonic_health::server::HealthService::from_health_reporter(
+            tonic_health::server::HealthReporter::new(),
+        );
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(HealthServer::with_interceptor(health, recording))
+                .serve_with_incoming(incoming),
+        );
+        let tls = ClientTlsConfig::new()
+            .ca_certificate(Certificate::from_pem(ca.pem()))
+            .identity(Identity::from_pem(&client.certificate, &client.key))
+            .domain_name("localhost");
+        let channel = Endpoint::from_shared(format!("https://{address}"))
+            .unwrap()
+            .tls_config(tls)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+
+        HealthClient::new(channel)
+            .check(HealthCheckRequest::default())
+            .await
+            .unwrap();
+
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        let peer = seen[0].clone().expect("a Peer in the request's extensions");
+        assert_eq!(peer.client_principal.as_deref(), Some("reporting-job"));
+        assert_eq!(peer.address.ip(), address.ip());
+    }
+
+    #[tokio::test]
+    async fn a_tls_connection_carries_the_principal_of_its_client_certificate() {
+        let ca = TestCa::new("test ca");
+        let spiffe = "spiffe://cluster.local/ns/support/sa/helpdesk";
+        let client = ca.client(vec![SanType::URI(spiffe.try_into().unwrap())], "helpdesk");
+        let folder = tempfile::tempdir().unwrap();
+        let files = mutual_tls_files(folder.path(), &ca);
         let listener = listener().await;
         let address = listener.local_addr().unwrap();
         let mut incoming = Box::pin(accept_each(
