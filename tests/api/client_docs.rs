@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// Set only while the database is prepared at start, which stops the server; no caller sees it.
-const REASONS_NO_CALLER_SEES: [&str; 1] = ["DATABASE_READ_ONLY"];
+/// Set only at start, which they stop: the database prepared read-only, TLS files that cannot be
+/// served. No caller sees them.
+const REASONS_NO_CALLER_SEES: [&str; 2] = ["DATABASE_READ_ONLY", "TLS_NOT_USABLE"];
 
 fn rust_files(folder: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(folder).unwrap() {
