@@ -550,8 +550,10 @@ async fn access_for(config: &Config) -> Result<Access> {
         "listen",
         format!(
             "refusing to listen on {} with no authentication: give --api-keys-file with the \
-             callers' keys (`csat keys new` makes an entry), or listen on 127.0.0.1, or pass \
-             --allow-unauthenticated to let any host that reaches this address do anything",
+             callers' keys (`csat keys new` makes an entry) and, with --tls-client-ca, the \
+             scopes of each client certificate's principal under `clients:`; or listen on \
+             127.0.0.1, or pass --allow-unauthenticated to let any host that reaches this \
+             address do anything",
             config.listen
         ),
     ))

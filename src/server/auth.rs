@@ -17,6 +17,7 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 use tower::{Layer, Service};
 
+use super::connections::Peer;
 use crate::api::audit::Principal;
 use crate::api::{ERROR_DOMAIN, with_reason, with_reason_and_metadata};
 use keys::{Grant, KeysFileWatch, Scope};
@@ -154,9 +155,13 @@ fn bearer_key<B>(request: &http::Request<B>) -> Option<&str> {
     Some(key)
 }
 
-/// The subject of the client certificate the connection presented, if any.
-fn client_principal<B>(_request: &http::Request<B>) -> Option<&str> {
-    None
+/// The principal of the verified client certificate the connection presented, if any.
+fn client_principal<B>(request: &http::Request<B>) -> Option<&str> {
+    request
+        .extensions()
+        .get::<Peer>()?
+        .client_principal
+        .as_deref()
 }
 
 /// How long `grant`'s caller must wait before its next call, if it has spent its rate.

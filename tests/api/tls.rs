@@ -154,11 +154,20 @@ struct TlsServer {
 
 impl TlsServer {
     async fn spawn(volume: SecretVolume, require_client_certificates: bool) -> TlsServer {
+        TlsServer::spawn_with_keys(volume, require_client_certificates, None).await
+    }
+
+    async fn spawn_with_keys(
+        volume: SecretVolume,
+        require_client_certificates: bool,
+        api_keys_file: Option<PathBuf>,
+    ) -> TlsServer {
         let database = TestDatabase::create(Backend::Sqlite).await;
         let mut config = Config::new(([127, 0, 0, 1], 0).into(), &database.url);
         config.tls_cert = Some(volume.path("tls.crt"));
         config.tls_key = Some(volume.path("tls.key"));
         config.tls_client_ca = require_client_certificates.then(|| volume.path("ca.crt"));
+        config.api_keys_file = api_keys_file;
         let server = Server::bind(&config).await.expect("the server binds");
         let address = server.local_addr();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -497,6 +506,97 @@ async fn with_a_client_ca_only_clients_it_signed_are_let_in() {
     );
     assert!(!cli_without_certificate.status.success());
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_certificates_principal_gets_the_scopes_the_keys_file_gives_it() {
+    let ca = TestCa::new("csat test ca");
+    let spiffe = "spiffe://cluster.local/ns/support/sa/reporting";
+    let reporting = ca.client(vec![SanType::URI(spiffe.try_into().unwrap())], "reporting");
+    let unlisted = ca.client(
+        vec![SanType::DnsName("unlisted.example".try_into().unwrap())],
+        "unlisted",
+    );
+    let folder = tempfile::tempdir().unwrap();
+    let admin_key = "csat_admin_key_of_the_mtls_test";
+    let keys = write_file(
+        folder.path(),
+        "keys.yaml",
+        &format!(
+            "keys:\n  - name: operator\n    sha256: {}\n    scopes: [admin]\n\
+             clients:\n  - name: {spiffe}\n    scopes: [surveys:read]\n",
+            csat::server::auth::keys::sha256_hex(admin_key)
+        ),
+    );
+    let server = TlsServer::spawn_with_keys(
+        SecretVolume::new(&ca.server("csat"), Some(&ca.pem())),
+        true,
+        Some(keys.into()),
+    )
+    .await;
+    let surveys = |identity: &Pem, key: Option<&str>| {
+        let (address, ca_pem, identity, key) = (
+            server.address,
+            ca.pem(),
+            identity.clone(),
+            key.map(str::to_string),
+        );
+        async move {
+            let channel = tls_channel(address, &ca_pem, Some(&identity))
+                .await
+                .unwrap();
+            wait_until_serving(&channel).await;
+            let mut client = SurveyServiceClient::new(channel);
+            let listed = client
+                .list_surveys(keyed(pb::ListSurveysRequest::default(), key.as_deref()))
+                .await
+                .map(|_| ());
+            let created = client
+                .create_survey(keyed(
+                    pb::CreateSurveyRequest {
+                        survey_id: format!("by-{}", key.is_some()),
+                        survey: Some(pb::Survey {
+                            display_name: "mTLS".into(),
+                            question: "How satisfied were you?".into(),
+                            touchpoint: "support_chat".into(),
+                            metric: pb::Metric::Csat.into(),
+                            ..Default::default()
+                        }),
+                    },
+                    key.as_deref(),
+                ))
+                .await
+                .map(|_| ());
+            (listed, created)
+        }
+    };
+
+    let (listed, created) = surveys(&reporting, None).await;
+    let (unlisted_listed, _) = surveys(&unlisted, None).await;
+    let (_, created_with_key) = surveys(&reporting, Some(admin_key)).await;
+
+    assert!(listed.is_ok(), "{listed:?}");
+    let refused = created.expect_err("surveys:read does not write");
+    assert_eq!(refused.code(), tonic::Code::PermissionDenied, "{refused:?}");
+    assert_eq!(crate::common::error_reason(&refused), "SCOPE_MISSING");
+    let unknown = unlisted_listed.expect_err("a principal not in the file is no one");
+    assert_eq!(unknown.code(), tonic::Code::Unauthenticated, "{unknown:?}");
+    assert!(
+        created_with_key.is_ok(),
+        "a key sent over mTLS is the caller: {created_with_key:?}"
+    );
+    server.stop().await;
+}
+
+/// `message` with `authorization: Bearer <key>` if a key is given.
+fn keyed<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(key) = key {
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {key}").parse().unwrap());
+    }
+    request
 }
 
 #[tokio::test]
