@@ -144,6 +144,7 @@ pub struct Config {
     /// files; `--reflection=false` for deployments that publish the protos instead.
     #[arg(long, env = "CSAT_REFLECTION", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub reflection: bool,
+
     /// PEM file of the server's certificate chain: the port then serves TLS only (gRPC, gRPC-Web
     /// and HTTP/JSON alike). Read again when it changes, as cert-manager rotates it.
     #[arg(long, env = "CSAT_TLS_CERT", value_name = "FILE", requires = "tls_key")]
@@ -163,6 +164,11 @@ pub struct Config {
         requires = "tls_cert"
     )]
     pub tls_client_ca: Option<PathBuf>,
+    /// Address and port to serve Prometheus metrics on, at `/metrics` (plain HTTP), such as
+    /// `0.0.0.0:9090`; none by default. A listener of its own, so that scrapes need no API key
+    /// and the metrics port can be opened to Prometheus alone.
+    #[arg(long, env = "CSAT_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 
     /// Logging.
     #[command(flatten)]
@@ -194,6 +200,7 @@ impl Config {
             tls_cert: None,
             tls_key: None,
             tls_client_ca: None,
+            metrics_listen: None,
             logging: LoggingConfig {
                 log_format: LogFormat::default(),
             },

@@ -8,6 +8,7 @@
 pub mod streams;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, watch};
@@ -37,6 +38,8 @@ const FILL_PAGE_RATINGS: u64 = 1_000;
 pub struct Feed {
     sender: broadcast::Sender<Arc<[Rating]>>,
     committed: mpsc::Sender<Vec<Rating>>,
+    /// The pump's `published_through`, for the lag behind storage that metrics show.
+    published_through: Arc<AtomicI64>,
 }
 
 impl Feed {
@@ -46,13 +49,25 @@ impl Feed {
     pub async fn start(store: Store, shutdown: watch::Receiver<bool>) -> Result<Feed> {
         let (sender, _) = broadcast::channel(LIVE_BATCHES_KEPT);
         let (committed, own_commits) = mpsc::channel(OWN_COMMITS_QUEUED);
+        let start_sequence = store.last_committed_sequence().await?;
+        let published_through = Arc::new(AtomicI64::new(start_sequence));
         let pump = Pump {
-            published_through: store.last_committed_sequence().await?,
+            published_through: start_sequence,
+            published_shown: published_through.clone(),
             sender: sender.clone(),
             store,
         };
         tokio::spawn(pump.run(own_commits, shutdown));
-        Ok(Feed { sender, committed })
+        Ok(Feed {
+            sender,
+            committed,
+            published_through,
+        })
+    }
+
+    /// Returns the sequence through which every rating was published.
+    pub fn published_through(&self) -> i64 {
+        self.published_through.load(Ordering::Acquire)
     }
 
     /// Hands over a batch this process committed (and made durable), sorted by sequence.
@@ -76,6 +91,8 @@ struct Pump {
     sender: broadcast::Sender<Arc<[Rating]>>,
     /// Every rating up to this sequence was published (or committed before the feed started).
     published_through: i64,
+    /// The same, for [`Feed::published_through`].
+    published_shown: Arc<AtomicI64>,
 }
 
 impl Pump {
@@ -155,6 +172,8 @@ impl Pump {
     fn send(&mut self, ratings: Vec<Rating>) {
         let Some(last) = ratings.last() else { return };
         self.published_through = last.sequence;
+        self.published_shown
+            .store(self.published_through, Ordering::Release);
         // Without subscribers nothing is kept; send would fail harmlessly anyway.
         if self.sender.receiver_count() == 0 {
             return;

@@ -5,6 +5,9 @@
 //! each caller and publishes to the feed, in commit order; the writer meanwhile commits the next
 //! batch.
 
+use std::time::Instant;
+
+use sea_orm::DbBackend;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, warn};
 
@@ -12,6 +15,7 @@ use crate::domain::NewRating;
 use crate::domain::ingest::{CommitOutcome, RatingResult, Submission};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
+use crate::monitoring;
 use crate::store::Store;
 use crate::store::ingest::Committer;
 
@@ -202,7 +206,7 @@ async fn commit_batch(
     committed: &std::sync::mpsc::SyncSender<Committed>,
     batch: Batch,
 ) {
-    match committer.commit(&batch.submissions).await {
+    match timed_commit(committer, &batch.submissions).await {
         Ok(outcome) => {
             debug!(
                 requests = batch.submissions.len(),
@@ -215,7 +219,7 @@ async fn commit_batch(
             // One bad request must not fail the others that shared its transaction.
             warn!(error = %cause, requests = batch.submissions.len(), "group commit failed: committing requests one by one");
             for (submission, reply) in batch.submissions.into_iter().zip(batch.replies) {
-                match committer.commit(std::slice::from_ref(&submission)).await {
+                match timed_commit(committer, std::slice::from_ref(&submission)).await {
                     Ok(outcome) => {
                         let alone = Batch {
                             submissions: vec![submission],
@@ -233,6 +237,22 @@ async fn commit_batch(
             }
         }
     }
+}
+
+/// Has the store commit `submissions`, measuring the batch and the time taken.
+async fn timed_commit(
+    committer: &mut Committer,
+    submissions: &[Submission],
+) -> Result<CommitOutcome> {
+    let ratings: usize = submissions
+        .iter()
+        .map(|submission| submission.ratings.len())
+        .sum();
+    metrics::histogram!(monitoring::WRITER_BATCH_RATINGS).record(ratings as f64);
+    let started = Instant::now();
+    let committed = committer.commit(submissions).await;
+    metrics::histogram!(monitoring::WRITER_COMMIT_SECONDS).record(started.elapsed());
+    committed
 }
 
 /// Passes a commit to the syncer. Blocking is right here: the writer's thread has nothing else to
@@ -253,10 +273,16 @@ fn hand_over(
 /// Makes commits durable, then answers their callers and publishes them, in commit order. One
 /// fsync serves every commit waiting when it starts.
 fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<Committed>) {
+    // PostgreSQL's commits are durable as they return: nothing is synced, nothing to measure.
+    let fsyncs = store.backend() == DbBackend::Sqlite;
     while let Ok(first) = committed.recv() {
         let mut ready = vec![first];
         ready.extend(committed.try_iter());
+        let started = Instant::now();
         let synced = store.sync_committed();
+        if fsyncs {
+            metrics::histogram!(monitoring::FSYNC_SECONDS).record(started.elapsed());
+        }
         for commit in ready {
             match &synced {
                 Ok(()) => answer(store, feed, commit),
@@ -267,6 +293,10 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
 }
 
 fn answer(store: &Store, feed: &Feed, commit: Committed) {
+    let tally = commit.outcome.tally();
+    metrics::counter!(monitoring::RATINGS, "outcome" => "accepted").increment(tally.accepted);
+    metrics::counter!(monitoring::RATINGS, "outcome" => "duplicate").increment(tally.duplicate);
+    metrics::counter!(monitoring::RATINGS, "outcome" => "refused").increment(tally.refused);
     let CommitOutcome { results, stored } = commit.outcome;
     if let Some(last) = stored.last() {
         store.mark_durable(last.sequence);

@@ -12,6 +12,8 @@
 //! - `store`: entities, migrations, queries, rollups, the counter row, the SQL of a commit.
 //! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
 //! - `reports`: the report engine: rollups in memory or a scan, then metrics.
+//! - `monitoring`: what csat measures of itself for Prometheus (names, HELP, buckets, the
+//!   recorder); any module records through the `metrics` facade.
 //! - `bench`: `csat bench ingest`, `report` and `stream`.
 //! - `cli`: the client commands of the same binary (`csat surveys`, `import`, `report`, `tail`…),
 //!   which call a server over gRPC like any other client.
@@ -50,6 +52,8 @@ pub mod error;
 pub mod feed;
 #[cfg(feature = "server")]
 pub mod ingest;
+#[cfg(feature = "server")]
+pub mod monitoring;
 #[cfg(feature = "server")]
 pub mod reports;
 #[cfg(feature = "server")]

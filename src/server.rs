@@ -24,6 +24,7 @@ mod connect;
 pub(crate) mod connections;
 mod deadline;
 mod gate;
+pub mod metrics;
 mod tls;
 
 use auth::keys::KeysFileWatch;
@@ -31,6 +32,8 @@ use auth::{Access, AuthLayer};
 use connect::ConnectLayer;
 pub use connect::Transcoder;
 use connections::{Connection, accept_each};
+use metrics::MetricsLayer;
+use metrics::endpoint::MetricsEndpoint;
 use tls::{Tls, TlsFiles};
 
 use crate::api::Context;
@@ -115,6 +118,7 @@ pub struct Server {
     caps: Caps,
     answering: Answering,
     tls: Option<Tls>,
+    metrics: Option<MetricsEndpoint>,
 }
 
 /// Limits on what clients may hold open.
@@ -163,7 +167,17 @@ impl Server {
         let listener = TcpListener::bind(config.listen).await.map_err(|cause| {
             Error::internal(format!("cannot listen on {}: {cause}", config.listen))
         })?;
+        let metrics = match config.metrics_listen {
+            Some(address) => Some(MetricsEndpoint::bind(address).await?),
+            None => None,
+        };
+        // After the endpoint: binding it installs the recorder the layer's counters record into.
+        let metrics_layer = match &metrics {
+            Some(_) => MetricsLayer::on()?,
+            None => MetricsLayer::off(),
+        };
         Ok(Server {
+            metrics,
             listener,
             store,
             drain_timeout: Duration::from_secs(config.drain_timeout_seconds),
@@ -179,6 +193,7 @@ impl Server {
                 access,
                 reflection: config.reflection,
                 message_bytes: config.max_message_bytes,
+                metrics: metrics_layer,
             },
             tls,
         })
@@ -187,6 +202,11 @@ impl Server {
     /// Returns the address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         local_addr(&self.listener)
+    }
+
+    /// Returns the address `/metrics` is served on, if it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(MetricsEndpoint::local_addr)
     }
 
     /// Serves until `stop` completes, then shuts down gracefully: health turns NOT_SERVING, open
@@ -200,9 +220,12 @@ impl Server {
             caps,
             answering,
             tls,
+            metrics,
         } = self;
         let mut stop = std::pin::pin!(stop);
         let preparing = prepare_database(&store, &zones);
+        // Served from the start, through migrations, until this returns (dropping it stops it).
+        let served_metrics = metrics.map(|endpoint| endpoint.serve(store.clone()));
         // Not closing the store on the way out: a connection may still wait on PostgreSQL for
         // another replica's migration lock, and closing would wait with it.
         let Some(port) = start(
@@ -223,6 +246,9 @@ impl Server {
             shutdown,
             background,
         } = wire(store, caps, &port.health).await?;
+        if let Some(served) = &served_metrics {
+            served.follow_feed(&context.feed);
+        }
         let served = serve(
             port,
             context,
@@ -240,7 +266,7 @@ impl Server {
 }
 
 /// The listening socket and what every phase answers on it alike: the cap on connections, TLS,
-/// CORS for gRPC-Web, the Connect protocol (HTTP/JSON), health, and reflection if served.
+/// CORS for gRPC-Web, the Connect protocol (HTTP/JSON), metrics, health, and reflection if served.
 struct Port {
     listener: Arc<TcpListener>,
     connection_places: Arc<Semaphore>,
@@ -256,6 +282,8 @@ struct Answering {
     access: Access,
     reflection: bool,
     message_bytes: usize,
+    /// Measures calls when `/metrics` is served.
+    metrics: MetricsLayer,
 }
 
 impl Port {
@@ -351,6 +379,7 @@ fn spawn_starting_server(
             .layer(option_layer(port.answering.cors.clone()))
             .layer(port.connect.clone())
             .layer(tonic_web::GrpcWebLayer::new())
+            .layer(port.answering.metrics)
             .add_routes(starting_routes.into())
             .serve_with_incoming_shutdown(port.incoming(), async {
                 let _ = ready.await;
@@ -385,12 +414,14 @@ async fn wire(store: Store, caps: Caps, health: &HealthReporter) -> Result<Wired
             "TOO_MANY_RATING_STREAMS",
             "StreamRatings calls",
             "--max-rating-streams",
+            crate::monitoring::OPEN_RATING_STREAMS,
         ),
         report_watchers: OpenCalls::new(
             caps.report_watchers,
             "TOO_MANY_REPORT_WATCHERS",
             "WatchReport calls",
             "--max-report-watchers",
+            crate::monitoring::OPEN_REPORT_WATCHERS,
         ),
         shutdown: shutdown.clone(),
     };
@@ -461,6 +492,7 @@ async fn serve(
         .layer(option_layer(port.answering.cors.clone()))
         .layer(port.connect.clone())
         .layer(tonic_web::GrpcWebLayer::new())
+        .layer(port.answering.metrics)
         .layer(deadline::DeadlineLayer)
         .layer(AuthLayer::new(port.answering.access.clone()))
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))

@@ -461,6 +461,28 @@ impl Store {
         }
     }
 
+    /// Returns how many connections are taken from the pools now (the SQLite writer's own
+    /// connection, outside them, is not counted).
+    pub fn connections_in_use(&self) -> u32 {
+        let in_use = |size: u32, idle: usize| size.saturating_sub(idle as u32);
+        match self.backend {
+            DbBackend::Postgres => [&self.reader, &self.writer]
+                .iter()
+                .map(|connection| {
+                    let pool = connection.get_postgres_connection_pool();
+                    in_use(pool.size(), pool.num_idle())
+                })
+                .sum(),
+            _ => [&self.reader, &self.writer]
+                .iter()
+                .map(|connection| {
+                    let pool = connection.get_sqlite_connection_pool();
+                    in_use(pool.size(), pool.num_idle())
+                })
+                .sum(),
+        }
+    }
+
     /// Returns which database this is.
     pub fn backend(&self) -> DbBackend {
         self.backend

@@ -18,21 +18,32 @@ pub struct OpenCalls {
     calls: &'static str,
     /// The flag that sets the limit.
     setting: &'static str,
+    /// The metric that shows how many are open.
+    open_gauge: &'static str,
 }
 
 /// A call's slot, given back when dropped.
 #[derive(Debug)]
 pub struct OpenCall {
     _slot: OwnedSemaphorePermit,
+    open_gauge: &'static str,
+}
+
+impl Drop for OpenCall {
+    fn drop(&mut self) {
+        metrics::gauge!(self.open_gauge).decrement(1.0);
+    }
 }
 
 impl OpenCalls {
-    /// Returns `limit` slots for `calls`, refused with `reason` once all are taken.
+    /// Returns `limit` slots for `calls`, refused with `reason` once all are taken; the gauge
+    /// named `open_gauge` shows how many are taken.
     pub fn new(
         limit: usize,
         reason: &'static str,
         calls: &'static str,
         setting: &'static str,
+        open_gauge: &'static str,
     ) -> OpenCalls {
         let limit = limit.min(Semaphore::MAX_PERMITS);
         OpenCalls {
@@ -41,6 +52,7 @@ impl OpenCalls {
             reason,
             calls,
             setting,
+            open_gauge,
         }
     }
 
@@ -50,7 +62,13 @@ impl OpenCalls {
         self.slots
             .clone()
             .try_acquire_owned()
-            .map(|slot| OpenCall { _slot: slot })
+            .map(|slot| {
+                metrics::gauge!(self.open_gauge).increment(1.0);
+                OpenCall {
+                    _slot: slot,
+                    open_gauge: self.open_gauge,
+                }
+            })
             .map_err(|_| Error::ResourceExhausted {
                 reason: self.reason,
                 message: format!(

@@ -61,7 +61,31 @@ pub struct CommitOutcome {
     pub stored: Vec<Rating>,
 }
 
+/// How many ratings of a commit had each answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Newly stored.
+    pub accepted: u64,
+    /// Stored before with the same content.
+    pub duplicate: u64,
+    /// Refused, rolled back with their batch included.
+    pub refused: u64,
+}
+
 impl CommitOutcome {
+    /// Returns how many ratings of the batch were stored, duplicates, and refused.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for result in self.results.iter().flatten() {
+            match result {
+                Ok(Accepted::Stored(_)) => tally.accepted += 1,
+                Ok(Accepted::Duplicate(_)) => tally.duplicate += 1,
+                Err(_) => tally.refused += 1,
+            }
+        }
+        tally
+    }
+
     /// Returns whether any rating of the batch was refused.
     pub fn refuses_any(&self) -> bool {
         self.results.iter().flatten().any(Result::is_err)
@@ -343,6 +367,34 @@ mod tests {
 
     fn decide_alone(batch: &[Submission], known: &StoredRatings) -> CommitOutcome {
         decide(batch, &surveys(), known, FIRST_SEQUENCE, CREATE_TIME)
+    }
+
+    #[test]
+    fn the_tally_counts_each_rating_of_every_submission_by_its_answer() {
+        let earlier = stored(&new_rating("chat", "a", 4), 7);
+        let mut known = StoredRatings::default();
+        known.insert(earlier);
+        let batch = [
+            submission(
+                vec![new_rating("chat", "a", 4), new_rating("chat", "b", 2)],
+                false,
+            ),
+            submission(
+                vec![new_rating("chat", "c", 3), new_rating("nowhere", "d", 3)],
+                true,
+            ),
+        ];
+
+        let outcome = decide_alone(&batch, &known);
+
+        assert_eq!(
+            outcome.tally(),
+            Tally {
+                accepted: 1,
+                duplicate: 1,
+                refused: 2
+            }
+        );
     }
 
     #[test]

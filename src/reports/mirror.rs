@@ -11,6 +11,7 @@ use tracing::{info, warn};
 use crate::domain::Rating;
 use crate::error::Result;
 use crate::feed::Feed;
+use crate::monitoring;
 use crate::store::Store;
 use crate::store::rollups::{CellCounts, RollupCell, RollupZone, add_cells};
 
@@ -111,6 +112,8 @@ pub struct MirrorState {
     zone_list: Vec<RollupZone>,
     /// Dimensions declared by each survey seen.
     dimensions: HashMap<String, Vec<String>>,
+    /// Day cells allocated across every series, for metrics.
+    day_cells: usize,
 }
 
 impl MirrorState {
@@ -141,13 +144,20 @@ impl MirrorState {
             value,
             channel,
         };
-        self.zones
+        let series = self
+            .zones
             .entry(zone)
             .or_default()
             .series
             .entry(key)
-            .or_default()
-            .add(day, score, count);
+            .or_default();
+        let chunks_before = series.chunks.len();
+        series.add(day, score, count);
+        self.day_cells += (series.chunks.len() - chunks_before) * CHUNK_DAYS as usize;
+    }
+
+    fn show_day_cells(&self) {
+        metrics::gauge!(monitoring::ROLLUP_CELLS).set(self.day_cells as f64);
     }
 
     /// Adds `ratings` that follow `as_of_sequence` without a gap; returns false at a gap, having
@@ -239,6 +249,7 @@ impl RollupMirror {
                 return Ok(false);
             };
             let applied = state.apply(ratings, &mut unknown);
+            state.show_day_cells();
             self.counted.send_replace(state.as_of_sequence);
             if applied || unknown.is_empty() || attempt == 1 {
                 return Ok(applied);
@@ -265,10 +276,12 @@ impl RollupMirror {
             zones: HashMap::new(),
             zone_list,
             dimensions,
+            day_cells: 0,
         };
         for row in rows {
             state.add(row.cell, row.rating_count);
         }
+        state.show_day_cells();
         *self.state.write().await = Some(state);
         self.counted.send_replace(as_of_sequence);
         info!(

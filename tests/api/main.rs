@@ -15,6 +15,7 @@ mod full_disk;
 mod fuzz;
 mod grpc_web;
 mod http;
+mod metrics;
 mod outage;
 mod process;
 mod ratings;
