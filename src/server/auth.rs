@@ -20,6 +20,7 @@ use tower::{Layer, Service};
 use super::connections::Peer;
 use crate::api::audit::Principal;
 use crate::api::{ERROR_DOMAIN, with_reason, with_reason_and_metadata};
+use crate::monitoring::{AUTH_REFUSAL_REASONS, AUTH_REFUSALS};
 use keys::{Grant, KeysFileWatch, Scope};
 
 /// Returns the scope `path` (`/package.Service/Method`) needs; `None` for health and reflection,
@@ -173,7 +174,15 @@ fn rate_limited(grant: &Grant) -> Option<Duration> {
         .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
 }
 
+/// Counts a refusal for `/metrics`; its reason is one of [`AUTH_REFUSAL_REASONS`], the labels
+/// the exporter starts at zero.
+fn count_refusal(reason: &'static str) {
+    debug_assert!(AUTH_REFUSAL_REASONS.contains(&reason), "{reason}");
+    metrics::counter!(AUTH_REFUSALS, "reason" => reason).increment(1);
+}
+
 fn invalid_key() -> Status {
+    count_refusal("API_KEY_INVALID");
     with_reason(
         Code::Unauthenticated,
         "API_KEY_INVALID",
@@ -182,6 +191,7 @@ fn invalid_key() -> Status {
 }
 
 fn scope_missing(grant: &Grant, scope: Scope) -> Status {
+    count_refusal("SCOPE_MISSING");
     with_reason_and_metadata(
         Code::PermissionDenied,
         "SCOPE_MISSING",
@@ -195,6 +205,7 @@ fn scope_missing(grant: &Grant, scope: Scope) -> Status {
 }
 
 fn too_many_requests(grant: &Grant, wait: Duration) -> Status {
+    count_refusal("RATE_LIMITED");
     let mut details = ErrorDetails::with_error_info("RATE_LIMITED", ERROR_DOMAIN, HashMap::new());
     // A delay of zero would tell a client to retry in a busy loop.
     details.set_retry_info(Some(wait.max(Duration::from_millis(1))));

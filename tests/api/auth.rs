@@ -20,11 +20,10 @@ use hyper_util::rt::TokioExecutor;
 use prost_reflect::DescriptorPool;
 use tonic::Code;
 use tonic::codegen::http::{HeaderMap, Request};
-use tonic::metadata::MetadataValue;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
-use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating};
+use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating, with_key};
 
 /// The scope each key of the test's file holds, by the key's name (and the key is its name).
 const SCOPED_KEYS: [(&str, &str); 5] = [
@@ -349,15 +348,6 @@ async fn every_method_answers_by_key_and_scope_over_grpc_grpc_web_and_json() {
     .await;
     assert_eq!(health.code, Code::Ok);
     server.stop().await;
-}
-
-fn with_key<T>(message: T, key: &str) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        MetadataValue::try_from(format!("Bearer {key}")).unwrap(),
-    );
-    request
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -520,6 +520,16 @@ pub fn spawn_csat(database_url: &str, address: SocketAddr) -> CsatProcess {
 }
 
 /// The arguments of `csat` serving `database_url` on `address`.
+/// `message` with `authorization: Bearer <key>`.
+pub fn with_key<T>(message: T, key: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        tonic::metadata::MetadataValue::try_from(format!("Bearer {key}")).unwrap(),
+    );
+    request
+}
+
 pub fn serve_arguments(database_url: &str, address: SocketAddr) -> [String; 5] {
     [
         "serve".into(),

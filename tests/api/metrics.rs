@@ -23,7 +23,7 @@ use tonic::codegen::http::Request;
 
 use crate::common::{
     Backend, CsatProcess, TestDatabase, connect, create_csat_survey, free_address, rating,
-    serve_arguments, wait_until_serving,
+    serve_arguments, wait_until_serving, with_key,
 };
 use crate::raw_grpc;
 
@@ -381,4 +381,98 @@ fn the_dashboard_queries_only_listed_metrics_from_a_datasource_variable() {
             .any(|variable| variable["type"] == "datasource" && variable["query"] == "prometheus"),
         "a Prometheus datasource variable"
     );
+}
+
+#[tokio::test]
+async fn auth_refusals_are_counted_by_reason() {
+    // Arrange
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let folder = tempfile::tempdir().unwrap();
+    let keys = folder.path().join("keys.yaml");
+    std::fs::write(
+        &keys,
+        format!(
+            "keys:\n  - name: reader\n    sha256: {}\n    scopes: [surveys:read]\n    \
+             requests_per_second: 1\n",
+            csat::server::auth::keys::sha256_hex("reader-key")
+        ),
+    )
+    .unwrap();
+    let address = free_address();
+    let metrics_address = free_address();
+    let _process: CsatProcess = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+        .args(serve_arguments(&database.url, address))
+        .args(["--metrics-listen", &metrics_address.to_string()])
+        .arg("--api-keys-file")
+        .arg(&keys)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the csat binary starts")
+        .into();
+    let channel = connect(address).await;
+    wait_until_serving(&channel).await;
+    let mut surveys = SurveyServiceClient::new(channel);
+    let before = Scraped::from(metrics_address).await;
+    let refusals =
+        |scraped: &Scraped, reason| scraped.value(monitoring::AUTH_REFUSALS, &[("reason", reason)]);
+
+    // Act: a wrong key twice, a write with a read key, then reads past the key's rate.
+    for key in ["wrong", ""] {
+        let refused = surveys
+            .list_surveys(with_key(pb::ListSurveysRequest::default(), key))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), Code::Unauthenticated);
+    }
+    let refused = surveys
+        .get_survey(with_key(
+            pb::GetSurveyRequest {
+                survey_id: "chat".into(),
+            },
+            "reader-key",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::NotFound, "a read is in scope");
+    let write = surveys
+        .archive_survey(with_key(
+            pb::ArchiveSurveyRequest {
+                survey_id: "chat".into(),
+            },
+            "reader-key",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(write.code(), Code::PermissionDenied);
+    let mut rate_limited = 0;
+    for _ in 0..3 {
+        if let Err(status) = surveys
+            .list_surveys(with_key(pb::ListSurveysRequest::default(), "reader-key"))
+            .await
+        {
+            assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+            rate_limited += 1;
+        }
+    }
+    let after = Scraped::from(metrics_address).await;
+
+    // Assert
+    assert!(rate_limited >= 1, "three reads at once exceed 1 per second");
+    let counted = |reason| refusals(&after, reason) - refusals(&before, reason);
+    assert_eq!(counted("API_KEY_INVALID"), 2.0);
+    assert_eq!(counted("SCOPE_MISSING"), 1.0);
+    assert_eq!(counted("RATE_LIMITED"), f64::from(rate_limited));
+    assert_eq!(
+        after.value(
+            "grpc_server_handled_total",
+            &[
+                ("grpc_method", "ArchiveSurvey"),
+                ("grpc_code", "PermissionDenied")
+            ]
+        ),
+        1.0,
+        "a refused call is still a handled call"
+    );
+    database.drop_database().await;
 }

@@ -30,7 +30,9 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-use crate::common::{Backend, TestDatabase, TestServer, create_csat_survey, wait_until_serving};
+use crate::common::{
+    Backend, TestDatabase, TestServer, create_csat_survey, wait_until_serving, with_key,
+};
 
 /// A certificate authority of a test.
 struct TestCa(CertifiedIssuer<'static, KeyPair>);
@@ -548,11 +550,11 @@ async fn a_client_certificates_principal_gets_the_scopes_the_keys_file_gives_it(
             wait_until_serving(&channel).await;
             let mut client = SurveyServiceClient::new(channel);
             let listed = client
-                .list_surveys(keyed(pb::ListSurveysRequest::default(), key.as_deref()))
+                .list_surveys(keyed_if(pb::ListSurveysRequest::default(), key.as_deref()))
                 .await
                 .map(|_| ());
             let created = client
-                .create_survey(keyed(
+                .create_survey(keyed_if(
                     pb::CreateSurveyRequest {
                         survey_id: format!("by-{}", key.is_some()),
                         survey: Some(pb::Survey {
@@ -588,15 +590,11 @@ async fn a_client_certificates_principal_gets_the_scopes_the_keys_file_gives_it(
     server.stop().await;
 }
 
-/// `message` with `authorization: Bearer <key>` if a key is given.
-fn keyed<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    if let Some(key) = key {
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {key}").parse().unwrap());
+fn keyed_if<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+    match key {
+        Some(key) => with_key(message, key),
+        None => tonic::Request::new(message),
     }
-    request
 }
 
 #[tokio::test]
