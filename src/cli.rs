@@ -1,5 +1,5 @@
 //! The client side of the `csat` binary: `csat surveys`, `submit`, `import`, `export`, `report`,
-//! `tail` and `watch` call a csat server over gRPC (`--server`, `CSAT_SERVER`).
+//! `tail`, `watch` and `health` call a csat server over gRPC (`--server`, `CSAT_SERVER`).
 //!
 //! One room per concern: `connection` (address, TLS, token, deadlines), `output` (table, JSON
 //! Lines in the proto3 JSON mapping, CSV), `failure` (what a failed call says), then one file per
@@ -10,6 +10,7 @@ pub mod connection;
 pub mod export;
 pub mod failure;
 pub mod filter;
+pub mod health;
 pub mod import;
 pub mod output;
 pub mod rating_text;
@@ -41,6 +42,8 @@ pub enum ClientCommand {
     Tail(export::TailArgs),
     /// Redraws a report each time new ratings change it.
     Watch(report::WatchArgs),
+    /// Exits 0 when the server's health service answers SERVING, 1 otherwise (a container check).
+    Health(health::HealthArgs),
 }
 
 /// Runs a client command, prints what failed on stderr, and returns the exit code.
@@ -53,6 +56,7 @@ pub async fn run(command: ClientCommand) -> ExitCode {
         ClientCommand::Report(args) => report::run_report(args).await,
         ClientCommand::Tail(args) => export::run_tail(args).await,
         ClientCommand::Watch(args) => report::run_watch(args).await,
+        ClientCommand::Health(args) => health::run(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! The `csat` binary: `csat serve` (the default), `csat migrate`, the benchmarks `csat bench
 //! ingest`, `csat bench report` and `csat bench stream`, and the client commands of `csat::cli`
-//! (`csat surveys`, `submit`, `import`, `export`, `report`, `tail`, `watch`).
+//! (`csat surveys`, `submit`, `import`, `export`, `report`, `tail`, `watch`, `health`).
 
 use std::process::ExitCode;
 

@@ -9,6 +9,7 @@ use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+use tonic_health::pb::health_client::HealthClient;
 
 use super::failure::{CliError, CliResult};
 use super::output::OutputFormat;
@@ -153,6 +154,11 @@ impl Connection {
     /// Returns a ReportService client.
     pub fn reports(&self) -> ReportServiceClient<Transport> {
         ReportServiceClient::with_interceptor(self.channel.clone(), self.credentials.clone())
+    }
+
+    /// Returns a client of the gRPC health service.
+    pub fn health(&self) -> HealthClient<Transport> {
+        HealthClient::with_interceptor(self.channel.clone(), self.credentials.clone())
     }
 
     /// Returns the request of a unary call, with the deadline of --timeout.

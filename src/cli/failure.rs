@@ -35,6 +35,9 @@ pub enum CliError {
         /// The cause.
         cause: std::io::Error,
     },
+    /// A server that answered its health check with anything but SERVING.
+    #[error("{0}")]
+    Unhealthy(String),
     /// Input that cannot be read as the format it claims.
     #[error("{0}")]
     Input(String),
@@ -72,6 +75,7 @@ impl CliError {
             CliError::Connect { .. }
             | CliError::Call { .. }
             | CliError::File { .. }
+            | CliError::Unhealthy(_)
             | CliError::Input(_) => ExitCode::FAILURE,
         }
     }

@@ -663,3 +663,85 @@ async fn bad_flags_and_refused_calls_say_why_and_exit_non_zero() {
     }
     server.stop().await;
 }
+
+/// A gRPC health service alone, answering NOT_SERVING for `""`: what a csat draining or cut off
+/// from its database answers, without waiting for either.
+async fn not_serving_health_server() -> std::net::SocketAddr {
+    let (reporter, service) = tonic_health::server::health_reporter();
+    reporter
+        .set_service_status("", tonic_health::ServingStatus::NotServing)
+        .await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(service)
+            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+    );
+    address
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_exits_zero_only_when_the_service_asked_about_is_serving() {
+    let server = TestServer::spawn(Backend::Sqlite).await;
+    let draining = not_serving_health_server().await;
+    let nobody = crate::common::free_address();
+
+    let whole_server = csat(&server, &["health"]).await;
+    let one_service = csat(
+        &server,
+        &[
+            "health",
+            "--service",
+            "csat.v1.RatingService",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    let unknown_service = csat(&server, &["health", "--service", "csat.v1.NoSuchService"]).await;
+    let not_serving = csat(
+        &server,
+        &["health", "--server", &format!("http://{draining}")],
+    )
+    .await;
+    let unreachable = csat(
+        &server,
+        &["health", "--server", &format!("http://{nobody}")],
+    )
+    .await;
+
+    assert!(
+        succeeded(&whole_server)
+            .lines()
+            .any(|line| line.split_whitespace().eq(["SERVING"])),
+        "{}",
+        stdout(&whole_server)
+    );
+    assert_eq!(
+        json_lines(&succeeded(&one_service)),
+        [serde_json::json!({ "status": "SERVING" })]
+    );
+    // Docker's HEALTHCHECK reads 1 as unhealthy (2 is reserved), so every failure exits 1 with
+    // its reason on one line.
+    for (failed, reason) in [
+        (&unknown_service, "grpc.health.v1.Health/Check: NOT_FOUND"),
+        (&not_serving, "is NOT_SERVING"),
+        (&unreachable, "cannot connect to"),
+    ] {
+        assert_eq!(failed.status.code(), Some(1), "{}", stderr(failed));
+        assert_eq!(
+            stderr(failed).trim().lines().count(),
+            1,
+            "{}",
+            stderr(failed)
+        );
+        assert!(stderr(failed).contains(reason), "{}", stderr(failed));
+        assert_eq!(stdout(failed), "");
+    }
+    assert_eq!(
+        stderr(&not_serving).trim(),
+        format!("csat: service \"\" at http://{draining} is NOT_SERVING")
+    );
+    server.stop().await;
+}
