@@ -69,6 +69,8 @@ type options struct {
 	token         string
 	transport     transport
 	caFile        string
+	certFile      string
+	keyFile       string
 	tlsConfig     *tls.Config
 	serviceConfig string
 	dialOptions   []grpc.DialOption
@@ -90,6 +92,18 @@ func WithTLS(caFile string) Option {
 	return func(o *options) {
 		o.transport = transportTLS
 		o.caFile = caFile
+		o.tlsConfig = nil
+	}
+}
+
+// WithClientCertificate presents the PEM certificate and key in certFile and keyFile (mutual
+// TLS, for a server started with --tls-client-ca, which takes the certificate's subject as the
+// caller's principal). It implies TLS; combine it with WithTLS to trust a private CA.
+func WithClientCertificate(certFile, keyFile string) Option {
+	return func(o *options) {
+		o.transport = transportTLS
+		o.certFile = certFile
+		o.keyFile = keyFile
 		o.tlsConfig = nil
 	}
 }
@@ -169,6 +183,13 @@ func (o *options) clientTLSConfig() (*tls.Config, error) {
 		return o.tlsConfig.Clone(), nil
 	}
 	config := &tls.Config{MinVersion: tls.VersionTLS12}
+	if o.certFile != "" {
+		certificate, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("csat: client certificate: %w", err)
+		}
+		config.Certificates = []tls.Certificate{certificate}
+	}
 	if o.caFile == "" {
 		return config, nil // nil RootCAs: the system's roots
 	}

@@ -1,6 +1,8 @@
 package csat
 
 import (
+	"time"
+
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
 )
@@ -13,6 +15,14 @@ const ErrorDomain = "csat"
 const (
 	// ReasonInvalidField: bad input; FieldViolations names each bad field.
 	ReasonInvalidField = "INVALID_FIELD"
+	// ReasonAPIKeyInvalid (UNAUTHENTICATED): no key was sent, or one the server does not hold.
+	ReasonAPIKeyInvalid = "API_KEY_INVALID"
+	// ReasonScopeMissing (PERMISSION_DENIED): the key lacks the scope that ErrorInfo's
+	// metadata["scope"] names.
+	ReasonScopeMissing = "SCOPE_MISSING"
+	// ReasonRateLimited (RESOURCE_EXHAUSTED): the key is over its requests_per_second; wait
+	// RetryDelay before the next call.
+	ReasonRateLimited = "RATE_LIMITED"
 )
 
 // Reasons a FieldViolation carries (google.rpc.BadRequest.FieldViolation.reason). Read one not
@@ -56,6 +66,17 @@ func ErrorInfo(err error) *errdetails.ErrorInfo {
 // "INVALID_FIELD", for a program to branch on; "" when err carries none.
 func ErrorReason(err error) string {
 	return ErrorInfo(err).GetReason()
+}
+
+// RetryDelay returns the delay of err's google.rpc.RetryInfo (sent with RATE_LIMITED: wait it,
+// then call again; the retry service config does not), and false when err carries none.
+func RetryDelay(err error) (time.Duration, bool) {
+	for _, detail := range details(err) {
+		if info, ok := detail.(*errdetails.RetryInfo); ok && info.GetRetryDelay() != nil {
+			return info.GetRetryDelay().AsDuration(), true
+		}
+	}
+	return 0, false
 }
 
 // details returns the decoded details of err's gRPC status; nil for a nil error or one that is

@@ -65,7 +65,7 @@ type csatServer struct {
 	finished chan error
 }
 
-func startServer(binary string) (*csatServer, error) {
+func startServer(binary string, extraArgs ...string) (*csatServer, error) {
 	dataDir, err := os.MkdirTemp("", "csat-go-client-")
 	if err != nil {
 		return nil, err
@@ -76,6 +76,7 @@ func startServer(binary string) (*csatServer, error) {
 		"--database-url", "sqlite://"+filepath.Join(dataDir, "csat.db")+"?mode=rwc",
 		"--log-format", "json",
 	)
+	command.Args = append(command.Args, extraArgs...)
 	output, err := command.StdoutPipe()
 	if err != nil {
 		return nil, err
