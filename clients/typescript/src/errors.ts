@@ -4,7 +4,7 @@
 // Connect-ES reads them from the grpc-status-details-bin trailer (gRPC, gRPC-Web) or from the
 // error JSON's "details" (Connect); these helpers work the same for all three.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequestSchema, ErrorInfoSchema, type ErrorInfo } from "./gen/google/rpc/error_details_pb.js";
+import { BadRequestSchema, ErrorInfoSchema, RetryInfoSchema, type ErrorInfo } from "./gen/google/rpc/error_details_pb.js";
 
 /** One field of a request that the server refused, as google.rpc.BadRequest.FieldViolation says. */
 export interface FieldViolation {
@@ -49,6 +49,16 @@ export function errorInfo(err: unknown): ErrorInfo | undefined {
  */
 export function errorReason(err: unknown): string | undefined {
   return errorInfo(err)?.reason;
+}
+
+/**
+ * Returns the delay, in milliseconds, of the google.rpc.RetryInfo of `err`, or `undefined` when
+ * it has none. csat sends one with RESOURCE_EXHAUSTED, reason RATE_LIMITED (a key over its
+ * requests_per_second): wait that long, then call again; no retry policy does it for you.
+ */
+export function retryDelayMs(err: unknown): number | undefined {
+  const delay = asConnectError(err)?.findDetails(RetryInfoSchema)[0]?.retryDelay;
+  return delay === undefined ? undefined : Number(delay.seconds) * 1000 + delay.nanos / 1e6;
 }
 
 /** Returns the canonical code of `err` (`Code.Unknown` for anything that is not a ConnectError). */

@@ -27,8 +27,19 @@ export type CsatTransportKind = "grpc" | "grpc-web" | "connect";
 export interface CsatClientOptions {
   /** The server's address with its scheme, e.g. `http://127.0.0.1:50051` or `https://csat.example`. */
   readonly baseUrl: string;
-  /** An API key, sent as `authorization: Bearer <token>` on every call. */
+  /**
+   * An API key, sent as `authorization: Bearer <token>` on every call, streams included (none when
+   * absent or empty). Read it from the environment or a secret (`process.env.CSAT_API_KEY`); the
+   * client never logs it.
+   */
   readonly token?: string;
+  /**
+   * TLS settings for an `https://` baseUrl, all PEM (read the files yourself, e.g. with
+   * `readFileSync`): `ca` the certificates to trust for the server (the system's roots when
+   * absent), `cert` and `key` a client certificate for mutual TLS (a server started with
+   * `--tls-client-ca` takes its subject as the caller's principal). Ignored for `http://`.
+   */
+  readonly tls?: CsatTlsOptions;
   /** The wire protocol; `"grpc"` when absent. */
   readonly transport?: CsatTransportKind;
   /**
@@ -48,6 +59,16 @@ export interface CsatClientOptions {
   readonly defaultTimeoutMs?: number;
   /** More interceptors, run after the one that sets the bearer token. */
   readonly interceptors?: Interceptor[];
+}
+
+/** TLS settings of `createCsatClient` (Node.js only: browsers use their own trust store). */
+export interface CsatTlsOptions {
+  /** Certificates (PEM) to trust for the server instead of the system's roots: a private CA. */
+  readonly ca?: string | Buffer;
+  /** The client certificate chain (PEM) to present, for mutual TLS; needs `key`. */
+  readonly cert?: string | Buffer;
+  /** The private key (PEM) of `cert`. */
+  readonly key?: string | Buffer;
 }
 
 /** The typed clients of every csat service, on one connection. */
@@ -78,8 +99,9 @@ function createNodeTransport(options: CsatClientOptions): { transport: Transport
     defaultTimeoutMs: options.defaultTimeoutMs,
   };
   const httpVersion = kind === "grpc" ? "2" : (options.httpVersion ?? "1.1");
+  const tls = tlsSettings(options.tls);
   if (httpVersion === "2") {
-    const sessionManager = new Http2SessionManager(options.baseUrl);
+    const sessionManager = new Http2SessionManager(options.baseUrl, undefined, tls);
     const close = () => sessionManager.abort();
     switch (kind) {
       case "grpc":
@@ -102,7 +124,7 @@ function createNodeTransport(options: CsatClientOptions): { transport: Transport
     }
   }
   const agent = new URL(options.baseUrl).protocol === "https:"
-    ? new https.Agent({ keepAlive: true })
+    ? new https.Agent({ keepAlive: true, ...tls })
     : new http.Agent({ keepAlive: true });
   const close = () => agent.destroy();
   const nodeOptions = { agent };
@@ -127,8 +149,19 @@ function createNodeTransport(options: CsatClientOptions): { transport: Transport
   }
 }
 
+/** Node's TLS options for `tls`, leaving out what is not set (so the system's roots apply). */
+function tlsSettings(tls: CsatTlsOptions | undefined): { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } {
+  if (tls === undefined) {
+    return {};
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new Error("csat: tls.cert and tls.key go together (a client certificate and its key)");
+  }
+  return Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined));
+}
+
 export { bearerToken, servicesOn, type CsatServices } from "./services.js";
-export { errorCode, errorInfo, errorReason, fieldViolations, type FieldViolation } from "./errors.js";
+export { errorCode, errorInfo, errorReason, fieldViolations, retryDelayMs, type FieldViolation } from "./errors.js";
 export { Code, ConnectError } from "@connectrpc/connect";
 export * from "./gen/csat/v1/common_pb.js";
 export * from "./gen/csat/v1/survey_pb.js";

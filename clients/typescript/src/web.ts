@@ -38,7 +38,7 @@ export function createCsatWebClient(options: CsatWebClientOptions): CsatServices
 }
 
 export { bearerToken, servicesOn, type CsatServices } from "./services.js";
-export { errorCode, errorInfo, errorReason, fieldViolations, type FieldViolation } from "./errors.js";
+export { errorCode, errorInfo, errorReason, fieldViolations, retryDelayMs, type FieldViolation } from "./errors.js";
 export { Code, ConnectError } from "@connectrpc/connect";
 export * from "./gen/csat/v1/common_pb.js";
 export * from "./gen/csat/v1/survey_pb.js";

@@ -17,8 +17,8 @@ export interface RunningServer {
 
 const startTimeoutMs = 30_000;
 
-/** Starts `$CSAT_BINARY serve` and resolves once it answers SERVING. */
-export async function startServer(): Promise<RunningServer> {
+/** Starts `$CSAT_BINARY serve` (with `extraArgs`) and resolves once it answers SERVING. */
+export async function startServer(extraArgs: readonly string[] = []): Promise<RunningServer> {
   const binary = process.env.CSAT_BINARY;
   if (!binary) {
     throw new Error("CSAT_BINARY is not set: run the tests through run-tests.sh PATH_TO_CSAT_BINARY");
@@ -28,7 +28,7 @@ export async function startServer(): Promise<RunningServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
     binary,
-    ["serve", "--listen", `127.0.0.1:${port}`, "--database-url", `sqlite://${join(dir, "csat.db")}?mode=rwc`],
+    ["serve", "--listen", `127.0.0.1:${port}`, "--database-url", `sqlite://${join(dir, "csat.db")}?mode=rwc`, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
   );
   let output = "";
