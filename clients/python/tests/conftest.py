@@ -8,6 +8,7 @@ using surveys of their own (`new_survey`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -56,18 +57,17 @@ def wait_for_serving(target: str, server: subprocess.Popen[bytes], log: Path) ->
     pytest.fail(f'health "" not SERVING after {HEALTH_WAIT_SECONDS:.0f} s (last: {last}):\n{log.read_text()}')
 
 
-@pytest.fixture(scope="session")
-def csat_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Starts `$CSAT_BIN serve` and yields its target, "127.0.0.1:PORT"."""
+@contextlib.contextmanager
+def running_server(folder: Path, *extra_args: str) -> Iterator[str]:
+    """Runs `$CSAT_BIN serve` (with `extra_args`) until the block ends and yields its target."""
     binary = os.environ.get("CSAT_BIN")
     if not binary:
         pytest.fail("CSAT_BIN is not set: give the path of a csat binary (run-tests.sh does)")
-    folder = tmp_path_factory.mktemp("csat")
     log = folder / "server.log"
     target = f"127.0.0.1:{free_port()}"
     with log.open("wb") as log_file:
         server = subprocess.Popen(
-            [binary, "serve", "--listen", target, "--database-url", f"sqlite://{folder}/csat.db?mode=rwc"],
+            [binary, "serve", "--listen", target, "--database-url", f"sqlite://{folder}/csat.db?mode=rwc", *extra_args],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_COLOR": "1"},  # a log readable in a failure message
@@ -87,6 +87,19 @@ def csat_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.kill()
             server.wait()
 
+
+@pytest.fixture(scope="session")
+def csat_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Starts `$CSAT_BIN serve` and yields its target, "127.0.0.1:PORT"."""
+    with running_server(tmp_path_factory.mktemp("csat")) as target:
+        yield target
+
+
+
+@pytest.fixture(scope="session")
+def server_runner() -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """`running_server`, for tests that start a server of their own (with a keys file, say)."""
+    return running_server
 
 @pytest.fixture()
 def client(csat_target: str) -> Iterator[csat_client.CsatClient]:

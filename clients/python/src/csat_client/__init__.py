@@ -20,6 +20,7 @@ from csat_client.client import (
     channel_options,
     connect,
     default_service_config,
+    tls_credentials,
 )
 from csat_client.errors import (
     ERROR_DOMAIN,
@@ -28,6 +29,7 @@ from csat_client.errors import (
     error_info,
     error_reason,
     field_violations,
+    retry_delay,
     status_details,
 )
 
@@ -48,5 +50,7 @@ __all__ = [
     "error_info",
     "error_reason",
     "field_violations",
+    "retry_delay",
     "status_details",
+    "tls_credentials",
 ]

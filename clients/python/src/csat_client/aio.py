@@ -144,7 +144,7 @@ def connect(
     """Returns an AsyncCsatClient for the csat server at `target`; the arguments are those of
     `csat_client.connect()`. Call it with an event loop running (inside a coroutine)."""
     all_options = channel_options(service_config, options)
-    interceptors = [] if token is None else [_MetadataInterceptor([("authorization", f"Bearer {token}")])]
+    interceptors = [] if not token else [_MetadataInterceptor([("authorization", f"Bearer {token}")])]
     if tls is False:
         channel = grpc.aio.insecure_channel(target, options=all_options, interceptors=interceptors)
     else:

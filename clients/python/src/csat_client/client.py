@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -171,6 +173,29 @@ class CsatClient:
         self.close()
 
 
+def tls_credentials(
+    ca_file: str | os.PathLike[str] | None = None,
+    cert_file: str | os.PathLike[str] | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+) -> grpc.ChannelCredentials:
+    """Returns TLS credentials for `connect(..., tls=...)` from PEM files.
+
+    - `ca_file`: the certificates to trust for the server (a private CA); None trusts the
+      system's roots.
+    - `cert_file` and `key_file`, together: a client certificate and its key, presented for
+      mutual TLS (a server started with --tls-client-ca takes its subject as the principal).
+    """
+    if (cert_file is None) != (key_file is None):
+        raise ValueError("tls_credentials: give cert_file and key_file together, or neither")
+
+    def read(path: str | os.PathLike[str] | None) -> bytes | None:
+        return None if path is None else Path(path).read_bytes()
+
+    return grpc.ssl_channel_credentials(
+        root_certificates=read(ca_file), private_key=read(key_file), certificate_chain=read(cert_file)
+    )
+
+
 def connect(
     target: str,
     token: str | None = None,
@@ -181,11 +206,13 @@ def connect(
 ) -> CsatClient:
     """Returns a CsatClient for the csat server at `target` ("host:port", or any gRPC target).
 
-    - `token`: sent as `authorization: Bearer <token>` metadata on every call.
+    - `token`: an API key, sent as `authorization: Bearer <token>` metadata on every call,
+      streams included (None or "" sends none). Read it from the environment or a secret
+      (`os.environ.get("CSAT_API_KEY")`); it is never logged.
     - `tls`: True (the default) for TLS with the system's root certificates, False for a
       plaintext connection (a local server: `connect("127.0.0.1:50051", tls=False)`), or
       grpc.ChannelCredentials of your own (a private CA, client certificates:
-      `grpc.ssl_channel_credentials(root_certificates=…)`).
+      `tls_credentials(ca_file="ca.pem", cert_file="client.pem", key_file="client-key.pem")`).
     - `service_config`: a gRPC service config as a dict; default `default_service_config()`,
       which retries UNAVAILABLE where that is safe.
     - `options`: more grpc channel options, such as ("grpc.max_receive_message_length", n).
@@ -199,7 +226,7 @@ def connect(
     else:
         credentials = grpc.ssl_channel_credentials() if tls is True else tls
         channel = grpc.secure_channel(target, credentials, options=all_options)
-    if token is not None:
+    if token:
         channel = grpc.intercept_channel(
             channel, _MetadataInterceptor([("authorization", f"Bearer {token}")])
         )

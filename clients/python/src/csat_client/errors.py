@@ -92,6 +92,23 @@ def error_reason(err: grpc.RpcError) -> str | None:
     return info.reason if info is not None else None
 
 
+def retry_delay(err: grpc.RpcError) -> float | None:
+    """Returns the seconds `err`'s google.rpc.RetryInfo asks to wait, or None without one.
+
+    csat sends it with RESOURCE_EXHAUSTED, reason RATE_LIMITED (a key over its
+    requests_per_second): wait that long, then send the call again. The retry service config
+    does not do it for you: it retries only UNAVAILABLE.
+    """
+    status = status_details(err)
+    if status is None:
+        return None
+    for detail in status.details:
+        info = error_details_pb2.RetryInfo()
+        if detail.Unpack(info) and info.HasField("retry_delay"):
+            return info.retry_delay.ToTimedelta().total_seconds()
+    return None
+
+
 def field_violations(err: grpc.RpcError) -> list[FieldViolation]:
     """Returns every field violation of the google.rpc.BadRequest in `err`, in the server's order.
 
