@@ -5,7 +5,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +61,18 @@ public final class CsatErrors {
      */
     public static Optional<ErrorInfo> errorInfo(Throwable error) {
         return details(error, ErrorInfo.class).stream().findFirst();
+    }
+
+    /**
+     * Returns the delay of the error's google.rpc.RetryInfo, if it has one. csat sends it with
+     * RESOURCE_EXHAUSTED, reason {@code RATE_LIMITED} (a key over its requests_per_second): wait
+     * that long, then call again; the retry service config does not retry RESOURCE_EXHAUSTED.
+     */
+    public static Optional<Duration> retryDelay(Throwable error) {
+        return details(error, RetryInfo.class).stream()
+                .filter(RetryInfo::hasRetryDelay)
+                .findFirst()
+                .map(info -> Duration.ofSeconds(info.getRetryDelay().getSeconds(), info.getRetryDelay().getNanos()));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,21 +43,25 @@ final class CsatServer implements AutoCloseable {
         this.target = target;
     }
 
-    /** Starts the server and waits until it is SERVING. */
-    static CsatServer start() throws IOException, InterruptedException {
+    /** Starts the server (with {@code extraArgs}) and waits until it is SERVING. */
+    static CsatServer start(String... extraArgs) throws IOException, InterruptedException {
         Path binary = locateBinary();
         Path directory = Files.createTempDirectory("csat-java-test");
         Path log = directory.resolve("csat.log");
         int port = freePort();
         String target = "127.0.0.1:" + port;
-        ProcessBuilder builder =
-                new ProcessBuilder(
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
                                 binary.toString(),
                                 "serve",
                                 "--listen",
                                 target,
                                 "--database-url",
-                                "sqlite://" + directory.resolve("csat.db") + "?mode=rwc")
+                                "sqlite://" + directory.resolve("csat.db") + "?mode=rwc"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile());
         builder.environment().put("NO_COLOR", "1");
