@@ -52,6 +52,22 @@ pub fn error_reason(status: &Status) -> Option<String> {
         .map(|info| info.reason)
 }
 
+/// The `google.rpc.ErrorInfo` of a csat status, with its `metadata` (SCOPE_MISSING's `scope`,
+/// say); `None` when it carries none from csat.
+pub fn error_info(status: &Status) -> Option<tonic_types::ErrorInfo> {
+    status
+        .get_details_error_info()
+        .filter(|info| info.domain == ERROR_DOMAIN)
+}
+
+/// The delay of a status's `google.rpc.RetryInfo`: csat sends one with RESOURCE_EXHAUSTED,
+/// reason RATE_LIMITED (a key over its `requests_per_second`). Wait it, then call again.
+pub fn retry_delay(status: &Status) -> Option<std::time::Duration> {
+    status
+        .get_details_retry_info()
+        .and_then(|info| info.retry_delay)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,7 +89,12 @@ mod tests {
         let status = Status::with_error_details(Code::InvalidArgument, "bad", details);
         assert_eq!(error_reason(&status).as_deref(), Some("INVALID_FIELD"));
         assert_eq!(field_violations(&status)[0].reason, "OUT_OF_RANGE");
+        assert_eq!(
+            error_info(&status).map(|info| info.reason).as_deref(),
+            Some("INVALID_FIELD")
+        );
         let plain = Status::unavailable("proxy");
+        assert!(error_info(&plain).is_none() && retry_delay(&plain).is_none());
         assert_eq!(error_reason(&plain), None);
         assert!(field_violations(&plain).is_empty());
     }
