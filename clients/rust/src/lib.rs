@@ -1,16 +1,19 @@
-//! Two small pieces a Rust program that calls csat needs beside `csat::proto` and `csat::client`,
-//! and that tonic does not ship: an interceptor that sends a bearer token, and a retry of the
-//! calls that are safe to repeat. Copy them into your program (clients/rust/README.md shows
-//! them); `src/main.rs` is the quickstart that uses them.
+//! The small pieces a Rust program that calls csat needs beside `csat::proto` and `csat::client`,
+//! and that tonic does not ship: [`connect`] (an API key on every call, TLS and mTLS), the
+//! interceptor behind it, and a retry of the calls that are safe to repeat. Copy them into your
+//! program (clients/rust/README.md shows them); `src/main.rs` is the quickstart that uses them.
 
 use std::future::Future;
 use std::time::Duration;
 
 use tonic::metadata::{AsciiMetadataValue, errors::InvalidMetadataValue};
 use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::{Code, Request, Status};
 
-/// Adds `authorization: Bearer <token>` to every call, when there is a token.
+/// Adds `authorization: Bearer <token>` to every call, when there is a token. No `Debug`: the
+/// key must not reach a log.
 #[derive(Clone, Default)]
 pub struct BearerToken(Option<AsciiMetadataValue>);
 
@@ -33,6 +36,52 @@ impl Interceptor for BearerToken {
         }
         Ok(request)
     }
+}
+
+/// How [`connect`] reaches a server.
+#[derive(Clone, Default)]
+pub struct ConnectOptions {
+    /// An API key, sent as `authorization: Bearer <key>` on every call, streams included (none
+    /// when `None` or empty). Read it from the environment (`CSAT_API_KEY`) or a secret.
+    pub token: Option<String>,
+    /// For `https://` addresses: the PEM certificates to trust for the server (a private CA);
+    /// the system's roots when `None`.
+    pub ca_pem: Option<Vec<u8>>,
+    /// For `https://` addresses: a PEM client certificate and its key, presented for mutual TLS
+    /// (a server with `--tls-client-ca` takes its subject as the caller's principal).
+    pub client_identity: Option<(Vec<u8>, Vec<u8>)>,
+    /// The deadline of each call that sets none itself.
+    pub timeout: Option<Duration>,
+}
+
+/// A channel to csat that sends the key on every call: give it to any generated client
+/// (`RatingServiceClient::new(channel.clone())`).
+pub type CsatChannel = InterceptedService<Channel, BearerToken>;
+
+/// Connects to csat at `address` (`http://127.0.0.1:50051`, `https://csat.example:443`), over
+/// TLS for `https://` as `options` says, and returns a channel carrying `options.token`.
+pub async fn connect(
+    address: &str,
+    options: ConnectOptions,
+) -> Result<CsatChannel, Box<dyn std::error::Error + Send + Sync>> {
+    let token = BearerToken::new(options.token.as_deref().filter(|token| !token.is_empty()))?;
+    let mut endpoint =
+        Endpoint::from_shared(address.to_owned())?.connect_timeout(Duration::from_secs(5));
+    if let Some(timeout) = options.timeout {
+        endpoint = endpoint.timeout(timeout);
+    }
+    if address.starts_with("https://") {
+        let mut tls = match options.ca_pem {
+            Some(pem) => ClientTlsConfig::new().ca_certificate(Certificate::from_pem(pem)),
+            None => ClientTlsConfig::new().with_native_roots(),
+        };
+        if let Some((certificate, key)) = options.client_identity {
+            tls = tls.identity(Identity::from_pem(certificate, key));
+        }
+        endpoint = endpoint.tls_config(tls)?;
+    }
+    let channel = endpoint.connect().await?;
+    Ok(InterceptedService::new(channel, token))
 }
 
 /// The attempts [`retry_unavailable`] makes at most, as in clients/retry-service-config.json.

@@ -3,7 +3,7 @@
 //! violations.
 //!
 //! ```sh
-//! cargo run -- http://127.0.0.1:50051     # CSAT_TOKEN=… adds `authorization: Bearer …`
+//! cargo run -- http://127.0.0.1:50051     # CSAT_API_KEY=… adds `authorization: Bearer …`
 //! ```
 
 use std::time::Duration;
@@ -15,24 +15,27 @@ use csat::proto::{
     Channel as RatingChannel, CreateSurveyRequest, GetSurveyRequest, Metric, Rating,
     SubmitRatingRequest, Survey,
 };
-use csat_client_quickstart::{BearerToken, retry_unavailable};
-use tonic::transport::{Channel, Endpoint};
+use csat_client_quickstart::{ConnectOptions, connect, retry_unavailable};
 use tonic::{Code, Request};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let address = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "http://127.0.0.1:50051".to_owned());
-    // `connect_lazy()` instead would connect at the first call, and again after a lost connection.
-    let channel: Channel = Endpoint::from_shared(address)?
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10)) // each call's deadline, unless the request sets a shorter one
-        .connect()
-        .await?;
-    let token = BearerToken::new(std::env::var("CSAT_TOKEN").ok().as_deref())?;
-    let mut surveys = SurveyServiceClient::with_interceptor(channel.clone(), token.clone());
-    let mut ratings = RatingServiceClient::with_interceptor(channel, token);
+    // The key comes from the environment, never from source; `https://` addresses use TLS
+    // (`ca_pem` for a private CA, `client_identity` for mutual TLS).
+    let channel = connect(
+        &address,
+        ConnectOptions {
+            token: std::env::var("CSAT_API_KEY").ok(),
+            timeout: Some(Duration::from_secs(10)), // each call's deadline, unless it sets a shorter one
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut surveys = SurveyServiceClient::new(channel.clone());
+    let mut ratings = RatingServiceClient::new(channel);
 
     // A survey, created once: the second run finds it taken (ALREADY_EXISTS) and reads it.
     let created = surveys

@@ -377,7 +377,7 @@ async fn the_quickstart_runs_twice_against_the_server() {
     let run = || {
         let output = Command::new(env!("CARGO_BIN_EXE_quickstart"))
             .arg(&server.url)
-            .env("CSAT_TOKEN", "a-token-the-server-ignores-without-keys")
+            .env("CSAT_API_KEY", "a-token-the-server-ignores-without-keys")
             .output()
             .expect("running the quickstart");
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

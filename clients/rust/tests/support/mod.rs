@@ -25,6 +25,11 @@ pub struct Server {
 impl Server {
     /// Starts csat and waits until its health service answers SERVING for "".
     pub async fn start() -> Server {
+        Self::start_with(&[]).await
+    }
+
+    /// As [`Server::start`], with more arguments for `csat serve` (`--api-keys-file`, say).
+    pub async fn start_with(extra_args: &[&str]) -> Server {
         let binary = std::env::var("CSAT_BIN").unwrap_or_else(|_| {
             panic!(
                 "CSAT_BIN is not set: point it at a csat server binary (cargo build at the \
@@ -42,6 +47,7 @@ impl Server {
         let mut child = Command::new(&binary)
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(["--database-url", &database_url])
+            .args(extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
