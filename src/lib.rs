@@ -8,6 +8,8 @@
 //! - `domain`: pure rules (no tonic, no sea-orm): surveys, ratings, filters, validation, reports,
 //!   metrics, time buckets, benchmarks, and what the writer decides for each rating.
 //! - `error`: the one error type and its classification of database faults.
+//! - `telemetry`: traces over OTLP when an endpoint is configured (the spans of the call, the
+//!   writer's commit and the fsync), nothing at all otherwise.
 //! - `ingest`: the writer task (group commit) and its sync thread: fsync, answer, publish.
 //! - `store`: entities, migrations, queries, rollups, the counter row, the SQL of a commit.
 //! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
@@ -60,3 +62,5 @@ pub mod reports;
 pub mod server;
 #[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod telemetry;

@@ -77,10 +77,14 @@ enum BenchCommand {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(config) => {
-            init_tracing(config.logging.log_format);
-            serve(config).await
-        }
+        Command::Serve(config) => match csat::telemetry::init(config.logging.log_format) {
+            Ok(telemetry) => {
+                let served = serve(config).await;
+                telemetry.shutdown().await;
+                served
+            }
+            Err(cause) => Err(cause),
+        },
         Command::Migrate(config) => {
             init_tracing(config.logging.log_format);
             migrate(config.database).await

@@ -26,6 +26,7 @@ mod deadline;
 mod gate;
 pub mod metrics;
 mod tls;
+mod trace;
 
 use auth::keys::KeysFileWatch;
 use auth::{Access, AuthLayer};
@@ -487,12 +488,13 @@ async fn serve(
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .accept_http1(true)
-        // One span per call, so every log line of a call names its method.
-        .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
         .layer(option_layer(port.answering.cors.clone()))
         .layer(port.connect.clone())
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(port.answering.metrics)
+        // One span per call, so every log line of a call names its method (and, with traces on,
+        // its trace id): the call's OpenTelemetry span.
+        .layer(trace::CallSpanLayer)
         .layer(deadline::DeadlineLayer)
         .layer(AuthLayer::new(port.answering.access.clone()))
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))

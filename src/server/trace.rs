@@ -1,0 +1,226 @@
+//! The span of every call, so that each log line of a call names its method, and, with traces on
+//! (`crate::telemetry`), the OpenTelemetry server span of the call: named after the gRPC method
+//! (`csat.v1.RatingService/SubmitRating`) with the RPC semantic conventions' attributes, a child
+//! of the caller's span when a W3C `traceparent` header says one, ended when the answer's last
+//! frame is sent, with its `rpc.grpc.status_code`. The layer sits inside the Connect and
+//! gRPC-Web layers, so it sees every call in gRPC form (the header is the same in all three),
+//! and outside the auth layer and the database gate, so refused calls are traced too.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use opentelemetry::propagation::{Extractor, TextMapPropagator};
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use tonic::body::Body;
+use tonic::codegen::http::{HeaderMap, Request, Response};
+use tower::{Layer, Service};
+use tracing::Span;
+use tracing::field::{Empty, display};
+use tracing::instrument::{Instrument, Instrumented};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+use crate::telemetry;
+
+/// Adds [`CallSpan`] in front of a service.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CallSpanLayer;
+
+impl<S> Layer<S> for CallSpanLayer {
+    type Service = CallSpan<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        CallSpan {
+            inner,
+            traces_on: telemetry::traces_on(),
+        }
+    }
+}
+
+/// See the module's description.
+#[derive(Clone, Debug)]
+pub struct CallSpan<S> {
+    inner: S,
+    traces_on: bool,
+}
+
+impl<S, B> Service<Request<B>> for CallSpan<S>
+where
+    S: Service<Request<B>, Response = Response<Body>>,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = CallFuture<S::Future>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        if !self.traces_on {
+            let span = tracing::info_span!("rpc", method = %request.uri().path());
+            let answer = span.in_scope(|| self.inner.call(request));
+            return CallFuture {
+                answer: answer.instrument(span),
+                exported: None,
+            };
+        }
+        let span = exported_call_span(&request);
+        let answer = span.in_scope(|| self.inner.call(request));
+        CallFuture {
+            answer: answer.instrument(span.clone()),
+            exported: Some(span),
+        }
+    }
+}
+
+/// The span of a call with traces on: the fields of the log span plus those OpenTelemetry
+/// exports, parented to the caller's span, with its trace id recorded for the log lines.
+fn exported_call_span<B>(request: &Request<B>) -> Span {
+    let path = request.uri().path();
+    let (service, method) = service_and_method(path);
+    let span = tracing::info_span!(
+        "rpc",
+        method = %path,
+        otel.name = %path.trim_start_matches('/'),
+        otel.kind = "server",
+        otel.status_code = Empty,
+        rpc.system = "grpc",
+        rpc.service = service,
+        rpc.method = method,
+        rpc.grpc.status_code = Empty,
+        trace_id = Empty,
+    );
+    let caller = TraceContextPropagator::new().extract(&HeaderExtractor(request.headers()));
+    // Without a traceparent the context is empty and the call starts a trace of its own.
+    let _ = span.set_parent(caller);
+    if let Some(trace_id) = telemetry::trace_id_of(&span) {
+        span.record("trace_id", display(trace_id));
+    }
+    span
+}
+
+/// Splits `/csat.v1.RatingService/SubmitRating` into the service and the method; a path of
+/// another shape (not a gRPC call) is all service.
+fn service_and_method(path: &str) -> (&str, &str) {
+    let trimmed = path.trim_start_matches('/');
+    trimmed.rsplit_once('/').unwrap_or((trimmed, ""))
+}
+
+/// Reads the `traceparent` and `tracestate` headers (gRPC metadata is HTTP headers).
+struct HeaderExtractor<'a>(&'a HeaderMap);
+
+impl Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|value| value.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|name| name.as_str()).collect()
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The answer of a call, in its span; with traces on, its body carries the span until the
+    /// last frame, where the status is.
+    pub struct CallFuture<F> {
+        #[pin]
+        answer: Instrumented<F>,
+        exported: Option<Span>,
+    }
+}
+
+impl<F, E> Future for CallFuture<F>
+where
+    F: Future<Output = Result<Response<Body>, E>>,
+{
+    type Output = Result<Response<Body>, E>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let answer = ready!(this.answer.poll(context));
+        let Some(span) = this.exported.take() else {
+            return Poll::Ready(answer);
+        };
+        Poll::Ready(answer.map(|response| {
+            // A trailers-only answer (an error) has its status in the headers, and an empty body.
+            if let Some(code) = status_code(response.headers()) {
+                record_status(&span, code);
+            }
+            response.map(|body| Body::new(TracedBody { body, span }))
+        }))
+    }
+}
+
+/// A response body that holds the call's span until it is dropped, and records the status the
+/// trailers carry.
+struct TracedBody {
+    body: Body,
+    span: Span,
+}
+
+impl HttpBody for TracedBody {
+    type Data = bytes::Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let frame = ready!(Pin::new(&mut self.body).poll_frame(context));
+        if let Some(Ok(frame)) = &frame
+            && let Some(code) = frame.trailers_ref().and_then(status_code)
+        {
+            record_status(&self.span, code);
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// The `grpc-status` of a header or trailer map.
+fn status_code(headers: &HeaderMap) -> Option<i32> {
+    headers
+        .get("grpc-status")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+}
+
+/// Records `code`, and marks the span failed for the codes the RPC conventions call server
+/// errors (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS).
+fn record_status(span: &Span, code: i32) {
+    span.record("rpc.grpc.status_code", code);
+    if matches!(code, 2 | 4 | 12 | 13 | 14 | 15) {
+        span.record("otel.status_code", "ERROR");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grpc_path_splits_into_service_and_method() {
+        assert_eq!(
+            service_and_method("/csat.v1.RatingService/SubmitRating"),
+            ("csat.v1.RatingService", "SubmitRating")
+        );
+        assert_eq!(service_and_method("/favicon.ico"), ("favicon.ico", ""));
+    }
+
+    #[test]
+    fn the_status_comes_from_grpc_status() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(status_code(&headers), None);
+        headers.insert("grpc-status", "14".parse().unwrap());
+        assert_eq!(status_code(&headers), Some(14));
+    }
+}
