@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use sea_orm::DbBackend;
 use tokio::sync::{mpsc, oneshot};
-use tracing::{debug, error, warn};
+use tracing::{Instrument, debug, error, warn};
 
 use crate::domain::NewRating;
 use crate::domain::ingest::{CommitOutcome, RatingResult, Submission};
@@ -18,6 +18,7 @@ use crate::feed::Feed;
 use crate::monitoring;
 use crate::store::Store;
 use crate::store::ingest::Committer;
+use crate::telemetry::{self, TraceParent};
 
 /// Most ratings committed in one transaction; also bounds what one feed batch holds.
 const MAX_RATINGS_PER_COMMIT: usize = 4_096;
@@ -32,6 +33,8 @@ type Reply = oneshot::Sender<Result<Vec<RatingResult>>>;
 struct WriteRequest {
     submission: Submission,
     reply: Reply,
+    /// The span of the call waiting, when traced: the commit's span hangs under or links to it.
+    trace: TraceParent,
 }
 
 /// Sends submissions to the writer task; cheap to clone.
@@ -122,6 +125,7 @@ impl WriterHandle {
                 all_or_nothing,
             },
             reply,
+            trace: TraceParent::of_current_span(),
         };
         self.sender.send(request).await.map_err(|_| stopped())?;
         Ok(answer)
@@ -149,12 +153,14 @@ pub async fn wait_for(pending: PendingWrite) -> Result<Vec<RatingResult>> {
 struct Batch {
     submissions: Vec<Submission>,
     replies: Vec<Reply>,
+    traces: Vec<TraceParent>,
 }
 
 impl Batch {
     fn push(&mut self, request: WriteRequest) {
         self.submissions.push(request.submission);
         self.replies.push(request.reply);
+        self.traces.push(request.trace);
     }
 
     /// Adds `first` and whatever else waits in `receiver`, up to [`MAX_RATINGS_PER_COMMIT`]
@@ -175,6 +181,8 @@ impl Batch {
 struct Committed {
     batch: Batch,
     outcome: CommitOutcome,
+    /// The commit's span, when traced: the fsync's span hangs under or links to it.
+    trace: TraceParent,
 }
 
 async fn run_writer(
@@ -200,11 +208,29 @@ async fn run_writer(
     committer.close().await;
 }
 
-/// Commits `batch` and hands it to the syncer, or answers its callers with the failure.
+/// Commits `batch` and hands it to the syncer, or answers its callers with the failure, in the
+/// commit's span when one of its callers is traced (see [`telemetry::commit_span`]).
 async fn commit_batch(
     committer: &mut Committer,
     committed: &std::sync::mpsc::SyncSender<Committed>,
     batch: Batch,
+) {
+    if !telemetry::traces_on() {
+        return commit_and_hand_over(committer, committed, batch, TraceParent::default()).await;
+    }
+    let ratings = batch.submissions.iter().map(|s| s.ratings.len()).sum();
+    let span = telemetry::commit_span(&batch.traces, ratings);
+    let trace = TraceParent::of(&span);
+    commit_and_hand_over(committer, committed, batch, trace)
+        .instrument(span)
+        .await;
+}
+
+async fn commit_and_hand_over(
+    committer: &mut Committer,
+    committed: &std::sync::mpsc::SyncSender<Committed>,
+    batch: Batch,
+    trace: TraceParent,
 ) {
     match timed_commit(committer, &batch.submissions).await {
         Ok(outcome) => {
@@ -213,19 +239,21 @@ async fn commit_batch(
                 stored = outcome.stored.len(),
                 "ratings committed"
             );
-            hand_over(committed, batch, outcome);
+            hand_over(committed, batch, outcome, trace);
         }
         Err(cause) if batch.submissions.len() > 1 && !cause.is_database_fault() => {
             // One bad request must not fail the others that shared its transaction.
             warn!(error = %cause, requests = batch.submissions.len(), "group commit failed: committing requests one by one");
-            for (submission, reply) in batch.submissions.into_iter().zip(batch.replies) {
+            let requests = batch.submissions.into_iter().zip(batch.replies);
+            for ((submission, reply), caller) in requests.zip(batch.traces) {
                 match timed_commit(committer, std::slice::from_ref(&submission)).await {
                     Ok(outcome) => {
                         let alone = Batch {
                             submissions: vec![submission],
                             replies: vec![reply],
+                            traces: vec![caller],
                         };
-                        hand_over(committed, alone, outcome);
+                        hand_over(committed, alone, outcome, trace.clone());
                     }
                     Err(cause) => refuse(&submission, reply, &cause),
                 }
@@ -261,8 +289,13 @@ fn hand_over(
     committed: &std::sync::mpsc::SyncSender<Committed>,
     batch: Batch,
     outcome: CommitOutcome,
+    trace: TraceParent,
 ) {
-    let commit = Committed { batch, outcome };
+    let commit = Committed {
+        batch,
+        outcome,
+        trace,
+    };
     if let Err(std::sync::mpsc::SendError(commit)) = committed.send(commit) {
         // Only if the syncer thread died: its callers cannot be told the commit is durable.
         let cause = Error::internal("the sync thread is gone");
@@ -278,11 +311,13 @@ fn run_syncer(store: &Store, feed: &Feed, committed: &std::sync::mpsc::Receiver<
     while let Ok(first) = committed.recv() {
         let mut ready = vec![first];
         ready.extend(committed.try_iter());
+        let span = telemetry::fsync_span(ready.iter().map(|commit| &commit.trace));
         let started = Instant::now();
-        let synced = store.sync_committed();
+        let synced = span.in_scope(|| store.sync_committed());
         if fsyncs {
             metrics::histogram!(monitoring::FSYNC_SECONDS).record(started.elapsed());
         }
+        drop(span);
         for commit in ready {
             match &synced {
                 Ok(()) => answer(store, feed, commit),
