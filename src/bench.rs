@@ -8,6 +8,7 @@
 
 pub mod csv_import;
 pub mod observed;
+pub mod otlp_receiver;
 pub mod report;
 pub mod stream;
 

@@ -26,4 +26,5 @@ mod service_config;
 mod streams;
 mod surveys;
 mod tls;
+mod traces;
 mod validation;
