@@ -195,9 +195,18 @@ impl Server {
                 reflection: config.reflection,
                 message_bytes: config.max_message_bytes,
                 metrics: metrics_layer,
+                traces: true,
             },
             tls,
         })
+    }
+
+    /// Sets whether this server's calls (and the writer's work for them) are exported as spans
+    /// when [`crate::telemetry`] installed an exporter, as they are by default: a benchmark
+    /// compares a server with traces and one without in one process.
+    pub fn with_traces(mut self, exported: bool) -> Server {
+        self.answering.traces = exported;
+        self
     }
 
     /// Returns the address the server listens on.
@@ -285,6 +294,8 @@ struct Answering {
     message_bytes: usize,
     /// Measures calls when `/metrics` is served.
     metrics: MetricsLayer,
+    /// Whether calls are exported as spans when an exporter is installed.
+    traces: bool,
 }
 
 impl Port {
@@ -494,7 +505,7 @@ async fn serve(
         .layer(port.answering.metrics)
         // One span per call, so every log line of a call names its method (and, with traces on,
         // its trace id): the call's OpenTelemetry span.
-        .layer(trace::CallSpanLayer)
+        .layer(trace::CallSpanLayer::new(port.answering.traces))
         .layer(deadline::DeadlineLayer)
         .layer(AuthLayer::new(port.answering.access.clone()))
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))

@@ -41,6 +41,11 @@ const MAX_LINKS: usize = 127;
 /// How long the exit waits for the last spans to reach the collector.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The target of every span exported, and of no other: the OpenTelemetry layer listens to this
+/// target only, so a server of the same process whose calls are not traced (a benchmark's
+/// baseline) makes spans the layer never sees, and no log line turns into a span event.
+pub const TARGET: &str = "csat::traces";
+
 /// Whether an OpenTelemetry layer is installed: read on the request path instead of asking the
 /// subscriber, which costs a downcast per call.
 static TRACES_ON: AtomicBool = AtomicBool::new(false);
@@ -84,26 +89,13 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
         crate::config::init_tracing(format);
         return Ok(Telemetry { provider: None });
     }
-    let provider = match tracer_provider() {
+    let provider = match tracer_provider(None) {
         Ok(provider) => provider,
         Err(cause) => {
             crate::config::init_tracing(format);
             return Err(cause);
         }
     };
-    let tracer = provider.tracer("csat");
-    // The export follows what csat does, not how verbose its logs are: RUST_LOG=warn must not
-    // turn the spans off, so each layer has its own filter.
-    let traced = tracing_subscriber::filter::Targets::new()
-        .with_target("csat", tracing::Level::INFO)
-        .with_default(tracing_subscriber::filter::LevelFilter::OFF);
-    let otel_layer = tracing_opentelemetry::layer()
-        .with_tracer(tracer)
-        .with_location(false)
-        .with_threads(false)
-        .with_target(false)
-        .with_context_activation(false)
-        .with_filter(traced);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let log_layer = match format {
@@ -113,7 +105,7 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
     // A second installation (tests) keeps the first one; nothing to report.
     let _ = tracing_subscriber::registry()
         .with(log_layer.with_filter(filter))
-        .with(otel_layer)
+        .with(exporting_layer(&provider))
         .try_init();
     TRACES_ON.store(true, Ordering::Relaxed);
     tracing::info!(
@@ -123,6 +115,43 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
     Ok(Telemetry {
         provider: Some(provider),
     })
+}
+
+/// Installs the OpenTelemetry layer alone (no log output), exporting to `endpoint` whatever the
+/// environment says: for a benchmark that measures a server with traces on beside one without
+/// ([`crate::server::Server::with_traces`]) in one process. Must run inside the Tokio runtime.
+pub fn init_exporting_to(endpoint: &str) -> Result<Telemetry> {
+    let provider = tracer_provider(Some(endpoint.to_string()))?;
+    tracing_subscriber::registry()
+        .with(exporting_layer(&provider))
+        .try_init()
+        .map_err(|cause| Error::internal(format!("traces: {cause}")))?;
+    TRACES_ON.store(true, Ordering::Relaxed);
+    Ok(Telemetry {
+        provider: Some(provider),
+    })
+}
+
+/// The layer that turns the spans of [`TARGET`] into OpenTelemetry spans. It has a filter of its
+/// own: the export follows what csat does, not how verbose its logs are (RUST_LOG=warn must not
+/// turn the spans off).
+fn exporting_layer<S>(provider: &SdkTracerProvider) -> impl Layer<S> + use<S>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
+    let exported = tracing_subscriber::filter::Targets::new()
+        .with_target(TARGET, tracing::Level::INFO)
+        .with_default(tracing_subscriber::filter::LevelFilter::OFF);
+    tracing_opentelemetry::layer()
+        .with_tracer(provider.tracer("csat"))
+        // Busy and idle time would cost two clock reads at every poll of a call; the commit and
+        // fsync spans already say where a SubmitRating waited.
+        .with_tracked_inactivity(false)
+        .with_location(false)
+        .with_threads(false)
+        .with_target(false)
+        .with_context_activation(false)
+        .with_filter(exported)
 }
 
 /// The endpoint the standard variables name for traces, the signal's own first.
@@ -148,10 +177,15 @@ fn endpoint_configured() -> bool {
 
 /// The SDK's provider with a batch processor (its own thread; a full queue drops spans rather
 /// than wait) in front of the OTLP/gRPC exporter.
-fn tracer_provider() -> Result<SdkTracerProvider> {
-    check_protocol()?;
+fn tracer_provider(endpoint: Option<String>) -> Result<SdkTracerProvider> {
     let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic();
-    if configured_endpoint().is_some_and(|endpoint| endpoint.starts_with("https://")) {
+    if let Some(endpoint) = &endpoint {
+        exporter = exporter.with_endpoint(endpoint);
+    } else {
+        check_protocol()?;
+    }
+    let endpoint = endpoint.or_else(configured_endpoint);
+    if endpoint.is_some_and(|endpoint| endpoint.starts_with("https://")) {
         // The exporter's default TLS trusts no root at all; these are the ones the CLI trusts.
         exporter =
             exporter.with_tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots());
@@ -255,6 +289,7 @@ pub fn commit_span<'a>(callers: impl IntoIterator<Item = &'a TraceParent>, ratin
         return Span::none();
     };
     let span = tracing::info_span!(
+        target: TARGET,
         "commit",
         otel.name = "csat.ingest/commit",
         csat.batch.ratings = as_attribute(ratings),
@@ -287,7 +322,12 @@ pub fn fsync_span<'a>(commits: impl IntoIterator<Item = &'a TraceParent>) -> Spa
     let Some(first) = traced.next() else {
         return Span::none();
     };
-    let span = tracing::info_span!("fsync", otel.name = "csat.ingest/fsync", trace_id = Empty);
+    let span = tracing::info_span!(
+        target: TARGET,
+        "fsync",
+        otel.name = "csat.ingest/fsync",
+        trace_id = Empty,
+    );
     adopt(&span, first);
     for commit in traced.take(MAX_LINKS) {
         span.add_link(commit.span().span_context().clone());

@@ -24,8 +24,19 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 use crate::telemetry;
 
 /// Adds [`CallSpan`] in front of a service.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CallSpanLayer;
+#[derive(Clone, Copy, Debug)]
+pub struct CallSpanLayer {
+    exported: bool,
+}
+
+impl CallSpanLayer {
+    /// Makes exported spans if `exported` and traces are on, log spans only otherwise.
+    pub fn new(exported: bool) -> Self {
+        Self {
+            exported: exported && telemetry::traces_on(),
+        }
+    }
+}
 
 impl<S> Layer<S> for CallSpanLayer {
     type Service = CallSpan<S>;
@@ -33,7 +44,7 @@ impl<S> Layer<S> for CallSpanLayer {
     fn layer(&self, inner: S) -> Self::Service {
         CallSpan {
             inner,
-            traces_on: telemetry::traces_on(),
+            traces_on: self.exported,
         }
     }
 }
@@ -81,9 +92,10 @@ fn exported_call_span<B>(request: &Request<B>) -> Span {
     let path = request.uri().path();
     let (service, method) = service_and_method(path);
     let span = tracing::info_span!(
+        target: telemetry::TARGET,
         "rpc",
-        method = %path,
-        otel.name = %path.trim_start_matches('/'),
+        method = path,
+        otel.name = path.trim_start_matches('/'),
         otel.kind = "server",
         otel.status_code = Empty,
         rpc.system = "grpc",
