@@ -100,14 +100,16 @@ async fn a_callers_trace_continues_into_the_call_commit_and_fsync(backend: Backe
     let create = named(&spans, "csat.v1.SurveyService/CreateSurvey");
     assert_eq!(hex(&create.parent_span_id), CREATE_CALLER_SPAN_ID);
     let lines = log_lines.lock().expect("the log lines").clone();
-    let survey_created = lines
+    let audit_line = lines
         .iter()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .find(|line| line["fields"]["message"] == "survey created")
-        .unwrap_or_else(|| panic!("a JSON line \"survey created\" among {lines:?}"));
+        .find(|line| {
+            line["fields"]["message"] == "audit" && line["fields"]["action"] == "CreateSurvey"
+        })
+        .unwrap_or_else(|| panic!("the JSON audit line of CreateSurvey among {lines:?}"));
     assert_eq!(
-        survey_created["span"]["trace_id"], TRACE_ID,
-        "the call's log line names its trace: {survey_created}"
+        audit_line["span"]["trace_id"], TRACE_ID,
+        "the call's log line names its trace: {audit_line}"
     );
 }
 
