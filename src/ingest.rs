@@ -218,8 +218,7 @@ async fn commit_batch(
     if !telemetry::traces_on() {
         return commit_and_hand_over(committer, committed, batch, TraceParent::default()).await;
     }
-    let ratings = batch.submissions.iter().map(|s| s.ratings.len()).sum();
-    let span = telemetry::commit_span(&batch.traces, ratings);
+    let span = telemetry::commit_span(&batch.traces, rating_count(&batch.submissions));
     let trace = TraceParent::of(&span);
     commit_and_hand_over(committer, committed, batch, trace)
         .instrument(span)
@@ -272,15 +271,19 @@ async fn timed_commit(
     committer: &mut Committer,
     submissions: &[Submission],
 ) -> Result<CommitOutcome> {
-    let ratings: usize = submissions
-        .iter()
-        .map(|submission| submission.ratings.len())
-        .sum();
-    metrics::histogram!(monitoring::WRITER_BATCH_RATINGS).record(ratings as f64);
+    metrics::histogram!(monitoring::WRITER_BATCH_RATINGS).record(rating_count(submissions) as f64);
     let started = Instant::now();
     let committed = committer.commit(submissions).await;
     metrics::histogram!(monitoring::WRITER_COMMIT_SECONDS).record(started.elapsed());
     committed
+}
+
+/// The ratings of `submissions`, all told.
+fn rating_count(submissions: &[Submission]) -> usize {
+    submissions
+        .iter()
+        .map(|submission| submission.ratings.len())
+        .sum()
 }
 
 /// Passes a commit to the syncer. Blocking is right here: the writer's thread has nothing else to
