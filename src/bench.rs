@@ -166,8 +166,9 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     );
     print_phase("SubmitRating", "ratings/s", &cost.observed);
     println!(
-        "  the same with {} on: on / off = {:.2} (bar: >= 0.9)",
+        "  the same with {} on ({} spans exported): on / off = {:.2} (bar: >= 0.9)",
         observed::SAFEGUARDS,
+        cost.spans_received,
         cost.observed.rate / cost.plain.rate
     );
 

@@ -125,7 +125,7 @@ impl WriterHandle {
                 all_or_nothing,
             },
             reply,
-            trace: TraceParent::of_current_span(),
+            trace: TraceParent::of_current_call(),
         };
         self.sender.send(request).await.map_err(|_| stopped())?;
         Ok(answer)

@@ -12,14 +12,15 @@
 //! `http/protobuf` would need an HTTP client the SDK can drive from its own export thread
 //! (reqwest's blocking client, a second HTTP stack in the tree), so it is refused at start.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use opentelemetry::trace::{TraceContextExt, TracerProvider};
+use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_otlp::{WithExportConfig, WithTonicConfig};
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 use tracing::Span;
 use tracing::field::Empty;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
@@ -34,7 +35,7 @@ use crate::error::{Error, Result};
 /// names one (the SDK would say `unknown_service`).
 const DEFAULT_SERVICE_NAME: &str = "csat";
 
-/// Most links a commit or fsync span carries to the other spans it served; OpenTelemetry's
+/// Most links an fsync span carries to the other commits it served; OpenTelemetry's
 /// default `OTEL_SPAN_LINK_COUNT_LIMIT` drops any beyond 128 anyway.
 const MAX_LINKS: usize = 127;
 
@@ -53,6 +54,25 @@ static TRACES_ON: AtomicBool = AtomicBool::new(false);
 /// Returns whether spans are exported (an OTLP endpoint was configured at start).
 pub fn traces_on() -> bool {
     TRACES_ON.load(Ordering::Relaxed)
+}
+
+/// The tracer of the calls' spans. A call's span is made with the SDK directly, not as a
+/// `tracing` span turned into one by the OpenTelemetry layer: that layer works at every poll of
+/// the call (entering and leaving the span), which cost SubmitRating a fifth of its rate with
+/// every call sampled. The writer's commit and fsync spans, one per batch, go through the layer.
+static CALL_TRACER: OnceLock<SdkTracer> = OnceLock::new();
+
+/// Starts the OpenTelemetry server span of a call named `name`, a child of `parent` (the caller's
+/// context from its `traceparent`, or an empty one), and returns the context that holds it; `None`
+/// when traces are off. The span is ended by whoever holds the context when the call is done.
+pub fn start_call_span(name: &str, attributes: Vec<KeyValue>, parent: &Context) -> Option<Context> {
+    let tracer = CALL_TRACER.get()?;
+    let span = tracer
+        .span_builder(name.to_string())
+        .with_kind(SpanKind::Server)
+        .with_attributes(attributes)
+        .start_with_context(tracer, parent);
+    Some(parent.with_span(span))
 }
 
 /// What [`init`] installed; [`Telemetry::shutdown`] flushes the spans still queued.
@@ -107,6 +127,7 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
         .with(log_layer.with_filter(filter))
         .with(exporting_layer(&provider))
         .try_init();
+    let _ = CALL_TRACER.set(provider.tracer("csat"));
     TRACES_ON.store(true, Ordering::Relaxed);
     tracing::info!(
         endpoint = %configured_endpoint().unwrap_or_default(),
@@ -126,6 +147,7 @@ pub fn init_exporting_to(endpoint: &str) -> Result<Telemetry> {
         .with(exporting_layer(&provider))
         .try_init()
         .map_err(|cause| Error::internal(format!("traces: {cause}")))?;
+    let _ = CALL_TRACER.set(provider.tracer("csat"));
     TRACES_ON.store(true, Ordering::Relaxed);
     Ok(Telemetry {
         provider: Some(provider),
@@ -253,12 +275,15 @@ pub fn trace_id_of(span: &Span) -> Option<opentelemetry::trace::TraceId> {
 pub struct TraceParent(Option<Context>);
 
 impl TraceParent {
-    /// The span the calling task is in (a call's), if it is sampled.
-    pub fn of_current_span() -> TraceParent {
+    /// The span of the call being answered (its context is current while the call is polled,
+    /// see `server::trace`), if it is sampled.
+    pub fn of_current_call() -> TraceParent {
         if !traces_on() {
             return TraceParent(None);
         }
-        TraceParent::of(&Span::current())
+        let context = Context::current();
+        let sampled = context.span().span_context().is_sampled();
+        TraceParent(sampled.then_some(context))
     }
 
     /// The OpenTelemetry span behind `span`, if it is sampled.
@@ -276,10 +301,12 @@ impl TraceParent {
 ///
 /// A commit serves many calls, each in a trace of its own. It becomes a child of the first
 /// sampled caller, so that at least one trace shows the whole path of a rating (call, commit,
-/// fsync) as a tree; every other sampled caller gets a link to the commit (and the commit one to
-/// it), so each of their traces leads to the commit that stored its ratings. Links rather than a
-/// copy of the commit in every trace: a batch of 4,096 submissions would otherwise export 4,096
-/// commit spans. `Span::none()` when no caller is sampled.
+/// fsync) as a tree; every other sampled caller gets a link to the commit, so each of their
+/// traces leads to the commit that stored its ratings. Links rather than a copy of the commit in
+/// every trace: a batch of 4,096 submissions would otherwise export 4,096 commit spans. No links
+/// back from the commit to those callers: `csat.batch.traced_requests` counts them, and a link
+/// each way cost SubmitRating more than every other part of its tracing.
+/// `Span::none()` when no caller is sampled.
 pub fn commit_span<'a>(callers: impl IntoIterator<Item = &'a TraceParent>, ratings: usize) -> Span {
     if !traces_on() {
         return Span::none();
@@ -301,11 +328,7 @@ pub fn commit_span<'a>(callers: impl IntoIterator<Item = &'a TraceParent>, ratin
     let mut traced_requests = 1;
     for caller in sampled {
         traced_requests += 1;
-        if traced_requests <= MAX_LINKS {
-            let caller_span = caller.span();
-            caller_span.add_link(commit.clone(), Vec::new());
-            span.add_link(caller_span.span_context().clone());
-        }
+        caller.span().add_link(commit.clone(), Vec::new());
     }
     span.record("csat.batch.traced_requests", as_attribute(traced_requests));
     span
@@ -358,6 +381,6 @@ mod tests {
 
         assert!(commit_span(&parents, 2).is_none());
         assert!(fsync_span(&parents).is_none());
-        assert!(TraceParent::of_current_span().0.is_none());
+        assert!(TraceParent::of_current_call().0.is_none());
     }
 }

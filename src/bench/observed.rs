@@ -11,6 +11,7 @@ use std::time::Duration;
 use tonic::metadata::MetadataValue;
 use tonic::transport::Channel;
 
+use super::otlp_receiver::OtlpReceiver;
 use super::{PhaseResult, PhaseTotals, bench_rating, connect_serving, timed_phase};
 use crate::error::{Error, Result};
 use crate::pb;
@@ -18,7 +19,7 @@ use crate::pb::rating_service_client::RatingServiceClient;
 use crate::pb::survey_service_client::SurveyServiceClient;
 
 /// What the observed server turns on.
-pub const SAFEGUARDS: &str = "API keys";
+pub const SAFEGUARDS: &str = "API keys, metrics and traces";
 
 /// The key the observed server's callers send (its hash is in the keys file written for it).
 const BENCH_KEY: &str = "csat-bench-key";
@@ -89,9 +90,13 @@ pub struct ObservedCost {
     pub plain: PhaseResult,
     /// The safeguards on.
     pub observed: PhaseResult,
+    /// Spans the observed server exported to the benchmark's receiver: proof that traces were on.
+    pub spans_received: usize,
 }
 
-/// Writes the observed server's keys file and returns the arguments that turn its safeguards on.
+/// Writes the observed server's keys file and returns the arguments that turn its safeguards on:
+/// keys, and a `/metrics` listener (its recorder and per-call layer run whether or not anyone
+/// scrapes).
 fn observed_arguments(folder: &Path) -> Result<Vec<String>> {
     let keys: PathBuf = folder.join("bench-keys.yaml");
     let file = format!(
@@ -99,7 +104,22 @@ fn observed_arguments(folder: &Path) -> Result<Vec<String>> {
         crate::server::auth::keys::sha256_hex(BENCH_KEY)
     );
     std::fs::write(&keys, file).map_err(Error::internal)?;
-    Ok(vec!["--api-keys-file".into(), keys.display().to_string()])
+    Ok(vec![
+        "--api-keys-file".into(),
+        keys.display().to_string(),
+        "--metrics-listen".into(),
+        "127.0.0.1:0".into(),
+    ])
+}
+
+/// The environment that turns the observed server's traces on, exported to `receiver` with the
+/// SDK's defaults (every call sampled, batches of 512), as a deployment that traces everything
+/// would run it.
+fn traced_environment(receiver: &OtlpReceiver) -> Vec<(String, String)> {
+    vec![(
+        "OTEL_EXPORTER_OTLP_ENDPOINT".to_string(),
+        receiver.endpoint(),
+    )]
 }
 
 /// Runs `rounds` rounds of `duration` on each server in turn.
@@ -110,13 +130,16 @@ pub async fn observed_cost(
     rounds: usize,
     duration: Duration,
 ) -> Result<ObservedCost> {
+    let receiver = OtlpReceiver::start_counting()
+        .await
+        .map_err(Error::internal)?;
     let plain = ServeProcess::start(folder, "plain", connections, &[], &[]).await?;
     let observed = ServeProcess::start(
         folder,
         "observed",
         connections,
         &observed_arguments(folder)?,
-        &[],
+        &traced_environment(&receiver),
     )
     .await?;
     let key = MetadataValue::try_from(format!("Bearer {BENCH_KEY}")).map_err(Error::internal)?;
@@ -153,9 +176,12 @@ pub async fn observed_cost(
             .await,
         );
     }
+    // Stopping the server flushes its last batch of spans.
+    drop(observed);
     Ok(ObservedCost {
         plain: plain_totals.summarize(),
         observed: observed_totals.summarize(),
+        spans_received: receiver.span_count(),
     })
 }
 

@@ -12,14 +12,13 @@ use std::task::{Context, Poll, ready};
 
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
+use opentelemetry::trace::{Status, TraceContextExt};
+use opentelemetry::{Context as OtelContext, KeyValue};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use tonic::body::Body;
 use tonic::codegen::http::{HeaderMap, Request, Response};
 use tower::{Layer, Service};
-use tracing::Span;
-use tracing::field::{Empty, display};
 use tracing::instrument::{Instrument, Instrumented};
-use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use crate::telemetry;
 
@@ -69,48 +68,44 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        if !self.traces_on {
-            let span = tracing::info_span!("rpc", method = %request.uri().path());
-            let answer = span.in_scope(|| self.inner.call(request));
-            return CallFuture {
-                answer: answer.instrument(span),
-                exported: None,
-            };
-        }
-        let span = exported_call_span(&request);
-        let answer = span.in_scope(|| self.inner.call(request));
+        let exported = if self.traces_on {
+            exported_call_span(&request)
+        } else {
+            None
+        };
+        let span = match exported
+            .as_ref()
+            .map(|call| call.span().span_context().trace_id())
+        {
+            Some(trace_id) => {
+                tracing::info_span!("rpc", method = %request.uri().path(), trace_id = %trace_id)
+            }
+            None => tracing::info_span!("rpc", method = %request.uri().path()),
+        };
+        let answer = {
+            let _attached = exported.clone().map(OtelContext::attach);
+            span.in_scope(|| self.inner.call(request))
+        };
         CallFuture {
-            answer: answer.instrument(span.clone()),
-            exported: Some(span),
+            answer: answer.instrument(span),
+            exported,
         }
     }
 }
 
-/// The span of a call with traces on: the fields of the log span plus those OpenTelemetry
-/// exports, parented to the caller's span, with its trace id recorded for the log lines.
-fn exported_call_span<B>(request: &Request<B>) -> Span {
+/// Starts the OpenTelemetry span of a call with traces on, with the RPC semantic conventions'
+/// attributes, a child of the caller's span when its `traceparent` says one (without one the
+/// call starts a trace of its own).
+fn exported_call_span<B>(request: &Request<B>) -> Option<OtelContext> {
     let path = request.uri().path();
     let (service, method) = service_and_method(path);
-    let span = tracing::info_span!(
-        target: telemetry::TARGET,
-        "rpc",
-        method = path,
-        otel.name = path.trim_start_matches('/'),
-        otel.kind = "server",
-        otel.status_code = Empty,
-        rpc.system = "grpc",
-        rpc.service = service,
-        rpc.method = method,
-        rpc.grpc.status_code = Empty,
-        trace_id = Empty,
-    );
+    let attributes = vec![
+        KeyValue::new("rpc.system", "grpc"),
+        KeyValue::new("rpc.service", service.to_string()),
+        KeyValue::new("rpc.method", method.to_string()),
+    ];
     let caller = TraceContextPropagator::new().extract(&HeaderExtractor(request.headers()));
-    // Without a traceparent the context is empty and the call starts a trace of its own.
-    let _ = span.set_parent(caller);
-    if let Some(trace_id) = telemetry::trace_id_of(&span) {
-        span.record("trace_id", display(trace_id));
-    }
-    span
+    telemetry::start_call_span(path.trim_start_matches('/'), attributes, &caller)
 }
 
 /// Splits `/csat.v1.RatingService/SubmitRating` into the service and the method; a path of
@@ -134,12 +129,13 @@ impl Extractor for HeaderExtractor<'_> {
 }
 
 pin_project_lite::pin_project! {
-    /// The answer of a call, in its span; with traces on, its body carries the span until the
-    /// last frame, where the status is.
+    /// The answer of a call, in its log span; with traces on, the call's OpenTelemetry context
+    /// is current while it is polled (the writer finds its parent there), and its body carries
+    /// the span until the last frame, where the status is.
     pub struct CallFuture<F> {
         #[pin]
         answer: Instrumented<F>,
-        exported: Option<Span>,
+        exported: Option<OtelContext>,
     }
 }
 
@@ -151,25 +147,41 @@ where
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let answer = ready!(this.answer.poll(context));
-        let Some(span) = this.exported.take() else {
+        let answer = {
+            let _attached = this.exported.clone().map(OtelContext::attach);
+            ready!(this.answer.poll(context))
+        };
+        let Some(call) = this.exported.take() else {
             return Poll::Ready(answer);
         };
-        Poll::Ready(answer.map(|response| {
-            // A trailers-only answer (an error) has its status in the headers, and an empty body.
-            if let Some(code) = status_code(response.headers()) {
-                record_status(&span, code);
+        Poll::Ready(match answer {
+            Ok(response) => {
+                // A trailers-only answer (an error) has its status in the headers, and an empty
+                // body.
+                if let Some(code) = status_code(response.headers()) {
+                    record_status(&call, code);
+                }
+                Ok(response.map(|body| Body::new(TracedBody { body, call })))
             }
-            response.map(|body| Body::new(TracedBody { body, span }))
-        }))
+            Err(error) => {
+                call.span().end();
+                Err(error)
+            }
+        })
     }
 }
 
-/// A response body that holds the call's span until it is dropped, and records the status the
-/// trailers carry.
+/// A response body that holds the call's span until it is dropped, when the span ends, and
+/// records the status the trailers carry.
 struct TracedBody {
     body: Body,
-    span: Span,
+    call: OtelContext,
+}
+
+impl Drop for TracedBody {
+    fn drop(&mut self) {
+        self.call.span().end();
+    }
 }
 
 impl HttpBody for TracedBody {
@@ -184,7 +196,7 @@ impl HttpBody for TracedBody {
         if let Some(Ok(frame)) = &frame
             && let Some(code) = frame.trailers_ref().and_then(status_code)
         {
-            record_status(&self.span, code);
+            record_status(&self.call, code);
         }
         Poll::Ready(frame)
     }
@@ -206,12 +218,13 @@ fn status_code(headers: &HeaderMap) -> Option<i32> {
         .and_then(|value| value.parse().ok())
 }
 
-/// Records `code`, and marks the span failed for the codes the RPC conventions call server
-/// errors (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS).
-fn record_status(span: &Span, code: i32) {
-    span.record("rpc.grpc.status_code", code);
+/// Records `code` on the call's span, and marks it failed for the codes the RPC conventions call
+/// server errors (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS).
+fn record_status(call: &OtelContext, code: i32) {
+    let span = call.span();
+    span.set_attribute(KeyValue::new("rpc.grpc.status_code", i64::from(code)));
     if matches!(code, 2 | 4 | 12 | 13 | 14 | 15) {
-        span.record("otel.status_code", "ERROR");
+        span.set_status(Status::error(""));
     }
 }
 
