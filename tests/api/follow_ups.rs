@@ -25,6 +25,7 @@ on_both_backends!(
     a_rule_off_the_scale_or_with_a_bad_due_time_is_refused,
     updates_follow_the_state_rules_and_etags,
     bad_updates_and_notes_name_every_field_and_change_nothing,
+    concurrent_changes_with_one_etag_let_one_win_and_notes_all_land,
     lists_filter_and_page_as_a_brute_force_selection,
     random_loop_figures_match_a_brute_force_count,
 );
@@ -849,6 +850,67 @@ async fn bad_updates_and_notes_name_every_field_and_change_nothing(backend: Back
             ("filter.customer_id", "BAD_FORMAT"),
         ])
     );
+    server.stop().await;
+}
+
+async fn concurrent_changes_with_one_etag_let_one_win_and_notes_all_land(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    let opened = one_follow_up(&mut server).await;
+    let id = opened.follow_up_id.clone();
+    let assignees: Vec<String> = (0..8).map(|index| format!("agent-{index}")).collect();
+    let updates: Vec<_> = assignees
+        .iter()
+        .map(|assignee| {
+            let mut client = server.follow_ups.clone();
+            let request = pb::UpdateFollowUpRequest {
+                follow_up: Some(pb::FollowUp {
+                    follow_up_id: id.clone(),
+                    assignee: assignee.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["assignee".into()],
+                }),
+                etag: opened.etag.clone(),
+            };
+            tokio::spawn(async move { client.update_follow_up(request).await })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for update in updates {
+        match update.await.unwrap() {
+            Ok(response) => winners.push(response.into_inner().follow_up.unwrap()),
+            Err(status) => assert_eq!(
+                (status.code(), error_reason(&status).as_str()),
+                (Code::Aborted, "FOLLOW_UP_ETAG_MISMATCH")
+            ),
+        }
+    }
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    assert_eq!(get(&mut server, &id).await, winners[0]);
+    // Notes take no etag: each is added to whatever the others left.
+    let notes: Vec<_> = (0..6)
+        .map(|index| {
+            let mut client = server.follow_ups.clone();
+            let request = pb::AddFollowUpNoteRequest {
+                follow_up_id: id.clone(),
+                text: format!("note {index}"),
+            };
+            tokio::spawn(async move { client.add_follow_up_note(request).await })
+        })
+        .collect();
+    for note in notes {
+        note.await.unwrap().unwrap();
+    }
+    let stored = get(&mut server, &id).await;
+    let texts: BTreeSet<String> = stored.notes.iter().map(|note| note.text.clone()).collect();
+    assert_eq!(
+        texts,
+        (0..6)
+            .map(|index| format!("note {index}"))
+            .collect::<BTreeSet<_>>()
+    );
+    assert_eq!(stored.assignee, winners[0].assignee);
     server.stop().await;
 }
 
