@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod benchmark_service;
 pub mod conversion;
+pub mod follow_up_service;
 pub mod open_calls;
 pub mod paging;
 pub mod rating_service;
@@ -49,6 +50,7 @@ pub fn status_from_error(error: Error) -> Status {
         Error::FailedPrecondition { reason, message } => {
             with_reason(Code::FailedPrecondition, reason, message)
         }
+        Error::Aborted { reason, message } => with_reason(Code::Aborted, reason, message),
         Error::Unavailable(message) => with_reason(Code::Unavailable, "UNAVAILABLE", message),
         Error::ResourceExhausted { reason, message } => {
             with_reason(Code::ResourceExhausted, reason, message)

@@ -4,6 +4,7 @@
 
 pub mod benchmark;
 pub mod filter;
+pub mod follow_up;
 pub mod ingest;
 pub mod metrics;
 pub mod rating;

@@ -33,6 +33,15 @@ pub enum Error {
         /// What blocks it.
         message: String,
     },
+    /// A concurrent change came first: the caller's view is stale (an etag), or others keep
+    /// changing the thing. Reading it again and retrying may work.
+    #[error("{message}")]
+    Aborted {
+        /// Machine-readable reason, e.g. `FOLLOW_UP_ETAG_MISMATCH`.
+        reason: &'static str,
+        /// What changed.
+        message: String,
+    },
     /// The service is shutting down or its database is out of reach; retrying elsewhere may work.
     #[error("{0}")]
     Unavailable(String),

@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use crate::domain::benchmark::{
     self, Benchmark, Comparison, Headline, Measure, Standing, Status, Trend, headline, standings,
 };
+use crate::domain::follow_up::{PlacedFollowUp, add_loop_figures};
 use crate::domain::metrics::{Change, Metrics, Scale};
 use crate::domain::report::{
     Aggregation, GroupBy, GroupLimit, MAX_BENCHMARK_COMPARISONS, MAX_REPORT_BUCKETS, Report,
@@ -40,6 +41,9 @@ const NARROW_RANGE_SHARE: f64 = 0.6;
 struct SurveyInfo {
     facts: SurveyFacts,
     dimensions: Vec<String>,
+    /// Whether it has a follow-up rule, or follow-ups from one it had: where reports give the
+    /// loop's figures.
+    follow_ups_apply: bool,
 }
 
 /// Surveys as of one catalog version.
@@ -131,24 +135,77 @@ impl Reports {
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {
             let (current, previous) = aggregate_mirror(query, &surveys, state, &plan, limit)?;
-            return Ok(assemble(
+            let mut report = assemble(
                 query,
                 &facts,
                 &current,
                 previous.as_ref(),
                 state.as_of_sequence,
                 true,
-            ));
+            );
+            // The mirror's lock is not held while the database is asked.
+            drop(guard);
+            self.add_loop_figures(query, &surveys, &current, &mut report)
+                .await?;
+            return Ok(report);
         }
         let (current, previous) = self.aggregate_scan(query, &surveys, target, limit).await?;
-        Ok(assemble(
-            query,
-            &facts,
-            &current,
-            previous.as_ref(),
-            target,
-            false,
-        ))
+        let mut report = assemble(query, &facts, &current, previous.as_ref(), target, false);
+        self.add_loop_figures(query, &surveys, &current, &mut report)
+            .await?;
+        Ok(report)
+    }
+
+    /// Sets the loop's figures of `report` from the follow-ups of the ratings it counts, read
+    /// from their own table (far fewer rows than the ratings), where follow-ups apply; a report
+    /// of surveys without any costs nothing more.
+    async fn add_loop_figures(
+        &self,
+        query: &ReportQuery,
+        surveys: &HashMap<String, SurveyInfo>,
+        current: &Aggregation,
+        report: &mut Report,
+    ) -> Result<()> {
+        let filter = &query.filter;
+        if !surveys
+            .values()
+            .any(|info| info.follow_ups_apply && in_scope(filter, info))
+        {
+            return Ok(());
+        }
+        let attribute_keys: Vec<&str> = query
+            .group_by
+            .iter()
+            .filter_map(|entry| match entry {
+                GroupBy::Attribute(key) => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        let rows = self.store.loop_rows(filter, report.as_of_sequence).await?;
+        let placed: Vec<PlacedFollowUp> = rows
+            .into_iter()
+            .filter_map(|row| {
+                let info = surveys.get(&row.survey_id)?;
+                let values = attribute_values(&row.attributes, &attribute_keys);
+                Some(PlacedFollowUp {
+                    key: group_key(
+                        &query.group_by,
+                        info,
+                        Channel::from_number(row.channel),
+                        &values,
+                    ),
+                    bucket: current.plan.bucket_of(row.occur_time),
+                    facts: row.facts,
+                })
+            })
+            .collect();
+        let applies = |survey_id: &str| {
+            surveys
+                .get(survey_id)
+                .is_some_and(|info| info.follow_ups_apply)
+        };
+        add_loop_figures(report, current, applies, &placed);
+        Ok(())
     }
 
     /// Returns each group of `query` against its target, `benchmark_ids` (every benchmark when
@@ -251,10 +308,19 @@ impl Reports {
         let mut catalog = self.catalog.lock().await;
         if catalog.version != Some(catalog_version) {
             let surveys = self.store.all_surveys().await?;
+            // Follow-ups are opened only under a rule, and a rule is removed only by a survey
+            // change, which moves the catalog version: what is read here stays true until then.
+            let with_follow_ups = self.store.surveys_with_follow_ups().await?;
             catalog.surveys = Arc::new(
                 surveys
                     .into_iter()
-                    .map(|survey| (survey.survey_id.clone(), survey_info(survey)))
+                    .map(|survey| {
+                        let had_follow_ups = with_follow_ups.contains(&survey.survey_id);
+                        (
+                            survey.survey_id.clone(),
+                            survey_info(survey, had_follow_ups),
+                        )
+                    })
                     .collect(),
             );
             catalog.version = Some(catalog_version);
@@ -461,8 +527,9 @@ fn fold_scan(
     Ok(())
 }
 
-fn survey_info(survey: Survey) -> SurveyInfo {
+fn survey_info(survey: Survey, had_follow_ups: bool) -> SurveyInfo {
     SurveyInfo {
+        follow_ups_apply: had_follow_ups || survey.follow_up.is_some(),
         facts: SurveyFacts {
             scale: Scale {
                 metric: survey.metric,
@@ -494,6 +561,19 @@ fn group_key(
             GroupBy::Channel => channel.map_or("", Channel::name).to_string(),
             GroupBy::Attribute(_) => attribute_values.next().cloned().unwrap_or_default(),
         })
+        .collect()
+}
+
+/// Returns the values of `keys` among stored attributes (a JSON object of strings), the empty
+/// string for a key the rating lacks, as filters and rollups read them.
+fn attribute_values(stored: &str, keys: &[&str]) -> Vec<String> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let attributes: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(stored).unwrap_or_default();
+    keys.iter()
+        .map(|key| attributes.get(*key).cloned().unwrap_or_default())
         .collect()
 }
 

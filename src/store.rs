@@ -5,6 +5,8 @@ mod benchmarks;
 mod counter;
 pub use counter::CounterVersions;
 pub mod entity;
+mod follow_ups;
+pub use follow_ups::{FollowUpListQuery, LoopRow};
 mod health;
 pub mod ingest;
 pub mod migration;

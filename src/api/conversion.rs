@@ -2,6 +2,7 @@
 
 use prost_types::Timestamp;
 
+use crate::domain::follow_up::{FollowUpRuleDraft, InvalidDuration};
 use crate::domain::validation::Refusal;
 use crate::domain::{
     FieldReason, GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput,
@@ -34,6 +35,20 @@ pub fn is_valid_duration(duration: &prost_types::Duration) -> bool {
     let one_sign = (duration.seconds >= 0 && duration.nanos >= 0)
         || (duration.seconds <= 0 && duration.nanos <= 0);
     SECONDS.contains(&duration.seconds) && NANOS.contains(&duration.nanos) && one_sign
+}
+
+/// Returns a valid duration's microseconds, rounded toward zero; `None` when it is not valid.
+pub fn micros_from_duration(duration: &prost_types::Duration) -> Option<Micros> {
+    is_valid_duration(duration)
+        .then(|| duration.seconds * 1_000_000 + i64::from(duration.nanos / 1_000))
+}
+
+/// Returns the duration of a number of microseconds.
+pub fn duration_from_micros(micros: Micros) -> prost_types::Duration {
+    prost_types::Duration {
+        seconds: micros / 1_000_000,
+        nanos: ((micros % 1_000_000) * 1_000) as i32,
+    }
 }
 
 /// Returns the timestamp of microseconds since the epoch.
@@ -115,6 +130,12 @@ pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
         target: survey.target,
         dimensions: survey.dimensions,
         state,
+        follow_up: survey.follow_up.map(|rule| FollowUpRuleDraft {
+            max_score: rule.max_score,
+            due_within: rule
+                .due_within
+                .map(|due_within| micros_from_duration(&due_within).ok_or(InvalidDuration)),
+        }),
     }
 }
 
@@ -134,6 +155,10 @@ pub fn survey_to_proto(survey: &Survey) -> pb::Survey {
         state: state_to_proto(survey.state).into(),
         create_time: Some(timestamp_from_micros(survey.create_time)),
         update_time: Some(timestamp_from_micros(survey.update_time)),
+        follow_up: survey.follow_up.map(|rule| pb::FollowUpRule {
+            max_score: rule.max_score,
+            due_within: Some(duration_from_micros(rule.due_within)),
+        }),
     }
 }
 

@@ -62,6 +62,8 @@ pub enum ListCall {
     Ratings,
     /// `BenchmarkService/ListBenchmarks`.
     Benchmarks,
+    /// `FollowUpService/ListFollowUps`.
+    FollowUps,
 }
 
 impl ListCall {
@@ -70,6 +72,7 @@ impl ListCall {
             ListCall::Surveys => b"csat.v1.SurveyService/ListSurveys",
             ListCall::Ratings => b"csat.v1.RatingService/ListRatings",
             ListCall::Benchmarks => b"csat.v1.BenchmarkService/ListBenchmarks",
+            ListCall::FollowUps => b"csat.v1.FollowUpService/ListFollowUps",
         }
     }
 }

@@ -27,7 +27,7 @@ const MAX_BATCH_RATINGS: usize = 1_000;
 const IMPORT_CHUNK_RATINGS: usize = 1_000;
 /// Most encoded bytes of ratings in one ListRatings page. gRPC clients refuse messages over 4 MiB
 /// by default, and 1,000 ratings with long comments and many attributes take up to 50 MB.
-const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
+pub(crate) const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
 /// Import chunks waiting for their commit at once: enough to keep the writer busy.
 const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
 /// Most row errors an import reports; rejected_count counts them all.
@@ -221,6 +221,7 @@ fn code_name(error: &Error) -> &'static str {
         Error::NotFound { .. } => "NOT_FOUND",
         Error::AlreadyExists { .. } => "ALREADY_EXISTS",
         Error::FailedPrecondition { .. } => "FAILED_PRECONDITION",
+        Error::Aborted { .. } => "ABORTED",
         Error::Unavailable(_) => "UNAVAILABLE",
         Error::ResourceExhausted { .. } => "RESOURCE_EXHAUSTED",
         Error::Internal(_) => "INTERNAL",

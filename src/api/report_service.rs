@@ -10,8 +10,11 @@ use tonic::{Request, Response, Status};
 
 use super::Context;
 use super::benchmark_service::benchmark_to_proto;
-use super::conversion::{INVALID_DURATION, filter_input, is_valid_duration, timestamp_from_micros};
+use super::conversion::{
+    INVALID_DURATION, duration_from_micros, filter_input, is_valid_duration, timestamp_from_micros,
+};
 use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
+use crate::domain::follow_up::LoopFigures;
 use crate::domain::metrics::{Change, Metrics};
 use crate::domain::report::{BucketReport, GroupReport, Report, ReportQuery, ReportQueryInput};
 use crate::domain::time_buckets::Granularity;
@@ -186,15 +189,30 @@ fn metrics_to_proto(metrics: &Metrics, change: Option<&Change>) -> pb::Metrics {
         delta: change.and_then(|change| change.delta),
         significant_change: change.and_then(|change| change.significant),
         low_sample: metrics.low_sample,
+        follow_up_count: None,
+        closed_follow_up_count: None,
+        closed_within_due_count: None,
+        median_time_to_close: None,
     }
+}
+
+/// Returns `metrics` with the loop's figures, where they apply.
+fn with_loop_figures(mut metrics: pb::Metrics, figures: Option<&LoopFigures>) -> pb::Metrics {
+    if let Some(figures) = figures {
+        metrics.follow_up_count = Some(figures.follow_up_count);
+        metrics.closed_follow_up_count = Some(figures.closed_count);
+        metrics.closed_within_due_count = Some(figures.closed_within_due_count);
+        metrics.median_time_to_close = figures.median_time_to_close.map(duration_from_micros);
+    }
+    metrics
 }
 
 /// Returns the wire form of a report, generated now.
 fn report_to_proto(report: &Report) -> pb::Report {
     pb::Report {
-        overall: Some(metrics_to_proto(
-            &report.overall.metrics,
-            report.overall.change.as_ref(),
+        overall: Some(with_loop_figures(
+            metrics_to_proto(&report.overall.metrics, report.overall.change.as_ref()),
+            report.overall.follow_ups.as_ref(),
         )),
         groups: report.groups.iter().map(group_to_proto).collect(),
         series: report.overall.series.iter().map(bucket_to_proto).collect(),
@@ -208,14 +226,20 @@ fn bucket_to_proto(bucket: &BucketReport) -> pb::Bucket {
     pb::Bucket {
         start_time: Some(timestamp_from_micros(bucket.start_time)),
         end_time: Some(timestamp_from_micros(bucket.end_time)),
-        metrics: Some(metrics_to_proto(&bucket.metrics, None)),
+        metrics: Some(with_loop_figures(
+            metrics_to_proto(&bucket.metrics, None),
+            bucket.follow_ups.as_ref(),
+        )),
     }
 }
 
 fn group_to_proto(group: &GroupReport) -> pb::ReportGroup {
     pb::ReportGroup {
         key: group.key.iter().cloned().collect(),
-        metrics: Some(metrics_to_proto(&group.metrics, group.change.as_ref())),
+        metrics: Some(with_loop_figures(
+            metrics_to_proto(&group.metrics, group.change.as_ref()),
+            group.follow_ups.as_ref(),
+        )),
         series: group.series.iter().map(bucket_to_proto).collect(),
     }
 }
@@ -396,6 +420,13 @@ mod tests {
             delta: Some(-1.5),
             significant_change: Some(true),
             low_sample: true,
+            follow_up_count: Some(count),
+            closed_follow_up_count: Some(count),
+            closed_within_due_count: Some(count),
+            median_time_to_close: Some(prost_types::Duration {
+                seconds: -315_576_000_000,
+                nanos: -999_999_999,
+            }),
         }
     }
 
@@ -451,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_bucket_encodes_to_23_bytes_and_the_longest_to_332() {
+    fn an_empty_bucket_encodes_to_23_bytes_and_the_longest_to_390() {
         let instant = Some(timestamp_from_micros(1_796_342_400_000_000));
         let empty = pb::Bucket {
             start_time: instant,
@@ -470,7 +501,7 @@ mod tests {
         };
 
         assert_eq!(in_series(empty), 23);
-        assert_eq!(in_series(longest_bucket()), 332);
+        assert_eq!(in_series(longest_bucket()), 390);
     }
 
     #[test]

@@ -319,6 +319,7 @@ mod tests {
             state,
             create_time: 0,
             update_time: 0,
+            follow_up: None,
         }
     }
 

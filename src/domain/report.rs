@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use chrono_tz::Tz;
 
+use super::follow_up::LoopFigures;
 use super::metrics::{Change, Metrics, Scale, change, compute};
 use super::time_buckets::{BucketPlan, Granularity};
 use super::validation::{FieldReason, Key, Violations};
@@ -25,7 +26,7 @@ pub const MAX_GROUPS: usize = 1_000;
 /// is checked before a new group's series are allocated.
 ///
 /// It does not bound the answer to the 4 MiB of a gRPC message by itself: a bucket without
-/// ratings encodes to 23 bytes, one with every metric at its longest to 332 (measured with
+/// ratings encodes to 23 bytes, one with every metric at its longest to 390 (measured with
 /// prost's `encoded_len`, in the tests of api/report_service.rs), so the api refuses the rare
 /// answer that would pass 4 MiB, having computed it. 1,000 groups without series, or 10,000
 /// buckets without groups, always fit.
@@ -445,6 +446,8 @@ pub struct BucketReport {
     pub end_time: Micros,
     /// Its metrics.
     pub metrics: Metrics,
+    /// The loop's figures, where follow-ups apply ([`super::follow_up::add_loop_figures`]).
+    pub follow_ups: Option<LoopFigures>,
 }
 
 /// The numbers of one group.
@@ -463,6 +466,8 @@ pub struct GroupReport {
     /// The target shared by the group's surveys, if they share one, with the metric they share:
     /// a target is in its survey's metric's unit, so one shared across metrics has no unit.
     pub target: Option<(Metric, f64)>,
+    /// The loop's figures, where follow-ups apply ([`super::follow_up::add_loop_figures`]).
+    pub follow_ups: Option<LoopFigures>,
 }
 
 /// A computed report.
@@ -559,6 +564,7 @@ fn group_report<'a>(
                 &|counts| &counts.buckets[bucket],
                 &mut parts.clone().into_iter(),
             ),
+            follow_ups: None,
         })
         .collect();
     let mut touchpoints: Vec<String> = Vec::new();
@@ -591,6 +597,7 @@ fn group_report<'a>(
         series,
         touchpoints,
         target,
+        follow_ups: None,
     }
 }
 

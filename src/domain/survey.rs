@@ -1,5 +1,6 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
+use super::follow_up::{FollowUpRule, FollowUpRuleDraft, check_rule};
 use super::validation::{FieldReason, Key, Refusal, SurveyId, Violations};
 use super::{FieldViolation, Micros};
 
@@ -91,6 +92,8 @@ pub struct Survey {
     pub create_time: Micros,
     /// When it last changed.
     pub update_time: Micros,
+    /// Which ratings open a follow-up; `None`: none do.
+    pub follow_up: Option<FollowUpRule>,
 }
 
 /// The caller's description of a survey, before defaults and validation.
@@ -122,6 +125,8 @@ pub struct SurveyDraft {
     pub unknown_metric: Option<i32>,
     /// The state's wire number when the contract has none such (`state` is then `None`).
     pub unknown_state: Option<i32>,
+    /// The follow-up rule, if given.
+    pub follow_up: Option<FollowUpRuleDraft>,
 }
 
 impl SurveyDraft {
@@ -168,7 +173,11 @@ impl SurveyDraft {
                     "required: METRIC_CSAT, METRIC_NPS or METRIC_CES",
                 );
             }
-            // Scale, threshold and target are read by the metric; the other fields are not.
+            // Scale, threshold and target are read by the metric; the other fields are not (nor
+            // the rule's due time; its score is read on the scale).
+            if let Some(draft) = self.follow_up {
+                draft.into_rule(&mut violations);
+            }
             check_texts_and_dimensions(
                 &self.display_name,
                 &self.question,
@@ -192,6 +201,7 @@ impl SurveyDraft {
             state: SurveyState::Active,
             create_time: now,
             update_time: now,
+            follow_up: self.follow_up.map(|draft| draft.into_rule(&mut violations)),
         };
         let survey = survey.with_scale(
             self.scale_min,
@@ -286,6 +296,7 @@ impl Survey {
     }
 
     fn check_descriptive_fields(&self, violations: &mut Violations) {
+        check_rule(self, violations);
         check_texts_and_dimensions(
             &self.display_name,
             &self.question,
@@ -339,6 +350,9 @@ impl Survey {
                 UpdatableField::Question => updated.question = draft.question.clone(),
                 UpdatableField::Target => updated.target = draft.target,
                 UpdatableField::Dimensions => updated.dimensions = draft.dimensions.clone(),
+                UpdatableField::FollowUp => {
+                    updated.follow_up = draft.follow_up.map(|rule| rule.into_rule(&mut violations));
+                }
                 UpdatableField::State => match draft.state {
                     Some(state) => updated.state = state,
                     None if draft.unknown_state.is_some() => {}
@@ -489,10 +503,11 @@ enum UpdatableField {
     ScaleMin,
     ScaleMax,
     SatisfiedThreshold,
+    FollowUp,
 }
 
 impl UpdatableField {
-    const ALL: [UpdatableField; 9] = [
+    const ALL: [UpdatableField; 10] = [
         UpdatableField::DisplayName,
         UpdatableField::Question,
         UpdatableField::Target,
@@ -502,6 +517,7 @@ impl UpdatableField {
         UpdatableField::ScaleMin,
         UpdatableField::ScaleMax,
         UpdatableField::SatisfiedThreshold,
+        UpdatableField::FollowUp,
     ];
 
     fn path(self) -> &'static str {
@@ -515,6 +531,7 @@ impl UpdatableField {
             UpdatableField::ScaleMin => "scale_min",
             UpdatableField::ScaleMax => "scale_max",
             UpdatableField::SatisfiedThreshold => "satisfied_threshold",
+            UpdatableField::FollowUp => "follow_up",
         }
     }
 

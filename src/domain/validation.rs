@@ -129,6 +129,15 @@ pub struct TokenPattern {
 }
 
 impl TokenPattern {
+    /// Returns the pattern written `text`: values of 1 to `max_len` characters, each `allowed`.
+    pub const fn new(text: &'static str, max_len: usize, allowed: fn(char) -> bool) -> Self {
+        TokenPattern {
+            text,
+            max_len,
+            allowed,
+        }
+    }
+
     /// Returns the pattern as the contract writes it, for descriptions to quote.
     pub const fn text(&self) -> &'static str {
         self.text

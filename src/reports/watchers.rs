@@ -346,6 +346,10 @@ fn copy_for_watcher(error: &Error) -> Error {
             reason,
             message: message.clone(),
         },
+        Error::Aborted { reason, message } => Error::Aborted {
+            reason,
+            message: message.clone(),
+        },
         Error::Unavailable(message) => Error::Unavailable(message.clone()),
         Error::Internal(_) => Error::internal("a watched report failed (logged above)"),
     }

@@ -44,6 +44,9 @@ pub fn scope_for(path: &str) -> Option<Scope> {
         }
         ("csat.v1.SurveyService", "GetSurvey" | "ListSurveys")
         | ("csat.v1.BenchmarkService", "GetBenchmark" | "ListBenchmarks") => Scope::SurveysRead,
+        // They carry the ratings' comments and customer ids.
+        ("csat.v1.FollowUpService", "GetFollowUp" | "ListFollowUps") => Scope::RatingsRead,
+        ("csat.v1.FollowUpService", "UpdateFollowUp" | "AddFollowUpNote") => Scope::FollowupsWrite,
         _ => return None,
     })
 }

@@ -36,6 +36,66 @@ pub mod survey {
         pub create_time: i64,
         /// Last change.
         pub update_time: i64,
+        /// The follow-up rule's max_score; NULL without a rule.
+        pub follow_up_max_score: Option<i32>,
+        /// The follow-up rule's due_within, in microseconds; NULL without a rule.
+        pub follow_up_due_within: Option<i64>,
+    }
+
+    /// No relations are navigated through sea-orm.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `follow_ups` table.
+pub mod follow_up {
+    use sea_orm::entity::prelude::*;
+
+    /// One follow-up row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "follow_ups")]
+    pub struct Model {
+        /// The sequence of the rating that opened it.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub follow_up_id: i64,
+        /// The rating's survey.
+        pub survey_id: String,
+        /// The survey's touchpoint.
+        pub touchpoint: String,
+        /// The rating's key.
+        pub rating_id: String,
+        /// The rating's score.
+        pub score: i32,
+        /// The rating's comment.
+        pub comment: String,
+        /// The rating's customer; empty when unknown.
+        pub customer_id: String,
+        /// The rating's channel wire number.
+        pub channel: i32,
+        /// The rating's attributes, a JSON object of strings.
+        pub attributes: String,
+        /// The rating's occur_time.
+        pub occur_time: i64,
+        /// State wire number.
+        pub state: i32,
+        /// Assignee; empty for nobody.
+        pub assignee: String,
+        /// Resolution code; empty when not said.
+        pub resolution_code: String,
+        /// Notes, a JSON array of `{text, principal, create_time}`.
+        pub notes: String,
+        /// The rating's create_time.
+        pub create_time: i64,
+        /// Due time.
+        pub due_time: i64,
+        /// Last change.
+        pub update_time: i64,
+        /// When closed; NULL while open.
+        pub close_time: Option<i64>,
+        /// Counts the changes: the etag.
+        pub version: i64,
     }
 
     /// No relations are navigated through sea-orm.

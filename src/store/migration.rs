@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateSurveysAndRatings),
             Box::new(AddCatalogVersion),
             Box::new(AddReports),
+            Box::new(AddFollowUps),
         ]
     }
 }
@@ -171,6 +172,59 @@ impl MigrationTrait for AddReports {
         crate::store::rollups::build(connection, backend, &[utc], 0, i64::MAX, None)
             .await
             .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Follow-ups: the surveys' rules, and one row per rating that opened one, copying what the
+/// lists and the reports filter and group by from the rating, so that neither joins the ratings.
+struct AddFollowUps;
+
+impl MigrationName for AddFollowUps {
+    fn name(&self) -> &str {
+        "m20261205_000004_add_follow_ups"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddFollowUps {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let statements = [
+            "ALTER TABLE surveys ADD COLUMN follow_up_max_score INTEGER",
+            "ALTER TABLE surveys ADD COLUMN follow_up_due_within BIGINT",
+            // follow_up_id is the sequence of the rating that opened it: one per rating, by key.
+            "CREATE TABLE follow_ups (
+                follow_up_id BIGINT PRIMARY KEY,
+                survey_id TEXT NOT NULL,
+                touchpoint TEXT NOT NULL,
+                rating_id TEXT NOT NULL,
+                score INTEGER NOT NULL,
+                comment TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                channel INTEGER NOT NULL,
+                attributes TEXT NOT NULL,
+                occur_time BIGINT NOT NULL,
+                state INTEGER NOT NULL,
+                assignee TEXT NOT NULL,
+                resolution_code TEXT NOT NULL,
+                notes TEXT NOT NULL,
+                create_time BIGINT NOT NULL,
+                due_time BIGINT NOT NULL,
+                update_time BIGINT NOT NULL,
+                close_time BIGINT,
+                version BIGINT NOT NULL
+            )",
+            // ListFollowUps reads in (due_time, follow_up_id) order: all, or by one of these.
+            "CREATE INDEX follow_ups_due ON follow_ups (due_time, follow_up_id)",
+            "CREATE INDEX follow_ups_state_due ON follow_ups (state, due_time, follow_up_id)",
+            "CREATE INDEX follow_ups_survey_due ON follow_ups (survey_id, due_time, follow_up_id)",
+            "CREATE INDEX follow_ups_customer_due ON follow_ups (customer_id, due_time, follow_up_id)",
+            "CREATE INDEX follow_ups_assignee_due ON follow_ups (assignee, due_time, follow_up_id)",
+        ];
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(statement).await?;
+        }
         Ok(())
     }
 }

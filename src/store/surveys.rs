@@ -12,6 +12,7 @@ use sea_orm::{
 use super::Store;
 use super::entity::{rating, survey};
 use super::rollups::{PrebuiltDimensions, clear_dimension};
+use crate::domain::follow_up::FollowUpRule;
 use crate::domain::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
 use crate::error::{Error, Result};
 
@@ -258,6 +259,8 @@ fn survey_to_row(survey: &Survey) -> survey::Model {
         state: state_number(survey.state),
         create_time: survey.create_time,
         update_time: survey.update_time,
+        follow_up_max_score: survey.follow_up.map(|rule| rule.max_score),
+        follow_up_due_within: survey.follow_up.map(|rule| rule.due_within),
     }
 }
 
@@ -287,6 +290,12 @@ fn survey_from_row(row: survey::Model) -> Result<Survey> {
         state,
         create_time: row.create_time,
         update_time: row.update_time,
+        follow_up: row.follow_up_max_score.zip(row.follow_up_due_within).map(
+            |(max_score, due_within)| FollowUpRule {
+                max_score,
+                due_within,
+            },
+        ),
     })
 }
 

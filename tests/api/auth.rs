@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use csat::config::Config;
 use csat::pb;
+use csat::pb::follow_up_service_client::FollowUpServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
 use csat::server::Server;
@@ -26,12 +27,13 @@ use tonic_types::StatusExt;
 use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating, with_key};
 
 /// The scope each key of the test's file holds, by the key's name (and the key is its name).
-const SCOPED_KEYS: [(&str, &str); 5] = [
+const SCOPED_KEYS: [(&str, &str); 6] = [
     ("ratings-writer", "ratings:write"),
     ("ratings-reader", "ratings:read"),
     ("reports-reader", "reports:read"),
     ("surveys-writer", "surveys:write"),
     ("surveys-reader", "surveys:read"),
+    ("followups-writer", "followups:write"),
 ];
 
 fn key_entry(name: &str, key: &str, scopes: &str, extra: &str) -> String {
@@ -652,10 +654,14 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
             .into();
     let channel = connect(address).await;
     crate::common::wait_until_serving(&channel).await;
-    let mut surveys = SurveyServiceClient::new(channel);
+    let mut surveys = SurveyServiceClient::new(channel.clone());
     let survey = pb::Survey {
         touchpoint: "support_chat".into(),
         metric: pb::Metric::Csat.into(),
+        follow_up: Some(pb::FollowUpRule {
+            max_score: 1,
+            due_within: None,
+        }),
         ..Default::default()
     };
     surveys
@@ -668,6 +674,29 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
         ))
         .await
         .unwrap();
+    RatingServiceClient::new(channel.clone())
+        .submit_rating(with_key(
+            pb::SubmitRatingRequest {
+                rating: Some(rating("audited", "r1", 1)),
+            },
+            "ratings-writer",
+        ))
+        .await
+        .unwrap();
+    let follow_up = FollowUpServiceClient::new(channel)
+        .add_follow_up_note(with_key(
+            pb::AddFollowUpNoteRequest {
+                follow_up_id: "1".into(),
+                text: "called back".into(),
+            },
+            "followups-writer",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .follow_up
+        .unwrap();
+    assert_eq!(follow_up.notes[0].principal, "followups-writer");
     surveys
         .archive_survey(with_key(
             pb::ArchiveSurveyRequest {
@@ -711,6 +740,11 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
                 "surveys-writer".into(),
                 "CreateSurvey".into(),
                 "audited".into()
+            ),
+            (
+                "followups-writer".into(),
+                "AddFollowUpNote".into(),
+                "1".into()
             ),
             ("operator".into(), "ArchiveSurvey".into(), "audited".into()),
         ],

@@ -445,9 +445,23 @@ type Metrics struct {
 	// Whether that change is significant at the query's confidence.
 	SignificantChange *bool `protobuf:"varint,21,opt,name=significant_change,json=significantChange,proto3,oneof" json:"significant_change,omitempty"`
 	// Fewer ratings than the query's min_sample.
-	LowSample     bool `protobuf:"varint,22,opt,name=low_sample,json=lowSample,proto3" json:"low_sample,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	LowSample bool `protobuf:"varint,22,opt,name=low_sample,json=lowSample,proto3" json:"low_sample,omitempty"`
+	// Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+	// placed in groups and buckets by their rating. This and the next three fields are set where
+	// follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+	// that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+	// report is computed: WatchReport sends changed states with its next report, which ratings
+	// trigger.
+	FollowUpCount *int64 `protobuf:"varint,23,opt,name=follow_up_count,json=followUpCount,proto3,oneof" json:"follow_up_count,omitempty"`
+	// Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+	ClosedFollowUpCount *int64 `protobuf:"varint,24,opt,name=closed_follow_up_count,json=closedFollowUpCount,proto3,oneof" json:"closed_follow_up_count,omitempty"`
+	// Of closed_follow_up_count, those closed at or before their due_time.
+	ClosedWithinDueCount *int64 `protobuf:"varint,25,opt,name=closed_within_due_count,json=closedWithinDueCount,proto3,oneof" json:"closed_within_due_count,omitempty"`
+	// Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+	// the middle two, rounded down to the microsecond); unset when none is closed.
+	MedianTimeToClose *durationpb.Duration `protobuf:"bytes,26,opt,name=median_time_to_close,json=medianTimeToClose,proto3" json:"median_time_to_close,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Metrics) Reset() {
@@ -632,6 +646,34 @@ func (x *Metrics) GetLowSample() bool {
 		return x.LowSample
 	}
 	return false
+}
+
+func (x *Metrics) GetFollowUpCount() int64 {
+	if x != nil && x.FollowUpCount != nil {
+		return *x.FollowUpCount
+	}
+	return 0
+}
+
+func (x *Metrics) GetClosedFollowUpCount() int64 {
+	if x != nil && x.ClosedFollowUpCount != nil {
+		return *x.ClosedFollowUpCount
+	}
+	return 0
+}
+
+func (x *Metrics) GetClosedWithinDueCount() int64 {
+	if x != nil && x.ClosedWithinDueCount != nil {
+		return *x.ClosedWithinDueCount
+	}
+	return 0
+}
+
+func (x *Metrics) GetMedianTimeToClose() *durationpb.Duration {
+	if x != nil {
+		return x.MedianTimeToClose
+	}
+	return nil
 }
 
 // Bucket is one time bucket of a series.
@@ -1557,7 +1599,7 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\v_min_sample\"0\n" +
 	"\bInterval\x12\x10\n" +
 	"\x03low\x18\x01 \x01(\x01R\x03low\x12\x12\n" +
-	"\x04high\x18\x02 \x01(\x01R\x04high\"\x82\t\n" +
+	"\x04high\x18\x02 \x01(\x01R\x04high\"\xbc\v\n" +
 	"\aMetrics\x12!\n" +
 	"\frating_count\x18\x01 \x01(\x03R\vratingCount\x12,\n" +
 	"\x0fsatisfied_count\x18\x02 \x01(\x03H\x00R\x0esatisfiedCount\x88\x01\x01\x12/\n" +
@@ -1585,7 +1627,11 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\x05delta\x18\x14 \x01(\x01H\x0eR\x05delta\x88\x01\x01\x122\n" +
 	"\x12significant_change\x18\x15 \x01(\bH\x0fR\x11significantChange\x88\x01\x01\x12\x1d\n" +
 	"\n" +
-	"low_sample\x18\x16 \x01(\bR\tlowSampleB\x12\n" +
+	"low_sample\x18\x16 \x01(\bR\tlowSample\x12+\n" +
+	"\x0ffollow_up_count\x18\x17 \x01(\x03H\x10R\rfollowUpCount\x88\x01\x01\x128\n" +
+	"\x16closed_follow_up_count\x18\x18 \x01(\x03H\x11R\x13closedFollowUpCount\x88\x01\x01\x12:\n" +
+	"\x17closed_within_due_count\x18\x19 \x01(\x03H\x12R\x14closedWithinDueCount\x88\x01\x01\x12J\n" +
+	"\x14median_time_to_close\x18\x1a \x01(\v2\x19.google.protobuf.DurationR\x11medianTimeToCloseB\x12\n" +
 	"\x10_satisfied_countB\x14\n" +
 	"\x12_csat_rating_countB\a\n" +
 	"\x05_csatB\r\n" +
@@ -1603,7 +1649,10 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\x11_ces_rating_countB\r\n" +
 	"\v_easy_shareB\b\n" +
 	"\x06_deltaB\x15\n" +
-	"\x13_significant_change\"\xa6\x01\n" +
+	"\x13_significant_changeB\x12\n" +
+	"\x10_follow_up_countB\x19\n" +
+	"\x17_closed_follow_up_countB\x1a\n" +
+	"\x18_closed_within_due_count\"\xa6\x01\n" +
 	"\x06Bucket\x129\n" +
 	"\n" +
 	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
@@ -1745,8 +1794,8 @@ var file_csat_v1_report_proto_goTypes = []any{
 	nil,                                // 19: csat.v1.ReportGroup.KeyEntry
 	nil,                                // 20: csat.v1.BenchmarkSegment.KeyEntry
 	(*RatingFilter)(nil),               // 21: csat.v1.RatingFilter
-	(*timestamppb.Timestamp)(nil),      // 22: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),        // 23: google.protobuf.Duration
+	(*durationpb.Duration)(nil),        // 22: google.protobuf.Duration
+	(*timestamppb.Timestamp)(nil),      // 23: google.protobuf.Timestamp
 	(*Benchmark)(nil),                  // 24: csat.v1.Benchmark
 }
 var file_csat_v1_report_proto_depIdxs = []int32{
@@ -1755,46 +1804,47 @@ var file_csat_v1_report_proto_depIdxs = []int32{
 	4,  // 2: csat.v1.Metrics.csat_interval:type_name -> csat.v1.Interval
 	4,  // 3: csat.v1.Metrics.easy_share_interval:type_name -> csat.v1.Interval
 	5,  // 4: csat.v1.Metrics.previous:type_name -> csat.v1.Metrics
-	22, // 5: csat.v1.Bucket.start_time:type_name -> google.protobuf.Timestamp
-	22, // 6: csat.v1.Bucket.end_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: csat.v1.Bucket.metrics:type_name -> csat.v1.Metrics
-	19, // 8: csat.v1.ReportGroup.key:type_name -> csat.v1.ReportGroup.KeyEntry
-	5,  // 9: csat.v1.ReportGroup.metrics:type_name -> csat.v1.Metrics
-	6,  // 10: csat.v1.ReportGroup.series:type_name -> csat.v1.Bucket
-	5,  // 11: csat.v1.Report.overall:type_name -> csat.v1.Metrics
-	7,  // 12: csat.v1.Report.groups:type_name -> csat.v1.ReportGroup
-	6,  // 13: csat.v1.Report.series:type_name -> csat.v1.Bucket
-	22, // 14: csat.v1.Report.generate_time:type_name -> google.protobuf.Timestamp
-	3,  // 15: csat.v1.GetReportRequest.query:type_name -> csat.v1.ReportQuery
-	8,  // 16: csat.v1.GetReportResponse.report:type_name -> csat.v1.Report
-	3,  // 17: csat.v1.WatchReportRequest.query:type_name -> csat.v1.ReportQuery
-	23, // 18: csat.v1.WatchReportRequest.min_interval:type_name -> google.protobuf.Duration
-	8,  // 19: csat.v1.WatchReportResponse.report:type_name -> csat.v1.Report
-	24, // 20: csat.v1.BenchmarkComparison.benchmark:type_name -> csat.v1.Benchmark
-	4,  // 21: csat.v1.BenchmarkComparison.interval:type_name -> csat.v1.Interval
-	1,  // 22: csat.v1.BenchmarkComparison.status:type_name -> csat.v1.BenchmarkStatus
-	2,  // 23: csat.v1.Trend.direction:type_name -> csat.v1.TrendDirection
-	20, // 24: csat.v1.BenchmarkSegment.key:type_name -> csat.v1.BenchmarkSegment.KeyEntry
-	5,  // 25: csat.v1.BenchmarkSegment.metrics:type_name -> csat.v1.Metrics
-	4,  // 26: csat.v1.BenchmarkSegment.interval:type_name -> csat.v1.Interval
-	1,  // 27: csat.v1.BenchmarkSegment.target_status:type_name -> csat.v1.BenchmarkStatus
-	13, // 28: csat.v1.BenchmarkSegment.comparisons:type_name -> csat.v1.BenchmarkComparison
-	14, // 29: csat.v1.BenchmarkSegment.trend:type_name -> csat.v1.Trend
-	15, // 30: csat.v1.BenchmarkReport.segments:type_name -> csat.v1.BenchmarkSegment
-	22, // 31: csat.v1.BenchmarkReport.generate_time:type_name -> google.protobuf.Timestamp
-	3,  // 32: csat.v1.GetBenchmarkReportRequest.query:type_name -> csat.v1.ReportQuery
-	16, // 33: csat.v1.GetBenchmarkReportResponse.report:type_name -> csat.v1.BenchmarkReport
-	9,  // 34: csat.v1.ReportService.GetReport:input_type -> csat.v1.GetReportRequest
-	11, // 35: csat.v1.ReportService.WatchReport:input_type -> csat.v1.WatchReportRequest
-	17, // 36: csat.v1.ReportService.GetBenchmarkReport:input_type -> csat.v1.GetBenchmarkReportRequest
-	10, // 37: csat.v1.ReportService.GetReport:output_type -> csat.v1.GetReportResponse
-	12, // 38: csat.v1.ReportService.WatchReport:output_type -> csat.v1.WatchReportResponse
-	18, // 39: csat.v1.ReportService.GetBenchmarkReport:output_type -> csat.v1.GetBenchmarkReportResponse
-	37, // [37:40] is the sub-list for method output_type
-	34, // [34:37] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	22, // 5: csat.v1.Metrics.median_time_to_close:type_name -> google.protobuf.Duration
+	23, // 6: csat.v1.Bucket.start_time:type_name -> google.protobuf.Timestamp
+	23, // 7: csat.v1.Bucket.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 8: csat.v1.Bucket.metrics:type_name -> csat.v1.Metrics
+	19, // 9: csat.v1.ReportGroup.key:type_name -> csat.v1.ReportGroup.KeyEntry
+	5,  // 10: csat.v1.ReportGroup.metrics:type_name -> csat.v1.Metrics
+	6,  // 11: csat.v1.ReportGroup.series:type_name -> csat.v1.Bucket
+	5,  // 12: csat.v1.Report.overall:type_name -> csat.v1.Metrics
+	7,  // 13: csat.v1.Report.groups:type_name -> csat.v1.ReportGroup
+	6,  // 14: csat.v1.Report.series:type_name -> csat.v1.Bucket
+	23, // 15: csat.v1.Report.generate_time:type_name -> google.protobuf.Timestamp
+	3,  // 16: csat.v1.GetReportRequest.query:type_name -> csat.v1.ReportQuery
+	8,  // 17: csat.v1.GetReportResponse.report:type_name -> csat.v1.Report
+	3,  // 18: csat.v1.WatchReportRequest.query:type_name -> csat.v1.ReportQuery
+	22, // 19: csat.v1.WatchReportRequest.min_interval:type_name -> google.protobuf.Duration
+	8,  // 20: csat.v1.WatchReportResponse.report:type_name -> csat.v1.Report
+	24, // 21: csat.v1.BenchmarkComparison.benchmark:type_name -> csat.v1.Benchmark
+	4,  // 22: csat.v1.BenchmarkComparison.interval:type_name -> csat.v1.Interval
+	1,  // 23: csat.v1.BenchmarkComparison.status:type_name -> csat.v1.BenchmarkStatus
+	2,  // 24: csat.v1.Trend.direction:type_name -> csat.v1.TrendDirection
+	20, // 25: csat.v1.BenchmarkSegment.key:type_name -> csat.v1.BenchmarkSegment.KeyEntry
+	5,  // 26: csat.v1.BenchmarkSegment.metrics:type_name -> csat.v1.Metrics
+	4,  // 27: csat.v1.BenchmarkSegment.interval:type_name -> csat.v1.Interval
+	1,  // 28: csat.v1.BenchmarkSegment.target_status:type_name -> csat.v1.BenchmarkStatus
+	13, // 29: csat.v1.BenchmarkSegment.comparisons:type_name -> csat.v1.BenchmarkComparison
+	14, // 30: csat.v1.BenchmarkSegment.trend:type_name -> csat.v1.Trend
+	15, // 31: csat.v1.BenchmarkReport.segments:type_name -> csat.v1.BenchmarkSegment
+	23, // 32: csat.v1.BenchmarkReport.generate_time:type_name -> google.protobuf.Timestamp
+	3,  // 33: csat.v1.GetBenchmarkReportRequest.query:type_name -> csat.v1.ReportQuery
+	16, // 34: csat.v1.GetBenchmarkReportResponse.report:type_name -> csat.v1.BenchmarkReport
+	9,  // 35: csat.v1.ReportService.GetReport:input_type -> csat.v1.GetReportRequest
+	11, // 36: csat.v1.ReportService.WatchReport:input_type -> csat.v1.WatchReportRequest
+	17, // 37: csat.v1.ReportService.GetBenchmarkReport:input_type -> csat.v1.GetBenchmarkReportRequest
+	10, // 38: csat.v1.ReportService.GetReport:output_type -> csat.v1.GetReportResponse
+	12, // 39: csat.v1.ReportService.WatchReport:output_type -> csat.v1.WatchReportResponse
+	18, // 40: csat.v1.ReportService.GetBenchmarkReport:output_type -> csat.v1.GetBenchmarkReportResponse
+	38, // [38:41] is the sub-list for method output_type
+	35, // [35:38] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_report_proto_init() }

@@ -275,6 +275,10 @@ class Metrics(_message.Message):
     DELTA_FIELD_NUMBER: _builtins.int
     SIGNIFICANT_CHANGE_FIELD_NUMBER: _builtins.int
     LOW_SAMPLE_FIELD_NUMBER: _builtins.int
+    FOLLOW_UP_COUNT_FIELD_NUMBER: _builtins.int
+    CLOSED_FOLLOW_UP_COUNT_FIELD_NUMBER: _builtins.int
+    CLOSED_WITHIN_DUE_COUNT_FIELD_NUMBER: _builtins.int
+    MEDIAN_TIME_TO_CLOSE_FIELD_NUMBER: _builtins.int
     rating_count: _builtins.int
     """Ratings in the group, of every metric."""
     satisfied_count: _builtins.int
@@ -311,6 +315,18 @@ class Metrics(_message.Message):
     """Whether that change is significant at the query's confidence."""
     low_sample: _builtins.bool
     """Fewer ratings than the query's min_sample."""
+    follow_up_count: _builtins.int
+    """Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+    placed in groups and buckets by their rating. This and the next three fields are set where
+    follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+    that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+    report is computed: WatchReport sends changed states with its next report, which ratings
+    trigger.
+    """
+    closed_follow_up_count: _builtins.int
+    """Of follow_up_count, those closed (RESOLVED or DISMISSED) now."""
+    closed_within_due_count: _builtins.int
+    """Of closed_follow_up_count, those closed at or before their due_time."""
     @_builtins.property
     def csat_interval(self) -> Global___Interval:
         """Wilson interval of csat, percent."""
@@ -326,6 +342,12 @@ class Metrics(_message.Message):
     @_builtins.property
     def previous(self) -> Global___Metrics:
         """Metrics of the same group in the previous period (compare_previous)."""
+
+    @_builtins.property
+    def median_time_to_close(self) -> _duration_pb2.Duration:
+        """Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+        the middle two, rounded down to the microsecond); unset when none is closed.
+        """
 
     def __init__(
         self,
@@ -352,15 +374,23 @@ class Metrics(_message.Message):
         delta: _builtins.float | None = ...,
         significant_change: _builtins.bool | None = ...,
         low_sample: _builtins.bool = ...,
+        follow_up_count: _builtins.int | None = ...,
+        closed_follow_up_count: _builtins.int | None = ...,
+        closed_within_due_count: _builtins.int | None = ...,
+        median_time_to_close: _duration_pb2.Duration | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "mean_score", b"mean_score", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "distribution", b"distribution", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "low_sample", b"low_sample", "mean_score", b"mean_score", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "rating_count", b"rating_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "distribution", b"distribution", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "low_sample", b"low_sample", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "rating_count", b"rating_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__ces: _TypeAlias = _typing.Literal["ces"]  # noqa: Y015
     _WhichOneofArgType__ces: _TypeAlias = _typing.Literal["_ces", b"_ces"]  # noqa: Y015
     _WhichOneofReturnType__ces_rating_count: _TypeAlias = _typing.Literal["ces_rating_count"]  # noqa: Y015
     _WhichOneofArgType__ces_rating_count: _TypeAlias = _typing.Literal["_ces_rating_count", b"_ces_rating_count"]  # noqa: Y015
+    _WhichOneofReturnType__closed_follow_up_count: _TypeAlias = _typing.Literal["closed_follow_up_count"]  # noqa: Y015
+    _WhichOneofArgType__closed_follow_up_count: _TypeAlias = _typing.Literal["_closed_follow_up_count", b"_closed_follow_up_count"]  # noqa: Y015
+    _WhichOneofReturnType__closed_within_due_count: _TypeAlias = _typing.Literal["closed_within_due_count"]  # noqa: Y015
+    _WhichOneofArgType__closed_within_due_count: _TypeAlias = _typing.Literal["_closed_within_due_count", b"_closed_within_due_count"]  # noqa: Y015
     _WhichOneofReturnType__csat: _TypeAlias = _typing.Literal["csat"]  # noqa: Y015
     _WhichOneofArgType__csat: _TypeAlias = _typing.Literal["_csat", b"_csat"]  # noqa: Y015
     _WhichOneofReturnType__csat_rating_count: _TypeAlias = _typing.Literal["csat_rating_count"]  # noqa: Y015
@@ -371,6 +401,8 @@ class Metrics(_message.Message):
     _WhichOneofArgType__detractor_count: _TypeAlias = _typing.Literal["_detractor_count", b"_detractor_count"]  # noqa: Y015
     _WhichOneofReturnType__easy_share: _TypeAlias = _typing.Literal["easy_share"]  # noqa: Y015
     _WhichOneofArgType__easy_share: _TypeAlias = _typing.Literal["_easy_share", b"_easy_share"]  # noqa: Y015
+    _WhichOneofReturnType__follow_up_count: _TypeAlias = _typing.Literal["follow_up_count"]  # noqa: Y015
+    _WhichOneofArgType__follow_up_count: _TypeAlias = _typing.Literal["_follow_up_count", b"_follow_up_count"]  # noqa: Y015
     _WhichOneofReturnType__mean_score: _TypeAlias = _typing.Literal["mean_score"]  # noqa: Y015
     _WhichOneofArgType__mean_score: _TypeAlias = _typing.Literal["_mean_score", b"_mean_score"]  # noqa: Y015
     _WhichOneofReturnType__nps: _TypeAlias = _typing.Literal["nps"]  # noqa: Y015
@@ -394,6 +426,10 @@ class Metrics(_message.Message):
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__ces_rating_count) -> _WhichOneofReturnType__ces_rating_count | None: ...
     @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__closed_follow_up_count) -> _WhichOneofReturnType__closed_follow_up_count | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__closed_within_due_count) -> _WhichOneofReturnType__closed_within_due_count | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__csat) -> _WhichOneofReturnType__csat | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__csat_rating_count) -> _WhichOneofReturnType__csat_rating_count | None: ...
@@ -403,6 +439,8 @@ class Metrics(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__detractor_count) -> _WhichOneofReturnType__detractor_count | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__easy_share) -> _WhichOneofReturnType__easy_share | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__follow_up_count) -> _WhichOneofReturnType__follow_up_count | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__mean_score) -> _WhichOneofReturnType__mean_score | None: ...
     @_typing.overload

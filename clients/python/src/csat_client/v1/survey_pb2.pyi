@@ -6,6 +6,7 @@ isort:skip_file
 from collections import abc as _abc
 from csat_client.v1 import common_pb2 as _common_pb2
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -65,6 +66,7 @@ class Survey(_message.Message):
     STATE_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
+    FOLLOW_UP_FIELD_NUMBER: _builtins.int
     survey_id: _builtins.str
     """Identifier, `[a-z0-9-]{1,63}`. Ignored by CreateSurvey, which takes it from
     CreateSurveyRequest.survey_id; names the survey to change in UpdateSurvey.
@@ -112,6 +114,15 @@ class Survey(_message.Message):
     def update_time(self) -> _timestamp_pb2.Timestamp:
         """When the survey was last changed. Output only."""
 
+    @_builtins.property
+    def follow_up(self) -> Global___FollowUpRule:
+        """When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+        (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+        every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+        moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+        follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+        """
+
     def __init__(
         self,
         *,
@@ -128,10 +139,11 @@ class Survey(_message.Message):
         state: Global___SurveyState.ValueType = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         update_time: _timestamp_pb2.Timestamp | None = ...,
+        follow_up: Global___FollowUpRule | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "target", b"target", "update_time", b"update_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "follow_up", b"follow_up", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "target", b"target", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "metric", b"metric", "question", b"question", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "follow_up", b"follow_up", "metric", b"metric", "question", b"question", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__satisfied_threshold: _TypeAlias = _typing.Literal["satisfied_threshold"]  # noqa: Y015
     _WhichOneofArgType__satisfied_threshold: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold"]  # noqa: Y015
@@ -151,6 +163,40 @@ class Survey(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__target) -> _WhichOneofReturnType__target | None: ...
 
 Global___Survey: _TypeAlias = Survey  # noqa: Y015
+
+@_typing.final
+class FollowUpRule(_message.Message):
+    """FollowUpRule says which ratings of a survey open a follow-up, and how soon each is due."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MAX_SCORE_FIELD_NUMBER: _builtins.int
+    DUE_WITHIN_FIELD_NUMBER: _builtins.int
+    max_score: _builtins.int
+    """Ratings scoring at or below this open a follow-up. Required; must lie on the survey's scale,
+    else INVALID_ARGUMENT naming survey.follow_up.max_score (also when a change of the scale
+    leaves it off the new one).
+    """
+    @_builtins.property
+    def due_within(self) -> _duration_pb2.Duration:
+        """How long after the rating is stored (its create_time, not its occur_time: an import of old
+        ratings opens follow-ups that are due in the future, not overdue at once) the follow-up is
+        due. Default 48 hours; from 1 second to 365 days.
+        """
+
+    def __init__(
+        self,
+        *,
+        max_score: _builtins.int = ...,
+        due_within: _duration_pb2.Duration | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["due_within", b"due_within"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["due_within", b"due_within", "max_score", b"max_score"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FollowUpRule: _TypeAlias = FollowUpRule  # noqa: Y015
 
 @_typing.final
 class CreateSurveyRequest(_message.Message):
@@ -331,7 +377,7 @@ class UpdateSurveyRequest(_message.Message):
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
         """Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-        scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+        scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
         """
 
     def __init__(

@@ -687,6 +687,138 @@ private static final long serialVersionUID = 0L;
     return lowSample_;
   }
 
+  public static final int FOLLOW_UP_COUNT_FIELD_NUMBER = 23;
+  private long followUpCount_ = 0L;
+  /**
+   * <pre>
+   * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+   * placed in groups and buckets by their rating. This and the next three fields are set where
+   * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+   * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+   * report is computed: WatchReport sends changed states with its next report, which ratings
+   * trigger.
+   * </pre>
+   *
+   * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+   * @return Whether the followUpCount field is set.
+   */
+  @java.lang.Override
+  public boolean hasFollowUpCount() {
+    return ((bitField0_ & 0x00080000) != 0);
+  }
+  /**
+   * <pre>
+   * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+   * placed in groups and buckets by their rating. This and the next three fields are set where
+   * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+   * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+   * report is computed: WatchReport sends changed states with its next report, which ratings
+   * trigger.
+   * </pre>
+   *
+   * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+   * @return The followUpCount.
+   */
+  @java.lang.Override
+  public long getFollowUpCount() {
+    return followUpCount_;
+  }
+
+  public static final int CLOSED_FOLLOW_UP_COUNT_FIELD_NUMBER = 24;
+  private long closedFollowUpCount_ = 0L;
+  /**
+   * <pre>
+   * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+   * </pre>
+   *
+   * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+   * @return Whether the closedFollowUpCount field is set.
+   */
+  @java.lang.Override
+  public boolean hasClosedFollowUpCount() {
+    return ((bitField0_ & 0x00100000) != 0);
+  }
+  /**
+   * <pre>
+   * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+   * </pre>
+   *
+   * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+   * @return The closedFollowUpCount.
+   */
+  @java.lang.Override
+  public long getClosedFollowUpCount() {
+    return closedFollowUpCount_;
+  }
+
+  public static final int CLOSED_WITHIN_DUE_COUNT_FIELD_NUMBER = 25;
+  private long closedWithinDueCount_ = 0L;
+  /**
+   * <pre>
+   * Of closed_follow_up_count, those closed at or before their due_time.
+   * </pre>
+   *
+   * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+   * @return Whether the closedWithinDueCount field is set.
+   */
+  @java.lang.Override
+  public boolean hasClosedWithinDueCount() {
+    return ((bitField0_ & 0x00200000) != 0);
+  }
+  /**
+   * <pre>
+   * Of closed_follow_up_count, those closed at or before their due_time.
+   * </pre>
+   *
+   * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+   * @return The closedWithinDueCount.
+   */
+  @java.lang.Override
+  public long getClosedWithinDueCount() {
+    return closedWithinDueCount_;
+  }
+
+  public static final int MEDIAN_TIME_TO_CLOSE_FIELD_NUMBER = 26;
+  private com.google.protobuf.Duration medianTimeToClose_;
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   * @return Whether the medianTimeToClose field is set.
+   */
+  @java.lang.Override
+  public boolean hasMedianTimeToClose() {
+    return ((bitField0_ & 0x00400000) != 0);
+  }
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   * @return The medianTimeToClose.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Duration getMedianTimeToClose() {
+    return medianTimeToClose_ == null ? com.google.protobuf.Duration.getDefaultInstance() : medianTimeToClose_;
+  }
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.DurationOrBuilder getMedianTimeToCloseOrBuilder() {
+    return medianTimeToClose_ == null ? com.google.protobuf.Duration.getDefaultInstance() : medianTimeToClose_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -771,6 +903,18 @@ private static final long serialVersionUID = 0L;
     }
     if (lowSample_ != false) {
       output.writeBool(22, lowSample_);
+    }
+    if (((bitField0_ & 0x00080000) != 0)) {
+      output.writeInt64(23, followUpCount_);
+    }
+    if (((bitField0_ & 0x00100000) != 0)) {
+      output.writeInt64(24, closedFollowUpCount_);
+    }
+    if (((bitField0_ & 0x00200000) != 0)) {
+      output.writeInt64(25, closedWithinDueCount_);
+    }
+    if (((bitField0_ & 0x00400000) != 0)) {
+      output.writeMessage(26, getMedianTimeToClose());
     }
     getUnknownFields().writeTo(output);
   }
@@ -878,6 +1022,22 @@ private static final long serialVersionUID = 0L;
     if (lowSample_ != false) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(22, lowSample_);
+    }
+    if (((bitField0_ & 0x00080000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt64Size(23, followUpCount_);
+    }
+    if (((bitField0_ & 0x00100000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt64Size(24, closedFollowUpCount_);
+    }
+    if (((bitField0_ & 0x00200000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt64Size(25, closedWithinDueCount_);
+    }
+    if (((bitField0_ & 0x00400000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(26, getMedianTimeToClose());
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -1002,6 +1162,26 @@ private static final long serialVersionUID = 0L;
     }
     if (getLowSample()
         != other.getLowSample()) return false;
+    if (hasFollowUpCount() != other.hasFollowUpCount()) return false;
+    if (hasFollowUpCount()) {
+      if (getFollowUpCount()
+          != other.getFollowUpCount()) return false;
+    }
+    if (hasClosedFollowUpCount() != other.hasClosedFollowUpCount()) return false;
+    if (hasClosedFollowUpCount()) {
+      if (getClosedFollowUpCount()
+          != other.getClosedFollowUpCount()) return false;
+    }
+    if (hasClosedWithinDueCount() != other.hasClosedWithinDueCount()) return false;
+    if (hasClosedWithinDueCount()) {
+      if (getClosedWithinDueCount()
+          != other.getClosedWithinDueCount()) return false;
+    }
+    if (hasMedianTimeToClose() != other.hasMedianTimeToClose()) return false;
+    if (hasMedianTimeToClose()) {
+      if (!getMedianTimeToClose()
+          .equals(other.getMedianTimeToClose())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1113,6 +1293,25 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + LOW_SAMPLE_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getLowSample());
+    if (hasFollowUpCount()) {
+      hash = (37 * hash) + FOLLOW_UP_COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getFollowUpCount());
+    }
+    if (hasClosedFollowUpCount()) {
+      hash = (37 * hash) + CLOSED_FOLLOW_UP_COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getClosedFollowUpCount());
+    }
+    if (hasClosedWithinDueCount()) {
+      hash = (37 * hash) + CLOSED_WITHIN_DUE_COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getClosedWithinDueCount());
+    }
+    if (hasMedianTimeToClose()) {
+      hash = (37 * hash) + MEDIAN_TIME_TO_CLOSE_FIELD_NUMBER;
+      hash = (53 * hash) + getMedianTimeToClose().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1270,6 +1469,7 @@ private static final long serialVersionUID = 0L;
         internalGetCsatIntervalFieldBuilder();
         internalGetEasyShareIntervalFieldBuilder();
         internalGetPreviousFieldBuilder();
+        internalGetMedianTimeToCloseFieldBuilder();
       }
     }
     @java.lang.Override
@@ -1310,6 +1510,14 @@ private static final long serialVersionUID = 0L;
       delta_ = 0D;
       significantChange_ = false;
       lowSample_ = false;
+      followUpCount_ = 0L;
+      closedFollowUpCount_ = 0L;
+      closedWithinDueCount_ = 0L;
+      medianTimeToClose_ = null;
+      if (medianTimeToCloseBuilder_ != null) {
+        medianTimeToCloseBuilder_.dispose();
+        medianTimeToCloseBuilder_ = null;
+      }
       return this;
     }
 
@@ -1436,6 +1644,24 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00200000) != 0)) {
         result.lowSample_ = lowSample_;
       }
+      if (((from_bitField0_ & 0x00400000) != 0)) {
+        result.followUpCount_ = followUpCount_;
+        to_bitField0_ |= 0x00080000;
+      }
+      if (((from_bitField0_ & 0x00800000) != 0)) {
+        result.closedFollowUpCount_ = closedFollowUpCount_;
+        to_bitField0_ |= 0x00100000;
+      }
+      if (((from_bitField0_ & 0x01000000) != 0)) {
+        result.closedWithinDueCount_ = closedWithinDueCount_;
+        to_bitField0_ |= 0x00200000;
+      }
+      if (((from_bitField0_ & 0x02000000) != 0)) {
+        result.medianTimeToClose_ = medianTimeToCloseBuilder_ == null
+            ? medianTimeToClose_
+            : medianTimeToCloseBuilder_.build();
+        to_bitField0_ |= 0x00400000;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1524,6 +1750,18 @@ private static final long serialVersionUID = 0L;
       }
       if (other.getLowSample() != false) {
         setLowSample(other.getLowSample());
+      }
+      if (other.hasFollowUpCount()) {
+        setFollowUpCount(other.getFollowUpCount());
+      }
+      if (other.hasClosedFollowUpCount()) {
+        setClosedFollowUpCount(other.getClosedFollowUpCount());
+      }
+      if (other.hasClosedWithinDueCount()) {
+        setClosedWithinDueCount(other.getClosedWithinDueCount());
+      }
+      if (other.hasMedianTimeToClose()) {
+        mergeMedianTimeToClose(other.getMedianTimeToClose());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1678,6 +1916,28 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00200000;
               break;
             } // case 176
+            case 184: {
+              followUpCount_ = input.readInt64();
+              bitField0_ |= 0x00400000;
+              break;
+            } // case 184
+            case 192: {
+              closedFollowUpCount_ = input.readInt64();
+              bitField0_ |= 0x00800000;
+              break;
+            } // case 192
+            case 200: {
+              closedWithinDueCount_ = input.readInt64();
+              bitField0_ |= 0x01000000;
+              break;
+            } // case 200
+            case 210: {
+              input.readMessage(
+                  internalGetMedianTimeToCloseFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x02000000;
+              break;
+            } // case 210
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -3260,6 +3520,360 @@ private static final long serialVersionUID = 0L;
       lowSample_ = false;
       onChanged();
       return this;
+    }
+
+    private long followUpCount_ ;
+    /**
+     * <pre>
+     * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+     * placed in groups and buckets by their rating. This and the next three fields are set where
+     * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+     * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+     * report is computed: WatchReport sends changed states with its next report, which ratings
+     * trigger.
+     * </pre>
+     *
+     * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+     * @return Whether the followUpCount field is set.
+     */
+    @java.lang.Override
+    public boolean hasFollowUpCount() {
+      return ((bitField0_ & 0x00400000) != 0);
+    }
+    /**
+     * <pre>
+     * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+     * placed in groups and buckets by their rating. This and the next three fields are set where
+     * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+     * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+     * report is computed: WatchReport sends changed states with its next report, which ratings
+     * trigger.
+     * </pre>
+     *
+     * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+     * @return The followUpCount.
+     */
+    @java.lang.Override
+    public long getFollowUpCount() {
+      return followUpCount_;
+    }
+    /**
+     * <pre>
+     * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+     * placed in groups and buckets by their rating. This and the next three fields are set where
+     * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+     * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+     * report is computed: WatchReport sends changed states with its next report, which ratings
+     * trigger.
+     * </pre>
+     *
+     * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+     * @param value The followUpCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFollowUpCount(long value) {
+
+      followUpCount_ = value;
+      bitField0_ |= 0x00400000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+     * placed in groups and buckets by their rating. This and the next three fields are set where
+     * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+     * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+     * report is computed: WatchReport sends changed states with its next report, which ratings
+     * trigger.
+     * </pre>
+     *
+     * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearFollowUpCount() {
+      bitField0_ = (bitField0_ & ~0x00400000);
+      followUpCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long closedFollowUpCount_ ;
+    /**
+     * <pre>
+     * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+     * </pre>
+     *
+     * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+     * @return Whether the closedFollowUpCount field is set.
+     */
+    @java.lang.Override
+    public boolean hasClosedFollowUpCount() {
+      return ((bitField0_ & 0x00800000) != 0);
+    }
+    /**
+     * <pre>
+     * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+     * </pre>
+     *
+     * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+     * @return The closedFollowUpCount.
+     */
+    @java.lang.Override
+    public long getClosedFollowUpCount() {
+      return closedFollowUpCount_;
+    }
+    /**
+     * <pre>
+     * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+     * </pre>
+     *
+     * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+     * @param value The closedFollowUpCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setClosedFollowUpCount(long value) {
+
+      closedFollowUpCount_ = value;
+      bitField0_ |= 0x00800000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+     * </pre>
+     *
+     * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearClosedFollowUpCount() {
+      bitField0_ = (bitField0_ & ~0x00800000);
+      closedFollowUpCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long closedWithinDueCount_ ;
+    /**
+     * <pre>
+     * Of closed_follow_up_count, those closed at or before their due_time.
+     * </pre>
+     *
+     * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+     * @return Whether the closedWithinDueCount field is set.
+     */
+    @java.lang.Override
+    public boolean hasClosedWithinDueCount() {
+      return ((bitField0_ & 0x01000000) != 0);
+    }
+    /**
+     * <pre>
+     * Of closed_follow_up_count, those closed at or before their due_time.
+     * </pre>
+     *
+     * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+     * @return The closedWithinDueCount.
+     */
+    @java.lang.Override
+    public long getClosedWithinDueCount() {
+      return closedWithinDueCount_;
+    }
+    /**
+     * <pre>
+     * Of closed_follow_up_count, those closed at or before their due_time.
+     * </pre>
+     *
+     * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+     * @param value The closedWithinDueCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setClosedWithinDueCount(long value) {
+
+      closedWithinDueCount_ = value;
+      bitField0_ |= 0x01000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of closed_follow_up_count, those closed at or before their due_time.
+     * </pre>
+     *
+     * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearClosedWithinDueCount() {
+      bitField0_ = (bitField0_ & ~0x01000000);
+      closedWithinDueCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Duration medianTimeToClose_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Duration, com.google.protobuf.Duration.Builder, com.google.protobuf.DurationOrBuilder> medianTimeToCloseBuilder_;
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     * @return Whether the medianTimeToClose field is set.
+     */
+    public boolean hasMedianTimeToClose() {
+      return ((bitField0_ & 0x02000000) != 0);
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     * @return The medianTimeToClose.
+     */
+    public com.google.protobuf.Duration getMedianTimeToClose() {
+      if (medianTimeToCloseBuilder_ == null) {
+        return medianTimeToClose_ == null ? com.google.protobuf.Duration.getDefaultInstance() : medianTimeToClose_;
+      } else {
+        return medianTimeToCloseBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public Builder setMedianTimeToClose(com.google.protobuf.Duration value) {
+      if (medianTimeToCloseBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        medianTimeToClose_ = value;
+      } else {
+        medianTimeToCloseBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x02000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public Builder setMedianTimeToClose(
+        com.google.protobuf.Duration.Builder builderForValue) {
+      if (medianTimeToCloseBuilder_ == null) {
+        medianTimeToClose_ = builderForValue.build();
+      } else {
+        medianTimeToCloseBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x02000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public Builder mergeMedianTimeToClose(com.google.protobuf.Duration value) {
+      if (medianTimeToCloseBuilder_ == null) {
+        if (((bitField0_ & 0x02000000) != 0) &&
+          medianTimeToClose_ != null &&
+          medianTimeToClose_ != com.google.protobuf.Duration.getDefaultInstance()) {
+          getMedianTimeToCloseBuilder().mergeFrom(value);
+        } else {
+          medianTimeToClose_ = value;
+        }
+      } else {
+        medianTimeToCloseBuilder_.mergeFrom(value);
+      }
+      if (medianTimeToClose_ != null) {
+        bitField0_ |= 0x02000000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public Builder clearMedianTimeToClose() {
+      bitField0_ = (bitField0_ & ~0x02000000);
+      medianTimeToClose_ = null;
+      if (medianTimeToCloseBuilder_ != null) {
+        medianTimeToCloseBuilder_.dispose();
+        medianTimeToCloseBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public com.google.protobuf.Duration.Builder getMedianTimeToCloseBuilder() {
+      bitField0_ |= 0x02000000;
+      onChanged();
+      return internalGetMedianTimeToCloseFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    public com.google.protobuf.DurationOrBuilder getMedianTimeToCloseOrBuilder() {
+      if (medianTimeToCloseBuilder_ != null) {
+        return medianTimeToCloseBuilder_.getMessageOrBuilder();
+      } else {
+        return medianTimeToClose_ == null ?
+            com.google.protobuf.Duration.getDefaultInstance() : medianTimeToClose_;
+      }
+    }
+    /**
+     * <pre>
+     * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+     * the middle two, rounded down to the microsecond); unset when none is closed.
+     * </pre>
+     *
+     * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Duration, com.google.protobuf.Duration.Builder, com.google.protobuf.DurationOrBuilder> 
+        internalGetMedianTimeToCloseFieldBuilder() {
+      if (medianTimeToCloseBuilder_ == null) {
+        medianTimeToCloseBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.google.protobuf.Duration, com.google.protobuf.Duration.Builder, com.google.protobuf.DurationOrBuilder>(
+                getMedianTimeToClose(),
+                getParentForChildren(),
+                isClean());
+        medianTimeToClose_ = null;
+      }
+      return medianTimeToCloseBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Metrics)

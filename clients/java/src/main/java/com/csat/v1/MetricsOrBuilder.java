@@ -443,4 +443,101 @@ public interface MetricsOrBuilder extends
    * @return The lowSample.
    */
   boolean getLowSample();
+
+  /**
+   * <pre>
+   * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+   * placed in groups and buckets by their rating. This and the next three fields are set where
+   * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+   * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+   * report is computed: WatchReport sends changed states with its next report, which ratings
+   * trigger.
+   * </pre>
+   *
+   * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+   * @return Whether the followUpCount field is set.
+   */
+  boolean hasFollowUpCount();
+  /**
+   * <pre>
+   * Follow-ups (FollowUpService) opened by the ratings counted here: those the filter selects,
+   * placed in groups and buckets by their rating. This and the next three fields are set where
+   * follow-ups apply: where a survey with ratings counted here has a follow-up rule, or had one
+   * that opened follow-ups; unset elsewhere, and in previous. Follow-ups are counted as the
+   * report is computed: WatchReport sends changed states with its next report, which ratings
+   * trigger.
+   * </pre>
+   *
+   * <code>optional int64 follow_up_count = 23 [json_name = "followUpCount"];</code>
+   * @return The followUpCount.
+   */
+  long getFollowUpCount();
+
+  /**
+   * <pre>
+   * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+   * </pre>
+   *
+   * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+   * @return Whether the closedFollowUpCount field is set.
+   */
+  boolean hasClosedFollowUpCount();
+  /**
+   * <pre>
+   * Of follow_up_count, those closed (RESOLVED or DISMISSED) now.
+   * </pre>
+   *
+   * <code>optional int64 closed_follow_up_count = 24 [json_name = "closedFollowUpCount"];</code>
+   * @return The closedFollowUpCount.
+   */
+  long getClosedFollowUpCount();
+
+  /**
+   * <pre>
+   * Of closed_follow_up_count, those closed at or before their due_time.
+   * </pre>
+   *
+   * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+   * @return Whether the closedWithinDueCount field is set.
+   */
+  boolean hasClosedWithinDueCount();
+  /**
+   * <pre>
+   * Of closed_follow_up_count, those closed at or before their due_time.
+   * </pre>
+   *
+   * <code>optional int64 closed_within_due_count = 25 [json_name = "closedWithinDueCount"];</code>
+   * @return The closedWithinDueCount.
+   */
+  long getClosedWithinDueCount();
+
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   * @return Whether the medianTimeToClose field is set.
+   */
+  boolean hasMedianTimeToClose();
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   * @return The medianTimeToClose.
+   */
+  com.google.protobuf.Duration getMedianTimeToClose();
+  /**
+   * <pre>
+   * Median of close_time - create_time over the closed follow-ups (for an even count the mean of
+   * the middle two, rounded down to the microsecond); unset when none is closed.
+   * </pre>
+   *
+   * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
+   */
+  com.google.protobuf.DurationOrBuilder getMedianTimeToCloseOrBuilder();
 }

@@ -137,7 +137,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "s\022#\n\nconfidence\030\006 \001(\001H\000R\nconfidence\210\001\001\022\"" +
       "\n\nmin_sample\030\007 \001(\005H\001R\tminSample\210\001\001B\r\n\013_c" +
       "onfidenceB\r\n\013_min_sample\"0\n\010Interval\022\020\n\003" +
-      "low\030\001 \001(\001R\003low\022\022\n\004high\030\002 \001(\001R\004high\"\202\t\n\007M" +
+      "low\030\001 \001(\001R\003low\022\022\n\004high\030\002 \001(\001R\004high\"\274\013\n\007M" +
       "etrics\022!\n\014rating_count\030\001 \001(\003R\013ratingCoun" +
       "t\022,\n\017satisfied_count\030\002 \001(\003H\000R\016satisfiedC" +
       "ount\210\001\001\022/\n\021csat_rating_count\030\003 \001(\003H\001R\017cs" +
@@ -160,98 +160,105 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "t.v1.MetricsR\010previous\022\031\n\005delta\030\024 \001(\001H\016R" +
       "\005delta\210\001\001\0222\n\022significant_change\030\025 \001(\010H\017R" +
       "\021significantChange\210\001\001\022\035\n\nlow_sample\030\026 \001(" +
-      "\010R\tlowSampleB\022\n\020_satisfied_countB\024\n\022_csa" +
-      "t_rating_countB\007\n\005_csatB\r\n\013_mean_scoreB\014" +
-      "\n\n_scale_minB\014\n\n_scale_maxB\006\n\004_npsB\021\n\017_p" +
-      "romoter_countB\020\n\016_passive_countB\022\n\020_detr" +
-      "actor_countB\025\n\023_nps_standard_errorB\006\n\004_c" +
-      "esB\023\n\021_ces_rating_countB\r\n\013_easy_shareB\010" +
-      "\n\006_deltaB\025\n\023_significant_change\"\246\001\n\006Buck" +
-      "et\0229\n\nstart_time\030\001 \001(\0132\032.google.protobuf" +
-      ".TimestampR\tstartTime\0225\n\010end_time\030\002 \001(\0132" +
-      "\032.google.protobuf.TimestampR\007endTime\022*\n\007" +
-      "metrics\030\003 \001(\0132\020.csat.v1.MetricsR\007metrics" +
-      "\"\313\001\n\013ReportGroup\022/\n\003key\030\001 \003(\0132\035.csat.v1." +
-      "ReportGroup.KeyEntryR\003key\022*\n\007metrics\030\002 \001" +
-      "(\0132\020.csat.v1.MetricsR\007metrics\022\'\n\006series\030" +
-      "\003 \003(\0132\017.csat.v1.BucketR\006series\0326\n\010KeyEnt" +
-      "ry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005val" +
-      "ue:\0028\001\"\225\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csa" +
-      "t.v1.MetricsR\007overall\022,\n\006groups\030\002 \003(\0132\024." +
-      "csat.v1.ReportGroupR\006groups\022\'\n\006series\030\003 " +
-      "\003(\0132\017.csat.v1.BucketR\006series\022$\n\016as_of_se" +
-      "quence\030\004 \001(\003R\014asOfSequence\022?\n\rgenerate_t" +
-      "ime\030\005 \001(\0132\032.google.protobuf.TimestampR\014g" +
-      "enerateTime\022!\n\014from_rollups\030\006 \001(\010R\013fromR" +
-      "ollups\">\n\020GetReportRequest\022*\n\005query\030\001 \001(" +
-      "\0132\024.csat.v1.ReportQueryR\005query\"<\n\021GetRep" +
-      "ortResponse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.Re" +
-      "portR\006report\"~\n\022WatchReportRequest\022*\n\005qu" +
-      "ery\030\001 \001(\0132\024.csat.v1.ReportQueryR\005query\022<" +
-      "\n\014min_interval\030\002 \001(\0132\031.google.protobuf.D" +
-      "urationR\013minInterval\">\n\023WatchReportRespo" +
-      "nse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006re" +
-      "port\"\244\002\n\023BenchmarkComparison\0220\n\tbenchmar" +
-      "k\030\001 \001(\0132\022.csat.v1.BenchmarkR\tbenchmark\022\036" +
-      "\n\ncomparable\030\002 \001(\010R\ncomparable\022\026\n\006reason" +
-      "\030\003 \001(\tR\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001" +
-      "\001\022-\n\010interval\030\005 \001(\0132\021.csat.v1.IntervalR\010" +
-      "interval\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006statu" +
-      "s\030\007 \001(\0162\030.csat.v1.BenchmarkStatusR\006statu" +
-      "sB\010\n\006_valueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_p" +
-      "er_week\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slop" +
-      "e_standard_error\030\002 \001(\001H\001R\022slopeStandardE" +
-      "rror\210\001\001\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.Tre" +
-      "ndDirectionR\tdirection\022!\n\014bucket_count\030\004" +
-      " \001(\003R\013bucketCountB\021\n\017_slope_per_weekB\027\n\025" +
-      "_slope_standard_error\"\326\004\n\020BenchmarkSegme" +
-      "nt\0224\n\003key\030\001 \003(\0132\".csat.v1.BenchmarkSegme" +
-      "nt.KeyEntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat" +
-      ".v1.MetricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005v" +
-      "alue\210\001\001\022-\n\010interval\030\004 \001(\0132\021.csat.v1.Inte" +
-      "rvalR\010interval\022\033\n\006target\030\005 \001(\001H\001R\006target" +
-      "\210\001\001\022\"\n\ntarget_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022" +
-      "=\n\rtarget_status\030\007 \001(\0162\030.csat.v1.Benchma" +
-      "rkStatusR\014targetStatus\022>\n\013comparisons\030\010 " +
-      "\003(\0132\034.csat.v1.BenchmarkComparisonR\013compa" +
-      "risons\022\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\nperce" +
-      "ntile\030\n \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 " +
-      "\001(\0132\016.csat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020" +
-      "\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\002" +
-      "8\001B\010\n\006_valueB\t\n\007_targetB\r\n\013_target_gapB\007" +
-      "\n\005_rankB\r\n\013_percentile\"\257\001\n\017BenchmarkRepo" +
-      "rt\0225\n\010segments\030\001 \003(\0132\031.csat.v1.Benchmark" +
-      "SegmentR\010segments\022$\n\016as_of_sequence\030\002 \001(" +
-      "\003R\014asOfSequence\022?\n\rgenerate_time\030\003 \001(\0132\032" +
-      ".google.protobuf.TimestampR\014generateTime" +
-      "\"l\n\031GetBenchmarkReportRequest\022*\n\005query\030\001" +
-      " \001(\0132\024.csat.v1.ReportQueryR\005query\022#\n\rben" +
-      "chmark_ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBen" +
-      "chmarkReportResponse\0220\n\006report\030\001 \001(\0132\030.c" +
-      "sat.v1.BenchmarkReportR\006report*\230\001\n\013Granu" +
-      "larity\022\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020G" +
-      "RANULARITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022" +
-      "\023\n\017GRANULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK" +
-      "\020\004\022\025\n\021GRANULARITY_MONTH\020\005*\262\001\n\017BenchmarkS" +
-      "tatus\022 \n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022" +
-      "\032\n\026BENCHMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK" +
-      "_STATUS_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_S" +
-      "TATUS_BELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SA" +
-      "MPLE\020\004*\204\001\n\016TrendDirection\022\037\n\033TREND_DIREC" +
-      "TION_UNSPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RI" +
-      "SING\020\001\022\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREN" +
-      "D_DIRECTION_FALLING\020\0032\215\002\n\rReportService\022" +
-      "G\n\tGetReport\022\031.csat.v1.GetReportRequest\032" +
-      "\032.csat.v1.GetReportResponse\"\003\220\002\001\022O\n\013Watc" +
-      "hReport\022\033.csat.v1.WatchReportRequest\032\034.c" +
-      "sat.v1.WatchReportResponse\"\003\220\002\0010\001\022b\n\022Get" +
-      "BenchmarkReport\022\".csat.v1.GetBenchmarkRe" +
-      "portRequest\032#.csat.v1.GetBenchmarkReport" +
-      "Response\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportPro" +
-      "toP\001Z2github.com/csat/csat/clients/go/ge" +
-      "n/csat/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\" +
-      "V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csat::V1b\006pro" +
-      "to3"
+      "\010R\tlowSample\022+\n\017follow_up_count\030\027 \001(\003H\020R" +
+      "\rfollowUpCount\210\001\001\0228\n\026closed_follow_up_co" +
+      "unt\030\030 \001(\003H\021R\023closedFollowUpCount\210\001\001\022:\n\027c" +
+      "losed_within_due_count\030\031 \001(\003H\022R\024closedWi" +
+      "thinDueCount\210\001\001\022J\n\024median_time_to_close\030" +
+      "\032 \001(\0132\031.google.protobuf.DurationR\021median" +
+      "TimeToCloseB\022\n\020_satisfied_countB\024\n\022_csat" +
+      "_rating_countB\007\n\005_csatB\r\n\013_mean_scoreB\014\n" +
+      "\n_scale_minB\014\n\n_scale_maxB\006\n\004_npsB\021\n\017_pr" +
+      "omoter_countB\020\n\016_passive_countB\022\n\020_detra" +
+      "ctor_countB\025\n\023_nps_standard_errorB\006\n\004_ce" +
+      "sB\023\n\021_ces_rating_countB\r\n\013_easy_shareB\010\n" +
+      "\006_deltaB\025\n\023_significant_changeB\022\n\020_follo" +
+      "w_up_countB\031\n\027_closed_follow_up_countB\032\n" +
+      "\030_closed_within_due_count\"\246\001\n\006Bucket\0229\n\n" +
+      "start_time\030\001 \001(\0132\032.google.protobuf.Times" +
+      "tampR\tstartTime\0225\n\010end_time\030\002 \001(\0132\032.goog" +
+      "le.protobuf.TimestampR\007endTime\022*\n\007metric" +
+      "s\030\003 \001(\0132\020.csat.v1.MetricsR\007metrics\"\313\001\n\013R" +
+      "eportGroup\022/\n\003key\030\001 \003(\0132\035.csat.v1.Report" +
+      "Group.KeyEntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.c" +
+      "sat.v1.MetricsR\007metrics\022\'\n\006series\030\003 \003(\0132" +
+      "\017.csat.v1.BucketR\006series\0326\n\010KeyEntry\022\020\n\003" +
+      "key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001" +
+      "\"\225\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csat.v1.M" +
+      "etricsR\007overall\022,\n\006groups\030\002 \003(\0132\024.csat.v" +
+      "1.ReportGroupR\006groups\022\'\n\006series\030\003 \003(\0132\017." +
+      "csat.v1.BucketR\006series\022$\n\016as_of_sequence" +
+      "\030\004 \001(\003R\014asOfSequence\022?\n\rgenerate_time\030\005 " +
+      "\001(\0132\032.google.protobuf.TimestampR\014generat" +
+      "eTime\022!\n\014from_rollups\030\006 \001(\010R\013fromRollups" +
+      "\">\n\020GetReportRequest\022*\n\005query\030\001 \001(\0132\024.cs" +
+      "at.v1.ReportQueryR\005query\"<\n\021GetReportRes" +
+      "ponse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006" +
+      "report\"~\n\022WatchReportRequest\022*\n\005query\030\001 " +
+      "\001(\0132\024.csat.v1.ReportQueryR\005query\022<\n\014min_" +
+      "interval\030\002 \001(\0132\031.google.protobuf.Duratio" +
+      "nR\013minInterval\">\n\023WatchReportResponse\022\'\n" +
+      "\006report\030\001 \001(\0132\017.csat.v1.ReportR\006report\"\244" +
+      "\002\n\023BenchmarkComparison\0220\n\tbenchmark\030\001 \001(" +
+      "\0132\022.csat.v1.BenchmarkR\tbenchmark\022\036\n\ncomp" +
+      "arable\030\002 \001(\010R\ncomparable\022\026\n\006reason\030\003 \001(\t" +
+      "R\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001\001\022-\n\010i" +
+      "nterval\030\005 \001(\0132\021.csat.v1.IntervalR\010interv" +
+      "al\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006status\030\007 \001(" +
+      "\0162\030.csat.v1.BenchmarkStatusR\006statusB\010\n\006_" +
+      "valueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_per_wee" +
+      "k\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slope_stan" +
+      "dard_error\030\002 \001(\001H\001R\022slopeStandardError\210\001" +
+      "\001\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.TrendDire" +
+      "ctionR\tdirection\022!\n\014bucket_count\030\004 \001(\003R\013" +
+      "bucketCountB\021\n\017_slope_per_weekB\027\n\025_slope" +
+      "_standard_error\"\326\004\n\020BenchmarkSegment\0224\n\003" +
+      "key\030\001 \003(\0132\".csat.v1.BenchmarkSegment.Key" +
+      "EntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat.v1.Me" +
+      "tricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005value\210\001" +
+      "\001\022-\n\010interval\030\004 \001(\0132\021.csat.v1.IntervalR\010" +
+      "interval\022\033\n\006target\030\005 \001(\001H\001R\006target\210\001\001\022\"\n" +
+      "\ntarget_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022=\n\rtar" +
+      "get_status\030\007 \001(\0162\030.csat.v1.BenchmarkStat" +
+      "usR\014targetStatus\022>\n\013comparisons\030\010 \003(\0132\034." +
+      "csat.v1.BenchmarkComparisonR\013comparisons" +
+      "\022\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\npercentile\030" +
+      "\n \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 \001(\0132\016." +
+      "csat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020\n\003key\030" +
+      "\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\010\n\006" +
+      "_valueB\t\n\007_targetB\r\n\013_target_gapB\007\n\005_ran" +
+      "kB\r\n\013_percentile\"\257\001\n\017BenchmarkReport\0225\n\010" +
+      "segments\030\001 \003(\0132\031.csat.v1.BenchmarkSegmen" +
+      "tR\010segments\022$\n\016as_of_sequence\030\002 \001(\003R\014asO" +
+      "fSequence\022?\n\rgenerate_time\030\003 \001(\0132\032.googl" +
+      "e.protobuf.TimestampR\014generateTime\"l\n\031Ge" +
+      "tBenchmarkReportRequest\022*\n\005query\030\001 \001(\0132\024" +
+      ".csat.v1.ReportQueryR\005query\022#\n\rbenchmark" +
+      "_ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBenchmark" +
+      "ReportResponse\0220\n\006report\030\001 \001(\0132\030.csat.v1" +
+      ".BenchmarkReportR\006report*\230\001\n\013Granularity" +
+      "\022\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020GRANULA" +
+      "RITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022\023\n\017GRA" +
+      "NULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK\020\004\022\025\n\021" +
+      "GRANULARITY_MONTH\020\005*\262\001\n\017BenchmarkStatus\022" +
+      " \n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022\032\n\026BEN" +
+      "CHMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK_STATU" +
+      "S_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_STATUS_" +
+      "BELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SAMPLE\020\004" +
+      "*\204\001\n\016TrendDirection\022\037\n\033TREND_DIRECTION_U" +
+      "NSPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RISING\020\001" +
+      "\022\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREND_DIRE" +
+      "CTION_FALLING\020\0032\215\002\n\rReportService\022G\n\tGet" +
+      "Report\022\031.csat.v1.GetReportRequest\032\032.csat" +
+      ".v1.GetReportResponse\"\003\220\002\001\022O\n\013WatchRepor" +
+      "t\022\033.csat.v1.WatchReportRequest\032\034.csat.v1" +
+      ".WatchReportResponse\"\003\220\002\0010\001\022b\n\022GetBenchm" +
+      "arkReport\022\".csat.v1.GetBenchmarkReportRe" +
+      "quest\032#.csat.v1.GetBenchmarkReportRespon" +
+      "se\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportProtoP\001Z2" +
+      "github.com/csat/csat/clients/go/gen/csat" +
+      "/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023C" +
+      "sat\\V1\\GPBMetadata\352\002\010Csat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -278,7 +285,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Metrics_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Metrics_descriptor,
-        new java.lang.String[] { "RatingCount", "SatisfiedCount", "CsatRatingCount", "Csat", "CsatInterval", "MeanScore", "Distribution", "ScaleMin", "ScaleMax", "Nps", "PromoterCount", "PassiveCount", "DetractorCount", "NpsStandardError", "Ces", "CesRatingCount", "EasyShare", "EasyShareInterval", "Previous", "Delta", "SignificantChange", "LowSample", });
+        new java.lang.String[] { "RatingCount", "SatisfiedCount", "CsatRatingCount", "Csat", "CsatInterval", "MeanScore", "Distribution", "ScaleMin", "ScaleMax", "Nps", "PromoterCount", "PassiveCount", "DetractorCount", "NpsStandardError", "Ces", "CesRatingCount", "EasyShare", "EasyShareInterval", "Previous", "Delta", "SignificantChange", "LowSample", "FollowUpCount", "ClosedFollowUpCount", "ClosedWithinDueCount", "MedianTimeToClose", });
     internal_static_csat_v1_Bucket_descriptor =
       getDescriptor().getMessageType(3);
     internal_static_csat_v1_Bucket_fieldAccessorTable = new

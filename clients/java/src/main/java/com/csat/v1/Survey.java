@@ -555,6 +555,56 @@ private static final long serialVersionUID = 0L;
     return updateTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : updateTime_;
   }
 
+  public static final int FOLLOW_UP_FIELD_NUMBER = 15;
+  private com.csat.v1.FollowUpRule followUp_;
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   * @return Whether the followUp field is set.
+   */
+  @java.lang.Override
+  public boolean hasFollowUp() {
+    return ((bitField0_ & 0x00000040) != 0);
+  }
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   * @return The followUp.
+   */
+  @java.lang.Override
+  public com.csat.v1.FollowUpRule getFollowUp() {
+    return followUp_ == null ? com.csat.v1.FollowUpRule.getDefaultInstance() : followUp_;
+  }
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.FollowUpRuleOrBuilder getFollowUpOrBuilder() {
+    return followUp_ == null ? com.csat.v1.FollowUpRule.getDefaultInstance() : followUp_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -607,6 +657,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000020) != 0)) {
       output.writeMessage(13, getUpdateTime());
+    }
+    if (((bitField0_ & 0x00000040) != 0)) {
+      output.writeMessage(15, getFollowUp());
     }
     getUnknownFields().writeTo(output);
   }
@@ -669,6 +722,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(13, getUpdateTime());
     }
+    if (((bitField0_ & 0x00000040) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(15, getFollowUp());
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -727,6 +784,11 @@ private static final long serialVersionUID = 0L;
       if (!getUpdateTime()
           .equals(other.getUpdateTime())) return false;
     }
+    if (hasFollowUp() != other.hasFollowUp()) return false;
+    if (hasFollowUp()) {
+      if (!getFollowUp()
+          .equals(other.getFollowUp())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -778,6 +840,10 @@ private static final long serialVersionUID = 0L;
     if (hasUpdateTime()) {
       hash = (37 * hash) + UPDATE_TIME_FIELD_NUMBER;
       hash = (53 * hash) + getUpdateTime().hashCode();
+    }
+    if (hasFollowUp()) {
+      hash = (37 * hash) + FOLLOW_UP_FIELD_NUMBER;
+      hash = (53 * hash) + getFollowUp().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -915,6 +981,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetCreateTimeFieldBuilder();
         internalGetUpdateTimeFieldBuilder();
+        internalGetFollowUpFieldBuilder();
       }
     }
     @java.lang.Override
@@ -942,6 +1009,11 @@ private static final long serialVersionUID = 0L;
       if (updateTimeBuilder_ != null) {
         updateTimeBuilder_.dispose();
         updateTimeBuilder_ = null;
+      }
+      followUp_ = null;
+      if (followUpBuilder_ != null) {
+        followUpBuilder_.dispose();
+        followUpBuilder_ = null;
       }
       return this;
     }
@@ -1027,6 +1099,12 @@ private static final long serialVersionUID = 0L;
             : updateTimeBuilder_.build();
         to_bitField0_ |= 0x00000020;
       }
+      if (((from_bitField0_ & 0x00002000) != 0)) {
+        result.followUp_ = followUpBuilder_ == null
+            ? followUp_
+            : followUpBuilder_.build();
+        to_bitField0_ |= 0x00000040;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1095,6 +1173,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasUpdateTime()) {
         mergeUpdateTime(other.getUpdateTime());
+      }
+      if (other.hasFollowUp()) {
+        mergeFollowUp(other.getFollowUp());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1192,6 +1273,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00001000;
               break;
             } // case 106
+            case 122: {
+              input.readMessage(
+                  internalGetFollowUpFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00002000;
+              break;
+            } // case 122
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2452,6 +2540,199 @@ private static final long serialVersionUID = 0L;
         updateTime_ = null;
       }
       return updateTimeBuilder_;
+    }
+
+    private com.csat.v1.FollowUpRule followUp_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.FollowUpRule, com.csat.v1.FollowUpRule.Builder, com.csat.v1.FollowUpRuleOrBuilder> followUpBuilder_;
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     * @return Whether the followUp field is set.
+     */
+    public boolean hasFollowUp() {
+      return ((bitField0_ & 0x00002000) != 0);
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     * @return The followUp.
+     */
+    public com.csat.v1.FollowUpRule getFollowUp() {
+      if (followUpBuilder_ == null) {
+        return followUp_ == null ? com.csat.v1.FollowUpRule.getDefaultInstance() : followUp_;
+      } else {
+        return followUpBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public Builder setFollowUp(com.csat.v1.FollowUpRule value) {
+      if (followUpBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        followUp_ = value;
+      } else {
+        followUpBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00002000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public Builder setFollowUp(
+        com.csat.v1.FollowUpRule.Builder builderForValue) {
+      if (followUpBuilder_ == null) {
+        followUp_ = builderForValue.build();
+      } else {
+        followUpBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00002000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public Builder mergeFollowUp(com.csat.v1.FollowUpRule value) {
+      if (followUpBuilder_ == null) {
+        if (((bitField0_ & 0x00002000) != 0) &&
+          followUp_ != null &&
+          followUp_ != com.csat.v1.FollowUpRule.getDefaultInstance()) {
+          getFollowUpBuilder().mergeFrom(value);
+        } else {
+          followUp_ = value;
+        }
+      } else {
+        followUpBuilder_.mergeFrom(value);
+      }
+      if (followUp_ != null) {
+        bitField0_ |= 0x00002000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public Builder clearFollowUp() {
+      bitField0_ = (bitField0_ & ~0x00002000);
+      followUp_ = null;
+      if (followUpBuilder_ != null) {
+        followUpBuilder_.dispose();
+        followUpBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public com.csat.v1.FollowUpRule.Builder getFollowUpBuilder() {
+      bitField0_ |= 0x00002000;
+      onChanged();
+      return internalGetFollowUpFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    public com.csat.v1.FollowUpRuleOrBuilder getFollowUpOrBuilder() {
+      if (followUpBuilder_ != null) {
+        return followUpBuilder_.getMessageOrBuilder();
+      } else {
+        return followUp_ == null ?
+            com.csat.v1.FollowUpRule.getDefaultInstance() : followUp_;
+      }
+    }
+    /**
+     * <pre>
+     * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+     * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+     * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+     * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+     * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+     * </pre>
+     *
+     * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.FollowUpRule, com.csat.v1.FollowUpRule.Builder, com.csat.v1.FollowUpRuleOrBuilder> 
+        internalGetFollowUpFieldBuilder() {
+      if (followUpBuilder_ == null) {
+        followUpBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.csat.v1.FollowUpRule, com.csat.v1.FollowUpRule.Builder, com.csat.v1.FollowUpRuleOrBuilder>(
+                getFollowUp(),
+                getParentForChildren(),
+                isClean());
+        followUp_ = null;
+      }
+      return followUpBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Survey)

@@ -320,4 +320,43 @@ public interface SurveyOrBuilder extends
    * <code>.google.protobuf.Timestamp update_time = 13 [json_name = "updateTime"];</code>
    */
   com.google.protobuf.TimestampOrBuilder getUpdateTimeOrBuilder();
+
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   * @return Whether the followUp field is set.
+   */
+  boolean hasFollowUp();
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   * @return The followUp.
+   */
+  com.csat.v1.FollowUpRule getFollowUp();
+  /**
+   * <pre>
+   * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
+   * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
+   * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
+   * moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
+   * follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
+   * </pre>
+   *
+   * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
+   */
+  com.csat.v1.FollowUpRuleOrBuilder getFollowUpOrBuilder();
 }

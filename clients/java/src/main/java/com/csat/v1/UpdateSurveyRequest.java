@@ -91,7 +91,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -104,7 +104,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -117,7 +117,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -647,7 +647,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -659,7 +659,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -675,7 +675,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -696,7 +696,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -715,7 +715,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -741,7 +741,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -759,7 +759,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -772,7 +772,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -788,7 +788,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>

@@ -40,7 +40,7 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -50,7 +50,7 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -60,7 +60,7 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
