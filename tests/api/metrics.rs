@@ -196,7 +196,16 @@ async fn calls_are_counted_by_method_and_code_and_ratings_by_outcome(backend: Ba
         .await
         .unwrap_err();
     assert_eq!(unknown.code(), Code::Unimplemented);
-    let after = Scraped::from(metrics_address).await;
+    // The feed publishes a commit after its callers are answered (on PostgreSQL, once it has
+    // read the commit back): the lag returns to 0 when it has caught up, not at once.
+    let mut after = Scraped::from(metrics_address).await;
+    let caught_up_by = std::time::Instant::now() + Duration::from_secs(10);
+    while after.value(monitoring::FEED_LAG_SEQUENCES, &[]) != 0.0
+        && std::time::Instant::now() < caught_up_by
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        after = Scraped::from(metrics_address).await;
+    }
 
     // Assert
     let moved = |name: &str, labels: &[(&str, &str)]| {
