@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "rating.proto",
         "benchmark.proto",
         "report.proto",
+        "customer.proto",
     ]
     .map(|file| format!("{proto_root}/csat/v1/{file}"));
     println!("cargo:rerun-if-changed={proto_root}");
