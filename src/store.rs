@@ -3,6 +3,7 @@
 
 mod benchmarks;
 mod counter;
+pub mod customers;
 pub use counter::CounterVersions;
 pub mod entity;
 mod health;

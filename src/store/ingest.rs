@@ -4,6 +4,7 @@
 //! every rating ([`crate::domain::ingest`]), inserts the new ones with consecutive sequences and
 //! commits. The writer task that feeds it and answers callers is the top-level `ingest` module.
 
+mod customer_summaries;
 mod rollup_cells;
 mod sqlite_fast_path;
 mod statements;
@@ -20,6 +21,7 @@ use crate::domain::ingest::{
 };
 use crate::domain::{Rating, Survey, now_micros};
 use crate::error::{Error, Result};
+use customer_summaries::CustomerSummaries;
 use rollup_cells::RollupCells;
 use sqlite_fast_path::{FastCommitFailure, SqliteFastPath, open_fast_path};
 use statements::{CounterSnapshot, insert_ratings, stored_ratings_with_keys};
@@ -27,8 +29,8 @@ pub(super) use statements::{begin_read_committed, lock_sequence_counter};
 
 /// State derived from the ratings a commit stores, written in the same transaction as they are,
 /// on the transaction path and on the SQLite fast path alike, so that it never disagrees with
-/// the ratings: the rollups ([`RollupCells`]). Follow-ups, per-customer summaries and invitation
-/// links are to plug in here too, each as one implementation added to the list in
+/// the ratings: the rollups ([`RollupCells`]) and the customer summaries ([`CustomerSummaries`]).
+/// Follow-ups and invitation links are to plug in here too, each as one implementation added to the list in
 /// [`Committer::open`].
 trait KeptWithRatings {
     /// Re-reads, inside the commit's transaction, what it depends on besides the surveys, once a
@@ -90,7 +92,10 @@ impl Committer {
             store,
             fast_path,
             surveys: HashMap::new(),
-            kept: vec![Box::new(RollupCells::new())],
+            kept: vec![
+                Box::new(RollupCells::new()),
+                Box::new(CustomerSummaries::new()),
+            ],
             catalog_version: -1,
             expect_known_keys: false,
         }

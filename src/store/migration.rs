@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateSurveysAndRatings),
             Box::new(AddCatalogVersion),
             Box::new(AddReports),
+            Box::new(AddCustomers),
         ]
     }
 }
@@ -171,6 +172,37 @@ impl MigrationTrait for AddReports {
         crate::store::rollups::build(connection, backend, &[utc], 0, i64::MAX, None)
             .await
             .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Customers: the per-customer summaries, the touchpoints each customer rated at, the health
+/// policy, and an index of the ratings by customer. Summaries of the ratings stored before are
+/// counted here, under the default policy.
+struct AddCustomers;
+
+impl MigrationName for AddCustomers {
+    fn name(&self) -> &str {
+        "m20261205_000005_add_customers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddCustomers {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let backend = manager.get_database_backend();
+        let connection = manager.get_connection();
+        for statement in crate::store::customers::schema_statements(backend) {
+            connection.execute_unprepared(&statement).await?;
+        }
+        crate::store::customers::count_all_again(
+            connection,
+            backend,
+            &crate::domain::customer::HealthPolicy::default(),
+            crate::domain::now_micros(),
+        )
+        .await
+        .map_err(|cause| DbErr::Custom(cause.to_string()))?;
         Ok(())
     }
 }
