@@ -1,6 +1,6 @@
 //! AIP-158 page tokens: opaque to callers, bound to the filter they were issued for.
 
-use crate::domain::validation::{EXTERNAL_ID, Refusal};
+use crate::domain::validation::{COMPOSITE_POSITION, EXTERNAL_ID, Refusal, TokenPattern};
 use crate::domain::{FieldReason, Violations};
 
 /// Page size when the caller asks for 0.
@@ -62,6 +62,8 @@ pub enum ListCall {
     Ratings,
     /// `BenchmarkService/ListBenchmarks`.
     Benchmarks,
+    /// `CustomerService/ListCustomers`.
+    Customers,
 }
 
 impl ListCall {
@@ -70,6 +72,15 @@ impl ListCall {
             ListCall::Surveys => b"csat.v1.SurveyService/ListSurveys",
             ListCall::Ratings => b"csat.v1.RatingService/ListRatings",
             ListCall::Benchmarks => b"csat.v1.BenchmarkService/ListBenchmarks",
+            ListCall::Customers => b"csat.v1.CustomerService/ListCustomers",
+        }
+    }
+
+    /// The form of the positions its tokens hold.
+    fn position_pattern(self) -> &'static TokenPattern {
+        match self {
+            ListCall::Customers => &COMPOSITE_POSITION,
+            ListCall::Surveys | ListCall::Ratings | ListCall::Benchmarks => &EXTERNAL_ID,
         }
     }
 }
@@ -100,7 +111,7 @@ pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option
     // The fingerprint is no secret: a caller can forge a token, so its position must be one a
     // token can hold (a sequence or an id) before it reaches a query.
     if issued_for != format!("{:016x}", fingerprint(call, filter, position))
-        || !EXTERNAL_ID.matches(position)
+        || !call.position_pattern().matches(position)
     {
         return Err(invalid_page_token());
     }

@@ -15,8 +15,8 @@ pub struct HealthArgs {
     #[command(flatten)]
     client: ClientOptions,
     /// The service asked about: "" (the default) is the whole server; csat also answers for
-    /// `csat.v1.SurveyService`, `csat.v1.RatingService`, `csat.v1.ReportService` and
-    /// `csat.v1.BenchmarkService`.
+    /// `csat.v1.SurveyService`, `csat.v1.RatingService`, `csat.v1.ReportService`,
+    /// `csat.v1.BenchmarkService` and `csat.v1.CustomerService`.
     #[arg(long, default_value = "")]
     service: String,
 }

@@ -44,6 +44,10 @@ pub fn scope_for(path: &str) -> Option<Scope> {
         }
         ("csat.v1.SurveyService", "GetSurvey" | "ListSurveys")
         | ("csat.v1.BenchmarkService", "GetBenchmark" | "ListBenchmarks") => Scope::SurveysRead,
+        ("csat.v1.CustomerService", "GetCustomer" | "ListCustomers" | "GetHealthPolicy") => {
+            Scope::CustomersRead
+        }
+        ("csat.v1.CustomerService", "UpdateHealthPolicy") => Scope::Admin,
         _ => return None,
     })
 }
@@ -252,6 +256,14 @@ mod tests {
         assert_eq!(
             scope_for("/csat.v1.BenchmarkService/DeleteBenchmark"),
             Some(Scope::SurveysWrite)
+        );
+        assert_eq!(
+            scope_for("/csat.v1.CustomerService/ListCustomers"),
+            Some(Scope::CustomersRead)
+        );
+        assert_eq!(
+            scope_for("/csat.v1.CustomerService/UpdateHealthPolicy"),
+            Some(Scope::Admin)
         );
         assert_eq!(scope_for("/grpc.health.v1.Health/Check"), None);
         assert!(is_open("/grpc.health.v1.Health/Check"));
