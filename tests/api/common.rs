@@ -8,6 +8,7 @@ use std::time::Duration;
 use csat::config::Config;
 use csat::pb;
 use csat::pb::benchmark_service_client::BenchmarkServiceClient;
+use csat::pb::customer_service_client::CustomerServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::report_service_client::ReportServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
@@ -146,6 +147,7 @@ pub struct TestServer {
     pub ratings: RatingServiceClient<Channel>,
     pub reports: ReportServiceClient<Channel>,
     pub benchmarks: BenchmarkServiceClient<Channel>,
+    pub customers: CustomerServiceClient<Channel>,
     pub database: TestDatabase,
     stop: Option<oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<csat::error::Result<()>>>,
@@ -184,6 +186,7 @@ impl TestServer {
             ratings: RatingServiceClient::new(channel.clone()),
             reports: ReportServiceClient::new(channel.clone()),
             benchmarks: BenchmarkServiceClient::new(channel.clone()),
+            customers: CustomerServiceClient::new(channel.clone()),
             channel,
             database,
             stop: Some(stop),
