@@ -2,6 +2,8 @@
 //! the health they make under a policy, and the signals that the customer may leave. Pure: the
 //! store keeps the aggregates per customer, and this module says how they grow and what they mean.
 
+use std::collections::BTreeSet;
+
 use super::{FieldReason, Metric, Micros, Rating, Survey, Violations};
 
 /// Normalised scores are counted in 1/2520 of a scale's span: 2520 is the least common multiple
@@ -534,6 +536,8 @@ pub struct CustomerSummary {
     pub open_follow_up_count: i64,
     /// The earliest due time of those.
     pub earliest_open_due_time: Option<Micros>,
+    /// The touchpoints they rated at, ever.
+    pub touchpoints: BTreeSet<String>,
 }
 
 impl CustomerSummary {
@@ -547,11 +551,16 @@ impl CustomerSummary {
             window: WindowAggregates::default(),
             open_follow_up_count: 0,
             earliest_open_due_time: None,
+            touchpoints: BTreeSet::new(),
         }
     }
 
-    /// Counts one rating; `in_window` says whether it is in the window as of now.
-    pub fn add(&mut self, rating: &ScoredRating, in_window: bool) {
+    /// Counts one rating, given at `touchpoint`; `in_window` says whether it is in the window as
+    /// of now.
+    pub fn add(&mut self, rating: &ScoredRating, touchpoint: &str, in_window: bool) {
+        if !self.touchpoints.contains(touchpoint) {
+            self.touchpoints.insert(touchpoint.to_string());
+        }
         self.rating_count += 1;
         self.first_rating_time = self.first_rating_time.min(rating.occur_time);
         self.last_rating_time = self.last_rating_time.max(rating.occur_time);
@@ -567,6 +576,11 @@ impl CustomerSummary {
         self.first_rating_time = self.first_rating_time.min(other.first_rating_time);
         self.last_rating_time = self.last_rating_time.max(other.last_rating_time);
         self.window.merge(&other.window);
+        for touchpoint in &other.touchpoints {
+            if !self.touchpoints.contains(touchpoint) {
+                self.touchpoints.insert(touchpoint.clone());
+            }
+        }
     }
 
     /// Returns when the window's edge passes the earliest rating counted, and the summary must be

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 const CUSTOMERS_PER_STATEMENT: usize = 500;
 
 /// The columns of a customer row, in the order [`summary_values`] gives them.
-pub(crate) const SUMMARY_COLUMNS: [&str; 26] = [
+pub(crate) const SUMMARY_COLUMNS: [&str; 27] = [
     "customer_id",
     "rating_count",
     "first_rating_time",
@@ -55,15 +55,12 @@ pub(crate) const SUMMARY_COLUMNS: [&str; 26] = [
     "follow_up_factor",
     "health",
     "health_band",
+    "touchpoints",
 ];
 
-/// The migration's statements: the summaries, the touchpoints each customer rated at, the policy
-/// row, and the index that counting a customer again reads the ratings by.
-pub(crate) fn schema_statements(backend: DbBackend) -> Vec<String> {
-    let without_rowid = match backend {
-        DbBackend::Sqlite => " WITHOUT ROWID",
-        _ => "",
-    };
+/// The migration's statements: the summaries, the policy row, and the index that counting a
+/// customer again reads the ratings by.
+pub(crate) fn schema_statements() -> Vec<String> {
     let defaults = HealthPolicy::default();
     vec![
         "CREATE TABLE customers (
@@ -92,7 +89,8 @@ pub(crate) fn schema_statements(backend: DbBackend) -> Vec<String> {
             recent_factor DOUBLE PRECISION,
             follow_up_factor DOUBLE PRECISION,
             health DOUBLE PRECISION,
-            health_band BIGINT NOT NULL
+            health_band BIGINT NOT NULL,
+            touchpoints TEXT NOT NULL
         )"
         .to_string(),
         // ListCustomers by health (ascending and descending) and by last rating: range scans.
@@ -100,13 +98,6 @@ pub(crate) fn schema_statements(backend: DbBackend) -> Vec<String> {
         "CREATE INDEX customers_last_rating ON customers (last_rating_time, customer_id)".into(),
         // The rows a read must count again first.
         "CREATE INDEX customers_stale_after ON customers (stale_after)".into(),
-        format!(
-            "CREATE TABLE customer_touchpoints (
-                customer_id TEXT NOT NULL,
-                touchpoint TEXT NOT NULL,
-                PRIMARY KEY (customer_id, touchpoint)
-            ){without_rowid}"
-        ),
         // Partial: ratings without a customer (most of a bulk import, often) cost it nothing.
         "CREATE INDEX ratings_customer ON ratings (customer_id, occur_time) WHERE customer_id <> ''"
             .into(),
@@ -229,6 +220,12 @@ pub(crate) fn summary_from_row(row: &impl SummaryRow) -> Result<CustomerSummary>
         },
         open_follow_up_count: required(17)?,
         earliest_open_due_time: row.integer(18)?,
+        touchpoints: row
+            .text(26)?
+            .split(',')
+            .filter(|touchpoint| !touchpoint.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -268,7 +265,19 @@ pub(crate) fn summary_values(summary: &CustomerSummary, policy: &HealthPolicy) -
         factors.follow_up.into(),
         health.health.into(),
         i64::from(health.band.number()).into(),
+        touchpoints_text(&summary.touchpoints).into(),
     ]
+}
+
+/// Returns the touchpoints as stored: `,checkout,support_chat,`, so that a filter finds
+/// `,checkout,` in it (touchpoints hold no comma).
+fn touchpoints_text(touchpoints: &BTreeSet<String>) -> String {
+    let mut text = String::from(",");
+    for touchpoint in touchpoints {
+        text.push_str(touchpoint);
+        text.push(',');
+    }
+    text
 }
 
 /// Returns a value of [`summary_values`] as rusqlite binds it.
@@ -337,50 +346,6 @@ pub(crate) async fn write_summaries<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The SQL that records that a customer rated at a touchpoint.
-pub(crate) fn touchpoint_sql(backend: DbBackend, rows: usize) -> String {
-    let mut sql =
-        String::from("INSERT INTO customer_touchpoints (customer_id, touchpoint) VALUES ");
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        match backend {
-            DbBackend::Postgres => sql.push_str(&format!("(${}, ${})", 2 * row + 1, 2 * row + 2)),
-            _ => sql.push_str("(?, ?)"),
-        }
-    }
-    sql.push_str(" ON CONFLICT DO NOTHING");
-    sql
-}
-
-/// Records the `(customer_id, touchpoint)` pairs.
-pub(crate) async fn write_touchpoints<C: ConnectionTrait>(
-    connection: &C,
-    backend: DbBackend,
-    pairs: &[(&str, &str)],
-) -> Result<()> {
-    for chunk in pairs.chunks(CUSTOMERS_PER_STATEMENT) {
-        let values: Vec<Value> = chunk
-            .iter()
-            .flat_map(|(customer_id, touchpoint)| {
-                [
-                    customer_id.to_string().into(),
-                    touchpoint.to_string().into(),
-                ]
-            })
-            .collect();
-        connection
-            .execute_raw(Statement::from_sql_and_values(
-                backend,
-                touchpoint_sql(backend, chunk.len()),
-                values,
-            ))
-            .await?;
-    }
-    Ok(())
-}
-
 /// Returns `count` numbered placeholders from `first`, for `backend`: `?3, ?4` or `$3, $4`.
 fn numbered(backend: DbBackend, first: usize, count: usize) -> String {
     let sign = match backend {
@@ -431,7 +396,7 @@ async fn all_surveys<C: ConnectionTrait>(connection: &C) -> Result<HashMap<Strin
 }
 
 /// Counts the summaries of `customer_ids` again from their ratings as of `now`, keeping their
-/// follow-ups, and writes them with their touchpoints. Customers without ratings are left alone.
+/// follow-ups, and writes them. Customers without ratings are left alone.
 pub(crate) async fn count_again<C: ConnectionTrait>(
     connection: &C,
     backend: DbBackend,
@@ -453,7 +418,6 @@ pub(crate) async fn count_again<C: ConnectionTrait>(
             .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
         let mut counted: HashMap<String, CustomerSummary> = HashMap::new();
-        let mut touchpoints: BTreeSet<(String, String)> = BTreeSet::new();
         for row in rows {
             let customer_id: String = row.try_get_by_index(0)?;
             let survey_id: String = row.try_get_by_index(1)?;
@@ -473,16 +437,10 @@ pub(crate) async fn count_again<C: ConnectionTrait>(
                 }
                 summary
             });
-            summary.add(&scored, occur_time >= window_start);
-            touchpoints.insert((customer_id, touchpoint));
+            summary.add(&scored, &touchpoint, occur_time >= window_start);
         }
         let summaries: Vec<&CustomerSummary> = counted.values().collect();
         write_summaries(connection, backend, &summaries, policy).await?;
-        let pairs: Vec<(&str, &str)> = touchpoints
-            .iter()
-            .map(|(customer_id, touchpoint)| (customer_id.as_str(), touchpoint.as_str()))
-            .collect();
-        write_touchpoints(connection, backend, &pairs).await?;
     }
     Ok(())
 }
@@ -840,16 +798,19 @@ impl Store {
             conditions.push(format!("last_rating_time >= {time}"));
         }
         if !filter.touchpoints.is_empty() {
-            let listed: Vec<String> = filter
+            let found_in = match self.backend {
+                DbBackend::Postgres => "strpos(touchpoints, {}) > 0",
+                _ => "instr(touchpoints, {}) > 0",
+            };
+            let any: Vec<String> = filter
                 .touchpoints
                 .iter()
-                .map(|touchpoint| bind(touchpoint.clone().into(), &mut values))
+                .map(|touchpoint| {
+                    let needle = bind(format!(",{touchpoint},").into(), &mut values);
+                    found_in.replace("{}", &needle)
+                })
                 .collect();
-            conditions.push(format!(
-                "EXISTS (SELECT 1 FROM customer_touchpoints t WHERE t.customer_id = \
-                 customers.customer_id AND t.touchpoint IN ({}))",
-                listed.join(", ")
-            ));
+            conditions.push(format!("({})", any.join(" OR ")));
         }
         let order = match (query.order, after) {
             (_, Some(CustomerPosition::NoHealth(customer_id))) => {

@@ -176,8 +176,8 @@ impl MigrationTrait for AddReports {
     }
 }
 
-/// Customers: the per-customer summaries, the touchpoints each customer rated at, the health
-/// policy, and an index of the ratings by customer. Summaries of the ratings stored before are
+/// Customers: the per-customer summaries (with the touchpoints each customer rated at), the
+/// health policy, and an index of the ratings by customer. Summaries of the ratings stored before are
 /// counted here, under the default policy.
 struct AddCustomers;
 
@@ -192,7 +192,7 @@ impl MigrationTrait for AddCustomers {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let backend = manager.get_database_backend();
         let connection = manager.get_connection();
-        for statement in crate::store::customers::schema_statements(backend) {
+        for statement in crate::store::customers::schema_statements() {
             connection.execute_unprepared(&statement).await?;
         }
         crate::store::customers::count_all_again(

@@ -1052,7 +1052,6 @@ async fn ratings_stored_before_the_migration_get_summaries(backend: Backend) {
     let connection = Database::connect(&database.url).await.unwrap();
     for statement in [
         "DROP TABLE customers",
-        "DROP TABLE customer_touchpoints",
         "DROP TABLE health_policy",
         "DROP INDEX ratings_customer",
         "DELETE FROM seaql_migrations WHERE version = 'm20261205_000005_add_customers'",

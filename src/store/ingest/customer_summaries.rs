@@ -1,7 +1,7 @@
 //! The customer summaries, kept in the transaction of the ratings they count: what a commit adds
 //! is summed per customer first, then each customer's row is read once, merged and written.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use futures_util::FutureExt as _;
 use futures_util::future::LocalBoxFuture;
@@ -21,13 +21,10 @@ pub(super) struct CustomerSummaries {
     policy: HealthPolicy,
     /// What the commit in hand adds, per customer: its ratings only, follow-ups none.
     staged: BTreeMap<String, CustomerSummary>,
-    /// The (customer, touchpoint) pairs of the commit in hand.
-    touchpoints: BTreeSet<(String, String)>,
     /// The fast path's statements, built once: their text is also the prepared statement cache's
     /// key.
     select_sql: String,
     upsert_sql: String,
-    touchpoint_sql: String,
 }
 
 impl CustomerSummaries {
@@ -35,13 +32,11 @@ impl CustomerSummaries {
         CustomerSummaries {
             policy: HealthPolicy::default(),
             staged: BTreeMap::new(),
-            touchpoints: BTreeSet::new(),
             select_sql: format!(
                 "SELECT {} FROM customers WHERE customer_id = ?1",
                 SUMMARY_COLUMNS.join(", ")
             ),
             upsert_sql: customers::upsert_sql(DbBackend::Sqlite, 1),
-            touchpoint_sql: customers::touchpoint_sql(DbBackend::Sqlite, 1),
         }
     }
 
@@ -78,7 +73,6 @@ impl KeptWithRatings for CustomerSummaries {
 
     fn stage(&mut self, stored: &[Rating], surveys: &HashMap<String, Survey>) {
         self.staged.clear();
-        self.touchpoints.clear();
         // A rating older than this is outside the window now and at every later read, since the
         // window's edge only moves forwards: it counts only in the all-time numbers.
         let window_start = now_micros().saturating_sub(self.policy.window);
@@ -94,9 +88,11 @@ impl KeptWithRatings for CustomerSummaries {
             self.staged
                 .entry(customer_id.clone())
                 .or_insert_with(|| CustomerSummary::first(customer_id, rating.occur_time))
-                .add(&scored, rating.occur_time >= window_start);
-            self.touchpoints
-                .insert((customer_id.clone(), rating.touchpoint.clone()));
+                .add(
+                    &scored,
+                    &rating.touchpoint,
+                    rating.occur_time >= window_start,
+                );
         }
     }
 
@@ -114,13 +110,7 @@ impl KeptWithRatings for CustomerSummaries {
                 customers::stored_summaries(transaction, backend, &customer_ids).await?;
             let merged = self.merged(&mut stored);
             let summaries: Vec<&CustomerSummary> = merged.iter().collect();
-            customers::write_summaries(transaction, backend, &summaries, &self.policy).await?;
-            let pairs: Vec<(&str, &str)> = self
-                .touchpoints
-                .iter()
-                .map(|(customer_id, touchpoint)| (customer_id.as_str(), touchpoint.as_str()))
-                .collect();
-            customers::write_touchpoints(transaction, backend, &pairs).await
+            customers::write_summaries(transaction, backend, &summaries, &self.policy).await
         }
         .boxed_local()
     }
@@ -155,10 +145,6 @@ impl KeptWithRatings for CustomerSummaries {
             upsert.execute(rusqlite::params_from_iter(
                 values.iter().map(rusqlite_value),
             ))?;
-        }
-        let mut touchpoint = transaction.prepare_cached(&self.touchpoint_sql)?;
-        for (customer_id, touchpoint_name) in &self.touchpoints {
-            touchpoint.execute((customer_id, touchpoint_name))?;
         }
         Ok(())
     }
