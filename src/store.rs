@@ -67,6 +67,9 @@ pub struct Store {
     /// the whole of it, so two processes sharing one file are not kept from building rollups at
     /// the same moment.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
+    /// Held while this process counts stale customer summaries again (`customers.rs`), so that
+    /// reads arriving together wait for one count instead of each holding a connection.
+    customer_counts: Arc<tokio::sync::Mutex<()>>,
     /// Whether reads and writes work right now, as last seen.
     health: Arc<DatabaseHealth>,
 }
@@ -285,6 +288,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            customer_counts: Arc::default(),
             health: Arc::default(),
         })
     }
@@ -314,6 +318,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            customer_counts: Arc::default(),
             health: Arc::default(),
         })
     }

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait, Value};
 
 use super::Store;
 use super::entity::survey;
@@ -679,7 +679,12 @@ impl Store {
         if any_stale.is_none() {
             return Ok(());
         }
-        let transaction = super::ingest::begin_read_committed(self).await?;
+        let _one_count_at_a_time = self.customer_counts.lock().await;
+        // On a reader connection: the writers' pool is kept small (two on PostgreSQL), and reads
+        // waiting for the counter lock there would keep the writer task from a connection.
+        let isolation =
+            (self.backend == DbBackend::Postgres).then_some(sea_orm::IsolationLevel::ReadCommitted);
+        let transaction = self.reader.begin_with_config(isolation, None).await?;
         lock_writers(&transaction, self.backend).await?;
         let policy = stored_policy(&transaction, self.backend).await?;
         loop {
