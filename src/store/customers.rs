@@ -733,7 +733,9 @@ impl Store {
         let health_order = query.order != CustomerOrder::LastRatingDescending;
         let in_unknown_phase = matches!(query.after, Some(CustomerPosition::NoHealth(_)));
         if !in_unknown_phase {
-            found = self.customers_page(query, &query.after, wanted).await?;
+            found = self
+                .customers_page(query, &policy, &query.after, wanted)
+                .await?;
         }
         // Customers without a health follow those with one, in the orders by health; a filter
         // on health leaves them out anyway.
@@ -751,6 +753,7 @@ impl Store {
             let more = self
                 .customers_page(
                     query,
+                    &policy,
                     &Some(CustomerPosition::NoHealth(after)),
                     wanted - found.len(),
                 )
@@ -773,6 +776,7 @@ impl Store {
     async fn customers_page(
         &self,
         query: &CustomerQuery,
+        policy: &HealthPolicy,
         after: &Option<CustomerPosition>,
         limit: usize,
     ) -> Result<Vec<(CustomerSummary, CustomerPosition)>> {
@@ -787,6 +791,25 @@ impl Store {
         };
         let filter = &query.filter;
         if let Some(band) = filter.health_band {
+            // A band is a range of health under the policy the rows were written with (a policy
+            // change rewrites them all): said as a range too, the health index scans only it.
+            let range = match band {
+                HealthBand::Healthy => (Some(policy.healthy_threshold), None),
+                HealthBand::AtRisk => (
+                    Some(policy.at_risk_threshold),
+                    Some(policy.healthy_threshold),
+                ),
+                HealthBand::Critical => (None, Some(policy.at_risk_threshold)),
+                HealthBand::Unknown => (None, None),
+            };
+            if let Some(low) = range.0 {
+                let low = bind(low.into(), &mut values);
+                conditions.push(format!("health >= {low}"));
+            }
+            if let Some(high) = range.1 {
+                let high = bind(high.into(), &mut values);
+                conditions.push(format!("health < {high}"));
+            }
             let band = bind(i64::from(band.number()).into(), &mut values);
             conditions.push(format!("health_band = {band}"));
         }
