@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "benchmark.proto",
         "report.proto",
         "follow_up.proto",
+        "customer.proto",
     ]
     .map(|file| format!("{proto_root}/csat/v1/{file}"));
     println!("cargo:rerun-if-changed={proto_root}");

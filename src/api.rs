@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod benchmark_service;
 pub mod conversion;
+pub mod customer_service;
 pub mod follow_up_service;
 pub mod open_calls;
 pub mod paging;

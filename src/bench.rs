@@ -7,6 +7,7 @@
 //! caller that keeps submitting.
 
 pub mod csv_import;
+pub mod customers;
 pub mod observed;
 pub mod otlp_receiver;
 pub mod report;

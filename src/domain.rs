@@ -3,6 +3,7 @@
 //! layer converts wire types into these.
 
 pub mod benchmark;
+pub mod customer;
 pub mod filter;
 pub mod follow_up;
 pub mod ingest;

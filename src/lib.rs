@@ -6,17 +6,18 @@
 //! - `server`: tonic in phases: start, wire, serve, stop.
 //! - `api`: one file per service: proto -> domain -> proto; `error::Error` -> status in one place.
 //! - `domain`: pure rules (no tonic, no sea-orm): surveys, ratings, filters, validation, reports,
-//!   metrics, time buckets, benchmarks, and what the writer decides for each rating.
+//!   metrics, time buckets, benchmarks, what the writer decides for each rating, customer health.
 //! - `error`: the one error type and its classification of database faults.
 //! - `telemetry`: traces over OTLP when an endpoint is configured (the spans of the call, the
 //!   writer's commit and the fsync), nothing at all otherwise.
 //! - `ingest`: the writer task (group commit) and its sync thread: fsync, answer, publish.
-//! - `store`: entities, migrations, queries, rollups, the counter row, the SQL of a commit.
+//! - `store`: entities, migrations, queries, rollups, customer summaries, the counter row, the SQL
+//!   of a commit.
 //! - `feed`: every replica's commits, in order, fanned out to streams and watchers.
 //! - `reports`: the report engine: rollups in memory or a scan, then metrics.
 //! - `monitoring`: what csat measures of itself for Prometheus (names, HELP, buckets, the
 //!   recorder); any module records through the `metrics` facade.
-//! - `bench`: `csat bench ingest`, `report` and `stream`.
+//! - `bench`: `csat bench ingest`, `report`, `stream` and `customers`.
 //! - `cli`: the client commands of the same binary (`csat surveys`, `import`, `report`, `tail`…),
 //!   which call a server over gRPC like any other client.
 //!

@@ -1,10 +1,12 @@
 //! The `csat` binary: `csat serve` (the default), `csat migrate`, the benchmarks `csat bench
-//! ingest`, `csat bench report` and `csat bench stream`, and the client commands of `csat::cli`
-//! (`csat surveys`, `submit`, `import`, `export`, `report`, `tail`, `watch`, `health`).
+//! ingest`, `csat bench report`, `csat bench stream` and `csat bench customers`, and the client
+//! commands of `csat::cli` (`csat surveys`, `submit`, `import`, `export`, `report`, `tail`,
+//! `watch`, `health`).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use csat::bench::customers::{CustomersBenchConfig, run_customers};
 use csat::bench::report::{ReportBenchConfig, run_report};
 use csat::bench::stream::{StreamBenchConfig, run_stream};
 use csat::bench::{IngestBenchConfig, run_ingest};
@@ -71,6 +73,8 @@ enum BenchCommand {
     Report(ReportBenchConfig),
     /// StreamRatings replay and live delivery, on one replica and across two on PostgreSQL.
     Stream(StreamBenchConfig),
+    /// ListCustomers by health and GetCustomer over 1,000,000 customers and 10,000,000 ratings.
+    Customers(CustomersBenchConfig),
 }
 
 #[tokio::main]
@@ -92,6 +96,7 @@ async fn main() -> ExitCode {
         Command::Bench(BenchCommand::Ingest(config)) => run_ingest(config).await,
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
         Command::Bench(BenchCommand::Stream(config)) => run_stream(config).await,
+        Command::Bench(BenchCommand::Customers(config)) => run_customers(config).await,
         Command::Keys(command) => return keys(command),
         Command::Client(command) => return csat::cli::run(*command).await,
     };

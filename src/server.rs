@@ -39,6 +39,7 @@ use tls::{Tls, TlsFiles};
 
 use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
+use crate::api::customer_service::CustomerApi;
 use crate::api::follow_up_service::FollowUpApi;
 use crate::api::open_calls::OpenCalls;
 use crate::api::rating_service::RatingApi;
@@ -49,6 +50,7 @@ use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::ingest::{WriterHandle, WriterStop};
 use crate::pb::benchmark_service_server::BenchmarkServiceServer;
+use crate::pb::customer_service_server::CustomerServiceServer;
 use crate::pb::follow_up_service_server::FollowUpServiceServer;
 use crate::pb::rating_service_server::RatingServiceServer;
 use crate::pb::report_service_server::ReportServiceServer;
@@ -64,12 +66,13 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/csat_descriptor.bin"));
 
 /// Health service names reported besides `""`.
-pub const SERVICE_NAMES: [&str; 5] = [
+pub const SERVICE_NAMES: [&str; 6] = [
     "csat.v1.SurveyService",
     "csat.v1.RatingService",
     "csat.v1.ReportService",
     "csat.v1.BenchmarkService",
     "csat.v1.FollowUpService",
+    "csat.v1.CustomerService",
 ];
 
 /// Idle connections are pinged this often, and closed when a ping goes unanswered this long: a
@@ -537,7 +540,11 @@ async fn serve(
                 .max_decoding_message_size(message_bytes),
         )
         .add_service(
-            FollowUpServiceServer::new(FollowUpApi::new(context))
+            FollowUpServiceServer::new(FollowUpApi::new(context.clone()))
+                .max_decoding_message_size(message_bytes),
+        )
+        .add_service(
+            CustomerServiceServer::new(CustomerApi::new(context))
                 .max_decoding_message_size(message_bytes),
         )
         .serve_with_incoming_shutdown(port.into_incoming(), graceful_stop);

@@ -3,6 +3,7 @@
 
 mod benchmarks;
 mod counter;
+pub mod customers;
 pub use counter::CounterVersions;
 pub mod entity;
 mod follow_ups;
@@ -68,6 +69,9 @@ pub struct Store {
     /// the whole of it, so two processes sharing one file are not kept from building rollups at
     /// the same moment.
     rollup_builds: Arc<tokio::sync::Mutex<()>>,
+    /// Held while this process counts stale customer summaries again (`customers.rs`), so that
+    /// reads arriving together wait for one count instead of each holding a connection.
+    customer_counts: Arc<tokio::sync::Mutex<()>>,
     /// Whether reads and writes work right now, as last seen.
     health: Arc<DatabaseHealth>,
 }
@@ -286,6 +290,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            customer_counts: Arc::default(),
             health: Arc::default(),
         })
     }
@@ -315,6 +320,7 @@ impl Store {
             durable_through: Arc::new(AtomicI64::new(-1)),
             committed_through: Arc::new(AtomicI64::new(-1)),
             rollup_builds: Arc::default(),
+            customer_counts: Arc::default(),
             health: Arc::default(),
         })
     }

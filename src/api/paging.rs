@@ -1,6 +1,6 @@
 //! AIP-158 page tokens: opaque to callers, bound to the filter they were issued for.
 
-use crate::domain::validation::{EXTERNAL_ID, Refusal};
+use crate::domain::validation::{COMPOSITE_POSITION, EXTERNAL_ID, Refusal, TokenPattern};
 use crate::domain::{FieldReason, Violations};
 
 /// Page size when the caller asks for 0.
@@ -64,6 +64,8 @@ pub enum ListCall {
     Benchmarks,
     /// `FollowUpService/ListFollowUps`.
     FollowUps,
+    /// `CustomerService/ListCustomers`.
+    Customers,
 }
 
 impl ListCall {
@@ -73,6 +75,17 @@ impl ListCall {
             ListCall::Ratings => b"csat.v1.RatingService/ListRatings",
             ListCall::Benchmarks => b"csat.v1.BenchmarkService/ListBenchmarks",
             ListCall::FollowUps => b"csat.v1.FollowUpService/ListFollowUps",
+            ListCall::Customers => b"csat.v1.CustomerService/ListCustomers",
+        }
+    }
+
+    /// The form of the positions its tokens hold.
+    fn position_pattern(self) -> &'static TokenPattern {
+        match self {
+            ListCall::Customers => &COMPOSITE_POSITION,
+            ListCall::Surveys | ListCall::Ratings | ListCall::Benchmarks | ListCall::FollowUps => {
+                &EXTERNAL_ID
+            }
         }
     }
 }
@@ -103,7 +116,7 @@ pub fn decode_token(call: ListCall, token: &str, filter: &[u8]) -> Result<Option
     // The fingerprint is no secret: a caller can forge a token, so its position must be one a
     // token can hold (a sequence or an id) before it reaches a query.
     if issued_for != format!("{:016x}", fingerprint(call, filter, position))
-        || !EXTERNAL_ID.matches(position)
+        || !call.position_pattern().matches(position)
     {
         return Err(invalid_page_token());
     }

@@ -192,6 +192,13 @@ pub const EXTERNAL_ID: TokenPattern = TokenPattern {
     allowed: |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'),
 };
 
+/// Positions in page tokens that hold more than an id: a sort key, a separator and an id.
+pub const COMPOSITE_POSITION: TokenPattern = TokenPattern {
+    text: "[A-Za-z0-9_.:-]{1,160}",
+    max_len: 160,
+    allowed: |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'),
+};
+
 /// Defines a text type that holds only values of `$pattern`, parsed once on the way in.
 macro_rules! token_type {
     ($(#[$doc:meta])* $name:ident, $pattern:expr) => {

@@ -47,6 +47,10 @@ pub fn scope_for(path: &str) -> Option<Scope> {
         // They carry the ratings' comments and customer ids.
         ("csat.v1.FollowUpService", "GetFollowUp" | "ListFollowUps") => Scope::RatingsRead,
         ("csat.v1.FollowUpService", "UpdateFollowUp" | "AddFollowUpNote") => Scope::FollowupsWrite,
+        ("csat.v1.CustomerService", "GetCustomer" | "ListCustomers" | "GetHealthPolicy") => {
+            Scope::CustomersRead
+        }
+        ("csat.v1.CustomerService", "UpdateHealthPolicy") => Scope::Admin,
         _ => return None,
     })
 }
@@ -255,6 +259,14 @@ mod tests {
         assert_eq!(
             scope_for("/csat.v1.BenchmarkService/DeleteBenchmark"),
             Some(Scope::SurveysWrite)
+        );
+        assert_eq!(
+            scope_for("/csat.v1.CustomerService/ListCustomers"),
+            Some(Scope::CustomersRead)
+        );
+        assert_eq!(
+            scope_for("/csat.v1.CustomerService/UpdateHealthPolicy"),
+            Some(Scope::Admin)
         );
         assert_eq!(scope_for("/grpc.health.v1.Health/Check"), None);
         assert!(is_open("/grpc.health.v1.Health/Check"));

@@ -3,7 +3,7 @@
 //! reports count of them.
 
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, InsertStatement, Order, Query};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, TransactionTrait, Value};
 
 use super::Store;
 use super::entity::follow_up;
@@ -292,7 +292,11 @@ impl Store {
             if changed == stored {
                 return Ok(stored);
             }
-            if self.update_if_version(&changed, stored.version).await? {
+            let opens_or_closes = changed.state.is_closed() != stored.state.is_closed();
+            if self
+                .update_if_version(&changed, stored.version, opens_or_closes)
+                .await?
+            {
                 self.make_durable().await?;
                 return Ok(changed);
             }
@@ -306,8 +310,15 @@ impl Store {
         })
     }
 
-    /// Writes `changed` if the stored row still has `version`; returns whether it did.
-    async fn update_if_version(&self, changed: &FollowUp, version: i64) -> Result<bool> {
+    /// Writes `changed` if the stored row still has `version`; returns whether it did. When the
+    /// change `opens_or_closes` the follow-up, its customer's open follow-ups and health move
+    /// with it, in the same transaction.
+    async fn update_if_version(
+        &self,
+        changed: &FollowUp,
+        version: i64,
+        opens_or_closes: bool,
+    ) -> Result<bool> {
         use follow_up::Column;
         let mut update = Query::update();
         update
@@ -326,12 +337,35 @@ impl Store {
             ])
             .and_where(Expr::col(Column::FollowUpId).eq(changed.follow_up_id))
             .and_where(Expr::col(Column::Version).eq(version));
-        let updated = self
-            .writer
-            .execute_raw(self.backend.build(&update))
-            .await?
-            .rows_affected();
-        Ok(updated == 1)
+        let update = self.backend.build(&update);
+        if !opens_or_closes || changed.customer_id.is_empty() {
+            let updated = self.writer.execute_raw(update).await?.rows_affected();
+            return Ok(updated == 1);
+        }
+        // The writer moves the same summary when it opens a follow-up: under the counter lock
+        // (which the writer takes first), neither overwrites the other's count. On a reader
+        // connection, as customer reads count summaries again, so that the writers' small pool
+        // is never held waiting for the lock.
+        let isolation =
+            (self.backend == DbBackend::Postgres).then_some(sea_orm::IsolationLevel::ReadCommitted);
+        let transaction = self.reader.begin_with_config(isolation, None).await?;
+        super::customers::lock_writers(&transaction, self.backend).await?;
+        if transaction.execute_raw(update).await?.rows_affected() != 1 {
+            transaction.rollback().await?;
+            return Ok(false);
+        }
+        let (open_count, earliest_due) =
+            open_follow_ups_of(&transaction, self.backend, &changed.customer_id).await?;
+        super::customers::set_open_follow_ups(
+            &transaction,
+            self.backend,
+            &changed.customer_id,
+            open_count,
+            earliest_due,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(true)
     }
 
     /// Returns what reports count of the follow-ups opened by ratings up to `through_sequence`
@@ -392,6 +426,32 @@ impl Store {
             .map(|row| row.try_get::<String>("", "survey_id").map_err(Error::from))
             .collect()
     }
+}
+
+/// Returns how many follow-ups of `customer_id` are open or in progress, and the earliest due.
+async fn open_follow_ups_of<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+    customer_id: &str,
+) -> Result<(i64, Option<Micros>)> {
+    use follow_up::Column;
+    let mut select = Query::select();
+    select
+        .expr(Expr::col(Column::FollowUpId).count())
+        .expr(Expr::col(Column::DueTime).min())
+        .from(follow_up::Entity)
+        .and_where(Expr::col(Column::CustomerId).eq(customer_id))
+        .and_where(Expr::col(Column::State).is_in([
+            FollowUpState::Open.number(),
+            FollowUpState::InProgress.number(),
+        ]));
+    let row = connection
+        .query_one_raw(backend.build(&select))
+        .await?
+        .ok_or_else(|| Error::internal("a count returned no row"))?;
+    let open_count: i64 = row.try_get_by_index(0)?;
+    let earliest_due: Option<i64> = row.try_get_by_index(1)?;
+    Ok((open_count, earliest_due))
 }
 
 /// Returns the ABORTED of an etag that is not the stored one.

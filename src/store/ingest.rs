@@ -4,6 +4,7 @@
 //! every rating ([`crate::domain::ingest`]), inserts the new ones with consecutive sequences and
 //! commits. The writer task that feeds it and answers callers is the top-level `ingest` module.
 
+mod customer_summaries;
 mod opened_follow_ups;
 mod rollup_cells;
 mod sqlite_fast_path;
@@ -21,6 +22,7 @@ use crate::domain::ingest::{
 };
 use crate::domain::{Rating, Survey, now_micros};
 use crate::error::{Error, Result};
+use customer_summaries::CustomerSummaries;
 use opened_follow_ups::OpenedFollowUps;
 use rollup_cells::RollupCells;
 use sqlite_fast_path::{FastCommitFailure, SqliteFastPath, open_fast_path};
@@ -29,9 +31,9 @@ pub(super) use statements::{begin_read_committed, lock_sequence_counter};
 
 /// State derived from the ratings a commit stores, written in the same transaction as they are,
 /// on the transaction path and on the SQLite fast path alike, so that it never disagrees with
-/// the ratings: the rollups ([`RollupCells`]) and the follow-ups they open ([`OpenedFollowUps`]).
-/// Per-customer summaries and invitation links are to plug in here too, each as one
-/// implementation added to the list in [`Committer::open`].
+/// the ratings: the rollups ([`RollupCells`]), the follow-ups they open ([`OpenedFollowUps`]) and
+/// the customer summaries ([`CustomerSummaries`]). Invitation links are to plug in here too, as
+/// one implementation added to the list in [`Committer::open`].
 trait KeptWithRatings {
     /// Re-reads, inside the commit's transaction, what it depends on besides the surveys, once a
     /// survey change moved the catalog version (the fast path relies on it being current while
@@ -95,6 +97,7 @@ impl Committer {
             kept: vec![
                 Box::new(RollupCells::new()),
                 Box::new(OpenedFollowUps::new()),
+                Box::new(CustomerSummaries::new()),
             ],
             catalog_version: -1,
             expect_known_keys: false,

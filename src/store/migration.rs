@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddCatalogVersion),
             Box::new(AddReports),
             Box::new(AddFollowUps),
+            Box::new(AddCustomers),
         ]
     }
 }
@@ -225,6 +226,37 @@ impl MigrationTrait for AddFollowUps {
         for statement in statements {
             connection.execute_unprepared(statement).await?;
         }
+        Ok(())
+    }
+}
+
+/// Customers: the per-customer summaries (with the touchpoints each customer rated at), the
+/// health policy, and an index of the ratings by customer. Summaries of the ratings stored before are
+/// counted here, under the default policy.
+struct AddCustomers;
+
+impl MigrationName for AddCustomers {
+    fn name(&self) -> &str {
+        "m20261205_000005_add_customers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddCustomers {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let backend = manager.get_database_backend();
+        let connection = manager.get_connection();
+        for statement in crate::store::customers::schema_statements() {
+            connection.execute_unprepared(&statement).await?;
+        }
+        crate::store::customers::count_all_again(
+            connection,
+            backend,
+            &crate::domain::customer::HealthPolicy::default(),
+            crate::domain::now_micros(),
+        )
+        .await
+        .map_err(|cause| DbErr::Custom(cause.to_string()))?;
         Ok(())
     }
 }

@@ -264,7 +264,7 @@ fn survey_to_row(survey: &Survey) -> survey::Model {
     }
 }
 
-fn survey_from_row(row: survey::Model) -> Result<Survey> {
+pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
     let metric = match row.metric {
         1 => Metric::Csat,
         2 => Metric::Nps,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use csat::config::Config;
 use csat::pb;
 use csat::pb::benchmark_service_client::BenchmarkServiceClient;
+use csat::pb::customer_service_client::CustomerServiceClient;
 use csat::pb::follow_up_service_client::FollowUpServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::report_service_client::ReportServiceClient;
@@ -148,6 +149,7 @@ pub struct TestServer {
     pub reports: ReportServiceClient<Channel>,
     pub benchmarks: BenchmarkServiceClient<Channel>,
     pub follow_ups: FollowUpServiceClient<Channel>,
+    pub customers: CustomerServiceClient<Channel>,
     pub database: TestDatabase,
     stop: Option<oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<csat::error::Result<()>>>,
@@ -187,6 +189,7 @@ impl TestServer {
             reports: ReportServiceClient::new(channel.clone()),
             benchmarks: BenchmarkServiceClient::new(channel.clone()),
             follow_ups: FollowUpServiceClient::new(channel.clone()),
+            customers: CustomerServiceClient::new(channel.clone()),
             channel,
             database,
             stop: Some(stop),

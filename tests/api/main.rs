@@ -11,6 +11,7 @@ mod raw_grpc;
 mod auth;
 mod cli;
 mod client_docs;
+mod customers;
 mod follow_ups;
 mod full_disk;
 mod fuzz;

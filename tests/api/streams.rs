@@ -312,6 +312,7 @@ async fn reflection_lists_every_service(backend: Backend) {
         [
             "csat.v1.BenchmarkService",
             "csat.v1.FollowUpService",
+            "csat.v1.CustomerService",
             "csat.v1.RatingService",
             "csat.v1.ReportService",
             "csat.v1.SurveyService",
