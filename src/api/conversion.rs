@@ -5,7 +5,7 @@ use prost_types::Timestamp;
 use crate::domain::validation::Refusal;
 use crate::domain::{
     FieldReason, GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput,
-    RatingInput, Survey, SurveyDraft, SurveyState,
+    RatingInput, Survey, SurveyDraft, SurveyReason, SurveyState,
 };
 use crate::pb;
 
@@ -115,6 +115,14 @@ pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
         target: survey.target,
         dimensions: survey.dimensions,
         state,
+        reasons: survey
+            .reasons
+            .into_iter()
+            .map(|reason| SurveyReason {
+                code: reason.code,
+                label: reason.label,
+            })
+            .collect(),
     }
 }
 
@@ -134,6 +142,14 @@ pub fn survey_to_proto(survey: &Survey) -> pb::Survey {
         state: state_to_proto(survey.state).into(),
         create_time: Some(timestamp_from_micros(survey.create_time)),
         update_time: Some(timestamp_from_micros(survey.update_time)),
+        reasons: survey
+            .reasons
+            .iter()
+            .map(|reason| pb::SurveyReason {
+                code: reason.code.clone(),
+                label: reason.label.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -149,6 +165,7 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
         channel_number: rating.channel,
         attributes: rating.attributes,
         occur_time: given_time(rating.occur_time),
+        reason_codes: rating.reason_codes,
     }
 }
 
@@ -185,6 +202,7 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
         occur_time: Some(timestamp_from_micros(rating.occur_time)),
         create_time: Some(timestamp_from_micros(rating.create_time)),
         sequence: rating.sequence,
+        reason_codes: rating.content.reason_codes,
     }
 }
 
@@ -200,6 +218,7 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
         start_time: given_bound(filter.start_time),
         end_time: given_bound(filter.end_time),
         attributes: filter.attributes,
+        reason_codes: filter.reason_codes,
     }
 }
 

@@ -36,6 +36,8 @@ pub mod survey {
         pub create_time: i64,
         /// Last change.
         pub update_time: i64,
+        /// Reasons, a JSON array of `{"code": …, "label": …}` objects.
+        pub reasons: String,
     }
 
     /// No relations are navigated through sea-orm.
@@ -76,6 +78,9 @@ pub mod rating {
         pub occur_time: i64,
         /// When it was stored.
         pub create_time: i64,
+        /// Reason codes, a JSON array of strings, sorted (see
+        /// [`crate::store::rating_sql::reason_codes_json`]).
+        pub reason_codes: String,
     }
 
     /// No relations are navigated through sea-orm.
