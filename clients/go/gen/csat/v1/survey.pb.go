@@ -113,7 +113,14 @@ type Survey struct {
 	// When the survey was created. Output only.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the survey was last changed. Output only.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+	// Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+	// UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+	// holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+	// code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+	// go.
+	Reasons       []*SurveyReason `protobuf:"bytes,14,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -239,6 +246,69 @@ func (x *Survey) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Survey) GetReasons() []*SurveyReason {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
+// SurveyReason is one reason a customer may give with a rating.
+type SurveyReason struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stable identifier that ratings carry, `[a-z0-9_]{1,63}`, e.g. `long_wait`.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// What the customer reads, e.g. "I waited too long"; at most 200 characters, without NUL
+	// characters. Relabelling a reason changes no rating.
+	Label         string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SurveyReason) Reset() {
+	*x = SurveyReason{}
+	mi := &file_csat_v1_survey_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SurveyReason) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SurveyReason) ProtoMessage() {}
+
+func (x *SurveyReason) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_survey_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SurveyReason.ProtoReflect.Descriptor instead.
+func (*SurveyReason) Descriptor() ([]byte, []int) {
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SurveyReason) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *SurveyReason) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
 // CreateSurveyRequest is the input of CreateSurvey.
 type CreateSurveyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -252,7 +322,7 @@ type CreateSurveyRequest struct {
 
 func (x *CreateSurveyRequest) Reset() {
 	*x = CreateSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[1]
+	mi := &file_csat_v1_survey_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -264,7 +334,7 @@ func (x *CreateSurveyRequest) String() string {
 func (*CreateSurveyRequest) ProtoMessage() {}
 
 func (x *CreateSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[1]
+	mi := &file_csat_v1_survey_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -277,7 +347,7 @@ func (x *CreateSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSurveyRequest.ProtoReflect.Descriptor instead.
 func (*CreateSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{1}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *CreateSurveyRequest) GetSurvey() *Survey {
@@ -305,7 +375,7 @@ type CreateSurveyResponse struct {
 
 func (x *CreateSurveyResponse) Reset() {
 	*x = CreateSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	mi := &file_csat_v1_survey_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -317,7 +387,7 @@ func (x *CreateSurveyResponse) String() string {
 func (*CreateSurveyResponse) ProtoMessage() {}
 
 func (x *CreateSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	mi := &file_csat_v1_survey_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -330,7 +400,7 @@ func (x *CreateSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSurveyResponse.ProtoReflect.Descriptor instead.
 func (*CreateSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{2}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *CreateSurveyResponse) GetSurvey() *Survey {
@@ -351,7 +421,7 @@ type GetSurveyRequest struct {
 
 func (x *GetSurveyRequest) Reset() {
 	*x = GetSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[3]
+	mi := &file_csat_v1_survey_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -363,7 +433,7 @@ func (x *GetSurveyRequest) String() string {
 func (*GetSurveyRequest) ProtoMessage() {}
 
 func (x *GetSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[3]
+	mi := &file_csat_v1_survey_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -376,7 +446,7 @@ func (x *GetSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSurveyRequest.ProtoReflect.Descriptor instead.
 func (*GetSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{3}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetSurveyRequest) GetSurveyId() string {
@@ -397,7 +467,7 @@ type GetSurveyResponse struct {
 
 func (x *GetSurveyResponse) Reset() {
 	*x = GetSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[4]
+	mi := &file_csat_v1_survey_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +479,7 @@ func (x *GetSurveyResponse) String() string {
 func (*GetSurveyResponse) ProtoMessage() {}
 
 func (x *GetSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[4]
+	mi := &file_csat_v1_survey_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +492,7 @@ func (x *GetSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSurveyResponse.ProtoReflect.Descriptor instead.
 func (*GetSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{4}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetSurveyResponse) GetSurvey() *Survey {
@@ -451,7 +521,7 @@ type ListSurveysRequest struct {
 
 func (x *ListSurveysRequest) Reset() {
 	*x = ListSurveysRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[5]
+	mi := &file_csat_v1_survey_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -463,7 +533,7 @@ func (x *ListSurveysRequest) String() string {
 func (*ListSurveysRequest) ProtoMessage() {}
 
 func (x *ListSurveysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[5]
+	mi := &file_csat_v1_survey_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -476,7 +546,7 @@ func (x *ListSurveysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSurveysRequest.ProtoReflect.Descriptor instead.
 func (*ListSurveysRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{5}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListSurveysRequest) GetPageSize() int32 {
@@ -527,7 +597,7 @@ type ListSurveysResponse struct {
 
 func (x *ListSurveysResponse) Reset() {
 	*x = ListSurveysResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[6]
+	mi := &file_csat_v1_survey_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -539,7 +609,7 @@ func (x *ListSurveysResponse) String() string {
 func (*ListSurveysResponse) ProtoMessage() {}
 
 func (x *ListSurveysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[6]
+	mi := &file_csat_v1_survey_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -552,7 +622,7 @@ func (x *ListSurveysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSurveysResponse.ProtoReflect.Descriptor instead.
 func (*ListSurveysResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{6}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListSurveysResponse) GetSurveys() []*Survey {
@@ -575,7 +645,8 @@ type UpdateSurveyRequest struct {
 	// The survey with its new values; survey.survey_id names the survey to change.
 	Survey *Survey `protobuf:"bytes,1,opt,name=survey,proto3" json:"survey,omitempty"`
 	// Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-	// scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+	// scale_max, satisfied_threshold, reasons (the whole list, replaced). Required; other paths are
+	// INVALID_ARGUMENT.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -583,7 +654,7 @@ type UpdateSurveyRequest struct {
 
 func (x *UpdateSurveyRequest) Reset() {
 	*x = UpdateSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[7]
+	mi := &file_csat_v1_survey_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -595,7 +666,7 @@ func (x *UpdateSurveyRequest) String() string {
 func (*UpdateSurveyRequest) ProtoMessage() {}
 
 func (x *UpdateSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[7]
+	mi := &file_csat_v1_survey_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -608,7 +679,7 @@ func (x *UpdateSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSurveyRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{7}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateSurveyRequest) GetSurvey() *Survey {
@@ -636,7 +707,7 @@ type UpdateSurveyResponse struct {
 
 func (x *UpdateSurveyResponse) Reset() {
 	*x = UpdateSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[8]
+	mi := &file_csat_v1_survey_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -648,7 +719,7 @@ func (x *UpdateSurveyResponse) String() string {
 func (*UpdateSurveyResponse) ProtoMessage() {}
 
 func (x *UpdateSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[8]
+	mi := &file_csat_v1_survey_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -661,7 +732,7 @@ func (x *UpdateSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSurveyResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{8}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateSurveyResponse) GetSurvey() *Survey {
@@ -682,7 +753,7 @@ type ArchiveSurveyRequest struct {
 
 func (x *ArchiveSurveyRequest) Reset() {
 	*x = ArchiveSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[9]
+	mi := &file_csat_v1_survey_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -694,7 +765,7 @@ func (x *ArchiveSurveyRequest) String() string {
 func (*ArchiveSurveyRequest) ProtoMessage() {}
 
 func (x *ArchiveSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[9]
+	mi := &file_csat_v1_survey_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -707,7 +778,7 @@ func (x *ArchiveSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveSurveyRequest.ProtoReflect.Descriptor instead.
 func (*ArchiveSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{9}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ArchiveSurveyRequest) GetSurveyId() string {
@@ -728,7 +799,7 @@ type ArchiveSurveyResponse struct {
 
 func (x *ArchiveSurveyResponse) Reset() {
 	*x = ArchiveSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[10]
+	mi := &file_csat_v1_survey_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +811,7 @@ func (x *ArchiveSurveyResponse) String() string {
 func (*ArchiveSurveyResponse) ProtoMessage() {}
 
 func (x *ArchiveSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[10]
+	mi := &file_csat_v1_survey_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +824,7 @@ func (x *ArchiveSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveSurveyResponse.ProtoReflect.Descriptor instead.
 func (*ArchiveSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{10}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ArchiveSurveyResponse) GetSurvey() *Survey {
@@ -767,7 +838,7 @@ var File_csat_v1_survey_proto protoreflect.FileDescriptor
 
 const file_csat_v1_survey_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x04\n" +
+	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfa\x04\n" +
 	"\x06Survey\x12\x1b\n" +
 	"\tsurvey_id\x18\x01 \x01(\tR\bsurveyId\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1a\n" +
@@ -788,13 +859,17 @@ const file_csat_v1_survey_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTimeB\f\n" +
+	"updateTime\x12/\n" +
+	"\areasons\x18\x0e \x03(\v2\x15.csat.v1.SurveyReasonR\areasonsB\f\n" +
 	"\n" +
 	"_scale_minB\f\n" +
 	"\n" +
 	"_scale_maxB\x16\n" +
 	"\x14_satisfied_thresholdB\t\n" +
-	"\a_target\"[\n" +
+	"\a_target\"8\n" +
+	"\fSurveyReason\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\"[\n" +
 	"\x13CreateSurveyRequest\x12'\n" +
 	"\x06survey\x18\x01 \x01(\v2\x0f.csat.v1.SurveyR\x06survey\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\"?\n" +
@@ -851,54 +926,56 @@ func file_csat_v1_survey_proto_rawDescGZIP() []byte {
 }
 
 var file_csat_v1_survey_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_csat_v1_survey_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_csat_v1_survey_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_csat_v1_survey_proto_goTypes = []any{
 	(SurveyState)(0),              // 0: csat.v1.SurveyState
 	(*Survey)(nil),                // 1: csat.v1.Survey
-	(*CreateSurveyRequest)(nil),   // 2: csat.v1.CreateSurveyRequest
-	(*CreateSurveyResponse)(nil),  // 3: csat.v1.CreateSurveyResponse
-	(*GetSurveyRequest)(nil),      // 4: csat.v1.GetSurveyRequest
-	(*GetSurveyResponse)(nil),     // 5: csat.v1.GetSurveyResponse
-	(*ListSurveysRequest)(nil),    // 6: csat.v1.ListSurveysRequest
-	(*ListSurveysResponse)(nil),   // 7: csat.v1.ListSurveysResponse
-	(*UpdateSurveyRequest)(nil),   // 8: csat.v1.UpdateSurveyRequest
-	(*UpdateSurveyResponse)(nil),  // 9: csat.v1.UpdateSurveyResponse
-	(*ArchiveSurveyRequest)(nil),  // 10: csat.v1.ArchiveSurveyRequest
-	(*ArchiveSurveyResponse)(nil), // 11: csat.v1.ArchiveSurveyResponse
-	(Metric)(0),                   // 12: csat.v1.Metric
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 14: google.protobuf.FieldMask
+	(*SurveyReason)(nil),          // 2: csat.v1.SurveyReason
+	(*CreateSurveyRequest)(nil),   // 3: csat.v1.CreateSurveyRequest
+	(*CreateSurveyResponse)(nil),  // 4: csat.v1.CreateSurveyResponse
+	(*GetSurveyRequest)(nil),      // 5: csat.v1.GetSurveyRequest
+	(*GetSurveyResponse)(nil),     // 6: csat.v1.GetSurveyResponse
+	(*ListSurveysRequest)(nil),    // 7: csat.v1.ListSurveysRequest
+	(*ListSurveysResponse)(nil),   // 8: csat.v1.ListSurveysResponse
+	(*UpdateSurveyRequest)(nil),   // 9: csat.v1.UpdateSurveyRequest
+	(*UpdateSurveyResponse)(nil),  // 10: csat.v1.UpdateSurveyResponse
+	(*ArchiveSurveyRequest)(nil),  // 11: csat.v1.ArchiveSurveyRequest
+	(*ArchiveSurveyResponse)(nil), // 12: csat.v1.ArchiveSurveyResponse
+	(Metric)(0),                   // 13: csat.v1.Metric
+	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 15: google.protobuf.FieldMask
 }
 var file_csat_v1_survey_proto_depIdxs = []int32{
-	12, // 0: csat.v1.Survey.metric:type_name -> csat.v1.Metric
+	13, // 0: csat.v1.Survey.metric:type_name -> csat.v1.Metric
 	0,  // 1: csat.v1.Survey.state:type_name -> csat.v1.SurveyState
-	13, // 2: csat.v1.Survey.create_time:type_name -> google.protobuf.Timestamp
-	13, // 3: csat.v1.Survey.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 4: csat.v1.CreateSurveyRequest.survey:type_name -> csat.v1.Survey
-	1,  // 5: csat.v1.CreateSurveyResponse.survey:type_name -> csat.v1.Survey
-	1,  // 6: csat.v1.GetSurveyResponse.survey:type_name -> csat.v1.Survey
-	12, // 7: csat.v1.ListSurveysRequest.metric:type_name -> csat.v1.Metric
-	0,  // 8: csat.v1.ListSurveysRequest.state:type_name -> csat.v1.SurveyState
-	1,  // 9: csat.v1.ListSurveysResponse.surveys:type_name -> csat.v1.Survey
-	1,  // 10: csat.v1.UpdateSurveyRequest.survey:type_name -> csat.v1.Survey
-	14, // 11: csat.v1.UpdateSurveyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 12: csat.v1.UpdateSurveyResponse.survey:type_name -> csat.v1.Survey
-	1,  // 13: csat.v1.ArchiveSurveyResponse.survey:type_name -> csat.v1.Survey
-	2,  // 14: csat.v1.SurveyService.CreateSurvey:input_type -> csat.v1.CreateSurveyRequest
-	4,  // 15: csat.v1.SurveyService.GetSurvey:input_type -> csat.v1.GetSurveyRequest
-	6,  // 16: csat.v1.SurveyService.ListSurveys:input_type -> csat.v1.ListSurveysRequest
-	8,  // 17: csat.v1.SurveyService.UpdateSurvey:input_type -> csat.v1.UpdateSurveyRequest
-	10, // 18: csat.v1.SurveyService.ArchiveSurvey:input_type -> csat.v1.ArchiveSurveyRequest
-	3,  // 19: csat.v1.SurveyService.CreateSurvey:output_type -> csat.v1.CreateSurveyResponse
-	5,  // 20: csat.v1.SurveyService.GetSurvey:output_type -> csat.v1.GetSurveyResponse
-	7,  // 21: csat.v1.SurveyService.ListSurveys:output_type -> csat.v1.ListSurveysResponse
-	9,  // 22: csat.v1.SurveyService.UpdateSurvey:output_type -> csat.v1.UpdateSurveyResponse
-	11, // 23: csat.v1.SurveyService.ArchiveSurvey:output_type -> csat.v1.ArchiveSurveyResponse
-	19, // [19:24] is the sub-list for method output_type
-	14, // [14:19] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	14, // 2: csat.v1.Survey.create_time:type_name -> google.protobuf.Timestamp
+	14, // 3: csat.v1.Survey.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 4: csat.v1.Survey.reasons:type_name -> csat.v1.SurveyReason
+	1,  // 5: csat.v1.CreateSurveyRequest.survey:type_name -> csat.v1.Survey
+	1,  // 6: csat.v1.CreateSurveyResponse.survey:type_name -> csat.v1.Survey
+	1,  // 7: csat.v1.GetSurveyResponse.survey:type_name -> csat.v1.Survey
+	13, // 8: csat.v1.ListSurveysRequest.metric:type_name -> csat.v1.Metric
+	0,  // 9: csat.v1.ListSurveysRequest.state:type_name -> csat.v1.SurveyState
+	1,  // 10: csat.v1.ListSurveysResponse.surveys:type_name -> csat.v1.Survey
+	1,  // 11: csat.v1.UpdateSurveyRequest.survey:type_name -> csat.v1.Survey
+	15, // 12: csat.v1.UpdateSurveyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 13: csat.v1.UpdateSurveyResponse.survey:type_name -> csat.v1.Survey
+	1,  // 14: csat.v1.ArchiveSurveyResponse.survey:type_name -> csat.v1.Survey
+	3,  // 15: csat.v1.SurveyService.CreateSurvey:input_type -> csat.v1.CreateSurveyRequest
+	5,  // 16: csat.v1.SurveyService.GetSurvey:input_type -> csat.v1.GetSurveyRequest
+	7,  // 17: csat.v1.SurveyService.ListSurveys:input_type -> csat.v1.ListSurveysRequest
+	9,  // 18: csat.v1.SurveyService.UpdateSurvey:input_type -> csat.v1.UpdateSurveyRequest
+	11, // 19: csat.v1.SurveyService.ArchiveSurvey:input_type -> csat.v1.ArchiveSurveyRequest
+	4,  // 20: csat.v1.SurveyService.CreateSurvey:output_type -> csat.v1.CreateSurveyResponse
+	6,  // 21: csat.v1.SurveyService.GetSurvey:output_type -> csat.v1.GetSurveyResponse
+	8,  // 22: csat.v1.SurveyService.ListSurveys:output_type -> csat.v1.ListSurveysResponse
+	10, // 23: csat.v1.SurveyService.UpdateSurvey:output_type -> csat.v1.UpdateSurveyResponse
+	12, // 24: csat.v1.SurveyService.ArchiveSurvey:output_type -> csat.v1.ArchiveSurveyResponse
+	20, // [20:25] is the sub-list for method output_type
+	15, // [15:20] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_survey_proto_init() }
@@ -914,7 +991,7 @@ func file_csat_v1_survey_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csat_v1_survey_proto_rawDesc), len(file_csat_v1_survey_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

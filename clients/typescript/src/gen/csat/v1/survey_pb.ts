@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file csat/v1/survey.proto.
  */
 export const file_csat_v1_survey: GenFile = /*@__PURE__*/
-  fileDesc("ChRjc2F0L3YxL3N1cnZleS5wcm90bxIHY3NhdC52MSK5AwoGU3VydmV5EhEKCXN1cnZleV9pZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEAoIcXVlc3Rpb24YAyABKAkSEgoKdG91Y2hwb2ludBgEIAEoCRIfCgZtZXRyaWMYBSABKA4yDy5jc2F0LnYxLk1ldHJpYxIWCglzY2FsZV9taW4YBiABKAVIAIgBARIWCglzY2FsZV9tYXgYByABKAVIAYgBARIgChNzYXRpc2ZpZWRfdGhyZXNob2xkGAggASgFSAKIAQESEwoGdGFyZ2V0GAkgASgBSAOIAQESEgoKZGltZW5zaW9ucxgKIAMoCRIjCgVzdGF0ZRgLIAEoDjIULmNzYXQudjEuU3VydmV5U3RhdGUSLwoLY3JlYXRlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIMCgpfc2NhbGVfbWluQgwKCl9zY2FsZV9tYXhCFgoUX3NhdGlzZmllZF90aHJlc2hvbGRCCQoHX3RhcmdldCJJChNDcmVhdGVTdXJ2ZXlSZXF1ZXN0Eh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5EhEKCXN1cnZleV9pZBgCIAEoCSI3ChRDcmVhdGVTdXJ2ZXlSZXNwb25zZRIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleSIlChBHZXRTdXJ2ZXlSZXF1ZXN0EhEKCXN1cnZleV9pZBgBIAEoCSI0ChFHZXRTdXJ2ZXlSZXNwb25zZRIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleSKVAQoSTGlzdFN1cnZleXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhIKCnRvdWNocG9pbnQYAyABKAkSHwoGbWV0cmljGAQgASgOMg8uY3NhdC52MS5NZXRyaWMSIwoFc3RhdGUYBSABKA4yFC5jc2F0LnYxLlN1cnZleVN0YXRlIlAKE0xpc3RTdXJ2ZXlzUmVzcG9uc2USIAoHc3VydmV5cxgBIAMoCzIPLmNzYXQudjEuU3VydmV5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJnChNVcGRhdGVTdXJ2ZXlSZXF1ZXN0Eh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayI3ChRVcGRhdGVTdXJ2ZXlSZXNwb25zZRIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleSIpChRBcmNoaXZlU3VydmV5UmVxdWVzdBIRCglzdXJ2ZXlfaWQYASABKAkiOAoVQXJjaGl2ZVN1cnZleVJlc3BvbnNlEh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5Kl8KC1N1cnZleVN0YXRlEhwKGFNVUlZFWV9TVEFURV9VTlNQRUNJRklFRBAAEhcKE1NVUlZFWV9TVEFURV9BQ1RJVkUQARIZChVTVVJWRVlfU1RBVEVfQVJDSElWRUQQAjKRAwoNU3VydmV5U2VydmljZRJLCgxDcmVhdGVTdXJ2ZXkSHC5jc2F0LnYxLkNyZWF0ZVN1cnZleVJlcXVlc3QaHS5jc2F0LnYxLkNyZWF0ZVN1cnZleVJlc3BvbnNlEkcKCUdldFN1cnZleRIZLmNzYXQudjEuR2V0U3VydmV5UmVxdWVzdBoaLmNzYXQudjEuR2V0U3VydmV5UmVzcG9uc2UiA5ACARJNCgtMaXN0U3VydmV5cxIbLmNzYXQudjEuTGlzdFN1cnZleXNSZXF1ZXN0GhwuY3NhdC52MS5MaXN0U3VydmV5c1Jlc3BvbnNlIgOQAgESSwoMVXBkYXRlU3VydmV5EhwuY3NhdC52MS5VcGRhdGVTdXJ2ZXlSZXF1ZXN0Gh0uY3NhdC52MS5VcGRhdGVTdXJ2ZXlSZXNwb25zZRJOCg1BcmNoaXZlU3VydmV5Eh0uY3NhdC52MS5BcmNoaXZlU3VydmV5UmVxdWVzdBoeLmNzYXQudjEuQXJjaGl2ZVN1cnZleVJlc3BvbnNlQosBCgtjb20uY3NhdC52MUILU3VydmV5UHJvdG9QAVoyZ2l0aHViLmNvbS9jc2F0L2NzYXQvY2xpZW50cy9nby9nZW4vY3NhdC92MTtjc2F0djGiAgNDWFiqAgdDc2F0LlYxygIHQ3NhdFxWMeICE0NzYXRcVjFcR1BCTWV0YWRhdGHqAghDc2F0OjpWMWIGcHJvdG8z", [file_csat_v1_common, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("ChRjc2F0L3YxL3N1cnZleS5wcm90bxIHY3NhdC52MSLhAwoGU3VydmV5EhEKCXN1cnZleV9pZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEAoIcXVlc3Rpb24YAyABKAkSEgoKdG91Y2hwb2ludBgEIAEoCRIfCgZtZXRyaWMYBSABKA4yDy5jc2F0LnYxLk1ldHJpYxIWCglzY2FsZV9taW4YBiABKAVIAIgBARIWCglzY2FsZV9tYXgYByABKAVIAYgBARIgChNzYXRpc2ZpZWRfdGhyZXNob2xkGAggASgFSAKIAQESEwoGdGFyZ2V0GAkgASgBSAOIAQESEgoKZGltZW5zaW9ucxgKIAMoCRIjCgVzdGF0ZRgLIAEoDjIULmNzYXQudjEuU3VydmV5U3RhdGUSLwoLY3JlYXRlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgdyZWFzb25zGA4gAygLMhUuY3NhdC52MS5TdXJ2ZXlSZWFzb25CDAoKX3NjYWxlX21pbkIMCgpfc2NhbGVfbWF4QhYKFF9zYXRpc2ZpZWRfdGhyZXNob2xkQgkKB190YXJnZXQiKwoMU3VydmV5UmVhc29uEgwKBGNvZGUYASABKAkSDQoFbGFiZWwYAiABKAkiSQoTQ3JlYXRlU3VydmV5UmVxdWVzdBIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleRIRCglzdXJ2ZXlfaWQYAiABKAkiNwoUQ3JlYXRlU3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkiJQoQR2V0U3VydmV5UmVxdWVzdBIRCglzdXJ2ZXlfaWQYASABKAkiNAoRR2V0U3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkilQEKEkxpc3RTdXJ2ZXlzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRISCgp0b3VjaHBvaW50GAMgASgJEh8KBm1ldHJpYxgEIAEoDjIPLmNzYXQudjEuTWV0cmljEiMKBXN0YXRlGAUgASgOMhQuY3NhdC52MS5TdXJ2ZXlTdGF0ZSJQChNMaXN0U3VydmV5c1Jlc3BvbnNlEiAKB3N1cnZleXMYASADKAsyDy5jc2F0LnYxLlN1cnZleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiZwoTVXBkYXRlU3VydmV5UmVxdWVzdBIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siNwoUVXBkYXRlU3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkiKQoUQXJjaGl2ZVN1cnZleVJlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJIjgKFUFyY2hpdmVTdXJ2ZXlSZXNwb25zZRIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleSpfCgtTdXJ2ZXlTdGF0ZRIcChhTVVJWRVlfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNTVVJWRVlfU1RBVEVfQUNUSVZFEAESGQoVU1VSVkVZX1NUQVRFX0FSQ0hJVkVEEAIykQMKDVN1cnZleVNlcnZpY2USSwoMQ3JlYXRlU3VydmV5EhwuY3NhdC52MS5DcmVhdGVTdXJ2ZXlSZXF1ZXN0Gh0uY3NhdC52MS5DcmVhdGVTdXJ2ZXlSZXNwb25zZRJHCglHZXRTdXJ2ZXkSGS5jc2F0LnYxLkdldFN1cnZleVJlcXVlc3QaGi5jc2F0LnYxLkdldFN1cnZleVJlc3BvbnNlIgOQAgESTQoLTGlzdFN1cnZleXMSGy5jc2F0LnYxLkxpc3RTdXJ2ZXlzUmVxdWVzdBocLmNzYXQudjEuTGlzdFN1cnZleXNSZXNwb25zZSIDkAIBEksKDFVwZGF0ZVN1cnZleRIcLmNzYXQudjEuVXBkYXRlU3VydmV5UmVxdWVzdBodLmNzYXQudjEuVXBkYXRlU3VydmV5UmVzcG9uc2USTgoNQXJjaGl2ZVN1cnZleRIdLmNzYXQudjEuQXJjaGl2ZVN1cnZleVJlcXVlc3QaHi5jc2F0LnYxLkFyY2hpdmVTdXJ2ZXlSZXNwb25zZUKLAQoLY29tLmNzYXQudjFCC1N1cnZleVByb3RvUAFaMmdpdGh1Yi5jb20vY3NhdC9jc2F0L2NsaWVudHMvZ28vZ2VuL2NzYXQvdjE7Y3NhdHYxogIDQ1hYqgIHQ3NhdC5WMcoCB0NzYXRcVjHiAhNDc2F0XFYxXEdQQk1ldGFkYXRh6gIIQ3NhdDo6VjFiBnByb3RvMw", [file_csat_v1_common, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * Survey is one question asked at one touchpoint.
@@ -121,6 +121,18 @@ export type Survey = Message<"csat.v1.Survey"> & {
    * @generated from field: google.protobuf.Timestamp update_time = 13;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   *
+   * @generated from field: repeated csat.v1.SurveyReason reasons = 14;
+   */
+  reasons: SurveyReason[];
 };
 
 /**
@@ -129,6 +141,35 @@ export type Survey = Message<"csat.v1.Survey"> & {
  */
 export const SurveySchema: GenMessage<Survey> = /*@__PURE__*/
   messageDesc(file_csat_v1_survey, 0);
+
+/**
+ * SurveyReason is one reason a customer may give with a rating.
+ *
+ * @generated from message csat.v1.SurveyReason
+ */
+export type SurveyReason = Message<"csat.v1.SurveyReason"> & {
+  /**
+   * Stable identifier that ratings carry, `[a-z0-9_]{1,63}`, e.g. `long_wait`.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * What the customer reads, e.g. "I waited too long"; at most 200 characters, without NUL
+   * characters. Relabelling a reason changes no rating.
+   *
+   * @generated from field: string label = 2;
+   */
+  label: string;
+};
+
+/**
+ * Describes the message csat.v1.SurveyReason.
+ * Use `create(SurveyReasonSchema)` to create a new message.
+ */
+export const SurveyReasonSchema: GenMessage<SurveyReason> = /*@__PURE__*/
+  messageDesc(file_csat_v1_survey, 1);
 
 /**
  * CreateSurveyRequest is the input of CreateSurvey.
@@ -156,7 +197,7 @@ export type CreateSurveyRequest = Message<"csat.v1.CreateSurveyRequest"> & {
  * Use `create(CreateSurveyRequestSchema)` to create a new message.
  */
 export const CreateSurveyRequestSchema: GenMessage<CreateSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 1);
+  messageDesc(file_csat_v1_survey, 2);
 
 /**
  * CreateSurveyResponse is the output of CreateSurvey.
@@ -177,7 +218,7 @@ export type CreateSurveyResponse = Message<"csat.v1.CreateSurveyResponse"> & {
  * Use `create(CreateSurveyResponseSchema)` to create a new message.
  */
 export const CreateSurveyResponseSchema: GenMessage<CreateSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 2);
+  messageDesc(file_csat_v1_survey, 3);
 
 /**
  * GetSurveyRequest is the input of GetSurvey.
@@ -198,7 +239,7 @@ export type GetSurveyRequest = Message<"csat.v1.GetSurveyRequest"> & {
  * Use `create(GetSurveyRequestSchema)` to create a new message.
  */
 export const GetSurveyRequestSchema: GenMessage<GetSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 3);
+  messageDesc(file_csat_v1_survey, 4);
 
 /**
  * GetSurveyResponse is the output of GetSurvey.
@@ -219,7 +260,7 @@ export type GetSurveyResponse = Message<"csat.v1.GetSurveyResponse"> & {
  * Use `create(GetSurveyResponseSchema)` to create a new message.
  */
 export const GetSurveyResponseSchema: GenMessage<GetSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 4);
+  messageDesc(file_csat_v1_survey, 5);
 
 /**
  * ListSurveysRequest is the input of ListSurveys. Filters combine with AND; an empty one matches all.
@@ -268,7 +309,7 @@ export type ListSurveysRequest = Message<"csat.v1.ListSurveysRequest"> & {
  * Use `create(ListSurveysRequestSchema)` to create a new message.
  */
 export const ListSurveysRequestSchema: GenMessage<ListSurveysRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 5);
+  messageDesc(file_csat_v1_survey, 6);
 
 /**
  * ListSurveysResponse is the output of ListSurveys.
@@ -296,7 +337,7 @@ export type ListSurveysResponse = Message<"csat.v1.ListSurveysResponse"> & {
  * Use `create(ListSurveysResponseSchema)` to create a new message.
  */
 export const ListSurveysResponseSchema: GenMessage<ListSurveysResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 6);
+  messageDesc(file_csat_v1_survey, 7);
 
 /**
  * UpdateSurveyRequest is the input of UpdateSurvey.
@@ -313,7 +354,8 @@ export type UpdateSurveyRequest = Message<"csat.v1.UpdateSurveyRequest"> & {
 
   /**
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, reasons (the whole list, replaced). Required; other paths are
+   * INVALID_ARGUMENT.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
    */
@@ -325,7 +367,7 @@ export type UpdateSurveyRequest = Message<"csat.v1.UpdateSurveyRequest"> & {
  * Use `create(UpdateSurveyRequestSchema)` to create a new message.
  */
 export const UpdateSurveyRequestSchema: GenMessage<UpdateSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 7);
+  messageDesc(file_csat_v1_survey, 8);
 
 /**
  * UpdateSurveyResponse is the output of UpdateSurvey.
@@ -346,7 +388,7 @@ export type UpdateSurveyResponse = Message<"csat.v1.UpdateSurveyResponse"> & {
  * Use `create(UpdateSurveyResponseSchema)` to create a new message.
  */
 export const UpdateSurveyResponseSchema: GenMessage<UpdateSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 8);
+  messageDesc(file_csat_v1_survey, 9);
 
 /**
  * ArchiveSurveyRequest is the input of ArchiveSurvey.
@@ -367,7 +409,7 @@ export type ArchiveSurveyRequest = Message<"csat.v1.ArchiveSurveyRequest"> & {
  * Use `create(ArchiveSurveyRequestSchema)` to create a new message.
  */
 export const ArchiveSurveyRequestSchema: GenMessage<ArchiveSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 9);
+  messageDesc(file_csat_v1_survey, 10);
 
 /**
  * ArchiveSurveyResponse is the output of ArchiveSurvey.
@@ -388,7 +430,7 @@ export type ArchiveSurveyResponse = Message<"csat.v1.ArchiveSurveyResponse"> & {
  * Use `create(ArchiveSurveyResponseSchema)` to create a new message.
  */
 export const ArchiveSurveyResponseSchema: GenMessage<ArchiveSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 10);
+  messageDesc(file_csat_v1_survey, 11);
 
 /**
  * SurveyState tells whether a survey accepts ratings.

@@ -176,82 +176,83 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "(\0132\020.csat.v1.MetricsR\007metrics\022\'\n\006series\030" +
       "\003 \003(\0132\017.csat.v1.BucketR\006series\0326\n\010KeyEnt" +
       "ry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005val" +
-      "ue:\0028\001\"\225\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csa" +
+      "ue:\0028\001\"\274\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csa" +
       "t.v1.MetricsR\007overall\022,\n\006groups\030\002 \003(\0132\024." +
       "csat.v1.ReportGroupR\006groups\022\'\n\006series\030\003 " +
       "\003(\0132\017.csat.v1.BucketR\006series\022$\n\016as_of_se" +
       "quence\030\004 \001(\003R\014asOfSequence\022?\n\rgenerate_t" +
       "ime\030\005 \001(\0132\032.google.protobuf.TimestampR\014g" +
       "enerateTime\022!\n\014from_rollups\030\006 \001(\010R\013fromR" +
-      "ollups\">\n\020GetReportRequest\022*\n\005query\030\001 \001(" +
-      "\0132\024.csat.v1.ReportQueryR\005query\"<\n\021GetRep" +
-      "ortResponse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.Re" +
-      "portR\006report\"~\n\022WatchReportRequest\022*\n\005qu" +
-      "ery\030\001 \001(\0132\024.csat.v1.ReportQueryR\005query\022<" +
-      "\n\014min_interval\030\002 \001(\0132\031.google.protobuf.D" +
-      "urationR\013minInterval\">\n\023WatchReportRespo" +
-      "nse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006re" +
-      "port\"\244\002\n\023BenchmarkComparison\0220\n\tbenchmar" +
-      "k\030\001 \001(\0132\022.csat.v1.BenchmarkR\tbenchmark\022\036" +
-      "\n\ncomparable\030\002 \001(\010R\ncomparable\022\026\n\006reason" +
-      "\030\003 \001(\tR\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001" +
-      "\001\022-\n\010interval\030\005 \001(\0132\021.csat.v1.IntervalR\010" +
-      "interval\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006statu" +
-      "s\030\007 \001(\0162\030.csat.v1.BenchmarkStatusR\006statu" +
-      "sB\010\n\006_valueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_p" +
-      "er_week\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slop" +
-      "e_standard_error\030\002 \001(\001H\001R\022slopeStandardE" +
-      "rror\210\001\001\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.Tre" +
-      "ndDirectionR\tdirection\022!\n\014bucket_count\030\004" +
-      " \001(\003R\013bucketCountB\021\n\017_slope_per_weekB\027\n\025" +
-      "_slope_standard_error\"\326\004\n\020BenchmarkSegme" +
-      "nt\0224\n\003key\030\001 \003(\0132\".csat.v1.BenchmarkSegme" +
-      "nt.KeyEntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat" +
-      ".v1.MetricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005v" +
-      "alue\210\001\001\022-\n\010interval\030\004 \001(\0132\021.csat.v1.Inte" +
-      "rvalR\010interval\022\033\n\006target\030\005 \001(\001H\001R\006target" +
-      "\210\001\001\022\"\n\ntarget_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022" +
-      "=\n\rtarget_status\030\007 \001(\0162\030.csat.v1.Benchma" +
-      "rkStatusR\014targetStatus\022>\n\013comparisons\030\010 " +
-      "\003(\0132\034.csat.v1.BenchmarkComparisonR\013compa" +
-      "risons\022\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\nperce" +
-      "ntile\030\n \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 " +
-      "\001(\0132\016.csat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020" +
-      "\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\002" +
-      "8\001B\010\n\006_valueB\t\n\007_targetB\r\n\013_target_gapB\007" +
-      "\n\005_rankB\r\n\013_percentile\"\257\001\n\017BenchmarkRepo" +
-      "rt\0225\n\010segments\030\001 \003(\0132\031.csat.v1.Benchmark" +
-      "SegmentR\010segments\022$\n\016as_of_sequence\030\002 \001(" +
-      "\003R\014asOfSequence\022?\n\rgenerate_time\030\003 \001(\0132\032" +
-      ".google.protobuf.TimestampR\014generateTime" +
-      "\"l\n\031GetBenchmarkReportRequest\022*\n\005query\030\001" +
-      " \001(\0132\024.csat.v1.ReportQueryR\005query\022#\n\rben" +
-      "chmark_ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBen" +
-      "chmarkReportResponse\0220\n\006report\030\001 \001(\0132\030.c" +
-      "sat.v1.BenchmarkReportR\006report*\230\001\n\013Granu" +
-      "larity\022\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020G" +
-      "RANULARITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022" +
-      "\023\n\017GRANULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK" +
-      "\020\004\022\025\n\021GRANULARITY_MONTH\020\005*\262\001\n\017BenchmarkS" +
-      "tatus\022 \n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022" +
-      "\032\n\026BENCHMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK" +
-      "_STATUS_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_S" +
-      "TATUS_BELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SA" +
-      "MPLE\020\004*\204\001\n\016TrendDirection\022\037\n\033TREND_DIREC" +
-      "TION_UNSPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RI" +
-      "SING\020\001\022\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREN" +
-      "D_DIRECTION_FALLING\020\0032\215\002\n\rReportService\022" +
-      "G\n\tGetReport\022\031.csat.v1.GetReportRequest\032" +
-      "\032.csat.v1.GetReportResponse\"\003\220\002\001\022O\n\013Watc" +
-      "hReport\022\033.csat.v1.WatchReportRequest\032\034.c" +
-      "sat.v1.WatchReportResponse\"\003\220\002\0010\001\022b\n\022Get" +
-      "BenchmarkReport\022\".csat.v1.GetBenchmarkRe" +
-      "portRequest\032#.csat.v1.GetBenchmarkReport" +
-      "Response\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportPro" +
-      "toP\001Z2github.com/csat/csat/clients/go/ge" +
-      "n/csat/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\" +
-      "V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csat::V1b\006pro" +
-      "to3"
+      "ollups\022%\n\016groups_overlap\030\007 \001(\010R\rgroupsOv" +
+      "erlap\">\n\020GetReportRequest\022*\n\005query\030\001 \001(\013" +
+      "2\024.csat.v1.ReportQueryR\005query\"<\n\021GetRepo" +
+      "rtResponse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.Rep" +
+      "ortR\006report\"~\n\022WatchReportRequest\022*\n\005que" +
+      "ry\030\001 \001(\0132\024.csat.v1.ReportQueryR\005query\022<\n" +
+      "\014min_interval\030\002 \001(\0132\031.google.protobuf.Du" +
+      "rationR\013minInterval\">\n\023WatchReportRespon" +
+      "se\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006rep" +
+      "ort\"\244\002\n\023BenchmarkComparison\0220\n\tbenchmark" +
+      "\030\001 \001(\0132\022.csat.v1.BenchmarkR\tbenchmark\022\036\n" +
+      "\ncomparable\030\002 \001(\010R\ncomparable\022\026\n\006reason\030" +
+      "\003 \001(\tR\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001\001" +
+      "\022-\n\010interval\030\005 \001(\0132\021.csat.v1.IntervalR\010i" +
+      "nterval\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006status" +
+      "\030\007 \001(\0162\030.csat.v1.BenchmarkStatusR\006status" +
+      "B\010\n\006_valueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_pe" +
+      "r_week\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slope" +
+      "_standard_error\030\002 \001(\001H\001R\022slopeStandardEr" +
+      "ror\210\001\001\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.Tren" +
+      "dDirectionR\tdirection\022!\n\014bucket_count\030\004 " +
+      "\001(\003R\013bucketCountB\021\n\017_slope_per_weekB\027\n\025_" +
+      "slope_standard_error\"\326\004\n\020BenchmarkSegmen" +
+      "t\0224\n\003key\030\001 \003(\0132\".csat.v1.BenchmarkSegmen" +
+      "t.KeyEntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat." +
+      "v1.MetricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005va" +
+      "lue\210\001\001\022-\n\010interval\030\004 \001(\0132\021.csat.v1.Inter" +
+      "valR\010interval\022\033\n\006target\030\005 \001(\001H\001R\006target\210" +
+      "\001\001\022\"\n\ntarget_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022=" +
+      "\n\rtarget_status\030\007 \001(\0162\030.csat.v1.Benchmar" +
+      "kStatusR\014targetStatus\022>\n\013comparisons\030\010 \003" +
+      "(\0132\034.csat.v1.BenchmarkComparisonR\013compar" +
+      "isons\022\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\npercen" +
+      "tile\030\n \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 \001" +
+      "(\0132\016.csat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020\n" +
+      "\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028" +
+      "\001B\010\n\006_valueB\t\n\007_targetB\r\n\013_target_gapB\007\n" +
+      "\005_rankB\r\n\013_percentile\"\257\001\n\017BenchmarkRepor" +
+      "t\0225\n\010segments\030\001 \003(\0132\031.csat.v1.BenchmarkS" +
+      "egmentR\010segments\022$\n\016as_of_sequence\030\002 \001(\003" +
+      "R\014asOfSequence\022?\n\rgenerate_time\030\003 \001(\0132\032." +
+      "google.protobuf.TimestampR\014generateTime\"" +
+      "l\n\031GetBenchmarkReportRequest\022*\n\005query\030\001 " +
+      "\001(\0132\024.csat.v1.ReportQueryR\005query\022#\n\rbenc" +
+      "hmark_ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBenc" +
+      "hmarkReportResponse\0220\n\006report\030\001 \001(\0132\030.cs" +
+      "at.v1.BenchmarkReportR\006report*\230\001\n\013Granul" +
+      "arity\022\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020GR" +
+      "ANULARITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022\023" +
+      "\n\017GRANULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK\020" +
+      "\004\022\025\n\021GRANULARITY_MONTH\020\005*\262\001\n\017BenchmarkSt" +
+      "atus\022 \n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022\032" +
+      "\n\026BENCHMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK_" +
+      "STATUS_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_ST" +
+      "ATUS_BELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SAM" +
+      "PLE\020\004*\204\001\n\016TrendDirection\022\037\n\033TREND_DIRECT" +
+      "ION_UNSPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RIS" +
+      "ING\020\001\022\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREND" +
+      "_DIRECTION_FALLING\020\0032\215\002\n\rReportService\022G" +
+      "\n\tGetReport\022\031.csat.v1.GetReportRequest\032\032" +
+      ".csat.v1.GetReportResponse\"\003\220\002\001\022O\n\013Watch" +
+      "Report\022\033.csat.v1.WatchReportRequest\032\034.cs" +
+      "at.v1.WatchReportResponse\"\003\220\002\0010\001\022b\n\022GetB" +
+      "enchmarkReport\022\".csat.v1.GetBenchmarkRep" +
+      "ortRequest\032#.csat.v1.GetBenchmarkReportR" +
+      "esponse\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportProt" +
+      "oP\001Z2github.com/csat/csat/clients/go/gen" +
+      "/csat/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V" +
+      "1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csat::V1b\006prot" +
+      "o3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -302,7 +303,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Report_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Report_descriptor,
-        new java.lang.String[] { "Overall", "Groups", "Series", "AsOfSequence", "GenerateTime", "FromRollups", });
+        new java.lang.String[] { "Overall", "Groups", "Series", "AsOfSequence", "GenerateTime", "FromRollups", "GroupsOverlap", });
     internal_static_csat_v1_GetReportRequest_descriptor =
       getDescriptor().getMessageType(6);
     internal_static_csat_v1_GetReportRequest_fieldAccessorTable = new

@@ -40,6 +40,7 @@ private static final long serialVersionUID = 0L;
     dimensions_ =
         com.google.protobuf.LazyStringArrayList.emptyList();
     state_ = 0;
+    reasons_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -555,6 +556,92 @@ private static final long serialVersionUID = 0L;
     return updateTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : updateTime_;
   }
 
+  public static final int REASONS_FIELD_NUMBER = 14;
+  @SuppressWarnings("serial")
+  private java.util.List<com.csat.v1.SurveyReason> reasons_;
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<com.csat.v1.SurveyReason> getReasonsList() {
+    return reasons_;
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends com.csat.v1.SurveyReasonOrBuilder> 
+      getReasonsOrBuilderList() {
+    return reasons_;
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public int getReasonsCount() {
+    return reasons_.size();
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.SurveyReason getReasons(int index) {
+    return reasons_.get(index);
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.SurveyReasonOrBuilder getReasonsOrBuilder(
+      int index) {
+    return reasons_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -607,6 +694,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000020) != 0)) {
       output.writeMessage(13, getUpdateTime());
+    }
+    for (int i = 0; i < reasons_.size(); i++) {
+      output.writeMessage(14, reasons_.get(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -669,6 +759,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(13, getUpdateTime());
     }
+    for (int i = 0; i < reasons_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(14, reasons_.get(i));
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -727,6 +821,8 @@ private static final long serialVersionUID = 0L;
       if (!getUpdateTime()
           .equals(other.getUpdateTime())) return false;
     }
+    if (!getReasonsList()
+        .equals(other.getReasonsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -778,6 +874,10 @@ private static final long serialVersionUID = 0L;
     if (hasUpdateTime()) {
       hash = (37 * hash) + UPDATE_TIME_FIELD_NUMBER;
       hash = (53 * hash) + getUpdateTime().hashCode();
+    }
+    if (getReasonsCount() > 0) {
+      hash = (37 * hash) + REASONS_FIELD_NUMBER;
+      hash = (53 * hash) + getReasonsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -915,6 +1015,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetCreateTimeFieldBuilder();
         internalGetUpdateTimeFieldBuilder();
+        internalGetReasonsFieldBuilder();
       }
     }
     @java.lang.Override
@@ -943,6 +1044,13 @@ private static final long serialVersionUID = 0L;
         updateTimeBuilder_.dispose();
         updateTimeBuilder_ = null;
       }
+      if (reasonsBuilder_ == null) {
+        reasons_ = java.util.Collections.emptyList();
+      } else {
+        reasons_ = null;
+        reasonsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00002000);
       return this;
     }
 
@@ -969,9 +1077,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public com.csat.v1.Survey buildPartial() {
       com.csat.v1.Survey result = new com.csat.v1.Survey(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(com.csat.v1.Survey result) {
+      if (reasonsBuilder_ == null) {
+        if (((bitField0_ & 0x00002000) != 0)) {
+          reasons_ = java.util.Collections.unmodifiableList(reasons_);
+          bitField0_ = (bitField0_ & ~0x00002000);
+        }
+        result.reasons_ = reasons_;
+      } else {
+        result.reasons_ = reasonsBuilder_.build();
+      }
     }
 
     private void buildPartial0(com.csat.v1.Survey result) {
@@ -1096,6 +1217,32 @@ private static final long serialVersionUID = 0L;
       if (other.hasUpdateTime()) {
         mergeUpdateTime(other.getUpdateTime());
       }
+      if (reasonsBuilder_ == null) {
+        if (!other.reasons_.isEmpty()) {
+          if (reasons_.isEmpty()) {
+            reasons_ = other.reasons_;
+            bitField0_ = (bitField0_ & ~0x00002000);
+          } else {
+            ensureReasonsIsMutable();
+            reasons_.addAll(other.reasons_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.reasons_.isEmpty()) {
+          if (reasonsBuilder_.isEmpty()) {
+            reasonsBuilder_.dispose();
+            reasonsBuilder_ = null;
+            reasons_ = other.reasons_;
+            bitField0_ = (bitField0_ & ~0x00002000);
+            reasonsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetReasonsFieldBuilder() : null;
+          } else {
+            reasonsBuilder_.addAllMessages(other.reasons_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -1192,6 +1339,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00001000;
               break;
             } // case 106
+            case 114: {
+              com.csat.v1.SurveyReason m =
+                  input.readMessage(
+                      com.csat.v1.SurveyReason.parser(),
+                      extensionRegistry);
+              if (reasonsBuilder_ == null) {
+                ensureReasonsIsMutable();
+                reasons_.add(m);
+              } else {
+                reasonsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 114
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2452,6 +2612,408 @@ private static final long serialVersionUID = 0L;
         updateTime_ = null;
       }
       return updateTimeBuilder_;
+    }
+
+    private java.util.List<com.csat.v1.SurveyReason> reasons_ =
+      java.util.Collections.emptyList();
+    private void ensureReasonsIsMutable() {
+      if (!((bitField0_ & 0x00002000) != 0)) {
+        reasons_ = new java.util.ArrayList<com.csat.v1.SurveyReason>(reasons_);
+        bitField0_ |= 0x00002000;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder> reasonsBuilder_;
+
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<com.csat.v1.SurveyReason> getReasonsList() {
+      if (reasonsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(reasons_);
+      } else {
+        return reasonsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public int getReasonsCount() {
+      if (reasonsBuilder_ == null) {
+        return reasons_.size();
+      } else {
+        return reasonsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason getReasons(int index) {
+      if (reasonsBuilder_ == null) {
+        return reasons_.get(index);
+      } else {
+        return reasonsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder setReasons(
+        int index, com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.set(index, value);
+        onChanged();
+      } else {
+        reasonsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder setReasons(
+        int index, com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.add(value);
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        int index, com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.add(index, value);
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.add(builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        int index, com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addAllReasons(
+        java.lang.Iterable<? extends com.csat.v1.SurveyReason> values) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, reasons_);
+        onChanged();
+      } else {
+        reasonsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder clearReasons() {
+      if (reasonsBuilder_ == null) {
+        reasons_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00002000);
+        onChanged();
+      } else {
+        reasonsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder removeReasons(int index) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.remove(index);
+        onChanged();
+      } else {
+        reasonsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder getReasonsBuilder(
+        int index) {
+      return internalGetReasonsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReasonOrBuilder getReasonsOrBuilder(
+        int index) {
+      if (reasonsBuilder_ == null) {
+        return reasons_.get(index);  } else {
+        return reasonsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<? extends com.csat.v1.SurveyReasonOrBuilder> 
+         getReasonsOrBuilderList() {
+      if (reasonsBuilder_ != null) {
+        return reasonsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(reasons_);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder addReasonsBuilder() {
+      return internalGetReasonsFieldBuilder().addBuilder(
+          com.csat.v1.SurveyReason.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder addReasonsBuilder(
+        int index) {
+      return internalGetReasonsFieldBuilder().addBuilder(
+          index, com.csat.v1.SurveyReason.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<com.csat.v1.SurveyReason.Builder> 
+         getReasonsBuilderList() {
+      return internalGetReasonsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder> 
+        internalGetReasonsFieldBuilder() {
+      if (reasonsBuilder_ == null) {
+        reasonsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder>(
+                reasons_,
+                ((bitField0_ & 0x00002000) != 0),
+                getParentForChildren(),
+                isClean());
+        reasons_ = null;
+      }
+      return reasonsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Survey)
