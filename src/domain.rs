@@ -16,7 +16,7 @@ pub mod validation;
 
 pub use filter::{RatingFilter, RatingFilterInput};
 pub use rating::{Channel, NewRating, Rating, RatingContent, RatingInput};
-pub use survey::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
+pub use survey::{Metric, Survey, SurveyDraft, SurveyReason, SurveyState, SurveyUpdateError};
 pub use validation::{FieldReason, FieldViolation, GivenTime, InvalidTimestamp, Violations};
 
 /// Microseconds since the Unix epoch, UTC: the one time representation below the api layer.

@@ -237,6 +237,7 @@ mod tests {
                 customer_id: String::new(),
                 channel: Channel::WebChat,
                 attributes: Default::default(),
+                reason_codes: Vec::new(),
             },
             occur_time: 0,
             create_time: 0,

@@ -26,7 +26,7 @@ use crate::domain::time_buckets::{
 use crate::domain::{Channel, FieldReason, FieldViolation, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
-use crate::store::rollups::{ANY_CHANNEL, date_of_day, day_number};
+use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION, date_of_day, day_number};
 use crate::store::{CounterVersions, Store};
 use mirror::{MirrorState, RollupMirror};
 
@@ -98,8 +98,14 @@ struct MirrorPlan {
     zone_name: String,
     /// `[first, end)` days, when the query bounds its range.
     days: Option<(i32, i32)>,
-    /// The attribute the query groups or filters by, if any.
+    /// The dimension whose cells the query reads, if any: the attribute it groups or filters by,
+    /// or [`REASON_DIMENSION`].
     dimension: Option<String>,
+    /// The one value of `dimension` the filter selects, if it selects one.
+    wanted_value: Option<String>,
+    /// Whether the groups overlap (grouped by reason): the overall numbers are then read from
+    /// the base cells, which count each rating once.
+    overall_from_base: bool,
 }
 
 impl Reports {
@@ -182,18 +188,22 @@ impl Reports {
             })
             .collect();
         let rows = self.store.loop_rows(filter, report.as_of_sequence).await?;
+        // Grouped by reason, a follow-up counts in the group of each of its rating's codes, as
+        // the rating does.
         let placed: Vec<PlacedFollowUp> = rows
             .into_iter()
             .filter_map(|row| {
                 let info = surveys.get(&row.survey_id)?;
                 let values = attribute_values(&row.attributes, &attribute_keys);
+                let keys = group_keys(
+                    &query.group_by,
+                    info,
+                    Channel::from_number(row.channel),
+                    &values,
+                    &row.reason_codes,
+                );
                 Some(PlacedFollowUp {
-                    key: group_key(
-                        &query.group_by,
-                        info,
-                        Channel::from_number(row.channel),
-                        &values,
-                    ),
+                    keys,
                     bucket: current.plan.bucket_of(row.occur_time),
                     facts: row.facts,
                 })
@@ -344,9 +354,11 @@ impl Reports {
             })
             .collect();
         let by_channel = query.group_by.contains(&GroupBy::Channel);
+        let by_reasons = query.groups_overlap();
         let settings = ScanSettings {
             by_channel,
             attributes,
+            by_reasons,
             extent: self.store.occur_time_extent().await?,
             through_sequence,
         };
@@ -371,13 +383,16 @@ impl Reports {
                 .min((MAX_REPORT_BUCKETS / plan.len()).saturating_sub(1)),
             _ => limit.most,
         };
-        let group_cap = GroupCap {
+        // The database ranks groups by the columns it groups by, and grouped by reason those hold
+        // sets of codes, not the codes that make the groups: such a scan returns every row, and
+        // the aggregation refuses a group past the limit as it creates it.
+        let group_cap = (!by_reasons).then_some(GroupCap {
             group_by: &query.group_by,
             most,
-        };
+        });
         let mut rows = self
             .store
-            .scan_report(&settings.scan(filter, slice, Some(group_cap)))
+            .scan_report(&settings.scan(filter, slice, group_cap))
             .await?;
         if rows
             .iter()
@@ -407,18 +422,18 @@ impl Reports {
             }
             let finer = slice_for(&found, Some(start), Some(end));
             if finer != QUARTER_HOUR {
-                let cap = GroupCap {
+                let cap = group_cap.map(|cap| GroupCap {
                     most: groups,
-                    ..group_cap
-                };
+                    ..cap
+                });
                 rows = self
                     .store
-                    .scan_report(&settings.scan(filter, Some(finer), Some(cap)))
+                    .scan_report(&settings.scan(filter, Some(finer), cap))
                     .await?;
             }
             plan = Some(found);
         }
-        let mut current = Aggregation::new(plan.unwrap_or_default(), limit);
+        let mut current = Aggregation::new(plan.unwrap_or_default(), limit, by_reasons);
         fold_scan(&mut current, None, &rows, query, surveys)?;
         drop(rows);
         let previous = match previous_range(query) {
@@ -462,6 +477,7 @@ fn distinct_groups(rows: &[ScanCount]) -> usize {
 struct ScanSettings {
     by_channel: bool,
     attributes: Vec<String>,
+    by_reasons: bool,
     /// First and last occur_time stored.
     extent: Option<(Micros, Micros)>,
     through_sequence: i64,
@@ -485,6 +501,7 @@ impl ScanSettings {
             filter,
             by_channel: self.by_channel,
             attributes: &self.attributes,
+            by_reasons: self.by_reasons,
             time_slice,
             use_time_index,
             through_sequence: self.through_sequence,
@@ -506,23 +523,29 @@ fn fold_scan(
         let Some(info) = surveys.get(&row.survey_id) else {
             continue;
         };
-        let mut key = group_key(
+        let keys = group_keys(
             &query.group_by,
             info,
             Channel::from_number(row.channel),
             &row.attributes,
+            &row.reason_codes,
         );
-        if let Some(current) = current {
-            key = current.previous_key(key);
-        }
         let bucket = row
             .slice_start
             .and_then(|start| aggregation.plan.bucket_of(start));
         let score = usize::try_from(row.score).unwrap_or(SCORE_SLOTS);
-        aggregation
-            .counts(&key, &row.survey_id)
-            .map_err(too_large)?
-            .add(bucket, score, row.count);
+        for mut key in keys {
+            if let Some(current) = current {
+                key = current.previous_key(key);
+            }
+            aggregation
+                .counts(&key, &row.survey_id)
+                .map_err(too_large)?
+                .add(bucket, score, row.count);
+        }
+        if let Some(overall) = aggregation.overall_counts(&row.survey_id) {
+            overall.add(bucket, score, row.count);
+        }
     }
     Ok(())
 }
@@ -545,23 +568,39 @@ fn survey_info(survey: Survey, had_follow_ups: bool) -> SurveyInfo {
     }
 }
 
-/// Returns the value of each group_by entry for ratings of `info`'s survey.
-fn group_key(
+/// Returns the key of each group that ratings of `info`'s survey with these values fall in: the
+/// value of each group_by entry; grouped by reason, one key per code of `reason_codes`, or the
+/// one of the empty code when there is none.
+fn group_keys(
     group_by: &[GroupBy],
     info: &SurveyInfo,
     channel: Option<Channel>,
     attributes: &[String],
-) -> Vec<String> {
+    reason_codes: &[String],
+) -> Vec<Vec<String>> {
     let mut attribute_values = attributes.iter();
-    group_by
+    let key: Vec<String> = group_by
         .iter()
         .map(|entry| match entry {
             GroupBy::Survey => info.facts.survey_id.clone(),
             GroupBy::Touchpoint => info.facts.touchpoint.clone(),
             GroupBy::Channel => channel.map_or("", Channel::name).to_string(),
+            GroupBy::Reason => String::new(),
             GroupBy::Attribute(_) => attribute_values.next().cloned().unwrap_or_default(),
         })
-        .collect()
+        .collect();
+    let reason_at = group_by.iter().position(|entry| *entry == GroupBy::Reason);
+    match reason_at {
+        Some(reason_at) if !reason_codes.is_empty() => reason_codes
+            .iter()
+            .map(|code| {
+                let mut with_code = key.clone();
+                with_code[reason_at].clone_from(code);
+                with_code
+            })
+            .collect(),
+        _ => vec![key],
+    }
 }
 
 /// Returns the values of `keys` among stored attributes (a JSON object of strings), the empty
@@ -646,19 +685,33 @@ fn mirror_plan(query: &ReportQuery, surveys: &HashMap<String, SurveyInfo>) -> Op
             keys.push(key);
         }
     }
-    let dimension = match keys[..] {
-        [] => None,
+    let by_channel = !filter.channels.is_empty() || query.group_by.contains(&GroupBy::Channel);
+    let by_reason = query.groups_overlap();
+    let reason_filtered = !filter.reason_codes.is_empty();
+    let (dimension, wanted_value) = match keys[..] {
+        // Reason cells are a dimension every survey has. A sum of the cells of two codes counts
+        // a rating holding both twice, and a code's cell cannot tell which of its ratings also
+        // hold a code the filter names: a filter of several codes, or of codes in a report
+        // grouped by reason, is left to the scan.
+        [] if by_reason || reason_filtered => {
+            if by_channel || (reason_filtered && (by_reason || filter.reason_codes.len() > 1)) {
+                return None;
+            }
+            (
+                Some(REASON_DIMENSION.to_string()),
+                filter.reason_codes.first().cloned(),
+            )
+        }
+        [] => (None, None),
         [key] => {
-            let by_channel =
-                !filter.channels.is_empty() || query.group_by.contains(&GroupBy::Channel);
             let declared = surveys
                 .values()
                 .filter(|info| in_scope(filter, info))
                 .all(|info| info.dimensions.contains(key));
-            if by_channel || !declared {
+            if by_channel || by_reason || reason_filtered || !declared {
                 return None;
             }
-            Some(key.clone())
+            (Some(key.clone()), filter.attributes.get(key).cloned())
         }
         _ => return None,
     };
@@ -676,6 +729,8 @@ fn mirror_plan(query: &ReportQuery, surveys: &HashMap<String, SurveyInfo>) -> Op
         zone_name: zone.name().to_string(),
         days,
         dimension,
+        wanted_value,
+        overall_from_base: by_reason,
     })
 }
 
@@ -694,7 +749,18 @@ fn aggregate_mirror(
         .zones
         .get(plan.zone_name.as_str())
         .unwrap_or(&no_rollups);
-    let series = selected_series(rollups, surveys, &query.filter, plan.dimension.as_deref());
+    let series = selected_series(
+        rollups,
+        surveys,
+        &query.filter,
+        plan.dimension.as_deref(),
+        plan.wanted_value.as_deref(),
+    );
+    let overall_series = if plan.overall_from_base {
+        selected_series(rollups, surveys, &query.filter, None, None)
+    } else {
+        Vec::new()
+    };
     let scores = score_range(&query.filter);
     let (first_day, end_day) = plan
         .days
@@ -703,11 +769,12 @@ fn aggregate_mirror(
     let fold = SeriesFold {
         group_by: &query.group_by,
         series,
+        overall_series,
         scores,
         first_day,
         day_buckets: day_buckets(query.time_zone, &bucket_plan, first_day, end_day),
     };
-    let mut current = Aggregation::new(bucket_plan, limit);
+    let mut current = Aggregation::new(bucket_plan, limit, plan.overall_from_base);
     fold.add_to(&mut current, None, first_day, end_day)
         .map_err(too_large)?;
     let previous = match (query.compare_previous, plan.days) {
@@ -730,12 +797,14 @@ struct SelectedSeries<'a> {
 }
 
 /// Returns the series of `rollups` that count the ratings `filter` selects: the base series (by
-/// channel) of the surveys in scope without `dimension`, else their series of that dimension.
+/// channel) of the surveys in scope without `dimension`, else their series of that dimension, of
+/// `wanted_value` only when given.
 fn selected_series<'a>(
     rollups: &'a mirror::ZoneRollups,
     surveys: &'a HashMap<String, SurveyInfo>,
     filter: &RatingFilter,
     dimension: Option<&str>,
+    wanted_value: Option<&str>,
 ) -> Vec<SelectedSeries<'a>> {
     rollups
         .series
@@ -756,10 +825,7 @@ fn selected_series<'a>(
                 }
                 Some(dimension) => {
                     *key.dimension == *dimension
-                        && filter
-                            .attributes
-                            .get(dimension)
-                            .is_none_or(|wanted| *key.value == **wanted)
+                        && wanted_value.is_none_or(|wanted| *key.value == *wanted)
                 }
             };
             selected.then_some(SelectedSeries { key, days, info })
@@ -826,6 +892,8 @@ fn day_buckets(zone: Tz, plan: &BucketPlan, first_day: i32, end_day: i32) -> Vec
 struct SeriesFold<'a> {
     group_by: &'a [GroupBy],
     series: Vec<SelectedSeries<'a>>,
+    /// Where groups overlap, the base series that give the overall numbers.
+    overall_series: Vec<SelectedSeries<'a>>,
     scores: std::ops::RangeInclusive<i32>,
     /// The day `day_buckets` starts at.
     first_day: i32,
@@ -847,38 +915,69 @@ impl SeriesFold<'_> {
         // elsewhere neither counts against the limit nor holds series.
         let mut cells: Vec<(Option<usize>, usize, i64)> = Vec::new();
         for SelectedSeries { key, days, info } in &self.series {
-            let mut group = group_key(
+            let value = [key.value.to_string()];
+            let (attributes, reason_codes): (&[String], &[String]) =
+                if *key.dimension == *REASON_DIMENSION {
+                    (&[], &value)
+                } else {
+                    (&value, &[])
+                };
+            let groups = group_keys(
                 self.group_by,
                 info,
                 Channel::from_number(key.channel).filter(|_| key.channel != ANY_CHANNEL),
-                std::slice::from_ref(&key.value.to_string()),
+                attributes,
+                reason_codes,
             );
-            if let Some(current) = current {
-                group = current.previous_key(group);
-            }
-            cells.clear();
-            days.for_each_day(first, end, |day, day_counts| {
-                let bucket = self
-                    .day_buckets
-                    .get(usize::try_from(day - self.first_day).unwrap_or(usize::MAX))
-                    .copied()
-                    .flatten()
-                    .filter(|_| current.is_none());
-                for (score, count) in day_counts.iter().enumerate() {
-                    if *count > 0 && self.scores.contains(&(score as i32)) {
-                        cells.push((bucket, score, i64::from(*count)));
-                    }
-                }
-            });
+            self.cells_of(days, current.is_none(), first, end, &mut cells);
             if cells.is_empty() {
                 continue;
             }
-            let counts = aggregation.counts(&group, &key.survey_id)?;
-            for (bucket, score, count) in &cells {
-                counts.add(*bucket, *score, *count);
+            for mut group in groups {
+                if let Some(current) = current {
+                    group = current.previous_key(group);
+                }
+                let counts = aggregation.counts(&group, &key.survey_id)?;
+                for (bucket, score, count) in &cells {
+                    counts.add(*bucket, *score, *count);
+                }
+            }
+        }
+        for SelectedSeries { key, days, .. } in &self.overall_series {
+            self.cells_of(days, current.is_none(), first, end, &mut cells);
+            if let Some(counts) = aggregation.overall_counts(&key.survey_id) {
+                for (bucket, score, count) in &cells {
+                    counts.add(*bucket, *score, *count);
+                }
             }
         }
         Ok(())
+    }
+
+    /// Sets `cells` to the counts of `days` in `[first, end)` of the selected scores, each with
+    /// its bucket when `in_buckets`.
+    fn cells_of(
+        &self,
+        days: &mirror::DaySeries,
+        in_buckets: bool,
+        first: i32,
+        end: i32,
+        cells: &mut Vec<(Option<usize>, usize, i64)>,
+    ) {
+        cells.clear();
+        days.for_each_day(first, end, |day, day_counts| {
+            let bucket = self
+                .day_buckets
+                .get(usize::try_from(day - self.first_day).unwrap_or(usize::MAX))
+                .copied()
+                .flatten()
+                .filter(|_| in_buckets);
+            for (score, count) in day_counts.iter().enumerate() {
+                if *count > 0 && self.scores.contains(&(score as i32)) {
+                    cells.push((bucket, score, i64::from(*count)));
+                }
+            }
+        });
     }
 }
 
@@ -906,6 +1005,34 @@ mod tests {
         let days = days_with_ratings([&detractors_late, &promoters_early], &scores);
 
         assert_eq!(days, (10, 41));
+    }
+
+    #[test]
+    fn grouped_by_reason_a_count_falls_in_the_group_of_each_code_or_of_the_empty_one() {
+        let info = survey_info(
+            crate::domain::SurveyDraft {
+                survey_id: "chat".into(),
+                touchpoint: "support_chat".into(),
+                metric: Some(Metric::Csat),
+                ..crate::domain::SurveyDraft::default()
+            }
+            .into_survey("", 0)
+            .unwrap(),
+            false,
+        );
+        let group_by = [GroupBy::Survey, GroupBy::Reason];
+        let codes = ["long_wait".to_string(), "rude".to_string()];
+
+        let with_codes = group_keys(&group_by, &info, None, &[], &codes);
+        let without = group_keys(&group_by, &info, None, &[], &[]);
+        let not_by_reason = group_keys(&[GroupBy::Survey], &info, None, &[], &codes);
+
+        assert_eq!(
+            with_codes,
+            [["chat", "long_wait"], ["chat", "rude"]].map(|key| key.map(String::from).to_vec())
+        );
+        assert_eq!(without, [vec!["chat".to_string(), String::new()]]);
+        assert_eq!(not_by_reason, [vec!["chat".to_string()]]);
     }
 
     #[test]

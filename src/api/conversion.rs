@@ -6,7 +6,7 @@ use crate::domain::follow_up::{FollowUpRuleDraft, InvalidDuration};
 use crate::domain::validation::Refusal;
 use crate::domain::{
     FieldReason, GivenTime, InvalidTimestamp, Metric, Micros, Rating, RatingFilterInput,
-    RatingInput, Survey, SurveyDraft, SurveyState,
+    RatingInput, Survey, SurveyDraft, SurveyReason, SurveyState,
 };
 use crate::pb;
 
@@ -136,6 +136,14 @@ pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
                 .due_within
                 .map(|due_within| micros_from_duration(&due_within).ok_or(InvalidDuration)),
         }),
+        reasons: survey
+            .reasons
+            .into_iter()
+            .map(|reason| SurveyReason {
+                code: reason.code,
+                label: reason.label,
+            })
+            .collect(),
     }
 }
 
@@ -159,6 +167,14 @@ pub fn survey_to_proto(survey: &Survey) -> pb::Survey {
             max_score: rule.max_score,
             due_within: Some(duration_from_micros(rule.due_within)),
         }),
+        reasons: survey
+            .reasons
+            .iter()
+            .map(|reason| pb::SurveyReason {
+                code: reason.code.clone(),
+                label: reason.label.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -174,6 +190,7 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
         channel_number: rating.channel,
         attributes: rating.attributes,
         occur_time: given_time(rating.occur_time),
+        reason_codes: rating.reason_codes,
     }
 }
 
@@ -210,6 +227,7 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
         occur_time: Some(timestamp_from_micros(rating.occur_time)),
         create_time: Some(timestamp_from_micros(rating.create_time)),
         sequence: rating.sequence,
+        reason_codes: rating.content.reason_codes,
     }
 }
 
@@ -225,6 +243,7 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
         start_time: given_bound(filter.start_time),
         end_time: given_bound(filter.end_time),
         attributes: filter.attributes,
+        reason_codes: filter.reason_codes,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use prost::Message;
 use tokio::sync::mpsc;
@@ -13,8 +14,11 @@ use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to
 use super::paging::{ListCall, encode_token, page_request};
 use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, only_field, status_from_error};
 use crate::domain::ingest::{Accepted, RatingResult, Rejection};
-use crate::domain::validation::{RatingId, Refusal, SurveyId, is_survey_id};
-use crate::domain::{FieldReason, FieldViolation, NewRating, RatingFilter, Violations, now_micros};
+use crate::domain::rating::MAX_REASON_CODES;
+use crate::domain::validation::{RatingId, ReasonCode, Refusal, SurveyId, is_survey_id};
+use crate::domain::{
+    FieldReason, FieldViolation, NewRating, RatingFilter, Survey, Violations, now_micros,
+};
 use crate::error::Error;
 use crate::feed::streams::{StreamChunk, StreamRequest, stream_ratings};
 use crate::ingest::{PendingWrite, wait_for};
@@ -70,6 +74,7 @@ impl RatingApi {
     ) -> Result<NewRating, Error> {
         let survey_id = rating.survey_id.clone();
         let score = rating.score;
+        let reason_codes = rating.reason_codes.clone();
         let mut violations = Violations::default();
         let parsed = violations.absorb(rating_input(rating).parse(prefix, now));
         let survey = if is_survey_id(&survey_id) {
@@ -95,8 +100,36 @@ impl RatingApi {
         } else {
             None
         };
-        if let Some(survey) = &survey {
+        if let Some(mut survey) = survey {
             violations.parse(&format!("{prefix}score"), survey.check_score(score));
+            // Only codes of the right form, in a list within its limit: parsing the rating named
+            // the others already.
+            let checked_codes: Vec<(usize, &String)> = if reason_codes.len() <= MAX_REASON_CODES {
+                reason_codes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, code)| ReasonCode::PATTERN.matches(code))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let offers_all = |survey: &Survey| {
+                checked_codes
+                    .iter()
+                    .all(|(_, code)| survey.check_reason_code(code).is_ok())
+            };
+            if !offers_all(&survey) {
+                // The cache may predate a reason another replica added a moment ago: a code is
+                // refused only by the survey as stored.
+                survey = Arc::new(self.context.store.get_survey(&survey_id).await?);
+                self.context.surveys.put(&survey);
+            }
+            for (index, code) in checked_codes {
+                violations.parse(
+                    &format!("{prefix}reason_codes[{index}]"),
+                    survey.check_reason_code(code),
+                );
+            }
         }
         // An archived survey is left to the writer: a retry of a rating stored before the survey
         // was archived is still a duplicate, not a refusal.
@@ -148,7 +181,8 @@ fn batch_size(count: usize) -> Result<(), Refusal> {
 }
 
 /// Returns the stored form of each rating of a committed batch, or why the batch was refused:
-/// every score off its survey's scale at once, else the first other refusal.
+/// every field its survey refuses (a score off the scale, a reason code it does not offer) at
+/// once, else the first other refusal.
 fn batch_outcome(
     results: Vec<RatingResult>,
     prepared: &[NewRating],
@@ -197,10 +231,15 @@ fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefi
                 "{prefix}survey_id: survey {survey_id:?} is archived and takes no new ratings"
             ),
         },
-        Rejection::ScoreOffScale(violation) => Error::from(FieldViolation {
-            field: format!("{prefix}{}", violation.field),
-            ..violation
-        }),
+        Rejection::OffSurvey(violations) => Error::InvalidArgument(
+            violations
+                .into_iter()
+                .map(|violation| FieldViolation {
+                    field: format!("{prefix}{}", violation.field),
+                    ..violation
+                })
+                .collect(),
+        ),
         Rejection::Conflict => Error::AlreadyExists {
             reason: "RATING_ALREADY_EXISTS",
             message: format!(

@@ -219,6 +219,7 @@ fn report_to_proto(report: &Report) -> pb::Report {
         as_of_sequence: report.as_of_sequence,
         generate_time: Some(timestamp_from_micros(now_micros())),
         from_rollups: report.from_rollups,
+        groups_overlap: report.groups_overlap,
     }
 }
 
@@ -466,6 +467,7 @@ mod tests {
                 as_of_sequence: i64::MAX,
                 generate_time: Some(timestamp_from_micros(i64::MAX)),
                 from_rollups: true,
+                groups_overlap: true,
             }),
         }
     }

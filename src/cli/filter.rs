@@ -33,6 +33,9 @@ pub struct FilterArgs {
     /// Only ratings with an attribute of this value, KEY=VALUE; repeat for several.
     #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_attribute)]
     pub attributes: Vec<(String, String)>,
+    /// Only ratings holding this reason code; repeat for any of several.
+    #[arg(long = "reason", value_name = "CODE")]
+    pub reason_codes: Vec<String>,
     /// Only ratings that occurred at or after this time (RFC 3339, or a local date and time in
     /// --time-zone).
     #[arg(long, value_name = "TIME")]
@@ -67,6 +70,7 @@ impl FilterArgs {
             start_time: time("since", &self.since)?,
             end_time: time("until", &self.until)?,
             attributes: self.attributes.iter().cloned().collect::<BTreeMap<_, _>>(),
+            reason_codes: self.reason_codes.clone(),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{CustomerId, FieldReason, Key, SurveyId, Violations};
+use super::validation::{CustomerId, FieldReason, Key, ReasonCode, SurveyId, Violations};
 use super::{Channel, FieldViolation, GivenTime, Micros, Rating};
 
 /// A validated rating filter. Conditions combine with AND, values of one list with OR; an empty
@@ -27,6 +27,8 @@ pub struct RatingFilter {
     pub end_time: Option<Micros>,
     /// Attribute equalities; a rating without the attribute holds its empty value.
     pub attributes: BTreeMap<String, String>,
+    /// Reason codes, of which a rating holds at least one.
+    pub reason_codes: Vec<String>,
 }
 
 /// A filter as received: channels still wire numbers.
@@ -50,6 +52,8 @@ pub struct RatingFilterInput {
     pub end_time: GivenTime,
     /// Attribute equalities.
     pub attributes: BTreeMap<String, String>,
+    /// Reason codes.
+    pub reason_codes: Vec<String>,
 }
 
 /// Most values in one repeated field of a filter.
@@ -85,6 +89,8 @@ impl RatingFilterInput {
             within_limit("channels", self.channel_numbers.len(), MAX_FILTER_VALUES);
         let attributes_within =
             within_limit("attributes", self.attributes.len(), MAX_FILTER_ATTRIBUTES);
+        let reason_codes_within =
+            within_limit("reason_codes", self.reason_codes.len(), MAX_FILTER_VALUES);
         if survey_ids_within {
             for (index, survey_id) in self.survey_ids.iter().enumerate() {
                 violations.parse(
@@ -112,6 +118,14 @@ impl RatingFilterInput {
                 );
             }
         }
+        if reason_codes_within {
+            for (index, code) in self.reason_codes.iter().enumerate() {
+                violations.parse(
+                    &format!("reason_codes[{index}]"),
+                    ReasonCode::PATTERN.check(code),
+                );
+            }
+        }
         let (start_time, end_time) = self.check_ranges(&mut violations);
         if attributes_within {
             violations.check_attributes(&self.attributes);
@@ -126,6 +140,7 @@ impl RatingFilterInput {
             start_time,
             end_time,
             attributes: self.attributes,
+            reason_codes: self.reason_codes,
         };
         violations.finish(filter)
     }
@@ -181,6 +196,11 @@ impl RatingFilter {
             && self
                 .end_time
                 .is_none_or(|end_time| rating.occur_time < end_time)
+            && (self.reason_codes.is_empty()
+                || self
+                    .reason_codes
+                    .iter()
+                    .any(|code| content.reason_codes.contains(code)))
             && self.attributes.iter().all(|(key, value)| {
                 // A rating without the attribute holds its empty value, as in a report's groups:
                 // the rollups reports read count both alike and cannot tell them apart.
@@ -208,6 +228,7 @@ mod tests {
                 customer_id: "c-1".into(),
                 channel: Channel::Sms,
                 attributes: BTreeMap::from([("agent".to_string(), agent.to_string())]),
+                reason_codes: vec!["long_wait".into(), "rude".into()],
             },
             occur_time: 100,
             create_time: 100,
@@ -260,6 +281,34 @@ mod tests {
         assert!(with_agent("").matches(&rating(5, "")));
         assert!(!with_agent("").matches(&rating(5, "a")));
         assert!(!with_agent("a").matches(&without_agent));
+    }
+
+    #[test]
+    fn reason_codes_select_ratings_holding_any_of_them() {
+        let holding = |codes: &[&str]| RatingFilter {
+            reason_codes: codes.iter().map(|code| code.to_string()).collect(),
+            ..RatingFilter::default()
+        };
+        let mut without_reasons = rating(5, "a");
+        without_reasons.content.reason_codes.clear();
+
+        assert!(holding(&["rude"]).matches(&rating(5, "a")));
+        assert!(holding(&["wrong_answer", "long_wait"]).matches(&rating(5, "a")));
+        assert!(!holding(&["wrong_answer"]).matches(&rating(5, "a")));
+        assert!(!holding(&["rude"]).matches(&without_reasons));
+        assert!(holding(&[]).matches(&without_reasons));
+    }
+
+    #[test]
+    fn a_reason_code_off_its_pattern_is_named() {
+        let input = RatingFilterInput {
+            reason_codes: vec!["rude".into(), "Long-Wait".into()],
+            ..RatingFilterInput::default()
+        };
+        assert_eq!(
+            fields_of(input.parse("filter.").unwrap_err()),
+            ["filter.reason_codes[1]"]
+        );
     }
 
     #[test]

@@ -471,12 +471,12 @@ impl LoopTally {
     }
 }
 
-/// A follow-up as a report places it: in the group of its rating, and the bucket of its
-/// rating's occur_time.
+/// A follow-up as a report places it: in the groups of its rating (one, or one per reason code
+/// when grouped by reason), and the bucket of its rating's occur_time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacedFollowUp {
-    /// The group key of its rating (one value per group_by entry).
-    pub key: Vec<String>,
+    /// The group keys of its rating (one value per group_by entry each).
+    pub keys: Vec<Vec<String>>,
     /// The bucket of its rating, if the report has buckets.
     pub bucket: Option<usize>,
     /// What the figures count.
@@ -506,10 +506,12 @@ pub fn add_loop_figures(
     let mut by_group: BTreeMap<&[String], Tallies> = BTreeMap::new();
     for follow_up in placed {
         overall.add(follow_up);
-        by_group
-            .entry(follow_up.key.as_slice())
-            .or_insert_with(|| Tallies::new(buckets))
-            .add(follow_up);
+        for key in &follow_up.keys {
+            by_group
+                .entry(key.as_slice())
+                .or_insert_with(|| Tallies::new(buckets))
+                .add(follow_up);
+        }
     }
     let empty = Tallies::new(buckets);
     let set =
@@ -587,6 +589,7 @@ mod tests {
             create_time: 0,
             update_time: 0,
             follow_up: rule,
+            reasons: Vec::new(),
         }
     }
 
@@ -602,6 +605,7 @@ mod tests {
                 customer_id: String::new(),
                 channel: Channel::Email,
                 attributes: Default::default(),
+                reason_codes: Vec::new(),
             },
             occur_time: 5,
             create_time: 1_000,

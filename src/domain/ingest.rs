@@ -1,5 +1,6 @@
 //! What the writer decides for each submitted rating and each submission, without I/O: new,
-//! duplicate, conflict, or refused (unknown or archived survey, score off the scale), and an
+//! duplicate, conflict, or refused (unknown or archived survey, score off the scale, a reason
+//! code the survey does not offer), and an
 //! all-or-nothing submission stored whole or not at all.
 
 use std::collections::{HashMap, HashSet};
@@ -40,9 +41,10 @@ pub enum Rejection {
     UnknownSurvey,
     /// The survey is archived.
     ArchivedSurvey,
-    /// The score is off the survey's scale.
-    /// Its violation names the field `score`, relative to the rating.
-    ScoreOffScale(FieldViolation),
+    /// The rating does not fit its survey: a score off the scale, reason codes the survey does
+    /// not offer. Each violation names its field relative to the rating (`score`,
+    /// `reason_codes[2]`).
+    OffSurvey(Vec<FieldViolation>),
     /// The key is stored with other content.
     Conflict,
     /// The rating was fine, but another rating of its all-or-nothing batch was refused.
@@ -167,10 +169,17 @@ pub fn judge<'s, 'r>(
         Some(survey) if survey.state == SurveyState::Archived => {
             Verdict::Refused(Rejection::ArchivedSurvey)
         }
-        Some(survey) => match survey.score_violation(new_rating.content.score, "score".into()) {
-            Some(violation) => Verdict::Refused(Rejection::ScoreOffScale(violation)),
-            None => Verdict::New(survey),
-        },
+        Some(survey) => {
+            // Checked here, where the survey is the one the commit stores the rating against: a
+            // reason removed since the api checked it refuses the rating instead of storing a
+            // code the survey no longer offers.
+            let violations = new_rating.violations_against(survey);
+            if violations.is_empty() {
+                Verdict::New(survey)
+            } else {
+                Verdict::Refused(Rejection::OffSurvey(violations))
+            }
+        }
     }
 }
 
@@ -299,7 +308,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::domain::{Channel, FieldReason, Metric, RatingContent};
+    use crate::domain::{Channel, FieldReason, Metric, RatingContent, RatingInput, SurveyReason};
 
     const FIRST_SEQUENCE: i64 = 41;
     const CREATE_TIME: i64 = 7_000;
@@ -317,6 +326,12 @@ mod tests {
             target: None,
             dimensions: Vec::new(),
             state,
+            reasons: ["long_wait", "rude"]
+                .map(|code| SurveyReason {
+                    code: code.into(),
+                    label: code.into(),
+                })
+                .into(),
             create_time: 0,
             update_time: 0,
             follow_up: None,
@@ -341,9 +356,11 @@ mod tests {
                 customer_id: String::new(),
                 channel: Channel::WebChat,
                 attributes: BTreeMap::new(),
+                reason_codes: Vec::new(),
             },
             occur_time: 1_000,
             occur_time_given: true,
+            reason_code_indexes: Vec::new(),
         }
     }
 
@@ -500,10 +517,68 @@ mod tests {
             vec![vec![
                 Err(Rejection::UnknownSurvey),
                 Err(Rejection::ArchivedSurvey),
-                Err(Rejection::ScoreOffScale(off_scale)),
+                Err(Rejection::OffSurvey(vec![off_scale])),
             ]]
         );
         assert_eq!(outcome.stored, Vec::new());
+    }
+
+    fn with_reasons(rating_id: &str, codes: &[&str]) -> NewRating {
+        RatingInput {
+            rating_id: rating_id.into(),
+            survey_id: "chat".into(),
+            score: 4,
+            channel_number: 1,
+            occur_time: Some(Ok(1_000)),
+            reason_codes: codes.iter().map(|code| code.to_string()).collect(),
+            ..RatingInput::default()
+        }
+        .parse("", 2_000)
+        .unwrap()
+    }
+
+    #[test]
+    fn reason_codes_the_survey_does_not_offer_are_named_as_sent() {
+        let batch = [submission(
+            vec![with_reasons("a", &["zzz_unknown", "rude", "aaa_unknown"])],
+            false,
+        )];
+
+        let outcome = decide_alone(&batch, &StoredRatings::default());
+
+        let Err(Rejection::OffSurvey(violations)) = &outcome.results[0][0] else {
+            panic!("{:?}", outcome.results);
+        };
+        let fields: Vec<&str> = violations
+            .iter()
+            .map(|violation| violation.field.as_str())
+            .collect();
+        assert_eq!(fields, ["reason_codes[0]", "reason_codes[2]"]);
+        assert!(
+            violations
+                .iter()
+                .all(|violation| violation.reason == FieldReason::UnknownValue)
+        );
+    }
+
+    #[test]
+    fn the_same_reasons_in_another_order_are_a_duplicate_and_others_a_conflict() {
+        let first = with_reasons("a", &["rude", "long_wait"]);
+        let earlier = stored(&first, 3);
+        assert_eq!(earlier.content.reason_codes, ["long_wait", "rude"]);
+        let chat = survey("chat", SurveyState::Active);
+
+        let reordered = with_reasons("a", &["long_wait", "rude"]);
+        let fewer = with_reasons("a", &["rude"]);
+
+        assert_eq!(
+            judge(&reordered, Some(&earlier), Some(&chat)),
+            Verdict::Duplicate(&earlier)
+        );
+        assert_eq!(
+            judge(&fewer, Some(&earlier), Some(&chat)),
+            Verdict::Refused(Rejection::Conflict)
+        );
     }
 
     #[test]

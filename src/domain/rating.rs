@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{CustomerId, RatingId, Refusal, SurveyId, Violations};
-use super::{FieldReason, FieldViolation, GivenTime, Micros};
+use super::validation::{CustomerId, RatingId, ReasonCode, Refusal, SurveyId, Violations};
+use super::{FieldReason, FieldViolation, GivenTime, Micros, Survey};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
 const MAX_ATTRIBUTES: usize = 32;
+/// Most reason codes one rating holds.
+pub const MAX_REASON_CODES: usize = 10;
 /// How far in the future an occur_time may lie, for clocks that run a little ahead.
 const MAX_CLOCK_SKEW_MICROS: Micros = 5 * 60 * 1_000_000;
 
@@ -96,6 +98,8 @@ pub struct RatingContent {
     pub channel: Channel,
     /// Context.
     pub attributes: BTreeMap<String, String>,
+    /// The reasons picked, sorted: the same reasons sent in another order are the same content.
+    pub reason_codes: Vec<String>,
 }
 
 /// A rating that passed every check that needs no survey, ready for the writer.
@@ -113,6 +117,9 @@ pub struct NewRating {
     pub occur_time: Micros,
     /// Whether the caller gave occur_time; a retry without one matches any stored time.
     pub occur_time_given: bool,
+    /// For each of `content.reason_codes`, its index in the request, so that a refusal names
+    /// the field as the caller sent it (`reason_codes[2]`), not its place once sorted.
+    pub reason_code_indexes: Vec<usize>,
 }
 
 /// A stored rating.
@@ -153,6 +160,8 @@ pub struct RatingInput {
     pub attributes: BTreeMap<String, String>,
     /// When the customer answered, if given.
     pub occur_time: GivenTime,
+    /// Reason codes, in the caller's order.
+    pub reason_codes: Vec<String>,
 }
 
 impl RatingInput {
@@ -192,6 +201,21 @@ impl RatingInput {
         } else {
             violations.check_attributes(&self.attributes);
         }
+        violations.check_token_list(
+            "reason_codes",
+            &self.reason_codes,
+            ReasonCode::PATTERN,
+            MAX_REASON_CODES,
+            "at most 10 reason codes",
+            "repeated reason code",
+        );
+        let mut reason_code_indexes: Vec<usize> = (0..self.reason_codes.len()).collect();
+        reason_code_indexes
+            .sort_by(|left, right| self.reason_codes[*left].cmp(&self.reason_codes[*right]));
+        let reason_codes = reason_code_indexes
+            .iter()
+            .map(|index| self.reason_codes[*index].clone())
+            .collect();
         let occur_time = match violations.given_time("occur_time", self.occur_time) {
             Some(occur_time) if occur_time > now.saturating_add(MAX_CLOCK_SKEW_MICROS) => {
                 violations.add(
@@ -213,15 +237,41 @@ impl RatingInput {
                 customer_id,
                 channel: channel.unwrap_or(Channel::Unspecified),
                 attributes: self.attributes,
+                reason_codes,
             },
             occur_time: occur_time.unwrap_or(now),
             occur_time_given: occur_time.is_some(),
+            reason_code_indexes,
         };
         violations.finish(rating)
     }
 }
 
 impl NewRating {
+    /// Returns what `survey` refuses of this rating, each field relative to the rating: a score
+    /// off its scale, reason codes it does not offer.
+    pub fn violations_against(&self, survey: &Survey) -> Vec<FieldViolation> {
+        let mut violations = Violations::default();
+        violations.parse("score", survey.check_score(self.content.score));
+        let mut unknown: Vec<(usize, Refusal)> = self
+            .content
+            .reason_codes
+            .iter()
+            .zip(&self.reason_code_indexes)
+            .filter_map(|(code, index)| {
+                survey
+                    .check_reason_code(code)
+                    .err()
+                    .map(|refusal| (*index, refusal))
+            })
+            .collect();
+        unknown.sort_by_key(|(index, _)| *index);
+        for (index, refusal) in unknown {
+            violations.parse::<()>(&format!("reason_codes[{index}]"), Err(refusal));
+        }
+        violations.into_found()
+    }
+
     /// Returns whether `stored` is this same rating sent before: equal content, and equal
     /// occur_time when this one names it.
     pub fn is_retry_of(&self, stored: &Rating) -> bool {
@@ -351,6 +401,78 @@ mod tests {
         };
         let violations = too_many.parse("", 1).unwrap_err();
         assert_eq!(violations[0].field, "attributes");
+    }
+
+    #[test]
+    fn reason_codes_are_sorted_and_remember_where_the_caller_put_them() {
+        let rating = RatingInput {
+            reason_codes: vec!["wrong_answer".into(), "long_wait".into(), "rude".into()],
+            ..input()
+        }
+        .parse("", 1)
+        .unwrap();
+        assert_eq!(
+            rating.content.reason_codes,
+            ["long_wait", "rude", "wrong_answer"]
+        );
+        assert_eq!(rating.reason_code_indexes, [1, 2, 0]);
+    }
+
+    #[test]
+    fn bad_reason_codes_are_each_named_and_over_ten_are_too_many() {
+        let bad = RatingInput {
+            reason_codes: vec!["rude".into(), "Rude".into(), "rude".into(), String::new()],
+            ..input()
+        };
+        let found: Vec<(String, FieldReason)> = bad
+            .parse("rating.", 1)
+            .unwrap_err()
+            .into_iter()
+            .map(|violation| (violation.field, violation.reason))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("rating.reason_codes[1]".into(), FieldReason::BadFormat),
+                ("rating.reason_codes[2]".into(), FieldReason::Repeated),
+                ("rating.reason_codes[3]".into(), FieldReason::BadFormat),
+            ]
+        );
+        let codes = |count: usize| RatingInput {
+            reason_codes: (0..count).map(|index| format!("c{index}")).collect(),
+            ..input()
+        };
+        assert!(codes(MAX_REASON_CODES).parse("", 1).is_ok());
+        assert_eq!(
+            fields_of(codes(MAX_REASON_CODES + 1).parse("", 1).unwrap_err()),
+            ["reason_codes"]
+        );
+    }
+
+    #[test]
+    fn a_survey_refuses_codes_it_does_not_offer_naming_them_as_sent() {
+        let survey = crate::domain::SurveyDraft {
+            touchpoint: "support_chat".into(),
+            metric: Some(crate::domain::Metric::Csat),
+            reasons: vec![crate::domain::SurveyReason {
+                code: "rude".into(),
+                label: "Rude".into(),
+            }],
+            ..crate::domain::SurveyDraft::default()
+        }
+        .into_survey("", 0)
+        .unwrap();
+        let rating = RatingInput {
+            score: 6,
+            reason_codes: vec!["zebra".into(), "rude".into(), "apple".into()],
+            ..input()
+        }
+        .parse("", 1)
+        .unwrap();
+        assert_eq!(
+            fields_of(rating.violations_against(&survey)),
+            ["score", "reason_codes[0]", "reason_codes[2]"]
+        );
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub enum GroupBy {
     Touchpoint,
     /// By channel name (`CHANNEL_WEB_CHAT`).
     Channel,
+    /// By reason code: a rating counts in the group of each code it holds, or in the group of the
+    /// empty code when it holds none, so groups overlap.
+    Reason,
     /// By the value of one attribute; ratings without it form the group of the empty value.
     Attribute(String),
 }
@@ -60,6 +63,7 @@ impl GroupBy {
             GroupBy::Survey => "survey".into(),
             GroupBy::Touchpoint => "touchpoint".into(),
             GroupBy::Channel => "channel".into(),
+            GroupBy::Reason => "reason".into(),
             GroupBy::Attribute(key) => format!("attributes.{key}"),
         }
     }
@@ -69,6 +73,7 @@ impl GroupBy {
             "survey" => Some(GroupBy::Survey),
             "touchpoint" => Some(GroupBy::Touchpoint),
             "channel" => Some(GroupBy::Channel),
+            "reason" => Some(GroupBy::Reason),
             _ => entry
                 .strip_prefix("attributes.")
                 .filter(|key| Key::PATTERN.matches(key))
@@ -94,6 +99,14 @@ pub struct ReportQuery {
     pub confidence: f64,
     /// Groups with fewer ratings are flagged low_sample.
     pub min_sample: i64,
+}
+
+impl ReportQuery {
+    /// Returns whether a rating may count in several of the report's groups (grouped by reason),
+    /// so that the groups do not add up to the overall numbers.
+    pub fn groups_overlap(&self) -> bool {
+        self.group_by.contains(&GroupBy::Reason)
+    }
 }
 
 /// A report query as received.
@@ -218,7 +231,7 @@ fn parse_group_by(entries: &[String], violations: &mut Violations) -> Vec<GroupB
                 &format!("group_by[{index}]"),
                 FieldReason::UnknownValue,
                 format!(
-                    "survey, touchpoint, channel or attributes.<key> with a key matching {}",
+                    "survey, touchpoint, channel, reason or attributes.<key> with a key matching {}",
                     Key::PATTERN.text()
                 ),
             ),
@@ -382,15 +395,21 @@ pub struct Aggregation {
     pub plan: BucketPlan,
     /// Counts by group key (one value per group_by entry) and survey id.
     pub groups: BTreeMap<Vec<String>, BTreeMap<String, SurveyCounts>>,
+    /// Where groups overlap ([`ReportQuery::groups_overlap`]): every rating counted once, by
+    /// survey, for the overall numbers. `None` where the groups partition the ratings, and their
+    /// sum is the overall numbers.
+    pub overall: Option<BTreeMap<String, SurveyCounts>>,
     limit: GroupLimit,
 }
 
 impl Aggregation {
-    /// Returns an empty aggregation over `plan`, holding at most `limit` groups.
-    pub fn new(plan: BucketPlan, limit: GroupLimit) -> Aggregation {
+    /// Returns an empty aggregation over `plan`, holding at most `limit` groups, that counts the
+    /// overall numbers apart from the groups when they overlap.
+    pub fn new(plan: BucketPlan, limit: GroupLimit, groups_overlap: bool) -> Aggregation {
         Aggregation {
             plan,
             groups: BTreeMap::new(),
+            overall: groups_overlap.then(BTreeMap::new),
             limit,
         }
     }
@@ -398,7 +417,27 @@ impl Aggregation {
     /// Returns an empty aggregation for the previous period of `current`, without buckets; its
     /// groups are keyed by [`Aggregation::previous_key`].
     pub fn previous_of(current: &Aggregation) -> Aggregation {
-        Aggregation::new(BucketPlan::default(), current.limit)
+        Aggregation::new(
+            BucketPlan::default(),
+            current.limit,
+            current.overall.is_some(),
+        )
+    }
+
+    /// Returns the counts of `survey_id` in the overall numbers kept apart from overlapping
+    /// groups, created empty when absent; `None` when the groups do not overlap (the overall
+    /// numbers are then their sum).
+    pub fn overall_counts(&mut self, survey_id: &str) -> Option<&mut SurveyCounts> {
+        let buckets = self.plan.len();
+        Some(
+            self.overall
+                .as_mut()?
+                .entry(survey_id.to_string())
+                .or_insert_with(|| SurveyCounts {
+                    total: [0; SCORE_SLOTS],
+                    buckets: vec![[0; SCORE_SLOTS]; buckets],
+                }),
+        )
     }
 
     /// Returns the key under which the previous period counts the ratings of group `key`: its
@@ -481,6 +520,8 @@ pub struct Report {
     pub as_of_sequence: i64,
     /// Whether rollups answered.
     pub from_rollups: bool,
+    /// Whether a rating may count in several groups ([`ReportQuery::groups_overlap`]).
+    pub groups_overlap: bool,
 }
 
 /// Returns the report of `current` (and of `previous`, the previous period, when compared), with
@@ -509,13 +550,22 @@ pub fn assemble(
             )
         })
         .collect();
+    // Overlapping groups count a rating once in each of its groups: the overall numbers are
+    // then counted apart, each rating once.
+    fn overall_parts(aggregation: &Aggregation) -> Vec<&BySurvey> {
+        match &aggregation.overall {
+            Some(overall) => vec![overall],
+            None => aggregation.groups.values().collect(),
+        }
+    }
+    let current_overall = overall_parts(current);
     let overall = group_report(
         query,
         surveys,
         &current.plan,
         Vec::new(),
-        current.groups.values(),
-        previous.map(|previous| previous.groups.values().collect()),
+        current_overall.iter().copied(),
+        previous.map(overall_parts),
     );
     Report {
         overall,
@@ -526,6 +576,7 @@ pub fn assemble(
         },
         as_of_sequence,
         from_rollups,
+        groups_overlap: query.groups_overlap(),
     }
 }
 

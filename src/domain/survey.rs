@@ -1,13 +1,26 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
 use super::follow_up::{FollowUpRule, FollowUpRuleDraft, check_rule};
-use super::validation::{FieldReason, Key, Refusal, SurveyId, Violations};
+use super::validation::{FieldReason, Key, ReasonCode, Refusal, SurveyId, Violations};
 use super::{FieldViolation, Micros};
 
 /// Most dimensions a survey may declare.
 pub const MAX_DIMENSIONS: usize = 8;
 const MAX_DISPLAY_NAME_CHARS: usize = 200;
 const MAX_QUESTION_CHARS: usize = 1_000;
+/// Most reasons a survey may offer.
+pub const MAX_REASONS: usize = 50;
+const MAX_REASON_LABEL_CHARS: usize = 200;
+
+/// One reason a customer may give with a rating: a stable code that ratings carry, and the label
+/// the customer reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyReason {
+    /// A [`ReasonCode`].
+    pub code: String,
+    /// What the customer reads.
+    pub label: String,
+}
 
 /// What a survey measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +101,8 @@ pub struct Survey {
     pub dimensions: Vec<String>,
     /// Whether it accepts ratings.
     pub state: SurveyState,
+    /// The reasons a rating may name, codes unique.
+    pub reasons: Vec<SurveyReason>,
     /// When it was created.
     pub create_time: Micros,
     /// When it last changed.
@@ -121,6 +136,8 @@ pub struct SurveyDraft {
     pub dimensions: Vec<String>,
     /// Requested state; `None` means active.
     pub state: Option<SurveyState>,
+    /// Reasons.
+    pub reasons: Vec<SurveyReason>,
     /// The metric's wire number when the contract has none such (`metric` is then `None`).
     pub unknown_metric: Option<i32>,
     /// The state's wire number when the contract has none such (`state` is then `None`).
@@ -184,6 +201,7 @@ impl SurveyDraft {
                 &self.dimensions,
                 &mut violations,
             );
+            check_reasons(&self.reasons, &mut violations);
             return Err(violations.into_found());
         };
         let survey = Survey {
@@ -199,6 +217,7 @@ impl SurveyDraft {
             dimensions: self.dimensions,
             // A new survey always starts active; state is output only on create.
             state: SurveyState::Active,
+            reasons: self.reasons,
             create_time: now,
             update_time: now,
             follow_up: self.follow_up.map(|draft| draft.into_rule(&mut violations)),
@@ -241,6 +260,40 @@ fn check_texts_and_dimensions(
         "at most 8 dimensions",
         "repeated dimension",
     );
+}
+
+/// Records what is wrong with a survey's reasons: more than [`MAX_REASONS`], then each code off
+/// its pattern or repeating an earlier one, each label too long or holding a NUL.
+fn check_reasons(reasons: &[SurveyReason], violations: &mut Violations) {
+    if reasons.len() > MAX_REASONS {
+        violations.add(
+            "survey.reasons",
+            FieldReason::TooMany,
+            format!("at most {MAX_REASONS} reasons, not {}", reasons.len()),
+        );
+        return;
+    }
+    for (index, reason) in reasons.iter().enumerate() {
+        let code_field = format!("survey.reasons[{index}].code");
+        if violations
+            .parse(
+                &code_field,
+                ReasonCode::PATTERN.check_required(&reason.code),
+            )
+            .is_some()
+            && reasons[..index]
+                .iter()
+                .any(|earlier| earlier.code == reason.code)
+        {
+            violations.add(&code_field, FieldReason::Repeated, "repeated reason code");
+        }
+        violations.check_text(
+            &format!("survey.reasons[{index}].label"),
+            &reason.label,
+            MAX_REASON_LABEL_CHARS,
+            "at most 200 characters",
+        );
+    }
 }
 
 impl Survey {
@@ -303,6 +356,7 @@ impl Survey {
             &self.dimensions,
             violations,
         );
+        check_reasons(&self.reasons, violations);
         if let Some(target) = self.target {
             let (lowest, highest, unit) = match self.metric {
                 Metric::Csat => (0.0, 100.0, "a CSAT percent"),
@@ -353,6 +407,7 @@ impl Survey {
                 UpdatableField::FollowUp => {
                     updated.follow_up = draft.follow_up.map(|rule| rule.into_rule(&mut violations));
                 }
+                UpdatableField::Reasons => updated.reasons = draft.reasons.clone(),
                 UpdatableField::State => match draft.state {
                     Some(state) => updated.state = state,
                     None if draft.unknown_state.is_some() => {}
@@ -465,6 +520,30 @@ impl Survey {
     pub fn accepts_score(&self, score: i32) -> bool {
         (self.scale_min..=self.scale_max).contains(&score)
     }
+
+    /// Returns `()` when this survey offers the reason `code`, else its refusal.
+    pub fn check_reason_code(&self, code: &str) -> Result<(), Refusal> {
+        if self.reasons.iter().any(|reason| reason.code == code) {
+            Ok(())
+        } else {
+            Err(Refusal::new(
+                FieldReason::UnknownValue,
+                format!(
+                    "{code:?} is not a reason code of survey {:?} (see its reasons)",
+                    self.survey_id
+                ),
+            ))
+        }
+    }
+
+    /// Returns the codes this survey offers that `updated`, its next version, no longer does.
+    pub fn reason_codes_removed_by(&self, updated: &Survey) -> Vec<String> {
+        self.reasons
+            .iter()
+            .filter(|reason| !updated.reasons.iter().any(|kept| kept.code == reason.code))
+            .map(|reason| reason.code.clone())
+            .collect()
+    }
 }
 
 /// Why an update was refused.
@@ -504,10 +583,11 @@ enum UpdatableField {
     ScaleMax,
     SatisfiedThreshold,
     FollowUp,
+    Reasons,
 }
 
 impl UpdatableField {
-    const ALL: [UpdatableField; 10] = [
+    const ALL: [UpdatableField; 11] = [
         UpdatableField::DisplayName,
         UpdatableField::Question,
         UpdatableField::Target,
@@ -518,6 +598,7 @@ impl UpdatableField {
         UpdatableField::ScaleMax,
         UpdatableField::SatisfiedThreshold,
         UpdatableField::FollowUp,
+        UpdatableField::Reasons,
     ];
 
     fn path(self) -> &'static str {
@@ -532,6 +613,7 @@ impl UpdatableField {
             UpdatableField::ScaleMax => "scale_max",
             UpdatableField::SatisfiedThreshold => "satisfied_threshold",
             UpdatableField::FollowUp => "follow_up",
+            UpdatableField::Reasons => "reasons",
         }
     }
 
@@ -727,6 +809,86 @@ mod tests {
                 .unwrap()
                 .update_time,
             7
+        );
+    }
+
+    fn reason(code: &str) -> SurveyReason {
+        SurveyReason {
+            code: code.into(),
+            label: format!("label of {code}"),
+        }
+    }
+
+    #[test]
+    fn bad_reasons_are_each_named() {
+        let bad = SurveyDraft {
+            reasons: vec![
+                reason("long_wait"),
+                reason("Long-Wait"),
+                reason(""),
+                reason("long_wait"),
+                SurveyReason {
+                    code: "rude".into(),
+                    label: "x".repeat(201),
+                },
+            ],
+            ..draft(Metric::Csat)
+        };
+        let violations = bad.into_survey("", 0).unwrap_err();
+        let found: Vec<(String, FieldReason)> = violations
+            .into_iter()
+            .map(|violation| (violation.field, violation.reason))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("survey.reasons[1].code".into(), FieldReason::BadFormat),
+                ("survey.reasons[2].code".into(), FieldReason::Required),
+                ("survey.reasons[3].code".into(), FieldReason::Repeated),
+                ("survey.reasons[4].label".into(), FieldReason::TooLong),
+            ]
+        );
+    }
+
+    #[test]
+    fn fifty_reasons_are_allowed_and_fifty_one_are_too_many() {
+        let reasons = |count: usize| SurveyDraft {
+            reasons: (0..count)
+                .map(|index| reason(&format!("r{index}")))
+                .collect(),
+            ..draft(Metric::Csat)
+        };
+        assert_eq!(reasons(50).into_survey("", 0).unwrap().reasons.len(), 50);
+        assert_eq!(bad_fields(reasons(51)), ["survey.reasons"]);
+    }
+
+    #[test]
+    fn an_update_of_reasons_replaces_the_list_and_tells_the_codes_removed() {
+        let survey = SurveyDraft {
+            reasons: vec![reason("long_wait"), reason("rude")],
+            ..draft(Metric::Csat)
+        }
+        .into_survey("", 0)
+        .unwrap();
+        let change = SurveyDraft {
+            reasons: vec![
+                SurveyReason {
+                    code: "long_wait".into(),
+                    label: "Waited".into(),
+                },
+                reason("wrong_answer"),
+            ],
+            ..SurveyDraft::default()
+        };
+        let updated = survey
+            .updated(change, &["reasons".to_string()], true, 3)
+            .unwrap();
+        assert_eq!(updated.reasons[0].label, "Waited");
+        assert_eq!(survey.reason_codes_removed_by(&updated), ["rude"]);
+        assert!(updated.check_reason_code("wrong_answer").is_ok());
+        assert_eq!(
+            updated.check_reason_code("rude").unwrap_err().reason,
+            FieldReason::UnknownValue
         );
     }
 

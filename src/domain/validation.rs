@@ -185,6 +185,14 @@ pub const KEY: TokenPattern = TokenPattern {
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'),
 };
 
+/// Reason codes: no dot or dash, so that a code reads as one word in any language's identifiers
+/// and in the stored form of a rating's codes.
+pub const REASON_CODE: TokenPattern = TokenPattern {
+    text: "[a-z0-9_]{1,63}",
+    max_len: 63,
+    allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_',
+};
+
 /// Ids that callers bring from their own systems: rating and customer ids.
 pub const EXTERNAL_ID: TokenPattern = TokenPattern {
     text: "[A-Za-z0-9_.:-]{1,128}",
@@ -267,6 +275,12 @@ token_type!(
     /// A touchpoint, an attribute key or a dimension.
     Key,
     KEY
+);
+
+token_type!(
+    /// A reason code of a survey, which ratings name.
+    ReasonCode,
+    REASON_CODE
 );
 
 /// Collects the violations of one request, so that every bad field is reported at once.

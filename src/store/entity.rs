@@ -36,6 +36,8 @@ pub mod survey {
         pub create_time: i64,
         /// Last change.
         pub update_time: i64,
+        /// Reasons, a JSON array of `{"code": …, "label": …}` objects.
+        pub reasons: String,
         /// The follow-up rule's max_score; NULL without a rule.
         pub follow_up_max_score: Option<i32>,
         /// The follow-up rule's due_within, in microseconds; NULL without a rule.
@@ -96,6 +98,8 @@ pub mod follow_up {
         pub close_time: Option<i64>,
         /// Counts the changes: the etag.
         pub version: i64,
+        /// The rating's reason codes, a sorted JSON array (as the rating's column).
+        pub reason_codes: String,
     }
 
     /// No relations are navigated through sea-orm.
@@ -136,6 +140,9 @@ pub mod rating {
         pub occur_time: i64,
         /// When it was stored.
         pub create_time: i64,
+        /// Reason codes, a JSON array of strings, sorted (see
+        /// [`crate::store::rating_sql::reason_codes_json`]).
+        pub reason_codes: String,
     }
 
     /// No relations are navigated through sea-orm.

@@ -7,13 +7,13 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Transact
 
 use super::Store;
 use super::entity::follow_up;
-use super::rating_sql::filter_condition;
+use super::rating_sql::{filter_condition, reason_codes_from_json};
 use crate::domain::follow_up::{FollowUp, FollowUpNote, FollowUpState, LoopFacts};
 use crate::domain::{Micros, RatingFilter};
 use crate::error::{Error, Result};
 
 /// Columns of the follow_ups table.
-const COLUMN_COUNT: usize = 19;
+const COLUMN_COUNT: usize = 20;
 
 /// The follow_ups table's columns, in the order [`row_values`] gives a row's values.
 const COLUMNS: [follow_up::Column; COLUMN_COUNT] = [
@@ -36,6 +36,7 @@ const COLUMNS: [follow_up::Column; COLUMN_COUNT] = [
     follow_up::Column::UpdateTime,
     follow_up::Column::CloseTime,
     follow_up::Column::Version,
+    follow_up::Column::ReasonCodes,
 ];
 
 /// Rows per INSERT statement: well under both databases' bound-parameter limits.
@@ -43,14 +44,16 @@ const ROWS_PER_INSERT: usize = 1_000;
 /// How often a change without an etag is tried again when another change came first.
 const CHANGE_ATTEMPTS: usize = 8;
 
-/// A follow-up a commit opens, with its rating's attributes as stored (filters and report groups
-/// read them).
+/// A follow-up a commit opens, with its rating's attributes and reason codes as stored (filters
+/// and report groups read them).
 #[derive(Debug, Clone)]
 pub(crate) struct OpenedFollowUp {
     /// The follow-up.
     pub follow_up: FollowUp,
     /// The rating's attributes, as JSON.
     pub attributes: String,
+    /// The rating's reason codes, as JSON.
+    pub reason_codes: String,
 }
 
 /// Returns a new row's values, in [`COLUMNS`] order.
@@ -76,6 +79,7 @@ pub(crate) fn row_values(opened: &OpenedFollowUp) -> [Value; COLUMN_COUNT] {
         follow_up.update_time.into(),
         follow_up.close_time.into(),
         follow_up.version.into(),
+        opened.reason_codes.as_str().into(),
     ]
 }
 
@@ -175,6 +179,8 @@ pub struct LoopRow {
     pub channel: i32,
     /// The rating's attributes, as JSON.
     pub attributes: String,
+    /// The rating's reason codes, which place it in a group of each when grouped by reason.
+    pub reason_codes: Vec<String>,
     /// The rating's occur_time, which places it in a bucket.
     pub occur_time: Micros,
     /// What the figures count.
@@ -186,6 +192,7 @@ struct LoopSelect {
     survey_id: String,
     channel: i32,
     attributes: String,
+    reason_codes: String,
     occur_time: i64,
     create_time: i64,
     due_time: i64,
@@ -382,6 +389,7 @@ impl Store {
                 Column::SurveyId,
                 Column::Channel,
                 Column::Attributes,
+                Column::ReasonCodes,
                 Column::OccurTime,
                 Column::CreateTime,
                 Column::DueTime,
@@ -395,20 +403,22 @@ impl Store {
         let rows = LoopSelect::find_by_statement(self.backend.build(&select))
             .all(&self.reader)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| LoopRow {
-                survey_id: row.survey_id,
-                channel: row.channel,
-                attributes: row.attributes,
-                occur_time: row.occur_time,
-                facts: LoopFacts {
-                    create_time: row.create_time,
-                    due_time: row.due_time,
-                    close_time: row.close_time,
-                },
+        rows.into_iter()
+            .map(|row| {
+                Ok(LoopRow {
+                    survey_id: row.survey_id,
+                    channel: row.channel,
+                    attributes: row.attributes,
+                    reason_codes: reason_codes_from_json(&row.reason_codes)?,
+                    occur_time: row.occur_time,
+                    facts: LoopFacts {
+                        create_time: row.create_time,
+                        due_time: row.due_time,
+                        close_time: row.close_time,
+                    },
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Returns the surveys that have follow-ups.

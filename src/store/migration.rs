@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateSurveysAndRatings),
             Box::new(AddCatalogVersion),
             Box::new(AddReports),
+            Box::new(AddReasonCodes),
             Box::new(AddFollowUps),
             Box::new(AddCustomers),
         ]
@@ -170,9 +171,56 @@ impl MigrationTrait for AddReports {
         }
         let utc = crate::store::rollups::RollupZone::parse("UTC")
             .ok_or_else(|| DbErr::Custom("UTC is not a time zone".into()))?;
-        crate::store::rollups::build(connection, backend, &[utc], 0, i64::MAX, None)
-            .await
-            .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        // The ratings as this migration finds them: reason codes come two migrations later.
+        crate::store::rollups::build_from(
+            connection,
+            backend,
+            &[utc],
+            0,
+            i64::MAX,
+            None,
+            crate::store::ratings::RatingSchema::BeforeReasonCodes,
+        )
+        .await
+        .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Reason codes: the reasons a survey offers, the codes each rating holds (none for the ratings
+/// stored before), and their rollup cells: those ratings all fall under the empty code, so each
+/// zone's cells of it are the base cells summed over channels, written here in one statement
+/// instead of a build that reads every rating.
+struct AddReasonCodes;
+
+impl MigrationName for AddReasonCodes {
+    fn name(&self) -> &str {
+        "m20261205_000003_add_reason_codes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddReasonCodes {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION};
+        let statements = [
+            // A constant default: PostgreSQL (11 and later) and SQLite add the column without
+            // rewriting the table.
+            "ALTER TABLE surveys ADD COLUMN reasons TEXT NOT NULL DEFAULT '[]'".to_string(),
+            "ALTER TABLE ratings ADD COLUMN reason_codes TEXT NOT NULL DEFAULT '[]'".to_string(),
+            format!(
+                "INSERT INTO rollups (zone, day, survey_id, dimension, value, channel, score, rating_count)
+                 SELECT zone, day, survey_id, '{REASON_DIMENSION}', '', {ANY_CHANNEL}, score, SUM(rating_count)
+                 FROM rollups WHERE dimension = ''
+                 GROUP BY zone, day, survey_id, score"
+            ),
+            // Rollups in memory loaded before this migration are stale.
+            "UPDATE rating_sequence SET rollup_version = rollup_version + 1".to_string(),
+        ];
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(&statement).await?;
+        }
         Ok(())
     }
 }
@@ -213,7 +261,8 @@ impl MigrationTrait for AddFollowUps {
                 due_time BIGINT NOT NULL,
                 update_time BIGINT NOT NULL,
                 close_time BIGINT,
-                version BIGINT NOT NULL
+                version BIGINT NOT NULL,
+                reason_codes TEXT NOT NULL
             )",
             // ListFollowUps reads in (due_time, follow_up_id) order: all, or by one of these.
             "CREATE INDEX follow_ups_due ON follow_ups (due_time, follow_up_id)",

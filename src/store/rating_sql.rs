@@ -11,7 +11,7 @@ use super::entity::rating;
 use crate::domain::{Rating, RatingFilter};
 
 /// Columns of the ratings table.
-pub(crate) const RATING_COLUMN_COUNT: usize = 11;
+pub(crate) const RATING_COLUMN_COUNT: usize = 12;
 
 /// The ratings table's columns, in the order in which every statement here selects and inserts
 /// them: [`rating_values`] gives a rating's values in this order, and
@@ -28,6 +28,7 @@ pub(crate) const RATING_COLUMNS: [rating::Column; RATING_COLUMN_COUNT] = [
     rating::Column::Attributes,
     rating::Column::OccurTime,
     rating::Column::CreateTime,
+    rating::Column::ReasonCodes,
 ];
 
 /// Returns `filter` as SQL conditions. [`RatingFilter::matches`] stays the definition (list and
@@ -63,10 +64,48 @@ pub(crate) fn filter_condition(backend: DbBackend, filter: &RatingFilter) -> Con
     if let Some(end_time) = filter.end_time {
         condition = condition.add(Expr::col(rating::Column::OccurTime).lt(end_time));
     }
+    if !filter.reason_codes.is_empty() {
+        let any_code = filter
+            .reason_codes
+            .iter()
+            .fold(Condition::any(), |any_code, code| {
+                any_code.add(holds_reason_code(backend, code))
+            });
+        condition = condition.add(any_code);
+    }
     for (key, value) in &filter.attributes {
         condition = condition.add(attribute_value(backend, key).eq(value.as_str()));
     }
     condition
+}
+
+/// Returns whether a rating holds the reason `code`: its stored codes (a JSON array of strings)
+/// contain the code in quotes. A code is `[a-z0-9_]` only, so its quoted form appears in the
+/// array as that element and nowhere else; a text search serves both backends, where their JSON
+/// array functions differ.
+pub(crate) fn holds_reason_code(backend: DbBackend, code: &str) -> Expr {
+    let position = match backend {
+        DbBackend::Postgres => "strpos",
+        _ => "instr",
+    };
+    Expr::from(
+        Func::cust(position)
+            .arg(Expr::col(rating::Column::ReasonCodes))
+            .arg(format!("\"{code}\"")),
+    )
+    .gt(0)
+}
+
+/// Returns reason codes as stored: a JSON array of strings (`[]` for none), in the order given,
+/// which the domain keeps sorted.
+pub(crate) fn reason_codes_json(reason_codes: &[String]) -> String {
+    // A list of strings always serializes.
+    serde_json::to_string(reason_codes).unwrap_or_else(|_| "[]".into())
+}
+
+/// Returns the reason codes [`reason_codes_json`] stored.
+pub(crate) fn reason_codes_from_json(stored: &str) -> crate::error::Result<Vec<String>> {
+    serde_json::from_str(stored).map_err(crate::error::Error::internal)
 }
 
 /// Returns a rating's value of attribute `key`, the empty string when the rating lacks it, as
@@ -106,6 +145,7 @@ pub(crate) fn rating_values(rating: &Rating) -> [Value; RATING_COLUMN_COUNT] {
         attributes_json(&content.attributes).into(),
         rating.occur_time.into(),
         rating.create_time.into(),
+        reason_codes_json(&content.reason_codes).into(),
     ]
 }
 
@@ -159,6 +199,7 @@ mod tests {
             start_time: Some(1_000),
             end_time: Some(2_000),
             attributes: BTreeMap::from([("a.b".to_string(), "x".to_string())]),
+            reason_codes: vec!["rude".into(), "long_wait".into()],
         }
     }
 
@@ -176,12 +217,12 @@ mod tests {
         let cases = [
             (
                 DbBackend::Sqlite,
-                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND COALESCE(json_extract("attributes", ?), '') = ?"#,
+                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND (instr("reason_codes", ?) > ? OR instr("reason_codes", ?) > ?) AND COALESCE(json_extract("attributes", ?), '') = ?"#,
                 r#"$."a.b""#,
             ),
             (
                 DbBackend::Postgres,
-                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN ($1, $2) AND "touchpoint" IN ($3) AND "channel" IN ($4, $5) AND "customer_id" = $6 AND "score" >= $7 AND "score" <= $8 AND "occur_time" >= $9 AND "occur_time" < $10 AND COALESCE(CAST("attributes" AS jsonb) ->> $11, '') = $12"#,
+                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN ($1, $2) AND "touchpoint" IN ($3) AND "channel" IN ($4, $5) AND "customer_id" = $6 AND "score" >= $7 AND "score" <= $8 AND "occur_time" >= $9 AND "occur_time" < $10 AND (strpos("reason_codes", $11) > $12 OR strpos("reason_codes", $13) > $14) AND COALESCE(CAST("attributes" AS jsonb) ->> $15, '') = $16"#,
                 "a.b",
             ),
         ];
@@ -202,6 +243,10 @@ mod tests {
                     4.into(),
                     1_000i64.into(),
                     2_000i64.into(),
+                    "\"rude\"".into(),
+                    0.into(),
+                    "\"long_wait\"".into(),
+                    0.into(),
                     attribute_locator.into(),
                     "x".into(),
                 ])
@@ -234,6 +279,7 @@ mod tests {
                 customer_id: "c-9".into(),
                 channel: Channel::Sms,
                 attributes: BTreeMap::from([("agent".to_string(), "ann".to_string())]),
+                reason_codes: vec!["long_wait".into(), "rude".into()],
             },
             occur_time: 1_000,
             create_time: 2_000,
@@ -246,13 +292,14 @@ mod tests {
 
         assert_eq!(
             statement.sql,
-            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11), ($12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT ("survey_id", "rating_id") DO NOTHING"#
+            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) ON CONFLICT ("survey_id", "rating_id") DO NOTHING"#
         );
         let values = statement.values.map(|values| values.0).unwrap_or_default();
-        assert_eq!(values.len(), 22);
-        assert_eq!(values[..11], rating_values(&rating("r-1")));
-        assert_eq!(values[14], "r-2".into());
-        assert_eq!(values[19], r#"{"agent":"ann"}"#.into());
+        assert_eq!(values.len(), 24);
+        assert_eq!(values[..12], rating_values(&rating("r-1")));
+        assert_eq!(values[15], "r-2".into());
+        assert_eq!(values[20], r#"{"agent":"ann"}"#.into());
+        assert_eq!(values[23], r#"["long_wait","rude"]"#.into());
     }
 
     #[test]
@@ -261,7 +308,7 @@ mod tests {
 
         assert_eq!(
             sql,
-            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
+            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
         );
     }
 }

@@ -1,14 +1,13 @@
 //! Rating rows: conversions, and the reads behind GetRating, ListRatings and stream replay.
 
 use sea_orm::sea_query::{Expr, Order as SqlOrder, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use super::Store;
 use super::entity::rating;
-use super::rating_sql::{RATING_COLUMNS, filter_condition};
+use super::rating_sql::{
+    RATING_COLUMN_COUNT, RATING_COLUMNS, filter_condition, reason_codes_from_json,
+};
 use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
 use crate::error::{Error, Result};
 
@@ -198,38 +197,74 @@ fn page_statement(
     backend.build(&select)
 }
 
+/// The columns of the ratings table a read may rely on: a migration that runs before the one that
+/// adds reason codes (the rollups' build of `m20261124_000002_add_reports`) reads the table as it
+/// is then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingSchema {
+    /// Before `m20261205_000003_add_reason_codes`: every rating has none.
+    BeforeReasonCodes,
+    /// Every column of [`RATING_COLUMNS`].
+    Current,
+}
+
+impl RatingSchema {
+    fn columns(self) -> &'static [rating::Column] {
+        match self {
+            // The reason codes are the last column.
+            RatingSchema::BeforeReasonCodes => &RATING_COLUMNS[..RATING_COLUMN_COUNT - 1],
+            RatingSchema::Current => &RATING_COLUMNS,
+        }
+    }
+}
+
 /// Returns up to `limit` ratings with a sequence in `(after, through]`, of `only_survey` when
-/// given, in sequence order, read through `connection`.
+/// given, in sequence order, read through `connection` from the columns `schema` has.
 pub(super) async fn ratings_between<C: ConnectionTrait>(
     connection: &C,
-    _backend: sea_orm::DbBackend,
+    backend: sea_orm::DbBackend,
     after: i64,
     through: i64,
     only_survey: Option<&str>,
     limit: u64,
+    schema: RatingSchema,
 ) -> Result<Vec<Rating>> {
-    let mut select = rating::Entity::find()
-        .filter(rating::Column::Sequence.gt(after))
-        .filter(rating::Column::Sequence.lte(through));
+    use sea_orm::sea_query::{Condition, ExprTrait as _};
+    let sequence = || Expr::col(rating::Column::Sequence);
+    let mut condition = Condition::all()
+        .add(sequence().gt(after))
+        .add(sequence().lte(through));
     if let Some(survey_id) = only_survey {
-        select = select.filter(rating::Column::SurveyId.eq(survey_id));
+        condition = condition.add(Expr::col(rating::Column::SurveyId).eq(survey_id));
     }
-    select
-        .order_by_asc(rating::Column::Sequence)
+    let select = Query::select()
+        .columns(schema.columns().iter().copied())
+        .from(rating::Entity)
+        .cond_where(condition)
+        .order_by(rating::Column::Sequence, SqlOrder::Asc)
         .limit(limit)
-        .all(connection)
-        .await?
-        .into_iter()
-        .map(rating_from_row)
+        .to_owned();
+    let rows = connection.query_all_raw(backend.build(&select)).await?;
+    rows.iter()
+        .map(|row| rating_from_columns_of(row, schema))
         .collect()
 }
 
 /// Returns the rating a row of [`RATING_COLUMNS`] stores.
 pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> {
+    rating_from_columns_of(row, RatingSchema::Current)
+}
+
+/// Returns the rating a row of `schema`'s columns stores.
+fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> Result<Rating> {
     let channel_number: i32 = row.try_get_by_index(7)?;
     let channel = Channel::from_number(channel_number)
         .ok_or_else(|| Error::internal(format!("rating row with channel {channel_number}")))?;
     let attributes: String = row.try_get_by_index(8)?;
+    let reason_codes = match schema {
+        RatingSchema::Current => reason_codes_from_json(&row.try_get_by_index::<String>(11)?)?,
+        RatingSchema::BeforeReasonCodes => Vec::new(),
+    };
     Ok(Rating {
         sequence: row.try_get_by_index(0)?,
         survey_id: row.try_get_by_index(1)?,
@@ -241,6 +276,7 @@ pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> 
             customer_id: row.try_get_by_index(6)?,
             channel,
             attributes: serde_json::from_str(&attributes).map_err(Error::internal)?,
+            reason_codes,
         },
         occur_time: row.try_get_by_index(9)?,
         create_time: row.try_get_by_index(10)?,
@@ -262,6 +298,7 @@ pub(super) fn rating_from_row(row: rating::Model) -> Result<Rating> {
             customer_id: row.customer_id,
             channel,
             attributes: serde_json::from_str(&row.attributes).map_err(Error::internal)?,
+            reason_codes: reason_codes_from_json(&row.reason_codes)?,
         },
         occur_time: row.occur_time,
         create_time: row.create_time,

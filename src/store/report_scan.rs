@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement};
 
 use super::Store;
 use super::entity::rating;
-use super::rating_sql::{attribute_value, filter_condition};
+use super::rating_sql::{attribute_value, filter_condition, reason_codes_from_json};
 use crate::domain::RatingFilter;
 use crate::domain::report::GroupBy;
 use crate::error::Result;
@@ -22,6 +22,11 @@ pub struct ReportScan<'a> {
     pub by_channel: bool,
     /// Attributes to group by, in order.
     pub attributes: &'a [String],
+    /// Group by the set of reason codes a rating holds, as stored: the engine adds each row to
+    /// the group of each code of its set. A set is one value of one column, so the database
+    /// groups by it as by an attribute, with no join on the codes; the sets that occur are few
+    /// next to the ratings, each listing at most 10 codes.
+    pub by_reasons: bool,
     /// Group by occur_time in slices this long (microseconds), when given.
     pub time_slice: Option<i64>,
     /// Whether the occur_time index should serve the range. Ratings arrive roughly in time
@@ -57,6 +62,8 @@ pub struct ScanCount {
     pub channel: i32,
     /// Values of the grouped attributes, in order; empty where a rating lacks one.
     pub attributes: Vec<String>,
+    /// The reason codes the counted ratings hold, when grouped by them (else empty).
+    pub reason_codes: Vec<String>,
     /// Start of the time slice, when sliced.
     pub slice_start: Option<i64>,
     /// Score.
@@ -96,6 +103,7 @@ impl Store {
 const SURVEY_ID: &str = "survey_id";
 const CHANNEL: &str = "channel";
 const SLICE_START: &str = "slice_start";
+const REASON_CODES: &str = "reason_codes";
 const SCORE: &str = "score";
 const TOUCHPOINT: &str = "touchpoint";
 const RATING_COUNT: &str = "rating_count";
@@ -139,13 +147,16 @@ fn ranking_columns(scan: &ReportScan<'_>) -> Vec<String> {
             GroupBy::Survey => SURVEY_ID.to_string(),
             GroupBy::Touchpoint => TOUCHPOINT.to_string(),
             GroupBy::Channel => CHANNEL.to_string(),
+            // Ranks sets of codes, not codes: the engine caps no scan grouped by reason.
+            GroupBy::Reason => REASON_CODES.to_string(),
             GroupBy::Attribute(_) => attribute_columns.next().unwrap_or_default(),
         })
         .collect()
 }
 
 /// Returns the aggregate: the ratings of the scan counted by survey, channel (0 when not grouped
-/// by it), the attributes, the time slice and score, in that column order, then `touchpoint`
+/// by it), the attributes, the reason codes (when grouped by them), the time slice and score, in
+/// that column order, then `touchpoint`
 /// when `with_touchpoint`, then `rating_count`.
 fn counted_select(
     backend: DbBackend,
@@ -163,6 +174,12 @@ fn counted_select(
     ];
     for (index, key) in scan.attributes.iter().enumerate() {
         grouped.push((attribute_value(backend, key), attribute_column(index)));
+    }
+    if scan.by_reasons {
+        grouped.push((
+            Expr::col(rating::Column::ReasonCodes),
+            REASON_CODES.to_string(),
+        ));
     }
     if let Some(slice) = scan.time_slice {
         grouped.push((slice_start(slice), SLICE_START.to_string()));
@@ -218,6 +235,9 @@ fn first_groups(
         .to_owned();
     let mut read = vec![SURVEY_ID.to_string(), CHANNEL.to_string()];
     read.extend((0..scan.attributes.len()).map(attribute_column));
+    if scan.by_reasons {
+        read.push(REASON_CODES.to_string());
+    }
     if scan.time_slice.is_some() {
         read.push(SLICE_START.to_string());
     }
@@ -254,6 +274,11 @@ fn scan_count(row: &QueryResult, scan: &ReportScan<'_>) -> Result<ScanCount> {
     for _ in scan.attributes {
         attributes.push(row.try_get_by_index::<String>(next())?);
     }
+    let reason_codes = if scan.by_reasons {
+        reason_codes_from_json(&row.try_get_by_index::<String>(next())?)?
+    } else {
+        Vec::new()
+    };
     let slice_start = match scan.time_slice {
         Some(_) => Some(row.try_get_by_index::<i64>(next())?),
         None => None,
@@ -269,6 +294,7 @@ fn scan_count(row: &QueryResult, scan: &ReportScan<'_>) -> Result<ScanCount> {
         survey_id,
         channel,
         attributes,
+        reason_codes,
         slice_start,
         score,
         count,
@@ -285,6 +311,7 @@ mod tests {
             filter,
             by_channel: false,
             attributes,
+            by_reasons: false,
             time_slice: None,
             use_time_index: false,
             through_sequence: 42,

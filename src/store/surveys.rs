@@ -1,6 +1,6 @@
 //! Survey rows: create, read, list, update, and the cache the submit path reads surveys from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use super::Store;
 use super::entity::{rating, survey};
 use super::rollups::{PrebuiltDimensions, clear_dimension};
 use crate::domain::follow_up::FollowUpRule;
-use crate::domain::{Metric, Survey, SurveyDraft, SurveyState, SurveyUpdateError};
+use crate::domain::{Metric, Survey, SurveyDraft, SurveyReason, SurveyState, SurveyUpdateError};
 use crate::error::{Error, Result};
 
 /// What ListSurveys selects, and where a page starts.
@@ -155,6 +155,10 @@ impl Store {
                     ),
                 },
             })?;
+        let removed = current.reason_codes_removed_by(&updated);
+        if !removed.is_empty() {
+            check_reason_codes_unused(&transaction, self.backend, survey_id, &removed).await?;
+        }
         if updated != current {
             survey_to_row(&updated)
                 .into_active_model()
@@ -229,6 +233,37 @@ impl Store {
     }
 }
 
+/// Returns FAILED_PRECONDITION naming the first of `codes` that a stored rating of `survey_id`
+/// holds, if one does. Read in the transaction that changes the survey, which holds the writers'
+/// counter lock: no rating holding a code can be committed between this search and the change.
+/// The search reads the survey's ratings (through its index): removing a code is rare, and
+/// this keeps the rule exact without a count per code to maintain on every commit.
+async fn check_reason_codes_unused(
+    transaction: &sea_orm::DatabaseTransaction,
+    backend: sea_orm::DbBackend,
+    survey_id: &str,
+    codes: &[String],
+) -> Result<()> {
+    for code in codes {
+        let holding = rating::Entity::find()
+            .filter(rating::Column::SurveyId.eq(survey_id))
+            .filter(super::rating_sql::holds_reason_code(backend, code))
+            .limit(1)
+            .count(transaction)
+            .await?;
+        if holding > 0 {
+            return Err(Error::FailedPrecondition {
+                reason: "REASON_CODE_IN_USE",
+                message: format!(
+                    "survey.reasons: reason code {code:?} is held by stored ratings of survey \
+                     {survey_id:?} and cannot be removed (it may be relabelled)"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn metric_number(metric: Metric) -> i32 {
     match metric {
         Metric::Csat => 1,
@@ -259,9 +294,32 @@ fn survey_to_row(survey: &Survey) -> survey::Model {
         state: state_number(survey.state),
         create_time: survey.create_time,
         update_time: survey.update_time,
+        reasons: reasons_json(&survey.reasons),
         follow_up_max_score: survey.follow_up.map(|rule| rule.max_score),
         follow_up_due_within: survey.follow_up.map(|rule| rule.due_within),
     }
+}
+
+/// Returns reasons as stored: a JSON array of `{"code": …, "label": …}` objects.
+fn reasons_json(reasons: &[SurveyReason]) -> String {
+    let objects: Vec<serde_json::Value> = reasons
+        .iter()
+        .map(|reason| serde_json::json!({"code": reason.code, "label": reason.label}))
+        .collect();
+    serde_json::Value::Array(objects).to_string()
+}
+
+/// Returns the reasons [`reasons_json`] stored.
+fn reasons_from_json(stored: &str) -> Result<Vec<SurveyReason>> {
+    let objects: Vec<BTreeMap<String, String>> =
+        serde_json::from_str(stored).map_err(Error::internal)?;
+    Ok(objects
+        .into_iter()
+        .map(|mut object| SurveyReason {
+            code: object.remove("code").unwrap_or_default(),
+            label: object.remove("label").unwrap_or_default(),
+        })
+        .collect())
 }
 
 pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
@@ -278,6 +336,7 @@ pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
     };
     Ok(Survey {
         dimensions: serde_json::from_str(&row.dimensions).map_err(Error::internal)?,
+        reasons: reasons_from_json(&row.reasons)?,
         survey_id: row.survey_id,
         display_name: row.display_name,
         question: row.question,

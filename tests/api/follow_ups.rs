@@ -28,6 +28,7 @@ on_both_backends!(
     concurrent_changes_with_one_etag_let_one_win_and_notes_all_land,
     lists_filter_and_page_as_a_brute_force_selection,
     random_loop_figures_match_a_brute_force_count,
+    loop_figures_group_and_filter_by_the_ratings_reasons,
 );
 
 /// Creates a CSAT survey on 1-5 whose ratings at or below `max_score` open follow-ups due
@@ -1478,5 +1479,80 @@ async fn a_key_without_followups_write_may_read_follow_ups_but_not_change_them()
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
+    server.stop().await;
+}
+
+/// A follow-up counts where its rating does: in the group of each of the rating's reasons, once
+/// overall, and in a report filtered by one of them.
+async fn loop_figures_group_and_filter_by_the_ratings_reasons(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server
+        .surveys
+        .create_survey(pb::CreateSurveyRequest {
+            survey_id: "chat".into(),
+            survey: Some(pb::Survey {
+                touchpoint: "support_chat".into(),
+                metric: pb::Metric::Csat.into(),
+                follow_up: Some(pb::FollowUpRule {
+                    max_score: 2,
+                    due_within: None,
+                }),
+                reasons: ["slow", "rude", "unsolved"]
+                    .map(|code| pb::SurveyReason {
+                        code: code.into(),
+                        label: code.into(),
+                    })
+                    .to_vec(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    for (rating_id, score, codes) in [
+        ("two-reasons", 1, vec!["slow", "rude"]),
+        ("one-reason", 2, vec!["slow"]),
+        ("no-reason", 1, vec![]),
+        ("happy", 5, vec!["unsolved"]),
+    ] {
+        let mut low = crate::common::rating("chat", rating_id, score);
+        low.reason_codes = codes.into_iter().map(String::from).collect();
+        server.submit(low).await;
+    }
+    let by_reason = server
+        .report(pb::ReportQuery {
+            group_by: vec!["reason".into()],
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(by_reason.overall.unwrap().follow_up_count, Some(3));
+    let counts: BTreeMap<String, Option<i64>> = by_reason
+        .groups
+        .iter()
+        .map(|group| {
+            (
+                group.key["reason"].clone(),
+                group.metrics.as_ref().unwrap().follow_up_count,
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        BTreeMap::from([
+            (String::new(), Some(1)),
+            ("rude".to_string(), Some(1)),
+            ("slow".to_string(), Some(2)),
+            ("unsolved".to_string(), Some(0)),
+        ])
+    );
+    let slow_only = server
+        .report(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                reason_codes: vec!["slow".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(slow_only.overall.unwrap().follow_up_count, Some(2));
     server.stop().await;
 }

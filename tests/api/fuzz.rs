@@ -111,6 +111,7 @@ fn filter() -> pb::RatingFilter {
         start_time: timestamp(1_763_000_000),
         end_time: timestamp(1_763_600_000),
         attributes: BTreeMap::from([("agent".into(), "a-1".into())]),
+        reason_codes: vec!["long_wait".into()],
     }
 }
 

@@ -21,6 +21,7 @@ mod metrics;
 mod outage;
 mod process;
 mod ratings;
+mod reasons;
 mod replicas;
 mod reports;
 mod rolling_update;

@@ -22,6 +22,9 @@ pub(crate) struct TestSurvey {
     pub(crate) dimensions: &'static [&'static str],
 }
 
+/// The reasons every survey of the data set offers.
+pub(crate) const REASON_CODES: [&str; 3] = ["long_wait", "rude", "wrong_answer"];
+
 pub(crate) fn test_surveys() -> Vec<TestSurvey> {
     vec![
         TestSurvey {
@@ -76,6 +79,7 @@ pub(crate) struct TestRating {
     pub(crate) team: Option<&'static str>,
     pub(crate) customer: &'static str,
     pub(crate) occur_time: i64,
+    pub(crate) reasons: Vec<&'static str>,
 }
 
 /// The first instant of the data set; 60 days from it cover New York's and Lord Howe's clock
@@ -93,9 +97,10 @@ pub(crate) fn rating_strategy() -> impl Strategy<Value = TestRating> {
         prop::option::of(prop::sample::select(vec!["t1", "t2"])),
         prop::sample::select(vec!["c1", "c2", "c3"]),
         0..60 * DAY,
+        prop::sample::subsequence(REASON_CODES.to_vec(), 0..=2),
     )
         .prop_map(
-            |(survey, score_offset, channel, agent, team, customer, offset)| TestRating {
+            |(survey, score_offset, channel, agent, team, customer, offset, reasons)| TestRating {
                 survey,
                 score_offset,
                 channel,
@@ -103,6 +108,7 @@ pub(crate) fn rating_strategy() -> impl Strategy<Value = TestRating> {
                 team,
                 customer,
                 occur_time: data_start() + offset,
+                reasons,
             },
         )
 }
@@ -121,6 +127,8 @@ pub(crate) struct TestQuery {
     min_score: Option<i32>,
     max_score: Option<i32>,
     agent: Option<&'static str>,
+    /// Ratings holding any of these reason codes; empty: any rating.
+    reason_codes: Vec<&'static str>,
     /// None: the data's range; Some((true, ..)): from local midnight for `days` days; Some((false,
     /// start, length)): any instants.
     range: Option<(bool, i64, i64)>,
@@ -151,6 +159,7 @@ pub(crate) fn query_strategy() -> impl Strategy<Value = TestQuery> {
         prop::option::weighted(0.2, 0..6i32),
         prop::option::weighted(0.2, 4..11i32),
         prop::option::weighted(0.25, prop::sample::select(vec!["a1", "a2", ""])),
+        prop::option::weighted(0.3, prop::sample::subsequence(REASON_CODES.to_vec(), 1..=2)),
     );
     let shape = (
         prop::option::weighted(0.7, (any::<bool>(), 0..50 * DAY, 1..40i64)),
@@ -166,6 +175,7 @@ pub(crate) fn query_strategy() -> impl Strategy<Value = TestQuery> {
                 "channel",
                 "attributes.agent",
                 "attributes.team",
+                "reason",
             ],
             0..=2,
         )
@@ -184,7 +194,16 @@ pub(crate) fn query_strategy() -> impl Strategy<Value = TestQuery> {
     );
     (filters, shape).prop_map(
         |(
-            (survey_ids, touchpoints, channels, customer, min_score, max_score, agent),
+            (
+                survey_ids,
+                touchpoints,
+                channels,
+                customer,
+                min_score,
+                max_score,
+                agent,
+                reason_codes,
+            ),
             (range, ends, group_by, granularity, zone, compare_previous, confidence, min_sample),
         )| TestQuery {
             survey_ids,
@@ -194,6 +213,7 @@ pub(crate) fn query_strategy() -> impl Strategy<Value = TestQuery> {
             min_score,
             max_score: max_score.filter(|max| min_score.is_none_or(|min| *max >= min)),
             agent,
+            reason_codes: reason_codes.unwrap_or_default(),
             range,
             ends,
             group_by,
@@ -257,6 +277,11 @@ pub(crate) fn to_wire(query: &TestQuery) -> pb::ReportQuery {
                 .agent
                 .map(|agent| BTreeMap::from([("agent".to_string(), agent.to_string())]))
                 .unwrap_or_default(),
+            reason_codes: query
+                .reason_codes
+                .iter()
+                .map(|code| code.to_string())
+                .collect(),
         }),
         group_by: query
             .group_by
@@ -290,16 +315,43 @@ fn selects(
         && query
             .agent
             .is_none_or(|agent| rating.agent.unwrap_or_default() == agent)
+        && (query.reason_codes.is_empty()
+            || query
+                .reason_codes
+                .iter()
+                .any(|code| rating.reasons.contains(code)))
         && start_time.is_none_or(|start| rating.occur_time >= start)
         && end_time.is_none_or(|end| rating.occur_time < end)
 }
 
-fn group_values(query: &TestQuery, rating: &TestRating, surveys: &[TestSurvey]) -> Vec<String> {
+/// Returns the key of every group `rating` counts in: one value per group_by entry, and with
+/// `reason` one key per code it holds (the empty code's when none).
+fn group_keys(query: &TestQuery, rating: &TestRating, surveys: &[TestSurvey]) -> Vec<Vec<String>> {
+    let codes: Vec<&str> = if rating.reasons.is_empty() {
+        vec![""]
+    } else {
+        rating.reasons.clone()
+    };
+    let by_reason = query.group_by.contains(&"reason");
+    let codes = if by_reason { codes } else { vec![""] };
+    codes
+        .into_iter()
+        .map(|code| group_values(query, rating, surveys, code))
+        .collect()
+}
+
+fn group_values(
+    query: &TestQuery,
+    rating: &TestRating,
+    surveys: &[TestSurvey],
+    code: &str,
+) -> Vec<String> {
     let survey = &surveys[rating.survey];
     query
         .group_by
         .iter()
         .map(|entry| match *entry {
+            "reason" => code.to_string(),
             "survey" => survey.survey_id.to_string(),
             "touchpoint" => survey.touchpoint.to_string(),
             "channel" => pb::Channel::try_from(rating.channel)
@@ -637,16 +689,20 @@ pub(crate) fn check_report(
     } else {
         assert!(overall.previous.is_none());
     }
+    assert_eq!(
+        report.groups_overlap,
+        query.group_by.contains(&"reason"),
+        "{context}: groups_overlap"
+    );
     if query.group_by.is_empty() {
         assert!(report.groups.is_empty());
         return;
     }
     let mut groups: BTreeMap<Vec<String>, Vec<&TestRating>> = BTreeMap::new();
     for rating in &selected {
-        groups
-            .entry(group_values(query, rating, surveys))
-            .or_default()
-            .push(rating);
+        for key in group_keys(query, rating, surveys) {
+            groups.entry(key).or_default().push(rating);
+        }
     }
     assert_eq!(report.groups.len(), groups.len(), "{context}: groups");
     for (group, (values, ratings)) in report.groups.iter().zip(&groups) {
@@ -676,7 +732,7 @@ pub(crate) fn check_report(
             let previous: Vec<&TestRating> = previous_ratings
                 .iter()
                 .copied()
-                .filter(|rating| group_values(query, rating, surveys) == *values)
+                .filter(|rating| group_keys(query, rating, surveys).contains(values))
                 .collect();
             check_metrics(
                 metrics.previous.as_ref().unwrap(),
@@ -704,8 +760,17 @@ pub(crate) fn covered(query: &TestQuery) -> bool {
         (query.survey_ids.is_empty() || query.survey_ids.contains(&survey.survey_id))
             && (query.touchpoints.is_empty() || query.touchpoints.contains(&survey.touchpoint))
     });
+    let by_reason = query.group_by.contains(&"reason");
+    let reason_filtered = !query.reason_codes.is_empty();
+    let by_channel = !query.channels.is_empty() || query.group_by.contains(&"channel");
     let dimensions_ok = match keys.len() {
+        // Reason cells: every survey has them; one code filtered, or grouped by reason and none
+        // filtered.
+        0 if by_reason || reason_filtered => {
+            !by_channel && !(reason_filtered && (by_reason || query.reason_codes.len() > 1))
+        }
         0 => true,
+        1 if by_reason || reason_filtered => false,
         1 => {
             let key = keys.iter().next().unwrap();
             query.channels.is_empty()

@@ -10,8 +10,8 @@ use crate::common::{
     Backend, TestServer, bad_fields, rating, watch_survey_every_tenth_of_a_second,
 };
 use crate::oracle::{
-    TestRating, check_report, covered, query_strategy, rating_strategy, score_of, test_surveys,
-    to_wire, wilson, z_table,
+    REASON_CODES, TestRating, check_report, covered, query_strategy, rating_strategy, score_of,
+    test_surveys, to_wire, wilson, z_table,
 };
 use chrono::TimeZone;
 use chrono_tz::Tz;
@@ -1660,6 +1660,13 @@ async fn random_reports_match_a_brute_force_count(backend: Backend) {
                         .iter()
                         .map(|key| key.to_string())
                         .collect(),
+                    reasons: REASON_CODES
+                        .iter()
+                        .map(|code| pb::SurveyReason {
+                            code: code.to_string(),
+                            label: code.replace('_', " "),
+                        })
+                        .collect(),
                     ..Default::default()
                 },
             )
@@ -1682,6 +1689,7 @@ async fn random_reports_match_a_brute_force_count(backend: Backend) {
                 customer_id: rating.customer.into(),
                 attributes,
                 occur_time: Some(timestamp(rating.occur_time)),
+                reason_codes: rating.reasons.iter().map(|code| code.to_string()).collect(),
                 ..Default::default()
             }
         };

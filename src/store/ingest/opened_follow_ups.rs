@@ -7,7 +7,7 @@ use futures_util::future::LocalBoxFuture;
 use sea_orm::{DatabaseTransaction, DbBackend};
 
 use super::super::follow_ups::{self, OpenedFollowUp};
-use super::super::rating_sql::attributes_json;
+use super::super::rating_sql::{attributes_json, reason_codes_json};
 use super::KeptWithRatings;
 use crate::domain::follow_up::{FollowUp, opened_follow_up};
 use crate::domain::{Rating, Survey};
@@ -52,6 +52,7 @@ impl KeptWithRatings for OpenedFollowUps {
                 self.staged.push(OpenedFollowUp {
                     follow_up: FollowUp::opened_by(rating, due_time),
                     attributes: attributes_json(&rating.content.attributes),
+                    reason_codes: reason_codes_json(&rating.content.reason_codes),
                 });
             }
         }
@@ -92,6 +93,7 @@ impl KeptWithRatings for OpenedFollowUps {
                 follow_up.update_time,
                 follow_up.close_time,
                 follow_up.version,
+                opened.reason_codes,
             ])?;
         }
         Ok(())

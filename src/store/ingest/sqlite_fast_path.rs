@@ -5,8 +5,8 @@ use tracing::warn;
 use sea_orm::DbBackend;
 
 use super::super::Store;
-use super::super::rating_sql::attributes_json;
 use super::super::rating_sql::insert_one_rating_sql;
+use super::super::rating_sql::{attributes_json, reason_codes_json};
 use super::KeptWithRatings;
 use super::statements::CounterSnapshot;
 use crate::domain::Rating;
@@ -91,6 +91,7 @@ impl SqliteFastPath {
                     attributes_json(&content.attributes),
                     rating.occur_time,
                     rating.create_time,
+                    reason_codes_json(&content.reason_codes),
                 ))?;
             }
         }

@@ -50,7 +50,12 @@ type Rating struct {
 	// When the rating was stored, to the microsecond. Output only.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// Position in commit order, unique and increasing across the whole service. Output only.
-	Sequence      int64 `protobuf:"varint,10,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	Sequence int64 `protobuf:"varint,10,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The reasons the customer picked, each one of the codes of the survey's reasons, else
+	// INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+	// twice. Part of the rating's content for idempotency, in any order: they are stored, and
+	// returned, sorted.
+	ReasonCodes   []string `protobuf:"bytes,11,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -155,6 +160,13 @@ func (x *Rating) GetSequence() int64 {
 	return 0
 }
 
+func (x *Rating) GetReasonCodes() []string {
+	if x != nil {
+		return x.ReasonCodes
+	}
+	return nil
+}
+
 // RatingFilter selects ratings. Conditions combine with AND; within a repeated field, values combine
 // with OR; an empty field does not filter. A repeated field holds at most 1,000 values, attributes
 // at most 64 pairs.
@@ -180,7 +192,9 @@ type RatingFilter struct {
 	// the empty value for it, in every RPC and as in a report's groups: `agent: ""` selects the
 	// ratings whose agent is empty and those that have none. Keys and values follow the rules of a
 	// rating's attributes.
-	Attributes    map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Attributes map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+	ReasonCodes   []string `protobuf:"bytes,10,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -274,6 +288,13 @@ func (x *RatingFilter) GetEndTime() *timestamppb.Timestamp {
 func (x *RatingFilter) GetAttributes() map[string]string {
 	if x != nil {
 		return x.Attributes
+	}
+	return nil
+}
+
+func (x *RatingFilter) GetReasonCodes() []string {
+	if x != nil {
+		return x.ReasonCodes
 	}
 	return nil
 }
@@ -1005,7 +1026,7 @@ var File_csat_v1_rating_proto protoreflect.FileDescriptor
 
 const file_csat_v1_rating_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd3\x03\n" +
+	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x03\n" +
 	"\x06Rating\x12\x1b\n" +
 	"\trating_id\x18\x01 \x01(\tR\bratingId\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\x12\x14\n" +
@@ -1022,10 +1043,11 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12\x1a\n" +
 	"\bsequence\x18\n" +
-	" \x01(\x03R\bsequence\x1a=\n" +
+	" \x01(\x03R\bsequence\x12!\n" +
+	"\freason_codes\x18\v \x03(\tR\vreasonCodes\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xf6\x03\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x99\x04\n" +
 	"\fRatingFilter\x12\x1d\n" +
 	"\n" +
 	"survey_ids\x18\x01 \x03(\tR\tsurveyIds\x12 \n" +
@@ -1040,7 +1062,9 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"\bend_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12E\n" +
 	"\n" +
 	"attributes\x18\t \x03(\v2%.csat.v1.RatingFilter.AttributesEntryR\n" +
-	"attributes\x1a=\n" +
+	"attributes\x12!\n" +
+	"\freason_codes\x18\n" +
+	" \x03(\tR\vreasonCodes\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\f\n" +

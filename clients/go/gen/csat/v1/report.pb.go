@@ -215,9 +215,11 @@ type ReportQuery struct {
 	// first matching rating or ends after the last. A bound set alone is kept: a series from
 	// start_time has empty buckets until the first rating.
 	Filter *RatingFilter `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
-	// How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.<key>`;
-	// at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-	// overall metrics.
+	// How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+	// `attributes.<key>`; at most 4. Ratings without the attribute form the group of the empty
+	// value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+	// reasons counts in both groups, and ratings without a reason form the group of the empty code;
+	// such a report sets Report.groups_overlap. Empty: only the overall metrics.
 	//
 	// A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
 	// group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -820,7 +822,10 @@ type Report struct {
 	// When the report was computed.
 	GenerateTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=generate_time,json=generateTime,proto3" json:"generate_time,omitempty"`
 	// Whether rollups answered the query; false means the ratings were scanned.
-	FromRollups   bool `protobuf:"varint,6,opt,name=from_rollups,json=fromRollups,proto3" json:"from_rollups,omitempty"`
+	FromRollups bool `protobuf:"varint,6,opt,name=from_rollups,json=fromRollups,proto3" json:"from_rollups,omitempty"`
+	// Whether a rating may count in several groups (group_by `reason`: one group per reason code
+	// it holds). The groups then do not add up to overall, which counts each rating once.
+	GroupsOverlap bool `protobuf:"varint,7,opt,name=groups_overlap,json=groupsOverlap,proto3" json:"groups_overlap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -893,6 +898,13 @@ func (x *Report) GetGenerateTime() *timestamppb.Timestamp {
 func (x *Report) GetFromRollups() bool {
 	if x != nil {
 		return x.FromRollups
+	}
+	return false
+}
+
+func (x *Report) GetGroupsOverlap() bool {
+	if x != nil {
+		return x.GroupsOverlap
 	}
 	return false
 }
@@ -1664,14 +1676,15 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\x06series\x18\x03 \x03(\v2\x0f.csat.v1.BucketR\x06series\x1a6\n" +
 	"\bKeyEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x95\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbc\x02\n" +
 	"\x06Report\x12*\n" +
 	"\aoverall\x18\x01 \x01(\v2\x10.csat.v1.MetricsR\aoverall\x12,\n" +
 	"\x06groups\x18\x02 \x03(\v2\x14.csat.v1.ReportGroupR\x06groups\x12'\n" +
 	"\x06series\x18\x03 \x03(\v2\x0f.csat.v1.BucketR\x06series\x12$\n" +
 	"\x0eas_of_sequence\x18\x04 \x01(\x03R\fasOfSequence\x12?\n" +
 	"\rgenerate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fgenerateTime\x12!\n" +
-	"\ffrom_rollups\x18\x06 \x01(\bR\vfromRollups\">\n" +
+	"\ffrom_rollups\x18\x06 \x01(\bR\vfromRollups\x12%\n" +
+	"\x0egroups_overlap\x18\a \x01(\bR\rgroupsOverlap\">\n" +
 	"\x10GetReportRequest\x12*\n" +
 	"\x05query\x18\x01 \x01(\v2\x14.csat.v1.ReportQueryR\x05query\"<\n" +
 	"\x11GetReportResponse\x12'\n" +

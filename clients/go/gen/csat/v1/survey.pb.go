@@ -115,6 +115,13 @@ type Survey struct {
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the survey was last changed. Output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+	// Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+	// UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+	// holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+	// code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+	// go.
+	Reasons []*SurveyReason `protobuf:"bytes,14,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	// When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
 	// (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
 	// every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
@@ -246,6 +253,13 @@ func (x *Survey) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Survey) GetReasons() []*SurveyReason {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
 func (x *Survey) GetFollowUp() *FollowUpRule {
 	if x != nil {
 		return x.FollowUp
@@ -312,6 +326,62 @@ func (x *FollowUpRule) GetDueWithin() *durationpb.Duration {
 	return nil
 }
 
+// SurveyReason is one reason a customer may give with a rating.
+type SurveyReason struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stable identifier that ratings carry, `[a-z0-9_]{1,63}`, e.g. `long_wait`.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// What the customer reads, e.g. "I waited too long"; at most 200 characters, without NUL
+	// characters. Relabelling a reason changes no rating.
+	Label         string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SurveyReason) Reset() {
+	*x = SurveyReason{}
+	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SurveyReason) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SurveyReason) ProtoMessage() {}
+
+func (x *SurveyReason) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SurveyReason.ProtoReflect.Descriptor instead.
+func (*SurveyReason) Descriptor() ([]byte, []int) {
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SurveyReason) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *SurveyReason) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
 // CreateSurveyRequest is the input of CreateSurvey.
 type CreateSurveyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -325,7 +395,7 @@ type CreateSurveyRequest struct {
 
 func (x *CreateSurveyRequest) Reset() {
 	*x = CreateSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	mi := &file_csat_v1_survey_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -337,7 +407,7 @@ func (x *CreateSurveyRequest) String() string {
 func (*CreateSurveyRequest) ProtoMessage() {}
 
 func (x *CreateSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[2]
+	mi := &file_csat_v1_survey_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -350,7 +420,7 @@ func (x *CreateSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSurveyRequest.ProtoReflect.Descriptor instead.
 func (*CreateSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{2}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *CreateSurveyRequest) GetSurvey() *Survey {
@@ -378,7 +448,7 @@ type CreateSurveyResponse struct {
 
 func (x *CreateSurveyResponse) Reset() {
 	*x = CreateSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[3]
+	mi := &file_csat_v1_survey_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -390,7 +460,7 @@ func (x *CreateSurveyResponse) String() string {
 func (*CreateSurveyResponse) ProtoMessage() {}
 
 func (x *CreateSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[3]
+	mi := &file_csat_v1_survey_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -403,7 +473,7 @@ func (x *CreateSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSurveyResponse.ProtoReflect.Descriptor instead.
 func (*CreateSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{3}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CreateSurveyResponse) GetSurvey() *Survey {
@@ -424,7 +494,7 @@ type GetSurveyRequest struct {
 
 func (x *GetSurveyRequest) Reset() {
 	*x = GetSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[4]
+	mi := &file_csat_v1_survey_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -436,7 +506,7 @@ func (x *GetSurveyRequest) String() string {
 func (*GetSurveyRequest) ProtoMessage() {}
 
 func (x *GetSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[4]
+	mi := &file_csat_v1_survey_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -449,7 +519,7 @@ func (x *GetSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSurveyRequest.ProtoReflect.Descriptor instead.
 func (*GetSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{4}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetSurveyRequest) GetSurveyId() string {
@@ -470,7 +540,7 @@ type GetSurveyResponse struct {
 
 func (x *GetSurveyResponse) Reset() {
 	*x = GetSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[5]
+	mi := &file_csat_v1_survey_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -482,7 +552,7 @@ func (x *GetSurveyResponse) String() string {
 func (*GetSurveyResponse) ProtoMessage() {}
 
 func (x *GetSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[5]
+	mi := &file_csat_v1_survey_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -495,7 +565,7 @@ func (x *GetSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSurveyResponse.ProtoReflect.Descriptor instead.
 func (*GetSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{5}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetSurveyResponse) GetSurvey() *Survey {
@@ -524,7 +594,7 @@ type ListSurveysRequest struct {
 
 func (x *ListSurveysRequest) Reset() {
 	*x = ListSurveysRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[6]
+	mi := &file_csat_v1_survey_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -536,7 +606,7 @@ func (x *ListSurveysRequest) String() string {
 func (*ListSurveysRequest) ProtoMessage() {}
 
 func (x *ListSurveysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[6]
+	mi := &file_csat_v1_survey_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -549,7 +619,7 @@ func (x *ListSurveysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSurveysRequest.ProtoReflect.Descriptor instead.
 func (*ListSurveysRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{6}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListSurveysRequest) GetPageSize() int32 {
@@ -600,7 +670,7 @@ type ListSurveysResponse struct {
 
 func (x *ListSurveysResponse) Reset() {
 	*x = ListSurveysResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[7]
+	mi := &file_csat_v1_survey_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -612,7 +682,7 @@ func (x *ListSurveysResponse) String() string {
 func (*ListSurveysResponse) ProtoMessage() {}
 
 func (x *ListSurveysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[7]
+	mi := &file_csat_v1_survey_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -625,7 +695,7 @@ func (x *ListSurveysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSurveysResponse.ProtoReflect.Descriptor instead.
 func (*ListSurveysResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{7}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListSurveysResponse) GetSurveys() []*Survey {
@@ -648,7 +718,8 @@ type UpdateSurveyRequest struct {
 	// The survey with its new values; survey.survey_id names the survey to change.
 	Survey *Survey `protobuf:"bytes,1,opt,name=survey,proto3" json:"survey,omitempty"`
 	// Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-	// scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+	// scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+	// other paths are INVALID_ARGUMENT.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -656,7 +727,7 @@ type UpdateSurveyRequest struct {
 
 func (x *UpdateSurveyRequest) Reset() {
 	*x = UpdateSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[8]
+	mi := &file_csat_v1_survey_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -668,7 +739,7 @@ func (x *UpdateSurveyRequest) String() string {
 func (*UpdateSurveyRequest) ProtoMessage() {}
 
 func (x *UpdateSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[8]
+	mi := &file_csat_v1_survey_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -681,7 +752,7 @@ func (x *UpdateSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSurveyRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{8}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateSurveyRequest) GetSurvey() *Survey {
@@ -709,7 +780,7 @@ type UpdateSurveyResponse struct {
 
 func (x *UpdateSurveyResponse) Reset() {
 	*x = UpdateSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[9]
+	mi := &file_csat_v1_survey_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -721,7 +792,7 @@ func (x *UpdateSurveyResponse) String() string {
 func (*UpdateSurveyResponse) ProtoMessage() {}
 
 func (x *UpdateSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[9]
+	mi := &file_csat_v1_survey_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -734,7 +805,7 @@ func (x *UpdateSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSurveyResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{9}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateSurveyResponse) GetSurvey() *Survey {
@@ -755,7 +826,7 @@ type ArchiveSurveyRequest struct {
 
 func (x *ArchiveSurveyRequest) Reset() {
 	*x = ArchiveSurveyRequest{}
-	mi := &file_csat_v1_survey_proto_msgTypes[10]
+	mi := &file_csat_v1_survey_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +838,7 @@ func (x *ArchiveSurveyRequest) String() string {
 func (*ArchiveSurveyRequest) ProtoMessage() {}
 
 func (x *ArchiveSurveyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[10]
+	mi := &file_csat_v1_survey_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +851,7 @@ func (x *ArchiveSurveyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveSurveyRequest.ProtoReflect.Descriptor instead.
 func (*ArchiveSurveyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{10}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ArchiveSurveyRequest) GetSurveyId() string {
@@ -801,7 +872,7 @@ type ArchiveSurveyResponse struct {
 
 func (x *ArchiveSurveyResponse) Reset() {
 	*x = ArchiveSurveyResponse{}
-	mi := &file_csat_v1_survey_proto_msgTypes[11]
+	mi := &file_csat_v1_survey_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +884,7 @@ func (x *ArchiveSurveyResponse) String() string {
 func (*ArchiveSurveyResponse) ProtoMessage() {}
 
 func (x *ArchiveSurveyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_survey_proto_msgTypes[11]
+	mi := &file_csat_v1_survey_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +897,7 @@ func (x *ArchiveSurveyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveSurveyResponse.ProtoReflect.Descriptor instead.
 func (*ArchiveSurveyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_survey_proto_rawDescGZIP(), []int{11}
+	return file_csat_v1_survey_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ArchiveSurveyResponse) GetSurvey() *Survey {
@@ -840,7 +911,7 @@ var File_csat_v1_survey_proto protoreflect.FileDescriptor
 
 const file_csat_v1_survey_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfd\x04\n" +
+	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x05\n" +
 	"\x06Survey\x12\x1b\n" +
 	"\tsurvey_id\x18\x01 \x01(\tR\bsurveyId\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1a\n" +
@@ -861,7 +932,8 @@ const file_csat_v1_survey_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x122\n" +
+	"updateTime\x12/\n" +
+	"\areasons\x18\x0e \x03(\v2\x15.csat.v1.SurveyReasonR\areasons\x122\n" +
 	"\tfollow_up\x18\x0f \x01(\v2\x15.csat.v1.FollowUpRuleR\bfollowUpB\f\n" +
 	"\n" +
 	"_scale_minB\f\n" +
@@ -872,7 +944,10 @@ const file_csat_v1_survey_proto_rawDesc = "" +
 	"\fFollowUpRule\x12\x1b\n" +
 	"\tmax_score\x18\x01 \x01(\x05R\bmaxScore\x128\n" +
 	"\n" +
-	"due_within\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\tdueWithin\"[\n" +
+	"due_within\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\tdueWithin\"8\n" +
+	"\fSurveyReason\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\"[\n" +
 	"\x13CreateSurveyRequest\x12'\n" +
 	"\x06survey\x18\x01 \x01(\v2\x0f.csat.v1.SurveyR\x06survey\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\"?\n" +
@@ -929,58 +1004,60 @@ func file_csat_v1_survey_proto_rawDescGZIP() []byte {
 }
 
 var file_csat_v1_survey_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_csat_v1_survey_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_csat_v1_survey_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_csat_v1_survey_proto_goTypes = []any{
 	(SurveyState)(0),              // 0: csat.v1.SurveyState
 	(*Survey)(nil),                // 1: csat.v1.Survey
 	(*FollowUpRule)(nil),          // 2: csat.v1.FollowUpRule
-	(*CreateSurveyRequest)(nil),   // 3: csat.v1.CreateSurveyRequest
-	(*CreateSurveyResponse)(nil),  // 4: csat.v1.CreateSurveyResponse
-	(*GetSurveyRequest)(nil),      // 5: csat.v1.GetSurveyRequest
-	(*GetSurveyResponse)(nil),     // 6: csat.v1.GetSurveyResponse
-	(*ListSurveysRequest)(nil),    // 7: csat.v1.ListSurveysRequest
-	(*ListSurveysResponse)(nil),   // 8: csat.v1.ListSurveysResponse
-	(*UpdateSurveyRequest)(nil),   // 9: csat.v1.UpdateSurveyRequest
-	(*UpdateSurveyResponse)(nil),  // 10: csat.v1.UpdateSurveyResponse
-	(*ArchiveSurveyRequest)(nil),  // 11: csat.v1.ArchiveSurveyRequest
-	(*ArchiveSurveyResponse)(nil), // 12: csat.v1.ArchiveSurveyResponse
-	(Metric)(0),                   // 13: csat.v1.Metric
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
-	(*fieldmaskpb.FieldMask)(nil), // 16: google.protobuf.FieldMask
+	(*SurveyReason)(nil),          // 3: csat.v1.SurveyReason
+	(*CreateSurveyRequest)(nil),   // 4: csat.v1.CreateSurveyRequest
+	(*CreateSurveyResponse)(nil),  // 5: csat.v1.CreateSurveyResponse
+	(*GetSurveyRequest)(nil),      // 6: csat.v1.GetSurveyRequest
+	(*GetSurveyResponse)(nil),     // 7: csat.v1.GetSurveyResponse
+	(*ListSurveysRequest)(nil),    // 8: csat.v1.ListSurveysRequest
+	(*ListSurveysResponse)(nil),   // 9: csat.v1.ListSurveysResponse
+	(*UpdateSurveyRequest)(nil),   // 10: csat.v1.UpdateSurveyRequest
+	(*UpdateSurveyResponse)(nil),  // 11: csat.v1.UpdateSurveyResponse
+	(*ArchiveSurveyRequest)(nil),  // 12: csat.v1.ArchiveSurveyRequest
+	(*ArchiveSurveyResponse)(nil), // 13: csat.v1.ArchiveSurveyResponse
+	(Metric)(0),                   // 14: csat.v1.Metric
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 16: google.protobuf.Duration
+	(*fieldmaskpb.FieldMask)(nil), // 17: google.protobuf.FieldMask
 }
 var file_csat_v1_survey_proto_depIdxs = []int32{
-	13, // 0: csat.v1.Survey.metric:type_name -> csat.v1.Metric
+	14, // 0: csat.v1.Survey.metric:type_name -> csat.v1.Metric
 	0,  // 1: csat.v1.Survey.state:type_name -> csat.v1.SurveyState
-	14, // 2: csat.v1.Survey.create_time:type_name -> google.protobuf.Timestamp
-	14, // 3: csat.v1.Survey.update_time:type_name -> google.protobuf.Timestamp
-	2,  // 4: csat.v1.Survey.follow_up:type_name -> csat.v1.FollowUpRule
-	15, // 5: csat.v1.FollowUpRule.due_within:type_name -> google.protobuf.Duration
-	1,  // 6: csat.v1.CreateSurveyRequest.survey:type_name -> csat.v1.Survey
-	1,  // 7: csat.v1.CreateSurveyResponse.survey:type_name -> csat.v1.Survey
-	1,  // 8: csat.v1.GetSurveyResponse.survey:type_name -> csat.v1.Survey
-	13, // 9: csat.v1.ListSurveysRequest.metric:type_name -> csat.v1.Metric
-	0,  // 10: csat.v1.ListSurveysRequest.state:type_name -> csat.v1.SurveyState
-	1,  // 11: csat.v1.ListSurveysResponse.surveys:type_name -> csat.v1.Survey
-	1,  // 12: csat.v1.UpdateSurveyRequest.survey:type_name -> csat.v1.Survey
-	16, // 13: csat.v1.UpdateSurveyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 14: csat.v1.UpdateSurveyResponse.survey:type_name -> csat.v1.Survey
-	1,  // 15: csat.v1.ArchiveSurveyResponse.survey:type_name -> csat.v1.Survey
-	3,  // 16: csat.v1.SurveyService.CreateSurvey:input_type -> csat.v1.CreateSurveyRequest
-	5,  // 17: csat.v1.SurveyService.GetSurvey:input_type -> csat.v1.GetSurveyRequest
-	7,  // 18: csat.v1.SurveyService.ListSurveys:input_type -> csat.v1.ListSurveysRequest
-	9,  // 19: csat.v1.SurveyService.UpdateSurvey:input_type -> csat.v1.UpdateSurveyRequest
-	11, // 20: csat.v1.SurveyService.ArchiveSurvey:input_type -> csat.v1.ArchiveSurveyRequest
-	4,  // 21: csat.v1.SurveyService.CreateSurvey:output_type -> csat.v1.CreateSurveyResponse
-	6,  // 22: csat.v1.SurveyService.GetSurvey:output_type -> csat.v1.GetSurveyResponse
-	8,  // 23: csat.v1.SurveyService.ListSurveys:output_type -> csat.v1.ListSurveysResponse
-	10, // 24: csat.v1.SurveyService.UpdateSurvey:output_type -> csat.v1.UpdateSurveyResponse
-	12, // 25: csat.v1.SurveyService.ArchiveSurvey:output_type -> csat.v1.ArchiveSurveyResponse
-	21, // [21:26] is the sub-list for method output_type
-	16, // [16:21] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	15, // 2: csat.v1.Survey.create_time:type_name -> google.protobuf.Timestamp
+	15, // 3: csat.v1.Survey.update_time:type_name -> google.protobuf.Timestamp
+	3,  // 4: csat.v1.Survey.reasons:type_name -> csat.v1.SurveyReason
+	2,  // 5: csat.v1.Survey.follow_up:type_name -> csat.v1.FollowUpRule
+	16, // 6: csat.v1.FollowUpRule.due_within:type_name -> google.protobuf.Duration
+	1,  // 7: csat.v1.CreateSurveyRequest.survey:type_name -> csat.v1.Survey
+	1,  // 8: csat.v1.CreateSurveyResponse.survey:type_name -> csat.v1.Survey
+	1,  // 9: csat.v1.GetSurveyResponse.survey:type_name -> csat.v1.Survey
+	14, // 10: csat.v1.ListSurveysRequest.metric:type_name -> csat.v1.Metric
+	0,  // 11: csat.v1.ListSurveysRequest.state:type_name -> csat.v1.SurveyState
+	1,  // 12: csat.v1.ListSurveysResponse.surveys:type_name -> csat.v1.Survey
+	1,  // 13: csat.v1.UpdateSurveyRequest.survey:type_name -> csat.v1.Survey
+	17, // 14: csat.v1.UpdateSurveyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 15: csat.v1.UpdateSurveyResponse.survey:type_name -> csat.v1.Survey
+	1,  // 16: csat.v1.ArchiveSurveyResponse.survey:type_name -> csat.v1.Survey
+	4,  // 17: csat.v1.SurveyService.CreateSurvey:input_type -> csat.v1.CreateSurveyRequest
+	6,  // 18: csat.v1.SurveyService.GetSurvey:input_type -> csat.v1.GetSurveyRequest
+	8,  // 19: csat.v1.SurveyService.ListSurveys:input_type -> csat.v1.ListSurveysRequest
+	10, // 20: csat.v1.SurveyService.UpdateSurvey:input_type -> csat.v1.UpdateSurveyRequest
+	12, // 21: csat.v1.SurveyService.ArchiveSurvey:input_type -> csat.v1.ArchiveSurveyRequest
+	5,  // 22: csat.v1.SurveyService.CreateSurvey:output_type -> csat.v1.CreateSurveyResponse
+	7,  // 23: csat.v1.SurveyService.GetSurvey:output_type -> csat.v1.GetSurveyResponse
+	9,  // 24: csat.v1.SurveyService.ListSurveys:output_type -> csat.v1.ListSurveysResponse
+	11, // 25: csat.v1.SurveyService.UpdateSurvey:output_type -> csat.v1.UpdateSurveyResponse
+	13, // 26: csat.v1.SurveyService.ArchiveSurvey:output_type -> csat.v1.ArchiveSurveyResponse
+	22, // [22:27] is the sub-list for method output_type
+	17, // [17:22] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_survey_proto_init() }
@@ -996,7 +1073,7 @@ func file_csat_v1_survey_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csat_v1_survey_proto_rawDesc), len(file_csat_v1_survey_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -56,6 +56,7 @@ class Rating(_message.Message):
     OCCUR_TIME_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     SEQUENCE_FIELD_NUMBER: _builtins.int
+    REASON_CODES_FIELD_NUMBER: _builtins.int
     rating_id: _builtins.str
     """Client-chosen idempotency key, unique per survey, `[A-Za-z0-9_.:-]{1,128}`. A UUIDv7 is
     generated when empty (and then a retry cannot be recognised as a duplicate). Keys that grow
@@ -91,6 +92,14 @@ class Rating(_message.Message):
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the rating was stored, to the microsecond. Output only."""
 
+    @_builtins.property
+    def reason_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The reasons the customer picked, each one of the codes of the survey's reasons, else
+        INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+        twice. Part of the rating's content for idempotency, in any order: they are stored, and
+        returned, sorted.
+        """
+
     def __init__(
         self,
         *,
@@ -104,10 +113,11 @@ class Rating(_message.Message):
         occur_time: _timestamp_pb2.Timestamp | None = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         sequence: _builtins.int = ...,
+        reason_codes: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "occur_time", b"occur_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "occur_time", b"occur_time", "rating_id", b"rating_id", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -151,6 +161,7 @@ class RatingFilter(_message.Message):
     START_TIME_FIELD_NUMBER: _builtins.int
     END_TIME_FIELD_NUMBER: _builtins.int
     ATTRIBUTES_FIELD_NUMBER: _builtins.int
+    REASON_CODES_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     """Only ratings of this customer."""
     min_score: _builtins.int
@@ -185,6 +196,10 @@ class RatingFilter(_message.Message):
         rating's attributes.
         """
 
+    @_builtins.property
+    def reason_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`."""
+
     def __init__(
         self,
         *,
@@ -197,10 +212,11 @@ class RatingFilter(_message.Message):
         start_time: _timestamp_pb2.Timestamp | None = ...,
         end_time: _timestamp_pb2.Timestamp | None = ...,
         attributes: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        reason_codes: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "end_time", b"end_time", "max_score", b"max_score", "min_score", b"min_score", "start_time", b"start_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "attributes", b"attributes", "channels", b"channels", "customer_id", b"customer_id", "end_time", b"end_time", "max_score", b"max_score", "min_score", b"min_score", "start_time", b"start_time", "survey_ids", b"survey_ids", "touchpoints", b"touchpoints"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "attributes", b"attributes", "channels", b"channels", "customer_id", b"customer_id", "end_time", b"end_time", "max_score", b"max_score", "min_score", b"min_score", "reason_codes", b"reason_codes", "start_time", b"start_time", "survey_ids", b"survey_ids", "touchpoints", b"touchpoints"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__max_score: _TypeAlias = _typing.Literal["max_score"]  # noqa: Y015
     _WhichOneofArgType__max_score: _TypeAlias = _typing.Literal["_max_score", b"_max_score"]  # noqa: Y015

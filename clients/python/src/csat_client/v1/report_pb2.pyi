@@ -161,9 +161,11 @@ class ReportQuery(_message.Message):
 
     @_builtins.property
     def group_by(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.<key>`;
-        at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-        overall metrics.
+        """How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+        `attributes.<key>`; at most 4. Ratings without the attribute form the group of the empty
+        value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+        reasons counts in both groups, and ratings without a reason form the group of the empty code;
+        such a report sets Report.groups_overlap. Empty: only the overall metrics.
 
         A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
         group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -570,10 +572,15 @@ class Report(_message.Message):
     AS_OF_SEQUENCE_FIELD_NUMBER: _builtins.int
     GENERATE_TIME_FIELD_NUMBER: _builtins.int
     FROM_ROLLUPS_FIELD_NUMBER: _builtins.int
+    GROUPS_OVERLAP_FIELD_NUMBER: _builtins.int
     as_of_sequence: _builtins.int
     """Every rating with a sequence up to this one, and none after it, is counted."""
     from_rollups: _builtins.bool
     """Whether rollups answered the query; false means the ratings were scanned."""
+    groups_overlap: _builtins.bool
+    """Whether a rating may count in several groups (group_by `reason`: one group per reason code
+    it holds). The groups then do not add up to overall, which counts each rating once.
+    """
     @_builtins.property
     def overall(self) -> Global___Metrics:
         """Metrics of all selected ratings."""
@@ -599,10 +606,11 @@ class Report(_message.Message):
         as_of_sequence: _builtins.int = ...,
         generate_time: _timestamp_pb2.Timestamp | None = ...,
         from_rollups: _builtins.bool = ...,
+        groups_overlap: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["generate_time", b"generate_time", "overall", b"overall"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of_sequence", b"as_of_sequence", "from_rollups", b"from_rollups", "generate_time", b"generate_time", "groups", b"groups", "overall", b"overall", "series", b"series"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of_sequence", b"as_of_sequence", "from_rollups", b"from_rollups", "generate_time", b"generate_time", "groups", b"groups", "groups_overlap", b"groups_overlap", "overall", b"overall", "series", b"series"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -31,12 +31,14 @@ class ReportServiceStub:
     and per time bucket, against the previous period, targets and benchmarks. Every number is exact
     (computed from the ratings themselves, never sampled), as of the sequence a report names.
 
-    Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-    value, kept in the same transaction as the ratings, for the time zones the server is configured
-    with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-    and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-    a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-    dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+    Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+    value and per reason code, kept in the same transaction as the ratings, for the time zones the
+    server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+    proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+    survey does not declare as a dimension, hour buckets, a range that does not start and end at
+    local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+    reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+    rollups) is answered exactly by scanning the ratings, which takes longer.
     """
 
     @_typing.overload
@@ -66,12 +68,14 @@ class ReportServiceAsyncStub(ReportServiceStub):
     and per time bucket, against the previous period, targets and benchmarks. Every number is exact
     (computed from the ratings themselves, never sampled), as of the sequence a report names.
 
-    Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-    value, kept in the same transaction as the ratings, for the time zones the server is configured
-    with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-    and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-    a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-    dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+    Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+    value and per reason code, kept in the same transaction as the ratings, for the time zones the
+    server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+    proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+    survey does not declare as a dimension, hour buckets, a range that does not start and end at
+    local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+    reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+    rollups) is answered exactly by scanning the ratings, which takes longer.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -97,12 +101,14 @@ class ReportServiceServicer(metaclass=_abc_1.ABCMeta):
     and per time bucket, against the previous period, targets and benchmarks. Every number is exact
     (computed from the ratings themselves, never sampled), as of the sequence a report names.
 
-    Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-    value, kept in the same transaction as the ratings, for the time zones the server is configured
-    with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-    and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-    a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-    dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+    Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+    value and per reason code, kept in the same transaction as the ratings, for the time zones the
+    server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+    proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+    survey does not declare as a dimension, hour buckets, a range that does not start and end at
+    local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+    reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+    rollups) is answered exactly by scanning the ratings, which takes longer.
     """
 
     @_abc_1.abstractmethod

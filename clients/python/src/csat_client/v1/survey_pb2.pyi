@@ -66,6 +66,7 @@ class Survey(_message.Message):
     STATE_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
+    REASONS_FIELD_NUMBER: _builtins.int
     FOLLOW_UP_FIELD_NUMBER: _builtins.int
     survey_id: _builtins.str
     """Identifier, `[a-z0-9-]{1,63}`. Ignored by CreateSurvey, which takes it from
@@ -115,6 +116,16 @@ class Survey(_message.Message):
         """When the survey was last changed. Output only."""
 
     @_builtins.property
+    def reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___SurveyReason]:
+        """The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+        Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+        UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+        holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+        code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+        go.
+        """
+
+    @_builtins.property
     def follow_up(self) -> Global___FollowUpRule:
         """When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
         (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
@@ -139,11 +150,12 @@ class Survey(_message.Message):
         state: Global___SurveyState.ValueType = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         update_time: _timestamp_pb2.Timestamp | None = ...,
+        reasons: _abc.Iterable[Global___SurveyReason] | None = ...,
         follow_up: Global___FollowUpRule | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "follow_up", b"follow_up", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "target", b"target", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "follow_up", b"follow_up", "metric", b"metric", "question", b"question", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "follow_up", b"follow_up", "metric", b"metric", "question", b"question", "reasons", b"reasons", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__satisfied_threshold: _TypeAlias = _typing.Literal["satisfied_threshold"]  # noqa: Y015
     _WhichOneofArgType__satisfied_threshold: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold"]  # noqa: Y015
@@ -197,6 +209,34 @@ class FollowUpRule(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___FollowUpRule: _TypeAlias = FollowUpRule  # noqa: Y015
+
+@_typing.final
+class SurveyReason(_message.Message):
+    """SurveyReason is one reason a customer may give with a rating."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CODE_FIELD_NUMBER: _builtins.int
+    LABEL_FIELD_NUMBER: _builtins.int
+    code: _builtins.str
+    """Stable identifier that ratings carry, `[a-z0-9_]{1,63}`, e.g. `long_wait`."""
+    label: _builtins.str
+    """What the customer reads, e.g. "I waited too long"; at most 200 characters, without NUL
+    characters. Relabelling a reason changes no rating.
+    """
+    def __init__(
+        self,
+        *,
+        code: _builtins.str = ...,
+        label: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "label", b"label"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SurveyReason: _TypeAlias = SurveyReason  # noqa: Y015
 
 @_typing.final
 class CreateSurveyRequest(_message.Message):
@@ -377,7 +417,8 @@ class UpdateSurveyRequest(_message.Message):
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
         """Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-        scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+        scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+        other paths are INVALID_ARGUMENT.
         """
 
     def __init__(

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file csat/v1/survey.proto.
  */
 export const file_csat_v1_survey: GenFile = /*@__PURE__*/
-  fileDesc("ChRjc2F0L3YxL3N1cnZleS5wcm90bxIHY3NhdC52MSLjAwoGU3VydmV5EhEKCXN1cnZleV9pZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEAoIcXVlc3Rpb24YAyABKAkSEgoKdG91Y2hwb2ludBgEIAEoCRIfCgZtZXRyaWMYBSABKA4yDy5jc2F0LnYxLk1ldHJpYxIWCglzY2FsZV9taW4YBiABKAVIAIgBARIWCglzY2FsZV9tYXgYByABKAVIAYgBARIgChNzYXRpc2ZpZWRfdGhyZXNob2xkGAggASgFSAKIAQESEwoGdGFyZ2V0GAkgASgBSAOIAQESEgoKZGltZW5zaW9ucxgKIAMoCRIjCgVzdGF0ZRgLIAEoDjIULmNzYXQudjEuU3VydmV5U3RhdGUSLwoLY3JlYXRlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCglmb2xsb3dfdXAYDyABKAsyFS5jc2F0LnYxLkZvbGxvd1VwUnVsZUIMCgpfc2NhbGVfbWluQgwKCl9zY2FsZV9tYXhCFgoUX3NhdGlzZmllZF90aHJlc2hvbGRCCQoHX3RhcmdldCJQCgxGb2xsb3dVcFJ1bGUSEQoJbWF4X3Njb3JlGAEgASgFEi0KCmR1ZV93aXRoaW4YAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iSQoTQ3JlYXRlU3VydmV5UmVxdWVzdBIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleRIRCglzdXJ2ZXlfaWQYAiABKAkiNwoUQ3JlYXRlU3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkiJQoQR2V0U3VydmV5UmVxdWVzdBIRCglzdXJ2ZXlfaWQYASABKAkiNAoRR2V0U3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkilQEKEkxpc3RTdXJ2ZXlzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRISCgp0b3VjaHBvaW50GAMgASgJEh8KBm1ldHJpYxgEIAEoDjIPLmNzYXQudjEuTWV0cmljEiMKBXN0YXRlGAUgASgOMhQuY3NhdC52MS5TdXJ2ZXlTdGF0ZSJQChNMaXN0U3VydmV5c1Jlc3BvbnNlEiAKB3N1cnZleXMYASADKAsyDy5jc2F0LnYxLlN1cnZleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiZwoTVXBkYXRlU3VydmV5UmVxdWVzdBIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siNwoUVXBkYXRlU3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkiKQoUQXJjaGl2ZVN1cnZleVJlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJIjgKFUFyY2hpdmVTdXJ2ZXlSZXNwb25zZRIfCgZzdXJ2ZXkYASABKAsyDy5jc2F0LnYxLlN1cnZleSpfCgtTdXJ2ZXlTdGF0ZRIcChhTVVJWRVlfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNTVVJWRVlfU1RBVEVfQUNUSVZFEAESGQoVU1VSVkVZX1NUQVRFX0FSQ0hJVkVEEAIykQMKDVN1cnZleVNlcnZpY2USSwoMQ3JlYXRlU3VydmV5EhwuY3NhdC52MS5DcmVhdGVTdXJ2ZXlSZXF1ZXN0Gh0uY3NhdC52MS5DcmVhdGVTdXJ2ZXlSZXNwb25zZRJHCglHZXRTdXJ2ZXkSGS5jc2F0LnYxLkdldFN1cnZleVJlcXVlc3QaGi5jc2F0LnYxLkdldFN1cnZleVJlc3BvbnNlIgOQAgESTQoLTGlzdFN1cnZleXMSGy5jc2F0LnYxLkxpc3RTdXJ2ZXlzUmVxdWVzdBocLmNzYXQudjEuTGlzdFN1cnZleXNSZXNwb25zZSIDkAIBEksKDFVwZGF0ZVN1cnZleRIcLmNzYXQudjEuVXBkYXRlU3VydmV5UmVxdWVzdBodLmNzYXQudjEuVXBkYXRlU3VydmV5UmVzcG9uc2USTgoNQXJjaGl2ZVN1cnZleRIdLmNzYXQudjEuQXJjaGl2ZVN1cnZleVJlcXVlc3QaHi5jc2F0LnYxLkFyY2hpdmVTdXJ2ZXlSZXNwb25zZUKLAQoLY29tLmNzYXQudjFCC1N1cnZleVByb3RvUAFaMmdpdGh1Yi5jb20vY3NhdC9jc2F0L2NsaWVudHMvZ28vZ2VuL2NzYXQvdjE7Y3NhdHYxogIDQ1hYqgIHQ3NhdC5WMcoCB0NzYXRcVjHiAhNDc2F0XFYxXEdQQk1ldGFkYXRh6gIIQ3NhdDo6VjFiBnByb3RvMw", [file_csat_v1_common, file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("ChRjc2F0L3YxL3N1cnZleS5wcm90bxIHY3NhdC52MSKLBAoGU3VydmV5EhEKCXN1cnZleV9pZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEAoIcXVlc3Rpb24YAyABKAkSEgoKdG91Y2hwb2ludBgEIAEoCRIfCgZtZXRyaWMYBSABKA4yDy5jc2F0LnYxLk1ldHJpYxIWCglzY2FsZV9taW4YBiABKAVIAIgBARIWCglzY2FsZV9tYXgYByABKAVIAYgBARIgChNzYXRpc2ZpZWRfdGhyZXNob2xkGAggASgFSAKIAQESEwoGdGFyZ2V0GAkgASgBSAOIAQESEgoKZGltZW5zaW9ucxgKIAMoCRIjCgVzdGF0ZRgLIAEoDjIULmNzYXQudjEuU3VydmV5U3RhdGUSLwoLY3JlYXRlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgdyZWFzb25zGA4gAygLMhUuY3NhdC52MS5TdXJ2ZXlSZWFzb24SKAoJZm9sbG93X3VwGA8gASgLMhUuY3NhdC52MS5Gb2xsb3dVcFJ1bGVCDAoKX3NjYWxlX21pbkIMCgpfc2NhbGVfbWF4QhYKFF9zYXRpc2ZpZWRfdGhyZXNob2xkQgkKB190YXJnZXQiUAoMRm9sbG93VXBSdWxlEhEKCW1heF9zY29yZRgBIAEoBRItCgpkdWVfd2l0aGluGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIisKDFN1cnZleVJlYXNvbhIMCgRjb2RlGAEgASgJEg0KBWxhYmVsGAIgASgJIkkKE0NyZWF0ZVN1cnZleVJlcXVlc3QSHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkSEQoJc3VydmV5X2lkGAIgASgJIjcKFENyZWF0ZVN1cnZleVJlc3BvbnNlEh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5IiUKEEdldFN1cnZleVJlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJIjQKEUdldFN1cnZleVJlc3BvbnNlEh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5IpUBChJMaXN0U3VydmV5c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSEgoKdG91Y2hwb2ludBgDIAEoCRIfCgZtZXRyaWMYBCABKA4yDy5jc2F0LnYxLk1ldHJpYxIjCgVzdGF0ZRgFIAEoDjIULmNzYXQudjEuU3VydmV5U3RhdGUiUAoTTGlzdFN1cnZleXNSZXNwb25zZRIgCgdzdXJ2ZXlzGAEgAygLMg8uY3NhdC52MS5TdXJ2ZXkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImcKE1VwZGF0ZVN1cnZleVJlcXVlc3QSHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjcKFFVwZGF0ZVN1cnZleVJlc3BvbnNlEh8KBnN1cnZleRgBIAEoCzIPLmNzYXQudjEuU3VydmV5IikKFEFyY2hpdmVTdXJ2ZXlSZXF1ZXN0EhEKCXN1cnZleV9pZBgBIAEoCSI4ChVBcmNoaXZlU3VydmV5UmVzcG9uc2USHwoGc3VydmV5GAEgASgLMg8uY3NhdC52MS5TdXJ2ZXkqXwoLU3VydmV5U3RhdGUSHAoYU1VSVkVZX1NUQVRFX1VOU1BFQ0lGSUVEEAASFwoTU1VSVkVZX1NUQVRFX0FDVElWRRABEhkKFVNVUlZFWV9TVEFURV9BUkNISVZFRBACMpEDCg1TdXJ2ZXlTZXJ2aWNlEksKDENyZWF0ZVN1cnZleRIcLmNzYXQudjEuQ3JlYXRlU3VydmV5UmVxdWVzdBodLmNzYXQudjEuQ3JlYXRlU3VydmV5UmVzcG9uc2USRwoJR2V0U3VydmV5EhkuY3NhdC52MS5HZXRTdXJ2ZXlSZXF1ZXN0GhouY3NhdC52MS5HZXRTdXJ2ZXlSZXNwb25zZSIDkAIBEk0KC0xpc3RTdXJ2ZXlzEhsuY3NhdC52MS5MaXN0U3VydmV5c1JlcXVlc3QaHC5jc2F0LnYxLkxpc3RTdXJ2ZXlzUmVzcG9uc2UiA5ACARJLCgxVcGRhdGVTdXJ2ZXkSHC5jc2F0LnYxLlVwZGF0ZVN1cnZleVJlcXVlc3QaHS5jc2F0LnYxLlVwZGF0ZVN1cnZleVJlc3BvbnNlEk4KDUFyY2hpdmVTdXJ2ZXkSHS5jc2F0LnYxLkFyY2hpdmVTdXJ2ZXlSZXF1ZXN0Gh4uY3NhdC52MS5BcmNoaXZlU3VydmV5UmVzcG9uc2VCiwEKC2NvbS5jc2F0LnYxQgtTdXJ2ZXlQcm90b1ABWjJnaXRodWIuY29tL2NzYXQvY3NhdC9jbGllbnRzL2dvL2dlbi9jc2F0L3YxO2NzYXR2MaICA0NYWKoCB0NzYXQuVjHKAgdDc2F0XFYx4gITQ3NhdFxWMVxHUEJNZXRhZGF0YeoCCENzYXQ6OlYxYgZwcm90bzM", [file_csat_v1_common, file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * Survey is one question asked at one touchpoint.
@@ -123,6 +123,18 @@ export type Survey = Message<"csat.v1.Survey"> & {
   updateTime?: Timestamp | undefined;
 
   /**
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   *
+   * @generated from field: repeated csat.v1.SurveyReason reasons = 14;
+   */
+  reasons: SurveyReason[];
+
+  /**
    * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
    * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
    * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
@@ -174,6 +186,35 @@ export const FollowUpRuleSchema: GenMessage<FollowUpRule> = /*@__PURE__*/
   messageDesc(file_csat_v1_survey, 1);
 
 /**
+ * SurveyReason is one reason a customer may give with a rating.
+ *
+ * @generated from message csat.v1.SurveyReason
+ */
+export type SurveyReason = Message<"csat.v1.SurveyReason"> & {
+  /**
+   * Stable identifier that ratings carry, `[a-z0-9_]{1,63}`, e.g. `long_wait`.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * What the customer reads, e.g. "I waited too long"; at most 200 characters, without NUL
+   * characters. Relabelling a reason changes no rating.
+   *
+   * @generated from field: string label = 2;
+   */
+  label: string;
+};
+
+/**
+ * Describes the message csat.v1.SurveyReason.
+ * Use `create(SurveyReasonSchema)` to create a new message.
+ */
+export const SurveyReasonSchema: GenMessage<SurveyReason> = /*@__PURE__*/
+  messageDesc(file_csat_v1_survey, 2);
+
+/**
  * CreateSurveyRequest is the input of CreateSurvey.
  *
  * @generated from message csat.v1.CreateSurveyRequest
@@ -199,7 +240,7 @@ export type CreateSurveyRequest = Message<"csat.v1.CreateSurveyRequest"> & {
  * Use `create(CreateSurveyRequestSchema)` to create a new message.
  */
 export const CreateSurveyRequestSchema: GenMessage<CreateSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 2);
+  messageDesc(file_csat_v1_survey, 3);
 
 /**
  * CreateSurveyResponse is the output of CreateSurvey.
@@ -220,7 +261,7 @@ export type CreateSurveyResponse = Message<"csat.v1.CreateSurveyResponse"> & {
  * Use `create(CreateSurveyResponseSchema)` to create a new message.
  */
 export const CreateSurveyResponseSchema: GenMessage<CreateSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 3);
+  messageDesc(file_csat_v1_survey, 4);
 
 /**
  * GetSurveyRequest is the input of GetSurvey.
@@ -241,7 +282,7 @@ export type GetSurveyRequest = Message<"csat.v1.GetSurveyRequest"> & {
  * Use `create(GetSurveyRequestSchema)` to create a new message.
  */
 export const GetSurveyRequestSchema: GenMessage<GetSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 4);
+  messageDesc(file_csat_v1_survey, 5);
 
 /**
  * GetSurveyResponse is the output of GetSurvey.
@@ -262,7 +303,7 @@ export type GetSurveyResponse = Message<"csat.v1.GetSurveyResponse"> & {
  * Use `create(GetSurveyResponseSchema)` to create a new message.
  */
 export const GetSurveyResponseSchema: GenMessage<GetSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 5);
+  messageDesc(file_csat_v1_survey, 6);
 
 /**
  * ListSurveysRequest is the input of ListSurveys. Filters combine with AND; an empty one matches all.
@@ -311,7 +352,7 @@ export type ListSurveysRequest = Message<"csat.v1.ListSurveysRequest"> & {
  * Use `create(ListSurveysRequestSchema)` to create a new message.
  */
 export const ListSurveysRequestSchema: GenMessage<ListSurveysRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 6);
+  messageDesc(file_csat_v1_survey, 7);
 
 /**
  * ListSurveysResponse is the output of ListSurveys.
@@ -339,7 +380,7 @@ export type ListSurveysResponse = Message<"csat.v1.ListSurveysResponse"> & {
  * Use `create(ListSurveysResponseSchema)` to create a new message.
  */
 export const ListSurveysResponseSchema: GenMessage<ListSurveysResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 7);
+  messageDesc(file_csat_v1_survey, 8);
 
 /**
  * UpdateSurveyRequest is the input of UpdateSurvey.
@@ -356,7 +397,8 @@ export type UpdateSurveyRequest = Message<"csat.v1.UpdateSurveyRequest"> & {
 
   /**
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
    */
@@ -368,7 +410,7 @@ export type UpdateSurveyRequest = Message<"csat.v1.UpdateSurveyRequest"> & {
  * Use `create(UpdateSurveyRequestSchema)` to create a new message.
  */
 export const UpdateSurveyRequestSchema: GenMessage<UpdateSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 8);
+  messageDesc(file_csat_v1_survey, 9);
 
 /**
  * UpdateSurveyResponse is the output of UpdateSurvey.
@@ -389,7 +431,7 @@ export type UpdateSurveyResponse = Message<"csat.v1.UpdateSurveyResponse"> & {
  * Use `create(UpdateSurveyResponseSchema)` to create a new message.
  */
 export const UpdateSurveyResponseSchema: GenMessage<UpdateSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 9);
+  messageDesc(file_csat_v1_survey, 10);
 
 /**
  * ArchiveSurveyRequest is the input of ArchiveSurvey.
@@ -410,7 +452,7 @@ export type ArchiveSurveyRequest = Message<"csat.v1.ArchiveSurveyRequest"> & {
  * Use `create(ArchiveSurveyRequestSchema)` to create a new message.
  */
 export const ArchiveSurveyRequestSchema: GenMessage<ArchiveSurveyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 10);
+  messageDesc(file_csat_v1_survey, 11);
 
 /**
  * ArchiveSurveyResponse is the output of ArchiveSurvey.
@@ -431,7 +473,7 @@ export type ArchiveSurveyResponse = Message<"csat.v1.ArchiveSurveyResponse"> & {
  * Use `create(ArchiveSurveyResponseSchema)` to create a new message.
  */
 export const ArchiveSurveyResponseSchema: GenMessage<ArchiveSurveyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_survey, 11);
+  messageDesc(file_csat_v1_survey, 12);
 
 /**
  * SurveyState tells whether a survey accepts ratings.

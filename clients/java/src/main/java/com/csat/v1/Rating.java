@@ -37,6 +37,8 @@ private static final long serialVersionUID = 0L;
     comment_ = "";
     customerId_ = "";
     channel_ = 0;
+    reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -497,6 +499,71 @@ java.lang.String defaultValue) {
     return sequence_;
   }
 
+  public static final int REASON_CODES_FIELD_NUMBER = 11;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.LazyStringArrayList reasonCodes_ =
+      com.google.protobuf.LazyStringArrayList.emptyList();
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @return A list containing the reasonCodes.
+   */
+  public com.google.protobuf.ProtocolStringList
+      getReasonCodesList() {
+    return reasonCodes_;
+  }
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @return The count of reasonCodes.
+   */
+  public int getReasonCodesCount() {
+    return reasonCodes_.size();
+  }
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @param index The index of the element to return.
+   * @return The reasonCodes at the given index.
+   */
+  public java.lang.String getReasonCodes(int index) {
+    return reasonCodes_.get(index);
+  }
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the reasonCodes at the given index.
+   */
+  public com.google.protobuf.ByteString
+      getReasonCodesBytes(int index) {
+    return reasonCodes_.getByteString(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -543,6 +610,9 @@ java.lang.String defaultValue) {
     }
     if (sequence_ != 0L) {
       output.writeInt64(10, sequence_);
+    }
+    for (int i = 0; i < reasonCodes_.size(); i++) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 11, reasonCodes_.getRaw(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -595,6 +665,14 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
         .computeInt64Size(10, sequence_);
     }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < reasonCodes_.size(); i++) {
+        dataSize += computeStringSizeNoTag(reasonCodes_.getRaw(i));
+      }
+      size += dataSize;
+      size += 1 * getReasonCodesList().size();
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -635,6 +713,8 @@ java.lang.String defaultValue) {
     }
     if (getSequence()
         != other.getSequence()) return false;
+    if (!getReasonCodesList()
+        .equals(other.getReasonCodesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -673,6 +753,10 @@ java.lang.String defaultValue) {
     hash = (37 * hash) + SEQUENCE_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
         getSequence());
+    if (getReasonCodesCount() > 0) {
+      hash = (37 * hash) + REASON_CODES_FIELD_NUMBER;
+      hash = (53 * hash) + getReasonCodesList().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -855,6 +939,8 @@ java.lang.String defaultValue) {
         createTimeBuilder_ = null;
       }
       sequence_ = 0L;
+      reasonCodes_ =
+          com.google.protobuf.LazyStringArrayList.emptyList();
       return this;
     }
 
@@ -926,6 +1012,10 @@ java.lang.String defaultValue) {
       if (((from_bitField0_ & 0x00000200) != 0)) {
         result.sequence_ = sequence_;
       }
+      if (((from_bitField0_ & 0x00000400) != 0)) {
+        reasonCodes_.makeImmutable();
+        result.reasonCodes_ = reasonCodes_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -978,6 +1068,16 @@ java.lang.String defaultValue) {
       }
       if (other.getSequence() != 0L) {
         setSequence(other.getSequence());
+      }
+      if (!other.reasonCodes_.isEmpty()) {
+        if (reasonCodes_.isEmpty()) {
+          reasonCodes_ = other.reasonCodes_;
+          bitField0_ |= 0x00000400;
+        } else {
+          ensureReasonCodesIsMutable();
+          reasonCodes_.addAll(other.reasonCodes_);
+        }
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1063,6 +1163,12 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000200;
               break;
             } // case 80
+            case 90: {
+              java.lang.String s = input.readStringRequireUtf8();
+              ensureReasonCodesIsMutable();
+              reasonCodes_.add(s);
+              break;
+            } // case 90
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2116,6 +2222,180 @@ java.lang.String defaultValue) {
     public Builder clearSequence() {
       bitField0_ = (bitField0_ & ~0x00000200);
       sequence_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.LazyStringArrayList reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+    private void ensureReasonCodesIsMutable() {
+      if (!reasonCodes_.isModifiable()) {
+        reasonCodes_ = new com.google.protobuf.LazyStringArrayList(reasonCodes_);
+      }
+      bitField0_ |= 0x00000400;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @return A list containing the reasonCodes.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getReasonCodesList() {
+      reasonCodes_.makeImmutable();
+      return reasonCodes_;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @return The count of reasonCodes.
+     */
+    public int getReasonCodesCount() {
+      return reasonCodes_.size();
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param index The index of the element to return.
+     * @return The reasonCodes at the given index.
+     */
+    public java.lang.String getReasonCodes(int index) {
+      return reasonCodes_.get(index);
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the reasonCodes at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getReasonCodesBytes(int index) {
+      return reasonCodes_.getByteString(index);
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param index The index to set the value at.
+     * @param value The reasonCodes to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasonCodes(
+        int index, java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReasonCodesIsMutable();
+      reasonCodes_.set(index, value);
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param value The reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReasonCodes(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReasonCodesIsMutable();
+      reasonCodes_.add(value);
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param values The reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllReasonCodes(
+        java.lang.Iterable<java.lang.String> values) {
+      ensureReasonCodesIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, reasonCodes_);
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReasonCodes() {
+      reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+      bitField0_ = (bitField0_ & ~0x00000400);;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons the customer picked, each one of the codes of the survey's reasons, else
+     * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+     * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+     * returned, sorted.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+     * @param value The bytes of the reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReasonCodesBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      ensureReasonCodesIsMutable();
+      reasonCodes_.add(value);
+      bitField0_ |= 0x00000400;
       onChanged();
       return this;
     }

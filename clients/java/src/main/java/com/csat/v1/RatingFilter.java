@@ -40,6 +40,8 @@ private static final long serialVersionUID = 0L;
         com.google.protobuf.LazyStringArrayList.emptyList();
     channels_ = emptyIntList();
     customerId_ = "";
+    reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -537,6 +539,59 @@ java.lang.String defaultValue) {
     return map.get(key);
   }
 
+  public static final int REASON_CODES_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.LazyStringArrayList reasonCodes_ =
+      com.google.protobuf.LazyStringArrayList.emptyList();
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @return A list containing the reasonCodes.
+   */
+  public com.google.protobuf.ProtocolStringList
+      getReasonCodesList() {
+    return reasonCodes_;
+  }
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @return The count of reasonCodes.
+   */
+  public int getReasonCodesCount() {
+    return reasonCodes_.size();
+  }
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @param index The index of the element to return.
+   * @return The reasonCodes at the given index.
+   */
+  public java.lang.String getReasonCodes(int index) {
+    return reasonCodes_.get(index);
+  }
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the reasonCodes at the given index.
+   */
+  public com.google.protobuf.ByteString
+      getReasonCodesBytes(int index) {
+    return reasonCodes_.getByteString(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -586,6 +641,9 @@ java.lang.String defaultValue) {
         internalGetAttributes(),
         AttributesDefaultEntryHolder.defaultEntry,
         9);
+    for (int i = 0; i < reasonCodes_.size(); i++) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 10, reasonCodes_.getRaw(i));
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -652,6 +710,14 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(9, attributes__);
     }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < reasonCodes_.size(); i++) {
+        dataSize += computeStringSizeNoTag(reasonCodes_.getRaw(i));
+      }
+      size += dataSize;
+      size += 1 * getReasonCodesList().size();
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -696,6 +762,8 @@ java.lang.String defaultValue) {
     }
     if (!internalGetAttributes().equals(
         other.internalGetAttributes())) return false;
+    if (!getReasonCodesList()
+        .equals(other.getReasonCodesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -740,6 +808,10 @@ java.lang.String defaultValue) {
     if (!internalGetAttributes().getMap().isEmpty()) {
       hash = (37 * hash) + ATTRIBUTES_FIELD_NUMBER;
       hash = (53 * hash) + internalGetAttributes().hashCode();
+    }
+    if (getReasonCodesCount() > 0) {
+      hash = (37 * hash) + REASON_CODES_FIELD_NUMBER;
+      hash = (53 * hash) + getReasonCodesList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -926,6 +998,8 @@ java.lang.String defaultValue) {
         endTimeBuilder_ = null;
       }
       internalGetMutableAttributes().clear();
+      reasonCodes_ =
+          com.google.protobuf.LazyStringArrayList.emptyList();
       return this;
     }
 
@@ -999,6 +1073,10 @@ java.lang.String defaultValue) {
         result.attributes_ = internalGetAttributes();
         result.attributes_.makeImmutable();
       }
+      if (((from_bitField0_ & 0x00000200) != 0)) {
+        reasonCodes_.makeImmutable();
+        result.reasonCodes_ = reasonCodes_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1065,6 +1143,16 @@ java.lang.String defaultValue) {
       internalGetMutableAttributes().mergeFrom(
           other.internalGetAttributes());
       bitField0_ |= 0x00000100;
+      if (!other.reasonCodes_.isEmpty()) {
+        if (reasonCodes_.isEmpty()) {
+          reasonCodes_ = other.reasonCodes_;
+          bitField0_ |= 0x00000200;
+        } else {
+          ensureReasonCodesIsMutable();
+          reasonCodes_.addAll(other.reasonCodes_);
+        }
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -1157,6 +1245,12 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000100;
               break;
             } // case 74
+            case 82: {
+              java.lang.String s = input.readStringRequireUtf8();
+              ensureReasonCodesIsMutable();
+              reasonCodes_.add(s);
+              break;
+            } // case 82
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2343,6 +2437,153 @@ java.lang.String defaultValue) {
       internalGetMutableAttributes().getMutableMap()
           .putAll(values);
       bitField0_ |= 0x00000100;
+      return this;
+    }
+
+    private com.google.protobuf.LazyStringArrayList reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+    private void ensureReasonCodesIsMutable() {
+      if (!reasonCodes_.isModifiable()) {
+        reasonCodes_ = new com.google.protobuf.LazyStringArrayList(reasonCodes_);
+      }
+      bitField0_ |= 0x00000200;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @return A list containing the reasonCodes.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getReasonCodesList() {
+      reasonCodes_.makeImmutable();
+      return reasonCodes_;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @return The count of reasonCodes.
+     */
+    public int getReasonCodesCount() {
+      return reasonCodes_.size();
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param index The index of the element to return.
+     * @return The reasonCodes at the given index.
+     */
+    public java.lang.String getReasonCodes(int index) {
+      return reasonCodes_.get(index);
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the reasonCodes at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getReasonCodesBytes(int index) {
+      return reasonCodes_.getByteString(index);
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param index The index to set the value at.
+     * @param value The reasonCodes to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasonCodes(
+        int index, java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReasonCodesIsMutable();
+      reasonCodes_.set(index, value);
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param value The reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReasonCodes(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReasonCodesIsMutable();
+      reasonCodes_.add(value);
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param values The reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllReasonCodes(
+        java.lang.Iterable<java.lang.String> values) {
+      ensureReasonCodesIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, reasonCodes_);
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReasonCodes() {
+      reasonCodes_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+      bitField0_ = (bitField0_ & ~0x00000200);;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+     * </pre>
+     *
+     * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+     * @param value The bytes of the reasonCodes to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReasonCodesBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      ensureReasonCodesIsMutable();
+      reasonCodes_.add(value);
+      bitField0_ |= 0x00000200;
+      onChanged();
       return this;
     }
 

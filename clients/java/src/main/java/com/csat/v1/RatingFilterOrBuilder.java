@@ -321,4 +321,45 @@ java.lang.String defaultValue);
    */
   java.lang.String getAttributesOrThrow(
       java.lang.String key);
+
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @return A list containing the reasonCodes.
+   */
+  java.util.List<java.lang.String>
+      getReasonCodesList();
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @return The count of reasonCodes.
+   */
+  int getReasonCodesCount();
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @param index The index of the element to return.
+   * @return The reasonCodes at the given index.
+   */
+  java.lang.String getReasonCodes(int index);
+  /**
+   * <pre>
+   * Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 10 [json_name = "reasonCodes"];</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the reasonCodes at the given index.
+   */
+  com.google.protobuf.ByteString
+      getReasonCodesBytes(int index);
 }

@@ -254,4 +254,57 @@ java.lang.String defaultValue);
    * @return The sequence.
    */
   long getSequence();
+
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @return A list containing the reasonCodes.
+   */
+  java.util.List<java.lang.String>
+      getReasonCodesList();
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @return The count of reasonCodes.
+   */
+  int getReasonCodesCount();
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @param index The index of the element to return.
+   * @return The reasonCodes at the given index.
+   */
+  java.lang.String getReasonCodes(int index);
+  /**
+   * <pre>
+   * The reasons the customer picked, each one of the codes of the survey's reasons, else
+   * INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
+   * twice. Part of the rating's content for idempotency, in any order: they are stored, and
+   * returned, sorted.
+   * </pre>
+   *
+   * <code>repeated string reason_codes = 11 [json_name = "reasonCodes"];</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the reasonCodes at the given index.
+   */
+  com.google.protobuf.ByteString
+      getReasonCodesBytes(int index);
 }

@@ -122,7 +122,7 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\024csat/v1/rating.proto\022\007csat.v1\032\024csat/v1" +
       "/common.proto\032\037google/protobuf/timestamp" +
-      ".proto\"\323\003\n\006Rating\022\033\n\trating_id\030\001 \001(\tR\010ra" +
+      ".proto\"\366\003\n\006Rating\022\033\n\trating_id\030\001 \001(\tR\010ra" +
       "tingId\022\033\n\tsurvey_id\030\002 \001(\tR\010surveyId\022\024\n\005s" +
       "core\030\003 \001(\005R\005score\022\030\n\007comment\030\004 \001(\tR\007comm" +
       "ent\022\037\n\013customer_id\030\005 \001(\tR\ncustomerId\022*\n\007" +
@@ -132,69 +132,71 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
       "\010 \001(\0132\032.google.protobuf.TimestampR\toccur" +
       "Time\022;\n\013create_time\030\t \001(\0132\032.google.proto" +
       "buf.TimestampR\ncreateTime\022\032\n\010sequence\030\n " +
-      "\001(\003R\010sequence\032=\n\017AttributesEntry\022\020\n\003key\030" +
-      "\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\366\003\n" +
-      "\014RatingFilter\022\035\n\nsurvey_ids\030\001 \003(\tR\tsurve" +
-      "yIds\022 \n\013touchpoints\030\002 \003(\tR\013touchpoints\022," +
-      "\n\010channels\030\003 \003(\0162\020.csat.v1.ChannelR\010chan" +
-      "nels\022\037\n\013customer_id\030\004 \001(\tR\ncustomerId\022 \n" +
-      "\tmin_score\030\005 \001(\005H\000R\010minScore\210\001\001\022 \n\tmax_s" +
-      "core\030\006 \001(\005H\001R\010maxScore\210\001\001\0229\n\nstart_time\030" +
-      "\007 \001(\0132\032.google.protobuf.TimestampR\tstart" +
-      "Time\0225\n\010end_time\030\010 \001(\0132\032.google.protobuf" +
-      ".TimestampR\007endTime\022E\n\nattributes\030\t \003(\0132" +
-      "%.csat.v1.RatingFilter.AttributesEntryR\n" +
-      "attributes\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001" +
-      "(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\014\n\n_mi" +
-      "n_scoreB\014\n\n_max_score\">\n\023SubmitRatingReq" +
-      "uest\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006r" +
-      "ating\"]\n\024SubmitRatingResponse\022\'\n\006rating\030" +
-      "\001 \001(\0132\017.csat.v1.RatingR\006rating\022\034\n\tduplic" +
-      "ate\030\002 \001(\010R\tduplicate\"F\n\031BatchSubmitRatin" +
-      "gsRequest\022)\n\007ratings\030\001 \003(\0132\017.csat.v1.Rat" +
-      "ingR\007ratings\"G\n\032BatchSubmitRatingsRespon" +
-      "se\022)\n\007ratings\030\001 \003(\0132\017.csat.v1.RatingR\007ra" +
-      "tings\"?\n\024ImportRatingsRequest\022\'\n\006rating\030" +
-      "\001 \001(\0132\017.csat.v1.RatingR\006rating\"\302\001\n\025Impor" +
-      "tRatingsResponse\022%\n\016accepted_count\030\001 \001(\003" +
-      "R\racceptedCount\022\'\n\017duplicate_count\030\002 \001(\003" +
-      "R\016duplicateCount\022%\n\016rejected_count\030\003 \001(\003" +
-      "R\rrejectedCount\0222\n\006errors\030\004 \003(\0132\032.csat.v" +
-      "1.ImportRatingErrorR\006errors\"t\n\021ImportRat" +
-      "ingError\022\024\n\005index\030\001 \001(\003R\005index\022\033\n\trating" +
-      "_id\030\002 \001(\tR\010ratingId\022\022\n\004code\030\003 \001(\tR\004code\022" +
-      "\030\n\007message\030\004 \001(\tR\007message\"L\n\020GetRatingRe" +
-      "quest\022\033\n\tsurvey_id\030\001 \001(\tR\010surveyId\022\033\n\tra" +
-      "ting_id\030\002 \001(\tR\010ratingId\"<\n\021GetRatingResp" +
-      "onse\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006r" +
-      "ating\"\177\n\022ListRatingsRequest\022-\n\006filter\030\001 " +
-      "\001(\0132\025.csat.v1.RatingFilterR\006filter\022\033\n\tpa" +
-      "ge_size\030\002 \001(\005R\010pageSize\022\035\n\npage_token\030\003 " +
-      "\001(\tR\tpageToken\"h\n\023ListRatingsResponse\022)\n" +
-      "\007ratings\030\001 \003(\0132\017.csat.v1.RatingR\007ratings" +
-      "\022&\n\017next_page_token\030\002 \001(\tR\rnextPageToken" +
-      "\"~\n\024StreamRatingsRequest\022-\n\006filter\030\001 \001(\013" +
-      "2\025.csat.v1.RatingFilterR\006filter\022\037\n\013start" +
-      "_after\030\002 \001(\003R\nstartAfter\022\026\n\006follow\030\003 \001(\010" +
-      "R\006follow\"@\n\025StreamRatingsResponse\022\'\n\006rat" +
-      "ing\030\001 \001(\0132\017.csat.v1.RatingR\006rating2\374\003\n\rR" +
-      "atingService\022K\n\014SubmitRating\022\034.csat.v1.S" +
-      "ubmitRatingRequest\032\035.csat.v1.SubmitRatin" +
-      "gResponse\022]\n\022BatchSubmitRatings\022\".csat.v" +
-      "1.BatchSubmitRatingsRequest\032#.csat.v1.Ba" +
-      "tchSubmitRatingsResponse\022P\n\rImportRating" +
-      "s\022\035.csat.v1.ImportRatingsRequest\032\036.csat." +
-      "v1.ImportRatingsResponse(\001\022G\n\tGetRating\022" +
-      "\031.csat.v1.GetRatingRequest\032\032.csat.v1.Get" +
-      "RatingResponse\"\003\220\002\001\022M\n\013ListRatings\022\033.csa" +
-      "t.v1.ListRatingsRequest\032\034.csat.v1.ListRa" +
-      "tingsResponse\"\003\220\002\001\022U\n\rStreamRatings\022\035.cs" +
-      "at.v1.StreamRatingsRequest\032\036.csat.v1.Str" +
-      "eamRatingsResponse\"\003\220\002\0010\001B\213\001\n\013com.csat.v" +
-      "1B\013RatingProtoP\001Z2github.com/csat/csat/c" +
-      "lients/go/gen/csat/v1;csatv1\242\002\003CXX\252\002\007Csa" +
-      "t.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010C" +
-      "sat::V1b\006proto3"
+      "\001(\003R\010sequence\022!\n\014reason_codes\030\013 \003(\tR\013rea" +
+      "sonCodes\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001(\t" +
+      "R\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\231\004\n\014Rati" +
+      "ngFilter\022\035\n\nsurvey_ids\030\001 \003(\tR\tsurveyIds\022" +
+      " \n\013touchpoints\030\002 \003(\tR\013touchpoints\022,\n\010cha" +
+      "nnels\030\003 \003(\0162\020.csat.v1.ChannelR\010channels\022" +
+      "\037\n\013customer_id\030\004 \001(\tR\ncustomerId\022 \n\tmin_" +
+      "score\030\005 \001(\005H\000R\010minScore\210\001\001\022 \n\tmax_score\030" +
+      "\006 \001(\005H\001R\010maxScore\210\001\001\0229\n\nstart_time\030\007 \001(\013" +
+      "2\032.google.protobuf.TimestampR\tstartTime\022" +
+      "5\n\010end_time\030\010 \001(\0132\032.google.protobuf.Time" +
+      "stampR\007endTime\022E\n\nattributes\030\t \003(\0132%.csa" +
+      "t.v1.RatingFilter.AttributesEntryR\nattri" +
+      "butes\022!\n\014reason_codes\030\n \003(\tR\013reasonCodes" +
+      "\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n" +
+      "\005value\030\002 \001(\tR\005value:\0028\001B\014\n\n_min_scoreB\014\n" +
+      "\n_max_score\">\n\023SubmitRatingRequest\022\'\n\006ra" +
+      "ting\030\001 \001(\0132\017.csat.v1.RatingR\006rating\"]\n\024S" +
+      "ubmitRatingResponse\022\'\n\006rating\030\001 \001(\0132\017.cs" +
+      "at.v1.RatingR\006rating\022\034\n\tduplicate\030\002 \001(\010R" +
+      "\tduplicate\"F\n\031BatchSubmitRatingsRequest\022" +
+      ")\n\007ratings\030\001 \003(\0132\017.csat.v1.RatingR\007ratin" +
+      "gs\"G\n\032BatchSubmitRatingsResponse\022)\n\007rati" +
+      "ngs\030\001 \003(\0132\017.csat.v1.RatingR\007ratings\"?\n\024I" +
+      "mportRatingsRequest\022\'\n\006rating\030\001 \001(\0132\017.cs" +
+      "at.v1.RatingR\006rating\"\302\001\n\025ImportRatingsRe" +
+      "sponse\022%\n\016accepted_count\030\001 \001(\003R\raccepted" +
+      "Count\022\'\n\017duplicate_count\030\002 \001(\003R\016duplicat" +
+      "eCount\022%\n\016rejected_count\030\003 \001(\003R\rrejected" +
+      "Count\0222\n\006errors\030\004 \003(\0132\032.csat.v1.ImportRa" +
+      "tingErrorR\006errors\"t\n\021ImportRatingError\022\024" +
+      "\n\005index\030\001 \001(\003R\005index\022\033\n\trating_id\030\002 \001(\tR" +
+      "\010ratingId\022\022\n\004code\030\003 \001(\tR\004code\022\030\n\007message" +
+      "\030\004 \001(\tR\007message\"L\n\020GetRatingRequest\022\033\n\ts" +
+      "urvey_id\030\001 \001(\tR\010surveyId\022\033\n\trating_id\030\002 " +
+      "\001(\tR\010ratingId\"<\n\021GetRatingResponse\022\'\n\006ra" +
+      "ting\030\001 \001(\0132\017.csat.v1.RatingR\006rating\"\177\n\022L" +
+      "istRatingsRequest\022-\n\006filter\030\001 \001(\0132\025.csat" +
+      ".v1.RatingFilterR\006filter\022\033\n\tpage_size\030\002 " +
+      "\001(\005R\010pageSize\022\035\n\npage_token\030\003 \001(\tR\tpageT" +
+      "oken\"h\n\023ListRatingsResponse\022)\n\007ratings\030\001" +
+      " \003(\0132\017.csat.v1.RatingR\007ratings\022&\n\017next_p" +
+      "age_token\030\002 \001(\tR\rnextPageToken\"~\n\024Stream" +
+      "RatingsRequest\022-\n\006filter\030\001 \001(\0132\025.csat.v1" +
+      ".RatingFilterR\006filter\022\037\n\013start_after\030\002 \001" +
+      "(\003R\nstartAfter\022\026\n\006follow\030\003 \001(\010R\006follow\"@" +
+      "\n\025StreamRatingsResponse\022\'\n\006rating\030\001 \001(\0132" +
+      "\017.csat.v1.RatingR\006rating2\374\003\n\rRatingServi" +
+      "ce\022K\n\014SubmitRating\022\034.csat.v1.SubmitRatin" +
+      "gRequest\032\035.csat.v1.SubmitRatingResponse\022" +
+      "]\n\022BatchSubmitRatings\022\".csat.v1.BatchSub" +
+      "mitRatingsRequest\032#.csat.v1.BatchSubmitR" +
+      "atingsResponse\022P\n\rImportRatings\022\035.csat.v" +
+      "1.ImportRatingsRequest\032\036.csat.v1.ImportR" +
+      "atingsResponse(\001\022G\n\tGetRating\022\031.csat.v1." +
+      "GetRatingRequest\032\032.csat.v1.GetRatingResp" +
+      "onse\"\003\220\002\001\022M\n\013ListRatings\022\033.csat.v1.ListR" +
+      "atingsRequest\032\034.csat.v1.ListRatingsRespo" +
+      "nse\"\003\220\002\001\022U\n\rStreamRatings\022\035.csat.v1.Stre" +
+      "amRatingsRequest\032\036.csat.v1.StreamRatings" +
+      "Response\"\003\220\002\0010\001B\213\001\n\013com.csat.v1B\013RatingP" +
+      "rotoP\001Z2github.com/csat/csat/clients/go/" +
+      "gen/csat/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csa" +
+      "t\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csat::V1b\006p" +
+      "roto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -207,7 +209,7 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Rating_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Rating_descriptor,
-        new java.lang.String[] { "RatingId", "SurveyId", "Score", "Comment", "CustomerId", "Channel", "Attributes", "OccurTime", "CreateTime", "Sequence", });
+        new java.lang.String[] { "RatingId", "SurveyId", "Score", "Comment", "CustomerId", "Channel", "Attributes", "OccurTime", "CreateTime", "Sequence", "ReasonCodes", });
     internal_static_csat_v1_Rating_AttributesEntry_descriptor =
       internal_static_csat_v1_Rating_descriptor.getNestedType(0);
     internal_static_csat_v1_Rating_AttributesEntry_fieldAccessorTable = new
@@ -219,7 +221,7 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_RatingFilter_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_RatingFilter_descriptor,
-        new java.lang.String[] { "SurveyIds", "Touchpoints", "Channels", "CustomerId", "MinScore", "MaxScore", "StartTime", "EndTime", "Attributes", });
+        new java.lang.String[] { "SurveyIds", "Touchpoints", "Channels", "CustomerId", "MinScore", "MaxScore", "StartTime", "EndTime", "Attributes", "ReasonCodes", });
     internal_static_csat_v1_RatingFilter_AttributesEntry_descriptor =
       internal_static_csat_v1_RatingFilter_descriptor.getNestedType(0);
     internal_static_csat_v1_RatingFilter_AttributesEntry_fieldAccessorTable = new

@@ -278,6 +278,22 @@ private static final long serialVersionUID = 0L;
     return fromRollups_;
   }
 
+  public static final int GROUPS_OVERLAP_FIELD_NUMBER = 7;
+  private boolean groupsOverlap_ = false;
+  /**
+   * <pre>
+   * Whether a rating may count in several groups (group_by `reason`: one group per reason code
+   * it holds). The groups then do not add up to overall, which counts each rating once.
+   * </pre>
+   *
+   * <code>bool groups_overlap = 7 [json_name = "groupsOverlap"];</code>
+   * @return The groupsOverlap.
+   */
+  @java.lang.Override
+  public boolean getGroupsOverlap() {
+    return groupsOverlap_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -309,6 +325,9 @@ private static final long serialVersionUID = 0L;
     }
     if (fromRollups_ != false) {
       output.writeBool(6, fromRollups_);
+    }
+    if (groupsOverlap_ != false) {
+      output.writeBool(7, groupsOverlap_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -343,6 +362,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(6, fromRollups_);
     }
+    if (groupsOverlap_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(7, groupsOverlap_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -376,6 +399,8 @@ private static final long serialVersionUID = 0L;
     }
     if (getFromRollups()
         != other.getFromRollups()) return false;
+    if (getGroupsOverlap()
+        != other.getGroupsOverlap()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -409,6 +434,9 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + FROM_ROLLUPS_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getFromRollups());
+    hash = (37 * hash) + GROUPS_OVERLAP_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getGroupsOverlap());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -579,6 +607,7 @@ private static final long serialVersionUID = 0L;
         generateTimeBuilder_ = null;
       }
       fromRollups_ = false;
+      groupsOverlap_ = false;
       return this;
     }
 
@@ -652,6 +681,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000020) != 0)) {
         result.fromRollups_ = fromRollups_;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.groupsOverlap_ = groupsOverlap_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -732,6 +764,9 @@ private static final long serialVersionUID = 0L;
       if (other.getFromRollups() != false) {
         setFromRollups(other.getFromRollups());
       }
+      if (other.getGroupsOverlap() != false) {
+        setGroupsOverlap(other.getGroupsOverlap());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -808,6 +843,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000020;
               break;
             } // case 48
+            case 56: {
+              groupsOverlap_ = input.readBool();
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 56
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1847,6 +1887,53 @@ private static final long serialVersionUID = 0L;
     public Builder clearFromRollups() {
       bitField0_ = (bitField0_ & ~0x00000020);
       fromRollups_ = false;
+      onChanged();
+      return this;
+    }
+
+    private boolean groupsOverlap_ ;
+    /**
+     * <pre>
+     * Whether a rating may count in several groups (group_by `reason`: one group per reason code
+     * it holds). The groups then do not add up to overall, which counts each rating once.
+     * </pre>
+     *
+     * <code>bool groups_overlap = 7 [json_name = "groupsOverlap"];</code>
+     * @return The groupsOverlap.
+     */
+    @java.lang.Override
+    public boolean getGroupsOverlap() {
+      return groupsOverlap_;
+    }
+    /**
+     * <pre>
+     * Whether a rating may count in several groups (group_by `reason`: one group per reason code
+     * it holds). The groups then do not add up to overall, which counts each rating once.
+     * </pre>
+     *
+     * <code>bool groups_overlap = 7 [json_name = "groupsOverlap"];</code>
+     * @param value The groupsOverlap to set.
+     * @return This builder for chaining.
+     */
+    public Builder setGroupsOverlap(boolean value) {
+
+      groupsOverlap_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Whether a rating may count in several groups (group_by `reason`: one group per reason code
+     * it holds). The groups then do not add up to overall, which counts each rating once.
+     * </pre>
+     *
+     * <code>bool groups_overlap = 7 [json_name = "groupsOverlap"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearGroupsOverlap() {
+      bitField0_ = (bitField0_ & ~0x00000040);
+      groupsOverlap_ = false;
       onChanged();
       return this;
     }

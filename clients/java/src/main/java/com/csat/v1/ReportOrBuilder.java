@@ -171,4 +171,15 @@ public interface ReportOrBuilder extends
    * @return The fromRollups.
    */
   boolean getFromRollups();
+
+  /**
+   * <pre>
+   * Whether a rating may count in several groups (group_by `reason`: one group per reason code
+   * it holds). The groups then do not add up to overall, which counts each rating once.
+   * </pre>
+   *
+   * <code>bool groups_overlap = 7 [json_name = "groupsOverlap"];</code>
+   * @return The groupsOverlap.
+   */
+  boolean getGroupsOverlap();
 }

@@ -184,81 +184,82 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "sat.v1.MetricsR\007metrics\022\'\n\006series\030\003 \003(\0132" +
       "\017.csat.v1.BucketR\006series\0326\n\010KeyEntry\022\020\n\003" +
       "key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001" +
-      "\"\225\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csat.v1.M" +
+      "\"\274\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csat.v1.M" +
       "etricsR\007overall\022,\n\006groups\030\002 \003(\0132\024.csat.v" +
       "1.ReportGroupR\006groups\022\'\n\006series\030\003 \003(\0132\017." +
       "csat.v1.BucketR\006series\022$\n\016as_of_sequence" +
       "\030\004 \001(\003R\014asOfSequence\022?\n\rgenerate_time\030\005 " +
       "\001(\0132\032.google.protobuf.TimestampR\014generat" +
       "eTime\022!\n\014from_rollups\030\006 \001(\010R\013fromRollups" +
-      "\">\n\020GetReportRequest\022*\n\005query\030\001 \001(\0132\024.cs" +
-      "at.v1.ReportQueryR\005query\"<\n\021GetReportRes" +
-      "ponse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006" +
-      "report\"~\n\022WatchReportRequest\022*\n\005query\030\001 " +
-      "\001(\0132\024.csat.v1.ReportQueryR\005query\022<\n\014min_" +
-      "interval\030\002 \001(\0132\031.google.protobuf.Duratio" +
-      "nR\013minInterval\">\n\023WatchReportResponse\022\'\n" +
-      "\006report\030\001 \001(\0132\017.csat.v1.ReportR\006report\"\244" +
-      "\002\n\023BenchmarkComparison\0220\n\tbenchmark\030\001 \001(" +
-      "\0132\022.csat.v1.BenchmarkR\tbenchmark\022\036\n\ncomp" +
-      "arable\030\002 \001(\010R\ncomparable\022\026\n\006reason\030\003 \001(\t" +
-      "R\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001\001\022-\n\010i" +
-      "nterval\030\005 \001(\0132\021.csat.v1.IntervalR\010interv" +
-      "al\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006status\030\007 \001(" +
-      "\0162\030.csat.v1.BenchmarkStatusR\006statusB\010\n\006_" +
-      "valueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_per_wee" +
-      "k\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slope_stan" +
-      "dard_error\030\002 \001(\001H\001R\022slopeStandardError\210\001" +
-      "\001\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.TrendDire" +
-      "ctionR\tdirection\022!\n\014bucket_count\030\004 \001(\003R\013" +
-      "bucketCountB\021\n\017_slope_per_weekB\027\n\025_slope" +
-      "_standard_error\"\326\004\n\020BenchmarkSegment\0224\n\003" +
-      "key\030\001 \003(\0132\".csat.v1.BenchmarkSegment.Key" +
-      "EntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat.v1.Me" +
-      "tricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005value\210\001" +
-      "\001\022-\n\010interval\030\004 \001(\0132\021.csat.v1.IntervalR\010" +
-      "interval\022\033\n\006target\030\005 \001(\001H\001R\006target\210\001\001\022\"\n" +
-      "\ntarget_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022=\n\rtar" +
-      "get_status\030\007 \001(\0162\030.csat.v1.BenchmarkStat" +
-      "usR\014targetStatus\022>\n\013comparisons\030\010 \003(\0132\034." +
-      "csat.v1.BenchmarkComparisonR\013comparisons" +
-      "\022\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\npercentile\030" +
-      "\n \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 \001(\0132\016." +
-      "csat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020\n\003key\030" +
-      "\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\010\n\006" +
-      "_valueB\t\n\007_targetB\r\n\013_target_gapB\007\n\005_ran" +
-      "kB\r\n\013_percentile\"\257\001\n\017BenchmarkReport\0225\n\010" +
-      "segments\030\001 \003(\0132\031.csat.v1.BenchmarkSegmen" +
-      "tR\010segments\022$\n\016as_of_sequence\030\002 \001(\003R\014asO" +
-      "fSequence\022?\n\rgenerate_time\030\003 \001(\0132\032.googl" +
-      "e.protobuf.TimestampR\014generateTime\"l\n\031Ge" +
-      "tBenchmarkReportRequest\022*\n\005query\030\001 \001(\0132\024" +
-      ".csat.v1.ReportQueryR\005query\022#\n\rbenchmark" +
-      "_ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBenchmark" +
-      "ReportResponse\0220\n\006report\030\001 \001(\0132\030.csat.v1" +
-      ".BenchmarkReportR\006report*\230\001\n\013Granularity" +
-      "\022\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020GRANULA" +
-      "RITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022\023\n\017GRA" +
-      "NULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK\020\004\022\025\n\021" +
-      "GRANULARITY_MONTH\020\005*\262\001\n\017BenchmarkStatus\022" +
-      " \n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022\032\n\026BEN" +
-      "CHMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK_STATU" +
-      "S_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_STATUS_" +
-      "BELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SAMPLE\020\004" +
-      "*\204\001\n\016TrendDirection\022\037\n\033TREND_DIRECTION_U" +
-      "NSPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RISING\020\001" +
-      "\022\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREND_DIRE" +
-      "CTION_FALLING\020\0032\215\002\n\rReportService\022G\n\tGet" +
-      "Report\022\031.csat.v1.GetReportRequest\032\032.csat" +
-      ".v1.GetReportResponse\"\003\220\002\001\022O\n\013WatchRepor" +
-      "t\022\033.csat.v1.WatchReportRequest\032\034.csat.v1" +
-      ".WatchReportResponse\"\003\220\002\0010\001\022b\n\022GetBenchm" +
-      "arkReport\022\".csat.v1.GetBenchmarkReportRe" +
-      "quest\032#.csat.v1.GetBenchmarkReportRespon" +
-      "se\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportProtoP\001Z2" +
-      "github.com/csat/csat/clients/go/gen/csat" +
-      "/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023C" +
-      "sat\\V1\\GPBMetadata\352\002\010Csat::V1b\006proto3"
+      "\022%\n\016groups_overlap\030\007 \001(\010R\rgroupsOverlap\"" +
+      ">\n\020GetReportRequest\022*\n\005query\030\001 \001(\0132\024.csa" +
+      "t.v1.ReportQueryR\005query\"<\n\021GetReportResp" +
+      "onse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006r" +
+      "eport\"~\n\022WatchReportRequest\022*\n\005query\030\001 \001" +
+      "(\0132\024.csat.v1.ReportQueryR\005query\022<\n\014min_i" +
+      "nterval\030\002 \001(\0132\031.google.protobuf.Duration" +
+      "R\013minInterval\">\n\023WatchReportResponse\022\'\n\006" +
+      "report\030\001 \001(\0132\017.csat.v1.ReportR\006report\"\244\002" +
+      "\n\023BenchmarkComparison\0220\n\tbenchmark\030\001 \001(\013" +
+      "2\022.csat.v1.BenchmarkR\tbenchmark\022\036\n\ncompa" +
+      "rable\030\002 \001(\010R\ncomparable\022\026\n\006reason\030\003 \001(\tR" +
+      "\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001\001\022-\n\010in" +
+      "terval\030\005 \001(\0132\021.csat.v1.IntervalR\010interva" +
+      "l\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006status\030\007 \001(\016" +
+      "2\030.csat.v1.BenchmarkStatusR\006statusB\010\n\006_v" +
+      "alueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_per_week" +
+      "\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slope_stand" +
+      "ard_error\030\002 \001(\001H\001R\022slopeStandardError\210\001\001" +
+      "\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.TrendDirec" +
+      "tionR\tdirection\022!\n\014bucket_count\030\004 \001(\003R\013b" +
+      "ucketCountB\021\n\017_slope_per_weekB\027\n\025_slope_" +
+      "standard_error\"\326\004\n\020BenchmarkSegment\0224\n\003k" +
+      "ey\030\001 \003(\0132\".csat.v1.BenchmarkSegment.KeyE" +
+      "ntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat.v1.Met" +
+      "ricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005value\210\001\001" +
+      "\022-\n\010interval\030\004 \001(\0132\021.csat.v1.IntervalR\010i" +
+      "nterval\022\033\n\006target\030\005 \001(\001H\001R\006target\210\001\001\022\"\n\n" +
+      "target_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022=\n\rtarg" +
+      "et_status\030\007 \001(\0162\030.csat.v1.BenchmarkStatu" +
+      "sR\014targetStatus\022>\n\013comparisons\030\010 \003(\0132\034.c" +
+      "sat.v1.BenchmarkComparisonR\013comparisons\022" +
+      "\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\npercentile\030\n" +
+      " \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 \001(\0132\016.c" +
+      "sat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020\n\003key\030\001" +
+      " \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\010\n\006_" +
+      "valueB\t\n\007_targetB\r\n\013_target_gapB\007\n\005_rank" +
+      "B\r\n\013_percentile\"\257\001\n\017BenchmarkReport\0225\n\010s" +
+      "egments\030\001 \003(\0132\031.csat.v1.BenchmarkSegment" +
+      "R\010segments\022$\n\016as_of_sequence\030\002 \001(\003R\014asOf" +
+      "Sequence\022?\n\rgenerate_time\030\003 \001(\0132\032.google" +
+      ".protobuf.TimestampR\014generateTime\"l\n\031Get" +
+      "BenchmarkReportRequest\022*\n\005query\030\001 \001(\0132\024." +
+      "csat.v1.ReportQueryR\005query\022#\n\rbenchmark_" +
+      "ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBenchmarkR" +
+      "eportResponse\0220\n\006report\030\001 \001(\0132\030.csat.v1." +
+      "BenchmarkReportR\006report*\230\001\n\013Granularity\022" +
+      "\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020GRANULAR" +
+      "ITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022\023\n\017GRAN" +
+      "ULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK\020\004\022\025\n\021G" +
+      "RANULARITY_MONTH\020\005*\262\001\n\017BenchmarkStatus\022 " +
+      "\n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022\032\n\026BENC" +
+      "HMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK_STATUS" +
+      "_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_STATUS_B" +
+      "ELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SAMPLE\020\004*" +
+      "\204\001\n\016TrendDirection\022\037\n\033TREND_DIRECTION_UN" +
+      "SPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RISING\020\001\022" +
+      "\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREND_DIREC" +
+      "TION_FALLING\020\0032\215\002\n\rReportService\022G\n\tGetR" +
+      "eport\022\031.csat.v1.GetReportRequest\032\032.csat." +
+      "v1.GetReportResponse\"\003\220\002\001\022O\n\013WatchReport" +
+      "\022\033.csat.v1.WatchReportRequest\032\034.csat.v1." +
+      "WatchReportResponse\"\003\220\002\0010\001\022b\n\022GetBenchma" +
+      "rkReport\022\".csat.v1.GetBenchmarkReportReq" +
+      "uest\032#.csat.v1.GetBenchmarkReportRespons" +
+      "e\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportProtoP\001Z2g" +
+      "ithub.com/csat/csat/clients/go/gen/csat/" +
+      "v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023Cs" +
+      "at\\V1\\GPBMetadata\352\002\010Csat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -309,7 +310,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Report_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Report_descriptor,
-        new java.lang.String[] { "Overall", "Groups", "Series", "AsOfSequence", "GenerateTime", "FromRollups", });
+        new java.lang.String[] { "Overall", "Groups", "Series", "AsOfSequence", "GenerateTime", "FromRollups", "GroupsOverlap", });
     internal_static_csat_v1_GetReportRequest_descriptor =
       getDescriptor().getMessageType(6);
     internal_static_csat_v1_GetReportRequest_fieldAccessorTable = new

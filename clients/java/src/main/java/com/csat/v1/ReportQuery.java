@@ -105,9 +105,11 @@ private static final long serialVersionUID = 0L;
       com.google.protobuf.LazyStringArrayList.emptyList();
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -127,9 +129,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -148,9 +152,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -170,9 +176,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1022,9 +1030,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1045,9 +1055,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1066,9 +1078,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1088,9 +1102,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1111,9 +1127,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1140,9 +1158,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1168,9 +1188,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1196,9 +1218,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -1221,9 +1245,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-     * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-     * overall metrics.
+     * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+     * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+     * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+     * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+     * such a report sets Report.groups_overlap. Empty: only the overall metrics.
      *
      * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
      * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups

@@ -48,9 +48,11 @@ public interface ReportQueryOrBuilder extends
 
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -68,9 +70,11 @@ public interface ReportQueryOrBuilder extends
       getGroupByList();
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -87,9 +91,11 @@ public interface ReportQueryOrBuilder extends
   int getGroupByCount();
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups
@@ -107,9 +113,11 @@ public interface ReportQueryOrBuilder extends
   java.lang.String getGroupBy(int index);
   /**
    * <pre>
-   * How to group the ratings, in order: `survey`, `touchpoint`, `channel` or `attributes.&lt;key&gt;`;
-   * at most 4. Ratings without the attribute form the group of the empty value. Empty: only the
-   * overall metrics.
+   * How to group the ratings, in order: `survey`, `touchpoint`, `channel`, `reason` or
+   * `attributes.&lt;key&gt;`; at most 4. Ratings without the attribute form the group of the empty
+   * value. `reason` makes one group per reason code (Rating.reason_codes): a rating with two
+   * reasons counts in both groups, and ratings without a reason form the group of the empty code;
+   * such a report sets Report.groups_overlap. Empty: only the overall metrics.
    *
    * A report has at most 1,000 groups, and at most 50,000 buckets over all its series: with
    * group_by, (groups + 1) × the buckets of one series, the overall series included (24 groups

@@ -7,12 +7,14 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
  * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
  * (computed from the ratings themselves, never sampled), as of the sequence a report names.
- * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
- * value, kept in the same transaction as the ratings, for the time zones the server is configured
- * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
- * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
- * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
- * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+ * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+ * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+ * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+ * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+ * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+ * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+ * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+ * rollups) is answered exactly by scanning the ratings, which takes longer.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -183,12 +185,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public interface AsyncService {
@@ -238,12 +242,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public static abstract class ReportServiceImplBase
@@ -260,12 +266,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public static final class ReportServiceStub
@@ -329,12 +337,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public static final class ReportServiceBlockingV2Stub
@@ -397,12 +407,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public static final class ReportServiceBlockingStub
@@ -464,12 +476,14 @@ public final class ReportServiceGrpc {
    * ReportService answers CSAT, NPS and CES questions about the stored ratings: overall, per group
    * and per time bucket, against the previous period, targets and benchmarks. Every number is exact
    * (computed from the ratings themselves, never sampled), as of the sequence a report names.
-   * Reports read rollups: counts per survey, local day, channel and score, and per declared dimension
-   * value, kept in the same transaction as the ratings, for the time zones the server is configured
-   * with (`--rollup-time-zones`, UTC by default). A query they cover costs in proportion to the days
-   * and groups it spans; any other query (a customer_id, an attribute the survey does not declare as
-   * a dimension, hour buckets, a range that does not start and end at local midnight, a channel with a
-   * dimension, a zone without rollups) is answered exactly by scanning the ratings, which takes longer.
+   * Reports read rollups: counts per survey, local day, channel and score, per declared dimension
+   * value and per reason code, kept in the same transaction as the ratings, for the time zones the
+   * server is configured with (`--rollup-time-zones`, UTC by default). A query they cover costs in
+   * proportion to the days and groups it spans; any other query (a customer_id, an attribute the
+   * survey does not declare as a dimension, hour buckets, a range that does not start and end at
+   * local midnight, a channel with a dimension or a reason, a reason with an attribute, more than one
+   * reason code in the filter or reason codes filtered in a report grouped by reason, a zone without
+   * rollups) is answered exactly by scanning the ratings, which takes longer.
    * </pre>
    */
   public static final class ReportServiceFutureStub

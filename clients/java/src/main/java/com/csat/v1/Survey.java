@@ -40,6 +40,7 @@ private static final long serialVersionUID = 0L;
     dimensions_ =
         com.google.protobuf.LazyStringArrayList.emptyList();
     state_ = 0;
+    reasons_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -555,6 +556,92 @@ private static final long serialVersionUID = 0L;
     return updateTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : updateTime_;
   }
 
+  public static final int REASONS_FIELD_NUMBER = 14;
+  @SuppressWarnings("serial")
+  private java.util.List<com.csat.v1.SurveyReason> reasons_;
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<com.csat.v1.SurveyReason> getReasonsList() {
+    return reasons_;
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends com.csat.v1.SurveyReasonOrBuilder> 
+      getReasonsOrBuilderList() {
+    return reasons_;
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public int getReasonsCount() {
+    return reasons_.size();
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.SurveyReason getReasons(int index) {
+    return reasons_.get(index);
+  }
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.SurveyReasonOrBuilder getReasonsOrBuilder(
+      int index) {
+    return reasons_.get(index);
+  }
+
   public static final int FOLLOW_UP_FIELD_NUMBER = 15;
   private com.csat.v1.FollowUpRule followUp_;
   /**
@@ -658,6 +745,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000020) != 0)) {
       output.writeMessage(13, getUpdateTime());
     }
+    for (int i = 0; i < reasons_.size(); i++) {
+      output.writeMessage(14, reasons_.get(i));
+    }
     if (((bitField0_ & 0x00000040) != 0)) {
       output.writeMessage(15, getFollowUp());
     }
@@ -722,6 +812,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(13, getUpdateTime());
     }
+    for (int i = 0; i < reasons_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(14, reasons_.get(i));
+    }
     if (((bitField0_ & 0x00000040) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(15, getFollowUp());
@@ -784,6 +878,8 @@ private static final long serialVersionUID = 0L;
       if (!getUpdateTime()
           .equals(other.getUpdateTime())) return false;
     }
+    if (!getReasonsList()
+        .equals(other.getReasonsList())) return false;
     if (hasFollowUp() != other.hasFollowUp()) return false;
     if (hasFollowUp()) {
       if (!getFollowUp()
@@ -840,6 +936,10 @@ private static final long serialVersionUID = 0L;
     if (hasUpdateTime()) {
       hash = (37 * hash) + UPDATE_TIME_FIELD_NUMBER;
       hash = (53 * hash) + getUpdateTime().hashCode();
+    }
+    if (getReasonsCount() > 0) {
+      hash = (37 * hash) + REASONS_FIELD_NUMBER;
+      hash = (53 * hash) + getReasonsList().hashCode();
     }
     if (hasFollowUp()) {
       hash = (37 * hash) + FOLLOW_UP_FIELD_NUMBER;
@@ -981,6 +1081,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetCreateTimeFieldBuilder();
         internalGetUpdateTimeFieldBuilder();
+        internalGetReasonsFieldBuilder();
         internalGetFollowUpFieldBuilder();
       }
     }
@@ -1010,6 +1111,13 @@ private static final long serialVersionUID = 0L;
         updateTimeBuilder_.dispose();
         updateTimeBuilder_ = null;
       }
+      if (reasonsBuilder_ == null) {
+        reasons_ = java.util.Collections.emptyList();
+      } else {
+        reasons_ = null;
+        reasonsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00002000);
       followUp_ = null;
       if (followUpBuilder_ != null) {
         followUpBuilder_.dispose();
@@ -1041,9 +1149,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public com.csat.v1.Survey buildPartial() {
       com.csat.v1.Survey result = new com.csat.v1.Survey(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(com.csat.v1.Survey result) {
+      if (reasonsBuilder_ == null) {
+        if (((bitField0_ & 0x00002000) != 0)) {
+          reasons_ = java.util.Collections.unmodifiableList(reasons_);
+          bitField0_ = (bitField0_ & ~0x00002000);
+        }
+        result.reasons_ = reasons_;
+      } else {
+        result.reasons_ = reasonsBuilder_.build();
+      }
     }
 
     private void buildPartial0(com.csat.v1.Survey result) {
@@ -1099,7 +1220,7 @@ private static final long serialVersionUID = 0L;
             : updateTimeBuilder_.build();
         to_bitField0_ |= 0x00000020;
       }
-      if (((from_bitField0_ & 0x00002000) != 0)) {
+      if (((from_bitField0_ & 0x00004000) != 0)) {
         result.followUp_ = followUpBuilder_ == null
             ? followUp_
             : followUpBuilder_.build();
@@ -1173,6 +1294,32 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasUpdateTime()) {
         mergeUpdateTime(other.getUpdateTime());
+      }
+      if (reasonsBuilder_ == null) {
+        if (!other.reasons_.isEmpty()) {
+          if (reasons_.isEmpty()) {
+            reasons_ = other.reasons_;
+            bitField0_ = (bitField0_ & ~0x00002000);
+          } else {
+            ensureReasonsIsMutable();
+            reasons_.addAll(other.reasons_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.reasons_.isEmpty()) {
+          if (reasonsBuilder_.isEmpty()) {
+            reasonsBuilder_.dispose();
+            reasonsBuilder_ = null;
+            reasons_ = other.reasons_;
+            bitField0_ = (bitField0_ & ~0x00002000);
+            reasonsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetReasonsFieldBuilder() : null;
+          } else {
+            reasonsBuilder_.addAllMessages(other.reasons_);
+          }
+        }
       }
       if (other.hasFollowUp()) {
         mergeFollowUp(other.getFollowUp());
@@ -1273,11 +1420,24 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00001000;
               break;
             } // case 106
+            case 114: {
+              com.csat.v1.SurveyReason m =
+                  input.readMessage(
+                      com.csat.v1.SurveyReason.parser(),
+                      extensionRegistry);
+              if (reasonsBuilder_ == null) {
+                ensureReasonsIsMutable();
+                reasons_.add(m);
+              } else {
+                reasonsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 114
             case 122: {
               input.readMessage(
                   internalGetFollowUpFieldBuilder().getBuilder(),
                   extensionRegistry);
-              bitField0_ |= 0x00002000;
+              bitField0_ |= 0x00004000;
               break;
             } // case 122
             default: {
@@ -2542,6 +2702,408 @@ private static final long serialVersionUID = 0L;
       return updateTimeBuilder_;
     }
 
+    private java.util.List<com.csat.v1.SurveyReason> reasons_ =
+      java.util.Collections.emptyList();
+    private void ensureReasonsIsMutable() {
+      if (!((bitField0_ & 0x00002000) != 0)) {
+        reasons_ = new java.util.ArrayList<com.csat.v1.SurveyReason>(reasons_);
+        bitField0_ |= 0x00002000;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder> reasonsBuilder_;
+
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<com.csat.v1.SurveyReason> getReasonsList() {
+      if (reasonsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(reasons_);
+      } else {
+        return reasonsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public int getReasonsCount() {
+      if (reasonsBuilder_ == null) {
+        return reasons_.size();
+      } else {
+        return reasonsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason getReasons(int index) {
+      if (reasonsBuilder_ == null) {
+        return reasons_.get(index);
+      } else {
+        return reasonsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder setReasons(
+        int index, com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.set(index, value);
+        onChanged();
+      } else {
+        reasonsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder setReasons(
+        int index, com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.add(value);
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        int index, com.csat.v1.SurveyReason value) {
+      if (reasonsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureReasonsIsMutable();
+        reasons_.add(index, value);
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.add(builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addReasons(
+        int index, com.csat.v1.SurveyReason.Builder builderForValue) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        reasonsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder addAllReasons(
+        java.lang.Iterable<? extends com.csat.v1.SurveyReason> values) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, reasons_);
+        onChanged();
+      } else {
+        reasonsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder clearReasons() {
+      if (reasonsBuilder_ == null) {
+        reasons_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00002000);
+        onChanged();
+      } else {
+        reasonsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public Builder removeReasons(int index) {
+      if (reasonsBuilder_ == null) {
+        ensureReasonsIsMutable();
+        reasons_.remove(index);
+        onChanged();
+      } else {
+        reasonsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder getReasonsBuilder(
+        int index) {
+      return internalGetReasonsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReasonOrBuilder getReasonsOrBuilder(
+        int index) {
+      if (reasonsBuilder_ == null) {
+        return reasons_.get(index);  } else {
+        return reasonsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<? extends com.csat.v1.SurveyReasonOrBuilder> 
+         getReasonsOrBuilderList() {
+      if (reasonsBuilder_ != null) {
+        return reasonsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(reasons_);
+      }
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder addReasonsBuilder() {
+      return internalGetReasonsFieldBuilder().addBuilder(
+          com.csat.v1.SurveyReason.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public com.csat.v1.SurveyReason.Builder addReasonsBuilder(
+        int index) {
+      return internalGetReasonsFieldBuilder().addBuilder(
+          index, com.csat.v1.SurveyReason.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+     * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+     * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+     * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+     * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+     * go.
+     * </pre>
+     *
+     * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+     */
+    public java.util.List<com.csat.v1.SurveyReason.Builder> 
+         getReasonsBuilderList() {
+      return internalGetReasonsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder> 
+        internalGetReasonsFieldBuilder() {
+      if (reasonsBuilder_ == null) {
+        reasonsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            com.csat.v1.SurveyReason, com.csat.v1.SurveyReason.Builder, com.csat.v1.SurveyReasonOrBuilder>(
+                reasons_,
+                ((bitField0_ & 0x00002000) != 0),
+                getParentForChildren(),
+                isClean());
+        reasons_ = null;
+      }
+      return reasonsBuilder_;
+    }
+
     private com.csat.v1.FollowUpRule followUp_;
     private com.google.protobuf.SingleFieldBuilder<
         com.csat.v1.FollowUpRule, com.csat.v1.FollowUpRule.Builder, com.csat.v1.FollowUpRuleOrBuilder> followUpBuilder_;
@@ -2558,7 +3120,7 @@ private static final long serialVersionUID = 0L;
      * @return Whether the followUp field is set.
      */
     public boolean hasFollowUp() {
-      return ((bitField0_ & 0x00002000) != 0);
+      return ((bitField0_ & 0x00004000) != 0);
     }
     /**
      * <pre>
@@ -2599,7 +3161,7 @@ private static final long serialVersionUID = 0L;
       } else {
         followUpBuilder_.setMessage(value);
       }
-      bitField0_ |= 0x00002000;
+      bitField0_ |= 0x00004000;
       onChanged();
       return this;
     }
@@ -2621,7 +3183,7 @@ private static final long serialVersionUID = 0L;
       } else {
         followUpBuilder_.setMessage(builderForValue.build());
       }
-      bitField0_ |= 0x00002000;
+      bitField0_ |= 0x00004000;
       onChanged();
       return this;
     }
@@ -2638,7 +3200,7 @@ private static final long serialVersionUID = 0L;
      */
     public Builder mergeFollowUp(com.csat.v1.FollowUpRule value) {
       if (followUpBuilder_ == null) {
-        if (((bitField0_ & 0x00002000) != 0) &&
+        if (((bitField0_ & 0x00004000) != 0) &&
           followUp_ != null &&
           followUp_ != com.csat.v1.FollowUpRule.getDefaultInstance()) {
           getFollowUpBuilder().mergeFrom(value);
@@ -2649,7 +3211,7 @@ private static final long serialVersionUID = 0L;
         followUpBuilder_.mergeFrom(value);
       }
       if (followUp_ != null) {
-        bitField0_ |= 0x00002000;
+        bitField0_ |= 0x00004000;
         onChanged();
       }
       return this;
@@ -2666,7 +3228,7 @@ private static final long serialVersionUID = 0L;
      * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
      */
     public Builder clearFollowUp() {
-      bitField0_ = (bitField0_ & ~0x00002000);
+      bitField0_ = (bitField0_ & ~0x00004000);
       followUp_ = null;
       if (followUpBuilder_ != null) {
         followUpBuilder_.dispose();
@@ -2687,7 +3249,7 @@ private static final long serialVersionUID = 0L;
      * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
      */
     public com.csat.v1.FollowUpRule.Builder getFollowUpBuilder() {
-      bitField0_ |= 0x00002000;
+      bitField0_ |= 0x00004000;
       onChanged();
       return internalGetFollowUpFieldBuilder().getBuilder();
     }

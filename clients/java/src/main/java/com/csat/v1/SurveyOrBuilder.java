@@ -323,6 +323,75 @@ public interface SurveyOrBuilder extends
 
   /**
    * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  java.util.List<com.csat.v1.SurveyReason> 
+      getReasonsList();
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  com.csat.v1.SurveyReason getReasons(int index);
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  int getReasonsCount();
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  java.util.List<? extends com.csat.v1.SurveyReasonOrBuilder> 
+      getReasonsOrBuilderList();
+  /**
+   * <pre>
+   * The reasons a customer may pick with a rating ("what went wrong?"), which ratings name in
+   * Rating.reason_codes and reports group by (`group_by: "reason"`). At most 50, codes unique.
+   * UpdateSurvey may add reasons and relabel them; a code that a stored rating of the survey
+   * holds cannot be removed (FAILED_PRECONDITION, ErrorInfo reason REASON_CODE_IN_USE, naming the
+   * code): the ratings are searched for it when it is removed, so a code no rating holds yet may
+   * go.
+   * </pre>
+   *
+   * <code>repeated .csat.v1.SurveyReason reasons = 14 [json_name = "reasons"];</code>
+   */
+  com.csat.v1.SurveyReasonOrBuilder getReasonsOrBuilder(
+      int index);
+
+  /**
+   * <pre>
    * When set, every rating of this survey at or below follow_up.max_score opens one FollowUp
    * (FollowUpService) in the same commit that stores the rating, exactly once per rating, on
    * every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the

@@ -91,7 +91,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -104,7 +105,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -117,7 +119,8 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -647,7 +650,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -659,7 +663,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -675,7 +680,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -696,7 +702,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -715,7 +722,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -741,7 +749,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -759,7 +768,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -772,7 +782,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -788,7 +799,8 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-     * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+     * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+     * other paths are INVALID_ARGUMENT.
      * </pre>
      *
      * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>

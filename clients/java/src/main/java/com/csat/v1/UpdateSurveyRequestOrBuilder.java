@@ -40,7 +40,8 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -50,7 +51,8 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
@@ -60,7 +62,8 @@ public interface UpdateSurveyRequestOrBuilder extends
   /**
    * <pre>
    * Fields to change: display_name, question, target, dimensions, state, metric, scale_min,
-   * scale_max, satisfied_threshold, follow_up. Required; other paths are INVALID_ARGUMENT.
+   * scale_max, satisfied_threshold, follow_up, reasons (the whole list, replaced). Required;
+   * other paths are INVALID_ARGUMENT.
    * </pre>
    *
    * <code>.google.protobuf.FieldMask update_mask = 2 [json_name = "updateMask"];</code>
