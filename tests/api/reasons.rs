@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::common::{
-    Backend, TestServer, bad_fields, error_reason, rating, violation_reasons, violations,
+    Backend, TestDatabase, TestServer, bad_fields, error_reason, rating, violation_reasons,
+    violations,
 };
 use csat::pb;
 use tonic::Code;
@@ -19,6 +20,7 @@ on_both_backends!(
     a_reason_code_held_by_a_rating_cannot_be_removed_but_may_be_relabelled,
     lists_streams_and_reports_select_ratings_holding_any_code_filtered,
     a_report_grouped_by_reason_counts_a_rating_in_each_of_its_groups,
+    a_database_from_the_first_schema_upgrades_with_its_ratings_counted_once,
 );
 
 fn reason(code: &str) -> pb::SurveyReason {
@@ -549,5 +551,58 @@ async fn a_report_grouped_by_reason_counts_a_rating_in_each_of_its_groups(backen
     assert_eq!(filtered.overall.unwrap().rating_count, 1);
     assert!(!filtered.from_rollups);
     assert!(!not_grouped.groups_overlap);
+    server.stop().await;
+}
+
+/// A database of the first schema, with ratings, upgrades through every migration (the reports'
+/// one builds its rollups, the reason codes' one adds the empty code's cells) and reports each
+/// rating once, grouped by reason under the empty code.
+async fn a_database_from_the_first_schema_upgrades_with_its_ratings_counted_once(backend: Backend) {
+    use csat::store::migration::Migrator;
+    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    let database = TestDatabase::create(backend).await;
+    let url = match backend {
+        Backend::Sqlite => format!("{}?mode=rwc", database.url),
+        Backend::Postgres => database.url.clone(),
+    };
+    let connection = Database::connect(&url).await.unwrap();
+    Migrator::up(&connection, Some(1)).await.unwrap();
+    let day = 86_400_000_000_i64;
+    for statement in [
+        "INSERT INTO surveys (survey_id, display_name, question, touchpoint, metric, scale_min, \
+         scale_max, satisfied_threshold, target, dimensions, state, create_time, update_time) \
+         VALUES ('chat', 'Chat', '', 'support_chat', 1, 1, 5, 4, NULL, '[]', 1, 0, 0)"
+            .to_string(),
+        format!(
+            "INSERT INTO ratings (sequence, survey_id, touchpoint, rating_id, score, comment, \
+             customer_id, channel, attributes, occur_time, create_time) VALUES \
+             (1, 'chat', 'support_chat', 'r1', 5, '', '', 1, '{{}}', {day}, {day}), \
+             (2, 'chat', 'support_chat', 'r2', 2, '', '', 1, '{{}}', {day}, {day}), \
+             (3, 'chat', 'support_chat', 'r3', 4, '', '', 1, '{{}}', {}, {})",
+            2 * day,
+            2 * day
+        ),
+        "UPDATE rating_sequence SET next_sequence = 4 WHERE id = 1".to_string(),
+    ] {
+        connection.execute_unprepared(&statement).await.unwrap();
+    }
+    Migrator::up(&connection, None).await.unwrap();
+    let _ = connection.close().await;
+
+    let mut server = TestServer::spawn_on(database).await;
+    let report = server
+        .report(pb::ReportQuery {
+            group_by: vec!["reason".into()],
+            ..Default::default()
+        })
+        .await;
+    let overall = report.overall.unwrap();
+    assert_eq!(overall.rating_count, 3);
+    assert_eq!(overall.satisfied_count, Some(2));
+    assert_eq!(report.groups.len(), 1, "{:?}", report.groups);
+    assert_eq!(report.groups[0].key["reason"], "");
+    assert_eq!(report.groups[0].metrics.as_ref().unwrap().rating_count, 3);
     server.stop().await;
 }
