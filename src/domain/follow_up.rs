@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::report::{Aggregation, GroupReport, Report, SurveyCounts};
-use super::validation::{Refusal, TokenPattern, Violations, char_count, has_nul};
+use super::validation::{REASON_CODE, Refusal, Violations, char_count, has_nul};
 use super::{FieldReason, FieldViolation, Micros, Rating, Survey};
 
 /// How long after its rating is stored a follow-up is due when the rule does not say.
@@ -24,11 +24,6 @@ pub const MAX_ASSIGNEE_CHARS: usize = 256;
 
 const SECOND: Micros = 1_000_000;
 const HOUR: Micros = 3_600 * SECOND;
-
-/// Resolution codes: a survey's reason codes, or any code of the same form.
-pub const RESOLUTION_CODE: TokenPattern = TokenPattern::new("[a-z0-9_]{1,63}", 63, |c| {
-    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
-});
 
 /// A survey's rule: which of its ratings open a follow-up, and how soon each is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,7 +343,7 @@ impl FollowUpChange {
             if !resolution_code.is_empty() {
                 violations.parse(
                     "follow_up.resolution_code",
-                    RESOLUTION_CODE.check(&resolution_code),
+                    REASON_CODE.check(&resolution_code),
                 );
             }
             change.resolution_code = Some(resolution_code);

@@ -129,15 +129,6 @@ pub struct TokenPattern {
 }
 
 impl TokenPattern {
-    /// Returns the pattern written `text`: values of 1 to `max_len` characters, each `allowed`.
-    pub const fn new(text: &'static str, max_len: usize, allowed: fn(char) -> bool) -> Self {
-        TokenPattern {
-            text,
-            max_len,
-            allowed,
-        }
-    }
-
     /// Returns the pattern as the contract writes it, for descriptions to quote.
     pub const fn text(&self) -> &'static str {
         self.text
@@ -185,8 +176,9 @@ pub const KEY: TokenPattern = TokenPattern {
     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'),
 };
 
-/// Reason codes: no dot or dash, so that a code reads as one word in any language's identifiers
-/// and in the stored form of a rating's codes.
+/// Reason codes, and follow-ups' resolution codes (a survey's reason code or any code of the same
+/// form): no dot or dash, so that a code reads as one word in any language's identifiers and in
+/// the stored form of a rating's codes.
 pub const REASON_CODE: TokenPattern = TokenPattern {
     text: "[a-z0-9_]{1,63}",
     max_len: 63,
