@@ -208,14 +208,11 @@ impl MigrationTrait for AddReasonCodes {
             // rewriting the table.
             "ALTER TABLE surveys ADD COLUMN reasons TEXT NOT NULL DEFAULT '[]'".to_string(),
             "ALTER TABLE ratings ADD COLUMN reason_codes TEXT NOT NULL DEFAULT '[]'".to_string(),
-            // A database older than the reports' migration had its rollups built just now, by
-            // today's code, reason cells included: those are kept, not inserted twice.
             format!(
                 "INSERT INTO rollups (zone, day, survey_id, dimension, value, channel, score, rating_count)
                  SELECT zone, day, survey_id, '{REASON_DIMENSION}', '', {ANY_CHANNEL}, score, SUM(rating_count)
                  FROM rollups WHERE dimension = ''
-                 GROUP BY zone, day, survey_id, score
-                 ON CONFLICT DO NOTHING"
+                 GROUP BY zone, day, survey_id, score"
             ),
             // Rollups in memory loaded before this migration are stale.
             "UPDATE rating_sequence SET rollup_version = rollup_version + 1".to_string(),

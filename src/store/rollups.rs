@@ -351,6 +351,11 @@ pub(super) async fn build_from<C: ConnectionTrait>(
                 }
             }
         }
+        // The rollups of that schema have no reason cells: the reason codes' migration writes
+        // the empty code's cells from the base cells, the only writer of them there.
+        if schema == RatingSchema::BeforeReasonCodes {
+            cells.retain(|cell, _| &*cell.dimension != REASON_DIMENSION);
+        }
         if cells.len() >= BUILD_FLUSH_CELLS {
             upsert(connection, backend, &cells).await?;
             cells.clear();
