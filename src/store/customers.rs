@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 const CUSTOMERS_PER_STATEMENT: usize = 500;
 
 /// The columns of a customer row, in the order [`summary_values`] gives them.
-pub(crate) const SUMMARY_COLUMNS: [&str; 27] = [
+pub(crate) const SUMMARY_COLUMNS: [&str; 22] = [
     "customer_id",
     "rating_count",
     "first_rating_time",
@@ -48,15 +48,14 @@ pub(crate) const SUMMARY_COLUMNS: [&str; 27] = [
     "recent_scores",
     "open_follow_up_count",
     "earliest_open_due_time",
-    "csat_factor",
-    "nps_factor",
-    "ces_factor",
-    "recent_factor",
-    "follow_up_factor",
     "health",
     "health_band",
     "touchpoints",
 ];
+
+/// Where `health` stands in [`SUMMARY_COLUMNS`] (checked when compiling).
+const HEALTH_AT: usize = 19;
+const _: () = assert!(matches!(SUMMARY_COLUMNS[HEALTH_AT].as_bytes(), b"health"));
 
 /// The migration's statements: the summaries, the policy row, and the index that counting a
 /// customer again reads the ratings by.
@@ -83,11 +82,6 @@ pub(crate) fn schema_statements() -> Vec<String> {
             recent_scores TEXT NOT NULL,
             open_follow_up_count BIGINT NOT NULL DEFAULT 0,
             earliest_open_due_time BIGINT,
-            csat_factor DOUBLE PRECISION,
-            nps_factor DOUBLE PRECISION,
-            ces_factor DOUBLE PRECISION,
-            recent_factor DOUBLE PRECISION,
-            follow_up_factor DOUBLE PRECISION,
             health DOUBLE PRECISION,
             health_band BIGINT NOT NULL,
             touchpoints TEXT NOT NULL
@@ -182,8 +176,8 @@ impl SummaryRow for rusqlite::Row<'_> {
     }
 }
 
-/// Returns the summary a row of [`SUMMARY_COLUMNS`] stores (the derived columns are not read:
-/// they follow from the rest and the policy).
+/// Returns the summary a row of [`SUMMARY_COLUMNS`] stores (`stale_after`, health and band are
+/// not read: they follow from the rest and the policy, and are stored for the indexes).
 pub(crate) fn summary_from_row(row: &impl SummaryRow) -> Result<CustomerSummary> {
     let required = |column: usize| -> Result<i64> {
         row.integer(column)?.ok_or_else(|| {
@@ -221,7 +215,7 @@ pub(crate) fn summary_from_row(row: &impl SummaryRow) -> Result<CustomerSummary>
         open_follow_up_count: required(17)?,
         earliest_open_due_time: row.integer(18)?,
         touchpoints: row
-            .text(26)?
+            .text(21)?
             .split(',')
             .filter(|touchpoint| !touchpoint.is_empty())
             .map(str::to_string)
@@ -233,7 +227,6 @@ pub(crate) fn summary_from_row(row: &impl SummaryRow) -> Result<CustomerSummary>
 /// order.
 pub(crate) fn summary_values(summary: &CustomerSummary, policy: &HealthPolicy) -> Vec<Value> {
     let window = &summary.window;
-    let factors = summary.factors();
     let health = summary.health(policy);
     let nps = window.latest_nps;
     vec![
@@ -258,11 +251,6 @@ pub(crate) fn summary_values(summary: &CustomerSummary, policy: &HealthPolicy) -
             .into(),
         summary.open_follow_up_count.into(),
         summary.earliest_open_due_time.into(),
-        factors.csat.into(),
-        factors.nps.into(),
-        factors.ces.into(),
-        factors.recent.into(),
-        factors.follow_up.into(),
         health.health.into(),
         i64::from(health.band.number()).into(),
         touchpoints_text(&summary.touchpoints).into(),
@@ -892,7 +880,7 @@ impl Store {
         let mut page = Vec::with_capacity(rows.len());
         for row in rows {
             let summary = summary_from_row(&row)?;
-            let health: Option<f64> = row.try_get_by_index(24)?;
+            let health: Option<f64> = row.try_get_by_index(HEALTH_AT)?;
             let position = match (query.order, health) {
                 (CustomerOrder::LastRatingDescending, _) => CustomerPosition::LastRating(
                     summary.last_rating_time,
