@@ -5,12 +5,13 @@ use tonic::{Request, Response, Status};
 
 use super::audit::Principal;
 use super::conversion::{
-    INVALID_DURATION, enum_filter, is_valid_duration, micros_from_timestamp, timestamp_from_micros,
+    INVALID_DURATION, duration_from_micros, enum_filter, micros_from_duration,
+    micros_from_timestamp, timestamp_from_micros,
 };
 use super::paging::{ListCall, encode_token, page_request};
 use super::{Context, only_field};
 use crate::domain::customer::{
-    CustomerSummary, DefectorSignal, HealthBand, HealthPolicy, MAX_WINDOW, NpsCategory,
+    CustomerSummary, DefectorSignal, HealthBand, HealthPolicy, NpsCategory,
 };
 use crate::domain::validation::{CustomerId, KEY, Refusal};
 use crate::domain::{FieldReason, Micros, Violations, now_micros};
@@ -111,10 +112,7 @@ pub fn customer_to_proto(
 /// Returns the wire form of a policy.
 fn policy_to_proto(policy: &HealthPolicy) -> pb::HealthPolicy {
     pb::HealthPolicy {
-        window: Some(prost_types::Duration {
-            seconds: policy.window.div_euclid(1_000_000),
-            nanos: (policy.window.rem_euclid(1_000_000) * 1_000) as i32,
-        }),
+        window: Some(duration_from_micros(policy.window)),
         weights: Some(pb::HealthWeights {
             csat: policy.weights.csat,
             nps: policy.weights.nps,
@@ -158,13 +156,9 @@ fn updated_policy(
     let weights = wire.weights.unwrap_or_default();
     for path in paths {
         match path.as_str() {
-            "window" => match &wire.window {
-                Some(duration) if is_valid_duration(duration) => {
-                    let micros = i128::from(duration.seconds) * 1_000_000
-                        + i128::from(duration.nanos / 1_000);
-                    policy.window = micros.clamp(-1, i128::from(MAX_WINDOW) + 1) as Micros;
-                }
-                Some(_) => {
+            "window" => match wire.window.as_ref().map(micros_from_duration) {
+                Some(Some(micros)) => policy.window = micros,
+                Some(None) => {
                     violations.add("policy.window", FieldReason::BadFormat, INVALID_DURATION)
                 }
                 None => violations.add(

@@ -508,14 +508,6 @@ impl Survey {
         }
     }
 
-    /// Returns the violation of `score` being off this survey's scale, naming `field`: for the
-    /// writer, which names the field of a refusal itself.
-    pub fn score_violation(&self, score: i32, field: String) -> Option<FieldViolation> {
-        self.check_score(score)
-            .err()
-            .map(|refusal| refusal.of_field(field))
-    }
-
     /// Returns whether `score` lies on this survey's scale.
     pub fn accepts_score(&self, score: i32) -> bool {
         (self.scale_min..=self.scale_max).contains(&score)

@@ -451,10 +451,9 @@ async fn open_follow_ups_of<C: ConnectionTrait>(
         .expr(Expr::col(Column::DueTime).min())
         .from(follow_up::Entity)
         .and_where(Expr::col(Column::CustomerId).eq(customer_id))
-        .and_where(Expr::col(Column::State).is_in([
-            FollowUpState::Open.number(),
-            FollowUpState::InProgress.number(),
-        ]));
+        .and_where(
+            Expr::col(Column::State).is_in(FollowUpState::OPEN_STATES.map(FollowUpState::number)),
+        );
     let row = connection
         .query_one_raw(backend.build(&select))
         .await?
