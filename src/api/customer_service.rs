@@ -145,13 +145,7 @@ fn updated_policy(
     paths: &[String],
 ) -> Result<HealthPolicy, Error> {
     let mut violations = Violations::default();
-    if paths.is_empty() {
-        violations.add(
-            "update_mask",
-            FieldReason::Required,
-            "required: name the fields to change",
-        );
-    }
+    violations.check_update_mask(paths, &POLICY_PATHS);
     let mut policy = current;
     let weights = wire.weights.unwrap_or_default();
     for path in paths {
@@ -181,14 +175,8 @@ fn updated_policy(
             "weights.follow_up" => policy.weights.follow_up = weights.follow_up,
             "healthy_threshold" => policy.healthy_threshold = wire.healthy_threshold,
             "at_risk_threshold" => policy.at_risk_threshold = wire.at_risk_threshold,
-            unknown => violations.add(
-                "update_mask",
-                FieldReason::UnknownValue,
-                format!(
-                    "{unknown:?} cannot be updated; allowed: {}",
-                    POLICY_PATHS.join(", ")
-                ),
-            ),
+            // Refused by check_update_mask above.
+            _ => {}
         }
     }
     violations.finish(())?;

@@ -306,25 +306,7 @@ impl FollowUpChange {
         resolution_code: String,
     ) -> Result<FollowUpChange, Vec<FieldViolation>> {
         let mut violations = Violations::default();
-        if paths.is_empty() {
-            violations.add(
-                "update_mask",
-                FieldReason::Required,
-                "required: name the fields to change",
-            );
-        }
-        for path in paths {
-            if !UPDATABLE_PATHS.contains(&path.as_str()) {
-                violations.add(
-                    "update_mask",
-                    FieldReason::UnknownValue,
-                    format!(
-                        "{path:?} cannot be updated; allowed: {}",
-                        UPDATABLE_PATHS.join(", ")
-                    ),
-                );
-            }
-        }
+        violations.check_update_mask(paths, &UPDATABLE_PATHS);
         let named = |field: &str| paths.iter().any(|path| path == field);
         let mut change = FollowUpChange::default();
         if named("assignee") {

@@ -608,36 +608,13 @@ impl UpdatableField {
             UpdatableField::Reasons => "reasons",
         }
     }
-
-    fn named(path: &str) -> Option<UpdatableField> {
-        Self::ALL.into_iter().find(|field| field.path() == path)
-    }
 }
 
 /// Checks an UpdateSurvey's mask, whatever the survey: on its own too, so that a request without
 /// a survey hears of its mask in the same answer.
 pub fn check_update_mask(paths: &[String]) -> Result<(), Vec<FieldViolation>> {
     let mut violations = Violations::default();
-    if paths.is_empty() {
-        violations.add(
-            "update_mask",
-            FieldReason::Required,
-            "required: name the fields to change",
-        );
-    }
-    for path in paths {
-        if UpdatableField::named(path).is_none() {
-            let allowed: Vec<&str> = UpdatableField::ALL.map(UpdatableField::path).into();
-            violations.add(
-                "update_mask",
-                FieldReason::UnknownValue,
-                format!(
-                    "{path:?} cannot be updated; allowed: {}",
-                    allowed.join(", ")
-                ),
-            );
-        }
-    }
+    violations.check_update_mask(paths, &UpdatableField::ALL.map(UpdatableField::path));
     violations.finish(())
 }
 

@@ -350,6 +350,30 @@ impl Violations {
         }
     }
 
+    /// Records what is wrong with an update's `update_mask`: no path at all, or a path that is
+    /// not one of `allowed` (each such path once, in the caller's order).
+    pub fn check_update_mask(&mut self, paths: &[String], allowed: &[&str]) {
+        if paths.is_empty() {
+            self.add(
+                "update_mask",
+                FieldReason::Required,
+                "required: name the fields to change",
+            );
+        }
+        for path in paths {
+            if !allowed.contains(&path.as_str()) {
+                self.add(
+                    "update_mask",
+                    FieldReason::UnknownValue,
+                    format!(
+                        "{path:?} cannot be updated; allowed: {}",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     /// Records what is wrong with the free text `value` of `field`: more than `max_chars`
     /// characters (`too_long` says so), or a NUL, which PostgreSQL cannot store in text: a NUL
     /// that reached it would fail its insert, and every later read of the column, for good.
