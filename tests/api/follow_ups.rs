@@ -2,7 +2,8 @@
 //! retries and concurrent retries included, none for ratings stored before the rule; the rules
 //! of changes (states, etags, notes) and every bad input; ListFollowUps' filters and pages
 //! against a brute-force selection; and the loop's figures of reports against a brute-force
-//! count over random follow-ups and closings.
+//! count over random follow-ups and closings. The real binary killed mid-import is in process.rs,
+//! three replicas in replicas.rs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
