@@ -269,25 +269,34 @@ impl TestServer {
 
     /// Returns every rating matching `filter`, newest first, paging with `page_size`.
     pub async fn list_all(&mut self, filter: pb::RatingFilter, page_size: i32) -> Vec<pb::Rating> {
-        let mut ratings = Vec::new();
-        let mut page_token = String::new();
-        loop {
-            let page = self
-                .ratings
-                .list_ratings(pb::ListRatingsRequest {
-                    filter: Some(filter.clone()),
-                    page_size,
-                    page_token,
-                })
-                .await
-                .expect("ListRatings")
-                .into_inner();
-            ratings.extend(page.ratings);
-            if page.next_page_token.is_empty() {
-                return ratings;
-            }
-            page_token = page.next_page_token;
+        list_ratings(&mut self.ratings, filter, page_size).await
+    }
+}
+
+/// Returns every rating matching `filter` through `client`, newest first, paging with
+/// `page_size`.
+pub async fn list_ratings(
+    client: &mut RatingServiceClient<Channel>,
+    filter: pb::RatingFilter,
+    page_size: i32,
+) -> Vec<pb::Rating> {
+    let mut ratings = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .list_ratings(pb::ListRatingsRequest {
+                filter: Some(filter.clone()),
+                page_size,
+                page_token,
+            })
+            .await
+            .expect("ListRatings")
+            .into_inner();
+        ratings.extend(page.ratings);
+        if page.next_page_token.is_empty() {
+            return ratings;
         }
+        page_token = page.next_page_token;
     }
 }
 

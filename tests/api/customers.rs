@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use crate::common::{self, Backend, TestServer, bad_fields};
 use csat::pb;
+use csat::pb::customer_service_client::CustomerServiceClient;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, RngAlgorithm, TestRng, TestRunner};
 use sea_orm::{ConnectionTrait, Database};
 use tonic::Code;
+use tonic::transport::Channel;
 
 on_both_backends!(
     random_customers_match_a_brute_force_computation,
@@ -491,9 +493,11 @@ fn check_customer(actual: &pb::Customer, expected: &Expected, policy: &TestPolic
     );
 }
 
-async fn get_customer(server: &mut TestServer, customer_id: &str) -> pb::Customer {
-    server
-        .customers
+pub(crate) async fn get_customer(
+    client: &mut CustomerServiceClient<Channel>,
+    customer_id: &str,
+) -> pb::Customer {
+    client
         .get_customer(pb::GetCustomerRequest {
             customer_id: customer_id.into(),
         })
@@ -757,7 +761,7 @@ async fn random_customers_match_a_brute_force_computation(backend: Backend) {
         let no_follow_ups = BTreeMap::new();
         let expected = brute_force(&stored, &surveys, &first_policy, now, &no_follow_ups);
         for customer in expected.values() {
-            let actual = get_customer(&mut server, &customer.customer_id).await;
+            let actual = get_customer(&mut server.customers, &customer.customer_id).await;
             check_customer(&actual, customer, &first_policy);
         }
         check_lists(
@@ -800,7 +804,7 @@ async fn random_customers_match_a_brute_force_computation(backend: Backend) {
         check_lists(&mut server, &expected, &policy, &filters[2], page_size, now).await;
         check_lists(&mut server, &expected, &policy, &filters[3], page_size, now).await;
         for customer in expected.values() {
-            let actual = get_customer(&mut server, &customer.customer_id).await;
+            let actual = get_customer(&mut server.customers, &customer.customer_id).await;
             check_customer(&actual, customer, &policy);
         }
         // A rating without a customer makes none.
@@ -852,7 +856,7 @@ async fn a_window_edge_passing_a_rating_is_applied_when_read(backend: Backend) {
             })
             .await;
     }
-    let leaving = get_customer(&mut server, "leaving").await;
+    let leaving = get_customer(&mut server.customers, "leaving").await;
     assert_eq!(leaving.health_band(), pb::HealthBand::Critical);
     assert_eq!(
         leaving.defector_signals().collect::<Vec<_>>(),
@@ -1063,7 +1067,7 @@ async fn ratings_stored_before_the_migration_get_summaries(backend: Backend) {
     let expected = brute_force(&stored, &surveys, &default_policy(), now, &BTreeMap::new());
     assert!(!expected.is_empty());
     for customer in expected.values() {
-        let actual = get_customer(&mut server, &customer.customer_id).await;
+        let actual = get_customer(&mut server.customers, &customer.customer_id).await;
         check_customer(&actual, customer, &default_policy());
     }
     let filter = TestFilter {
@@ -1111,7 +1115,7 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
             ..Default::default()
         })
         .await;
-    let before = get_customer(&mut server, "c1").await;
+    let before = get_customer(&mut server.customers, "c1").await;
     assert_eq!(before.health, Some(100.0));
     assert_eq!(before.open_follow_up_count, 0);
 
@@ -1129,7 +1133,7 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
     server.submit(low).await;
     // csat 50, recent 100 (the latest by occur_time), follow_up 0.
     let open_health = (0.35 * 50.0 + 0.15 * 100.0) / 0.6;
-    let opened = get_customer(&mut server, "c1").await;
+    let opened = get_customer(&mut server.customers, "c1").await;
     assert_eq!(opened.open_follow_up_count, 1);
     assert_eq!(opened.csat, Some(50.0));
     assert!(close(opened.health.unwrap(), open_health), "{opened:?}");
@@ -1139,7 +1143,7 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
 
     // Past its due time (1 s after the rating was stored), it is a defector signal.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let overdue = get_customer(&mut server, "c1").await;
+    let overdue = get_customer(&mut server.customers, "c1").await;
     assert_eq!(
         overdue.defector_signals().collect::<Vec<_>>(),
         [pb::DefectorSignal::UnresolvedFollowUp]
@@ -1185,7 +1189,7 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
         ))
         .await
         .unwrap();
-    let resolved = get_customer(&mut server, "c1").await;
+    let resolved = get_customer(&mut server.customers, "c1").await;
     assert_eq!(resolved.open_follow_up_count, 0);
     assert!(resolved.defector_signals.is_empty());
     assert!(close(
@@ -1197,7 +1201,7 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
         .update_follow_up(change(pb::FollowUpState::Open, &["state"]))
         .await
         .unwrap();
-    let reopened = get_customer(&mut server, "c1").await;
+    let reopened = get_customer(&mut server.customers, "c1").await;
     assert_eq!(reopened.open_follow_up_count, 1);
     assert!(close(reopened.health.unwrap(), open_health));
     server.stop().await;
@@ -1224,7 +1228,7 @@ async fn customers_are_read_by_id_with_bad_ids_and_orders_refused(backend: Backe
             ..Default::default()
         })
         .await;
-    let customer = get_customer(&mut server, "c:1").await;
+    let customer = get_customer(&mut server.customers, "c:1").await;
     assert_eq!(customer.nps_category(), pb::NpsCategory::Promoter);
     // nps 100, recent 90, follow_up 100 over weights 0.25, 0.15, 0.10.
     assert!(close(customer.health.unwrap(), 97.0));
@@ -1404,7 +1408,7 @@ async fn replicas_keep_every_customers_summary_exact() {
             .await;
     }
     for customer_id in customers {
-        let customer = get_customer(&mut replicas[0], customer_id).await;
+        let customer = get_customer(&mut replicas[0].customers, customer_id).await;
         assert_eq!(
             customer.rating_count,
             (3 * per_replica / customers.len()) as i64 + 1

@@ -2,16 +2,20 @@
 //! retries and concurrent retries included, none for ratings stored before the rule; the rules
 //! of changes (states, etags, notes) and every bad input; ListFollowUps' filters and pages
 //! against a brute-force selection; and the loop's figures of reports against a brute-force
-//! count over random follow-ups and closings.
+//! count over random follow-ups and closings. The real binary killed mid-import is in process.rs,
+//! three replicas in replicas.rs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use csat::pb;
+use csat::pb::follow_up_service_client::FollowUpServiceClient;
+use csat::pb::survey_service_client::SurveyServiceClient;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, RngAlgorithm, TestRng, TestRunner};
 use tonic::Code;
+use tonic::transport::Channel;
 
 use crate::common::{Backend, TestServer, error_reason, rating, violation_reasons, with_key};
 use crate::reports::{DAY, micros, timestamp};
@@ -33,14 +37,13 @@ on_both_backends!(
 
 /// Creates a CSAT survey on 1-5 whose ratings at or below `max_score` open follow-ups due
 /// `due_within` after they are stored (the default when `None`).
-async fn create_survey_with_rule(
-    server: &mut TestServer,
+pub(crate) async fn create_survey_with_rule(
+    surveys: &mut SurveyServiceClient<Channel>,
     survey_id: &str,
     max_score: i32,
     due_within: Option<prost_types::Duration>,
 ) -> pb::Survey {
-    server
-        .surveys
+    surveys
         .create_survey(pb::CreateSurveyRequest {
             survey_id: survey_id.into(),
             survey: Some(pb::Survey {
@@ -65,16 +68,15 @@ fn seconds(seconds: i64) -> Option<prost_types::Duration> {
 }
 
 /// Every follow-up matching `filter`, paging with `page_size`.
-async fn list_all(
-    server: &mut TestServer,
+pub(crate) async fn list_all(
+    client: &mut FollowUpServiceClient<Channel>,
     filter: pb::FollowUpFilter,
     page_size: i32,
 ) -> Vec<pb::FollowUp> {
     let mut follow_ups = Vec::new();
     let mut page_token = String::new();
     loop {
-        let page = server
-            .follow_ups
+        let page = client
             .list_follow_ups(pb::ListFollowUpsRequest {
                 filter: Some(filter.clone()),
                 page_size,
@@ -139,7 +141,7 @@ fn state_change(follow_up_id: &str, state: pb::FollowUpState, code: &str) -> pb:
 }
 
 /// The rating ids of `follow_ups`, each once, failing on a repeat.
-fn rating_ids_once(follow_ups: &[pb::FollowUp]) -> BTreeSet<String> {
+pub(crate) fn rating_ids_once(follow_ups: &[pb::FollowUp]) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     for follow_up in follow_ups {
         assert!(
@@ -153,7 +155,7 @@ fn rating_ids_once(follow_ups: &[pb::FollowUp]) -> BTreeSet<String> {
 
 async fn each_low_rating_opens_one_follow_up_on_every_path(backend: Backend) {
     let mut server = TestServer::spawn(backend).await;
-    create_survey_with_rule(&mut server, "chat", 2, None).await;
+    create_survey_with_rule(&mut server.surveys, "chat", 2, None).await;
     let low = |rating_id: &str, score: i32| pb::Rating {
         comment: format!("comment of {rating_id}"),
         customer_id: format!("customer-{rating_id}"),
@@ -203,7 +205,7 @@ async fn each_low_rating_opens_one_follow_up_on_every_path(backend: Backend) {
         .into_inner();
     assert_eq!((imported.accepted_count, imported.duplicate_count), (20, 2));
 
-    let follow_ups = list_all(&mut server, pb::FollowUpFilter::default(), 7).await;
+    let follow_ups = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 7).await;
 
     let expected: BTreeSet<String> = ["f0", "f1", "f3", "f4", "s1", "b1", "b2"]
         .into_iter()
@@ -262,7 +264,7 @@ async fn each_low_rating_opens_one_follow_up_on_every_path(backend: Backend) {
 
 async fn concurrent_retries_of_one_rating_open_one_follow_up(backend: Backend) {
     let mut server = TestServer::spawn(backend).await;
-    create_survey_with_rule(&mut server, "chat", 1, None).await;
+    create_survey_with_rule(&mut server.surveys, "chat", 1, None).await;
     for round in 0..5 {
         let tasks: Vec<_> = (0..8)
             .map(|attempt| {
@@ -292,7 +294,7 @@ async fn concurrent_retries_of_one_rating_open_one_follow_up(backend: Backend) {
         }
     }
 
-    let follow_ups = list_all(&mut server, pb::FollowUpFilter::default(), 50).await;
+    let follow_ups = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 50).await;
 
     let expected: BTreeSet<String> = (0..5).map(|round| format!("same-{round}")).collect();
     assert_eq!(rating_ids_once(&follow_ups), expected);
@@ -340,7 +342,7 @@ async fn ratings_stored_before_the_rule_open_none(backend: Backend) {
     server.surveys.update_survey(set_rule(None)).await.unwrap();
     server.submit(rating("chat", "after", 1)).await;
 
-    let follow_ups = list_all(&mut server, pb::FollowUpFilter::default(), 50).await;
+    let follow_ups = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 50).await;
 
     assert_eq!(
         rating_ids_once(&follow_ups),
@@ -421,7 +423,7 @@ async fn a_rule_off_the_scale_or_with_a_bad_due_time_is_refused(backend: Backend
         assert_eq!(violation_reasons(&refused), expected, "{rule:?}");
     }
     // A survey on 1-5 with a rule at 1: a scale of 1-3 keeps it, and a rule of 4 is refused.
-    create_survey_with_rule(&mut server, "chat", 1, seconds(60)).await;
+    create_survey_with_rule(&mut server.surveys, "chat", 1, seconds(60)).await;
     let rule_of_four = server
         .surveys
         .update_survey(pb::UpdateSurveyRequest {
@@ -489,9 +491,9 @@ type LoopQuery = (
 
 /// A survey with a rule, and the follow-up of one low rating.
 async fn one_follow_up(server: &mut TestServer) -> pb::FollowUp {
-    create_survey_with_rule(server, "chat", 2, None).await;
+    create_survey_with_rule(&mut server.surveys, "chat", 2, None).await;
     server.submit(rating("chat", "r1", 1)).await;
-    let follow_ups = list_all(server, pb::FollowUpFilter::default(), 10).await;
+    let follow_ups = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 10).await;
     assert_eq!(follow_ups.len(), 1);
     follow_ups.into_iter().next().unwrap()
 }
@@ -950,8 +952,8 @@ async fn lists_filter_and_page_as_a_brute_force_selection(backend: Backend) {
     use pb::FollowUpState::{Dismissed, InProgress, Resolved};
     let mut server = TestServer::spawn(backend).await;
     // "soon" follow-ups are due a second after their rating, "late" ones in two days.
-    create_survey_with_rule(&mut server, "soon", 2, seconds(1)).await;
-    create_survey_with_rule(&mut server, "late", 3, None).await;
+    create_survey_with_rule(&mut server.surveys, "soon", 2, seconds(1)).await;
+    create_survey_with_rule(&mut server.surveys, "late", 3, None).await;
     let mut ratings = Vec::new();
     for index in 0..36 {
         let survey_id = if index % 3 == 0 { "late" } else { "soon" };
@@ -969,7 +971,7 @@ async fn lists_filter_and_page_as_a_brute_force_selection(backend: Backend) {
             .await
             .unwrap();
     }
-    let opened = list_all(&mut server, pb::FollowUpFilter::default(), 1_000).await;
+    let opened = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 1_000).await;
     // "late" takes every rating of score 1 to 3, "soon" those of score 2 (never 1 here).
     assert_eq!(opened.len(), 24);
     for (index, follow_up) in opened.iter().enumerate() {
@@ -997,7 +999,7 @@ async fn lists_filter_and_page_as_a_brute_force_selection(backend: Backend) {
         .unwrap();
     }
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let every = list_all(&mut server, pb::FollowUpFilter::default(), 1_000).await;
+    let every = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 1_000).await;
     let filters = [
         pb::FollowUpFilter::default(),
         pb::FollowUpFilter {
@@ -1034,7 +1036,7 @@ async fn lists_filter_and_page_as_a_brute_force_selection(backend: Backend) {
     for filter in &filters {
         let expected = selected(&every, filter, now);
         for page_size in [1, 3, 0] {
-            let listed = list_all(&mut server, filter.clone(), page_size).await;
+            let listed = list_all(&mut server.follow_ups, filter.clone(), page_size).await;
             assert_eq!(listed, expected, "{filter:?} in pages of {page_size}");
         }
     }
@@ -1182,8 +1184,8 @@ async fn random_loop_figures_match_a_brute_force_count(backend: Backend) {
     }
     for data in data_sets {
         let mut server = TestServer::spawn(backend).await;
-        create_survey_with_rule(&mut server, "fast", 3, seconds(1)).await;
-        create_survey_with_rule(&mut server, "slow", 2, None).await;
+        create_survey_with_rule(&mut server.surveys, "fast", 3, seconds(1)).await;
+        create_survey_with_rule(&mut server.surveys, "slow", 2, None).await;
         server.create_csat_survey("none", "support_chat").await;
         let wire: Vec<pb::Rating> = data
             .iter()
@@ -1219,7 +1221,7 @@ async fn random_loop_figures_match_a_brute_force_count(backend: Backend) {
         for rating in submitted {
             server.submit(rating.clone()).await;
         }
-        let opened = list_all(&mut server, pb::FollowUpFilter::default(), 1_000).await;
+        let opened = list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 1_000).await;
         let index_of =
             |follow_up: &pb::FollowUp| -> usize { follow_up.rating_id[1..].parse().unwrap() };
         let act = |action: u8| -> Option<(pb::FollowUpState, &'static str)> {
@@ -1251,7 +1253,8 @@ async fn random_loop_figures_match_a_brute_force_count(backend: Backend) {
                 }
             }
         }
-        let follow_ups = list_all(&mut server, pb::FollowUpFilter::default(), 1_000).await;
+        let follow_ups =
+            list_all(&mut server.follow_ups, pb::FollowUpFilter::default(), 1_000).await;
         let expected_opened: BTreeSet<String> = data
             .iter()
             .enumerate()

@@ -1,23 +1,32 @@
 //! The real `csat` binary as a process: a kill -9 in the middle of a load loses no acknowledged
-//! rating, and SIGTERM drains and exits 0, on SQLite and PostgreSQL; out of file descriptors, it
-//! waits rather than spins; on a SQLite file it may not write, or a PostgreSQL that does not
+//! rating; a kill -9 in the middle of an import leaves exactly one follow-up per stored low
+//! rating, and so does sending the import again, with customer summaries and the report's loop
+//! figures agreeing; SIGTERM drains and exits 0, on SQLite and PostgreSQL; out of file
+//! descriptors, it waits rather than spins; on a SQLite file it may not write, or a PostgreSQL that does not
 //! answer, it does not start, and says why.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    Backend, CsatProcess, TestDatabase, connect, create_csat_survey, free_address, rating,
-    serve_arguments, start_csat, wait_until_serving,
+    Backend, CsatProcess, TestDatabase, connect, create_csat_survey, free_address, list_ratings,
+    rating, serve_arguments, start_csat, wait_until_serving,
 };
+use crate::customers::get_customer;
+use crate::follow_ups::{create_survey_with_rule, list_all, rating_ids_once};
 use csat::pb;
+use csat::pb::customer_service_client::CustomerServiceClient;
+use csat::pb::follow_up_service_client::FollowUpServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
+use csat::pb::report_service_client::ReportServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
+use tonic::transport::Channel;
 
 on_both_backends!(
     kill_9_under_load_loses_no_acknowledged_rating,
+    kill_9_mid_import_leaves_one_follow_up_per_stored_low_rating,
     sigterm_drains_and_exits_zero,
 );
 
@@ -122,6 +131,245 @@ async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
         sequences.windows(2).all(|pair| pair[0] < pair[1]),
         "sequences increase"
     );
+}
+
+/// Ratings of the import killed mid-way, and sent again whole.
+const IMPORTED_RATINGS: usize = 20_000;
+/// Customers the imported ratings are spread over: prime to the 5 scores, so that each customer
+/// has every score.
+const IMPORT_CUSTOMERS: usize = 37;
+
+/// The imported rating `index`: scores cycle 1 to 5, so 2 in 5 open a follow-up (2 or less).
+fn imported_rating(index: usize) -> pb::Rating {
+    pb::Rating {
+        customer_id: format!("c{}", index % IMPORT_CUSTOMERS),
+        ..rating("chat", &format!("r{index}"), (index % 5 + 1) as i32)
+    }
+}
+
+/// Imports every rating of [`imported_rating`] in one ImportRatings stream, as a batch job does.
+async fn import_all(channel: Channel) -> Result<pb::ImportRatingsResponse, tonic::Status> {
+    let rows = (0..IMPORTED_RATINGS).map(|index| pb::ImportRatingsRequest {
+        rating: Some(imported_rating(index)),
+    });
+    RatingServiceClient::new(channel)
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+/// The overall figures of a report of every stored rating.
+async fn reported(channel: &Channel) -> pb::Metrics {
+    ReportServiceClient::new(channel.clone())
+        .get_report(pb::GetReportRequest {
+            query: Some(pb::ReportQuery::default()),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .report
+        .unwrap()
+        .overall
+        .unwrap()
+}
+
+/// Checks that the stored ratings, their follow-ups, the customer summaries and the report's
+/// loop figures agree, and returns the stored ratings by id.
+async fn check_follow_ups_of_stored_ratings(channel: &Channel) -> BTreeMap<String, pb::Rating> {
+    let mut stream = RatingServiceClient::new(channel.clone())
+        .stream_ratings(pb::StreamRatingsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let mut stored = BTreeMap::new();
+    while let Some(message) = stream.message().await.unwrap() {
+        let rating = message.rating.unwrap();
+        stored.insert(rating.rating_id.clone(), rating);
+    }
+    let follow_ups = list_all(
+        &mut FollowUpServiceClient::new(channel.clone()),
+        pb::FollowUpFilter::default(),
+        1_000,
+    )
+    .await;
+
+    // One per stored low rating: none doubled, none missing, none of a rating not stored.
+    let low: Vec<String> = stored
+        .values()
+        .filter(|rating| rating.score <= 2)
+        .map(|rating| rating.rating_id.clone())
+        .collect();
+    assert_eq!(
+        rating_ids_once(&follow_ups).into_iter().collect::<Vec<_>>(),
+        low
+    );
+    for follow_up in &follow_ups {
+        let rating = &stored[&follow_up.rating_id];
+        assert_eq!(
+            (
+                follow_up.follow_up_id.as_str(),
+                follow_up.score,
+                follow_up.customer_id.as_str()
+            ),
+            (
+                rating.sequence.to_string().as_str(),
+                rating.score,
+                rating.customer_id.as_str()
+            ),
+        );
+    }
+    let is_open = |follow_up: &&pb::FollowUp| {
+        matches!(
+            follow_up.state(),
+            pb::FollowUpState::Open | pb::FollowUpState::InProgress
+        )
+    };
+    let mut customers = CustomerServiceClient::new(channel.clone());
+    let mut ratings = RatingServiceClient::new(channel.clone());
+    for customer_id in ["c0", "c1", "c17", "c36"] {
+        let customer = get_customer(&mut customers, customer_id).await;
+        let listed = list_ratings(
+            &mut ratings,
+            pb::RatingFilter {
+                customer_id: customer_id.into(),
+                ..Default::default()
+            },
+            1_000,
+        )
+        .await;
+        let open = follow_ups
+            .iter()
+            .filter(is_open)
+            .filter(|follow_up| follow_up.customer_id == customer_id)
+            .count();
+        assert_eq!(
+            (customer.rating_count, customer.open_follow_up_count),
+            (listed.len() as i64, open as i64),
+            "{customer_id}"
+        );
+    }
+    // Closed at once, each within its due time.
+    let closed = follow_ups
+        .iter()
+        .filter(|follow_up| !is_open(follow_up))
+        .count() as i64;
+    let report = reported(channel).await;
+    assert_eq!(
+        (
+            report.rating_count,
+            report.follow_up_count,
+            report.closed_follow_up_count,
+            report.closed_within_due_count
+        ),
+        (
+            stored.len() as i64,
+            Some(follow_ups.len() as i64),
+            Some(closed),
+            Some(closed)
+        )
+    );
+    stored
+}
+
+async fn kill_9_mid_import_leaves_one_follow_up_per_stored_low_rating(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let address = free_address();
+    let (mut process, channel) = start_csat(&database.url, address).await;
+    create_survey_with_rule(
+        &mut SurveyServiceClient::new(channel.clone()),
+        "chat",
+        2,
+        None,
+    )
+    .await;
+
+    let importing = tokio::spawn(import_all(channel.clone()));
+    // Killed once a share is committed, well before the end.
+    while !importing.is_finished()
+        && reported(&channel).await.rating_count < (IMPORTED_RATINGS / 5) as i64
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    process.kill().unwrap();
+    process.wait().unwrap();
+    let killed = importing.await.unwrap();
+
+    let (mut restarted, channel) = start_csat(&database.url, address).await;
+    let after_kill = check_follow_ups_of_stored_ratings(&channel).await;
+    println!(
+        "killed with {} of {IMPORTED_RATINGS} ratings stored",
+        after_kill.len()
+    );
+    // Some are closed before the import is sent again, which must leave them as they are.
+    let mut follow_ups = FollowUpServiceClient::new(channel.clone());
+    let mut resolved = Vec::new();
+    for follow_up in list_all(&mut follow_ups, pb::FollowUpFilter::default(), 5)
+        .await
+        .into_iter()
+        .take(5)
+    {
+        let changed = follow_ups
+            .update_follow_up(pb::UpdateFollowUpRequest {
+                follow_up: Some(pb::FollowUp {
+                    follow_up_id: follow_up.follow_up_id,
+                    state: pb::FollowUpState::Resolved.into(),
+                    resolution_code: "called_back".into(),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["state".into(), "resolution_code".into()],
+                }),
+                etag: follow_up.etag,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .follow_up
+            .unwrap();
+        resolved.push(changed);
+    }
+    let retried = import_all(channel.clone()).await.unwrap();
+    let after_retry = check_follow_ups_of_stored_ratings(&channel).await;
+    let mut still_resolved = Vec::new();
+    for follow_up in &resolved {
+        still_resolved.push(
+            follow_ups
+                .get_follow_up(pb::GetFollowUpRequest {
+                    follow_up_id: follow_up.follow_up_id.clone(),
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .follow_up
+                .unwrap(),
+        );
+    }
+    restarted.kill().unwrap();
+    restarted.wait().unwrap();
+    database.drop_database().await;
+
+    assert!(killed.is_err(), "the import was cut short: {killed:?}");
+    assert!(
+        after_kill.len() >= IMPORTED_RATINGS / 5 && after_kill.len() < IMPORTED_RATINGS,
+        "killed mid-import: {} of {IMPORTED_RATINGS} stored",
+        after_kill.len()
+    );
+    assert_eq!(resolved.len(), 5);
+    assert_eq!(
+        (retried.accepted_count, retried.duplicate_count),
+        (
+            (IMPORTED_RATINGS - after_kill.len()) as i64,
+            after_kill.len() as i64
+        )
+    );
+    assert_eq!(after_retry.len(), IMPORTED_RATINGS);
+    for (rating_id, rating) in &after_kill {
+        assert_eq!(
+            after_retry[rating_id].sequence, rating.sequence,
+            "{rating_id}"
+        );
+    }
+    assert_eq!(still_resolved, resolved);
 }
 
 async fn sigterm_drains_and_exits_zero(backend: Backend) {

@@ -5,20 +5,25 @@
 //! migrating a new database at the same moment all succeed, a replica waiting for another's
 //! migration answers health NOT_SERVING and other calls UNAVAILABLE, and replicas starting together
 //! with a new rollup zone build it once; reads answer UNAVAILABLE while the database is out of
-//! reach.
+//! reach; low ratings retried through every replica at once open one follow-up each, which every
+//! replica shows alike, guards by one etag and counts in its customer's health.
 
 use crate::common;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    Backend, CsatProcess, TestDatabase, TestServer, connect, create_csat_survey, free_address,
-    rating, resident_megabytes, spawn_csat, start_csat, wait_until_serving,
-    watch_survey_every_tenth_of_a_second,
+    Backend, CsatProcess, TestDatabase, TestServer, connect, create_csat_survey, error_reason,
+    free_address, list_ratings, rating, resident_megabytes, spawn_csat, start_csat,
+    wait_until_serving, watch_survey_every_tenth_of_a_second,
 };
+use crate::customers::get_customer;
+use crate::follow_ups::{create_survey_with_rule, list_all, rating_ids_once};
 use csat::pb;
+use csat::pb::customer_service_client::CustomerServiceClient;
+use csat::pb::follow_up_service_client::FollowUpServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::report_service_client::ReportServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
@@ -507,4 +512,265 @@ async fn replicas_building_a_new_rollup_zone_together_count_each_rating_once() {
     }
     one.stop_keeping_database().await;
     database.drop_database().await;
+}
+
+/// The rating `index` of the follow-ups test on replicas: scores cycle 1 to 5 (2 or less opens a
+/// follow-up) over customers c0 to c3.
+fn rating_with_rule(index: usize) -> pb::Rating {
+    pb::Rating {
+        customer_id: format!("c{}", index % 4),
+        ..rating("loop", &format!("r{index}"), (index % 5 + 1) as i32)
+    }
+}
+
+/// Submits `rating` through `channel`: by SubmitRating, BatchSubmitRatings or ImportRatings as
+/// `path` is 0, 1 or 2.
+async fn submit_by_path(channel: Channel, rating: pb::Rating, path: usize) {
+    let mut client = RatingServiceClient::new(channel);
+    match path {
+        0 => {
+            client
+                .submit_rating(pb::SubmitRatingRequest {
+                    rating: Some(rating),
+                })
+                .await
+                .unwrap();
+        }
+        1 => {
+            client
+                .batch_submit_ratings(pb::BatchSubmitRatingsRequest {
+                    ratings: vec![rating],
+                })
+                .await
+                .unwrap();
+        }
+        _ => {
+            let imported = client
+                .import_ratings(tokio_stream::iter([pb::ImportRatingsRequest {
+                    rating: Some(rating),
+                }]))
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(imported.rejected_count, 0, "{imported:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_open_one_follow_up_per_low_rating_and_share_its_etag_and_health() {
+    use pb::FollowUpState::{InProgress, Open, Resolved};
+    let replicas = Replicas::start(3).await;
+    let channels = &replicas.channels;
+    create_survey_with_rule(
+        &mut SurveyServiceClient::new(channels[0].clone()),
+        "loop",
+        2,
+        None,
+    )
+    .await;
+    // Customer "solo": satisfied two days ago, then a low rating a day ago.
+    let now = csat::domain::now_micros();
+    let at = |days_ago: i64| {
+        let micros = now - days_ago * 86_400_000_000;
+        Some(prost_types::Timestamp {
+            seconds: micros.div_euclid(1_000_000),
+            nanos: (micros.rem_euclid(1_000_000) * 1_000) as i32,
+        })
+    };
+    let solo = |rating_id: &str, score: i32, days_ago: i64| pb::Rating {
+        customer_id: "solo".into(),
+        occur_time: at(days_ago),
+        ..rating("loop", rating_id, score)
+    };
+    submit_by_path(channels[2].clone(), solo("solo-high", 5, 2), 0).await;
+    let mut sent = vec![solo("solo-low", 1, 1)];
+    sent.extend((0..60).map(rating_with_rule));
+    // Every rating through every replica at once, by another path on each.
+    let mut tasks = Vec::new();
+    for (index, rating) in sent.iter().enumerate() {
+        for (replica, channel) in channels.iter().enumerate() {
+            tasks.push(tokio::spawn(submit_by_path(
+                channel.clone(),
+                rating.clone(),
+                (index + replica) % 3,
+            )));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let mut follow_ups: Vec<FollowUpServiceClient<Channel>> = channels
+        .iter()
+        .map(|channel| FollowUpServiceClient::new(channel.clone()))
+        .collect();
+    let mut customers: Vec<CustomerServiceClient<Channel>> = channels
+        .iter()
+        .map(|channel| CustomerServiceClient::new(channel.clone()))
+        .collect();
+    let seen = list_all(&mut follow_ups[0], pb::FollowUpFilter::default(), 1_000).await;
+    let expected: BTreeSet<String> = sent
+        .iter()
+        .filter(|rating| rating.score <= 2)
+        .map(|rating| rating.rating_id.clone())
+        .collect();
+    assert_eq!(rating_ids_once(&seen), expected);
+    for (replica, client) in follow_ups.iter_mut().enumerate().skip(1) {
+        let listed = list_all(client, pb::FollowUpFilter::default(), 7).await;
+        assert_eq!(listed, seen, "replica {replica}");
+    }
+    for customer_id in ["c0", "c1", "c2", "c3", "solo"] {
+        let mut answers = Vec::new();
+        for (replica, client) in customers.iter_mut().enumerate() {
+            let customer = get_customer(client, customer_id).await;
+            let stored = list_ratings(
+                &mut RatingServiceClient::new(channels[replica].clone()),
+                pb::RatingFilter {
+                    customer_id: customer_id.into(),
+                    ..Default::default()
+                },
+                1_000,
+            )
+            .await;
+            let open = seen
+                .iter()
+                .filter(|follow_up| follow_up.customer_id == customer_id)
+                .count();
+            assert_eq!(
+                (customer.rating_count, customer.open_follow_up_count),
+                (stored.len() as i64, open as i64),
+                "{customer_id} on replica {replica}"
+            );
+            answers.push(customer);
+        }
+        assert!(
+            answers.windows(2).all(|pair| pair[0] == pair[1]),
+            "{answers:#?}"
+        );
+    }
+
+    // The follow-up of "solo", read on B, changed on A with B's etag; C's change with that etag,
+    // stale now, is refused.
+    let solo_low = seen
+        .iter()
+        .find(|follow_up| follow_up.rating_id == "solo-low")
+        .unwrap();
+    let change = |state: pb::FollowUpState, code: &str, assignee: &str, etag: &str| {
+        pb::UpdateFollowUpRequest {
+            follow_up: Some(pb::FollowUp {
+                follow_up_id: solo_low.follow_up_id.clone(),
+                state: state.into(),
+                resolution_code: code.into(),
+                assignee: assignee.into(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["state".into(), "resolution_code".into(), "assignee".into()],
+            }),
+            etag: etag.into(),
+        }
+    };
+    let read_on_b = follow_ups[1]
+        .get_follow_up(pb::GetFollowUpRequest {
+            follow_up_id: solo_low.follow_up_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .follow_up
+        .unwrap();
+    let open_on_every_replica = health_on_every_replica(&mut customers).await;
+    let resolved_on_a = follow_ups[0]
+        .update_follow_up(change(Resolved, "called_back", "ann", &read_on_b.etag))
+        .await
+        .unwrap()
+        .into_inner()
+        .follow_up
+        .unwrap();
+    let stale_on_c = follow_ups[2]
+        .update_follow_up(change(InProgress, "", "bob", &read_on_b.etag))
+        .await
+        .unwrap_err();
+    let mut after = Vec::new();
+    for client in &mut follow_ups {
+        after.push(
+            client
+                .get_follow_up(pb::GetFollowUpRequest {
+                    follow_up_id: read_on_b.follow_up_id.clone(),
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .follow_up
+                .unwrap(),
+        );
+    }
+    let resolved_on_every_replica = health_on_every_replica(&mut customers).await;
+    replicas.stop().await;
+
+    assert_eq!(read_on_b.state(), Open);
+    assert_eq!(
+        (resolved_on_a.state(), resolved_on_a.assignee.as_str()),
+        (Resolved, "ann")
+    );
+    assert_ne!(resolved_on_a.etag, read_on_b.etag);
+    assert_eq!(
+        (stale_on_c.code(), error_reason(&stale_on_c).as_str()),
+        (tonic::Code::Aborted, "FOLLOW_UP_ETAG_MISMATCH")
+    );
+    assert_eq!(
+        after,
+        [resolved_on_a.clone(), resolved_on_a.clone(), resolved_on_a]
+    );
+    // csat 50 (one of two satisfied) and recent 0 (a 1 on 1-5) weigh 0.35 and 0.15; follow_up
+    // 0 while open, 100 once resolved, weighs 0.10.
+    let open_health = 0.35 * 50.0 / 0.6;
+    let resolved_health = (0.35 * 50.0 + 0.10 * 100.0) / 0.6;
+    for (replica, (open, resolved)) in open_on_every_replica
+        .iter()
+        .zip(&resolved_on_every_replica)
+        .enumerate()
+    {
+        assert_eq!(
+            (open.0, open.2, open.3),
+            (1, Some(0.0), pb::HealthBand::Critical),
+            "replica {replica}"
+        );
+        assert!(
+            (open.1 - open_health).abs() < 1e-9,
+            "replica {replica}: {open:?}"
+        );
+        assert_eq!(
+            (resolved.0, resolved.2, resolved.3),
+            (0, Some(100.0), pb::HealthBand::AtRisk),
+            "replica {replica}"
+        );
+        assert!(
+            (resolved.1 - resolved_health).abs() < 1e-9,
+            "replica {replica}: {resolved:?}"
+        );
+    }
+}
+
+/// The open follow-ups, health, follow_up factor and band of customer "solo", on each replica.
+async fn health_on_every_replica(
+    customers: &mut [CustomerServiceClient<Channel>],
+) -> Vec<(i64, f64, Option<f64>, pb::HealthBand)> {
+    let mut seen = Vec::new();
+    for client in customers {
+        let customer = get_customer(client, "solo").await;
+        let follow_up_factor = customer
+            .health_factors
+            .iter()
+            .find(|factor| factor.name == "follow_up")
+            .map(|factor| factor.value);
+        seen.push((
+            customer.open_follow_up_count,
+            customer.health.unwrap(),
+            follow_up_factor,
+            customer.health_band(),
+        ));
+    }
+    seen
 }
