@@ -44,6 +44,10 @@ use crate::error::{Error, Result};
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READER_CONNECTIONS: u32 = 4;
 const WRITER_STATEMENT_CACHE: usize = 32;
+/// The writer connection's page cache, as SQLite's `cache_size` (negative: KiB). Customer
+/// summaries and the indexes by customer are updated at random places: with SQLite's default of
+/// 2 MiB, most of those pages are read again from the file at every commit.
+const WRITER_CACHE_KIB: i64 = -65_536;
 const READER_ROW_BUFFER: usize = 1_024;
 const POSTGRES_READER_CONNECTIONS: u32 = 16;
 /// The writer task and survey changes: they serialise on the counter row anyway.
@@ -418,6 +422,9 @@ impl Store {
         // journal mode is WAL already: the pools set it, and it is kept in the file.
         connection
             .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(Error::internal)?;
+        connection
+            .pragma_update(None, "cache_size", WRITER_CACHE_KIB)
             .map_err(Error::internal)?;
         connection.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
         Ok(Some(connection))
