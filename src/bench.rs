@@ -38,7 +38,7 @@ pub struct IngestBenchConfig {
     /// Seconds each timed phase runs in each round.
     #[arg(long, default_value_t = 2)]
     pub seconds: u64,
-    /// Rounds of the three timed phases (Health/Check, then SubmitRating with two kinds of key).
+    /// Rounds of the timed phases (Health/Check, then the kinds of SubmitRating, alternating).
     #[arg(long, default_value_t = 5)]
     pub rounds: usize,
     /// Ratings sent through one ImportRatings stream.
@@ -173,8 +173,11 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
         cost.observed.rate / cost.plain.rate
     );
 
-    let import = import_phase(&channels[0], config.import_ratings).await?;
+    let import = import_phase(&channels[0], config.import_ratings, bench_rating).await?;
     print_phase("ImportRatings", "ratings/s", &import);
+    let import_kept = import_phase(&channels[0], config.import_ratings, kept_rating).await?;
+    print_phase("ImportRatings", "ratings/s", &import_kept);
+    println!("  with customer ids and a follow-up rule (bar: >= 100,000/s)");
 
     let csv =
         csv_import::csv_import_phase(&channels[0], &folder, "bench", config.import_ratings).await?;
@@ -196,8 +199,10 @@ pub async fn run_ingest(config: IngestBenchConfig) -> Result<()> {
     }
 
     let stored = rounds.submit_time_ordered.count
+        + rounds.submit_kept.count
         + rounds.submit_interleaved.count
         + import.count
+        + import_kept.count
         + csv.first.accepted as usize;
     let declaring = declare_dimension_phase(&channels).await?;
     println!(
@@ -241,6 +246,14 @@ impl IngestServers {
         })
         .await?;
         deployment.create_survey("bench", survey.clone()).await?;
+        let kept = pb::Survey {
+            follow_up: Some(pb::FollowUpRule {
+                max_score: 2,
+                due_within: None,
+            }),
+            ..survey.clone()
+        };
+        deployment.create_survey(KEPT_SURVEY, kept).await?;
         let minimal = BenchServer::start(folder, "minimal", connections, |server_config| {
             server_config.rollup_time_zones = bench_zones(&["UTC"]);
         })
@@ -259,10 +272,16 @@ impl IngestServers {
     }
 }
 
+/// The survey of the deployment server whose ratings keep more at ingest: they carry a customer
+/// id (a customer summary is kept) and the survey's rule opens a follow-up for scores of 2 or less
+/// (two ratings in five).
+const KEPT_SURVEY: &str = "kept";
+
 /// The timed phases of every round, summed up.
 struct IngestRounds {
     check: PhaseResult,
     submit_time_ordered: PhaseResult,
+    submit_kept: PhaseResult,
     submit_interleaved: PhaseResult,
     submit_minimal_rollups: PhaseResult,
     submit_json: PhaseResult,
@@ -275,6 +294,12 @@ impl IngestRounds {
         println!(
             "  keys UUIDv7: SubmitRating / Health/Check = {:.2} (bar: >= 0.5)",
             self.submit_time_ordered.rate / self.check.rate
+        );
+        print_phase("SubmitRating", "ratings/s", &self.submit_kept);
+        println!(
+            "  keys UUIDv7, with customer ids and a follow-up rule: this / without = {:.2} \
+             (bar: >= 0.85)",
+            self.submit_kept.rate / self.submit_time_ordered.rate
         );
         print_phase("SubmitRating", "ratings/s", &self.submit_interleaved);
         println!(
@@ -306,6 +331,7 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
     let duration = Duration::from_secs(config.seconds);
     let mut check = PhaseTotals::default();
     let mut submit_time_ordered = PhaseTotals::default();
+    let mut submit_kept = PhaseTotals::default();
     let mut submit_interleaved = PhaseTotals::default();
     let mut submit_minimal_rollups = PhaseTotals::default();
     let mut submit_json = PhaseTotals::default();
@@ -364,6 +390,19 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
         );
         submit_time_ordered
             .add(timed_phase(channels, config.callers, duration, submit_time_ordered_keys).await);
+        submit_kept.add(
+            timed_phase(channels, config.callers, duration, |channel, _, call| {
+                let mut client = RatingServiceClient::new(channel);
+                async move {
+                    let rating = kept_rating(uuid::Uuid::now_v7().to_string(), call);
+                    let request = pb::SubmitRatingRequest {
+                        rating: Some(rating),
+                    };
+                    client.submit_rating(request).await.is_ok()
+                }
+            })
+            .await,
+        );
         submit_minimal_rollups.add(
             timed_phase(
                 &servers.minimal.channels,
@@ -398,6 +437,7 @@ async fn run_rounds(config: &IngestBenchConfig, servers: &IngestServers) -> Inge
     IngestRounds {
         check: check.summarize(),
         submit_time_ordered: submit_time_ordered.summarize(),
+        submit_kept: submit_kept.summarize(),
         submit_interleaved: submit_interleaved.summarize(),
         submit_minimal_rollups: submit_minimal_rollups.summarize(),
         submit_json: submit_json.summarize(),
@@ -425,6 +465,15 @@ fn bench_rating(rating_id: String, call: usize) -> pb::Rating {
         channel: pb::Channel::WebChat.into(),
         attributes: [("agent".to_string(), format!("agent-{}", call % 50))].into(),
         ..Default::default()
+    }
+}
+
+/// A rating of [`KEPT_SURVEY`] by one of 100,000 customers.
+fn kept_rating(rating_id: String, call: usize) -> pb::Rating {
+    pb::Rating {
+        survey_id: KEPT_SURVEY.into(),
+        customer_id: format!("customer-{}", call.wrapping_mul(7919) % 100_000),
+        ..bench_rating(rating_id, call)
     }
 }
 
@@ -540,10 +589,15 @@ where
     (latencies, started.elapsed())
 }
 
-async fn import_phase(channel: &Channel, ratings: usize) -> Result<PhaseResult> {
+/// Imports `ratings` ratings made by `rating` from an id and an index.
+async fn import_phase(
+    channel: &Channel,
+    ratings: usize,
+    rating: fn(String, usize) -> pb::Rating,
+) -> Result<PhaseResult> {
     let mut client = RatingServiceClient::new(channel.clone());
-    let requests = tokio_stream::iter((0..ratings).map(|index| pb::ImportRatingsRequest {
-        rating: Some(bench_rating(format!("import-{index}"), index)),
+    let requests = tokio_stream::iter((0..ratings).map(move |index| pb::ImportRatingsRequest {
+        rating: Some(rating(format!("import-{index}"), index)),
     }));
     let started = Instant::now();
     let response = client

@@ -1,7 +1,9 @@
 //! `csat bench customers`: seeds ratings of many customers through ImportRatings (CSAT, NPS and
 //! CES surveys; 400 days, so that part of every customer's history is outside the 180-day
 //! window) and times what a success team asks for: the at-risk list (ListCustomers by health),
-//! its first page and a deep one, and GetCustomer.
+//! its first page and a deep one, GetCustomer, and the overdue follow-ups (ListFollowUps): the
+//! CSAT survey's low ratings open follow-ups due a second after they are stored, so that every
+//! one is overdue when the seeding is done.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,7 @@ use crate::domain::now_micros;
 use crate::error::{Error, Result};
 use crate::pb;
 use crate::pb::customer_service_client::CustomerServiceClient;
+use crate::pb::follow_up_service_client::FollowUpServiceClient;
 use crate::pb::rating_service_client::RatingServiceClient;
 
 const DAYS: i64 = 400;
@@ -54,14 +57,22 @@ impl Numbers {
 pub async fn run_customers(config: CustomersBenchConfig) -> Result<()> {
     let folder = bench_folder()?;
     let server = BenchServer::start(&folder, "customers", 1, |_| {}).await?;
-    for (survey_id, metric) in [
-        ("csat", pb::Metric::Csat),
-        ("nps", pb::Metric::Nps),
-        ("ces", pb::Metric::Ces),
+    let low_csat_opens_follow_up = pb::FollowUpRule {
+        max_score: 2,
+        due_within: Some(prost_types::Duration {
+            seconds: 1,
+            nanos: 0,
+        }),
+    };
+    for (survey_id, metric, follow_up) in [
+        ("csat", pb::Metric::Csat, Some(low_csat_opens_follow_up)),
+        ("nps", pb::Metric::Nps, None),
+        ("ces", pb::Metric::Ces, None),
     ] {
         let survey = pb::Survey {
             touchpoint: "support_chat".into(),
             metric: metric.into(),
+            follow_up,
             ..Default::default()
         };
         server.create_survey(survey_id, survey).await?;
@@ -81,7 +92,7 @@ pub async fn run_customers(config: CustomersBenchConfig) -> Result<()> {
     }
     let elapsed = started.elapsed();
     println!(
-        "seeded in {:.0} s ({:.0} ratings/s through ImportRatings, summaries kept)",
+        "seeded in {:.0} s ({:.0} ratings/s through ImportRatings, summaries and follow-ups kept)",
         elapsed.as_secs_f64(),
         config.ratings as f64 / elapsed.as_secs_f64()
     );
@@ -216,5 +227,31 @@ async fn measure(channel: &Channel, config: &CustomersBenchConfig) -> Result<()>
         }
     }
     print_call("GetCustomer", gets);
+    let mut follow_ups = FollowUpServiceClient::new(channel.clone());
+    let mut overdue = Vec::with_capacity(config.repeat);
+    let mut listed = 0;
+    for _ in 0..config.repeat.max(1) {
+        let started = Instant::now();
+        let page = follow_ups
+            .list_follow_ups(pb::ListFollowUpsRequest {
+                filter: Some(pb::FollowUpFilter {
+                    overdue: true,
+                    ..Default::default()
+                }),
+                page_size: 50,
+                page_token: String::new(),
+            })
+            .await
+            .map_err(|status| Error::internal(status.to_string()))?
+            .into_inner();
+        overdue.push(started.elapsed());
+        listed = page.follow_ups.len();
+    }
+    if config.ratings >= 1_000 && listed < 50 {
+        return Err(Error::internal(format!(
+            "the overdue list's first page held {listed} follow-ups: the seeding opened too few"
+        )));
+    }
+    print_call("ListFollowUps overdue, first page of 50", overdue);
     Ok(())
 }
