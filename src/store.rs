@@ -48,6 +48,11 @@ const WRITER_STATEMENT_CACHE: usize = 32;
 /// summaries and the indexes by customer are updated at random places: with SQLite's default of
 /// 2 MiB, most of those pages are read again from the file at every commit.
 const WRITER_CACHE_KIB: i64 = -65_536;
+/// WAL pages after which the writer's commit checkpoints (SQLite's default: 1,000). A commit
+/// that updates summaries of thousands of customers writes thousands of pages: at the default,
+/// every such commit copied them all into the database file and synced it; a larger WAL holds
+/// many commits' versions of the same pages, which one checkpoint copies once.
+const WRITER_AUTOCHECKPOINT_PAGES: i64 = 16_384;
 const READER_ROW_BUFFER: usize = 1_024;
 const POSTGRES_READER_CONNECTIONS: u32 = 16;
 /// The writer task and survey changes: they serialise on the counter row anyway.
@@ -425,6 +430,9 @@ impl Store {
             .map_err(Error::internal)?;
         connection
             .pragma_update(None, "cache_size", WRITER_CACHE_KIB)
+            .map_err(Error::internal)?;
+        connection
+            .pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES)
             .map_err(Error::internal)?;
         connection.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
         Ok(Some(connection))
