@@ -29,6 +29,23 @@ use crate::pb::survey_service_client::SurveyServiceClient;
 use crate::server::Server;
 use crate::store::rollups::RollupZone;
 
+/// Days the seeding benchmarks spread their ratings over: more than a year, so that reports and
+/// health windows have history outside them.
+const DAYS: i64 = 400;
+const DAY: i64 = 86_400_000_000;
+
+/// A deterministic stream of pseudo-random numbers (xorshift64*), so that runs seed the same data.
+struct Numbers(u64);
+
+impl Numbers {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound
+    }
+}
+
 /// Settings of `csat bench ingest`.
 #[derive(Debug, Clone, Args)]
 pub struct IngestBenchConfig {

@@ -13,7 +13,6 @@
 //! (reqwest's blocking client, a second HTTP stack in the tree), so it is refused at start.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider};
@@ -47,13 +46,11 @@ const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 /// baseline) makes spans the layer never sees, and no log line turns into a span event.
 pub const TARGET: &str = "csat::traces";
 
-/// Whether an OpenTelemetry layer is installed: read on the request path instead of asking the
-/// subscriber, which costs a downcast per call.
-static TRACES_ON: AtomicBool = AtomicBool::new(false);
-
-/// Returns whether spans are exported (an OTLP endpoint was configured at start).
+/// Returns whether spans are exported (an OTLP endpoint was configured at start): whether the
+/// calls' tracer is set, which is read on the request path instead of asking the subscriber,
+/// which costs a downcast per call.
 pub fn traces_on() -> bool {
-    TRACES_ON.load(Ordering::Relaxed)
+    CALL_TRACER.get().is_some()
 }
 
 /// The tracer of the calls' spans. A call's span is made with the SDK directly, not as a
@@ -128,7 +125,6 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
         .with(exporting_layer(&provider))
         .try_init();
     let _ = CALL_TRACER.set(provider.tracer("csat"));
-    TRACES_ON.store(true, Ordering::Relaxed);
     tracing::info!(
         endpoint = %configured_endpoint().unwrap_or_default(),
         "traces: exporting over OTLP/gRPC"
@@ -148,7 +144,6 @@ pub fn init_exporting_to(endpoint: &str) -> Result<Telemetry> {
         .try_init()
         .map_err(|cause| Error::internal(format!("traces: {cause}")))?;
     let _ = CALL_TRACER.set(provider.tracer("csat"));
-    TRACES_ON.store(true, Ordering::Relaxed);
     Ok(Telemetry {
         provider: Some(provider),
     })

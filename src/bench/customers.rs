@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use tonic::transport::Channel;
 
-use super::{BenchServer, bench_folder, percentile, resident_megabytes};
+use super::{BenchServer, DAY, DAYS, Numbers, bench_folder, percentile, resident_megabytes};
 use crate::api::conversion::timestamp_from_micros;
 use crate::domain::now_micros;
 use crate::error::{Error, Result};
@@ -19,8 +19,6 @@ use crate::pb::customer_service_client::CustomerServiceClient;
 use crate::pb::follow_up_service_client::FollowUpServiceClient;
 use crate::pb::rating_service_client::RatingServiceClient;
 
-const DAYS: i64 = 400;
-const DAY: i64 = 86_400_000_000;
 /// Ratings per ImportRatings call while seeding.
 const RATINGS_PER_IMPORT: u64 = 1_000_000;
 
@@ -39,18 +37,6 @@ pub struct CustomersBenchConfig {
     /// Keep the database when done (its path is printed), to examine it.
     #[arg(long)]
     pub keep: bool,
-}
-
-/// A deterministic stream of pseudo-random numbers (xorshift64*), so that runs seed the same data.
-struct Numbers(u64);
-
-impl Numbers {
-    fn next(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound
-    }
 }
 
 /// Runs the customers benchmark and prints its report.

@@ -10,7 +10,9 @@ use clap::Args;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use tonic::transport::Channel;
 
-use super::{BenchServer, bench_folder, bench_zones, percentile, resident_megabytes};
+use super::{
+    BenchServer, DAY, DAYS, Numbers, bench_folder, bench_zones, percentile, resident_megabytes,
+};
 use crate::api::conversion::timestamp_from_micros;
 use crate::domain::now_micros;
 use crate::error::{Error, Result};
@@ -20,8 +22,6 @@ use crate::pb::report_service_client::ReportServiceClient;
 
 const TOUCHPOINTS: usize = 8;
 const AGENTS: u64 = 50;
-const DAYS: i64 = 400;
-const DAY: i64 = 86_400_000_000;
 
 /// Settings of `csat bench report`.
 #[derive(Debug, Clone, Args)]
@@ -38,18 +38,6 @@ pub struct ReportBenchConfig {
     /// Keep the database when done (its path is printed), to examine it.
     #[arg(long)]
     pub keep: bool,
-}
-
-/// A deterministic stream of pseudo-random numbers (xorshift64*), so that runs seed the same data.
-struct Numbers(u64);
-
-impl Numbers {
-    fn next(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound
-    }
 }
 
 fn survey_ids(metric: &str) -> Vec<String> {

@@ -48,14 +48,19 @@ impl CustomerSummaries {
     ) -> Vec<CustomerSummary> {
         self.staged
             .iter()
-            .map(|(customer_id, added)| match stored.remove(customer_id) {
-                Some(mut summary) => {
-                    summary.merge(added);
-                    summary
-                }
-                None => added.clone(),
-            })
+            .map(|(customer_id, added)| added_to(stored.remove(customer_id), added))
             .collect()
+    }
+}
+
+/// Returns what a commit `added` to a customer merged into its `stored` summary, if any.
+fn added_to(stored: Option<CustomerSummary>, added: &CustomerSummary) -> CustomerSummary {
+    match stored {
+        Some(mut summary) => {
+            summary.merge(added);
+            summary
+        }
+        None => added.clone(),
     }
 }
 
@@ -141,14 +146,7 @@ impl KeptWithRatings for CustomerSummaries {
                     other => Err(other),
                 })?
                 .transpose()?;
-            let summary = match stored {
-                Some(mut summary) => {
-                    summary.merge(added);
-                    summary
-                }
-                None => added.clone(),
-            };
-            let values = summary_values(&summary, &self.policy);
+            let values = summary_values(&added_to(stored, added), &self.policy);
             upsert.execute(rusqlite::params_from_iter(
                 values.iter().map(rusqlite_value),
             ))?;
