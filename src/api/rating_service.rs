@@ -523,6 +523,20 @@ impl RatingService for RatingApi {
         }))
     }
 
+    async fn exclude_rating(
+        &self,
+        _request: Request<pb::ExcludeRatingRequest>,
+    ) -> Result<Response<pb::ExcludeRatingResponse>, Status> {
+        Err(Status::unimplemented("ExcludeRating is not served yet"))
+    }
+
+    async fn restore_rating(
+        &self,
+        _request: Request<pb::RestoreRatingRequest>,
+    ) -> Result<Response<pb::RestoreRatingResponse>, Status> {
+        Err(Status::unimplemented("RestoreRating is not served yet"))
+    }
+
     type StreamRatingsStream = RatingStream;
 
     async fn stream_ratings(

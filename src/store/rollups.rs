@@ -335,6 +335,9 @@ pub(super) async fn build_from<C: ConnectionTrait>(
         let Some(last) = ratings.last() else { break };
         cursor = last.sequence;
         for rating in &ratings {
+            if rating.exclusion.is_some() {
+                continue;
+            }
             match only {
                 Some((_, dimension)) => {
                     let mut one = CellCounts::new();
@@ -741,6 +744,7 @@ mod tests {
             // 2026-01-01T03:00:00Z: still 2025-12-31 in New York.
             occur_time: 1_767_236_400_000_000,
             create_time: 0,
+            exclusion: None,
         };
         let zones = [
             RollupZone::parse("UTC").unwrap(),
@@ -798,6 +802,7 @@ mod tests {
             },
             occur_time: 0,
             create_time: 0,
+            exclusion: None,
         };
         let mut cells = CellCounts::new();
         add_cells(
