@@ -182,11 +182,15 @@ impl RatingApi {
             .surveys
             .get(&self.context.store, survey_id.as_str())
             .await?;
-        let (rating, _version) = self
+        let (rating, version) = self
             .context
             .store
             .set_exclusion(survey_id.as_str(), rating_id.as_str(), exclusion)
             .await?;
+        if let Some(version) = version {
+            // Watched reports here need not wait for the feed's next look at the counter.
+            self.context.feed.exclusions_committed(version);
+        }
         Ok(rating_into_proto(rating))
     }
 }

@@ -1,20 +1,38 @@
 //! Excluding and restoring ratings: one transaction that marks the rating and moves everything
 //! kept beside the ratings with it (the stored rollups, the rating's follow-up, its customer's
-//! summary).
+//! summary), and the reads by which every process brings its rollups in memory along.
 //!
 //! An exclusion travels to the other replicas as a rating does: its transaction locks the counter
 //! row (ordering it with every writer of every replica, and on PostgreSQL announcing the commit),
-//! and bumps the counter's `exclusion_version`, which it also stores on the rating.
+//! and bumps the counter's `exclusion_version`, which it also stores on the rating. Every report
+//! reads the counter first; a process whose rollups in memory are at an older exclusion version
+//! reads the ratings changed since (an index range) before it answers, as it reads the ratings
+//! committed since its feed last delivered.
 
-use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
+use std::collections::HashSet;
+
+use sea_orm::sea_query::{Expr, ExprTrait as _, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use super::Store;
 use super::entity::{follow_up, rating, survey};
-use super::ratings::{RatingSchema, rating_from_row};
+use super::rating_sql::RATING_READ_COLUMNS;
+use super::ratings::{RatingSchema, rating_from_columns, rating_from_row};
 use super::rollups::{CellCounts, add_cells, stored_zones, upsert};
 use crate::domain::{Exclusion, Rating, now_micros};
 use crate::error::{Error, Result};
+
+/// Ratings read per query while following exclusions.
+const CHANGES_PAGE: u64 = 1_000;
+
+/// A rating as an exclusion or restore since some version left it.
+#[derive(Debug)]
+pub struct ExclusionChange {
+    /// The counter's exclusion version of the rating's last change.
+    pub version: i64,
+    /// The rating, with its exclusion as it is now.
+    pub rating: Rating,
+}
 
 impl Store {
     /// Excludes the rating `rating_id` of `survey_id` from every number, with `exclusion`, or
@@ -108,6 +126,40 @@ impl Store {
         transaction.commit().await?;
         Ok((rating, Some(version)))
     }
+
+    /// Returns the ratings excluded or restored at an exclusion version after `after`, with
+    /// their state now, oldest change first.
+    pub async fn exclusion_changes(&self, after: i64) -> Result<Vec<ExclusionChange>> {
+        let mut changes = Vec::new();
+        let mut cursor = after;
+        loop {
+            let select = Query::select()
+                .columns(RATING_READ_COLUMNS)
+                .column(rating::Column::ExclusionVersion)
+                .from(rating::Entity)
+                .and_where(changed_ever())
+                .and_where(Expr::col(rating::Column::ExclusionVersion).gt(cursor))
+                .order_by(rating::Column::ExclusionVersion, Order::Asc)
+                .limit(CHANGES_PAGE)
+                .to_owned();
+            let rows = self
+                .reader
+                .query_all_raw(self.backend.build(&select))
+                .await?;
+            let full = rows.len() as u64 == CHANGES_PAGE;
+            for row in &rows {
+                let version: i64 = row.try_get_by_index(RATING_READ_COLUMNS.len())?;
+                cursor = version;
+                changes.push(ExclusionChange {
+                    version,
+                    rating: rating_from_columns(row)?,
+                });
+            }
+            if !full {
+                return Ok(changes);
+            }
+        }
+    }
 }
 
 /// Locks the counter row as a writer does, bumps its exclusion version and returns it. On
@@ -171,4 +223,29 @@ async fn mark<C: ConnectionTrait>(
         .execute_raw(backend.build(&follow_up_update))
         .await?;
     Ok(())
+}
+
+/// Returns the sequences of the ratings excluded now, read through `connection` (in the snapshot
+/// of the rollups it loads).
+pub(super) async fn excluded_sequences<C: ConnectionTrait>(
+    connection: &C,
+    backend: DbBackend,
+) -> Result<HashSet<i64>> {
+    let select = Query::select()
+        .column(rating::Column::Sequence)
+        .from(rating::Entity)
+        .and_where(changed_ever())
+        .and_where(Expr::col(rating::Column::ExclusionReason).ne(0))
+        .to_owned();
+    let rows = connection.query_all_raw(backend.build(&select)).await?;
+    rows.iter()
+        .map(|row| row.try_get_by_index::<i64>(0).map_err(Error::from))
+        .collect()
+}
+
+/// The condition of the partial index of the ratings ever excluded, as its definition spells it:
+/// a query states it in these words, not with a bound parameter, for SQLite's planner and
+/// PostgreSQL's to see that the index holds every row it wants.
+fn changed_ever() -> Expr {
+    Expr::cust("exclusion_version > 0")
 }
