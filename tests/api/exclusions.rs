@@ -37,6 +37,7 @@ on_both_backends!(
     excluding_or_restoring_again_changes_nothing,
     bad_exclusions_name_every_field_and_change_nothing,
     a_watched_report_comes_again_after_an_exclusion_and_a_restore,
+    a_group_whose_every_rating_is_excluded_leaves_the_report,
 );
 
 fn exclude_request(
@@ -845,6 +846,58 @@ async fn bad_exclusions_name_every_field_and_change_nothing(backend: Backend) {
     let listed = server.list_all(pb::RatingFilter::default(), 10).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].exclusion, None);
+    server.stop().await;
+}
+
+/// The rollups keep a cell whose count an exclusion took to 0: neither in memory nor loaded
+/// again from storage does it make a group of no rating.
+async fn a_group_whose_every_rating_is_excluded_leaves_the_report(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    crate::reports::declare_dimensions(&mut server, "chat", &["agent"]).await;
+    for (rating_id, agent) in [("r1", "ann"), ("r2", "bob"), ("r3", "ann")] {
+        server
+            .submit(pb::Rating {
+                attributes: BTreeMap::from([("agent".to_string(), agent.to_string())]),
+                ..rating("chat", rating_id, 4)
+            })
+            .await;
+    }
+    exclude(
+        &mut server.ratings,
+        "chat",
+        "r2",
+        pb::ExclusionReason::Employee,
+        "",
+    )
+    .await;
+    let by_agent = pb::ReportQuery {
+        group_by: vec!["attributes.agent".into()],
+        ..of_surveys(&["chat"], "")
+    };
+    let groups = |report: &pb::Report| -> Vec<(String, i64)> {
+        assert!(report.from_rollups);
+        report
+            .groups
+            .iter()
+            .map(|group| {
+                (
+                    group.key["attributes.agent"].clone(),
+                    group.metrics.as_ref().unwrap().rating_count,
+                )
+            })
+            .collect()
+    };
+    let expected = [("ann".to_string(), 2)];
+    assert_eq!(groups(&server.report(by_agent.clone()).await), expected);
+    let database = server.stop_keeping_database().await;
+    let mut server = TestServer::spawn_on(database).await;
+    assert_eq!(groups(&server.report(by_agent.clone()).await), expected);
+    restore(&mut server.ratings, "chat", "r2").await;
+    assert_eq!(
+        groups(&server.report(by_agent).await),
+        [("ann".to_string(), 2), ("bob".to_string(), 1)]
+    );
     server.stop().await;
 }
 
