@@ -15,7 +15,9 @@ pub mod time_buckets;
 pub mod validation;
 
 pub use filter::{RatingFilter, RatingFilterInput};
-pub use rating::{Channel, NewRating, Rating, RatingContent, RatingInput};
+pub use rating::{
+    Channel, Exclusion, ExclusionReason, NewRating, Rating, RatingContent, RatingInput,
+};
 pub use survey::{Metric, Survey, SurveyDraft, SurveyReason, SurveyState, SurveyUpdateError};
 pub use validation::{FieldReason, FieldViolation, GivenTime, InvalidTimestamp, Violations};
 

@@ -33,11 +33,15 @@ const STORAGE_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Ratings read per query when filling in from storage.
 const FILL_PAGE_RATINGS: u64 = 1_000;
 
-/// Committed ratings in sequence order; cheap to clone.
+/// Committed ratings in sequence order, and the latest exclusion version; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Feed {
     sender: broadcast::Sender<Arc<[Rating]>>,
     committed: mpsc::Sender<Vec<Rating>>,
+    /// The highest exclusion version committed that this process knows of: its own exclusions as
+    /// they are answered, other replicas' as the pump reads the counter (on their announcement,
+    /// or on the timer).
+    exclusions: watch::Sender<i64>,
     /// The pump's `published_through`, for the lag behind storage that metrics show.
     published_through: Arc<AtomicI64>,
 }
@@ -51,10 +55,12 @@ impl Feed {
         let (committed, own_commits) = mpsc::channel(OWN_COMMITS_QUEUED);
         let start_sequence = store.last_committed_sequence().await?;
         let published_through = Arc::new(AtomicI64::new(start_sequence));
+        let exclusions = watch::Sender::new(store.counter_versions().await?.exclusion_version);
         let pump = Pump {
             published_through: start_sequence,
             published_shown: published_through.clone(),
             sender: sender.clone(),
+            exclusions: exclusions.clone(),
             store,
         };
         tokio::spawn(pump.run(own_commits, shutdown));
@@ -62,7 +68,19 @@ impl Feed {
             sender,
             committed,
             published_through,
+            exclusions,
         })
+    }
+
+    /// Records that exclusions up to `version` are committed (this process's, as answered).
+    pub fn exclusions_committed(&self, version: i64) {
+        note_exclusions(&self.exclusions, version);
+    }
+
+    /// Returns a receiver of the exclusion version, which changes whenever a rating is excluded
+    /// or restored, on any replica.
+    pub fn subscribe_exclusions(&self) -> watch::Receiver<i64> {
+        self.exclusions.subscribe()
     }
 
     /// Returns the sequence through which every rating was published.
@@ -85,10 +103,22 @@ impl Feed {
     }
 }
 
+/// Raises the exclusion version to `version`, waking its subscribers, unless it is there already.
+fn note_exclusions(exclusions: &watch::Sender<i64>, version: i64) {
+    exclusions.send_if_modified(|known| {
+        let newer = version > *known;
+        if newer {
+            *known = version;
+        }
+        newer
+    });
+}
+
 /// Orders what is published: this process's batches, and what storage holds beyond them.
 struct Pump {
     store: Store,
     sender: broadcast::Sender<Arc<[Rating]>>,
+    exclusions: watch::Sender<i64>,
     /// Every rating up to this sequence was published (or committed before the feed started).
     published_through: i64,
     /// The same, for [`Feed::published_through`].
@@ -147,6 +177,10 @@ impl Pump {
     }
 
     async fn fill_to_committed(&mut self) -> Result<()> {
+        // An exclusion announces itself as a commit of ratings does, and is read from the same
+        // counter row.
+        let versions = self.store.counter_versions().await?;
+        note_exclusions(&self.exclusions, versions.exclusion_version);
         self.store.adopt_other_writers_commits().await?;
         let committed = self.store.last_committed_sequence().await?;
         self.fill_from_storage(committed).await
@@ -241,6 +275,7 @@ mod tests {
             },
             occur_time: 0,
             create_time: 0,
+            exclusion: None,
         }
     }
 

@@ -128,6 +128,7 @@ impl Reports {
         let CounterVersions {
             catalog_version,
             rollup_version,
+            exclusion_version,
             ..
         } = self.store.counter_versions().await?;
         let surveys = self.surveys(catalog_version).await?;
@@ -136,7 +137,10 @@ impl Reports {
             .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
             .collect();
         if let Some(plan) = mirror_plan(query, &surveys)
-            && let Some(guard) = self.mirror.current(target, rollup_version).await?
+            && let Some(guard) = self
+                .mirror
+                .current(target, rollup_version, exclusion_version)
+                .await?
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {

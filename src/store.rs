@@ -4,6 +4,7 @@
 mod benchmarks;
 mod counter;
 pub mod customers;
+pub mod exclusions;
 pub use counter::CounterVersions;
 pub mod entity;
 mod follow_ups;

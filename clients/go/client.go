@@ -30,8 +30,8 @@ const Version = "0.1.0"
 
 // DefaultServiceConfig is the gRPC service config Dial applies unless WithServiceConfig
 // replaces it: UNAVAILABLE is retried, with exponential backoff, on the methods that are safe to
-// repeat (those without side effects, DeleteBenchmark, and the submits, whose rating ids make a
-// repeat a duplicate rather than a second rating).
+// repeat (those without side effects, DeleteBenchmark, ExcludeRating and RestoreRating, and the
+// submits, whose rating ids make a repeat a duplicate rather than a second rating).
 //
 //go:embed retry-service-config.json
 var DefaultServiceConfig string

@@ -228,6 +228,12 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
         create_time: Some(timestamp_from_micros(rating.create_time)),
         sequence: rating.sequence,
         reason_codes: rating.content.reason_codes,
+        exclusion: rating.exclusion.map(|exclusion| pb::RatingExclusion {
+            reason: exclusion.reason.number(),
+            note: exclusion.note,
+            principal: exclusion.principal,
+            exclude_time: Some(timestamp_from_micros(exclusion.exclude_time)),
+        }),
     }
 }
 
@@ -244,6 +250,7 @@ pub fn filter_input(filter: pb::RatingFilter) -> RatingFilterInput {
         end_time: given_bound(filter.end_time),
         attributes: filter.attributes,
         reason_codes: filter.reason_codes,
+        include_excluded: filter.include_excluded,
     }
 }
 

@@ -10,14 +10,16 @@ use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::audit::Principal;
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
 use super::paging::{ListCall, encode_token, page_request};
 use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, only_field, status_from_error};
 use crate::domain::ingest::{Accepted, RatingResult, Rejection};
-use crate::domain::rating::MAX_REASON_CODES;
+use crate::domain::rating::{MAX_EXCLUSION_NOTE_CHARS, MAX_REASON_CODES};
 use crate::domain::validation::{RatingId, ReasonCode, Refusal, SurveyId, is_survey_id};
 use crate::domain::{
-    FieldReason, FieldViolation, NewRating, RatingFilter, Survey, Violations, now_micros,
+    Exclusion, ExclusionReason, FieldReason, FieldViolation, NewRating, RatingFilter, Survey,
+    Violations, now_micros,
 };
 use crate::error::Error;
 use crate::feed::streams::{StreamChunk, StreamRequest, stream_ratings};
@@ -165,6 +167,37 @@ impl RatingApi {
             None => Ok(prepared),
         }
     }
+}
+
+impl RatingApi {
+    /// Excludes or restores a rating of a survey that exists (else SURVEY_NOT_FOUND, then
+    /// RATING_NOT_FOUND) and returns it as stored.
+    async fn set_exclusion(
+        &self,
+        survey_id: &SurveyId,
+        rating_id: &RatingId,
+        exclusion: Option<Exclusion>,
+    ) -> Result<pb::Rating, Error> {
+        self.context
+            .surveys
+            .get(&self.context.store, survey_id.as_str())
+            .await?;
+        let (rating, version) = self
+            .context
+            .store
+            .set_exclusion(survey_id.as_str(), rating_id.as_str(), exclusion)
+            .await?;
+        if let Some(version) = version {
+            // Watched reports here need not wait for the feed's next look at the counter.
+            self.context.feed.exclusions_committed(version);
+        }
+        Ok(rating_into_proto(rating))
+    }
+}
+
+/// Names a rating in an audit line.
+fn rating_resource(survey_id: &SurveyId, rating_id: &RatingId) -> String {
+    format!("{}/{}", survey_id.as_str(), rating_id.as_str())
 }
 
 /// Checks the number of ratings in a batch.
@@ -336,6 +369,37 @@ fn rating_key(request: pb::GetRatingRequest) -> Result<(SurveyId, RatingId), Err
         return Err(violations.into_found().into());
     };
     Ok(violations.finish((survey_id, rating_id))?)
+}
+
+/// What an ExcludeRating asks for.
+struct ExcludeRequest {
+    survey_id: SurveyId,
+    rating_id: RatingId,
+    reason: ExclusionReason,
+    note: String,
+}
+
+/// Returns what an ExcludeRating asks for, or every bad field.
+fn exclude_request(request: pb::ExcludeRatingRequest) -> Result<ExcludeRequest, Error> {
+    let mut violations = Violations::default();
+    let survey_id = violations.parse("survey_id", SurveyId::parse_required(request.survey_id));
+    let rating_id = violations.parse("rating_id", RatingId::parse_required(request.rating_id));
+    let reason = violations.parse("reason", ExclusionReason::parse(request.reason));
+    violations.check_text(
+        "note",
+        &request.note,
+        MAX_EXCLUSION_NOTE_CHARS,
+        "at most 1,000 characters",
+    );
+    let (Some(survey_id), Some(rating_id), Some(reason)) = (survey_id, rating_id, reason) else {
+        return Err(violations.into_found().into());
+    };
+    Ok(violations.finish(ExcludeRequest {
+        survey_id,
+        rating_id,
+        reason,
+        note: request.note,
+    })?)
 }
 
 /// Longest rating_id an import error repeats, in bytes (a valid one is at most 128 characters;
@@ -520,6 +584,47 @@ impl RatingService for RatingApi {
         Ok(Response::new(pb::ListRatingsResponse {
             ratings,
             next_page_token,
+        }))
+    }
+
+    async fn exclude_rating(
+        &self,
+        request: Request<pb::ExcludeRatingRequest>,
+    ) -> Result<Response<pb::ExcludeRatingResponse>, Status> {
+        let principal = Principal::of(&request);
+        let wanted = exclude_request(request.into_inner())?;
+        let exclusion = Exclusion {
+            reason: wanted.reason,
+            note: wanted.note,
+            principal: principal.0.to_string(),
+            exclude_time: now_micros(),
+        };
+        let rating = self
+            .set_exclusion(&wanted.survey_id, &wanted.rating_id, Some(exclusion))
+            .await?;
+        principal.audit(
+            "ExcludeRating",
+            &rating_resource(&wanted.survey_id, &wanted.rating_id),
+        );
+        Ok(Response::new(pb::ExcludeRatingResponse {
+            rating: Some(rating),
+        }))
+    }
+
+    async fn restore_rating(
+        &self,
+        request: Request<pb::RestoreRatingRequest>,
+    ) -> Result<Response<pb::RestoreRatingResponse>, Status> {
+        let principal = Principal::of(&request);
+        let request = request.into_inner();
+        let (survey_id, rating_id) = rating_key(pb::GetRatingRequest {
+            survey_id: request.survey_id,
+            rating_id: request.rating_id,
+        })?;
+        let rating = self.set_exclusion(&survey_id, &rating_id, None).await?;
+        principal.audit("RestoreRating", &rating_resource(&survey_id, &rating_id));
+        Ok(Response::new(pb::RestoreRatingResponse {
+            rating: Some(rating),
         }))
     }
 

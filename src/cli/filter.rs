@@ -71,6 +71,8 @@ impl FilterArgs {
             end_time: time("until", &self.until)?,
             attributes: self.attributes.iter().cloned().collect::<BTreeMap<_, _>>(),
             reason_codes: self.reason_codes.clone(),
+            // Shared with report and watch, which never count excluded ratings.
+            include_excluded: false,
         })
     }
 }

@@ -29,6 +29,8 @@ pub struct RatingFilter {
     pub attributes: BTreeMap<String, String>,
     /// Reason codes, of which a rating holds at least one.
     pub reason_codes: Vec<String>,
+    /// Whether excluded ratings pass too; reports never set it.
+    pub include_excluded: bool,
 }
 
 /// A filter as received: channels still wire numbers.
@@ -54,6 +56,8 @@ pub struct RatingFilterInput {
     pub attributes: BTreeMap<String, String>,
     /// Reason codes.
     pub reason_codes: Vec<String>,
+    /// Whether excluded ratings pass too.
+    pub include_excluded: bool,
 }
 
 /// Most values in one repeated field of a filter.
@@ -141,6 +145,7 @@ impl RatingFilterInput {
             end_time,
             attributes: self.attributes,
             reason_codes: self.reason_codes,
+            include_excluded: self.include_excluded,
         };
         violations.finish(filter)
     }
@@ -177,7 +182,8 @@ impl RatingFilter {
     /// this is the reference they must agree with, and what live streams apply.
     pub fn matches(&self, rating: &Rating) -> bool {
         let content = &rating.content;
-        (self.survey_ids.is_empty() || self.survey_ids.contains(&rating.survey_id))
+        (self.include_excluded || rating.exclusion.is_none())
+            && (self.survey_ids.is_empty() || self.survey_ids.contains(&rating.survey_id))
             && (self.touchpoints.is_empty() || self.touchpoints.contains(&rating.touchpoint))
             && (self.channels.is_empty() || self.channels.contains(&content.channel))
             && self
@@ -232,6 +238,7 @@ mod tests {
             },
             occur_time: 100,
             create_time: 100,
+            exclusion: None,
         }
     }
 

@@ -246,6 +246,7 @@ impl<'b> Staged<'b> {
             content: new_rating.content.clone(),
             occur_time: new_rating.occur_time,
             create_time: self.create_time,
+            exclusion: None,
         };
         let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
         self.index_by_key.insert(key, self.ratings.len());
@@ -373,6 +374,7 @@ mod tests {
             content: new_rating.content.clone(),
             occur_time: new_rating.occur_time,
             create_time: CREATE_TIME,
+            exclusion: None,
         }
     }
 
@@ -442,6 +444,7 @@ mod tests {
         let retry = new_rating("chat", "a", 4);
         let earlier = Rating {
             create_time: 5,
+            exclusion: None,
             ..stored(&retry, 3)
         };
         let mut known = StoredRatings::default();

@@ -139,6 +139,75 @@ pub struct Rating {
     pub occur_time: Micros,
     /// When it was stored.
     pub create_time: Micros,
+    /// Set while the rating is taken out of every number.
+    pub exclusion: Option<Exclusion>,
+}
+
+/// Most characters of an exclusion's note.
+pub const MAX_EXCLUSION_NOTE_CHARS: usize = 1_000;
+
+/// Why a rating was taken out of the numbers. The numbers are the wire's and the database's,
+/// where 0 means not excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExclusionReason {
+    /// A test answer.
+    Test = 1,
+    /// Spam or abuse.
+    Spam = 2,
+    /// The same answer given twice under two keys.
+    DuplicateResponse = 3,
+    /// An employee's answer.
+    Employee = 4,
+    /// Anything else.
+    Other = 5,
+}
+
+impl ExclusionReason {
+    /// Returns the reason with this number, if there is one (0, unspecified, is none).
+    pub fn from_number(number: i32) -> Option<ExclusionReason> {
+        Some(match number {
+            1 => ExclusionReason::Test,
+            2 => ExclusionReason::Spam,
+            3 => ExclusionReason::DuplicateResponse,
+            4 => ExclusionReason::Employee,
+            5 => ExclusionReason::Other,
+            _ => return None,
+        })
+    }
+
+    /// Returns the reason a request gives, or why it cannot be one.
+    pub fn parse(number: i32) -> Result<ExclusionReason, Refusal> {
+        match number {
+            0 => Err(Refusal::new(
+                FieldReason::Required,
+                "say why the rating is excluded",
+            )),
+            _ => ExclusionReason::from_number(number).ok_or_else(|| {
+                Refusal::new(
+                    FieldReason::UnknownValue,
+                    format!("unknown exclusion reason {number}"),
+                )
+            }),
+        }
+    }
+
+    /// Returns the reason's number.
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+}
+
+/// Who took a rating out of the numbers, when and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// Why.
+    pub reason: ExclusionReason,
+    /// The caller's note.
+    pub note: String,
+    /// The caller's principal.
+    pub principal: String,
+    /// When.
+    pub exclude_time: Micros,
 }
 
 /// The fields of a rating as received, before validation.
@@ -486,6 +555,7 @@ mod tests {
             content: retry.content.clone(),
             occur_time: 5,
             create_time: 5,
+            exclusion: None,
         };
         assert!(retry.is_retry_of(&stored));
         let changed = RatingInput {

@@ -147,6 +147,13 @@ impl ReportQueryInput {
     pub fn parse(self, prefix: &str) -> Result<ReportQuery, Vec<FieldViolation>> {
         let mut violations = Violations::with_prefix(prefix);
         let has_range = self.filter.start_time.is_some() && self.filter.end_time.is_some();
+        if self.filter.include_excluded {
+            violations.add(
+                "filter.include_excluded",
+                FieldReason::Inconsistent,
+                "reports never count excluded ratings",
+            );
+        }
         let filter = violations.absorb(self.filter.parse(&format!("{prefix}filter.")));
         let group_by = parse_group_by(&self.group_by, &mut violations);
         let granularity = match self.granularity {

@@ -2,7 +2,7 @@
 //! storage when the feed missed something, or another replica committed), so that a report sums
 //! a few thousand day cells instead of asking the database for them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::{RwLock, broadcast, watch};
@@ -13,7 +13,8 @@ use crate::error::Result;
 use crate::feed::Feed;
 use crate::monitoring;
 use crate::store::Store;
-use crate::store::rollups::{CellCounts, RollupCell, RollupZone, add_cells};
+use crate::store::exclusions::ExclusionChange;
+use crate::store::rollups::{CellCounts, LoadedRollups, RollupCell, RollupZone, add_cells};
 
 /// Days per chunk of a series.
 const CHUNK_DAYS: i32 = 64;
@@ -106,6 +107,11 @@ pub struct MirrorState {
     pub as_of_sequence: i64,
     /// The rollup version of the database these were loaded at.
     pub rollup_version: i64,
+    /// Every exclusion and restore up to this exclusion version is applied.
+    pub exclusion_version: i64,
+    /// The ratings excluded as of `exclusion_version`, counted or not yet: one that arrives
+    /// later is not counted, and one restored is counted again if it was counted before.
+    excluded: HashSet<i64>,
     /// Rollups by zone name.
     pub zones: HashMap<Arc<str>, ZoneRollups>,
     /// Zones in the order they were stored, for computing cells.
@@ -170,14 +176,49 @@ impl MirrorState {
             if rating.sequence != self.as_of_sequence + 1 {
                 return false;
             }
-            let Some(dimensions) = self.dimensions.get(&rating.survey_id) else {
-                unknown_surveys.push(rating.survey_id.clone());
-                return false;
-            };
-            let mut cells = CellCounts::new();
-            add_cells(rating, dimensions, &self.zone_list, &mut cells);
-            self.add_cells(cells);
+            // Whatever the rating says of its exclusion (it may have been read from storage
+            // after an exclusion this state has not applied), the exclusions applied decide.
+            if !self.excluded.contains(&rating.sequence) {
+                let Some(dimensions) = self.dimensions.get(&rating.survey_id) else {
+                    unknown_surveys.push(rating.survey_id.clone());
+                    return false;
+                };
+                let mut cells = CellCounts::new();
+                add_cells(rating, dimensions, &self.zone_list, &mut cells);
+                self.add_cells(cells);
+            }
             self.as_of_sequence = rating.sequence;
+        }
+        true
+    }
+
+    /// Applies exclusions and restores in the order of their versions: each rating ends in the
+    /// state it has now, its cells taken out or put back if it is counted. Returns false, having
+    /// applied none, when a survey's dimensions are not known.
+    fn apply_exclusions(&mut self, changes: &[ExclusionChange]) -> bool {
+        if changes
+            .iter()
+            .any(|change| !self.dimensions.contains_key(&change.rating.survey_id))
+        {
+            return false;
+        }
+        for ExclusionChange { version, rating } in changes {
+            let excluded = rating.exclusion.is_some();
+            let changed = if excluded {
+                self.excluded.insert(rating.sequence)
+            } else {
+                self.excluded.remove(&rating.sequence)
+            };
+            if changed && rating.sequence <= self.as_of_sequence {
+                let mut cells = CellCounts::new();
+                let dimensions = &self.dimensions[&rating.survey_id];
+                add_cells(rating, dimensions, &self.zone_list, &mut cells);
+                if excluded {
+                    cells.values_mut().for_each(|count| *count = -*count);
+                }
+                self.add_cells(cells);
+            }
+            self.exclusion_version = self.exclusion_version.max(*version);
         }
         true
     }
@@ -266,13 +307,21 @@ impl RollupMirror {
     /// Replaces the mirror with the rollups as stored now.
     pub async fn reload(&self) -> Result<()> {
         let started = std::time::Instant::now();
-        let (rows, as_of_sequence, rollup_version) = self.store.load_rollups().await?;
+        let LoadedRollups {
+            rows,
+            as_of_sequence,
+            rollup_version,
+            exclusion_version,
+            excluded,
+        } = self.store.load_rollups().await?;
         let zone_list = self.store.rollup_zones().await?;
         let dimensions = self.store.survey_dimensions().await?;
         let row_count = rows.len();
         let mut state = MirrorState {
             as_of_sequence,
             rollup_version,
+            exclusion_version,
+            excluded,
             zones: HashMap::new(),
             zone_list,
             dimensions,
@@ -293,12 +342,14 @@ impl RollupMirror {
         Ok(())
     }
 
-    /// Returns read access to the mirror once it counts every rating up to `target` and matches
-    /// `rollup_version`; `None` when it cannot (not loaded): the report then scans.
+    /// Returns read access to the mirror once it counts every rating up to `target`, matches
+    /// `rollup_version` and has applied every exclusion up to `exclusion_version`; `None` when
+    /// it cannot (not loaded): the report then scans.
     pub async fn current(
         &self,
         target: i64,
         rollup_version: i64,
+        exclusion_version: i64,
     ) -> Result<Option<tokio::sync::RwLockReadGuard<'_, Option<MirrorState>>>> {
         let loaded_version = self
             .state
@@ -314,11 +365,49 @@ impl RollupMirror {
         if *self.counted.borrow() < target {
             self.catch_up(target).await?;
         }
+        self.follow_exclusions(exclusion_version).await?;
         let guard = self.state.read().await;
         let usable = guard.as_ref().is_some_and(|state| {
-            state.as_of_sequence >= target && state.rollup_version == rollup_version
+            state.as_of_sequence >= target
+                && state.rollup_version == rollup_version
+                && state.exclusion_version >= exclusion_version
         });
         Ok(usable.then_some(guard))
+    }
+
+    /// Applies the exclusions and restores stored up to `exclusion_version` that the mirror has
+    /// not: this process's and every other replica's alike, read from storage.
+    async fn follow_exclusions(&self, exclusion_version: i64) -> Result<()> {
+        for attempt in 0..2 {
+            let after = match self.state.read().await.as_ref() {
+                Some(state) if state.exclusion_version < exclusion_version => {
+                    state.exclusion_version
+                }
+                _ => return Ok(()),
+            };
+            let changes = self.store.exclusion_changes(after).await?;
+            let mut guard = self.state.write().await;
+            let Some(state) = guard.as_mut() else {
+                return Ok(());
+            };
+            // Another report may have applied them meanwhile.
+            if state.exclusion_version != after {
+                continue;
+            }
+            if state.apply_exclusions(&changes) {
+                state.exclusion_version = state.exclusion_version.max(exclusion_version);
+                state.show_day_cells();
+                return Ok(());
+            }
+            drop(guard);
+            if attempt == 0 {
+                let dimensions = self.store.survey_dimensions().await?;
+                if let Some(state) = self.state.write().await.as_mut() {
+                    state.dimensions = dimensions;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Adds the stored ratings up to `target` that the feed did not deliver (another replica's,

@@ -216,6 +216,9 @@ impl Watchers {
                     .as_ref()
                     .is_some_and(|previous| previous.matches(rating))
         };
+        // An exclusion or a restore may move any report: each one makes it stale.
+        let mut exclusions = self.feed.subscribe_exclusions();
+        let mut exclusions_open = true;
         let mut joined = group.joined.subscribe();
         let mut shutdown = self.shutdown.clone();
         let mut served_tickets = 0;
@@ -265,6 +268,10 @@ impl Watchers {
                     // Missed batches may have held matching ratings.
                     Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
                     Err(broadcast::error::RecvError::Closed) => break,
+                },
+                changed = exclusions.changed(), if exclusions_open => match changed {
+                    Ok(()) => stale = true,
+                    Err(_) => exclusions_open = false,
                 },
                 _ = tokio::time::sleep_until(next_allowed), if stale => {}
                 _ = joined.changed() => {}

@@ -35,6 +35,7 @@ pub fn scope_for(path: &str) -> Option<Scope> {
         ("csat.v1.RatingService", "GetRating" | "ListRatings" | "StreamRatings") => {
             Scope::RatingsRead
         }
+        ("csat.v1.RatingService", "ExcludeRating" | "RestoreRating") => Scope::RatingsExclude,
         ("csat.v1.ReportService", "GetReport" | "WatchReport" | "GetBenchmarkReport") => {
             Scope::ReportsRead
         }

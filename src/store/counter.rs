@@ -15,6 +15,9 @@ pub struct CounterVersions {
     pub catalog_version: i64,
     /// Bumped when the stored rollups change other than by the writer (a zone or dimension built).
     pub rollup_version: i64,
+    /// Bumped by every exclusion or restore of a rating, which stores the new value on the
+    /// rating: a process whose rollups in memory are older reads the ratings changed since.
+    pub exclusion_version: i64,
 }
 
 impl Store {
@@ -37,8 +40,8 @@ impl Store {
     ) -> Result<CounterVersions> {
         let statement = sea_orm::Statement::from_string(
             self.backend,
-            "SELECT next_sequence - 1 AS last_sequence, catalog_version, rollup_version \
-             FROM rating_sequence WHERE id = 1",
+            "SELECT next_sequence - 1 AS last_sequence, catalog_version, rollup_version, \
+             exclusion_version FROM rating_sequence WHERE id = 1",
         );
         let row = connection
             .query_one_raw(statement)
@@ -48,6 +51,7 @@ impl Store {
             last_sequence: row.try_get::<i64>("", "last_sequence")?,
             catalog_version: row.try_get::<i64>("", "catalog_version")?,
             rollup_version: row.try_get::<i64>("", "rollup_version")?,
+            exclusion_version: row.try_get::<i64>("", "exclusion_version")?,
         })
     }
 }

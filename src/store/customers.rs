@@ -16,6 +16,7 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTra
 
 use super::Store;
 use super::entity::survey;
+use super::ratings::RatingSchema;
 use super::rollups::placeholders;
 use crate::domain::customer::{
     CustomerSummary, HealthBand, HealthPolicy, HealthWeights, ScoredRating, Stamped,
@@ -383,22 +384,29 @@ async fn all_surveys<C: ConnectionTrait>(connection: &C) -> Result<HashMap<Strin
         .collect()
 }
 
-/// Counts the summaries of `customer_ids` again from their ratings as of `now`, keeping their
-/// follow-ups, and writes them. Customers without ratings are left alone.
+/// Counts the summaries of `customer_ids` again from their ratings as of `now` (read as `schema`
+/// has them: excluded ratings count for no one), keeping their follow-ups, and writes them. A
+/// customer left without a rating that counts (every one excluded) has no summary.
 pub(crate) async fn count_again<C: ConnectionTrait>(
     connection: &C,
     backend: DbBackend,
     customer_ids: &[&str],
     policy: &HealthPolicy,
     now: Micros,
+    schema: RatingSchema,
 ) -> Result<()> {
+    let counted_only = if schema.has_exclusions() {
+        " AND exclusion_reason = 0"
+    } else {
+        ""
+    };
     let surveys = all_surveys(connection).await?;
     let window_start = now.saturating_sub(policy.window);
     for chunk in customer_ids.chunks(CUSTOMERS_PER_STATEMENT) {
         let stored = stored_summaries(connection, backend, chunk).await?;
         let sql = format!(
             "SELECT customer_id, survey_id, touchpoint, score, occur_time, sequence FROM ratings \
-             WHERE customer_id <> '' AND customer_id IN ({})",
+             WHERE customer_id <> '' AND customer_id IN ({}){counted_only}",
             numbered(backend, 1, chunk.len())
         );
         let values: Vec<Value> = chunk.iter().map(|id| id.to_string().into()).collect();
@@ -429,6 +437,22 @@ pub(crate) async fn count_again<C: ConnectionTrait>(
         }
         let summaries: Vec<&CustomerSummary> = counted.values().collect();
         write_summaries(connection, backend, &summaries, policy).await?;
+        let uncounted: Vec<&str> = chunk
+            .iter()
+            .copied()
+            .filter(|customer_id| stored.contains_key(*customer_id))
+            .filter(|customer_id| !counted.contains_key(*customer_id))
+            .collect();
+        if !uncounted.is_empty() {
+            let sql = format!(
+                "DELETE FROM customers WHERE customer_id IN ({})",
+                numbered(backend, 1, uncounted.len())
+            );
+            let values: Vec<Value> = uncounted.iter().map(|id| id.to_string().into()).collect();
+            connection
+                .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
+        }
     }
     Ok(())
 }
@@ -440,6 +464,7 @@ pub(crate) async fn count_all_again<C: ConnectionTrait>(
     backend: DbBackend,
     policy: &HealthPolicy,
     now: Micros,
+    schema: RatingSchema,
 ) -> Result<()> {
     let mut after = String::new();
     loop {
@@ -466,7 +491,7 @@ pub(crate) async fn count_all_again<C: ConnectionTrait>(
         };
         after = last.clone();
         let ids: Vec<&str> = customer_ids.iter().map(String::as_str).collect();
-        count_again(connection, backend, &ids, policy, now).await?;
+        count_again(connection, backend, &ids, policy, now, schema).await?;
     }
 }
 
@@ -625,7 +650,14 @@ impl Store {
             ))
             .await?;
         if after.window != before.window {
-            count_all_again(&transaction, self.backend, &after, now_micros()).await?;
+            count_all_again(
+                &transaction,
+                self.backend,
+                &after,
+                now_micros(),
+                RatingSchema::Current,
+            )
+            .await?;
         } else {
             rewrite_all(&transaction, self.backend, &after).await?;
         }
@@ -694,7 +726,15 @@ impl Store {
                 .map(|row| row.try_get_by_index::<String>(0))
                 .collect::<std::result::Result<Vec<String>, _>>()?;
             let ids: Vec<&str> = customer_ids.iter().map(String::as_str).collect();
-            count_again(&transaction, self.backend, &ids, &policy, now).await?;
+            count_again(
+                &transaction,
+                self.backend,
+                &ids,
+                &policy,
+                now,
+                RatingSchema::Current,
+            )
+            .await?;
         }
         transaction.commit().await?;
         Ok(())

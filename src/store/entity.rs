@@ -100,6 +100,9 @@ pub mod follow_up {
         pub version: i64,
         /// The rating's reason codes, a sorted JSON array (as the rating's column).
         pub reason_codes: String,
+        /// The rating's exclusion reason (as the rating's column), so that the filters of
+        /// reports leave out the follow-ups of excluded ratings as they do the ratings.
+        pub exclusion_reason: i32,
     }
 
     /// No relations are navigated through sea-orm.
@@ -143,6 +146,17 @@ pub mod rating {
         /// Reason codes, a JSON array of strings, sorted (see
         /// [`crate::store::rating_sql::reason_codes_json`]).
         pub reason_codes: String,
+        /// Why the rating is excluded from every number: the wire number, 0 while it is not.
+        pub exclusion_reason: i32,
+        /// The exclusion's note; empty while not excluded.
+        pub exclusion_note: String,
+        /// Who excluded it; empty while not excluded.
+        pub exclusion_principal: String,
+        /// When it was excluded; NULL while not excluded.
+        pub exclude_time: Option<i64>,
+        /// The counter's exclusion version of the rating's last exclusion or restore, 0 when
+        /// never: what other processes read to follow exclusions.
+        pub exclusion_version: i64,
     }
 
     /// No relations are navigated through sea-orm.

@@ -252,6 +252,8 @@ impl Store {
         let mut select = Query::select();
         select
             .columns(COLUMNS)
+            // Not among the inserted columns: a new follow-up's rating is never excluded.
+            .column(Column::ExclusionReason)
             .from(follow_up::Entity)
             .cond_where(condition)
             .order_by(Column::DueTime, Order::Asc)
@@ -438,8 +440,9 @@ impl Store {
     }
 }
 
-/// Returns how many follow-ups of `customer_id` are open or in progress, and the earliest due.
-async fn open_follow_ups_of<C: ConnectionTrait>(
+/// Returns how many follow-ups of `customer_id` are open or in progress, and the earliest due;
+/// those of excluded ratings count for no one.
+pub(super) async fn open_follow_ups_of<C: ConnectionTrait>(
     connection: &C,
     backend: DbBackend,
     customer_id: &str,
@@ -451,6 +454,7 @@ async fn open_follow_ups_of<C: ConnectionTrait>(
         .expr(Expr::col(Column::DueTime).min())
         .from(follow_up::Entity)
         .and_where(Expr::col(Column::CustomerId).eq(customer_id))
+        .and_where(Expr::col(Column::ExclusionReason).eq(0))
         .and_where(
             Expr::col(Column::State).is_in(FollowUpState::OPEN_STATES.map(FollowUpState::number)),
         );

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddReasonCodes),
             Box::new(AddFollowUps),
             Box::new(AddCustomers),
+            Box::new(AddExclusions),
         ]
     }
 }
@@ -303,9 +304,46 @@ impl MigrationTrait for AddCustomers {
             backend,
             &crate::domain::customer::HealthPolicy::default(),
             crate::domain::now_micros(),
+            crate::store::ratings::RatingSchema::BeforeExclusions,
         )
         .await
         .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Exclusions: each rating's exclusion (none for the ratings stored before, so no rollup, summary
+/// or figure moves), the counter's exclusion version that every process follows, the version of
+/// each rating's last change (indexed where there was one: few ratings are ever excluded), and
+/// the exclusion copied to the rating's follow-up, which reports filter as they filter ratings.
+struct AddExclusions;
+
+impl MigrationName for AddExclusions {
+    fn name(&self) -> &str {
+        "m20261206_000006_add_exclusions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddExclusions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Constant defaults: PostgreSQL (11 and later) and SQLite add the columns without
+        // rewriting the table.
+        let statements = [
+            "ALTER TABLE ratings ADD COLUMN exclusion_reason INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE ratings ADD COLUMN exclusion_note TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE ratings ADD COLUMN exclusion_principal TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE ratings ADD COLUMN exclude_time BIGINT",
+            "ALTER TABLE ratings ADD COLUMN exclusion_version BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX ratings_exclusion_version ON ratings (exclusion_version) \
+             WHERE exclusion_version > 0",
+            "ALTER TABLE rating_sequence ADD COLUMN exclusion_version BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE follow_ups ADD COLUMN exclusion_reason INTEGER NOT NULL DEFAULT 0",
+        ];
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(statement).await?;
+        }
         Ok(())
     }
 }

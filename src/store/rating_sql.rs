@@ -31,12 +31,45 @@ pub(crate) const RATING_COLUMNS: [rating::Column; RATING_COLUMN_COUNT] = [
     rating::Column::ReasonCodes,
 ];
 
+/// Columns read besides [`RATING_COLUMNS`], which new ratings leave at their defaults: the
+/// exclusion, which [`super::ratings::rating_from_columns`] reads after them.
+pub(crate) const EXCLUSION_COLUMNS: [rating::Column; 4] = [
+    rating::Column::ExclusionReason,
+    rating::Column::ExclusionNote,
+    rating::Column::ExclusionPrincipal,
+    rating::Column::ExcludeTime,
+];
+
+/// Every column a read of ratings selects: [`RATING_COLUMNS`], then [`EXCLUSION_COLUMNS`].
+pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 4] = [
+    RATING_COLUMNS[0],
+    RATING_COLUMNS[1],
+    RATING_COLUMNS[2],
+    RATING_COLUMNS[3],
+    RATING_COLUMNS[4],
+    RATING_COLUMNS[5],
+    RATING_COLUMNS[6],
+    RATING_COLUMNS[7],
+    RATING_COLUMNS[8],
+    RATING_COLUMNS[9],
+    RATING_COLUMNS[10],
+    RATING_COLUMNS[11],
+    EXCLUSION_COLUMNS[0],
+    EXCLUSION_COLUMNS[1],
+    EXCLUSION_COLUMNS[2],
+    EXCLUSION_COLUMNS[3],
+];
+
 /// Returns `filter` as SQL conditions. [`RatingFilter::matches`] stays the definition (list and
 /// stream apply it to the rows read as well); here the database skips what the filter rules out.
 /// Attribute conditions come last: each parses a row's JSON, so the cheap ones rule rows out
 /// first.
 pub(crate) fn filter_condition(backend: DbBackend, filter: &RatingFilter) -> Condition {
     let mut condition = Condition::all();
+    // The follow-ups table copies the column under the same name, so this holds there too.
+    if !filter.include_excluded {
+        condition = condition.add(Expr::col(rating::Column::ExclusionReason).eq(0));
+    }
     if !filter.survey_ids.is_empty() {
         let survey_ids = filter.survey_ids.iter().map(String::as_str);
         condition = condition.add(Expr::col(rating::Column::SurveyId).is_in(survey_ids));
@@ -200,6 +233,7 @@ mod tests {
             end_time: Some(2_000),
             attributes: BTreeMap::from([("a.b".to_string(), "x".to_string())]),
             reason_codes: vec!["rude".into(), "long_wait".into()],
+            include_excluded: false,
         }
     }
 
@@ -217,12 +251,12 @@ mod tests {
         let cases = [
             (
                 DbBackend::Sqlite,
-                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND (instr("reason_codes", ?) > ? OR instr("reason_codes", ?) > ?) AND COALESCE(json_extract("attributes", ?), '') = ?"#,
+                r#"SELECT "sequence" FROM "ratings" WHERE "exclusion_reason" = ? AND "survey_id" IN (?, ?) AND "touchpoint" IN (?) AND "channel" IN (?, ?) AND "customer_id" = ? AND "score" >= ? AND "score" <= ? AND "occur_time" >= ? AND "occur_time" < ? AND (instr("reason_codes", ?) > ? OR instr("reason_codes", ?) > ?) AND COALESCE(json_extract("attributes", ?), '') = ?"#,
                 r#"$."a.b""#,
             ),
             (
                 DbBackend::Postgres,
-                r#"SELECT "sequence" FROM "ratings" WHERE "survey_id" IN ($1, $2) AND "touchpoint" IN ($3) AND "channel" IN ($4, $5) AND "customer_id" = $6 AND "score" >= $7 AND "score" <= $8 AND "occur_time" >= $9 AND "occur_time" < $10 AND (strpos("reason_codes", $11) > $12 OR strpos("reason_codes", $13) > $14) AND COALESCE(CAST("attributes" AS jsonb) ->> $15, '') = $16"#,
+                r#"SELECT "sequence" FROM "ratings" WHERE "exclusion_reason" = $1 AND "survey_id" IN ($2, $3) AND "touchpoint" IN ($4) AND "channel" IN ($5, $6) AND "customer_id" = $7 AND "score" >= $8 AND "score" <= $9 AND "occur_time" >= $10 AND "occur_time" < $11 AND (strpos("reason_codes", $12) > $13 OR strpos("reason_codes", $14) > $15) AND COALESCE(CAST("attributes" AS jsonb) ->> $16, '') = $17"#,
                 "a.b",
             ),
         ];
@@ -233,6 +267,7 @@ mod tests {
             assert_eq!(
                 statement.values.map(|values| values.0),
                 Some(vec![
+                    0.into(),
                     "s-1".into(),
                     "s-2".into(),
                     "checkout".into(),
@@ -255,15 +290,34 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_filter_selects_every_rating() {
+    fn an_empty_filter_selects_every_rating_not_excluded() {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             let statement = selected_where(backend, &RatingFilter::default());
+            let with_excluded = RatingFilter {
+                include_excluded: true,
+                ..RatingFilter::default()
+            };
+            let every_rating = selected_where(backend, &with_excluded);
 
+            let placeholder = if backend == DbBackend::Sqlite {
+                "?"
+            } else {
+                "$1"
+            };
             assert_eq!(
                 statement.sql,
+                format!(
+                    r#"SELECT "sequence" FROM "ratings" WHERE "exclusion_reason" = {placeholder}"#
+                )
+            );
+            assert_eq!(
+                statement.values.map(|values| values.0),
+                Some(vec![0.into()])
+            );
+            assert_eq!(
+                every_rating.sql,
                 r#"SELECT "sequence" FROM "ratings" WHERE TRUE"#
             );
-            assert_eq!(statement.values.map(|values| values.0), Some(vec![]));
         }
     }
 
@@ -283,6 +337,7 @@ mod tests {
             },
             occur_time: 1_000,
             create_time: 2_000,
+            exclusion: None,
         }
     }
 

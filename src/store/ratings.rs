@@ -6,9 +6,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
 use super::Store;
 use super::entity::rating;
 use super::rating_sql::{
-    RATING_COLUMN_COUNT, RATING_COLUMNS, filter_condition, reason_codes_from_json,
+    RATING_COLUMN_COUNT, RATING_READ_COLUMNS, filter_condition, reason_codes_from_json,
 };
-use crate::domain::{Channel, Rating, RatingContent, RatingFilter};
+use crate::domain::{Channel, Exclusion, ExclusionReason, Rating, RatingContent, RatingFilter};
 use crate::error::{Error, Result};
 
 /// Ratings read in sequence order, and how far the read got.
@@ -160,7 +160,7 @@ impl Store {
 }
 
 /// Returns the SELECT of up to `rows` ratings that pass `filter`'s SQL conditions, in `order`
-/// from `bound` (exclusive) and up to `through`, in [`RATING_COLUMNS`].
+/// from `bound` (exclusive) and up to `through`, in [`RATING_READ_COLUMNS`].
 fn page_statement(
     backend: DbBackend,
     filter: &RatingFilter,
@@ -188,7 +188,7 @@ fn page_statement(
     // Read by position rather than through the entity: a replay reads millions of rows, and
     // looking each column up by name is a tenth of its cost.
     let select = Query::select()
-        .columns(RATING_COLUMNS)
+        .columns(RATING_READ_COLUMNS)
         .from(rating::Entity)
         .cond_where(condition)
         .order_by(rating::Column::Sequence, direction)
@@ -198,23 +198,32 @@ fn page_statement(
 }
 
 /// The columns of the ratings table a read may rely on: a migration that runs before the one that
-/// adds reason codes (the rollups' build of `m20261124_000002_add_reports`) reads the table as it
-/// is then.
+/// adds reason codes (the rollups' build of `m20261124_000002_add_reports`), or exclusions (the
+/// customers' count of `m20261205_000005_add_customers`), reads the table as it is then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RatingSchema {
     /// Before `m20261205_000003_add_reason_codes`: every rating has none.
     BeforeReasonCodes,
-    /// Every column of [`RATING_COLUMNS`].
+    /// Before `m20261206_000006_add_exclusions`: no rating is excluded.
+    BeforeExclusions,
+    /// Every column of [`RATING_READ_COLUMNS`].
     Current,
 }
 
 impl RatingSchema {
     fn columns(self) -> &'static [rating::Column] {
         match self {
-            // The reason codes are the last column.
-            RatingSchema::BeforeReasonCodes => &RATING_COLUMNS[..RATING_COLUMN_COUNT - 1],
-            RatingSchema::Current => &RATING_COLUMNS,
+            // The reason codes are the last column before the exclusion's.
+            RatingSchema::BeforeReasonCodes => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT - 1],
+            RatingSchema::BeforeExclusions => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT],
+            RatingSchema::Current => &RATING_READ_COLUMNS,
         }
+    }
+
+    /// Whether the ratings of this schema may be excluded: a read that counts them then skips
+    /// the excluded ones.
+    pub(super) fn has_exclusions(self) -> bool {
+        self == RatingSchema::Current
     }
 }
 
@@ -250,7 +259,7 @@ pub(super) async fn ratings_between<C: ConnectionTrait>(
         .collect()
 }
 
-/// Returns the rating a row of [`RATING_COLUMNS`] stores.
+/// Returns the rating a row of [`RATING_READ_COLUMNS`] stores.
 pub(super) fn rating_from_columns(row: &sea_orm::QueryResult) -> Result<Rating> {
     rating_from_columns_of(row, RatingSchema::Current)
 }
@@ -262,8 +271,17 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
         .ok_or_else(|| Error::internal(format!("rating row with channel {channel_number}")))?;
     let attributes: String = row.try_get_by_index(8)?;
     let reason_codes = match schema {
-        RatingSchema::Current => reason_codes_from_json(&row.try_get_by_index::<String>(11)?)?,
         RatingSchema::BeforeReasonCodes => Vec::new(),
+        _ => reason_codes_from_json(&row.try_get_by_index::<String>(11)?)?,
+    };
+    let exclusion = match schema {
+        RatingSchema::Current => exclusion_from_parts(
+            row.try_get_by_index(12)?,
+            row.try_get_by_index(13)?,
+            row.try_get_by_index(14)?,
+            row.try_get_by_index(15)?,
+        )?,
+        _ => None,
     };
     Ok(Rating {
         sequence: row.try_get_by_index(0)?,
@@ -280,7 +298,28 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
         },
         occur_time: row.try_get_by_index(9)?,
         create_time: row.try_get_by_index(10)?,
+        exclusion,
     })
+}
+
+/// Returns the exclusion the exclusion columns store: none while the reason is 0.
+fn exclusion_from_parts(
+    reason: i32,
+    note: String,
+    principal: String,
+    exclude_time: Option<i64>,
+) -> Result<Option<Exclusion>> {
+    if reason == 0 {
+        return Ok(None);
+    }
+    let reason = ExclusionReason::from_number(reason)
+        .ok_or_else(|| Error::internal(format!("rating row with exclusion reason {reason}")))?;
+    Ok(Some(Exclusion {
+        reason,
+        note,
+        principal,
+        exclude_time: exclude_time.unwrap_or_default(),
+    }))
 }
 
 /// Returns the rating a row stores.
@@ -302,5 +341,11 @@ pub(super) fn rating_from_row(row: rating::Model) -> Result<Rating> {
         },
         occur_time: row.occur_time,
         create_time: row.create_time,
+        exclusion: exclusion_from_parts(
+            row.exclusion_reason,
+            row.exclusion_note,
+            row.exclusion_principal,
+            row.exclude_time,
+        )?,
     })
 }

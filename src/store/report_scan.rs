@@ -332,11 +332,11 @@ mod tests {
         let cases = [
             (
                 DbBackend::Sqlite,
-                r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" INDEXED BY "ratings_occur_time" WHERE "occur_time" >= ? AND "sequence" <= ? GROUP BY 1, 2, 3"#,
+                r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" INDEXED BY "ratings_occur_time" WHERE "exclusion_reason" = ? AND "occur_time" >= ? AND "sequence" <= ? GROUP BY 1, 2, 3"#,
             ),
             (
                 DbBackend::Postgres,
-                r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" WHERE "occur_time" >= $1 AND "sequence" <= $2 GROUP BY 1, 2, 3"#,
+                r#"SELECT "survey_id" AS "survey_id", 0 AS "channel", "score" AS "score", COUNT(*) AS "rating_count" FROM "ratings" WHERE "exclusion_reason" = $1 AND "occur_time" >= $2 AND "sequence" <= $3 GROUP BY 1, 2, 3"#,
             ),
         ];
         for (backend, sql) in cases {
@@ -377,7 +377,7 @@ mod tests {
                 r#"FROM (SELECT "counted".*, DENSE_RANK() OVER (  ORDER BY "touchpoint" ASC, "attribute_0" ASC, "channel" ASC ) AS "group_rank" "#,
                 r#"FROM (SELECT "survey_id" AS "survey_id", "channel" AS "channel", COALESCE(CAST("attributes" AS jsonb) ->> $1, '') AS "attribute_0", "#,
                 r#""occur_time" - ((("occur_time" % 3600) + 3600) % 3600) AS "slice_start", "score" AS "score", "touchpoint" AS "touchpoint", COUNT(*) AS "rating_count" "#,
-                r#"FROM "ratings" WHERE COALESCE(CAST("attributes" AS jsonb) ->> $2, '') = $3 AND "sequence" <= $4 GROUP BY 1, 2, 3, 4, 5, 6) AS "counted") AS "ranked" "#,
+                r#"FROM "ratings" WHERE "exclusion_reason" = $2 AND COALESCE(CAST("attributes" AS jsonb) ->> $3, '') = $4 AND "sequence" <= $5 GROUP BY 1, 2, 3, 4, 5, 6) AS "counted") AS "ranked" "#,
                 r#"WHERE "group_rank" <= 10"#
             )
         );
@@ -385,6 +385,7 @@ mod tests {
             statement.values.map(|values| values.0),
             Some(vec![
                 "region".into(),
+                0.into(),
                 "agent".into(),
                 "ann".into(),
                 42i64.into()

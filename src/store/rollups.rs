@@ -335,6 +335,9 @@ pub(super) async fn build_from<C: ConnectionTrait>(
         let Some(last) = ratings.last() else { break };
         cursor = last.sequence;
         for rating in &ratings {
+            if rating.exclusion.is_some() {
+                continue;
+            }
             match only {
                 Some((_, dimension)) => {
                     let mut one = CellCounts::new();
@@ -393,6 +396,21 @@ pub struct RollupRow {
     pub cell: RollupCell,
     /// Its count.
     pub rating_count: i64,
+}
+
+/// The rollups as [`Store::load_rollups`] read them.
+#[derive(Debug)]
+pub struct LoadedRollups {
+    /// Every stored row.
+    pub rows: Vec<RollupRow>,
+    /// Every rating up to this sequence is counted, but for the excluded ones.
+    pub as_of_sequence: i64,
+    /// The counter's rollup version.
+    pub rollup_version: i64,
+    /// The counter's exclusion version.
+    pub exclusion_version: i64,
+    /// The sequences of the ratings excluded, which the rows do not count.
+    pub excluded: std::collections::HashSet<i64>,
 }
 
 impl Store {
@@ -505,9 +523,9 @@ impl Store {
         Ok(())
     }
 
-    /// Returns every rollup row and the sequence and rollup version they are exact as of, read in
-    /// one snapshot.
-    pub async fn load_rollups(&self) -> Result<(Vec<RollupRow>, i64, i64)> {
+    /// Returns every rollup row, with the counter's versions they are exact as of and the
+    /// ratings excluded then, read in one snapshot.
+    pub async fn load_rollups(&self) -> Result<LoadedRollups> {
         let transaction = match self.backend {
             DbBackend::Postgres => {
                 self.reader
@@ -523,12 +541,15 @@ impl Store {
         let counter = transaction
             .query_one_raw(Statement::from_string(
                 self.backend,
-                "SELECT next_sequence - 1 AS last_sequence, rollup_version FROM rating_sequence WHERE id = 1",
+                "SELECT next_sequence - 1 AS last_sequence, rollup_version, exclusion_version \
+                 FROM rating_sequence WHERE id = 1",
             ))
             .await?
             .ok_or_else(|| Error::internal("the rating_sequence row is missing"))?;
         let as_of: i64 = counter.try_get("", "last_sequence")?;
         let rollup_version: i64 = counter.try_get("", "rollup_version")?;
+        let exclusion_version: i64 = counter.try_get("", "exclusion_version")?;
+        let excluded = super::exclusions::excluded_sequences(&transaction, self.backend).await?;
         let rows = transaction
             .query_all_raw(Statement::from_string(
                 self.backend,
@@ -558,7 +579,13 @@ impl Store {
                 rating_count: row.try_get("", "rating_count")?,
             });
         }
-        Ok((loaded, as_of, rollup_version))
+        Ok(LoadedRollups {
+            rows: loaded,
+            as_of_sequence: as_of,
+            rollup_version,
+            exclusion_version,
+            excluded,
+        })
     }
 
     /// Returns the zones whose rollups are kept.
@@ -741,6 +768,7 @@ mod tests {
             // 2026-01-01T03:00:00Z: still 2025-12-31 in New York.
             occur_time: 1_767_236_400_000_000,
             create_time: 0,
+            exclusion: None,
         };
         let zones = [
             RollupZone::parse("UTC").unwrap(),
@@ -798,6 +826,7 @@ mod tests {
             },
             occur_time: 0,
             create_time: 0,
+            exclusion: None,
         };
         let mut cells = CellCounts::new();
         add_cells(

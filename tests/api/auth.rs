@@ -27,13 +27,14 @@ use tonic_types::StatusExt;
 use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating, with_key};
 
 /// The scope each key of the test's file holds, by the key's name (and the key is its name).
-const SCOPED_KEYS: [(&str, &str); 6] = [
+const SCOPED_KEYS: [(&str, &str); 7] = [
     ("ratings-writer", "ratings:write"),
     ("ratings-reader", "ratings:read"),
     ("reports-reader", "reports:read"),
     ("surveys-writer", "surveys:write"),
     ("surveys-reader", "surveys:read"),
     ("followups-writer", "followups:write"),
+    ("ratings-excluder", "ratings:exclude"),
 ];
 
 fn key_entry(name: &str, key: &str, scopes: &str, extra: &str) -> String {
@@ -683,7 +684,7 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
         ))
         .await
         .unwrap();
-    let follow_up = FollowUpServiceClient::new(channel)
+    let follow_up = FollowUpServiceClient::new(channel.clone())
         .add_follow_up_note(with_key(
             pb::AddFollowUpNoteRequest {
                 follow_up_id: "1".into(),
@@ -697,6 +698,33 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
         .follow_up
         .unwrap();
     assert_eq!(follow_up.notes[0].principal, "followups-writer");
+    let mut ratings = RatingServiceClient::new(channel.clone());
+    let excluded = ratings
+        .exclude_rating(with_key(
+            pb::ExcludeRatingRequest {
+                survey_id: "audited".into(),
+                rating_id: "r1".into(),
+                reason: pb::ExclusionReason::Test.into(),
+                note: "load test".into(),
+            },
+            "ratings-excluder",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .rating
+        .unwrap();
+    assert_eq!(excluded.exclusion.unwrap().principal, "ratings-excluder");
+    ratings
+        .restore_rating(with_key(
+            pb::RestoreRatingRequest {
+                survey_id: "audited".into(),
+                rating_id: "r1".into(),
+            },
+            "ratings-excluder",
+        ))
+        .await
+        .unwrap();
     surveys
         .archive_survey(with_key(
             pb::ArchiveSurveyRequest {
@@ -745,6 +773,16 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
                 "followups-writer".into(),
                 "AddFollowUpNote".into(),
                 "1".into()
+            ),
+            (
+                "ratings-excluder".into(),
+                "ExcludeRating".into(),
+                "audited/r1".into()
+            ),
+            (
+                "ratings-excluder".into(),
+                "RestoreRating".into(),
+                "audited/r1".into()
             ),
             ("operator".into(), "ArchiveSurvey".into(), "audited".into()),
         ],

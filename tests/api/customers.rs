@@ -30,15 +30,15 @@ const HOUR: i64 = 3_600 * SECOND;
 const DAY: i64 = 24 * HOUR;
 
 /// A survey of the random data set, as the brute force sees it.
-struct TestSurvey {
-    survey_id: &'static str,
-    touchpoint: &'static str,
-    metric: pb::Metric,
-    scale: (i32, i32),
-    threshold: Option<i32>,
+pub(crate) struct TestSurvey {
+    pub(crate) survey_id: &'static str,
+    pub(crate) touchpoint: &'static str,
+    pub(crate) metric: pb::Metric,
+    pub(crate) scale: (i32, i32),
+    pub(crate) threshold: Option<i32>,
 }
 
-fn test_surveys() -> Vec<TestSurvey> {
+pub(crate) fn test_surveys() -> Vec<TestSurvey> {
     vec![
         TestSurvey {
             survey_id: "csat5",
@@ -78,7 +78,7 @@ fn test_surveys() -> Vec<TestSurvey> {
     ]
 }
 
-async fn create_surveys(server: &mut TestServer, surveys: &[TestSurvey]) {
+pub(crate) async fn create_surveys(server: &mut TestServer, surveys: &[TestSurvey]) {
     for survey in surveys {
         server
             .surveys
@@ -100,16 +100,16 @@ async fn create_surveys(server: &mut TestServer, surveys: &[TestSurvey]) {
 
 /// One random rating: its survey, score, customer and how long before now it occurred.
 #[derive(Debug, Clone)]
-struct TestRating {
-    survey: usize,
-    score_offset: i32,
-    customer: &'static str,
+pub(crate) struct TestRating {
+    pub(crate) survey: usize,
+    pub(crate) score_offset: i32,
+    pub(crate) customer: &'static str,
     /// Whole days, then 11 to 12 hours more, so that no rating is within hours of a window edge
     /// (windows are whole days) while the test runs; negative: up to 2 minutes in the future.
-    age: i64,
+    pub(crate) age: i64,
 }
 
-fn rating_strategy() -> impl Strategy<Value = TestRating> {
+pub(crate) fn rating_strategy() -> impl Strategy<Value = TestRating> {
     (
         0..5usize,
         0..11i32,
@@ -127,14 +127,14 @@ fn rating_strategy() -> impl Strategy<Value = TestRating> {
         })
 }
 
-fn score_of(rating: &TestRating, surveys: &[TestSurvey]) -> i32 {
+pub(crate) fn score_of(rating: &TestRating, surveys: &[TestSurvey]) -> i32 {
     let (low, high) = surveys[rating.survey].scale;
     low + rating.score_offset % (high - low + 1)
 }
 
 /// A random policy: window in whole days, weights of which some may be 0, thresholds apart.
 #[derive(Debug, Clone, Copy)]
-struct TestPolicy {
+pub(crate) struct TestPolicy {
     window_days: i64,
     weights: [f64; 5],
     healthy: f64,
@@ -194,7 +194,7 @@ async fn set_policy(server: &mut TestServer, policy: &TestPolicy, paths: &[&str]
     assert_eq!(answer.policy, Some(policy_to_wire(policy)));
 }
 
-fn default_policy() -> TestPolicy {
+pub(crate) fn default_policy() -> TestPolicy {
     TestPolicy {
         window_days: 180,
         weights: [0.35, 0.25, 0.15, 0.15, 0.10],
@@ -205,31 +205,31 @@ fn default_policy() -> TestPolicy {
 
 /// A stored rating as the brute force reads it.
 #[derive(Debug, Clone)]
-struct Stored {
-    survey: usize,
-    score: i32,
-    customer: String,
-    occur_time: i64,
+pub(crate) struct Stored {
+    pub(crate) survey: usize,
+    pub(crate) score: i32,
+    pub(crate) customer: String,
+    pub(crate) occur_time: i64,
 }
 
 /// What the brute force expects of one customer.
 #[derive(Debug, Clone)]
-struct Expected {
-    customer_id: String,
-    rating_count: i64,
-    first_rating_time: i64,
-    last_rating_time: i64,
-    window_rating_count: i64,
-    csat: Option<f64>,
-    csat_rating_count: i64,
-    nps_category: pb::NpsCategory,
-    ces_mean: Option<f64>,
-    health: Option<f64>,
-    band: pb::HealthBand,
+pub(crate) struct Expected {
+    pub(crate) customer_id: String,
+    pub(crate) rating_count: i64,
+    pub(crate) first_rating_time: i64,
+    pub(crate) last_rating_time: i64,
+    pub(crate) window_rating_count: i64,
+    pub(crate) csat: Option<f64>,
+    pub(crate) csat_rating_count: i64,
+    pub(crate) nps_category: pb::NpsCategory,
+    pub(crate) ces_mean: Option<f64>,
+    pub(crate) health: Option<f64>,
+    pub(crate) band: pb::HealthBand,
     /// (name, value, weight, contribution).
-    factors: Vec<(&'static str, f64, f64, f64)>,
-    signals: Vec<pb::DefectorSignal>,
-    touchpoints: BTreeSet<&'static str>,
+    pub(crate) factors: Vec<(&'static str, f64, f64, f64)>,
+    pub(crate) signals: Vec<pb::DefectorSignal>,
+    pub(crate) touchpoints: BTreeSet<&'static str>,
 }
 
 fn normalised(score: i32, scale: (i32, i32)) -> f64 {
@@ -238,7 +238,7 @@ fn normalised(score: i32, scale: (i32, i32)) -> f64 {
 
 /// Every customer, recomputed from the ratings as of `now` under `policy`, with `open_follow_ups`
 /// open (none overdue).
-fn brute_force(
+pub(crate) fn brute_force(
     ratings: &[Stored],
     surveys: &[TestSurvey],
     policy: &TestPolicy,
@@ -435,7 +435,7 @@ fn on_an_edge(health: Option<f64>, policy: &TestPolicy) -> bool {
     })
 }
 
-fn check_customer(actual: &pb::Customer, expected: &Expected, policy: &TestPolicy) {
+pub(crate) fn check_customer(actual: &pb::Customer, expected: &Expected, policy: &TestPolicy) {
     let context = format!("{actual:?}\nexpected {expected:?}");
     assert_eq!(actual.customer_id, expected.customer_id, "{context}");
     assert_eq!(actual.rating_count, expected.rating_count, "{context}");
@@ -660,7 +660,7 @@ async fn check_lists(
     }
 }
 
-async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
+pub(crate) async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
     let count = ratings.len() as i64;
     let response = server
         .ratings
@@ -677,7 +677,7 @@ async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
 
 /// Stores `data` (half imported, half submitted one by one, each in its random order) and
 /// returns the ratings as stored.
-async fn store_ratings(
+pub(crate) async fn store_ratings(
     server: &mut TestServer,
     data: &[TestRating],
     surveys: &[TestSurvey],

@@ -112,7 +112,7 @@ async fn get(server: &mut TestServer, follow_up_id: &str) -> pb::FollowUp {
         .unwrap()
 }
 
-async fn update(
+pub(crate) async fn update(
     server: &mut TestServer,
     follow_up: pb::FollowUp,
     paths: &[&str],
@@ -131,7 +131,11 @@ async fn update(
         .map(|response| response.into_inner().follow_up.unwrap())
 }
 
-fn state_change(follow_up_id: &str, state: pb::FollowUpState, code: &str) -> pb::FollowUp {
+pub(crate) fn state_change(
+    follow_up_id: &str,
+    state: pb::FollowUpState,
+    code: &str,
+) -> pb::FollowUp {
     pb::FollowUp {
         follow_up_id: follow_up_id.into(),
         state: state.into(),
@@ -1113,9 +1117,9 @@ fn loop_rating_strategy() -> impl Strategy<Value = LoopRating> {
 }
 
 /// The loop's figures as a report gives them: counts and the median in microseconds.
-type Figures = Option<(i64, i64, i64, Option<i64>)>;
+pub(crate) type Figures = Option<(i64, i64, i64, Option<i64>)>;
 
-fn figures_of(metrics: &pb::Metrics) -> Figures {
+pub(crate) fn figures_of(metrics: &pb::Metrics) -> Figures {
     let count = metrics.follow_up_count?;
     Some((
         count,
@@ -1130,7 +1134,7 @@ fn figures_of(metrics: &pb::Metrics) -> Figures {
 
 /// The brute force: the figures of `follow_ups`, where `applies` (a survey with a rule has a
 /// rating there).
-fn brute_figures(follow_ups: &[&pb::FollowUp], applies: bool) -> Figures {
+pub(crate) fn brute_figures(follow_ups: &[&pb::FollowUp], applies: bool) -> Figures {
     if !applies {
         return None;
     }

@@ -112,6 +112,7 @@ fn filter() -> pb::RatingFilter {
         end_time: timestamp(1_763_600_000),
         attributes: BTreeMap::from([("agent".into(), "a-1".into())]),
         reason_codes: vec!["long_wait".into()],
+        include_excluded: false,
     }
 }
 

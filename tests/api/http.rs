@@ -18,14 +18,14 @@ use tonic::codegen::http::{HeaderMap, Request, StatusCode};
 use crate::common::{Backend, TestServer};
 
 /// What a call answered.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|cause| {
             panic!(
                 "not JSON ({cause}): {}",
@@ -83,7 +83,7 @@ async fn post(
     }
 }
 
-async fn json_call(address: SocketAddr, path: &str, request: Value) -> Answer {
+pub(crate) async fn json_call(address: SocketAddr, path: &str, request: Value) -> Answer {
     post(
         address,
         path,

@@ -282,6 +282,7 @@ pub(crate) fn to_wire(query: &TestQuery) -> pb::ReportQuery {
                 .iter()
                 .map(|code| code.to_string())
                 .collect(),
+            include_excluded: false,
         }),
         group_by: query
             .group_by

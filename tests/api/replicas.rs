@@ -30,14 +30,14 @@ use csat::pb::survey_service_client::SurveyServiceClient;
 use tonic::transport::Channel;
 
 /// Replicas of one database, killed when dropped.
-struct Replicas {
-    processes: Vec<CsatProcess>,
-    channels: Vec<Channel>,
-    database: TestDatabase,
+pub(crate) struct Replicas {
+    pub(crate) processes: Vec<CsatProcess>,
+    pub(crate) channels: Vec<Channel>,
+    pub(crate) database: TestDatabase,
 }
 
 impl Replicas {
-    async fn start(count: usize) -> Replicas {
+    pub(crate) async fn start(count: usize) -> Replicas {
         let database = TestDatabase::create(Backend::Postgres).await;
         let mut processes = Vec::new();
         let mut channels = Vec::new();
@@ -64,7 +64,7 @@ impl Replicas {
         self.processes[replica].wait().unwrap();
     }
 
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         for process in &mut self.processes {
             let _ = process.kill();
             let _ = process.wait();

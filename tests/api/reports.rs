@@ -157,7 +157,11 @@ async fn import(server: &mut TestServer, ratings: Vec<pb::Rating>) {
     assert_eq!(response.accepted_count, count, "{:?}", response.errors);
 }
 
-async fn declare_dimensions(server: &mut TestServer, survey_id: &str, dimensions: &[&str]) {
+pub(crate) async fn declare_dimensions(
+    server: &mut TestServer,
+    survey_id: &str,
+    dimensions: &[&str],
+) {
     server
         .surveys
         .update_survey(pb::UpdateSurveyRequest {

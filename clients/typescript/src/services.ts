@@ -11,7 +11,7 @@ import { Health } from "./gen/grpc/health/v1/health_pb.js";
 export interface CsatServices {
   /** csat.v1.SurveyService: create, get, list, update and archive surveys. */
   readonly surveys: Client<typeof SurveyService>;
-  /** csat.v1.RatingService: submit, import, get, list and stream ratings. */
+  /** csat.v1.RatingService: submit, import, get, list, stream, exclude and restore ratings. */
   readonly ratings: Client<typeof RatingService>;
   /** csat.v1.ReportService: CSAT, NPS and CES reports, one-off or watched. */
   readonly reports: Client<typeof ReportService>;

@@ -141,7 +141,7 @@ class CsatClient:
     """csat.v1.SurveyService: CreateSurvey, GetSurvey, ListSurveys, UpdateSurvey, ArchiveSurvey."""
     ratings: rating_pb2_grpc.RatingServiceStub
     """csat.v1.RatingService: SubmitRating, BatchSubmitRatings, ImportRatings, GetRating,
-    ListRatings, StreamRatings."""
+    ListRatings, StreamRatings, ExcludeRating, RestoreRating."""
     reports: report_pb2_grpc.ReportServiceStub
     """csat.v1.ReportService: GetReport, WatchReport, GetBenchmarkReport."""
     benchmarks: benchmark_pb2_grpc.BenchmarkServiceStub

@@ -22,6 +22,71 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ExclusionReason says why a rating was taken out of the numbers.
+type ExclusionReason int32
+
+const (
+	// Not given; ExcludeRating refuses it (INVALID_ARGUMENT naming `reason`).
+	ExclusionReason_EXCLUSION_REASON_UNSPECIFIED ExclusionReason = 0
+	// A test answer, from a person or a system checking the integration.
+	ExclusionReason_EXCLUSION_REASON_TEST ExclusionReason = 1
+	// Spam or abuse.
+	ExclusionReason_EXCLUSION_REASON_SPAM ExclusionReason = 2
+	// The same customer answering the same request again under another rating_id.
+	ExclusionReason_EXCLUSION_REASON_DUPLICATE_RESPONSE ExclusionReason = 3
+	// An answer from an employee rather than a customer.
+	ExclusionReason_EXCLUSION_REASON_EMPLOYEE ExclusionReason = 4
+	// Anything else; say what in the note.
+	ExclusionReason_EXCLUSION_REASON_OTHER ExclusionReason = 5
+)
+
+// Enum value maps for ExclusionReason.
+var (
+	ExclusionReason_name = map[int32]string{
+		0: "EXCLUSION_REASON_UNSPECIFIED",
+		1: "EXCLUSION_REASON_TEST",
+		2: "EXCLUSION_REASON_SPAM",
+		3: "EXCLUSION_REASON_DUPLICATE_RESPONSE",
+		4: "EXCLUSION_REASON_EMPLOYEE",
+		5: "EXCLUSION_REASON_OTHER",
+	}
+	ExclusionReason_value = map[string]int32{
+		"EXCLUSION_REASON_UNSPECIFIED":        0,
+		"EXCLUSION_REASON_TEST":               1,
+		"EXCLUSION_REASON_SPAM":               2,
+		"EXCLUSION_REASON_DUPLICATE_RESPONSE": 3,
+		"EXCLUSION_REASON_EMPLOYEE":           4,
+		"EXCLUSION_REASON_OTHER":              5,
+	}
+)
+
+func (x ExclusionReason) Enum() *ExclusionReason {
+	p := new(ExclusionReason)
+	*p = x
+	return p
+}
+
+func (x ExclusionReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExclusionReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_csat_v1_rating_proto_enumTypes[0].Descriptor()
+}
+
+func (ExclusionReason) Type() protoreflect.EnumType {
+	return &file_csat_v1_rating_proto_enumTypes[0]
+}
+
+func (x ExclusionReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExclusionReason.Descriptor instead.
+func (ExclusionReason) EnumDescriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{0}
+}
+
 // Rating is one customer's answer to one survey.
 type Rating struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -55,7 +120,9 @@ type Rating struct {
 	// INVALID_ARGUMENT naming `rating.reason_codes[i]` (reason UNKNOWN_VALUE); at most 10, no code
 	// twice. Part of the rating's content for idempotency, in any order: they are stored, and
 	// returned, sorted.
-	ReasonCodes   []string `protobuf:"bytes,11,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
+	ReasonCodes []string `protobuf:"bytes,11,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
+	// Set while the rating is excluded from every number (ExcludeRating). Output only.
+	Exclusion     *RatingExclusion `protobuf:"bytes,12,opt,name=exclusion,proto3" json:"exclusion,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -167,6 +234,87 @@ func (x *Rating) GetReasonCodes() []string {
 	return nil
 }
 
+func (x *Rating) GetExclusion() *RatingExclusion {
+	if x != nil {
+		return x.Exclusion
+	}
+	return nil
+}
+
+// RatingExclusion records who took a rating out of the numbers, when and why.
+type RatingExclusion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why.
+	Reason ExclusionReason `protobuf:"varint,1,opt,name=reason,proto3,enum=csat.v1.ExclusionReason" json:"reason,omitempty"`
+	// The caller's note, as given.
+	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	// The principal of the caller that excluded it: the API key's name, the client certificate's
+	// principal, or `anonymous` on a server that authenticates nobody.
+	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
+	// When it was excluded, to the microsecond.
+	ExcludeTime   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=exclude_time,json=excludeTime,proto3" json:"exclude_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RatingExclusion) Reset() {
+	*x = RatingExclusion{}
+	mi := &file_csat_v1_rating_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RatingExclusion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RatingExclusion) ProtoMessage() {}
+
+func (x *RatingExclusion) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_rating_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RatingExclusion.ProtoReflect.Descriptor instead.
+func (*RatingExclusion) Descriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RatingExclusion) GetReason() ExclusionReason {
+	if x != nil {
+		return x.Reason
+	}
+	return ExclusionReason_EXCLUSION_REASON_UNSPECIFIED
+}
+
+func (x *RatingExclusion) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *RatingExclusion) GetPrincipal() string {
+	if x != nil {
+		return x.Principal
+	}
+	return ""
+}
+
+func (x *RatingExclusion) GetExcludeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExcludeTime
+	}
+	return nil
+}
+
 // RatingFilter selects ratings. Conditions combine with AND; within a repeated field, values combine
 // with OR; an empty field does not filter. A repeated field holds at most 1,000 values, attributes
 // at most 64 pairs.
@@ -194,14 +342,18 @@ type RatingFilter struct {
 	// rating's attributes.
 	Attributes map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// Only ratings holding at least one of these reason codes, each `[a-z0-9_]{1,63}`.
-	ReasonCodes   []string `protobuf:"bytes,10,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ReasonCodes []string `protobuf:"bytes,10,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
+	// Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+	// otherwise leave out. Reports never count them: a report's filter with this set is
+	// INVALID_ARGUMENT (reason INCONSISTENT).
+	IncludeExcluded bool `protobuf:"varint,11,opt,name=include_excluded,json=includeExcluded,proto3" json:"include_excluded,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RatingFilter) Reset() {
 	*x = RatingFilter{}
-	mi := &file_csat_v1_rating_proto_msgTypes[1]
+	mi := &file_csat_v1_rating_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -213,7 +365,7 @@ func (x *RatingFilter) String() string {
 func (*RatingFilter) ProtoMessage() {}
 
 func (x *RatingFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[1]
+	mi := &file_csat_v1_rating_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -226,7 +378,7 @@ func (x *RatingFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RatingFilter.ProtoReflect.Descriptor instead.
 func (*RatingFilter) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{1}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RatingFilter) GetSurveyIds() []string {
@@ -299,6 +451,13 @@ func (x *RatingFilter) GetReasonCodes() []string {
 	return nil
 }
 
+func (x *RatingFilter) GetIncludeExcluded() bool {
+	if x != nil {
+		return x.IncludeExcluded
+	}
+	return false
+}
+
 // SubmitRatingRequest is the input of SubmitRating.
 type SubmitRatingRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -310,7 +469,7 @@ type SubmitRatingRequest struct {
 
 func (x *SubmitRatingRequest) Reset() {
 	*x = SubmitRatingRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[2]
+	mi := &file_csat_v1_rating_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -322,7 +481,7 @@ func (x *SubmitRatingRequest) String() string {
 func (*SubmitRatingRequest) ProtoMessage() {}
 
 func (x *SubmitRatingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[2]
+	mi := &file_csat_v1_rating_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -335,7 +494,7 @@ func (x *SubmitRatingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitRatingRequest.ProtoReflect.Descriptor instead.
 func (*SubmitRatingRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{2}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SubmitRatingRequest) GetRating() *Rating {
@@ -359,7 +518,7 @@ type SubmitRatingResponse struct {
 
 func (x *SubmitRatingResponse) Reset() {
 	*x = SubmitRatingResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[3]
+	mi := &file_csat_v1_rating_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -371,7 +530,7 @@ func (x *SubmitRatingResponse) String() string {
 func (*SubmitRatingResponse) ProtoMessage() {}
 
 func (x *SubmitRatingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[3]
+	mi := &file_csat_v1_rating_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -384,7 +543,7 @@ func (x *SubmitRatingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitRatingResponse.ProtoReflect.Descriptor instead.
 func (*SubmitRatingResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{3}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *SubmitRatingResponse) GetRating() *Rating {
@@ -417,7 +576,7 @@ type BatchSubmitRatingsRequest struct {
 
 func (x *BatchSubmitRatingsRequest) Reset() {
 	*x = BatchSubmitRatingsRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[4]
+	mi := &file_csat_v1_rating_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -429,7 +588,7 @@ func (x *BatchSubmitRatingsRequest) String() string {
 func (*BatchSubmitRatingsRequest) ProtoMessage() {}
 
 func (x *BatchSubmitRatingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[4]
+	mi := &file_csat_v1_rating_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -442,7 +601,7 @@ func (x *BatchSubmitRatingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchSubmitRatingsRequest.ProtoReflect.Descriptor instead.
 func (*BatchSubmitRatingsRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{4}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *BatchSubmitRatingsRequest) GetRatings() []*Rating {
@@ -463,7 +622,7 @@ type BatchSubmitRatingsResponse struct {
 
 func (x *BatchSubmitRatingsResponse) Reset() {
 	*x = BatchSubmitRatingsResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[5]
+	mi := &file_csat_v1_rating_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -475,7 +634,7 @@ func (x *BatchSubmitRatingsResponse) String() string {
 func (*BatchSubmitRatingsResponse) ProtoMessage() {}
 
 func (x *BatchSubmitRatingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[5]
+	mi := &file_csat_v1_rating_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -488,7 +647,7 @@ func (x *BatchSubmitRatingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchSubmitRatingsResponse.ProtoReflect.Descriptor instead.
 func (*BatchSubmitRatingsResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{5}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *BatchSubmitRatingsResponse) GetRatings() []*Rating {
@@ -509,7 +668,7 @@ type ImportRatingsRequest struct {
 
 func (x *ImportRatingsRequest) Reset() {
 	*x = ImportRatingsRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[6]
+	mi := &file_csat_v1_rating_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -521,7 +680,7 @@ func (x *ImportRatingsRequest) String() string {
 func (*ImportRatingsRequest) ProtoMessage() {}
 
 func (x *ImportRatingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[6]
+	mi := &file_csat_v1_rating_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -534,7 +693,7 @@ func (x *ImportRatingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRatingsRequest.ProtoReflect.Descriptor instead.
 func (*ImportRatingsRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{6}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ImportRatingsRequest) GetRating() *Rating {
@@ -561,7 +720,7 @@ type ImportRatingsResponse struct {
 
 func (x *ImportRatingsResponse) Reset() {
 	*x = ImportRatingsResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[7]
+	mi := &file_csat_v1_rating_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -573,7 +732,7 @@ func (x *ImportRatingsResponse) String() string {
 func (*ImportRatingsResponse) ProtoMessage() {}
 
 func (x *ImportRatingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[7]
+	mi := &file_csat_v1_rating_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -586,7 +745,7 @@ func (x *ImportRatingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRatingsResponse.ProtoReflect.Descriptor instead.
 func (*ImportRatingsResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{7}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ImportRatingsResponse) GetAcceptedCount() int64 {
@@ -634,7 +793,7 @@ type ImportRatingError struct {
 
 func (x *ImportRatingError) Reset() {
 	*x = ImportRatingError{}
-	mi := &file_csat_v1_rating_proto_msgTypes[8]
+	mi := &file_csat_v1_rating_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +805,7 @@ func (x *ImportRatingError) String() string {
 func (*ImportRatingError) ProtoMessage() {}
 
 func (x *ImportRatingError) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[8]
+	mi := &file_csat_v1_rating_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +818,7 @@ func (x *ImportRatingError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRatingError.ProtoReflect.Descriptor instead.
 func (*ImportRatingError) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{8}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ImportRatingError) GetIndex() int64 {
@@ -703,7 +862,7 @@ type GetRatingRequest struct {
 
 func (x *GetRatingRequest) Reset() {
 	*x = GetRatingRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[9]
+	mi := &file_csat_v1_rating_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -715,7 +874,7 @@ func (x *GetRatingRequest) String() string {
 func (*GetRatingRequest) ProtoMessage() {}
 
 func (x *GetRatingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[9]
+	mi := &file_csat_v1_rating_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -728,7 +887,7 @@ func (x *GetRatingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRatingRequest.ProtoReflect.Descriptor instead.
 func (*GetRatingRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{9}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetRatingRequest) GetSurveyId() string {
@@ -756,7 +915,7 @@ type GetRatingResponse struct {
 
 func (x *GetRatingResponse) Reset() {
 	*x = GetRatingResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[10]
+	mi := &file_csat_v1_rating_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -768,7 +927,7 @@ func (x *GetRatingResponse) String() string {
 func (*GetRatingResponse) ProtoMessage() {}
 
 func (x *GetRatingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[10]
+	mi := &file_csat_v1_rating_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -781,7 +940,7 @@ func (x *GetRatingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRatingResponse.ProtoReflect.Descriptor instead.
 func (*GetRatingResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{10}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetRatingResponse) GetRating() *Rating {
@@ -807,7 +966,7 @@ type ListRatingsRequest struct {
 
 func (x *ListRatingsRequest) Reset() {
 	*x = ListRatingsRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[11]
+	mi := &file_csat_v1_rating_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +978,7 @@ func (x *ListRatingsRequest) String() string {
 func (*ListRatingsRequest) ProtoMessage() {}
 
 func (x *ListRatingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[11]
+	mi := &file_csat_v1_rating_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -832,7 +991,7 @@ func (x *ListRatingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRatingsRequest.ProtoReflect.Descriptor instead.
 func (*ListRatingsRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{11}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListRatingsRequest) GetFilter() *RatingFilter {
@@ -870,7 +1029,7 @@ type ListRatingsResponse struct {
 
 func (x *ListRatingsResponse) Reset() {
 	*x = ListRatingsResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[12]
+	mi := &file_csat_v1_rating_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -882,7 +1041,7 @@ func (x *ListRatingsResponse) String() string {
 func (*ListRatingsResponse) ProtoMessage() {}
 
 func (x *ListRatingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[12]
+	mi := &file_csat_v1_rating_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -895,7 +1054,7 @@ func (x *ListRatingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRatingsResponse.ProtoReflect.Descriptor instead.
 func (*ListRatingsResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{12}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListRatingsResponse) GetRatings() []*Rating {
@@ -927,7 +1086,7 @@ type StreamRatingsRequest struct {
 
 func (x *StreamRatingsRequest) Reset() {
 	*x = StreamRatingsRequest{}
-	mi := &file_csat_v1_rating_proto_msgTypes[13]
+	mi := &file_csat_v1_rating_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -939,7 +1098,7 @@ func (x *StreamRatingsRequest) String() string {
 func (*StreamRatingsRequest) ProtoMessage() {}
 
 func (x *StreamRatingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[13]
+	mi := &file_csat_v1_rating_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -952,7 +1111,7 @@ func (x *StreamRatingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamRatingsRequest.ProtoReflect.Descriptor instead.
 func (*StreamRatingsRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{13}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StreamRatingsRequest) GetFilter() *RatingFilter {
@@ -987,7 +1146,7 @@ type StreamRatingsResponse struct {
 
 func (x *StreamRatingsResponse) Reset() {
 	*x = StreamRatingsResponse{}
-	mi := &file_csat_v1_rating_proto_msgTypes[14]
+	mi := &file_csat_v1_rating_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -999,7 +1158,7 @@ func (x *StreamRatingsResponse) String() string {
 func (*StreamRatingsResponse) ProtoMessage() {}
 
 func (x *StreamRatingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_rating_proto_msgTypes[14]
+	mi := &file_csat_v1_rating_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1012,10 +1171,230 @@ func (x *StreamRatingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamRatingsResponse.ProtoReflect.Descriptor instead.
 func (*StreamRatingsResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_rating_proto_rawDescGZIP(), []int{14}
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *StreamRatingsResponse) GetRating() *Rating {
+	if x != nil {
+		return x.Rating
+	}
+	return nil
+}
+
+// ExcludeRatingRequest is the input of ExcludeRating.
+type ExcludeRatingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The survey the rating belongs to.
+	SurveyId string `protobuf:"bytes,1,opt,name=survey_id,json=surveyId,proto3" json:"survey_id,omitempty"`
+	// The rating's idempotency key.
+	RatingId string `protobuf:"bytes,2,opt,name=rating_id,json=ratingId,proto3" json:"rating_id,omitempty"`
+	// Why; required.
+	Reason ExclusionReason `protobuf:"varint,3,opt,name=reason,proto3,enum=csat.v1.ExclusionReason" json:"reason,omitempty"`
+	// Free text, at most 1,000 characters, without NUL characters.
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExcludeRatingRequest) Reset() {
+	*x = ExcludeRatingRequest{}
+	mi := &file_csat_v1_rating_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExcludeRatingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExcludeRatingRequest) ProtoMessage() {}
+
+func (x *ExcludeRatingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_rating_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExcludeRatingRequest.ProtoReflect.Descriptor instead.
+func (*ExcludeRatingRequest) Descriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ExcludeRatingRequest) GetSurveyId() string {
+	if x != nil {
+		return x.SurveyId
+	}
+	return ""
+}
+
+func (x *ExcludeRatingRequest) GetRatingId() string {
+	if x != nil {
+		return x.RatingId
+	}
+	return ""
+}
+
+func (x *ExcludeRatingRequest) GetReason() ExclusionReason {
+	if x != nil {
+		return x.Reason
+	}
+	return ExclusionReason_EXCLUSION_REASON_UNSPECIFIED
+}
+
+func (x *ExcludeRatingRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ExcludeRatingResponse is the output of ExcludeRating.
+type ExcludeRatingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rating, with its exclusion.
+	Rating        *Rating `protobuf:"bytes,1,opt,name=rating,proto3" json:"rating,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExcludeRatingResponse) Reset() {
+	*x = ExcludeRatingResponse{}
+	mi := &file_csat_v1_rating_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExcludeRatingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExcludeRatingResponse) ProtoMessage() {}
+
+func (x *ExcludeRatingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_rating_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExcludeRatingResponse.ProtoReflect.Descriptor instead.
+func (*ExcludeRatingResponse) Descriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ExcludeRatingResponse) GetRating() *Rating {
+	if x != nil {
+		return x.Rating
+	}
+	return nil
+}
+
+// RestoreRatingRequest is the input of RestoreRating.
+type RestoreRatingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The survey the rating belongs to.
+	SurveyId string `protobuf:"bytes,1,opt,name=survey_id,json=surveyId,proto3" json:"survey_id,omitempty"`
+	// The rating's idempotency key.
+	RatingId      string `protobuf:"bytes,2,opt,name=rating_id,json=ratingId,proto3" json:"rating_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RestoreRatingRequest) Reset() {
+	*x = RestoreRatingRequest{}
+	mi := &file_csat_v1_rating_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestoreRatingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestoreRatingRequest) ProtoMessage() {}
+
+func (x *RestoreRatingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_rating_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestoreRatingRequest.ProtoReflect.Descriptor instead.
+func (*RestoreRatingRequest) Descriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *RestoreRatingRequest) GetSurveyId() string {
+	if x != nil {
+		return x.SurveyId
+	}
+	return ""
+}
+
+func (x *RestoreRatingRequest) GetRatingId() string {
+	if x != nil {
+		return x.RatingId
+	}
+	return ""
+}
+
+// RestoreRatingResponse is the output of RestoreRating.
+type RestoreRatingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rating, counted again, without an exclusion.
+	Rating        *Rating `protobuf:"bytes,1,opt,name=rating,proto3" json:"rating,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RestoreRatingResponse) Reset() {
+	*x = RestoreRatingResponse{}
+	mi := &file_csat_v1_rating_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestoreRatingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestoreRatingResponse) ProtoMessage() {}
+
+func (x *RestoreRatingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_rating_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestoreRatingResponse.ProtoReflect.Descriptor instead.
+func (*RestoreRatingResponse) Descriptor() ([]byte, []int) {
+	return file_csat_v1_rating_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RestoreRatingResponse) GetRating() *Rating {
 	if x != nil {
 		return x.Rating
 	}
@@ -1026,7 +1405,7 @@ var File_csat_v1_rating_proto protoreflect.FileDescriptor
 
 const file_csat_v1_rating_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x03\n" +
+	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x04\n" +
 	"\x06Rating\x12\x1b\n" +
 	"\trating_id\x18\x01 \x01(\tR\bratingId\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\x12\x14\n" +
@@ -1044,10 +1423,16 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"createTime\x12\x1a\n" +
 	"\bsequence\x18\n" +
 	" \x01(\x03R\bsequence\x12!\n" +
-	"\freason_codes\x18\v \x03(\tR\vreasonCodes\x1a=\n" +
+	"\freason_codes\x18\v \x03(\tR\vreasonCodes\x126\n" +
+	"\texclusion\x18\f \x01(\v2\x18.csat.v1.RatingExclusionR\texclusion\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x99\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb4\x01\n" +
+	"\x0fRatingExclusion\x120\n" +
+	"\x06reason\x18\x01 \x01(\x0e2\x18.csat.v1.ExclusionReasonR\x06reason\x12\x12\n" +
+	"\x04note\x18\x02 \x01(\tR\x04note\x12\x1c\n" +
+	"\tprincipal\x18\x03 \x01(\tR\tprincipal\x12=\n" +
+	"\fexclude_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vexcludeTime\"\xc4\x04\n" +
 	"\fRatingFilter\x12\x1d\n" +
 	"\n" +
 	"survey_ids\x18\x01 \x03(\tR\tsurveyIds\x12 \n" +
@@ -1064,7 +1449,8 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"attributes\x18\t \x03(\v2%.csat.v1.RatingFilter.AttributesEntryR\n" +
 	"attributes\x12!\n" +
 	"\freason_codes\x18\n" +
-	" \x03(\tR\vreasonCodes\x1a=\n" +
+	" \x03(\tR\vreasonCodes\x12)\n" +
+	"\x10include_excluded\x18\v \x01(\bR\x0fincludeExcluded\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\f\n" +
@@ -1112,14 +1498,35 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"startAfter\x12\x16\n" +
 	"\x06follow\x18\x03 \x01(\bR\x06follow\"@\n" +
 	"\x15StreamRatingsResponse\x12'\n" +
-	"\x06rating\x18\x01 \x01(\v2\x0f.csat.v1.RatingR\x06rating2\xfc\x03\n" +
+	"\x06rating\x18\x01 \x01(\v2\x0f.csat.v1.RatingR\x06rating\"\x96\x01\n" +
+	"\x14ExcludeRatingRequest\x12\x1b\n" +
+	"\tsurvey_id\x18\x01 \x01(\tR\bsurveyId\x12\x1b\n" +
+	"\trating_id\x18\x02 \x01(\tR\bratingId\x120\n" +
+	"\x06reason\x18\x03 \x01(\x0e2\x18.csat.v1.ExclusionReasonR\x06reason\x12\x12\n" +
+	"\x04note\x18\x04 \x01(\tR\x04note\"@\n" +
+	"\x15ExcludeRatingResponse\x12'\n" +
+	"\x06rating\x18\x01 \x01(\v2\x0f.csat.v1.RatingR\x06rating\"P\n" +
+	"\x14RestoreRatingRequest\x12\x1b\n" +
+	"\tsurvey_id\x18\x01 \x01(\tR\bsurveyId\x12\x1b\n" +
+	"\trating_id\x18\x02 \x01(\tR\bratingId\"@\n" +
+	"\x15RestoreRatingResponse\x12'\n" +
+	"\x06rating\x18\x01 \x01(\v2\x0f.csat.v1.RatingR\x06rating*\xcd\x01\n" +
+	"\x0fExclusionReason\x12 \n" +
+	"\x1cEXCLUSION_REASON_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15EXCLUSION_REASON_TEST\x10\x01\x12\x19\n" +
+	"\x15EXCLUSION_REASON_SPAM\x10\x02\x12'\n" +
+	"#EXCLUSION_REASON_DUPLICATE_RESPONSE\x10\x03\x12\x1d\n" +
+	"\x19EXCLUSION_REASON_EMPLOYEE\x10\x04\x12\x1a\n" +
+	"\x16EXCLUSION_REASON_OTHER\x10\x052\xa6\x05\n" +
 	"\rRatingService\x12K\n" +
 	"\fSubmitRating\x12\x1c.csat.v1.SubmitRatingRequest\x1a\x1d.csat.v1.SubmitRatingResponse\x12]\n" +
 	"\x12BatchSubmitRatings\x12\".csat.v1.BatchSubmitRatingsRequest\x1a#.csat.v1.BatchSubmitRatingsResponse\x12P\n" +
 	"\rImportRatings\x12\x1d.csat.v1.ImportRatingsRequest\x1a\x1e.csat.v1.ImportRatingsResponse(\x01\x12G\n" +
 	"\tGetRating\x12\x19.csat.v1.GetRatingRequest\x1a\x1a.csat.v1.GetRatingResponse\"\x03\x90\x02\x01\x12M\n" +
 	"\vListRatings\x12\x1b.csat.v1.ListRatingsRequest\x1a\x1c.csat.v1.ListRatingsResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\rStreamRatings\x12\x1d.csat.v1.StreamRatingsRequest\x1a\x1e.csat.v1.StreamRatingsResponse\"\x03\x90\x02\x010\x01B\x8b\x01\n" +
+	"\rStreamRatings\x12\x1d.csat.v1.StreamRatingsRequest\x1a\x1e.csat.v1.StreamRatingsResponse\"\x03\x90\x02\x010\x01\x12S\n" +
+	"\rExcludeRating\x12\x1d.csat.v1.ExcludeRatingRequest\x1a\x1e.csat.v1.ExcludeRatingResponse\"\x03\x90\x02\x02\x12S\n" +
+	"\rRestoreRating\x12\x1d.csat.v1.RestoreRatingRequest\x1a\x1e.csat.v1.RestoreRatingResponse\"\x03\x90\x02\x02B\x8b\x01\n" +
 	"\vcom.csat.v1B\vRatingProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03CXX\xaa\x02\aCsat.V1\xca\x02\aCsat\\V1\xe2\x02\x13Csat\\V1\\GPBMetadata\xea\x02\bCsat::V1b\x06proto3"
 
 var (
@@ -1134,65 +1541,82 @@ func file_csat_v1_rating_proto_rawDescGZIP() []byte {
 	return file_csat_v1_rating_proto_rawDescData
 }
 
-var file_csat_v1_rating_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_csat_v1_rating_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_csat_v1_rating_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_csat_v1_rating_proto_goTypes = []any{
-	(*Rating)(nil),                     // 0: csat.v1.Rating
-	(*RatingFilter)(nil),               // 1: csat.v1.RatingFilter
-	(*SubmitRatingRequest)(nil),        // 2: csat.v1.SubmitRatingRequest
-	(*SubmitRatingResponse)(nil),       // 3: csat.v1.SubmitRatingResponse
-	(*BatchSubmitRatingsRequest)(nil),  // 4: csat.v1.BatchSubmitRatingsRequest
-	(*BatchSubmitRatingsResponse)(nil), // 5: csat.v1.BatchSubmitRatingsResponse
-	(*ImportRatingsRequest)(nil),       // 6: csat.v1.ImportRatingsRequest
-	(*ImportRatingsResponse)(nil),      // 7: csat.v1.ImportRatingsResponse
-	(*ImportRatingError)(nil),          // 8: csat.v1.ImportRatingError
-	(*GetRatingRequest)(nil),           // 9: csat.v1.GetRatingRequest
-	(*GetRatingResponse)(nil),          // 10: csat.v1.GetRatingResponse
-	(*ListRatingsRequest)(nil),         // 11: csat.v1.ListRatingsRequest
-	(*ListRatingsResponse)(nil),        // 12: csat.v1.ListRatingsResponse
-	(*StreamRatingsRequest)(nil),       // 13: csat.v1.StreamRatingsRequest
-	(*StreamRatingsResponse)(nil),      // 14: csat.v1.StreamRatingsResponse
-	nil,                                // 15: csat.v1.Rating.AttributesEntry
-	nil,                                // 16: csat.v1.RatingFilter.AttributesEntry
-	(Channel)(0),                       // 17: csat.v1.Channel
-	(*timestamppb.Timestamp)(nil),      // 18: google.protobuf.Timestamp
+	(ExclusionReason)(0),               // 0: csat.v1.ExclusionReason
+	(*Rating)(nil),                     // 1: csat.v1.Rating
+	(*RatingExclusion)(nil),            // 2: csat.v1.RatingExclusion
+	(*RatingFilter)(nil),               // 3: csat.v1.RatingFilter
+	(*SubmitRatingRequest)(nil),        // 4: csat.v1.SubmitRatingRequest
+	(*SubmitRatingResponse)(nil),       // 5: csat.v1.SubmitRatingResponse
+	(*BatchSubmitRatingsRequest)(nil),  // 6: csat.v1.BatchSubmitRatingsRequest
+	(*BatchSubmitRatingsResponse)(nil), // 7: csat.v1.BatchSubmitRatingsResponse
+	(*ImportRatingsRequest)(nil),       // 8: csat.v1.ImportRatingsRequest
+	(*ImportRatingsResponse)(nil),      // 9: csat.v1.ImportRatingsResponse
+	(*ImportRatingError)(nil),          // 10: csat.v1.ImportRatingError
+	(*GetRatingRequest)(nil),           // 11: csat.v1.GetRatingRequest
+	(*GetRatingResponse)(nil),          // 12: csat.v1.GetRatingResponse
+	(*ListRatingsRequest)(nil),         // 13: csat.v1.ListRatingsRequest
+	(*ListRatingsResponse)(nil),        // 14: csat.v1.ListRatingsResponse
+	(*StreamRatingsRequest)(nil),       // 15: csat.v1.StreamRatingsRequest
+	(*StreamRatingsResponse)(nil),      // 16: csat.v1.StreamRatingsResponse
+	(*ExcludeRatingRequest)(nil),       // 17: csat.v1.ExcludeRatingRequest
+	(*ExcludeRatingResponse)(nil),      // 18: csat.v1.ExcludeRatingResponse
+	(*RestoreRatingRequest)(nil),       // 19: csat.v1.RestoreRatingRequest
+	(*RestoreRatingResponse)(nil),      // 20: csat.v1.RestoreRatingResponse
+	nil,                                // 21: csat.v1.Rating.AttributesEntry
+	nil,                                // 22: csat.v1.RatingFilter.AttributesEntry
+	(Channel)(0),                       // 23: csat.v1.Channel
+	(*timestamppb.Timestamp)(nil),      // 24: google.protobuf.Timestamp
 }
 var file_csat_v1_rating_proto_depIdxs = []int32{
-	17, // 0: csat.v1.Rating.channel:type_name -> csat.v1.Channel
-	15, // 1: csat.v1.Rating.attributes:type_name -> csat.v1.Rating.AttributesEntry
-	18, // 2: csat.v1.Rating.occur_time:type_name -> google.protobuf.Timestamp
-	18, // 3: csat.v1.Rating.create_time:type_name -> google.protobuf.Timestamp
-	17, // 4: csat.v1.RatingFilter.channels:type_name -> csat.v1.Channel
-	18, // 5: csat.v1.RatingFilter.start_time:type_name -> google.protobuf.Timestamp
-	18, // 6: csat.v1.RatingFilter.end_time:type_name -> google.protobuf.Timestamp
-	16, // 7: csat.v1.RatingFilter.attributes:type_name -> csat.v1.RatingFilter.AttributesEntry
-	0,  // 8: csat.v1.SubmitRatingRequest.rating:type_name -> csat.v1.Rating
-	0,  // 9: csat.v1.SubmitRatingResponse.rating:type_name -> csat.v1.Rating
-	0,  // 10: csat.v1.BatchSubmitRatingsRequest.ratings:type_name -> csat.v1.Rating
-	0,  // 11: csat.v1.BatchSubmitRatingsResponse.ratings:type_name -> csat.v1.Rating
-	0,  // 12: csat.v1.ImportRatingsRequest.rating:type_name -> csat.v1.Rating
-	8,  // 13: csat.v1.ImportRatingsResponse.errors:type_name -> csat.v1.ImportRatingError
-	0,  // 14: csat.v1.GetRatingResponse.rating:type_name -> csat.v1.Rating
-	1,  // 15: csat.v1.ListRatingsRequest.filter:type_name -> csat.v1.RatingFilter
-	0,  // 16: csat.v1.ListRatingsResponse.ratings:type_name -> csat.v1.Rating
-	1,  // 17: csat.v1.StreamRatingsRequest.filter:type_name -> csat.v1.RatingFilter
-	0,  // 18: csat.v1.StreamRatingsResponse.rating:type_name -> csat.v1.Rating
-	2,  // 19: csat.v1.RatingService.SubmitRating:input_type -> csat.v1.SubmitRatingRequest
-	4,  // 20: csat.v1.RatingService.BatchSubmitRatings:input_type -> csat.v1.BatchSubmitRatingsRequest
-	6,  // 21: csat.v1.RatingService.ImportRatings:input_type -> csat.v1.ImportRatingsRequest
-	9,  // 22: csat.v1.RatingService.GetRating:input_type -> csat.v1.GetRatingRequest
-	11, // 23: csat.v1.RatingService.ListRatings:input_type -> csat.v1.ListRatingsRequest
-	13, // 24: csat.v1.RatingService.StreamRatings:input_type -> csat.v1.StreamRatingsRequest
-	3,  // 25: csat.v1.RatingService.SubmitRating:output_type -> csat.v1.SubmitRatingResponse
-	5,  // 26: csat.v1.RatingService.BatchSubmitRatings:output_type -> csat.v1.BatchSubmitRatingsResponse
-	7,  // 27: csat.v1.RatingService.ImportRatings:output_type -> csat.v1.ImportRatingsResponse
-	10, // 28: csat.v1.RatingService.GetRating:output_type -> csat.v1.GetRatingResponse
-	12, // 29: csat.v1.RatingService.ListRatings:output_type -> csat.v1.ListRatingsResponse
-	14, // 30: csat.v1.RatingService.StreamRatings:output_type -> csat.v1.StreamRatingsResponse
-	25, // [25:31] is the sub-list for method output_type
-	19, // [19:25] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	23, // 0: csat.v1.Rating.channel:type_name -> csat.v1.Channel
+	21, // 1: csat.v1.Rating.attributes:type_name -> csat.v1.Rating.AttributesEntry
+	24, // 2: csat.v1.Rating.occur_time:type_name -> google.protobuf.Timestamp
+	24, // 3: csat.v1.Rating.create_time:type_name -> google.protobuf.Timestamp
+	2,  // 4: csat.v1.Rating.exclusion:type_name -> csat.v1.RatingExclusion
+	0,  // 5: csat.v1.RatingExclusion.reason:type_name -> csat.v1.ExclusionReason
+	24, // 6: csat.v1.RatingExclusion.exclude_time:type_name -> google.protobuf.Timestamp
+	23, // 7: csat.v1.RatingFilter.channels:type_name -> csat.v1.Channel
+	24, // 8: csat.v1.RatingFilter.start_time:type_name -> google.protobuf.Timestamp
+	24, // 9: csat.v1.RatingFilter.end_time:type_name -> google.protobuf.Timestamp
+	22, // 10: csat.v1.RatingFilter.attributes:type_name -> csat.v1.RatingFilter.AttributesEntry
+	1,  // 11: csat.v1.SubmitRatingRequest.rating:type_name -> csat.v1.Rating
+	1,  // 12: csat.v1.SubmitRatingResponse.rating:type_name -> csat.v1.Rating
+	1,  // 13: csat.v1.BatchSubmitRatingsRequest.ratings:type_name -> csat.v1.Rating
+	1,  // 14: csat.v1.BatchSubmitRatingsResponse.ratings:type_name -> csat.v1.Rating
+	1,  // 15: csat.v1.ImportRatingsRequest.rating:type_name -> csat.v1.Rating
+	10, // 16: csat.v1.ImportRatingsResponse.errors:type_name -> csat.v1.ImportRatingError
+	1,  // 17: csat.v1.GetRatingResponse.rating:type_name -> csat.v1.Rating
+	3,  // 18: csat.v1.ListRatingsRequest.filter:type_name -> csat.v1.RatingFilter
+	1,  // 19: csat.v1.ListRatingsResponse.ratings:type_name -> csat.v1.Rating
+	3,  // 20: csat.v1.StreamRatingsRequest.filter:type_name -> csat.v1.RatingFilter
+	1,  // 21: csat.v1.StreamRatingsResponse.rating:type_name -> csat.v1.Rating
+	0,  // 22: csat.v1.ExcludeRatingRequest.reason:type_name -> csat.v1.ExclusionReason
+	1,  // 23: csat.v1.ExcludeRatingResponse.rating:type_name -> csat.v1.Rating
+	1,  // 24: csat.v1.RestoreRatingResponse.rating:type_name -> csat.v1.Rating
+	4,  // 25: csat.v1.RatingService.SubmitRating:input_type -> csat.v1.SubmitRatingRequest
+	6,  // 26: csat.v1.RatingService.BatchSubmitRatings:input_type -> csat.v1.BatchSubmitRatingsRequest
+	8,  // 27: csat.v1.RatingService.ImportRatings:input_type -> csat.v1.ImportRatingsRequest
+	11, // 28: csat.v1.RatingService.GetRating:input_type -> csat.v1.GetRatingRequest
+	13, // 29: csat.v1.RatingService.ListRatings:input_type -> csat.v1.ListRatingsRequest
+	15, // 30: csat.v1.RatingService.StreamRatings:input_type -> csat.v1.StreamRatingsRequest
+	17, // 31: csat.v1.RatingService.ExcludeRating:input_type -> csat.v1.ExcludeRatingRequest
+	19, // 32: csat.v1.RatingService.RestoreRating:input_type -> csat.v1.RestoreRatingRequest
+	5,  // 33: csat.v1.RatingService.SubmitRating:output_type -> csat.v1.SubmitRatingResponse
+	7,  // 34: csat.v1.RatingService.BatchSubmitRatings:output_type -> csat.v1.BatchSubmitRatingsResponse
+	9,  // 35: csat.v1.RatingService.ImportRatings:output_type -> csat.v1.ImportRatingsResponse
+	12, // 36: csat.v1.RatingService.GetRating:output_type -> csat.v1.GetRatingResponse
+	14, // 37: csat.v1.RatingService.ListRatings:output_type -> csat.v1.ListRatingsResponse
+	16, // 38: csat.v1.RatingService.StreamRatings:output_type -> csat.v1.StreamRatingsResponse
+	18, // 39: csat.v1.RatingService.ExcludeRating:output_type -> csat.v1.ExcludeRatingResponse
+	20, // 40: csat.v1.RatingService.RestoreRating:output_type -> csat.v1.RestoreRatingResponse
+	33, // [33:41] is the sub-list for method output_type
+	25, // [25:33] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_rating_proto_init() }
@@ -1201,19 +1625,20 @@ func file_csat_v1_rating_proto_init() {
 		return
 	}
 	file_csat_v1_common_proto_init()
-	file_csat_v1_rating_proto_msgTypes[1].OneofWrappers = []any{}
+	file_csat_v1_rating_proto_msgTypes[2].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csat_v1_rating_proto_rawDesc), len(file_csat_v1_rating_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   17,
+			NumEnums:      1,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_csat_v1_rating_proto_goTypes,
 		DependencyIndexes: file_csat_v1_rating_proto_depIdxs,
+		EnumInfos:         file_csat_v1_rating_proto_enumTypes,
 		MessageInfos:      file_csat_v1_rating_proto_msgTypes,
 	}.Build()
 	File_csat_v1_rating_proto = out.File

@@ -25,6 +25,8 @@ const (
 	RatingService_GetRating_FullMethodName          = "/csat.v1.RatingService/GetRating"
 	RatingService_ListRatings_FullMethodName        = "/csat.v1.RatingService/ListRatings"
 	RatingService_StreamRatings_FullMethodName      = "/csat.v1.RatingService/StreamRatings"
+	RatingService_ExcludeRating_FullMethodName      = "/csat.v1.RatingService/ExcludeRating"
+	RatingService_RestoreRating_FullMethodName      = "/csat.v1.RatingService/RestoreRating"
 )
 
 // RatingServiceClient is the client API for RatingService service.
@@ -77,6 +79,20 @@ type RatingServiceClient interface {
 	// (its connection's buffers and two chunks of ratings), and catches up from storage once the
 	// client reads again.
 	StreamRatings(ctx context.Context, in *StreamRatingsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamRatingsResponse], error)
+	// Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+	// answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+	// the moment this call answers OK it counts in no report, benchmark report, customer health or
+	// follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+	// worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+	// excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+	// (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+	// another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+	// NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+	ExcludeRating(ctx context.Context, in *ExcludeRatingRequest, opts ...grpc.CallOption) (*ExcludeRatingResponse, error)
+	// Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+	// `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+	// `ratings:exclude`; audit-logged with the caller's principal.
+	RestoreRating(ctx context.Context, in *RestoreRatingRequest, opts ...grpc.CallOption) (*RestoreRatingResponse, error)
 }
 
 type ratingServiceClient struct {
@@ -159,6 +175,26 @@ func (c *ratingServiceClient) StreamRatings(ctx context.Context, in *StreamRatin
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RatingService_StreamRatingsClient = grpc.ServerStreamingClient[StreamRatingsResponse]
 
+func (c *ratingServiceClient) ExcludeRating(ctx context.Context, in *ExcludeRatingRequest, opts ...grpc.CallOption) (*ExcludeRatingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExcludeRatingResponse)
+	err := c.cc.Invoke(ctx, RatingService_ExcludeRating_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ratingServiceClient) RestoreRating(ctx context.Context, in *RestoreRatingRequest, opts ...grpc.CallOption) (*RestoreRatingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RestoreRatingResponse)
+	err := c.cc.Invoke(ctx, RatingService_RestoreRating_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RatingServiceServer is the server API for RatingService service.
 // All implementations must embed UnimplementedRatingServiceServer
 // for forward compatibility.
@@ -209,6 +245,20 @@ type RatingServiceServer interface {
 	// (its connection's buffers and two chunks of ratings), and catches up from storage once the
 	// client reads again.
 	StreamRatings(*StreamRatingsRequest, grpc.ServerStreamingServer[StreamRatingsResponse]) error
+	// Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+	// answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+	// the moment this call answers OK it counts in no report, benchmark report, customer health or
+	// follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+	// worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+	// excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+	// (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+	// another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+	// NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+	ExcludeRating(context.Context, *ExcludeRatingRequest) (*ExcludeRatingResponse, error)
+	// Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+	// `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+	// `ratings:exclude`; audit-logged with the caller's principal.
+	RestoreRating(context.Context, *RestoreRatingRequest) (*RestoreRatingResponse, error)
 	mustEmbedUnimplementedRatingServiceServer()
 }
 
@@ -236,6 +286,12 @@ func (UnimplementedRatingServiceServer) ListRatings(context.Context, *ListRating
 }
 func (UnimplementedRatingServiceServer) StreamRatings(*StreamRatingsRequest, grpc.ServerStreamingServer[StreamRatingsResponse]) error {
 	return status.Error(codes.Unimplemented, "method StreamRatings not implemented")
+}
+func (UnimplementedRatingServiceServer) ExcludeRating(context.Context, *ExcludeRatingRequest) (*ExcludeRatingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExcludeRating not implemented")
+}
+func (UnimplementedRatingServiceServer) RestoreRating(context.Context, *RestoreRatingRequest) (*RestoreRatingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RestoreRating not implemented")
 }
 func (UnimplementedRatingServiceServer) mustEmbedUnimplementedRatingServiceServer() {}
 func (UnimplementedRatingServiceServer) testEmbeddedByValue()                       {}
@@ -348,6 +404,42 @@ func _RatingService_StreamRatings_Handler(srv interface{}, stream grpc.ServerStr
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RatingService_StreamRatingsServer = grpc.ServerStreamingServer[StreamRatingsResponse]
 
+func _RatingService_ExcludeRating_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExcludeRatingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RatingServiceServer).ExcludeRating(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RatingService_ExcludeRating_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RatingServiceServer).ExcludeRating(ctx, req.(*ExcludeRatingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RatingService_RestoreRating_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RestoreRatingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RatingServiceServer).RestoreRating(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RatingService_RestoreRating_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RatingServiceServer).RestoreRating(ctx, req.(*RestoreRatingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RatingService_ServiceDesc is the grpc.ServiceDesc for RatingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -370,6 +462,14 @@ var RatingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListRatings",
 			Handler:    _RatingService_ListRatings_Handler,
+		},
+		{
+			MethodName: "ExcludeRating",
+			Handler:    _RatingService_ExcludeRating_Handler,
+		},
+		{
+			MethodName: "RestoreRating",
+			Handler:    _RatingService_RestoreRating_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -26,7 +26,7 @@ from csat_client.v1 import common_pb2 as csat_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63sat/v1/rating.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x03\n\x06Rating\x12\x1b\n\trating_id\x18\x01 \x01(\tR\x08ratingId\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\x12\x14\n\x05score\x18\x03 \x01(\x05R\x05score\x12\x18\n\x07\x63omment\x18\x04 \x01(\tR\x07\x63omment\x12\x1f\n\x0b\x63ustomer_id\x18\x05 \x01(\tR\ncustomerId\x12*\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x10.csat.v1.ChannelR\x07\x63hannel\x12?\n\nattributes\x18\x07 \x03(\x0b\x32\x1f.csat.v1.Rating.AttributesEntryR\nattributes\x12\x39\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\toccurTime\x12;\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1a\n\x08sequence\x18\n \x01(\x03R\x08sequence\x12!\n\x0creason_codes\x18\x0b \x03(\tR\x0breasonCodes\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x99\x04\n\x0cRatingFilter\x12\x1d\n\nsurvey_ids\x18\x01 \x03(\tR\tsurveyIds\x12 \n\x0btouchpoints\x18\x02 \x03(\tR\x0btouchpoints\x12,\n\x08\x63hannels\x18\x03 \x03(\x0e\x32\x10.csat.v1.ChannelR\x08\x63hannels\x12\x1f\n\x0b\x63ustomer_id\x18\x04 \x01(\tR\ncustomerId\x12 \n\tmin_score\x18\x05 \x01(\x05H\x00R\x08minScore\x88\x01\x01\x12 \n\tmax_score\x18\x06 \x01(\x05H\x01R\x08maxScore\x88\x01\x01\x12\x39\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x45\n\nattributes\x18\t \x03(\x0b\x32%.csat.v1.RatingFilter.AttributesEntryR\nattributes\x12!\n\x0creason_codes\x18\n \x03(\tR\x0breasonCodes\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x42\x0c\n\n_min_scoreB\x0c\n\n_max_score\">\n\x13SubmitRatingRequest\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"]\n\x14SubmitRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\x12\x1c\n\tduplicate\x18\x02 \x01(\x08R\tduplicate\"F\n\x19\x42\x61tchSubmitRatingsRequest\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\"G\n\x1a\x42\x61tchSubmitRatingsResponse\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\"?\n\x14ImportRatingsRequest\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"\xc2\x01\n\x15ImportRatingsResponse\x12%\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03R\racceptedCount\x12\'\n\x0f\x64uplicate_count\x18\x02 \x01(\x03R\x0e\x64uplicateCount\x12%\n\x0erejected_count\x18\x03 \x01(\x03R\rrejectedCount\x12\x32\n\x06\x65rrors\x18\x04 \x03(\x0b\x32\x1a.csat.v1.ImportRatingErrorR\x06\x65rrors\"t\n\x11ImportRatingError\x12\x14\n\x05index\x18\x01 \x01(\x03R\x05index\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\x12\x12\n\x04\x63ode\x18\x03 \x01(\tR\x04\x63ode\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"L\n\x10GetRatingRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\"<\n\x11GetRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"\x7f\n\x12ListRatingsRequest\x12-\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x15.csat.v1.RatingFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"h\n\x13ListRatingsResponse\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"~\n\x14StreamRatingsRequest\x12-\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x15.csat.v1.RatingFilterR\x06\x66ilter\x12\x1f\n\x0bstart_after\x18\x02 \x01(\x03R\nstartAfter\x12\x16\n\x06\x66ollow\x18\x03 \x01(\x08R\x06\x66ollow\"@\n\x15StreamRatingsResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating2\xfc\x03\n\rRatingService\x12K\n\x0cSubmitRating\x12\x1c.csat.v1.SubmitRatingRequest\x1a\x1d.csat.v1.SubmitRatingResponse\x12]\n\x12\x42\x61tchSubmitRatings\x12\".csat.v1.BatchSubmitRatingsRequest\x1a#.csat.v1.BatchSubmitRatingsResponse\x12P\n\rImportRatings\x12\x1d.csat.v1.ImportRatingsRequest\x1a\x1e.csat.v1.ImportRatingsResponse(\x01\x12G\n\tGetRating\x12\x19.csat.v1.GetRatingRequest\x1a\x1a.csat.v1.GetRatingResponse\"\x03\x90\x02\x01\x12M\n\x0bListRatings\x12\x1b.csat.v1.ListRatingsRequest\x1a\x1c.csat.v1.ListRatingsResponse\"\x03\x90\x02\x01\x12U\n\rStreamRatings\x12\x1d.csat.v1.StreamRatingsRequest\x1a\x1e.csat.v1.StreamRatingsResponse\"\x03\x90\x02\x01\x30\x01\x42\x8b\x01\n\x0b\x63om.csat.v1B\x0bRatingProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63sat/v1/rating.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x04\n\x06Rating\x12\x1b\n\trating_id\x18\x01 \x01(\tR\x08ratingId\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\x12\x14\n\x05score\x18\x03 \x01(\x05R\x05score\x12\x18\n\x07\x63omment\x18\x04 \x01(\tR\x07\x63omment\x12\x1f\n\x0b\x63ustomer_id\x18\x05 \x01(\tR\ncustomerId\x12*\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x10.csat.v1.ChannelR\x07\x63hannel\x12?\n\nattributes\x18\x07 \x03(\x0b\x32\x1f.csat.v1.Rating.AttributesEntryR\nattributes\x12\x39\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\toccurTime\x12;\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1a\n\x08sequence\x18\n \x01(\x03R\x08sequence\x12!\n\x0creason_codes\x18\x0b \x03(\tR\x0breasonCodes\x12\x36\n\texclusion\x18\x0c \x01(\x0b\x32\x18.csat.v1.RatingExclusionR\texclusion\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xb4\x01\n\x0fRatingExclusion\x12\x30\n\x06reason\x18\x01 \x01(\x0e\x32\x18.csat.v1.ExclusionReasonR\x06reason\x12\x12\n\x04note\x18\x02 \x01(\tR\x04note\x12\x1c\n\tprincipal\x18\x03 \x01(\tR\tprincipal\x12=\n\x0c\x65xclude_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0b\x65xcludeTime\"\xc4\x04\n\x0cRatingFilter\x12\x1d\n\nsurvey_ids\x18\x01 \x03(\tR\tsurveyIds\x12 \n\x0btouchpoints\x18\x02 \x03(\tR\x0btouchpoints\x12,\n\x08\x63hannels\x18\x03 \x03(\x0e\x32\x10.csat.v1.ChannelR\x08\x63hannels\x12\x1f\n\x0b\x63ustomer_id\x18\x04 \x01(\tR\ncustomerId\x12 \n\tmin_score\x18\x05 \x01(\x05H\x00R\x08minScore\x88\x01\x01\x12 \n\tmax_score\x18\x06 \x01(\x05H\x01R\x08maxScore\x88\x01\x01\x12\x39\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x65ndTime\x12\x45\n\nattributes\x18\t \x03(\x0b\x32%.csat.v1.RatingFilter.AttributesEntryR\nattributes\x12!\n\x0creason_codes\x18\n \x03(\tR\x0breasonCodes\x12)\n\x10include_excluded\x18\x0b \x01(\x08R\x0fincludeExcluded\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x42\x0c\n\n_min_scoreB\x0c\n\n_max_score\">\n\x13SubmitRatingRequest\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"]\n\x14SubmitRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\x12\x1c\n\tduplicate\x18\x02 \x01(\x08R\tduplicate\"F\n\x19\x42\x61tchSubmitRatingsRequest\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\"G\n\x1a\x42\x61tchSubmitRatingsResponse\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\"?\n\x14ImportRatingsRequest\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"\xc2\x01\n\x15ImportRatingsResponse\x12%\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03R\racceptedCount\x12\'\n\x0f\x64uplicate_count\x18\x02 \x01(\x03R\x0e\x64uplicateCount\x12%\n\x0erejected_count\x18\x03 \x01(\x03R\rrejectedCount\x12\x32\n\x06\x65rrors\x18\x04 \x03(\x0b\x32\x1a.csat.v1.ImportRatingErrorR\x06\x65rrors\"t\n\x11ImportRatingError\x12\x14\n\x05index\x18\x01 \x01(\x03R\x05index\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\x12\x12\n\x04\x63ode\x18\x03 \x01(\tR\x04\x63ode\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"L\n\x10GetRatingRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\"<\n\x11GetRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"\x7f\n\x12ListRatingsRequest\x12-\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x15.csat.v1.RatingFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"h\n\x13ListRatingsResponse\x12)\n\x07ratings\x18\x01 \x03(\x0b\x32\x0f.csat.v1.RatingR\x07ratings\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"~\n\x14StreamRatingsRequest\x12-\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x15.csat.v1.RatingFilterR\x06\x66ilter\x12\x1f\n\x0bstart_after\x18\x02 \x01(\x03R\nstartAfter\x12\x16\n\x06\x66ollow\x18\x03 \x01(\x08R\x06\x66ollow\"@\n\x15StreamRatingsResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"\x96\x01\n\x14\x45xcludeRatingRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\x12\x30\n\x06reason\x18\x03 \x01(\x0e\x32\x18.csat.v1.ExclusionReasonR\x06reason\x12\x12\n\x04note\x18\x04 \x01(\tR\x04note\"@\n\x15\x45xcludeRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating\"P\n\x14RestoreRatingRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1b\n\trating_id\x18\x02 \x01(\tR\x08ratingId\"@\n\x15RestoreRatingResponse\x12\'\n\x06rating\x18\x01 \x01(\x0b\x32\x0f.csat.v1.RatingR\x06rating*\xcd\x01\n\x0f\x45xclusionReason\x12 \n\x1c\x45XCLUSION_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XCLUSION_REASON_TEST\x10\x01\x12\x19\n\x15\x45XCLUSION_REASON_SPAM\x10\x02\x12\'\n#EXCLUSION_REASON_DUPLICATE_RESPONSE\x10\x03\x12\x1d\n\x19\x45XCLUSION_REASON_EMPLOYEE\x10\x04\x12\x1a\n\x16\x45XCLUSION_REASON_OTHER\x10\x05\x32\xa6\x05\n\rRatingService\x12K\n\x0cSubmitRating\x12\x1c.csat.v1.SubmitRatingRequest\x1a\x1d.csat.v1.SubmitRatingResponse\x12]\n\x12\x42\x61tchSubmitRatings\x12\".csat.v1.BatchSubmitRatingsRequest\x1a#.csat.v1.BatchSubmitRatingsResponse\x12P\n\rImportRatings\x12\x1d.csat.v1.ImportRatingsRequest\x1a\x1e.csat.v1.ImportRatingsResponse(\x01\x12G\n\tGetRating\x12\x19.csat.v1.GetRatingRequest\x1a\x1a.csat.v1.GetRatingResponse\"\x03\x90\x02\x01\x12M\n\x0bListRatings\x12\x1b.csat.v1.ListRatingsRequest\x1a\x1c.csat.v1.ListRatingsResponse\"\x03\x90\x02\x01\x12U\n\rStreamRatings\x12\x1d.csat.v1.StreamRatingsRequest\x1a\x1e.csat.v1.StreamRatingsResponse\"\x03\x90\x02\x01\x30\x01\x12S\n\rExcludeRating\x12\x1d.csat.v1.ExcludeRatingRequest\x1a\x1e.csat.v1.ExcludeRatingResponse\"\x03\x90\x02\x02\x12S\n\rRestoreRating\x12\x1d.csat.v1.RestoreRatingRequest\x1a\x1e.csat.v1.RestoreRatingResponse\"\x03\x90\x02\x02\x42\x8b\x01\n\x0b\x63om.csat.v1B\x0bRatingProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -44,40 +44,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RATINGSERVICE'].methods_by_name['ListRatings']._serialized_options = b'\220\002\001'
   _globals['_RATINGSERVICE'].methods_by_name['StreamRatings']._loaded_options = None
   _globals['_RATINGSERVICE'].methods_by_name['StreamRatings']._serialized_options = b'\220\002\001'
+  _globals['_RATINGSERVICE'].methods_by_name['ExcludeRating']._loaded_options = None
+  _globals['_RATINGSERVICE'].methods_by_name['ExcludeRating']._serialized_options = b'\220\002\002'
+  _globals['_RATINGSERVICE'].methods_by_name['RestoreRating']._loaded_options = None
+  _globals['_RATINGSERVICE'].methods_by_name['RestoreRating']._serialized_options = b'\220\002\002'
+  _globals['_EXCLUSIONREASON']._serialized_start=3036
+  _globals['_EXCLUSIONREASON']._serialized_end=3241
   _globals['_RATING']._serialized_start=89
-  _globals['_RATING']._serialized_end=591
-  _globals['_RATING_ATTRIBUTESENTRY']._serialized_start=530
-  _globals['_RATING_ATTRIBUTESENTRY']._serialized_end=591
-  _globals['_RATINGFILTER']._serialized_start=594
-  _globals['_RATINGFILTER']._serialized_end=1131
-  _globals['_RATINGFILTER_ATTRIBUTESENTRY']._serialized_start=530
-  _globals['_RATINGFILTER_ATTRIBUTESENTRY']._serialized_end=591
-  _globals['_SUBMITRATINGREQUEST']._serialized_start=1133
-  _globals['_SUBMITRATINGREQUEST']._serialized_end=1195
-  _globals['_SUBMITRATINGRESPONSE']._serialized_start=1197
-  _globals['_SUBMITRATINGRESPONSE']._serialized_end=1290
-  _globals['_BATCHSUBMITRATINGSREQUEST']._serialized_start=1292
-  _globals['_BATCHSUBMITRATINGSREQUEST']._serialized_end=1362
-  _globals['_BATCHSUBMITRATINGSRESPONSE']._serialized_start=1364
-  _globals['_BATCHSUBMITRATINGSRESPONSE']._serialized_end=1435
-  _globals['_IMPORTRATINGSREQUEST']._serialized_start=1437
-  _globals['_IMPORTRATINGSREQUEST']._serialized_end=1500
-  _globals['_IMPORTRATINGSRESPONSE']._serialized_start=1503
-  _globals['_IMPORTRATINGSRESPONSE']._serialized_end=1697
-  _globals['_IMPORTRATINGERROR']._serialized_start=1699
-  _globals['_IMPORTRATINGERROR']._serialized_end=1815
-  _globals['_GETRATINGREQUEST']._serialized_start=1817
-  _globals['_GETRATINGREQUEST']._serialized_end=1893
-  _globals['_GETRATINGRESPONSE']._serialized_start=1895
-  _globals['_GETRATINGRESPONSE']._serialized_end=1955
-  _globals['_LISTRATINGSREQUEST']._serialized_start=1957
-  _globals['_LISTRATINGSREQUEST']._serialized_end=2084
-  _globals['_LISTRATINGSRESPONSE']._serialized_start=2086
-  _globals['_LISTRATINGSRESPONSE']._serialized_end=2190
-  _globals['_STREAMRATINGSREQUEST']._serialized_start=2192
-  _globals['_STREAMRATINGSREQUEST']._serialized_end=2318
-  _globals['_STREAMRATINGSRESPONSE']._serialized_start=2320
-  _globals['_STREAMRATINGSRESPONSE']._serialized_end=2384
-  _globals['_RATINGSERVICE']._serialized_start=2387
-  _globals['_RATINGSERVICE']._serialized_end=2895
+  _globals['_RATING']._serialized_end=647
+  _globals['_RATING_ATTRIBUTESENTRY']._serialized_start=586
+  _globals['_RATING_ATTRIBUTESENTRY']._serialized_end=647
+  _globals['_RATINGEXCLUSION']._serialized_start=650
+  _globals['_RATINGEXCLUSION']._serialized_end=830
+  _globals['_RATINGFILTER']._serialized_start=833
+  _globals['_RATINGFILTER']._serialized_end=1413
+  _globals['_RATINGFILTER_ATTRIBUTESENTRY']._serialized_start=586
+  _globals['_RATINGFILTER_ATTRIBUTESENTRY']._serialized_end=647
+  _globals['_SUBMITRATINGREQUEST']._serialized_start=1415
+  _globals['_SUBMITRATINGREQUEST']._serialized_end=1477
+  _globals['_SUBMITRATINGRESPONSE']._serialized_start=1479
+  _globals['_SUBMITRATINGRESPONSE']._serialized_end=1572
+  _globals['_BATCHSUBMITRATINGSREQUEST']._serialized_start=1574
+  _globals['_BATCHSUBMITRATINGSREQUEST']._serialized_end=1644
+  _globals['_BATCHSUBMITRATINGSRESPONSE']._serialized_start=1646
+  _globals['_BATCHSUBMITRATINGSRESPONSE']._serialized_end=1717
+  _globals['_IMPORTRATINGSREQUEST']._serialized_start=1719
+  _globals['_IMPORTRATINGSREQUEST']._serialized_end=1782
+  _globals['_IMPORTRATINGSRESPONSE']._serialized_start=1785
+  _globals['_IMPORTRATINGSRESPONSE']._serialized_end=1979
+  _globals['_IMPORTRATINGERROR']._serialized_start=1981
+  _globals['_IMPORTRATINGERROR']._serialized_end=2097
+  _globals['_GETRATINGREQUEST']._serialized_start=2099
+  _globals['_GETRATINGREQUEST']._serialized_end=2175
+  _globals['_GETRATINGRESPONSE']._serialized_start=2177
+  _globals['_GETRATINGRESPONSE']._serialized_end=2237
+  _globals['_LISTRATINGSREQUEST']._serialized_start=2239
+  _globals['_LISTRATINGSREQUEST']._serialized_end=2366
+  _globals['_LISTRATINGSRESPONSE']._serialized_start=2368
+  _globals['_LISTRATINGSRESPONSE']._serialized_end=2472
+  _globals['_STREAMRATINGSREQUEST']._serialized_start=2474
+  _globals['_STREAMRATINGSREQUEST']._serialized_end=2600
+  _globals['_STREAMRATINGSRESPONSE']._serialized_start=2602
+  _globals['_STREAMRATINGSRESPONSE']._serialized_end=2666
+  _globals['_EXCLUDERATINGREQUEST']._serialized_start=2669
+  _globals['_EXCLUDERATINGREQUEST']._serialized_end=2819
+  _globals['_EXCLUDERATINGRESPONSE']._serialized_start=2821
+  _globals['_EXCLUDERATINGRESPONSE']._serialized_end=2885
+  _globals['_RESTORERATINGREQUEST']._serialized_start=2887
+  _globals['_RESTORERATINGREQUEST']._serialized_end=2967
+  _globals['_RESTORERATINGRESPONSE']._serialized_start=2969
+  _globals['_RESTORERATINGRESPONSE']._serialized_end=3033
+  _globals['_RATINGSERVICE']._serialized_start=3244
+  _globals['_RATINGSERVICE']._serialized_end=3922
 # @@protoc_insertion_point(module_scope)

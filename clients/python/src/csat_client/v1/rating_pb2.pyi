@@ -9,6 +9,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -19,6 +20,42 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _ExclusionReason:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ExclusionReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ExclusionReason.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EXCLUSION_REASON_UNSPECIFIED: _ExclusionReason.ValueType  # 0
+    """Not given; ExcludeRating refuses it (INVALID_ARGUMENT naming `reason`)."""
+    EXCLUSION_REASON_TEST: _ExclusionReason.ValueType  # 1
+    """A test answer, from a person or a system checking the integration."""
+    EXCLUSION_REASON_SPAM: _ExclusionReason.ValueType  # 2
+    """Spam or abuse."""
+    EXCLUSION_REASON_DUPLICATE_RESPONSE: _ExclusionReason.ValueType  # 3
+    """The same customer answering the same request again under another rating_id."""
+    EXCLUSION_REASON_EMPLOYEE: _ExclusionReason.ValueType  # 4
+    """An answer from an employee rather than a customer."""
+    EXCLUSION_REASON_OTHER: _ExclusionReason.ValueType  # 5
+    """Anything else; say what in the note."""
+
+class ExclusionReason(_ExclusionReason, metaclass=_ExclusionReasonEnumTypeWrapper):
+    """ExclusionReason says why a rating was taken out of the numbers."""
+
+EXCLUSION_REASON_UNSPECIFIED: ExclusionReason.ValueType  # 0
+"""Not given; ExcludeRating refuses it (INVALID_ARGUMENT naming `reason`)."""
+EXCLUSION_REASON_TEST: ExclusionReason.ValueType  # 1
+"""A test answer, from a person or a system checking the integration."""
+EXCLUSION_REASON_SPAM: ExclusionReason.ValueType  # 2
+"""Spam or abuse."""
+EXCLUSION_REASON_DUPLICATE_RESPONSE: ExclusionReason.ValueType  # 3
+"""The same customer answering the same request again under another rating_id."""
+EXCLUSION_REASON_EMPLOYEE: ExclusionReason.ValueType  # 4
+"""An answer from an employee rather than a customer."""
+EXCLUSION_REASON_OTHER: ExclusionReason.ValueType  # 5
+"""Anything else; say what in the note."""
+Global___ExclusionReason: _TypeAlias = ExclusionReason  # noqa: Y015
 
 @_typing.final
 class Rating(_message.Message):
@@ -57,6 +94,7 @@ class Rating(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     SEQUENCE_FIELD_NUMBER: _builtins.int
     REASON_CODES_FIELD_NUMBER: _builtins.int
+    EXCLUSION_FIELD_NUMBER: _builtins.int
     rating_id: _builtins.str
     """Client-chosen idempotency key, unique per survey, `[A-Za-z0-9_.:-]{1,128}`. A UUIDv7 is
     generated when empty (and then a retry cannot be recognised as a duplicate). Keys that grow
@@ -100,6 +138,10 @@ class Rating(_message.Message):
         returned, sorted.
         """
 
+    @_builtins.property
+    def exclusion(self) -> Global___RatingExclusion:
+        """Set while the rating is excluded from every number (ExcludeRating). Output only."""
+
     def __init__(
         self,
         *,
@@ -114,14 +156,53 @@ class Rating(_message.Message):
         create_time: _timestamp_pb2.Timestamp | None = ...,
         sequence: _builtins.int = ...,
         reason_codes: _abc.Iterable[_builtins.str] | None = ...,
+        exclusion: Global___RatingExclusion | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "occur_time", b"occur_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "exclusion", b"exclusion", "occur_time", b"occur_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "exclusion", b"exclusion", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Rating: _TypeAlias = Rating  # noqa: Y015
+
+@_typing.final
+class RatingExclusion(_message.Message):
+    """RatingExclusion records who took a rating out of the numbers, when and why."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REASON_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    PRINCIPAL_FIELD_NUMBER: _builtins.int
+    EXCLUDE_TIME_FIELD_NUMBER: _builtins.int
+    reason: Global___ExclusionReason.ValueType
+    """Why."""
+    note: _builtins.str
+    """The caller's note, as given."""
+    principal: _builtins.str
+    """The principal of the caller that excluded it: the API key's name, the client certificate's
+    principal, or `anonymous` on a server that authenticates nobody.
+    """
+    @_builtins.property
+    def exclude_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was excluded, to the microsecond."""
+
+    def __init__(
+        self,
+        *,
+        reason: Global___ExclusionReason.ValueType = ...,
+        note: _builtins.str = ...,
+        principal: _builtins.str = ...,
+        exclude_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["exclude_time", b"exclude_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["exclude_time", b"exclude_time", "note", b"note", "principal", b"principal", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RatingExclusion: _TypeAlias = RatingExclusion  # noqa: Y015
 
 @_typing.final
 class RatingFilter(_message.Message):
@@ -162,12 +243,18 @@ class RatingFilter(_message.Message):
     END_TIME_FIELD_NUMBER: _builtins.int
     ATTRIBUTES_FIELD_NUMBER: _builtins.int
     REASON_CODES_FIELD_NUMBER: _builtins.int
+    INCLUDE_EXCLUDED_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     """Only ratings of this customer."""
     min_score: _builtins.int
     """Only scores >= this value."""
     max_score: _builtins.int
     """Only scores <= this value; `max_score: 2` is the feed of unhappy customers."""
+    include_excluded: _builtins.bool
+    """Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+    otherwise leave out. Reports never count them: a report's filter with this set is
+    INVALID_ARGUMENT (reason INCONSISTENT).
+    """
     @_builtins.property
     def survey_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Only ratings of these surveys."""
@@ -213,10 +300,11 @@ class RatingFilter(_message.Message):
         end_time: _timestamp_pb2.Timestamp | None = ...,
         attributes: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
         reason_codes: _abc.Iterable[_builtins.str] | None = ...,
+        include_excluded: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "end_time", b"end_time", "max_score", b"max_score", "min_score", b"min_score", "start_time", b"start_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "attributes", b"attributes", "channels", b"channels", "customer_id", b"customer_id", "end_time", b"end_time", "max_score", b"max_score", "min_score", b"min_score", "reason_codes", b"reason_codes", "start_time", b"start_time", "survey_ids", b"survey_ids", "touchpoints", b"touchpoints"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_max_score", b"_max_score", "_min_score", b"_min_score", "attributes", b"attributes", "channels", b"channels", "customer_id", b"customer_id", "end_time", b"end_time", "include_excluded", b"include_excluded", "max_score", b"max_score", "min_score", b"min_score", "reason_codes", b"reason_codes", "start_time", b"start_time", "survey_ids", b"survey_ids", "touchpoints", b"touchpoints"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__max_score: _TypeAlias = _typing.Literal["max_score"]  # noqa: Y015
     _WhichOneofArgType__max_score: _TypeAlias = _typing.Literal["_max_score", b"_max_score"]  # noqa: Y015
@@ -600,3 +688,111 @@ class StreamRatingsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___StreamRatingsResponse: _TypeAlias = StreamRatingsResponse  # noqa: Y015
+
+@_typing.final
+class ExcludeRatingRequest(_message.Message):
+    """ExcludeRatingRequest is the input of ExcludeRating."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVEY_ID_FIELD_NUMBER: _builtins.int
+    RATING_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    survey_id: _builtins.str
+    """The survey the rating belongs to."""
+    rating_id: _builtins.str
+    """The rating's idempotency key."""
+    reason: Global___ExclusionReason.ValueType
+    """Why; required."""
+    note: _builtins.str
+    """Free text, at most 1,000 characters, without NUL characters."""
+    def __init__(
+        self,
+        *,
+        survey_id: _builtins.str = ...,
+        rating_id: _builtins.str = ...,
+        reason: Global___ExclusionReason.ValueType = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note", "rating_id", b"rating_id", "reason", b"reason", "survey_id", b"survey_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExcludeRatingRequest: _TypeAlias = ExcludeRatingRequest  # noqa: Y015
+
+@_typing.final
+class ExcludeRatingResponse(_message.Message):
+    """ExcludeRatingResponse is the output of ExcludeRating."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RATING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rating(self) -> Global___Rating:
+        """The rating, with its exclusion."""
+
+    def __init__(
+        self,
+        *,
+        rating: Global___Rating | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExcludeRatingResponse: _TypeAlias = ExcludeRatingResponse  # noqa: Y015
+
+@_typing.final
+class RestoreRatingRequest(_message.Message):
+    """RestoreRatingRequest is the input of RestoreRating."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVEY_ID_FIELD_NUMBER: _builtins.int
+    RATING_ID_FIELD_NUMBER: _builtins.int
+    survey_id: _builtins.str
+    """The survey the rating belongs to."""
+    rating_id: _builtins.str
+    """The rating's idempotency key."""
+    def __init__(
+        self,
+        *,
+        survey_id: _builtins.str = ...,
+        rating_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rating_id", b"rating_id", "survey_id", b"survey_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestoreRatingRequest: _TypeAlias = RestoreRatingRequest  # noqa: Y015
+
+@_typing.final
+class RestoreRatingResponse(_message.Message):
+    """RestoreRatingResponse is the output of RestoreRating."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RATING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rating(self) -> Global___Rating:
+        """The rating, counted again, without an exclusion."""
+
+    def __init__(
+        self,
+        *,
+        rating: Global___Rating | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestoreRatingResponse: _TypeAlias = RestoreRatingResponse  # noqa: Y015

@@ -82,6 +82,16 @@ class RatingServiceStub:
                 request_serializer=csat_dot_v1_dot_rating__pb2.StreamRatingsRequest.SerializeToString,
                 response_deserializer=csat_dot_v1_dot_rating__pb2.StreamRatingsResponse.FromString,
                 _registered_method=True)
+        self.ExcludeRating = channel.unary_unary(
+                '/csat.v1.RatingService/ExcludeRating',
+                request_serializer=csat_dot_v1_dot_rating__pb2.ExcludeRatingRequest.SerializeToString,
+                response_deserializer=csat_dot_v1_dot_rating__pb2.ExcludeRatingResponse.FromString,
+                _registered_method=True)
+        self.RestoreRating = channel.unary_unary(
+                '/csat.v1.RatingService/RestoreRating',
+                request_serializer=csat_dot_v1_dot_rating__pb2.RestoreRatingRequest.SerializeToString,
+                response_deserializer=csat_dot_v1_dot_rating__pb2.RestoreRatingResponse.FromString,
+                _registered_method=True)
 
 
 class RatingServiceServicer:
@@ -162,6 +172,30 @@ class RatingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExcludeRating(self, request, context):
+        """Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+        answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+        the moment this call answers OK it counts in no report, benchmark report, customer health or
+        follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+        worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+        excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+        (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+        another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+        NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RestoreRating(self, request, context):
+        """Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+        `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+        `ratings:exclude`; audit-logged with the caller's principal.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RatingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -194,6 +228,16 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.StreamRatings,
                     request_deserializer=csat_dot_v1_dot_rating__pb2.StreamRatingsRequest.FromString,
                     response_serializer=csat_dot_v1_dot_rating__pb2.StreamRatingsResponse.SerializeToString,
+            ),
+            'ExcludeRating': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExcludeRating,
+                    request_deserializer=csat_dot_v1_dot_rating__pb2.ExcludeRatingRequest.FromString,
+                    response_serializer=csat_dot_v1_dot_rating__pb2.ExcludeRatingResponse.SerializeToString,
+            ),
+            'RestoreRating': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestoreRating,
+                    request_deserializer=csat_dot_v1_dot_rating__pb2.RestoreRatingRequest.FromString,
+                    response_serializer=csat_dot_v1_dot_rating__pb2.RestoreRatingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -376,6 +420,60 @@ class RatingService:
             '/csat.v1.RatingService/StreamRatings',
             csat_dot_v1_dot_rating__pb2.StreamRatingsRequest.SerializeToString,
             csat_dot_v1_dot_rating__pb2.StreamRatingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExcludeRating(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/csat.v1.RatingService/ExcludeRating',
+            csat_dot_v1_dot_rating__pb2.ExcludeRatingRequest.SerializeToString,
+            csat_dot_v1_dot_rating__pb2.ExcludeRatingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestoreRating(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/csat.v1.RatingService/RestoreRating',
+            csat_dot_v1_dot_rating__pb2.RestoreRatingRequest.SerializeToString,
+            csat_dot_v1_dot_rating__pb2.RestoreRatingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -80,6 +80,22 @@ class RatingServiceStub:
     (its connection's buffers and two chunks of ratings), and catches up from storage once the
     client reads again.
     """
+    ExcludeRating: _grpc.UnaryUnaryMultiCallable[_rating_pb2.ExcludeRatingRequest, _rating_pb2.ExcludeRatingResponse]
+    """Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+    answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+    the moment this call answers OK it counts in no report, benchmark report, customer health or
+    follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+    worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+    excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+    (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+    another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+    NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+    """
+    RestoreRating: _grpc.UnaryUnaryMultiCallable[_rating_pb2.RestoreRatingRequest, _rating_pb2.RestoreRatingResponse]
+    """Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+    `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+    `ratings:exclude`; audit-logged with the caller's principal.
+    """
 
 @_typing.type_check_only
 class RatingServiceAsyncStub(RatingServiceStub):
@@ -132,6 +148,22 @@ class RatingServiceAsyncStub(RatingServiceStub):
     replica. A stream whose client stops reading costs the server a bounded amount of memory
     (its connection's buffers and two chunks of ratings), and catches up from storage once the
     client reads again.
+    """
+    ExcludeRating: _aio.UnaryUnaryMultiCallable[_rating_pb2.ExcludeRatingRequest, _rating_pb2.ExcludeRatingResponse]  # type: ignore[assignment]
+    """Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+    answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+    the moment this call answers OK it counts in no report, benchmark report, customer health or
+    follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+    worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+    excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+    (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+    another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+    NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+    """
+    RestoreRating: _aio.UnaryUnaryMultiCallable[_rating_pb2.RestoreRatingRequest, _rating_pb2.RestoreRatingResponse]  # type: ignore[assignment]
+    """Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+    `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+    `ratings:exclude`; audit-logged with the caller's principal.
     """
 
 class RatingServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -218,6 +250,34 @@ class RatingServiceServicer(metaclass=_abc_1.ABCMeta):
         replica. A stream whose client stops reading costs the server a bounded amount of memory
         (its connection's buffers and two chunks of ratings), and catches up from storage once the
         client reads again.
+        """
+
+    @_abc_1.abstractmethod
+    def ExcludeRating(
+        self,
+        request: _rating_pb2.ExcludeRatingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_rating_pb2.ExcludeRatingResponse, _abc.Awaitable[_rating_pb2.ExcludeRatingResponse]]:
+        """Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+        answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+        the moment this call answers OK it counts in no report, benchmark report, customer health or
+        follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+        worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+        excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+        (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+        another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+        NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+        """
+
+    @_abc_1.abstractmethod
+    def RestoreRating(
+        self,
+        request: _rating_pb2.RestoreRatingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_rating_pb2.RestoreRatingResponse, _abc.Awaitable[_rating_pb2.RestoreRatingResponse]]:
+        """Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+        `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+        `ratings:exclude`; audit-logged with the caller's principal.
         """
 
 def add_RatingServiceServicer_to_server(servicer: RatingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

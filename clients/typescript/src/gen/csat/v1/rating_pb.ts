@@ -2,8 +2,8 @@
 // @generated from file csat/v1/rating.proto (package csat.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Channel } from "./common_pb.js";
 import { file_csat_v1_common } from "./common_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file csat/v1/rating.proto.
  */
 export const file_csat_v1_rating: GenFile = /*@__PURE__*/
-  fileDesc("ChRjc2F0L3YxL3JhdGluZy5wcm90bxIHY3NhdC52MSL3AgoGUmF0aW5nEhEKCXJhdGluZ19pZBgBIAEoCRIRCglzdXJ2ZXlfaWQYAiABKAkSDQoFc2NvcmUYAyABKAUSDwoHY29tbWVudBgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCRIhCgdjaGFubmVsGAYgASgOMhAuY3NhdC52MS5DaGFubmVsEjMKCmF0dHJpYnV0ZXMYByADKAsyHy5jc2F0LnYxLlJhdGluZy5BdHRyaWJ1dGVzRW50cnkSLgoKb2NjdXJfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLY3JlYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAogASgDEhQKDHJlYXNvbl9jb2RlcxgLIAMoCRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKeAwoMUmF0aW5nRmlsdGVyEhIKCnN1cnZleV9pZHMYASADKAkSEwoLdG91Y2hwb2ludHMYAiADKAkSIgoIY2hhbm5lbHMYAyADKA4yEC5jc2F0LnYxLkNoYW5uZWwSEwoLY3VzdG9tZXJfaWQYBCABKAkSFgoJbWluX3Njb3JlGAUgASgFSACIAQESFgoJbWF4X3Njb3JlGAYgASgFSAGIAQESLgoKc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjkKCmF0dHJpYnV0ZXMYCSADKAsyJS5jc2F0LnYxLlJhdGluZ0ZpbHRlci5BdHRyaWJ1dGVzRW50cnkSFAoMcmVhc29uX2NvZGVzGAogAygJGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgwKCl9taW5fc2NvcmVCDAoKX21heF9zY29yZSI2ChNTdWJtaXRSYXRpbmdSZXF1ZXN0Eh8KBnJhdGluZxgBIAEoCzIPLmNzYXQudjEuUmF0aW5nIkoKFFN1Ym1pdFJhdGluZ1Jlc3BvbnNlEh8KBnJhdGluZxgBIAEoCzIPLmNzYXQudjEuUmF0aW5nEhEKCWR1cGxpY2F0ZRgCIAEoCCI9ChlCYXRjaFN1Ym1pdFJhdGluZ3NSZXF1ZXN0EiAKB3JhdGluZ3MYASADKAsyDy5jc2F0LnYxLlJhdGluZyI+ChpCYXRjaFN1Ym1pdFJhdGluZ3NSZXNwb25zZRIgCgdyYXRpbmdzGAEgAygLMg8uY3NhdC52MS5SYXRpbmciNwoUSW1wb3J0UmF0aW5nc1JlcXVlc3QSHwoGcmF0aW5nGAEgASgLMg8uY3NhdC52MS5SYXRpbmcijAEKFUltcG9ydFJhdGluZ3NSZXNwb25zZRIWCg5hY2NlcHRlZF9jb3VudBgBIAEoAxIXCg9kdXBsaWNhdGVfY291bnQYAiABKAMSFgoOcmVqZWN0ZWRfY291bnQYAyABKAMSKgoGZXJyb3JzGAQgAygLMhouY3NhdC52MS5JbXBvcnRSYXRpbmdFcnJvciJUChFJbXBvcnRSYXRpbmdFcnJvchINCgVpbmRleBgBIAEoAxIRCglyYXRpbmdfaWQYAiABKAkSDAoEY29kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJIjgKEEdldFJhdGluZ1JlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJEhEKCXJhdGluZ19pZBgCIAEoCSI0ChFHZXRSYXRpbmdSZXNwb25zZRIfCgZyYXRpbmcYASABKAsyDy5jc2F0LnYxLlJhdGluZyJiChJMaXN0UmF0aW5nc1JlcXVlc3QSJQoGZmlsdGVyGAEgASgLMhUuY3NhdC52MS5SYXRpbmdGaWx0ZXISEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiUAoTTGlzdFJhdGluZ3NSZXNwb25zZRIgCgdyYXRpbmdzGAEgAygLMg8uY3NhdC52MS5SYXRpbmcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImIKFFN0cmVhbVJhdGluZ3NSZXF1ZXN0EiUKBmZpbHRlchgBIAEoCzIVLmNzYXQudjEuUmF0aW5nRmlsdGVyEhMKC3N0YXJ0X2FmdGVyGAIgASgDEg4KBmZvbGxvdxgDIAEoCCI4ChVTdHJlYW1SYXRpbmdzUmVzcG9uc2USHwoGcmF0aW5nGAEgASgLMg8uY3NhdC52MS5SYXRpbmcy/AMKDVJhdGluZ1NlcnZpY2USSwoMU3VibWl0UmF0aW5nEhwuY3NhdC52MS5TdWJtaXRSYXRpbmdSZXF1ZXN0Gh0uY3NhdC52MS5TdWJtaXRSYXRpbmdSZXNwb25zZRJdChJCYXRjaFN1Ym1pdFJhdGluZ3MSIi5jc2F0LnYxLkJhdGNoU3VibWl0UmF0aW5nc1JlcXVlc3QaIy5jc2F0LnYxLkJhdGNoU3VibWl0UmF0aW5nc1Jlc3BvbnNlElAKDUltcG9ydFJhdGluZ3MSHS5jc2F0LnYxLkltcG9ydFJhdGluZ3NSZXF1ZXN0Gh4uY3NhdC52MS5JbXBvcnRSYXRpbmdzUmVzcG9uc2UoARJHCglHZXRSYXRpbmcSGS5jc2F0LnYxLkdldFJhdGluZ1JlcXVlc3QaGi5jc2F0LnYxLkdldFJhdGluZ1Jlc3BvbnNlIgOQAgESTQoLTGlzdFJhdGluZ3MSGy5jc2F0LnYxLkxpc3RSYXRpbmdzUmVxdWVzdBocLmNzYXQudjEuTGlzdFJhdGluZ3NSZXNwb25zZSIDkAIBElUKDVN0cmVhbVJhdGluZ3MSHS5jc2F0LnYxLlN0cmVhbVJhdGluZ3NSZXF1ZXN0Gh4uY3NhdC52MS5TdHJlYW1SYXRpbmdzUmVzcG9uc2UiA5ACATABQosBCgtjb20uY3NhdC52MUILUmF0aW5nUHJvdG9QAVoyZ2l0aHViLmNvbS9jc2F0L2NzYXQvY2xpZW50cy9nby9nZW4vY3NhdC92MTtjc2F0djGiAgNDWFiqAgdDc2F0LlYxygIHQ3NhdFxWMeICE0NzYXRcVjFcR1BCTWV0YWRhdGHqAghDc2F0OjpWMWIGcHJvdG8z", [file_csat_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("ChRjc2F0L3YxL3JhdGluZy5wcm90bxIHY3NhdC52MSKkAwoGUmF0aW5nEhEKCXJhdGluZ19pZBgBIAEoCRIRCglzdXJ2ZXlfaWQYAiABKAkSDQoFc2NvcmUYAyABKAUSDwoHY29tbWVudBgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCRIhCgdjaGFubmVsGAYgASgOMhAuY3NhdC52MS5DaGFubmVsEjMKCmF0dHJpYnV0ZXMYByADKAsyHy5jc2F0LnYxLlJhdGluZy5BdHRyaWJ1dGVzRW50cnkSLgoKb2NjdXJfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLY3JlYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAogASgDEhQKDHJlYXNvbl9jb2RlcxgLIAMoCRIrCglleGNsdXNpb24YDCABKAsyGC5jc2F0LnYxLlJhdGluZ0V4Y2x1c2lvbhoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKOAQoPUmF0aW5nRXhjbHVzaW9uEigKBnJlYXNvbhgBIAEoDjIYLmNzYXQudjEuRXhjbHVzaW9uUmVhc29uEgwKBG5vdGUYAiABKAkSEQoJcHJpbmNpcGFsGAMgASgJEjAKDGV4Y2x1ZGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAMKDFJhdGluZ0ZpbHRlchISCgpzdXJ2ZXlfaWRzGAEgAygJEhMKC3RvdWNocG9pbnRzGAIgAygJEiIKCGNoYW5uZWxzGAMgAygOMhAuY3NhdC52MS5DaGFubmVsEhMKC2N1c3RvbWVyX2lkGAQgASgJEhYKCW1pbl9zY29yZRgFIAEoBUgAiAEBEhYKCW1heF9zY29yZRgGIAEoBUgBiAEBEi4KCnN0YXJ0X3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CgphdHRyaWJ1dGVzGAkgAygLMiUuY3NhdC52MS5SYXRpbmdGaWx0ZXIuQXR0cmlidXRlc0VudHJ5EhQKDHJlYXNvbl9jb2RlcxgKIAMoCRIYChBpbmNsdWRlX2V4Y2x1ZGVkGAsgASgIGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgwKCl9taW5fc2NvcmVCDAoKX21heF9zY29yZSI2ChNTdWJtaXRSYXRpbmdSZXF1ZXN0Eh8KBnJhdGluZxgBIAEoCzIPLmNzYXQudjEuUmF0aW5nIkoKFFN1Ym1pdFJhdGluZ1Jlc3BvbnNlEh8KBnJhdGluZxgBIAEoCzIPLmNzYXQudjEuUmF0aW5nEhEKCWR1cGxpY2F0ZRgCIAEoCCI9ChlCYXRjaFN1Ym1pdFJhdGluZ3NSZXF1ZXN0EiAKB3JhdGluZ3MYASADKAsyDy5jc2F0LnYxLlJhdGluZyI+ChpCYXRjaFN1Ym1pdFJhdGluZ3NSZXNwb25zZRIgCgdyYXRpbmdzGAEgAygLMg8uY3NhdC52MS5SYXRpbmciNwoUSW1wb3J0UmF0aW5nc1JlcXVlc3QSHwoGcmF0aW5nGAEgASgLMg8uY3NhdC52MS5SYXRpbmcijAEKFUltcG9ydFJhdGluZ3NSZXNwb25zZRIWCg5hY2NlcHRlZF9jb3VudBgBIAEoAxIXCg9kdXBsaWNhdGVfY291bnQYAiABKAMSFgoOcmVqZWN0ZWRfY291bnQYAyABKAMSKgoGZXJyb3JzGAQgAygLMhouY3NhdC52MS5JbXBvcnRSYXRpbmdFcnJvciJUChFJbXBvcnRSYXRpbmdFcnJvchINCgVpbmRleBgBIAEoAxIRCglyYXRpbmdfaWQYAiABKAkSDAoEY29kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJIjgKEEdldFJhdGluZ1JlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJEhEKCXJhdGluZ19pZBgCIAEoCSI0ChFHZXRSYXRpbmdSZXNwb25zZRIfCgZyYXRpbmcYASABKAsyDy5jc2F0LnYxLlJhdGluZyJiChJMaXN0UmF0aW5nc1JlcXVlc3QSJQoGZmlsdGVyGAEgASgLMhUuY3NhdC52MS5SYXRpbmdGaWx0ZXISEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiUAoTTGlzdFJhdGluZ3NSZXNwb25zZRIgCgdyYXRpbmdzGAEgAygLMg8uY3NhdC52MS5SYXRpbmcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImIKFFN0cmVhbVJhdGluZ3NSZXF1ZXN0EiUKBmZpbHRlchgBIAEoCzIVLmNzYXQudjEuUmF0aW5nRmlsdGVyEhMKC3N0YXJ0X2FmdGVyGAIgASgDEg4KBmZvbGxvdxgDIAEoCCI4ChVTdHJlYW1SYXRpbmdzUmVzcG9uc2USHwoGcmF0aW5nGAEgASgLMg8uY3NhdC52MS5SYXRpbmcidAoURXhjbHVkZVJhdGluZ1JlcXVlc3QSEQoJc3VydmV5X2lkGAEgASgJEhEKCXJhdGluZ19pZBgCIAEoCRIoCgZyZWFzb24YAyABKA4yGC5jc2F0LnYxLkV4Y2x1c2lvblJlYXNvbhIMCgRub3RlGAQgASgJIjgKFUV4Y2x1ZGVSYXRpbmdSZXNwb25zZRIfCgZyYXRpbmcYASABKAsyDy5jc2F0LnYxLlJhdGluZyI8ChRSZXN0b3JlUmF0aW5nUmVxdWVzdBIRCglzdXJ2ZXlfaWQYASABKAkSEQoJcmF0aW5nX2lkGAIgASgJIjgKFVJlc3RvcmVSYXRpbmdSZXNwb25zZRIfCgZyYXRpbmcYASABKAsyDy5jc2F0LnYxLlJhdGluZyrNAQoPRXhjbHVzaW9uUmVhc29uEiAKHEVYQ0xVU0lPTl9SRUFTT05fVU5TUEVDSUZJRUQQABIZChVFWENMVVNJT05fUkVBU09OX1RFU1QQARIZChVFWENMVVNJT05fUkVBU09OX1NQQU0QAhInCiNFWENMVVNJT05fUkVBU09OX0RVUExJQ0FURV9SRVNQT05TRRADEh0KGUVYQ0xVU0lPTl9SRUFTT05fRU1QTE9ZRUUQBBIaChZFWENMVVNJT05fUkVBU09OX09USEVSEAUypgUKDVJhdGluZ1NlcnZpY2USSwoMU3VibWl0UmF0aW5nEhwuY3NhdC52MS5TdWJtaXRSYXRpbmdSZXF1ZXN0Gh0uY3NhdC52MS5TdWJtaXRSYXRpbmdSZXNwb25zZRJdChJCYXRjaFN1Ym1pdFJhdGluZ3MSIi5jc2F0LnYxLkJhdGNoU3VibWl0UmF0aW5nc1JlcXVlc3QaIy5jc2F0LnYxLkJhdGNoU3VibWl0UmF0aW5nc1Jlc3BvbnNlElAKDUltcG9ydFJhdGluZ3MSHS5jc2F0LnYxLkltcG9ydFJhdGluZ3NSZXF1ZXN0Gh4uY3NhdC52MS5JbXBvcnRSYXRpbmdzUmVzcG9uc2UoARJHCglHZXRSYXRpbmcSGS5jc2F0LnYxLkdldFJhdGluZ1JlcXVlc3QaGi5jc2F0LnYxLkdldFJhdGluZ1Jlc3BvbnNlIgOQAgESTQoLTGlzdFJhdGluZ3MSGy5jc2F0LnYxLkxpc3RSYXRpbmdzUmVxdWVzdBocLmNzYXQudjEuTGlzdFJhdGluZ3NSZXNwb25zZSIDkAIBElUKDVN0cmVhbVJhdGluZ3MSHS5jc2F0LnYxLlN0cmVhbVJhdGluZ3NSZXF1ZXN0Gh4uY3NhdC52MS5TdHJlYW1SYXRpbmdzUmVzcG9uc2UiA5ACATABElMKDUV4Y2x1ZGVSYXRpbmcSHS5jc2F0LnYxLkV4Y2x1ZGVSYXRpbmdSZXF1ZXN0Gh4uY3NhdC52MS5FeGNsdWRlUmF0aW5nUmVzcG9uc2UiA5ACAhJTCg1SZXN0b3JlUmF0aW5nEh0uY3NhdC52MS5SZXN0b3JlUmF0aW5nUmVxdWVzdBoeLmNzYXQudjEuUmVzdG9yZVJhdGluZ1Jlc3BvbnNlIgOQAgJCiwEKC2NvbS5jc2F0LnYxQgtSYXRpbmdQcm90b1ABWjJnaXRodWIuY29tL2NzYXQvY3NhdC9jbGllbnRzL2dvL2dlbi9jc2F0L3YxO2NzYXR2MaICA0NYWKoCB0NzYXQuVjHKAgdDc2F0XFYx4gITQ3NhdFxWMVxHUEJNZXRhZGF0YeoCCENzYXQ6OlYxYgZwcm90bzM", [file_csat_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * Rating is one customer's answer to one survey.
@@ -107,6 +107,13 @@ export type Rating = Message<"csat.v1.Rating"> & {
    * @generated from field: repeated string reason_codes = 11;
    */
   reasonCodes: string[];
+
+  /**
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   *
+   * @generated from field: csat.v1.RatingExclusion exclusion = 12;
+   */
+  exclusion?: RatingExclusion | undefined;
 };
 
 /**
@@ -115,6 +122,49 @@ export type Rating = Message<"csat.v1.Rating"> & {
  */
 export const RatingSchema: GenMessage<Rating> = /*@__PURE__*/
   messageDesc(file_csat_v1_rating, 0);
+
+/**
+ * RatingExclusion records who took a rating out of the numbers, when and why.
+ *
+ * @generated from message csat.v1.RatingExclusion
+ */
+export type RatingExclusion = Message<"csat.v1.RatingExclusion"> & {
+  /**
+   * Why.
+   *
+   * @generated from field: csat.v1.ExclusionReason reason = 1;
+   */
+  reason: ExclusionReason;
+
+  /**
+   * The caller's note, as given.
+   *
+   * @generated from field: string note = 2;
+   */
+  note: string;
+
+  /**
+   * The principal of the caller that excluded it: the API key's name, the client certificate's
+   * principal, or `anonymous` on a server that authenticates nobody.
+   *
+   * @generated from field: string principal = 3;
+   */
+  principal: string;
+
+  /**
+   * When it was excluded, to the microsecond.
+   *
+   * @generated from field: google.protobuf.Timestamp exclude_time = 4;
+   */
+  excludeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message csat.v1.RatingExclusion.
+ * Use `create(RatingExclusionSchema)` to create a new message.
+ */
+export const RatingExclusionSchema: GenMessage<RatingExclusion> = /*@__PURE__*/
+  messageDesc(file_csat_v1_rating, 1);
 
 /**
  * RatingFilter selects ratings. Conditions combine with AND; within a repeated field, values combine
@@ -196,6 +246,15 @@ export type RatingFilter = Message<"csat.v1.RatingFilter"> & {
    * @generated from field: repeated string reason_codes = 10;
    */
   reasonCodes: string[];
+
+  /**
+   * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+   * otherwise leave out. Reports never count them: a report's filter with this set is
+   * INVALID_ARGUMENT (reason INCONSISTENT).
+   *
+   * @generated from field: bool include_excluded = 11;
+   */
+  includeExcluded: boolean;
 };
 
 /**
@@ -203,7 +262,7 @@ export type RatingFilter = Message<"csat.v1.RatingFilter"> & {
  * Use `create(RatingFilterSchema)` to create a new message.
  */
 export const RatingFilterSchema: GenMessage<RatingFilter> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 1);
+  messageDesc(file_csat_v1_rating, 2);
 
 /**
  * SubmitRatingRequest is the input of SubmitRating.
@@ -224,7 +283,7 @@ export type SubmitRatingRequest = Message<"csat.v1.SubmitRatingRequest"> & {
  * Use `create(SubmitRatingRequestSchema)` to create a new message.
  */
 export const SubmitRatingRequestSchema: GenMessage<SubmitRatingRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 2);
+  messageDesc(file_csat_v1_rating, 3);
 
 /**
  * SubmitRatingResponse is the output of SubmitRating.
@@ -253,7 +312,7 @@ export type SubmitRatingResponse = Message<"csat.v1.SubmitRatingResponse"> & {
  * Use `create(SubmitRatingResponseSchema)` to create a new message.
  */
 export const SubmitRatingResponseSchema: GenMessage<SubmitRatingResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 3);
+  messageDesc(file_csat_v1_rating, 4);
 
 /**
  * BatchSubmitRatingsRequest is the input of BatchSubmitRatings.
@@ -279,7 +338,7 @@ export type BatchSubmitRatingsRequest = Message<"csat.v1.BatchSubmitRatingsReque
  * Use `create(BatchSubmitRatingsRequestSchema)` to create a new message.
  */
 export const BatchSubmitRatingsRequestSchema: GenMessage<BatchSubmitRatingsRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 4);
+  messageDesc(file_csat_v1_rating, 5);
 
 /**
  * BatchSubmitRatingsResponse is the output of BatchSubmitRatings.
@@ -300,7 +359,7 @@ export type BatchSubmitRatingsResponse = Message<"csat.v1.BatchSubmitRatingsResp
  * Use `create(BatchSubmitRatingsResponseSchema)` to create a new message.
  */
 export const BatchSubmitRatingsResponseSchema: GenMessage<BatchSubmitRatingsResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 5);
+  messageDesc(file_csat_v1_rating, 6);
 
 /**
  * ImportRatingsRequest is one message of the ImportRatings client stream.
@@ -321,7 +380,7 @@ export type ImportRatingsRequest = Message<"csat.v1.ImportRatingsRequest"> & {
  * Use `create(ImportRatingsRequestSchema)` to create a new message.
  */
 export const ImportRatingsRequestSchema: GenMessage<ImportRatingsRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 6);
+  messageDesc(file_csat_v1_rating, 7);
 
 /**
  * ImportRatingsResponse is the output of ImportRatings.
@@ -363,7 +422,7 @@ export type ImportRatingsResponse = Message<"csat.v1.ImportRatingsResponse"> & {
  * Use `create(ImportRatingsResponseSchema)` to create a new message.
  */
 export const ImportRatingsResponseSchema: GenMessage<ImportRatingsResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 7);
+  messageDesc(file_csat_v1_rating, 8);
 
 /**
  * ImportRatingError says why one row of an import was refused.
@@ -405,7 +464,7 @@ export type ImportRatingError = Message<"csat.v1.ImportRatingError"> & {
  * Use `create(ImportRatingErrorSchema)` to create a new message.
  */
 export const ImportRatingErrorSchema: GenMessage<ImportRatingError> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 8);
+  messageDesc(file_csat_v1_rating, 9);
 
 /**
  * GetRatingRequest is the input of GetRating.
@@ -433,7 +492,7 @@ export type GetRatingRequest = Message<"csat.v1.GetRatingRequest"> & {
  * Use `create(GetRatingRequestSchema)` to create a new message.
  */
 export const GetRatingRequestSchema: GenMessage<GetRatingRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 9);
+  messageDesc(file_csat_v1_rating, 10);
 
 /**
  * GetRatingResponse is the output of GetRating.
@@ -454,7 +513,7 @@ export type GetRatingResponse = Message<"csat.v1.GetRatingResponse"> & {
  * Use `create(GetRatingResponseSchema)` to create a new message.
  */
 export const GetRatingResponseSchema: GenMessage<GetRatingResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 10);
+  messageDesc(file_csat_v1_rating, 11);
 
 /**
  * ListRatingsRequest is the input of ListRatings.
@@ -490,7 +549,7 @@ export type ListRatingsRequest = Message<"csat.v1.ListRatingsRequest"> & {
  * Use `create(ListRatingsRequestSchema)` to create a new message.
  */
 export const ListRatingsRequestSchema: GenMessage<ListRatingsRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 11);
+  messageDesc(file_csat_v1_rating, 12);
 
 /**
  * ListRatingsResponse is the output of ListRatings.
@@ -519,7 +578,7 @@ export type ListRatingsResponse = Message<"csat.v1.ListRatingsResponse"> & {
  * Use `create(ListRatingsResponseSchema)` to create a new message.
  */
 export const ListRatingsResponseSchema: GenMessage<ListRatingsResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 12);
+  messageDesc(file_csat_v1_rating, 13);
 
 /**
  * StreamRatingsRequest is the input of StreamRatings.
@@ -554,7 +613,7 @@ export type StreamRatingsRequest = Message<"csat.v1.StreamRatingsRequest"> & {
  * Use `create(StreamRatingsRequestSchema)` to create a new message.
  */
 export const StreamRatingsRequestSchema: GenMessage<StreamRatingsRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 13);
+  messageDesc(file_csat_v1_rating, 14);
 
 /**
  * StreamRatingsResponse is one message of the StreamRatings stream.
@@ -575,7 +634,174 @@ export type StreamRatingsResponse = Message<"csat.v1.StreamRatingsResponse"> & {
  * Use `create(StreamRatingsResponseSchema)` to create a new message.
  */
 export const StreamRatingsResponseSchema: GenMessage<StreamRatingsResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_rating, 14);
+  messageDesc(file_csat_v1_rating, 15);
+
+/**
+ * ExcludeRatingRequest is the input of ExcludeRating.
+ *
+ * @generated from message csat.v1.ExcludeRatingRequest
+ */
+export type ExcludeRatingRequest = Message<"csat.v1.ExcludeRatingRequest"> & {
+  /**
+   * The survey the rating belongs to.
+   *
+   * @generated from field: string survey_id = 1;
+   */
+  surveyId: string;
+
+  /**
+   * The rating's idempotency key.
+   *
+   * @generated from field: string rating_id = 2;
+   */
+  ratingId: string;
+
+  /**
+   * Why; required.
+   *
+   * @generated from field: csat.v1.ExclusionReason reason = 3;
+   */
+  reason: ExclusionReason;
+
+  /**
+   * Free text, at most 1,000 characters, without NUL characters.
+   *
+   * @generated from field: string note = 4;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message csat.v1.ExcludeRatingRequest.
+ * Use `create(ExcludeRatingRequestSchema)` to create a new message.
+ */
+export const ExcludeRatingRequestSchema: GenMessage<ExcludeRatingRequest> = /*@__PURE__*/
+  messageDesc(file_csat_v1_rating, 16);
+
+/**
+ * ExcludeRatingResponse is the output of ExcludeRating.
+ *
+ * @generated from message csat.v1.ExcludeRatingResponse
+ */
+export type ExcludeRatingResponse = Message<"csat.v1.ExcludeRatingResponse"> & {
+  /**
+   * The rating, with its exclusion.
+   *
+   * @generated from field: csat.v1.Rating rating = 1;
+   */
+  rating?: Rating | undefined;
+};
+
+/**
+ * Describes the message csat.v1.ExcludeRatingResponse.
+ * Use `create(ExcludeRatingResponseSchema)` to create a new message.
+ */
+export const ExcludeRatingResponseSchema: GenMessage<ExcludeRatingResponse> = /*@__PURE__*/
+  messageDesc(file_csat_v1_rating, 17);
+
+/**
+ * RestoreRatingRequest is the input of RestoreRating.
+ *
+ * @generated from message csat.v1.RestoreRatingRequest
+ */
+export type RestoreRatingRequest = Message<"csat.v1.RestoreRatingRequest"> & {
+  /**
+   * The survey the rating belongs to.
+   *
+   * @generated from field: string survey_id = 1;
+   */
+  surveyId: string;
+
+  /**
+   * The rating's idempotency key.
+   *
+   * @generated from field: string rating_id = 2;
+   */
+  ratingId: string;
+};
+
+/**
+ * Describes the message csat.v1.RestoreRatingRequest.
+ * Use `create(RestoreRatingRequestSchema)` to create a new message.
+ */
+export const RestoreRatingRequestSchema: GenMessage<RestoreRatingRequest> = /*@__PURE__*/
+  messageDesc(file_csat_v1_rating, 18);
+
+/**
+ * RestoreRatingResponse is the output of RestoreRating.
+ *
+ * @generated from message csat.v1.RestoreRatingResponse
+ */
+export type RestoreRatingResponse = Message<"csat.v1.RestoreRatingResponse"> & {
+  /**
+   * The rating, counted again, without an exclusion.
+   *
+   * @generated from field: csat.v1.Rating rating = 1;
+   */
+  rating?: Rating | undefined;
+};
+
+/**
+ * Describes the message csat.v1.RestoreRatingResponse.
+ * Use `create(RestoreRatingResponseSchema)` to create a new message.
+ */
+export const RestoreRatingResponseSchema: GenMessage<RestoreRatingResponse> = /*@__PURE__*/
+  messageDesc(file_csat_v1_rating, 19);
+
+/**
+ * ExclusionReason says why a rating was taken out of the numbers.
+ *
+ * @generated from enum csat.v1.ExclusionReason
+ */
+export enum ExclusionReason {
+  /**
+   * Not given; ExcludeRating refuses it (INVALID_ARGUMENT naming `reason`).
+   *
+   * @generated from enum value: EXCLUSION_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A test answer, from a person or a system checking the integration.
+   *
+   * @generated from enum value: EXCLUSION_REASON_TEST = 1;
+   */
+  TEST = 1,
+
+  /**
+   * Spam or abuse.
+   *
+   * @generated from enum value: EXCLUSION_REASON_SPAM = 2;
+   */
+  SPAM = 2,
+
+  /**
+   * The same customer answering the same request again under another rating_id.
+   *
+   * @generated from enum value: EXCLUSION_REASON_DUPLICATE_RESPONSE = 3;
+   */
+  DUPLICATE_RESPONSE = 3,
+
+  /**
+   * An answer from an employee rather than a customer.
+   *
+   * @generated from enum value: EXCLUSION_REASON_EMPLOYEE = 4;
+   */
+  EMPLOYEE = 4,
+
+  /**
+   * Anything else; say what in the note.
+   *
+   * @generated from enum value: EXCLUSION_REASON_OTHER = 5;
+   */
+  OTHER = 5,
+}
+
+/**
+ * Describes the enum csat.v1.ExclusionReason.
+ */
+export const ExclusionReasonSchema: GenEnum<ExclusionReason> = /*@__PURE__*/
+  enumDesc(file_csat_v1_rating, 0);
 
 /**
  * RatingService stores customers' answers to surveys and reads them back, once or as a live stream.
@@ -674,6 +900,36 @@ export const RatingService: GenService<{
     methodKind: "server_streaming";
     input: typeof StreamRatingsRequestSchema;
     output: typeof StreamRatingsResponseSchema;
+  },
+  /**
+   * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+   * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+   * the moment this call answers OK it counts in no report, benchmark report, customer health or
+   * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+   * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+   * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+   * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+   * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+   * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+   *
+   * @generated from rpc csat.v1.RatingService.ExcludeRating
+   */
+  excludeRating: {
+    methodKind: "unary";
+    input: typeof ExcludeRatingRequestSchema;
+    output: typeof ExcludeRatingResponseSchema;
+  },
+  /**
+   * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+   * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+   * `ratings:exclude`; audit-logged with the caller's principal.
+   *
+   * @generated from rpc csat.v1.RatingService.RestoreRating
+   */
+  restoreRating: {
+    methodKind: "unary";
+    input: typeof RestoreRatingRequestSchema;
+    output: typeof RestoreRatingResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_csat_v1_rating, 0);

@@ -564,6 +564,44 @@ java.lang.String defaultValue) {
     return reasonCodes_.getByteString(index);
   }
 
+  public static final int EXCLUSION_FIELD_NUMBER = 12;
+  private com.csat.v1.RatingExclusion exclusion_;
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   * @return Whether the exclusion field is set.
+   */
+  @java.lang.Override
+  public boolean hasExclusion() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   * @return The exclusion.
+   */
+  @java.lang.Override
+  public com.csat.v1.RatingExclusion getExclusion() {
+    return exclusion_ == null ? com.csat.v1.RatingExclusion.getDefaultInstance() : exclusion_;
+  }
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.RatingExclusionOrBuilder getExclusionOrBuilder() {
+    return exclusion_ == null ? com.csat.v1.RatingExclusion.getDefaultInstance() : exclusion_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -613,6 +651,9 @@ java.lang.String defaultValue) {
     }
     for (int i = 0; i < reasonCodes_.size(); i++) {
       com.google.protobuf.GeneratedMessage.writeString(output, 11, reasonCodes_.getRaw(i));
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      output.writeMessage(12, getExclusion());
     }
     getUnknownFields().writeTo(output);
   }
@@ -673,6 +714,10 @@ java.lang.String defaultValue) {
       size += dataSize;
       size += 1 * getReasonCodesList().size();
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(12, getExclusion());
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -715,6 +760,11 @@ java.lang.String defaultValue) {
         != other.getSequence()) return false;
     if (!getReasonCodesList()
         .equals(other.getReasonCodesList())) return false;
+    if (hasExclusion() != other.hasExclusion()) return false;
+    if (hasExclusion()) {
+      if (!getExclusion()
+          .equals(other.getExclusion())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -756,6 +806,10 @@ java.lang.String defaultValue) {
     if (getReasonCodesCount() > 0) {
       hash = (37 * hash) + REASON_CODES_FIELD_NUMBER;
       hash = (53 * hash) + getReasonCodesList().hashCode();
+    }
+    if (hasExclusion()) {
+      hash = (37 * hash) + EXCLUSION_FIELD_NUMBER;
+      hash = (53 * hash) + getExclusion().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -915,6 +969,7 @@ java.lang.String defaultValue) {
               .alwaysUseFieldBuilders) {
         internalGetOccurTimeFieldBuilder();
         internalGetCreateTimeFieldBuilder();
+        internalGetExclusionFieldBuilder();
       }
     }
     @java.lang.Override
@@ -941,6 +996,11 @@ java.lang.String defaultValue) {
       sequence_ = 0L;
       reasonCodes_ =
           com.google.protobuf.LazyStringArrayList.emptyList();
+      exclusion_ = null;
+      if (exclusionBuilder_ != null) {
+        exclusionBuilder_.dispose();
+        exclusionBuilder_ = null;
+      }
       return this;
     }
 
@@ -1016,6 +1076,12 @@ java.lang.String defaultValue) {
         reasonCodes_.makeImmutable();
         result.reasonCodes_ = reasonCodes_;
       }
+      if (((from_bitField0_ & 0x00000800) != 0)) {
+        result.exclusion_ = exclusionBuilder_ == null
+            ? exclusion_
+            : exclusionBuilder_.build();
+        to_bitField0_ |= 0x00000004;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1078,6 +1144,9 @@ java.lang.String defaultValue) {
           reasonCodes_.addAll(other.reasonCodes_);
         }
         onChanged();
+      }
+      if (other.hasExclusion()) {
+        mergeExclusion(other.getExclusion());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1169,6 +1238,13 @@ java.lang.String defaultValue) {
               reasonCodes_.add(s);
               break;
             } // case 90
+            case 98: {
+              input.readMessage(
+                  internalGetExclusionFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000800;
+              break;
+            } // case 98
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2398,6 +2474,163 @@ java.lang.String defaultValue) {
       bitField0_ |= 0x00000400;
       onChanged();
       return this;
+    }
+
+    private com.csat.v1.RatingExclusion exclusion_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.RatingExclusion, com.csat.v1.RatingExclusion.Builder, com.csat.v1.RatingExclusionOrBuilder> exclusionBuilder_;
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     * @return Whether the exclusion field is set.
+     */
+    public boolean hasExclusion() {
+      return ((bitField0_ & 0x00000800) != 0);
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     * @return The exclusion.
+     */
+    public com.csat.v1.RatingExclusion getExclusion() {
+      if (exclusionBuilder_ == null) {
+        return exclusion_ == null ? com.csat.v1.RatingExclusion.getDefaultInstance() : exclusion_;
+      } else {
+        return exclusionBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public Builder setExclusion(com.csat.v1.RatingExclusion value) {
+      if (exclusionBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        exclusion_ = value;
+      } else {
+        exclusionBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public Builder setExclusion(
+        com.csat.v1.RatingExclusion.Builder builderForValue) {
+      if (exclusionBuilder_ == null) {
+        exclusion_ = builderForValue.build();
+      } else {
+        exclusionBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public Builder mergeExclusion(com.csat.v1.RatingExclusion value) {
+      if (exclusionBuilder_ == null) {
+        if (((bitField0_ & 0x00000800) != 0) &&
+          exclusion_ != null &&
+          exclusion_ != com.csat.v1.RatingExclusion.getDefaultInstance()) {
+          getExclusionBuilder().mergeFrom(value);
+        } else {
+          exclusion_ = value;
+        }
+      } else {
+        exclusionBuilder_.mergeFrom(value);
+      }
+      if (exclusion_ != null) {
+        bitField0_ |= 0x00000800;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public Builder clearExclusion() {
+      bitField0_ = (bitField0_ & ~0x00000800);
+      exclusion_ = null;
+      if (exclusionBuilder_ != null) {
+        exclusionBuilder_.dispose();
+        exclusionBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public com.csat.v1.RatingExclusion.Builder getExclusionBuilder() {
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return internalGetExclusionFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    public com.csat.v1.RatingExclusionOrBuilder getExclusionOrBuilder() {
+      if (exclusionBuilder_ != null) {
+        return exclusionBuilder_.getMessageOrBuilder();
+      } else {
+        return exclusion_ == null ?
+            com.csat.v1.RatingExclusion.getDefaultInstance() : exclusion_;
+      }
+    }
+    /**
+     * <pre>
+     * Set while the rating is excluded from every number (ExcludeRating). Output only.
+     * </pre>
+     *
+     * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.RatingExclusion, com.csat.v1.RatingExclusion.Builder, com.csat.v1.RatingExclusionOrBuilder> 
+        internalGetExclusionFieldBuilder() {
+      if (exclusionBuilder_ == null) {
+        exclusionBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.csat.v1.RatingExclusion, com.csat.v1.RatingExclusion.Builder, com.csat.v1.RatingExclusionOrBuilder>(
+                getExclusion(),
+                getParentForChildren(),
+                isClean());
+        exclusion_ = null;
+      }
+      return exclusionBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Rating)

@@ -592,6 +592,23 @@ java.lang.String defaultValue) {
     return reasonCodes_.getByteString(index);
   }
 
+  public static final int INCLUDE_EXCLUDED_FIELD_NUMBER = 11;
+  private boolean includeExcluded_ = false;
+  /**
+   * <pre>
+   * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+   * otherwise leave out. Reports never count them: a report's filter with this set is
+   * INVALID_ARGUMENT (reason INCONSISTENT).
+   * </pre>
+   *
+   * <code>bool include_excluded = 11 [json_name = "includeExcluded"];</code>
+   * @return The includeExcluded.
+   */
+  @java.lang.Override
+  public boolean getIncludeExcluded() {
+    return includeExcluded_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -643,6 +660,9 @@ java.lang.String defaultValue) {
         9);
     for (int i = 0; i < reasonCodes_.size(); i++) {
       com.google.protobuf.GeneratedMessage.writeString(output, 10, reasonCodes_.getRaw(i));
+    }
+    if (includeExcluded_ != false) {
+      output.writeBool(11, includeExcluded_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -718,6 +738,10 @@ java.lang.String defaultValue) {
       size += dataSize;
       size += 1 * getReasonCodesList().size();
     }
+    if (includeExcluded_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(11, includeExcluded_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -764,6 +788,8 @@ java.lang.String defaultValue) {
         other.internalGetAttributes())) return false;
     if (!getReasonCodesList()
         .equals(other.getReasonCodesList())) return false;
+    if (getIncludeExcluded()
+        != other.getIncludeExcluded()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -813,6 +839,9 @@ java.lang.String defaultValue) {
       hash = (37 * hash) + REASON_CODES_FIELD_NUMBER;
       hash = (53 * hash) + getReasonCodesList().hashCode();
     }
+    hash = (37 * hash) + INCLUDE_EXCLUDED_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getIncludeExcluded());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1000,6 +1029,7 @@ java.lang.String defaultValue) {
       internalGetMutableAttributes().clear();
       reasonCodes_ =
           com.google.protobuf.LazyStringArrayList.emptyList();
+      includeExcluded_ = false;
       return this;
     }
 
@@ -1077,6 +1107,9 @@ java.lang.String defaultValue) {
         reasonCodes_.makeImmutable();
         result.reasonCodes_ = reasonCodes_;
       }
+      if (((from_bitField0_ & 0x00000400) != 0)) {
+        result.includeExcluded_ = includeExcluded_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1152,6 +1185,9 @@ java.lang.String defaultValue) {
           reasonCodes_.addAll(other.reasonCodes_);
         }
         onChanged();
+      }
+      if (other.getIncludeExcluded() != false) {
+        setIncludeExcluded(other.getIncludeExcluded());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1251,6 +1287,11 @@ java.lang.String defaultValue) {
               reasonCodes_.add(s);
               break;
             } // case 82
+            case 88: {
+              includeExcluded_ = input.readBool();
+              bitField0_ |= 0x00000400;
+              break;
+            } // case 88
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2583,6 +2624,56 @@ java.lang.String defaultValue) {
       ensureReasonCodesIsMutable();
       reasonCodes_.add(value);
       bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+
+    private boolean includeExcluded_ ;
+    /**
+     * <pre>
+     * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+     * otherwise leave out. Reports never count them: a report's filter with this set is
+     * INVALID_ARGUMENT (reason INCONSISTENT).
+     * </pre>
+     *
+     * <code>bool include_excluded = 11 [json_name = "includeExcluded"];</code>
+     * @return The includeExcluded.
+     */
+    @java.lang.Override
+    public boolean getIncludeExcluded() {
+      return includeExcluded_;
+    }
+    /**
+     * <pre>
+     * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+     * otherwise leave out. Reports never count them: a report's filter with this set is
+     * INVALID_ARGUMENT (reason INCONSISTENT).
+     * </pre>
+     *
+     * <code>bool include_excluded = 11 [json_name = "includeExcluded"];</code>
+     * @param value The includeExcluded to set.
+     * @return This builder for chaining.
+     */
+    public Builder setIncludeExcluded(boolean value) {
+
+      includeExcluded_ = value;
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+     * otherwise leave out. Reports never count them: a report's filter with this set is
+     * INVALID_ARGUMENT (reason INCONSISTENT).
+     * </pre>
+     *
+     * <code>bool include_excluded = 11 [json_name = "includeExcluded"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearIncludeExcluded() {
+      bitField0_ = (bitField0_ & ~0x00000400);
+      includeExcluded_ = false;
       onChanged();
       return this;
     }

@@ -362,4 +362,16 @@ java.lang.String defaultValue);
    */
   com.google.protobuf.ByteString
       getReasonCodesBytes(int index);
+
+  /**
+   * <pre>
+   * Also ratings taken out of the numbers by ExcludeRating, which ListRatings and StreamRatings
+   * otherwise leave out. Reports never count them: a report's filter with this set is
+   * INVALID_ARGUMENT (reason INCONSISTENT).
+   * </pre>
+   *
+   * <code>bool include_excluded = 11 [json_name = "includeExcluded"];</code>
+   * @return The includeExcluded.
+   */
+  boolean getIncludeExcluded();
 }

@@ -307,4 +307,31 @@ java.lang.String defaultValue);
    */
   com.google.protobuf.ByteString
       getReasonCodesBytes(int index);
+
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   * @return Whether the exclusion field is set.
+   */
+  boolean hasExclusion();
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   * @return The exclusion.
+   */
+  com.csat.v1.RatingExclusion getExclusion();
+  /**
+   * <pre>
+   * Set while the rating is excluded from every number (ExcludeRating). Output only.
+   * </pre>
+   *
+   * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
+   */
+  com.csat.v1.RatingExclusionOrBuilder getExclusionOrBuilder();
 }

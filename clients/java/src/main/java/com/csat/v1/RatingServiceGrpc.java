@@ -220,6 +220,70 @@ public final class RatingServiceGrpc {
     return getStreamRatingsMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<com.csat.v1.ExcludeRatingRequest,
+      com.csat.v1.ExcludeRatingResponse> getExcludeRatingMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ExcludeRating",
+      requestType = com.csat.v1.ExcludeRatingRequest.class,
+      responseType = com.csat.v1.ExcludeRatingResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<com.csat.v1.ExcludeRatingRequest,
+      com.csat.v1.ExcludeRatingResponse> getExcludeRatingMethod() {
+    io.grpc.MethodDescriptor<com.csat.v1.ExcludeRatingRequest, com.csat.v1.ExcludeRatingResponse> getExcludeRatingMethod;
+    if ((getExcludeRatingMethod = RatingServiceGrpc.getExcludeRatingMethod) == null) {
+      synchronized (RatingServiceGrpc.class) {
+        if ((getExcludeRatingMethod = RatingServiceGrpc.getExcludeRatingMethod) == null) {
+          RatingServiceGrpc.getExcludeRatingMethod = getExcludeRatingMethod =
+              io.grpc.MethodDescriptor.<com.csat.v1.ExcludeRatingRequest, com.csat.v1.ExcludeRatingResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ExcludeRating"))
+              .setIdempotent(true)
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.ExcludeRatingRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.ExcludeRatingResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new RatingServiceMethodDescriptorSupplier("ExcludeRating"))
+              .build();
+        }
+      }
+    }
+    return getExcludeRatingMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<com.csat.v1.RestoreRatingRequest,
+      com.csat.v1.RestoreRatingResponse> getRestoreRatingMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "RestoreRating",
+      requestType = com.csat.v1.RestoreRatingRequest.class,
+      responseType = com.csat.v1.RestoreRatingResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<com.csat.v1.RestoreRatingRequest,
+      com.csat.v1.RestoreRatingResponse> getRestoreRatingMethod() {
+    io.grpc.MethodDescriptor<com.csat.v1.RestoreRatingRequest, com.csat.v1.RestoreRatingResponse> getRestoreRatingMethod;
+    if ((getRestoreRatingMethod = RatingServiceGrpc.getRestoreRatingMethod) == null) {
+      synchronized (RatingServiceGrpc.class) {
+        if ((getRestoreRatingMethod = RatingServiceGrpc.getRestoreRatingMethod) == null) {
+          RatingServiceGrpc.getRestoreRatingMethod = getRestoreRatingMethod =
+              io.grpc.MethodDescriptor.<com.csat.v1.RestoreRatingRequest, com.csat.v1.RestoreRatingResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "RestoreRating"))
+              .setIdempotent(true)
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.RestoreRatingRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.RestoreRatingResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new RatingServiceMethodDescriptorSupplier("RestoreRating"))
+              .build();
+        }
+      }
+    }
+    return getRestoreRatingMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -376,6 +440,36 @@ public final class RatingServiceGrpc {
         io.grpc.stub.StreamObserver<com.csat.v1.StreamRatingsResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getStreamRatingsMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+     * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+     * the moment this call answers OK it counts in no report, benchmark report, customer health or
+     * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+     * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+     * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+     * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+     * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+     * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+     * </pre>
+     */
+    default void excludeRating(com.csat.v1.ExcludeRatingRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.ExcludeRatingResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getExcludeRatingMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+     * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+     * `ratings:exclude`; audit-logged with the caller's principal.
+     * </pre>
+     */
+    default void restoreRating(com.csat.v1.RestoreRatingRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.RestoreRatingResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getRestoreRatingMethod(), responseObserver);
+    }
   }
 
   /**
@@ -523,6 +617,38 @@ public final class RatingServiceGrpc {
       io.grpc.stub.ClientCalls.asyncServerStreamingCall(
           getChannel().newCall(getStreamRatingsMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+     * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+     * the moment this call answers OK it counts in no report, benchmark report, customer health or
+     * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+     * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+     * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+     * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+     * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+     * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+     * </pre>
+     */
+    public void excludeRating(com.csat.v1.ExcludeRatingRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.ExcludeRatingResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getExcludeRatingMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+     * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+     * `ratings:exclude`; audit-logged with the caller's principal.
+     * </pre>
+     */
+    public void restoreRating(com.csat.v1.RestoreRatingRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.RestoreRatingResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getRestoreRatingMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -638,6 +764,36 @@ public final class RatingServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2ServerStreamingCall(
           getChannel(), getStreamRatingsMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+     * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+     * the moment this call answers OK it counts in no report, benchmark report, customer health or
+     * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+     * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+     * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+     * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+     * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+     * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+     * </pre>
+     */
+    public com.csat.v1.ExcludeRatingResponse excludeRating(com.csat.v1.ExcludeRatingRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getExcludeRatingMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+     * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+     * `ratings:exclude`; audit-logged with the caller's principal.
+     * </pre>
+     */
+    public com.csat.v1.RestoreRatingResponse restoreRating(com.csat.v1.RestoreRatingRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getRestoreRatingMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -739,6 +895,36 @@ public final class RatingServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
           getChannel(), getStreamRatingsMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+     * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+     * the moment this call answers OK it counts in no report, benchmark report, customer health or
+     * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+     * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+     * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+     * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+     * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+     * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+     * </pre>
+     */
+    public com.csat.v1.ExcludeRatingResponse excludeRating(com.csat.v1.ExcludeRatingRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getExcludeRatingMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+     * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+     * `ratings:exclude`; audit-logged with the caller's principal.
+     * </pre>
+     */
+    public com.csat.v1.RestoreRatingResponse restoreRating(com.csat.v1.RestoreRatingRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getRestoreRatingMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -819,6 +1005,38 @@ public final class RatingServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getListRatingsMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * Takes a rating out of every number without deleting it: test answers, spam, a duplicate
+     * answer, an employee's. The rating stays stored and readable, with `exclusion` set, and from
+     * the moment this call answers OK it counts in no report, benchmark report, customer health or
+     * follow-up figure, on every replica. Its follow-up, if it opened one, is kept and can still be
+     * worked, but leaves the loop's figures and its customer's open follow-ups. Idempotent:
+     * excluding an excluded rating again is OK and changes nothing, whatever its reason and note
+     * (the first exclusion's fields, principal and time stay; restore it first to exclude it for
+     * another reason). Scope `ratings:exclude`; audit-logged with the caller's principal.
+     * NOT_FOUND (RATING_NOT_FOUND, SURVEY_NOT_FOUND) for an unknown rating or survey.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<com.csat.v1.ExcludeRatingResponse> excludeRating(
+        com.csat.v1.ExcludeRatingRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getExcludeRatingMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Counts an excluded rating again, everywhere ExcludeRating took it out of, and clears its
+     * `exclusion`. Restoring a rating that is not excluded is OK and changes nothing. Scope
+     * `ratings:exclude`; audit-logged with the caller's principal.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<com.csat.v1.RestoreRatingResponse> restoreRating(
+        com.csat.v1.RestoreRatingRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getRestoreRatingMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_SUBMIT_RATING = 0;
@@ -826,7 +1044,9 @@ public final class RatingServiceGrpc {
   private static final int METHODID_GET_RATING = 2;
   private static final int METHODID_LIST_RATINGS = 3;
   private static final int METHODID_STREAM_RATINGS = 4;
-  private static final int METHODID_IMPORT_RATINGS = 5;
+  private static final int METHODID_EXCLUDE_RATING = 5;
+  private static final int METHODID_RESTORE_RATING = 6;
+  private static final int METHODID_IMPORT_RATINGS = 7;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -864,6 +1084,14 @@ public final class RatingServiceGrpc {
         case METHODID_STREAM_RATINGS:
           serviceImpl.streamRatings((com.csat.v1.StreamRatingsRequest) request,
               (io.grpc.stub.StreamObserver<com.csat.v1.StreamRatingsResponse>) responseObserver);
+          break;
+        case METHODID_EXCLUDE_RATING:
+          serviceImpl.excludeRating((com.csat.v1.ExcludeRatingRequest) request,
+              (io.grpc.stub.StreamObserver<com.csat.v1.ExcludeRatingResponse>) responseObserver);
+          break;
+        case METHODID_RESTORE_RATING:
+          serviceImpl.restoreRating((com.csat.v1.RestoreRatingRequest) request,
+              (io.grpc.stub.StreamObserver<com.csat.v1.RestoreRatingResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -928,6 +1156,20 @@ public final class RatingServiceGrpc {
               com.csat.v1.StreamRatingsRequest,
               com.csat.v1.StreamRatingsResponse>(
                 service, METHODID_STREAM_RATINGS)))
+        .addMethod(
+          getExcludeRatingMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              com.csat.v1.ExcludeRatingRequest,
+              com.csat.v1.ExcludeRatingResponse>(
+                service, METHODID_EXCLUDE_RATING)))
+        .addMethod(
+          getRestoreRatingMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              com.csat.v1.RestoreRatingRequest,
+              com.csat.v1.RestoreRatingResponse>(
+                service, METHODID_RESTORE_RATING)))
         .build();
   }
 
@@ -982,6 +1224,8 @@ public final class RatingServiceGrpc {
               .addMethod(getGetRatingMethod())
               .addMethod(getListRatingsMethod())
               .addMethod(getStreamRatingsMethod())
+              .addMethod(getExcludeRatingMethod())
+              .addMethod(getRestoreRatingMethod())
               .build();
         }
       }
