@@ -37,8 +37,8 @@ const (
 // that does not exist is NOT_FOUND (reason INVITATION_NOT_FOUND).
 type InvitationServiceClient interface {
 	// Records an invitation, deciding in the same transaction whether it is to be sent. When the
-	// customer was invited (not suppressed) to any survey, or answered any survey, within the
-	// survey's min_days_between_invitations before send_time, the invitation is stored as
+	// customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+	// survey's min_days_between_invitations before or after send_time, the invitation is stored as
 	// suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
 	// same invitation sent again answers as the first time (the same decision, however many
 	// replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason
@@ -105,8 +105,8 @@ func (c *invitationServiceClient) ListInvitations(ctx context.Context, in *ListI
 // that does not exist is NOT_FOUND (reason INVITATION_NOT_FOUND).
 type InvitationServiceServer interface {
 	// Records an invitation, deciding in the same transaction whether it is to be sent. When the
-	// customer was invited (not suppressed) to any survey, or answered any survey, within the
-	// survey's min_days_between_invitations before send_time, the invitation is stored as
+	// customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+	// survey's min_days_between_invitations before or after send_time, the invitation is stored as
 	// suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
 	// same invitation sent again answers as the first time (the same decision, however many
 	// replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason

@@ -129,9 +129,10 @@ type Survey struct {
 	// follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
 	FollowUp *FollowUpRule `protobuf:"bytes,15,opt,name=follow_up,json=followUp,proto3" json:"follow_up,omitempty"`
 	// Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
-	// survey, or answered any survey (a rating with that customer_id), fewer than this many days
-	// before an invitation to this survey, that invitation is stored as suppressed and is not to
-	// be sent. 0 (the default) turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+	// survey, or answered any survey (a rating with that customer_id, not excluded, by its
+	// occur_time), fewer than this many days before or after the send_time of an invitation to
+	// this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+	// turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
 	// survey.min_days_between_invitations. Updatable.
 	MinDaysBetweenInvitations int32 `protobuf:"varint,16,opt,name=min_days_between_invitations,json=minDaysBetweenInvitations,proto3" json:"min_days_between_invitations,omitempty"`
 	unknownFields             protoimpl.UnknownFields

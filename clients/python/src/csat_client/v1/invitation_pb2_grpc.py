@@ -70,8 +70,8 @@ class InvitationServiceServicer:
 
     def CreateInvitation(self, request, context):
         """Records an invitation, deciding in the same transaction whether it is to be sent. When the
-        customer was invited (not suppressed) to any survey, or answered any survey, within the
-        survey's min_days_between_invitations before send_time, the invitation is stored as
+        customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+        survey's min_days_between_invitations before or after send_time, the invitation is stored as
         suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
         same invitation sent again answers as the first time (the same decision, however many
         replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason

@@ -42,8 +42,8 @@ class InvitationServiceStub:
     def __new__(cls, channel: _aio.Channel) -> InvitationServiceAsyncStub: ...
     CreateInvitation: _grpc.UnaryUnaryMultiCallable[_invitation_pb2.CreateInvitationRequest, _invitation_pb2.CreateInvitationResponse]
     """Records an invitation, deciding in the same transaction whether it is to be sent. When the
-    customer was invited (not suppressed) to any survey, or answered any survey, within the
-    survey's min_days_between_invitations before send_time, the invitation is stored as
+    customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+    survey's min_days_between_invitations before or after send_time, the invitation is stored as
     suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
     same invitation sent again answers as the first time (the same decision, however many
     replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason
@@ -73,8 +73,8 @@ class InvitationServiceAsyncStub(InvitationServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateInvitation: _aio.UnaryUnaryMultiCallable[_invitation_pb2.CreateInvitationRequest, _invitation_pb2.CreateInvitationResponse]  # type: ignore[assignment]
     """Records an invitation, deciding in the same transaction whether it is to be sent. When the
-    customer was invited (not suppressed) to any survey, or answered any survey, within the
-    survey's min_days_between_invitations before send_time, the invitation is stored as
+    customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+    survey's min_days_between_invitations before or after send_time, the invitation is stored as
     suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
     same invitation sent again answers as the first time (the same decision, however many
     replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason
@@ -107,8 +107,8 @@ class InvitationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_invitation_pb2.CreateInvitationResponse, _abc.Awaitable[_invitation_pb2.CreateInvitationResponse]]:
         """Records an invitation, deciding in the same transaction whether it is to be sent. When the
-        customer was invited (not suppressed) to any survey, or answered any survey, within the
-        survey's min_days_between_invitations before send_time, the invitation is stored as
+        customer was invited (not suppressed) to any survey, or answered any survey, fewer than the
+        survey's min_days_between_invitations before or after send_time, the invitation is stored as
         suppressed, with its reason, and is not to be sent. invitation_id is the idempotency key: the
         same invitation sent again answers as the first time (the same decision, however many
         replicas decide); the same invitation_id with other content is ALREADY_EXISTS (reason

@@ -697,9 +697,10 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
-   * survey, or answered any survey (a rating with that customer_id), fewer than this many days
-   * before an invitation to this survey, that invitation is stored as suppressed and is not to
-   * be sent. 0 (the default) turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+   * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+   * occur_time), fewer than this many days before or after the send_time of an invitation to
+   * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+   * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
    * survey.min_days_between_invitations. Updatable.
    * </pre>
    *
@@ -3343,9 +3344,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
-     * survey, or answered any survey (a rating with that customer_id), fewer than this many days
-     * before an invitation to this survey, that invitation is stored as suppressed and is not to
-     * be sent. 0 (the default) turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
      * survey.min_days_between_invitations. Updatable.
      * </pre>
      *
@@ -3359,9 +3361,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
-     * survey, or answered any survey (a rating with that customer_id), fewer than this many days
-     * before an invitation to this survey, that invitation is stored as suppressed and is not to
-     * be sent. 0 (the default) turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
      * survey.min_days_between_invitations. Updatable.
      * </pre>
      *
@@ -3379,9 +3382,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
-     * survey, or answered any survey (a rating with that customer_id), fewer than this many days
-     * before an invitation to this survey, that invitation is stored as suppressed and is not to
-     * be sent. 0 (the default) turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
      * survey.min_days_between_invitations. Updatable.
      * </pre>
      *
