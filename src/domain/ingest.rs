@@ -336,6 +336,7 @@ mod tests {
             create_time: 0,
             update_time: 0,
             follow_up: None,
+            min_days_between_invitations: 0,
         }
     }
 
