@@ -52,6 +52,7 @@ pub fn scope_for(path: &str) -> Option<Scope> {
             Scope::CustomersRead
         }
         ("csat.v1.CustomerService", "UpdateHealthPolicy") => Scope::Admin,
+        ("csat.v1.CustomerService", "EraseCustomer") => Scope::CustomersErase,
         _ => return None,
     })
 }
