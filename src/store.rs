@@ -249,7 +249,7 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // An erasure's or a retention sweep's freed bytes are zeroed, not left in free pages
-            // of the file; a writer's inserts free nothing, so they pay nothing for it.
+            // of the file. Ingestion appends and frees little: only what a page split moves.
             .pragma("secure_delete", "ON")
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
         let database = options.get_filename().to_path_buf();
