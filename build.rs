@@ -14,6 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "report.proto",
         "follow_up.proto",
         "customer.proto",
+        "invitation.proto",
     ]
     .map(|file| format!("{proto_root}/csat/v1/{file}"));
     println!("cargo:rerun-if-changed={proto_root}");

@@ -6,6 +6,7 @@ pub mod benchmark_service;
 pub mod conversion;
 pub mod customer_service;
 pub mod follow_up_service;
+pub mod invitation_service;
 pub mod open_calls;
 pub mod paging;
 pub mod rating_service;

@@ -7,6 +7,7 @@ pub mod customer;
 pub mod filter;
 pub mod follow_up;
 pub mod ingest;
+pub mod invitation;
 pub mod metrics;
 pub mod rating;
 pub mod report;

@@ -41,6 +41,7 @@ use crate::api::Context;
 use crate::api::benchmark_service::BenchmarkApi;
 use crate::api::customer_service::CustomerApi;
 use crate::api::follow_up_service::FollowUpApi;
+use crate::api::invitation_service::InvitationApi;
 use crate::api::open_calls::OpenCalls;
 use crate::api::rating_service::RatingApi;
 use crate::api::report_service::ReportApi;
@@ -52,6 +53,7 @@ use crate::ingest::{WriterHandle, WriterStop};
 use crate::pb::benchmark_service_server::BenchmarkServiceServer;
 use crate::pb::customer_service_server::CustomerServiceServer;
 use crate::pb::follow_up_service_server::FollowUpServiceServer;
+use crate::pb::invitation_service_server::InvitationServiceServer;
 use crate::pb::rating_service_server::RatingServiceServer;
 use crate::pb::report_service_server::ReportServiceServer;
 use crate::pb::survey_service_server::SurveyServiceServer;
@@ -66,13 +68,14 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/csat_descriptor.bin"));
 
 /// Health service names reported besides `""`.
-pub const SERVICE_NAMES: [&str; 6] = [
+pub const SERVICE_NAMES: [&str; 7] = [
     "csat.v1.SurveyService",
     "csat.v1.RatingService",
     "csat.v1.ReportService",
     "csat.v1.BenchmarkService",
     "csat.v1.FollowUpService",
     "csat.v1.CustomerService",
+    "csat.v1.InvitationService",
 ];
 
 /// Idle connections are pinged this often, and closed when a ping goes unanswered this long: a
@@ -554,6 +557,10 @@ async fn serve(
         )
         .add_service(
             FollowUpServiceServer::new(FollowUpApi::new(context.clone()))
+                .max_decoding_message_size(message_bytes),
+        )
+        .add_service(
+            InvitationServiceServer::new(InvitationApi::new(context.clone()))
                 .max_decoding_message_size(message_bytes),
         )
         .add_service(

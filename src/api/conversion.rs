@@ -136,6 +136,7 @@ pub fn survey_draft(survey: pb::Survey, survey_id: String) -> SurveyDraft {
                 .due_within
                 .map(|due_within| micros_from_duration(&due_within).ok_or(InvalidDuration)),
         }),
+        min_days_between_invitations: survey.min_days_between_invitations,
         reasons: survey
             .reasons
             .into_iter()
@@ -167,6 +168,7 @@ pub fn survey_to_proto(survey: &Survey) -> pb::Survey {
             max_score: rule.max_score,
             due_within: Some(duration_from_micros(rule.due_within)),
         }),
+        min_days_between_invitations: survey.min_days_between_invitations,
         reasons: survey
             .reasons
             .iter()
@@ -195,7 +197,7 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
 }
 
 /// Returns a time as the request gave it.
-fn given_time(timestamp: Option<Timestamp>) -> GivenTime {
+pub fn given_time(timestamp: Option<Timestamp>) -> GivenTime {
     timestamp.map(|timestamp| micros_from_timestamp(&timestamp).ok_or(InvalidTimestamp))
 }
 

@@ -66,6 +66,8 @@ pub enum ListCall {
     FollowUps,
     /// `CustomerService/ListCustomers`.
     Customers,
+    /// `InvitationService/ListInvitations`.
+    Invitations,
 }
 
 impl ListCall {
@@ -76,13 +78,14 @@ impl ListCall {
             ListCall::Benchmarks => b"csat.v1.BenchmarkService/ListBenchmarks",
             ListCall::FollowUps => b"csat.v1.FollowUpService/ListFollowUps",
             ListCall::Customers => b"csat.v1.CustomerService/ListCustomers",
+            ListCall::Invitations => b"csat.v1.InvitationService/ListInvitations",
         }
     }
 
     /// The form of the positions its tokens hold.
     fn position_pattern(self) -> &'static TokenPattern {
         match self {
-            ListCall::Customers => &COMPOSITE_POSITION,
+            ListCall::Customers | ListCall::Invitations => &COMPOSITE_POSITION,
             ListCall::Surveys | ListCall::Ratings | ListCall::Benchmarks | ListCall::FollowUps => {
                 &EXTERNAL_ID
             }

@@ -16,7 +16,8 @@ pub struct HealthArgs {
     client: ClientOptions,
     /// The service asked about: "" (the default) is the whole server; csat also answers for
     /// `csat.v1.SurveyService`, `csat.v1.RatingService`, `csat.v1.ReportService`,
-    /// `csat.v1.BenchmarkService`, `csat.v1.FollowUpService` and `csat.v1.CustomerService`.
+    /// `csat.v1.BenchmarkService`, `csat.v1.FollowUpService`, `csat.v1.CustomerService` and
+    /// `csat.v1.InvitationService`.
     #[arg(long, default_value = "")]
     service: String,
 }

@@ -567,6 +567,7 @@ mod tests {
             update_time: 0,
             follow_up: rule,
             reasons: Vec::new(),
+            min_days_between_invitations: 0,
         }
     }
 

@@ -337,6 +337,7 @@ mod tests {
             create_time: 0,
             update_time: 0,
             follow_up: None,
+            min_days_between_invitations: 0,
         }
     }
 

@@ -10,7 +10,7 @@ const MAX_ATTRIBUTES: usize = 32;
 /// Most reason codes one rating holds.
 pub const MAX_REASON_CODES: usize = 10;
 /// How far in the future an occur_time may lie, for clocks that run a little ahead.
-const MAX_CLOCK_SKEW_MICROS: Micros = 5 * 60 * 1_000_000;
+pub(crate) const MAX_CLOCK_SKEW_MICROS: Micros = 5 * 60 * 1_000_000;
 
 /// How an answer came in. The numbers are the wire's and the database's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

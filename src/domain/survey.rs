@@ -1,6 +1,7 @@
 //! Surveys: one question at one touchpoint, with one metric and scale.
 
 use super::follow_up::{FollowUpRule, FollowUpRuleDraft, check_rule};
+use super::invitation::check_min_days;
 use super::validation::{FieldReason, Key, ReasonCode, Refusal, SurveyId, Violations};
 use super::{FieldViolation, Micros};
 
@@ -109,6 +110,9 @@ pub struct Survey {
     pub update_time: Micros,
     /// Which ratings open a follow-up; `None`: none do.
     pub follow_up: Option<FollowUpRule>,
+    /// The fatigue rule: invitations within this many days of the customer's last invitation or
+    /// answer are suppressed; 0: no rule.
+    pub min_days_between_invitations: i32,
 }
 
 /// The caller's description of a survey, before defaults and validation.
@@ -144,6 +148,8 @@ pub struct SurveyDraft {
     pub unknown_state: Option<i32>,
     /// The follow-up rule, if given.
     pub follow_up: Option<FollowUpRuleDraft>,
+    /// The fatigue rule's days.
+    pub min_days_between_invitations: i32,
 }
 
 impl SurveyDraft {
@@ -202,6 +208,10 @@ impl SurveyDraft {
                 &mut violations,
             );
             check_reasons(&self.reasons, &mut violations);
+            violations.parse(
+                "survey.min_days_between_invitations",
+                check_min_days(self.min_days_between_invitations),
+            );
             return Err(violations.into_found());
         };
         let survey = Survey {
@@ -221,6 +231,7 @@ impl SurveyDraft {
             create_time: now,
             update_time: now,
             follow_up: self.follow_up.map(|draft| draft.into_rule(&mut violations)),
+            min_days_between_invitations: self.min_days_between_invitations,
         };
         let survey = survey.with_scale(
             self.scale_min,
@@ -357,6 +368,10 @@ impl Survey {
             violations,
         );
         check_reasons(&self.reasons, violations);
+        violations.parse(
+            "survey.min_days_between_invitations",
+            check_min_days(self.min_days_between_invitations),
+        );
         if let Some(target) = self.target {
             let (lowest, highest, unit) = match self.metric {
                 Metric::Csat => (0.0, 100.0, "a CSAT percent"),
@@ -408,6 +423,9 @@ impl Survey {
                     updated.follow_up = draft.follow_up.map(|rule| rule.into_rule(&mut violations));
                 }
                 UpdatableField::Reasons => updated.reasons = draft.reasons.clone(),
+                UpdatableField::MinDaysBetweenInvitations => {
+                    updated.min_days_between_invitations = draft.min_days_between_invitations;
+                }
                 UpdatableField::State => match draft.state {
                     Some(state) => updated.state = state,
                     None if draft.unknown_state.is_some() => {}
@@ -576,10 +594,11 @@ enum UpdatableField {
     SatisfiedThreshold,
     FollowUp,
     Reasons,
+    MinDaysBetweenInvitations,
 }
 
 impl UpdatableField {
-    const ALL: [UpdatableField; 11] = [
+    const ALL: [UpdatableField; 12] = [
         UpdatableField::DisplayName,
         UpdatableField::Question,
         UpdatableField::Target,
@@ -591,6 +610,7 @@ impl UpdatableField {
         UpdatableField::SatisfiedThreshold,
         UpdatableField::FollowUp,
         UpdatableField::Reasons,
+        UpdatableField::MinDaysBetweenInvitations,
     ];
 
     fn path(self) -> &'static str {
@@ -606,6 +626,7 @@ impl UpdatableField {
             UpdatableField::SatisfiedThreshold => "satisfied_threshold",
             UpdatableField::FollowUp => "follow_up",
             UpdatableField::Reasons => "reasons",
+            UpdatableField::MinDaysBetweenInvitations => "min_days_between_invitations",
         }
     }
 }

@@ -264,6 +264,11 @@ token_type!(
     EXTERNAL_ID
 );
 token_type!(
+    /// An invitation's id, chosen by the caller as its idempotency key.
+    InvitationId,
+    EXTERNAL_ID
+);
+token_type!(
     /// A touchpoint, an attribute key or a dimension.
     Key,
     KEY

@@ -53,6 +53,9 @@ pub fn scope_for(path: &str) -> Option<Scope> {
         }
         ("csat.v1.CustomerService", "UpdateHealthPolicy") => Scope::Admin,
         ("csat.v1.CustomerService", "EraseCustomer") => Scope::CustomersErase,
+        ("csat.v1.InvitationService", "CreateInvitation") => Scope::InvitationsWrite,
+        // They carry customer ids, as ratings do.
+        ("csat.v1.InvitationService", "GetInvitation" | "ListInvitations") => Scope::RatingsRead,
         _ => return None,
     })
 }

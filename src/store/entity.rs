@@ -42,6 +42,8 @@ pub mod survey {
         pub follow_up_max_score: Option<i32>,
         /// The follow-up rule's due_within, in microseconds; NULL without a rule.
         pub follow_up_due_within: Option<i64>,
+        /// The fatigue rule's days; 0 without a rule.
+        pub min_days_between_invitations: i32,
     }
 
     /// No relations are navigated through sea-orm.
@@ -195,6 +197,40 @@ pub mod benchmark {
         pub built_in: i32,
         /// Creation time.
         pub create_time: i64,
+    }
+
+    /// No relations are navigated through sea-orm.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The `invitations` table.
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+
+    /// One invitation row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        /// Identifier and idempotency key.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub invitation_id: String,
+        /// The survey.
+        pub survey_id: String,
+        /// The survey's touchpoint.
+        pub touchpoint: String,
+        /// The customer.
+        pub customer_id: String,
+        /// The channel's wire number.
+        pub channel: i32,
+        /// When it is sent.
+        pub send_time: i64,
+        /// When it was stored.
+        pub create_time: i64,
+        /// The suppression reason's wire number; 0 when it is to be sent.
+        pub suppression_reason: i32,
     }
 
     /// No relations are navigated through sea-orm.

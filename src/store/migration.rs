@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddCustomers),
             Box::new(AddExclusions),
             Box::new(AddErasure),
+            Box::new(AddInvitations),
         ]
     }
 }
@@ -368,6 +369,47 @@ impl MigrationTrait for AddErasure {
                 "ALTER TABLE ratings ADD COLUMN erased BOOLEAN NOT NULL DEFAULT FALSE",
             )
             .await?;
+        Ok(())
+    }
+}
+
+/// Invitations: the surveys' fatigue rule, and one row per invitation, with the indexes the
+/// fatigue check (a customer's latest invitations to be sent) and the lists read.
+struct AddInvitations;
+
+impl MigrationName for AddInvitations {
+    fn name(&self) -> &str {
+        "m20261206_000008_add_invitations"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddInvitations {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let statements = [
+            "ALTER TABLE surveys ADD COLUMN min_days_between_invitations INTEGER NOT NULL DEFAULT 0",
+            "CREATE TABLE invitations (
+                invitation_id TEXT PRIMARY KEY,
+                survey_id TEXT NOT NULL,
+                touchpoint TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                channel INTEGER NOT NULL,
+                send_time BIGINT NOT NULL,
+                create_time BIGINT NOT NULL,
+                suppression_reason INTEGER NOT NULL
+            )",
+            // The fatigue check reads the latest invitation to be sent of one customer; the
+            // lists read one customer's or one survey's, latest first.
+            "CREATE INDEX invitations_customer_sent ON invitations (customer_id, send_time) \
+             WHERE suppression_reason = 0",
+            "CREATE INDEX invitations_customer ON invitations (customer_id, send_time, invitation_id)",
+            "CREATE INDEX invitations_survey ON invitations (survey_id, send_time, invitation_id)",
+            "CREATE INDEX invitations_send ON invitations (send_time, invitation_id)",
+        ];
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(statement).await?;
+        }
         Ok(())
     }
 }

@@ -297,6 +297,7 @@ fn survey_to_row(survey: &Survey) -> survey::Model {
         reasons: reasons_json(&survey.reasons),
         follow_up_max_score: survey.follow_up.map(|rule| rule.max_score),
         follow_up_due_within: survey.follow_up.map(|rule| rule.due_within),
+        min_days_between_invitations: survey.min_days_between_invitations,
     }
 }
 
@@ -355,6 +356,7 @@ pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
                 due_within,
             },
         ),
+        min_days_between_invitations: row.min_days_between_invitations,
     })
 }
 

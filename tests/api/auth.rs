@@ -28,7 +28,7 @@ use tonic_types::StatusExt;
 use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating, with_key};
 
 /// The scope each key of the test's file holds, by the key's name (and the key is its name).
-const SCOPED_KEYS: [(&str, &str); 8] = [
+const SCOPED_KEYS: [(&str, &str); 9] = [
     ("ratings-writer", "ratings:write"),
     ("ratings-reader", "ratings:read"),
     ("reports-reader", "reports:read"),
@@ -37,6 +37,7 @@ const SCOPED_KEYS: [(&str, &str); 8] = [
     ("followups-writer", "followups:write"),
     ("ratings-excluder", "ratings:exclude"),
     ("customers-eraser", "customers:erase"),
+    ("invitations-writer", "invitations:write"),
 ];
 
 fn key_entry(name: &str, key: &str, scopes: &str, extra: &str) -> String {

@@ -19,6 +19,7 @@ mod full_disk;
 mod fuzz;
 mod grpc_web;
 mod http;
+mod invitations;
 mod metrics;
 mod outage;
 mod process;

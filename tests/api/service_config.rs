@@ -12,10 +12,12 @@ use serde_json::Value;
 
 /// Methods retried although their proto declares no idempotency, each for its reason (written
 /// out in clients/README.md, "Retries"): a rating id makes a resubmitted rating a duplicate;
-/// an update writes the same values again; an archived survey is archived again unchanged.
-/// Health is gRPC's own read-only service.
-const REVIEWED_RETRIES: [&str; 6] = [
+/// an update writes the same values again; an archived survey is archived again unchanged; an
+/// invitation id makes a resent invitation answer as the first. Health is gRPC's own read-only
+/// service.
+const REVIEWED_RETRIES: [&str; 7] = [
     "csat.v1.RatingService.SubmitRating",
+    "csat.v1.InvitationService.CreateInvitation",
     "csat.v1.RatingService.BatchSubmitRatings",
     "csat.v1.SurveyService.UpdateSurvey",
     "csat.v1.SurveyService.ArchiveSurvey",

@@ -270,7 +270,7 @@ async fn health_is_serving_then_not_serving_while_draining(backend: Backend) {
         .status;
     drop(watch);
 
-    assert_eq!(statuses, [ServingStatus::Serving as i32; 7]);
+    assert_eq!(statuses, [ServingStatus::Serving as i32; 8]);
     assert_eq!(first, ServingStatus::Serving as i32);
     assert_eq!(during_drain, ServingStatus::NotServing as i32);
     tokio::time::timeout(Duration::from_secs(5), stopping)
@@ -313,6 +313,7 @@ async fn reflection_lists_every_service(backend: Backend) {
             "csat.v1.BenchmarkService",
             "csat.v1.CustomerService",
             "csat.v1.FollowUpService",
+            "csat.v1.InvitationService",
             "csat.v1.RatingService",
             "csat.v1.ReportService",
             "csat.v1.SurveyService",

@@ -127,9 +127,16 @@ type Survey struct {
 	// every path (SubmitRating, BatchSubmitRatings, ImportRatings). The rule applies from the
 	// moment it is set: ratings stored before open none, and removing it (UpdateSurvey naming
 	// follow_up with the field unset) leaves the follow-ups opened so far. Unset: no follow-ups.
-	FollowUp      *FollowUpRule `protobuf:"bytes,15,opt,name=follow_up,json=followUp,proto3" json:"follow_up,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	FollowUp *FollowUpRule `protobuf:"bytes,15,opt,name=follow_up,json=followUp,proto3" json:"follow_up,omitempty"`
+	// Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+	// survey, or answered any survey (a rating with that customer_id, not excluded, by its
+	// occur_time), fewer than this many days before or after the send_time of an invitation to
+	// this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+	// turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+	// survey.min_days_between_invitations. Updatable.
+	MinDaysBetweenInvitations int32 `protobuf:"varint,16,opt,name=min_days_between_invitations,json=minDaysBetweenInvitations,proto3" json:"min_days_between_invitations,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *Survey) Reset() {
@@ -265,6 +272,13 @@ func (x *Survey) GetFollowUp() *FollowUpRule {
 		return x.FollowUp
 	}
 	return nil
+}
+
+func (x *Survey) GetMinDaysBetweenInvitations() int32 {
+	if x != nil {
+		return x.MinDaysBetweenInvitations
+	}
+	return 0
 }
 
 // FollowUpRule says which ratings of a survey open a follow-up, and how soon each is due.
@@ -911,7 +925,7 @@ var File_csat_v1_survey_proto protoreflect.FileDescriptor
 
 const file_csat_v1_survey_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x05\n" +
+	"\x14csat/v1/survey.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xef\x05\n" +
 	"\x06Survey\x12\x1b\n" +
 	"\tsurvey_id\x18\x01 \x01(\tR\bsurveyId\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1a\n" +
@@ -934,7 +948,8 @@ const file_csat_v1_survey_proto_rawDesc = "" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12/\n" +
 	"\areasons\x18\x0e \x03(\v2\x15.csat.v1.SurveyReasonR\areasons\x122\n" +
-	"\tfollow_up\x18\x0f \x01(\v2\x15.csat.v1.FollowUpRuleR\bfollowUpB\f\n" +
+	"\tfollow_up\x18\x0f \x01(\v2\x15.csat.v1.FollowUpRuleR\bfollowUp\x12?\n" +
+	"\x1cmin_days_between_invitations\x18\x10 \x01(\x05R\x19minDaysBetweenInvitationsB\f\n" +
 	"\n" +
 	"_scale_minB\f\n" +
 	"\n" +

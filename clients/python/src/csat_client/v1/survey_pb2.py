@@ -28,7 +28,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63sat/v1/survey.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x05\n\x06Survey\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12!\n\x0c\x64isplay_name\x18\x02 \x01(\tR\x0b\x64isplayName\x12\x1a\n\x08question\x18\x03 \x01(\tR\x08question\x12\x1e\n\ntouchpoint\x18\x04 \x01(\tR\ntouchpoint\x12\'\n\x06metric\x18\x05 \x01(\x0e\x32\x0f.csat.v1.MetricR\x06metric\x12 \n\tscale_min\x18\x06 \x01(\x05H\x00R\x08scaleMin\x88\x01\x01\x12 \n\tscale_max\x18\x07 \x01(\x05H\x01R\x08scaleMax\x88\x01\x01\x12\x34\n\x13satisfied_threshold\x18\x08 \x01(\x05H\x02R\x12satisfiedThreshold\x88\x01\x01\x12\x1b\n\x06target\x18\t \x01(\x01H\x03R\x06target\x88\x01\x01\x12\x1e\n\ndimensions\x18\n \x03(\tR\ndimensions\x12*\n\x05state\x18\x0b \x01(\x0e\x32\x14.csat.v1.SurveyStateR\x05state\x12;\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12;\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\x12/\n\x07reasons\x18\x0e \x03(\x0b\x32\x15.csat.v1.SurveyReasonR\x07reasons\x12\x32\n\tfollow_up\x18\x0f \x01(\x0b\x32\x15.csat.v1.FollowUpRuleR\x08\x66ollowUpB\x0c\n\n_scale_minB\x0c\n\n_scale_maxB\x16\n\x14_satisfied_thresholdB\t\n\x07_target\"e\n\x0c\x46ollowUpRule\x12\x1b\n\tmax_score\x18\x01 \x01(\x05R\x08maxScore\x12\x38\n\ndue_within\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationR\tdueWithin\"8\n\x0cSurveyReason\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\"[\n\x13\x43reateSurveyRequest\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\"?\n\x14\x43reateSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"/\n\x10GetSurveyRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\"<\n\x11GetSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"\xc5\x01\n\x12ListSurveysRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x1e\n\ntouchpoint\x18\x03 \x01(\tR\ntouchpoint\x12\'\n\x06metric\x18\x04 \x01(\x0e\x32\x0f.csat.v1.MetricR\x06metric\x12*\n\x05state\x18\x05 \x01(\x0e\x32\x14.csat.v1.SurveyStateR\x05state\"h\n\x13ListSurveysResponse\x12)\n\x07surveys\x18\x01 \x03(\x0b\x32\x0f.csat.v1.SurveyR\x07surveys\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"{\n\x13UpdateSurveyRequest\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMask\"?\n\x14UpdateSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"3\n\x14\x41rchiveSurveyRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\"@\n\x15\x41rchiveSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey*_\n\x0bSurveyState\x12\x1c\n\x18SURVEY_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13SURVEY_STATE_ACTIVE\x10\x01\x12\x19\n\x15SURVEY_STATE_ARCHIVED\x10\x02\x32\x91\x03\n\rSurveyService\x12K\n\x0c\x43reateSurvey\x12\x1c.csat.v1.CreateSurveyRequest\x1a\x1d.csat.v1.CreateSurveyResponse\x12G\n\tGetSurvey\x12\x19.csat.v1.GetSurveyRequest\x1a\x1a.csat.v1.GetSurveyResponse\"\x03\x90\x02\x01\x12M\n\x0bListSurveys\x12\x1b.csat.v1.ListSurveysRequest\x1a\x1c.csat.v1.ListSurveysResponse\"\x03\x90\x02\x01\x12K\n\x0cUpdateSurvey\x12\x1c.csat.v1.UpdateSurveyRequest\x1a\x1d.csat.v1.UpdateSurveyResponse\x12N\n\rArchiveSurvey\x12\x1d.csat.v1.ArchiveSurveyRequest\x1a\x1e.csat.v1.ArchiveSurveyResponseB\x8b\x01\n\x0b\x63om.csat.v1B\x0bSurveyProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63sat/v1/survey.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xef\x05\n\x06Survey\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12!\n\x0c\x64isplay_name\x18\x02 \x01(\tR\x0b\x64isplayName\x12\x1a\n\x08question\x18\x03 \x01(\tR\x08question\x12\x1e\n\ntouchpoint\x18\x04 \x01(\tR\ntouchpoint\x12\'\n\x06metric\x18\x05 \x01(\x0e\x32\x0f.csat.v1.MetricR\x06metric\x12 \n\tscale_min\x18\x06 \x01(\x05H\x00R\x08scaleMin\x88\x01\x01\x12 \n\tscale_max\x18\x07 \x01(\x05H\x01R\x08scaleMax\x88\x01\x01\x12\x34\n\x13satisfied_threshold\x18\x08 \x01(\x05H\x02R\x12satisfiedThreshold\x88\x01\x01\x12\x1b\n\x06target\x18\t \x01(\x01H\x03R\x06target\x88\x01\x01\x12\x1e\n\ndimensions\x18\n \x03(\tR\ndimensions\x12*\n\x05state\x18\x0b \x01(\x0e\x32\x14.csat.v1.SurveyStateR\x05state\x12;\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12;\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTime\x12/\n\x07reasons\x18\x0e \x03(\x0b\x32\x15.csat.v1.SurveyReasonR\x07reasons\x12\x32\n\tfollow_up\x18\x0f \x01(\x0b\x32\x15.csat.v1.FollowUpRuleR\x08\x66ollowUp\x12?\n\x1cmin_days_between_invitations\x18\x10 \x01(\x05R\x19minDaysBetweenInvitationsB\x0c\n\n_scale_minB\x0c\n\n_scale_maxB\x16\n\x14_satisfied_thresholdB\t\n\x07_target\"e\n\x0c\x46ollowUpRule\x12\x1b\n\tmax_score\x18\x01 \x01(\x05R\x08maxScore\x12\x38\n\ndue_within\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationR\tdueWithin\"8\n\x0cSurveyReason\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\"[\n\x13\x43reateSurveyRequest\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\"?\n\x14\x43reateSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"/\n\x10GetSurveyRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\"<\n\x11GetSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"\xc5\x01\n\x12ListSurveysRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\x12\x1e\n\ntouchpoint\x18\x03 \x01(\tR\ntouchpoint\x12\'\n\x06metric\x18\x04 \x01(\x0e\x32\x0f.csat.v1.MetricR\x06metric\x12*\n\x05state\x18\x05 \x01(\x0e\x32\x14.csat.v1.SurveyStateR\x05state\"h\n\x13ListSurveysResponse\x12)\n\x07surveys\x18\x01 \x03(\x0b\x32\x0f.csat.v1.SurveyR\x07surveys\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"{\n\x13UpdateSurveyRequest\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMask\"?\n\x14UpdateSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey\"3\n\x14\x41rchiveSurveyRequest\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\"@\n\x15\x41rchiveSurveyResponse\x12\'\n\x06survey\x18\x01 \x01(\x0b\x32\x0f.csat.v1.SurveyR\x06survey*_\n\x0bSurveyState\x12\x1c\n\x18SURVEY_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13SURVEY_STATE_ACTIVE\x10\x01\x12\x19\n\x15SURVEY_STATE_ARCHIVED\x10\x02\x32\x91\x03\n\rSurveyService\x12K\n\x0c\x43reateSurvey\x12\x1c.csat.v1.CreateSurveyRequest\x1a\x1d.csat.v1.CreateSurveyResponse\x12G\n\tGetSurvey\x12\x19.csat.v1.GetSurveyRequest\x1a\x1a.csat.v1.GetSurveyResponse\"\x03\x90\x02\x01\x12M\n\x0bListSurveys\x12\x1b.csat.v1.ListSurveysRequest\x1a\x1c.csat.v1.ListSurveysResponse\"\x03\x90\x02\x01\x12K\n\x0cUpdateSurvey\x12\x1c.csat.v1.UpdateSurveyRequest\x1a\x1d.csat.v1.UpdateSurveyResponse\x12N\n\rArchiveSurvey\x12\x1d.csat.v1.ArchiveSurveyRequest\x1a\x1e.csat.v1.ArchiveSurveyResponseB\x8b\x01\n\x0b\x63om.csat.v1B\x0bSurveyProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,34 +40,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SURVEYSERVICE'].methods_by_name['GetSurvey']._serialized_options = b'\220\002\001'
   _globals['_SURVEYSERVICE'].methods_by_name['ListSurveys']._loaded_options = None
   _globals['_SURVEYSERVICE'].methods_by_name['ListSurveys']._serialized_options = b'\220\002\001'
-  _globals['_SURVEYSTATE']._serialized_start=1888
-  _globals['_SURVEYSTATE']._serialized_end=1983
+  _globals['_SURVEYSTATE']._serialized_start=1953
+  _globals['_SURVEYSTATE']._serialized_end=2048
   _globals['_SURVEY']._serialized_start=155
-  _globals['_SURVEY']._serialized_end=841
-  _globals['_FOLLOWUPRULE']._serialized_start=843
-  _globals['_FOLLOWUPRULE']._serialized_end=944
-  _globals['_SURVEYREASON']._serialized_start=946
-  _globals['_SURVEYREASON']._serialized_end=1002
-  _globals['_CREATESURVEYREQUEST']._serialized_start=1004
-  _globals['_CREATESURVEYREQUEST']._serialized_end=1095
-  _globals['_CREATESURVEYRESPONSE']._serialized_start=1097
-  _globals['_CREATESURVEYRESPONSE']._serialized_end=1160
-  _globals['_GETSURVEYREQUEST']._serialized_start=1162
-  _globals['_GETSURVEYREQUEST']._serialized_end=1209
-  _globals['_GETSURVEYRESPONSE']._serialized_start=1211
-  _globals['_GETSURVEYRESPONSE']._serialized_end=1271
-  _globals['_LISTSURVEYSREQUEST']._serialized_start=1274
-  _globals['_LISTSURVEYSREQUEST']._serialized_end=1471
-  _globals['_LISTSURVEYSRESPONSE']._serialized_start=1473
-  _globals['_LISTSURVEYSRESPONSE']._serialized_end=1577
-  _globals['_UPDATESURVEYREQUEST']._serialized_start=1579
-  _globals['_UPDATESURVEYREQUEST']._serialized_end=1702
-  _globals['_UPDATESURVEYRESPONSE']._serialized_start=1704
-  _globals['_UPDATESURVEYRESPONSE']._serialized_end=1767
-  _globals['_ARCHIVESURVEYREQUEST']._serialized_start=1769
-  _globals['_ARCHIVESURVEYREQUEST']._serialized_end=1820
-  _globals['_ARCHIVESURVEYRESPONSE']._serialized_start=1822
-  _globals['_ARCHIVESURVEYRESPONSE']._serialized_end=1886
-  _globals['_SURVEYSERVICE']._serialized_start=1986
-  _globals['_SURVEYSERVICE']._serialized_end=2387
+  _globals['_SURVEY']._serialized_end=906
+  _globals['_FOLLOWUPRULE']._serialized_start=908
+  _globals['_FOLLOWUPRULE']._serialized_end=1009
+  _globals['_SURVEYREASON']._serialized_start=1011
+  _globals['_SURVEYREASON']._serialized_end=1067
+  _globals['_CREATESURVEYREQUEST']._serialized_start=1069
+  _globals['_CREATESURVEYREQUEST']._serialized_end=1160
+  _globals['_CREATESURVEYRESPONSE']._serialized_start=1162
+  _globals['_CREATESURVEYRESPONSE']._serialized_end=1225
+  _globals['_GETSURVEYREQUEST']._serialized_start=1227
+  _globals['_GETSURVEYREQUEST']._serialized_end=1274
+  _globals['_GETSURVEYRESPONSE']._serialized_start=1276
+  _globals['_GETSURVEYRESPONSE']._serialized_end=1336
+  _globals['_LISTSURVEYSREQUEST']._serialized_start=1339
+  _globals['_LISTSURVEYSREQUEST']._serialized_end=1536
+  _globals['_LISTSURVEYSRESPONSE']._serialized_start=1538
+  _globals['_LISTSURVEYSRESPONSE']._serialized_end=1642
+  _globals['_UPDATESURVEYREQUEST']._serialized_start=1644
+  _globals['_UPDATESURVEYREQUEST']._serialized_end=1767
+  _globals['_UPDATESURVEYRESPONSE']._serialized_start=1769
+  _globals['_UPDATESURVEYRESPONSE']._serialized_end=1832
+  _globals['_ARCHIVESURVEYREQUEST']._serialized_start=1834
+  _globals['_ARCHIVESURVEYREQUEST']._serialized_end=1885
+  _globals['_ARCHIVESURVEYRESPONSE']._serialized_start=1887
+  _globals['_ARCHIVESURVEYRESPONSE']._serialized_end=1951
+  _globals['_SURVEYSERVICE']._serialized_start=2051
+  _globals['_SURVEYSERVICE']._serialized_end=2452
 # @@protoc_insertion_point(module_scope)

@@ -68,6 +68,7 @@ class Survey(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
     REASONS_FIELD_NUMBER: _builtins.int
     FOLLOW_UP_FIELD_NUMBER: _builtins.int
+    MIN_DAYS_BETWEEN_INVITATIONS_FIELD_NUMBER: _builtins.int
     survey_id: _builtins.str
     """Identifier, `[a-z0-9-]{1,63}`. Ignored by CreateSurvey, which takes it from
     CreateSurveyRequest.survey_id; names the survey to change in UpdateSurvey.
@@ -99,6 +100,14 @@ class Survey(_message.Message):
     """Whether the survey accepts ratings. Ignored by CreateSurvey (a new survey is ACTIVE); change
     it with ArchiveSurvey or UpdateSurvey. A number SurveyState does not have is INVALID_ARGUMENT
     in every request, whether or not it reads the field; so is one Metric does not have.
+    """
+    min_days_between_invitations: _builtins.int
+    """Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+    survey, or answered any survey (a rating with that customer_id, not excluded, by its
+    occur_time), fewer than this many days before or after the send_time of an invitation to
+    this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+    turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+    survey.min_days_between_invitations. Updatable.
     """
     @_builtins.property
     def dimensions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
@@ -152,10 +161,11 @@ class Survey(_message.Message):
         update_time: _timestamp_pb2.Timestamp | None = ...,
         reasons: _abc.Iterable[Global___SurveyReason] | None = ...,
         follow_up: Global___FollowUpRule | None = ...,
+        min_days_between_invitations: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "follow_up", b"follow_up", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "target", b"target", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "follow_up", b"follow_up", "metric", b"metric", "question", b"question", "reasons", b"reasons", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_target", b"_target", "create_time", b"create_time", "dimensions", b"dimensions", "display_name", b"display_name", "follow_up", b"follow_up", "metric", b"metric", "min_days_between_invitations", b"min_days_between_invitations", "question", b"question", "reasons", b"reasons", "satisfied_threshold", b"satisfied_threshold", "scale_max", b"scale_max", "scale_min", b"scale_min", "state", b"state", "survey_id", b"survey_id", "target", b"target", "touchpoint", b"touchpoint", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__satisfied_threshold: _TypeAlias = _typing.Literal["satisfied_threshold"]  # noqa: Y015
     _WhichOneofArgType__satisfied_threshold: _TypeAlias = _typing.Literal["_satisfied_threshold", b"_satisfied_threshold"]  # noqa: Y015

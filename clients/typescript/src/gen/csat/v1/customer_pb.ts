@@ -329,7 +329,7 @@ export type EraseCustomerResponse = Message<"csat.v1.EraseCustomerResponse"> & {
   erasedFollowUpCount: bigint;
 
   /**
-   * Invitations erased by this call: always 0, as the service stores no invitations yet.
+   * Invitations erased by this call: 0 for now, as invitations are not erased yet.
    *
    * @generated from field: int64 erased_invitation_count = 3;
    */

@@ -32,7 +32,7 @@ public interface EraseCustomerResponseOrBuilder extends
 
   /**
    * <pre>
-   * Invitations erased by this call: always 0, as the service stores no invitations yet.
+   * Invitations erased by this call: 0 for now, as invitations are not erased yet.
    * </pre>
    *
    * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>

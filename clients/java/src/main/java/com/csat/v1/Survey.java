@@ -692,6 +692,26 @@ private static final long serialVersionUID = 0L;
     return followUp_ == null ? com.csat.v1.FollowUpRule.getDefaultInstance() : followUp_;
   }
 
+  public static final int MIN_DAYS_BETWEEN_INVITATIONS_FIELD_NUMBER = 16;
+  private int minDaysBetweenInvitations_ = 0;
+  /**
+   * <pre>
+   * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+   * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+   * occur_time), fewer than this many days before or after the send_time of an invitation to
+   * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+   * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+   * survey.min_days_between_invitations. Updatable.
+   * </pre>
+   *
+   * <code>int32 min_days_between_invitations = 16 [json_name = "minDaysBetweenInvitations"];</code>
+   * @return The minDaysBetweenInvitations.
+   */
+  @java.lang.Override
+  public int getMinDaysBetweenInvitations() {
+    return minDaysBetweenInvitations_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -750,6 +770,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000040) != 0)) {
       output.writeMessage(15, getFollowUp());
+    }
+    if (minDaysBetweenInvitations_ != 0) {
+      output.writeInt32(16, minDaysBetweenInvitations_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -820,6 +843,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(15, getFollowUp());
     }
+    if (minDaysBetweenInvitations_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt32Size(16, minDaysBetweenInvitations_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -885,6 +912,8 @@ private static final long serialVersionUID = 0L;
       if (!getFollowUp()
           .equals(other.getFollowUp())) return false;
     }
+    if (getMinDaysBetweenInvitations()
+        != other.getMinDaysBetweenInvitations()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -945,6 +974,8 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + FOLLOW_UP_FIELD_NUMBER;
       hash = (53 * hash) + getFollowUp().hashCode();
     }
+    hash = (37 * hash) + MIN_DAYS_BETWEEN_INVITATIONS_FIELD_NUMBER;
+    hash = (53 * hash) + getMinDaysBetweenInvitations();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1123,6 +1154,7 @@ private static final long serialVersionUID = 0L;
         followUpBuilder_.dispose();
         followUpBuilder_ = null;
       }
+      minDaysBetweenInvitations_ = 0;
       return this;
     }
 
@@ -1226,6 +1258,9 @@ private static final long serialVersionUID = 0L;
             : followUpBuilder_.build();
         to_bitField0_ |= 0x00000040;
       }
+      if (((from_bitField0_ & 0x00008000) != 0)) {
+        result.minDaysBetweenInvitations_ = minDaysBetweenInvitations_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1323,6 +1358,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasFollowUp()) {
         mergeFollowUp(other.getFollowUp());
+      }
+      if (other.getMinDaysBetweenInvitations() != 0) {
+        setMinDaysBetweenInvitations(other.getMinDaysBetweenInvitations());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1440,6 +1478,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00004000;
               break;
             } // case 122
+            case 128: {
+              minDaysBetweenInvitations_ = input.readInt32();
+              bitField0_ |= 0x00008000;
+              break;
+            } // case 128
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -3295,6 +3338,65 @@ private static final long serialVersionUID = 0L;
         followUp_ = null;
       }
       return followUpBuilder_;
+    }
+
+    private int minDaysBetweenInvitations_ ;
+    /**
+     * <pre>
+     * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey.min_days_between_invitations. Updatable.
+     * </pre>
+     *
+     * <code>int32 min_days_between_invitations = 16 [json_name = "minDaysBetweenInvitations"];</code>
+     * @return The minDaysBetweenInvitations.
+     */
+    @java.lang.Override
+    public int getMinDaysBetweenInvitations() {
+      return minDaysBetweenInvitations_;
+    }
+    /**
+     * <pre>
+     * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey.min_days_between_invitations. Updatable.
+     * </pre>
+     *
+     * <code>int32 min_days_between_invitations = 16 [json_name = "minDaysBetweenInvitations"];</code>
+     * @param value The minDaysBetweenInvitations to set.
+     * @return This builder for chaining.
+     */
+    public Builder setMinDaysBetweenInvitations(int value) {
+
+      minDaysBetweenInvitations_ = value;
+      bitField0_ |= 0x00008000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+     * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+     * occur_time), fewer than this many days before or after the send_time of an invitation to
+     * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+     * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+     * survey.min_days_between_invitations. Updatable.
+     * </pre>
+     *
+     * <code>int32 min_days_between_invitations = 16 [json_name = "minDaysBetweenInvitations"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearMinDaysBetweenInvitations() {
+      bitField0_ = (bitField0_ & ~0x00008000);
+      minDaysBetweenInvitations_ = 0;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Survey)

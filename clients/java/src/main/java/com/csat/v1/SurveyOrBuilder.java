@@ -428,4 +428,19 @@ public interface SurveyOrBuilder extends
    * <code>.csat.v1.FollowUpRule follow_up = 15 [json_name = "followUp"];</code>
    */
   com.csat.v1.FollowUpRuleOrBuilder getFollowUpOrBuilder();
+
+  /**
+   * <pre>
+   * Survey fatigue: when the customer was invited (CreateInvitation, not suppressed) to any
+   * survey, or answered any survey (a rating with that customer_id, not excluded, by its
+   * occur_time), fewer than this many days before or after the send_time of an invitation to
+   * this survey, that invitation is stored as suppressed and is not to be sent. 0 (the default)
+   * turns the rule off; from 0 to 365, else INVALID_ARGUMENT naming
+   * survey.min_days_between_invitations. Updatable.
+   * </pre>
+   *
+   * <code>int32 min_days_between_invitations = 16 [json_name = "minDaysBetweenInvitations"];</code>
+   * @return The minDaysBetweenInvitations.
+   */
+  int getMinDaysBetweenInvitations();
 }

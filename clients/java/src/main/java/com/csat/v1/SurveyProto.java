@@ -103,7 +103,7 @@ public final class SurveyProto extends com.google.protobuf.GeneratedFile {
       "\n\024csat/v1/survey.proto\022\007csat.v1\032\024csat/v1" +
       "/common.proto\032\036google/protobuf/duration." +
       "proto\032 google/protobuf/field_mask.proto\032" +
-      "\037google/protobuf/timestamp.proto\"\256\005\n\006Sur" +
+      "\037google/protobuf/timestamp.proto\"\357\005\n\006Sur" +
       "vey\022\033\n\tsurvey_id\030\001 \001(\tR\010surveyId\022!\n\014disp" +
       "lay_name\030\002 \001(\tR\013displayName\022\032\n\010question\030" +
       "\003 \001(\tR\010question\022\036\n\ntouchpoint\030\004 \001(\tR\ntou" +
@@ -119,51 +119,53 @@ public final class SurveyProto extends com.google.protobuf.GeneratedFile {
       "google.protobuf.TimestampR\nupdateTime\022/\n" +
       "\007reasons\030\016 \003(\0132\025.csat.v1.SurveyReasonR\007r" +
       "easons\0222\n\tfollow_up\030\017 \001(\0132\025.csat.v1.Foll" +
-      "owUpRuleR\010followUpB\014\n\n_scale_minB\014\n\n_sca" +
-      "le_maxB\026\n\024_satisfied_thresholdB\t\n\007_targe" +
-      "t\"e\n\014FollowUpRule\022\033\n\tmax_score\030\001 \001(\005R\010ma" +
-      "xScore\0228\n\ndue_within\030\002 \001(\0132\031.google.prot" +
-      "obuf.DurationR\tdueWithin\"8\n\014SurveyReason" +
-      "\022\022\n\004code\030\001 \001(\tR\004code\022\024\n\005label\030\002 \001(\tR\005lab" +
-      "el\"[\n\023CreateSurveyRequest\022\'\n\006survey\030\001 \001(" +
-      "\0132\017.csat.v1.SurveyR\006survey\022\033\n\tsurvey_id\030" +
-      "\002 \001(\tR\010surveyId\"?\n\024CreateSurveyResponse\022" +
-      "\'\n\006survey\030\001 \001(\0132\017.csat.v1.SurveyR\006survey" +
-      "\"/\n\020GetSurveyRequest\022\033\n\tsurvey_id\030\001 \001(\tR" +
-      "\010surveyId\"<\n\021GetSurveyResponse\022\'\n\006survey" +
-      "\030\001 \001(\0132\017.csat.v1.SurveyR\006survey\"\305\001\n\022List" +
-      "SurveysRequest\022\033\n\tpage_size\030\001 \001(\005R\010pageS" +
-      "ize\022\035\n\npage_token\030\002 \001(\tR\tpageToken\022\036\n\nto" +
-      "uchpoint\030\003 \001(\tR\ntouchpoint\022\'\n\006metric\030\004 \001" +
-      "(\0162\017.csat.v1.MetricR\006metric\022*\n\005state\030\005 \001" +
-      "(\0162\024.csat.v1.SurveyStateR\005state\"h\n\023ListS" +
-      "urveysResponse\022)\n\007surveys\030\001 \003(\0132\017.csat.v" +
-      "1.SurveyR\007surveys\022&\n\017next_page_token\030\002 \001" +
-      "(\tR\rnextPageToken\"{\n\023UpdateSurveyRequest" +
-      "\022\'\n\006survey\030\001 \001(\0132\017.csat.v1.SurveyR\006surve" +
-      "y\022;\n\013update_mask\030\002 \001(\0132\032.google.protobuf" +
-      ".FieldMaskR\nupdateMask\"?\n\024UpdateSurveyRe" +
-      "sponse\022\'\n\006survey\030\001 \001(\0132\017.csat.v1.SurveyR" +
-      "\006survey\"3\n\024ArchiveSurveyRequest\022\033\n\tsurve" +
-      "y_id\030\001 \001(\tR\010surveyId\"@\n\025ArchiveSurveyRes" +
-      "ponse\022\'\n\006survey\030\001 \001(\0132\017.csat.v1.SurveyR\006" +
-      "survey*_\n\013SurveyState\022\034\n\030SURVEY_STATE_UN" +
-      "SPECIFIED\020\000\022\027\n\023SURVEY_STATE_ACTIVE\020\001\022\031\n\025" +
-      "SURVEY_STATE_ARCHIVED\020\0022\221\003\n\rSurveyServic" +
-      "e\022K\n\014CreateSurvey\022\034.csat.v1.CreateSurvey" +
-      "Request\032\035.csat.v1.CreateSurveyResponse\022G" +
-      "\n\tGetSurvey\022\031.csat.v1.GetSurveyRequest\032\032" +
-      ".csat.v1.GetSurveyResponse\"\003\220\002\001\022M\n\013ListS" +
-      "urveys\022\033.csat.v1.ListSurveysRequest\032\034.cs" +
-      "at.v1.ListSurveysResponse\"\003\220\002\001\022K\n\014Update" +
-      "Survey\022\034.csat.v1.UpdateSurveyRequest\032\035.c" +
-      "sat.v1.UpdateSurveyResponse\022N\n\rArchiveSu" +
-      "rvey\022\035.csat.v1.ArchiveSurveyRequest\032\036.cs" +
-      "at.v1.ArchiveSurveyResponseB\213\001\n\013com.csat" +
-      ".v1B\013SurveyProtoP\001Z2github.com/csat/csat" +
-      "/clients/go/gen/csat/v1;csatv1\242\002\003CXX\252\002\007C" +
-      "sat.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002" +
-      "\010Csat::V1b\006proto3"
+      "owUpRuleR\010followUp\022?\n\034min_days_between_i" +
+      "nvitations\030\020 \001(\005R\031minDaysBetweenInvitati" +
+      "onsB\014\n\n_scale_minB\014\n\n_scale_maxB\026\n\024_sati" +
+      "sfied_thresholdB\t\n\007_target\"e\n\014FollowUpRu" +
+      "le\022\033\n\tmax_score\030\001 \001(\005R\010maxScore\0228\n\ndue_w" +
+      "ithin\030\002 \001(\0132\031.google.protobuf.DurationR\t" +
+      "dueWithin\"8\n\014SurveyReason\022\022\n\004code\030\001 \001(\tR" +
+      "\004code\022\024\n\005label\030\002 \001(\tR\005label\"[\n\023CreateSur" +
+      "veyRequest\022\'\n\006survey\030\001 \001(\0132\017.csat.v1.Sur" +
+      "veyR\006survey\022\033\n\tsurvey_id\030\002 \001(\tR\010surveyId" +
+      "\"?\n\024CreateSurveyResponse\022\'\n\006survey\030\001 \001(\013" +
+      "2\017.csat.v1.SurveyR\006survey\"/\n\020GetSurveyRe" +
+      "quest\022\033\n\tsurvey_id\030\001 \001(\tR\010surveyId\"<\n\021Ge" +
+      "tSurveyResponse\022\'\n\006survey\030\001 \001(\0132\017.csat.v" +
+      "1.SurveyR\006survey\"\305\001\n\022ListSurveysRequest\022" +
+      "\033\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\npage_tok" +
+      "en\030\002 \001(\tR\tpageToken\022\036\n\ntouchpoint\030\003 \001(\tR" +
+      "\ntouchpoint\022\'\n\006metric\030\004 \001(\0162\017.csat.v1.Me" +
+      "tricR\006metric\022*\n\005state\030\005 \001(\0162\024.csat.v1.Su" +
+      "rveyStateR\005state\"h\n\023ListSurveysResponse\022" +
+      ")\n\007surveys\030\001 \003(\0132\017.csat.v1.SurveyR\007surve" +
+      "ys\022&\n\017next_page_token\030\002 \001(\tR\rnextPageTok" +
+      "en\"{\n\023UpdateSurveyRequest\022\'\n\006survey\030\001 \001(" +
+      "\0132\017.csat.v1.SurveyR\006survey\022;\n\013update_mas" +
+      "k\030\002 \001(\0132\032.google.protobuf.FieldMaskR\nupd" +
+      "ateMask\"?\n\024UpdateSurveyResponse\022\'\n\006surve" +
+      "y\030\001 \001(\0132\017.csat.v1.SurveyR\006survey\"3\n\024Arch" +
+      "iveSurveyRequest\022\033\n\tsurvey_id\030\001 \001(\tR\010sur" +
+      "veyId\"@\n\025ArchiveSurveyResponse\022\'\n\006survey" +
+      "\030\001 \001(\0132\017.csat.v1.SurveyR\006survey*_\n\013Surve" +
+      "yState\022\034\n\030SURVEY_STATE_UNSPECIFIED\020\000\022\027\n\023" +
+      "SURVEY_STATE_ACTIVE\020\001\022\031\n\025SURVEY_STATE_AR" +
+      "CHIVED\020\0022\221\003\n\rSurveyService\022K\n\014CreateSurv" +
+      "ey\022\034.csat.v1.CreateSurveyRequest\032\035.csat." +
+      "v1.CreateSurveyResponse\022G\n\tGetSurvey\022\031.c" +
+      "sat.v1.GetSurveyRequest\032\032.csat.v1.GetSur" +
+      "veyResponse\"\003\220\002\001\022M\n\013ListSurveys\022\033.csat.v" +
+      "1.ListSurveysRequest\032\034.csat.v1.ListSurve" +
+      "ysResponse\"\003\220\002\001\022K\n\014UpdateSurvey\022\034.csat.v" +
+      "1.UpdateSurveyRequest\032\035.csat.v1.UpdateSu" +
+      "rveyResponse\022N\n\rArchiveSurvey\022\035.csat.v1." +
+      "ArchiveSurveyRequest\032\036.csat.v1.ArchiveSu" +
+      "rveyResponseB\213\001\n\013com.csat.v1B\013SurveyProt" +
+      "oP\001Z2github.com/csat/csat/clients/go/gen" +
+      "/csat/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V" +
+      "1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csat::V1b\006prot" +
+      "o3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -178,7 +180,7 @@ public final class SurveyProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Survey_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Survey_descriptor,
-        new java.lang.String[] { "SurveyId", "DisplayName", "Question", "Touchpoint", "Metric", "ScaleMin", "ScaleMax", "SatisfiedThreshold", "Target", "Dimensions", "State", "CreateTime", "UpdateTime", "Reasons", "FollowUp", });
+        new java.lang.String[] { "SurveyId", "DisplayName", "Question", "Touchpoint", "Metric", "ScaleMin", "ScaleMax", "SatisfiedThreshold", "Target", "Dimensions", "State", "CreateTime", "UpdateTime", "Reasons", "FollowUp", "MinDaysBetweenInvitations", });
     internal_static_csat_v1_FollowUpRule_descriptor =
       getDescriptor().getMessageType(1);
     internal_static_csat_v1_FollowUpRule_fieldAccessorTable = new
