@@ -417,7 +417,7 @@ impl CustomerService for CustomerApi {
         Ok(Response::new(pb::EraseCustomerResponse {
             erased_rating_count: erased.ratings,
             erased_follow_up_count: erased.follow_ups,
-            erased_invitation_count: 0,
+            erased_invitation_count: erased.invitations,
         }))
     }
 }

@@ -28,6 +28,8 @@ pub struct Erased {
     pub ratings: i64,
     /// Follow-ups erased.
     pub follow_ups: i64,
+    /// Invitations erased (their customer_id, which is all they hold of the customer).
+    pub invitations: i64,
     /// The counter's exclusion version of the change; `None` when nothing was left to erase.
     pub version: Option<i64>,
 }
@@ -37,7 +39,8 @@ const RETENTION_BATCH: i64 = 1_000;
 
 impl Store {
     /// Erases the comment, customer_id and attributes of every rating of `customer_id`, the
-    /// comment, notes, customer_id and attributes of its follow-ups, and its summary, in one
+    /// comment, notes, customer_id and attributes of its follow-ups, the customer_id of its
+    /// invitations, and its summary, in one
     /// transaction. Erasing a customer with nothing left is no change, with counts of 0.
     pub async fn erase_customer(&self, customer_id: &str) -> Result<Erased> {
         // As for an exclusion: a rollup build reads the ratings before it takes the counter
@@ -108,7 +111,21 @@ impl Store {
             ))
             .await?
             .rows_affected();
-        if ratings.is_empty() && follow_up_count == 0 && summary_count == 0 {
+        let invitation_count = transaction
+            .execute_raw(Statement::from_sql_and_values(
+                self.backend,
+                match self.backend {
+                    DbBackend::Postgres => {
+                        "UPDATE invitations SET customer_id = '' WHERE customer_id = $1"
+                    }
+                    _ => "UPDATE invitations SET customer_id = '' WHERE customer_id = ?",
+                },
+                [customer_id.into()],
+            ))
+            .await?
+            .rows_affected();
+        if ratings.is_empty() && follow_up_count == 0 && summary_count == 0 && invitation_count == 0
+        {
             // Nothing of the customer is stored: the counter's bump is not kept.
             transaction.rollback().await?;
             return Ok(Erased::default());
@@ -119,6 +136,7 @@ impl Store {
         Ok(Erased {
             ratings: ratings.len() as i64,
             follow_ups: follow_up_count as i64,
+            invitations: invitation_count as i64,
             version: Some(version),
         })
     }

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use csat::pb;
 use csat::pb::customer_service_client::CustomerServiceClient;
+use csat::pb::invitation_service_client::InvitationServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::report_service_client::ReportServiceClient;
 use proptest::prelude::*;
@@ -43,7 +44,11 @@ const AGENT: &str = "agent-only-of-4711";
 const PHONE: &str = "phone-555-0147";
 const NOTE: &str = "called back zq82";
 
-async fn erase(customers: &mut CustomerServiceClient<Channel>, customer_id: &str) -> (i64, i64) {
+/// Erases `customer_id`: the ratings, follow-ups and invitations erased.
+async fn erase(
+    customers: &mut CustomerServiceClient<Channel>,
+    customer_id: &str,
+) -> (i64, i64, i64) {
     let answer = customers
         .erase_customer(pb::EraseCustomerRequest {
             customer_id: customer_id.into(),
@@ -51,8 +56,11 @@ async fn erase(customers: &mut CustomerServiceClient<Channel>, customer_id: &str
         .await
         .expect("EraseCustomer")
         .into_inner();
-    assert_eq!(answer.erased_invitation_count, 0);
-    (answer.erased_rating_count, answer.erased_follow_up_count)
+    (
+        answer.erased_rating_count,
+        answer.erased_follow_up_count,
+        answer.erased_invitation_count,
+    )
 }
 
 async fn get_rating(
@@ -218,6 +226,18 @@ async fn an_erased_customer_is_in_no_table_and_no_report_moves(backend: Backend)
         })
         .await
         .expect("AddFollowUpNote");
+    InvitationServiceClient::new(server.channel.clone())
+        .create_invitation(pb::CreateInvitationRequest {
+            invitation: Some(pb::Invitation {
+                invitation_id: "invited-4711".into(),
+                survey_id: "chat".into(),
+                customer_id: CUSTOMER.into(),
+                channel: pb::Channel::Email.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("CreateInvitation");
     let needles = [CUSTOMER, COMMENT, AGENT, PHONE, NOTE];
     // The search finds them before: it would find them after.
     let before = found_in_tables(&server.database.url, &needles).await;
@@ -228,6 +248,7 @@ async fn an_erased_customer_is_in_no_table_and_no_report_moves(backend: Backend)
         format!("follow_ups.notes: {NOTE}"),
         format!("customers.customer_id: {CUSTOMER}"),
         format!("rollups.value: {AGENT}"),
+        format!("invitations.customer_id: {CUSTOMER}"),
     ] {
         assert!(before.contains(&place), "{place} in {before:?}");
     }
@@ -237,7 +258,7 @@ async fn an_erased_customer_is_in_no_table_and_no_report_moves(backend: Backend)
         BTreeMap::from([(AGENT.to_string(), 3), ("a1".to_string(), 1)])
     );
 
-    assert_eq!(erase(&mut server.customers, CUSTOMER).await, (3, 1));
+    assert_eq!(erase(&mut server.customers, CUSTOMER).await, (3, 1, 1));
 
     for (index, score) in [1, 5, 4].into_iter().enumerate() {
         let erased = get_rating(&mut server.ratings, "chat", &format!("erased-{index}")).await;
@@ -301,7 +322,7 @@ async fn an_erased_customer_is_in_no_table_and_no_report_moves(backend: Backend)
     );
 
     // Idempotent: nothing of the customer is left to erase.
-    assert_eq!(erase(&mut server.customers, CUSTOMER).await, (0, 0));
+    assert_eq!(erase(&mut server.customers, CUSTOMER).await, (0, 0, 0));
     // A retry of an erased rating is a duplicate, answered with the erased form; a different
     // score under its key is still a conflict.
     let retried = server
@@ -517,7 +538,7 @@ async fn random_reports_after_erasures_match_the_oracle(backend: Backend) {
                 .iter()
                 .filter(|rating| rating.customer == *customer)
                 .count();
-            let (ratings, _) = erase(&mut server.customers, customer).await;
+            let (ratings, _, _) = erase(&mut server.customers, customer).await;
             assert_eq!(ratings, count as i64, "{customer}");
             erased.insert(customer);
             let data_now = expected(&erased);
@@ -584,7 +605,7 @@ async fn an_erasure_orders_with_concurrent_submits(backend: Backend) {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let (erased_count, _) = erase(&mut server.customers, CUSTOMER).await;
+    let (erased_count, _, _) = erase(&mut server.customers, CUSTOMER).await;
     submits.await.unwrap();
     let mut listed =
         common::list_ratings(&mut server.ratings, pb::RatingFilter::default(), 1_000).await;
@@ -698,7 +719,7 @@ async fn an_erasure_without_a_valid_customer_id_is_refused() {
         assert_eq!(common::bad_fields(&status), ["customer_id"]);
     }
     // A customer never seen: OK, nothing erased.
-    assert_eq!(erase(&mut server.customers, "never-seen").await, (0, 0));
+    assert_eq!(erase(&mut server.customers, "never-seen").await, (0, 0, 0));
     server.stop().await;
 }
 

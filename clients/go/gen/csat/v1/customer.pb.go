@@ -700,7 +700,7 @@ type EraseCustomerResponse struct {
 	ErasedRatingCount int64 `protobuf:"varint,1,opt,name=erased_rating_count,json=erasedRatingCount,proto3" json:"erased_rating_count,omitempty"`
 	// Follow-ups erased by this call.
 	ErasedFollowUpCount int64 `protobuf:"varint,2,opt,name=erased_follow_up_count,json=erasedFollowUpCount,proto3" json:"erased_follow_up_count,omitempty"`
-	// Invitations erased by this call: 0 for now, as invitations are not erased yet.
+	// Invitations erased by this call (they lose their customer_id).
 	ErasedInvitationCount int64 `protobuf:"varint,3,opt,name=erased_invitation_count,json=erasedInvitationCount,proto3" json:"erased_invitation_count,omitempty"`
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache

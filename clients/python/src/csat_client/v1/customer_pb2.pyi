@@ -387,7 +387,7 @@ class EraseCustomerResponse(_message.Message):
     erased_follow_up_count: _builtins.int
     """Follow-ups erased by this call."""
     erased_invitation_count: _builtins.int
-    """Invitations erased by this call: 0 for now, as invitations are not erased yet."""
+    """Invitations erased by this call (they lose their customer_id)."""
     def __init__(
         self,
         *,

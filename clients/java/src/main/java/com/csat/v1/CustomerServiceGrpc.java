@@ -300,7 +300,8 @@ public final class CustomerServiceGrpc {
      * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
      * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
      * (but for reports grouped by an attribute: the erased values fall under the empty value).
-     * Every follow-up of the customer loses its comment, notes and customer_id, and the customer's
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
      * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
      * OK, on every replica's storage; a replay or a read after it returns the erased form.
      * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
@@ -410,7 +411,8 @@ public final class CustomerServiceGrpc {
      * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
      * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
      * (but for reports grouped by an attribute: the erased values fall under the empty value).
-     * Every follow-up of the customer loses its comment, notes and customer_id, and the customer's
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
      * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
      * OK, on every replica's storage; a replay or a read after it returns the erased form.
      * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
@@ -498,7 +500,8 @@ public final class CustomerServiceGrpc {
      * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
      * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
      * (but for reports grouped by an attribute: the erased values fall under the empty value).
-     * Every follow-up of the customer loses its comment, notes and customer_id, and the customer's
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
      * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
      * OK, on every replica's storage; a replay or a read after it returns the erased form.
      * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
@@ -585,7 +588,8 @@ public final class CustomerServiceGrpc {
      * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
      * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
      * (but for reports grouped by an attribute: the erased values fall under the empty value).
-     * Every follow-up of the customer loses its comment, notes and customer_id, and the customer's
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
      * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
      * OK, on every replica's storage; a replay or a read after it returns the erased form.
      * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
@@ -676,7 +680,8 @@ public final class CustomerServiceGrpc {
      * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
      * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
      * (but for reports grouped by an attribute: the erased values fall under the empty value).
-     * Every follow-up of the customer loses its comment, notes and customer_id, and the customer's
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
      * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
      * OK, on every replica's storage; a replay or a read after it returns the erased form.
      * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings

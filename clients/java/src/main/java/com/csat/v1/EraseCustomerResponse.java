@@ -81,7 +81,7 @@ private static final long serialVersionUID = 0L;
   private long erasedInvitationCount_ = 0L;
   /**
    * <pre>
-   * Invitations erased by this call: 0 for now, as invitations are not erased yet.
+   * Invitations erased by this call (they lose their customer_id).
    * </pre>
    *
    * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>
@@ -529,7 +529,7 @@ private static final long serialVersionUID = 0L;
     private long erasedInvitationCount_ ;
     /**
      * <pre>
-     * Invitations erased by this call: 0 for now, as invitations are not erased yet.
+     * Invitations erased by this call (they lose their customer_id).
      * </pre>
      *
      * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>
@@ -541,7 +541,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Invitations erased by this call: 0 for now, as invitations are not erased yet.
+     * Invitations erased by this call (they lose their customer_id).
      * </pre>
      *
      * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>
@@ -557,7 +557,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Invitations erased by this call: 0 for now, as invitations are not erased yet.
+     * Invitations erased by this call (they lose their customer_id).
      * </pre>
      *
      * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>

@@ -32,7 +32,7 @@ public interface EraseCustomerResponseOrBuilder extends
 
   /**
    * <pre>
-   * Invitations erased by this call: 0 for now, as invitations are not erased yet.
+   * Invitations erased by this call (they lose their customer_id).
    * </pre>
    *
    * <code>int64 erased_invitation_count = 3 [json_name = "erasedInvitationCount"];</code>
