@@ -170,6 +170,11 @@ pub struct Config {
     #[arg(long, env = "CSAT_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// Days a rating's comment is kept: older ones (by occur_time) are erased, with their
+    /// follow-ups' copies, by a sweep every hour. Kept for good by default.
+    #[arg(long, env = "CSAT_COMMENT_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub comment_retention_days: Option<u32>,
+
     /// Logging.
     #[command(flatten)]
     pub logging: LoggingConfig,
@@ -201,6 +206,7 @@ impl Config {
             tls_key: None,
             tls_client_ca: None,
             metrics_listen: None,
+            comment_retention_days: None,
             logging: LoggingConfig {
                 log_format: LogFormat::default(),
             },

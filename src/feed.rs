@@ -276,6 +276,7 @@ mod tests {
             occur_time: 0,
             create_time: 0,
             exclusion: None,
+            erased: false,
         }
     }
 

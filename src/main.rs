@@ -29,7 +29,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs the service (the default when no command is given).
-    Serve(Config),
+    Serve(Box<Config>),
     /// Applies pending database migrations, then exits.
     Migrate(MigrateConfig),
     /// Measures the service on this machine.
@@ -80,10 +80,10 @@ enum BenchCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+    let outcome = match cli.command.unwrap_or(Command::Serve(Box::new(cli.serve))) {
         Command::Serve(config) => match csat::telemetry::init(config.logging.log_format) {
             Ok(telemetry) => {
-                let served = serve(config).await;
+                let served = serve(*config).await;
                 telemetry.shutdown().await;
                 served
             }

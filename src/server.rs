@@ -129,6 +129,8 @@ pub struct Server {
     answering: Answering,
     tls: Option<Tls>,
     metrics: Option<MetricsEndpoint>,
+    /// How long comments are kept; `None`: for good.
+    comment_retention: Option<Duration>,
 }
 
 /// Limits on what clients may hold open.
@@ -207,6 +209,9 @@ impl Server {
                 traces: true,
             },
             tls,
+            comment_retention: config
+                .comment_retention_days
+                .map(|days| Duration::from_secs(u64::from(days) * 86_400)),
         })
     }
 
@@ -240,6 +245,7 @@ impl Server {
             answering,
             tls,
             metrics,
+            comment_retention,
         } = self;
         let mut stop = std::pin::pin!(stop);
         let preparing = prepare_database(&store, &zones);
@@ -267,6 +273,13 @@ impl Server {
         } = wire(store, caps, &port.health).await?;
         if let Some(served) = &served_metrics {
             served.follow_feed(&context.feed);
+        }
+        if let Some(retention) = comment_retention {
+            tokio::spawn(sweep_comments(
+                context.store.clone(),
+                retention,
+                context.shutdown.clone(),
+            ));
         }
         let served = serve(
             port,
@@ -743,6 +756,27 @@ async fn watch_database(store: Store, reporter: HealthReporter, shutdown: watch:
             }
         }
         tokio::time::sleep(DATABASE_CHECK_INTERVAL).await;
+    }
+}
+
+/// How often the retention sweep looks for comments past their time.
+const COMMENT_SWEEP_INTERVAL: Duration = Duration::from_secs(3_600);
+
+/// Erases the comments older than `retention`, at start and every [`COMMENT_SWEEP_INTERVAL`].
+/// Every replica sweeps: a sweep is idempotent, and replicas sweeping at once only find less.
+async fn sweep_comments(store: Store, retention: Duration, mut shutdown: watch::Receiver<bool>) {
+    let retention_micros = i64::try_from(retention.as_micros()).unwrap_or(i64::MAX);
+    loop {
+        let before = crate::domain::now_micros().saturating_sub(retention_micros);
+        match store.erase_comments_before(before).await {
+            Ok(0) => {}
+            Ok(erased) => info!(erased, "erased the comments past their retention"),
+            Err(error) => warn!(%error, "the comment retention sweep failed; it runs again later"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(COMMENT_SWEEP_INTERVAL) => {}
+            _ = shutdown.wait_for(|stopping| *stopping) => return,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod benchmarks;
 mod counter;
 pub mod customers;
+pub mod erasure;
 pub mod exclusions;
 pub use counter::CounterVersions;
 pub mod entity;
@@ -249,6 +250,9 @@ impl Store {
             .map_err(Error::internal)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // An erasure's or a retention sweep's freed bytes are zeroed, not left in free pages
+            // of the file. Ingestion appends and frees little: only what a page split moves.
+            .pragma("secure_delete", "ON")
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
         let database = options.get_filename().to_path_buf();
         // What SQLite says alone ("unable to open database file", "Not a directory") names no
@@ -436,6 +440,9 @@ impl Store {
             .map_err(Error::internal)?;
         connection
             .pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES)
+            .map_err(Error::internal)?;
+        connection
+            .pragma_update(None, "secure_delete", "ON")
             .map_err(Error::internal)?;
         connection.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
         Ok(Some(connection))

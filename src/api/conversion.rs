@@ -236,6 +236,7 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
             principal: exclusion.principal,
             exclude_time: Some(timestamp_from_micros(exclusion.exclude_time)),
         }),
+        erased: rating.erased,
     }
 }
 

@@ -239,6 +239,7 @@ mod tests {
             occur_time: 100,
             create_time: 100,
             exclusion: None,
+            erased: false,
         }
     }
 

@@ -588,6 +588,7 @@ mod tests {
             occur_time: 5,
             create_time: 1_000,
             exclusion: None,
+            erased: false,
         }
     }
 

@@ -247,6 +247,7 @@ impl<'b> Staged<'b> {
             occur_time: new_rating.occur_time,
             create_time: self.create_time,
             exclusion: None,
+            erased: false,
         };
         let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
         self.index_by_key.insert(key, self.ratings.len());
@@ -376,6 +377,7 @@ mod tests {
             occur_time: new_rating.occur_time,
             create_time: CREATE_TIME,
             exclusion: None,
+            erased: false,
         }
     }
 
@@ -446,6 +448,7 @@ mod tests {
         let earlier = Rating {
             create_time: 5,
             exclusion: None,
+            erased: false,
             ..stored(&retry, 3)
         };
         let mut known = StoredRatings::default();

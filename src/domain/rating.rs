@@ -102,6 +102,19 @@ pub struct RatingContent {
     pub reason_codes: Vec<String>,
 }
 
+impl RatingContent {
+    /// Returns this content with what identifies the customer erased: comment, customer_id and
+    /// attributes; scores, channel and reason codes stay, so that aggregate numbers do not move.
+    pub fn erased(&self) -> RatingContent {
+        RatingContent {
+            comment: String::new(),
+            customer_id: String::new(),
+            attributes: BTreeMap::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A rating that passed every check that needs no survey, ready for the writer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRating {
@@ -141,6 +154,8 @@ pub struct Rating {
     pub create_time: Micros,
     /// Set while the rating is taken out of every number.
     pub exclusion: Option<Exclusion>,
+    /// Whether the customer's data was erased: comment, customer_id and attributes are empty.
+    pub erased: bool,
 }
 
 /// Most characters of an exclusion's note.
@@ -343,9 +358,14 @@ impl NewRating {
 
     /// Returns whether `stored` is this same rating sent before: equal content, and equal
     /// occur_time when this one names it.
+    /// An erased rating matches on what erasure keeps: its retry is a duplicate.
     pub fn is_retry_of(&self, stored: &Rating) -> bool {
-        self.content == stored.content
-            && (!self.occur_time_given || self.occur_time == stored.occur_time)
+        let same_content = if stored.erased {
+            self.content.erased() == stored.content
+        } else {
+            self.content == stored.content
+        };
+        same_content && (!self.occur_time_given || self.occur_time == stored.occur_time)
     }
 }
 
@@ -556,6 +576,7 @@ mod tests {
             occur_time: 5,
             create_time: 5,
             exclusion: None,
+            erased: false,
         };
         assert!(retry.is_retry_of(&stored));
         let changed = RatingInput {

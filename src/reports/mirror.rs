@@ -386,6 +386,12 @@ impl RollupMirror {
                 _ => return Ok(()),
             };
             let changes = self.store.exclusion_changes(after).await?;
+            if changes.iter().any(|change| change.rating.erased) {
+                // An erasure moved the cells of the attribute values it erased, which storage no
+                // longer has to take out here: the rollups stored with it are loaded instead.
+                // Erasures are rare, and a load is what a start costs.
+                return self.reload().await;
+            }
             let mut guard = self.state.write().await;
             let Some(state) = guard.as_mut() else {
                 return Ok(());

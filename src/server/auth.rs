@@ -52,6 +52,7 @@ pub fn scope_for(path: &str) -> Option<Scope> {
             Scope::CustomersRead
         }
         ("csat.v1.CustomerService", "UpdateHealthPolicy") => Scope::Admin,
+        ("csat.v1.CustomerService", "EraseCustomer") => Scope::CustomersErase,
         ("csat.v1.InvitationService", "CreateInvitation") => Scope::InvitationsWrite,
         // They carry customer ids, as ratings do.
         ("csat.v1.InvitationService", "GetInvitation" | "ListInvitations") => Scope::RatingsRead,

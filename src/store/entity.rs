@@ -159,6 +159,8 @@ pub mod rating {
         /// The counter's exclusion version of the rating's last exclusion or restore, 0 when
         /// never: what other processes read to follow exclusions.
         pub exclusion_version: i64,
+        /// Whether the customer's data (comment, customer_id, attributes) was erased.
+        pub erased: bool,
     }
 
     /// No relations are navigated through sea-orm.

@@ -164,7 +164,10 @@ impl Store {
 
 /// Locks the counter row as a writer does, bumps its exclusion version and returns it. On
 /// PostgreSQL the same statement announces the commit to every replica's feed.
-async fn lock_counter<C: ConnectionTrait>(transaction: &C, backend: DbBackend) -> Result<i64> {
+pub(super) async fn lock_counter<C: ConnectionTrait>(
+    transaction: &C,
+    backend: DbBackend,
+) -> Result<i64> {
     let notify = match backend {
         DbBackend::Postgres => format!(", pg_notify('{}', '')", super::COMMIT_CHANNEL),
         _ => String::new(),

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddFollowUps),
             Box::new(AddCustomers),
             Box::new(AddExclusions),
+            Box::new(AddErasure),
             Box::new(AddInvitations),
         ]
     }
@@ -345,6 +346,29 @@ impl MigrationTrait for AddExclusions {
         for statement in statements {
             connection.execute_unprepared(statement).await?;
         }
+        Ok(())
+    }
+}
+
+/// Erasure: whether a rating's customer data was erased (none was before). Nothing else is
+/// needed: an erasure empties columns that exist, and travels as exclusions do.
+struct AddErasure;
+
+impl MigrationName for AddErasure {
+    fn name(&self) -> &str {
+        "m20261206_000007_add_erasure"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddErasure {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "ALTER TABLE ratings ADD COLUMN erased BOOLEAN NOT NULL DEFAULT FALSE",
+            )
+            .await?;
         Ok(())
     }
 }

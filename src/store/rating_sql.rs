@@ -40,8 +40,9 @@ pub(crate) const EXCLUSION_COLUMNS: [rating::Column; 4] = [
     rating::Column::ExcludeTime,
 ];
 
-/// Every column a read of ratings selects: [`RATING_COLUMNS`], then [`EXCLUSION_COLUMNS`].
-pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 4] = [
+/// Every column a read of ratings selects: [`RATING_COLUMNS`], then [`EXCLUSION_COLUMNS`], then
+/// whether the rating was erased.
+pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 5] = [
     RATING_COLUMNS[0],
     RATING_COLUMNS[1],
     RATING_COLUMNS[2],
@@ -58,6 +59,7 @@ pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 4] 
     EXCLUSION_COLUMNS[1],
     EXCLUSION_COLUMNS[2],
     EXCLUSION_COLUMNS[3],
+    rating::Column::Erased,
 ];
 
 /// Returns `filter` as SQL conditions. [`RatingFilter::matches`] stays the definition (list and
@@ -338,6 +340,7 @@ mod tests {
             occur_time: 1_000,
             create_time: 2_000,
             exclusion: None,
+            erased: false,
         }
     }
 

@@ -283,6 +283,10 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
         )?,
         _ => None,
     };
+    let erased = match schema {
+        RatingSchema::Current => row.try_get_by_index(16)?,
+        _ => false,
+    };
     Ok(Rating {
         sequence: row.try_get_by_index(0)?,
         survey_id: row.try_get_by_index(1)?,
@@ -299,6 +303,7 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
         occur_time: row.try_get_by_index(9)?,
         create_time: row.try_get_by_index(10)?,
         exclusion,
+        erased,
     })
 }
 
@@ -347,5 +352,6 @@ pub(super) fn rating_from_row(row: rating::Model) -> Result<Rating> {
             row.exclusion_principal,
             row.exclude_time,
         )?,
+        erased: row.erased,
     })
 }

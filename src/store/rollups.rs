@@ -769,6 +769,7 @@ mod tests {
             occur_time: 1_767_236_400_000_000,
             create_time: 0,
             exclusion: None,
+            erased: false,
         };
         let zones = [
             RollupZone::parse("UTC").unwrap(),
@@ -827,6 +828,7 @@ mod tests {
             occur_time: 0,
             create_time: 0,
             exclusion: None,
+            erased: false,
         };
         let mut cells = CellCounts::new();
         add_cells(

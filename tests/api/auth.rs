@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use csat::config::Config;
 use csat::pb;
+use csat::pb::customer_service_client::CustomerServiceClient;
 use csat::pb::follow_up_service_client::FollowUpServiceClient;
 use csat::pb::rating_service_client::RatingServiceClient;
 use csat::pb::survey_service_client::SurveyServiceClient;
@@ -27,7 +28,7 @@ use tonic_types::StatusExt;
 use crate::common::{Backend, TestDatabase, TestServer, connect, error_reason, rating, with_key};
 
 /// The scope each key of the test's file holds, by the key's name (and the key is its name).
-const SCOPED_KEYS: [(&str, &str); 8] = [
+const SCOPED_KEYS: [(&str, &str); 9] = [
     ("ratings-writer", "ratings:write"),
     ("ratings-reader", "ratings:read"),
     ("reports-reader", "reports:read"),
@@ -35,6 +36,7 @@ const SCOPED_KEYS: [(&str, &str); 8] = [
     ("surveys-reader", "surveys:read"),
     ("followups-writer", "followups:write"),
     ("ratings-excluder", "ratings:exclude"),
+    ("customers-eraser", "customers:erase"),
     ("invitations-writer", "invitations:write"),
 ];
 
@@ -726,6 +728,15 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
         ))
         .await
         .unwrap();
+    CustomerServiceClient::new(channel.clone())
+        .erase_customer(with_key(
+            pb::EraseCustomerRequest {
+                customer_id: "someone".into(),
+            },
+            "customers-eraser",
+        ))
+        .await
+        .unwrap();
     surveys
         .archive_survey(with_key(
             pb::ArchiveSurveyRequest {
@@ -784,6 +795,12 @@ async fn a_write_logs_one_audit_line_naming_the_principal() {
                 "ratings-excluder".into(),
                 "RestoreRating".into(),
                 "audited/r1".into()
+            ),
+            // The customer erased is not named: the log would keep it.
+            (
+                "customers-eraser".into(),
+                "EraseCustomer".into(),
+                "customers".into()
             ),
             ("operator".into(), "ArchiveSurvey".into(), "audited".into()),
         ],

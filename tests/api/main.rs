@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod client_docs;
 mod customers;
+mod erasure;
 mod exclusions;
 mod follow_ups;
 mod full_disk;

@@ -647,6 +647,116 @@ func (x *GetCustomerRequest) GetCustomerId() string {
 	return ""
 }
 
+// EraseCustomerRequest is the input of EraseCustomer.
+type EraseCustomerRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which customer: `[A-Za-z0-9_.:-]{1,128}`. One never seen is OK, with every count 0.
+	CustomerId    string `protobuf:"bytes,1,opt,name=customer_id,json=customerId,proto3" json:"customer_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseCustomerRequest) Reset() {
+	*x = EraseCustomerRequest{}
+	mi := &file_csat_v1_customer_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseCustomerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseCustomerRequest) ProtoMessage() {}
+
+func (x *EraseCustomerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_customer_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseCustomerRequest.ProtoReflect.Descriptor instead.
+func (*EraseCustomerRequest) Descriptor() ([]byte, []int) {
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *EraseCustomerRequest) GetCustomerId() string {
+	if x != nil {
+		return x.CustomerId
+	}
+	return ""
+}
+
+// EraseCustomerResponse is the output of EraseCustomer.
+type EraseCustomerResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ratings erased by this call.
+	ErasedRatingCount int64 `protobuf:"varint,1,opt,name=erased_rating_count,json=erasedRatingCount,proto3" json:"erased_rating_count,omitempty"`
+	// Follow-ups erased by this call.
+	ErasedFollowUpCount int64 `protobuf:"varint,2,opt,name=erased_follow_up_count,json=erasedFollowUpCount,proto3" json:"erased_follow_up_count,omitempty"`
+	// Invitations erased by this call (they lose their customer_id).
+	ErasedInvitationCount int64 `protobuf:"varint,3,opt,name=erased_invitation_count,json=erasedInvitationCount,proto3" json:"erased_invitation_count,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *EraseCustomerResponse) Reset() {
+	*x = EraseCustomerResponse{}
+	mi := &file_csat_v1_customer_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseCustomerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseCustomerResponse) ProtoMessage() {}
+
+func (x *EraseCustomerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_csat_v1_customer_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseCustomerResponse.ProtoReflect.Descriptor instead.
+func (*EraseCustomerResponse) Descriptor() ([]byte, []int) {
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *EraseCustomerResponse) GetErasedRatingCount() int64 {
+	if x != nil {
+		return x.ErasedRatingCount
+	}
+	return 0
+}
+
+func (x *EraseCustomerResponse) GetErasedFollowUpCount() int64 {
+	if x != nil {
+		return x.ErasedFollowUpCount
+	}
+	return 0
+}
+
+func (x *EraseCustomerResponse) GetErasedInvitationCount() int64 {
+	if x != nil {
+		return x.ErasedInvitationCount
+	}
+	return 0
+}
+
 // GetCustomerResponse is the output of GetCustomer.
 type GetCustomerResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -658,7 +768,7 @@ type GetCustomerResponse struct {
 
 func (x *GetCustomerResponse) Reset() {
 	*x = GetCustomerResponse{}
-	mi := &file_csat_v1_customer_proto_msgTypes[5]
+	mi := &file_csat_v1_customer_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -670,7 +780,7 @@ func (x *GetCustomerResponse) String() string {
 func (*GetCustomerResponse) ProtoMessage() {}
 
 func (x *GetCustomerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[5]
+	mi := &file_csat_v1_customer_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -683,7 +793,7 @@ func (x *GetCustomerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCustomerResponse.ProtoReflect.Descriptor instead.
 func (*GetCustomerResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{5}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetCustomerResponse) GetCustomer() *Customer {
@@ -712,7 +822,7 @@ type CustomerFilter struct {
 
 func (x *CustomerFilter) Reset() {
 	*x = CustomerFilter{}
-	mi := &file_csat_v1_customer_proto_msgTypes[6]
+	mi := &file_csat_v1_customer_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -724,7 +834,7 @@ func (x *CustomerFilter) String() string {
 func (*CustomerFilter) ProtoMessage() {}
 
 func (x *CustomerFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[6]
+	mi := &file_csat_v1_customer_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -737,7 +847,7 @@ func (x *CustomerFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerFilter.ProtoReflect.Descriptor instead.
 func (*CustomerFilter) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{6}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CustomerFilter) GetHealthBand() HealthBand {
@@ -795,7 +905,7 @@ type ListCustomersRequest struct {
 
 func (x *ListCustomersRequest) Reset() {
 	*x = ListCustomersRequest{}
-	mi := &file_csat_v1_customer_proto_msgTypes[7]
+	mi := &file_csat_v1_customer_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -807,7 +917,7 @@ func (x *ListCustomersRequest) String() string {
 func (*ListCustomersRequest) ProtoMessage() {}
 
 func (x *ListCustomersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[7]
+	mi := &file_csat_v1_customer_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -820,7 +930,7 @@ func (x *ListCustomersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomersRequest.ProtoReflect.Descriptor instead.
 func (*ListCustomersRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{7}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListCustomersRequest) GetFilter() *CustomerFilter {
@@ -864,7 +974,7 @@ type ListCustomersResponse struct {
 
 func (x *ListCustomersResponse) Reset() {
 	*x = ListCustomersResponse{}
-	mi := &file_csat_v1_customer_proto_msgTypes[8]
+	mi := &file_csat_v1_customer_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -876,7 +986,7 @@ func (x *ListCustomersResponse) String() string {
 func (*ListCustomersResponse) ProtoMessage() {}
 
 func (x *ListCustomersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[8]
+	mi := &file_csat_v1_customer_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -889,7 +999,7 @@ func (x *ListCustomersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomersResponse.ProtoReflect.Descriptor instead.
 func (*ListCustomersResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{8}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListCustomersResponse) GetCustomers() []*Customer {
@@ -915,7 +1025,7 @@ type GetHealthPolicyRequest struct {
 
 func (x *GetHealthPolicyRequest) Reset() {
 	*x = GetHealthPolicyRequest{}
-	mi := &file_csat_v1_customer_proto_msgTypes[9]
+	mi := &file_csat_v1_customer_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -927,7 +1037,7 @@ func (x *GetHealthPolicyRequest) String() string {
 func (*GetHealthPolicyRequest) ProtoMessage() {}
 
 func (x *GetHealthPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[9]
+	mi := &file_csat_v1_customer_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -940,7 +1050,7 @@ func (x *GetHealthPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHealthPolicyRequest.ProtoReflect.Descriptor instead.
 func (*GetHealthPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{9}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{11}
 }
 
 // GetHealthPolicyResponse is the output of GetHealthPolicy.
@@ -954,7 +1064,7 @@ type GetHealthPolicyResponse struct {
 
 func (x *GetHealthPolicyResponse) Reset() {
 	*x = GetHealthPolicyResponse{}
-	mi := &file_csat_v1_customer_proto_msgTypes[10]
+	mi := &file_csat_v1_customer_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -966,7 +1076,7 @@ func (x *GetHealthPolicyResponse) String() string {
 func (*GetHealthPolicyResponse) ProtoMessage() {}
 
 func (x *GetHealthPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[10]
+	mi := &file_csat_v1_customer_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -979,7 +1089,7 @@ func (x *GetHealthPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHealthPolicyResponse.ProtoReflect.Descriptor instead.
 func (*GetHealthPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{10}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetHealthPolicyResponse) GetPolicy() *HealthPolicy {
@@ -1004,7 +1114,7 @@ type UpdateHealthPolicyRequest struct {
 
 func (x *UpdateHealthPolicyRequest) Reset() {
 	*x = UpdateHealthPolicyRequest{}
-	mi := &file_csat_v1_customer_proto_msgTypes[11]
+	mi := &file_csat_v1_customer_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1016,7 +1126,7 @@ func (x *UpdateHealthPolicyRequest) String() string {
 func (*UpdateHealthPolicyRequest) ProtoMessage() {}
 
 func (x *UpdateHealthPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[11]
+	mi := &file_csat_v1_customer_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1029,7 +1139,7 @@ func (x *UpdateHealthPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHealthPolicyRequest.ProtoReflect.Descriptor instead.
 func (*UpdateHealthPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{11}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateHealthPolicyRequest) GetPolicy() *HealthPolicy {
@@ -1057,7 +1167,7 @@ type UpdateHealthPolicyResponse struct {
 
 func (x *UpdateHealthPolicyResponse) Reset() {
 	*x = UpdateHealthPolicyResponse{}
-	mi := &file_csat_v1_customer_proto_msgTypes[12]
+	mi := &file_csat_v1_customer_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1069,7 +1179,7 @@ func (x *UpdateHealthPolicyResponse) String() string {
 func (*UpdateHealthPolicyResponse) ProtoMessage() {}
 
 func (x *UpdateHealthPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csat_v1_customer_proto_msgTypes[12]
+	mi := &file_csat_v1_customer_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1082,7 +1192,7 @@ func (x *UpdateHealthPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHealthPolicyResponse.ProtoReflect.Descriptor instead.
 func (*UpdateHealthPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_csat_v1_customer_proto_rawDescGZIP(), []int{12}
+	return file_csat_v1_customer_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateHealthPolicyResponse) GetPolicy() *HealthPolicy {
@@ -1136,7 +1246,14 @@ const file_csat_v1_customer_proto_rawDesc = "" +
 	"\x11at_risk_threshold\x18\x04 \x01(\x01R\x0fatRiskThreshold\"5\n" +
 	"\x12GetCustomerRequest\x12\x1f\n" +
 	"\vcustomer_id\x18\x01 \x01(\tR\n" +
-	"customerId\"D\n" +
+	"customerId\"7\n" +
+	"\x14EraseCustomerRequest\x12\x1f\n" +
+	"\vcustomer_id\x18\x01 \x01(\tR\n" +
+	"customerId\"\xb4\x01\n" +
+	"\x15EraseCustomerResponse\x12.\n" +
+	"\x13erased_rating_count\x18\x01 \x01(\x03R\x11erasedRatingCount\x123\n" +
+	"\x16erased_follow_up_count\x18\x02 \x01(\x03R\x13erasedFollowUpCount\x126\n" +
+	"\x17erased_invitation_count\x18\x03 \x01(\x03R\x15erasedInvitationCount\"D\n" +
 	"\x13GetCustomerResponse\x12-\n" +
 	"\bcustomer\x18\x01 \x01(\v2\x11.csat.v1.CustomerR\bcustomer\"\x96\x02\n" +
 	"\x0eCustomerFilter\x124\n" +
@@ -1185,12 +1302,13 @@ const file_csat_v1_customer_proto_rawDesc = "" +
 	"\x1dDEFECTOR_SIGNAL_NPS_DETRACTOR\x10\x01\x12$\n" +
 	" DEFECTOR_SIGNAL_LOW_RECENT_SCORE\x10\x02\x12\x1b\n" +
 	"\x17DEFECTOR_SIGNAL_FALLING\x10\x03\x12(\n" +
-	"$DEFECTOR_SIGNAL_UNRESOLVED_FOLLOW_UP\x10\x042\xf4\x02\n" +
+	"$DEFECTOR_SIGNAL_UNRESOLVED_FOLLOW_UP\x10\x042\xc9\x03\n" +
 	"\x0fCustomerService\x12M\n" +
 	"\vGetCustomer\x12\x1b.csat.v1.GetCustomerRequest\x1a\x1c.csat.v1.GetCustomerResponse\"\x03\x90\x02\x01\x12S\n" +
 	"\rListCustomers\x12\x1d.csat.v1.ListCustomersRequest\x1a\x1e.csat.v1.ListCustomersResponse\"\x03\x90\x02\x01\x12Y\n" +
 	"\x0fGetHealthPolicy\x12\x1f.csat.v1.GetHealthPolicyRequest\x1a .csat.v1.GetHealthPolicyResponse\"\x03\x90\x02\x01\x12b\n" +
-	"\x12UpdateHealthPolicy\x12\".csat.v1.UpdateHealthPolicyRequest\x1a#.csat.v1.UpdateHealthPolicyResponse\"\x03\x90\x02\x02B\x8d\x01\n" +
+	"\x12UpdateHealthPolicy\x12\".csat.v1.UpdateHealthPolicyRequest\x1a#.csat.v1.UpdateHealthPolicyResponse\"\x03\x90\x02\x02\x12S\n" +
+	"\rEraseCustomer\x12\x1d.csat.v1.EraseCustomerRequest\x1a\x1e.csat.v1.EraseCustomerResponse\"\x03\x90\x02\x02B\x8d\x01\n" +
 	"\vcom.csat.v1B\rCustomerProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03CXX\xaa\x02\aCsat.V1\xca\x02\aCsat\\V1\xe2\x02\x13Csat\\V1\\GPBMetadata\xea\x02\bCsat::V1b\x06proto3"
 
 var (
@@ -1206,7 +1324,7 @@ func file_csat_v1_customer_proto_rawDescGZIP() []byte {
 }
 
 var file_csat_v1_customer_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_csat_v1_customer_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_csat_v1_customer_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_csat_v1_customer_proto_goTypes = []any{
 	(HealthBand)(0),                    // 0: csat.v1.HealthBand
 	(NpsCategory)(0),                   // 1: csat.v1.NpsCategory
@@ -1216,46 +1334,50 @@ var file_csat_v1_customer_proto_goTypes = []any{
 	(*HealthWeights)(nil),              // 5: csat.v1.HealthWeights
 	(*HealthPolicy)(nil),               // 6: csat.v1.HealthPolicy
 	(*GetCustomerRequest)(nil),         // 7: csat.v1.GetCustomerRequest
-	(*GetCustomerResponse)(nil),        // 8: csat.v1.GetCustomerResponse
-	(*CustomerFilter)(nil),             // 9: csat.v1.CustomerFilter
-	(*ListCustomersRequest)(nil),       // 10: csat.v1.ListCustomersRequest
-	(*ListCustomersResponse)(nil),      // 11: csat.v1.ListCustomersResponse
-	(*GetHealthPolicyRequest)(nil),     // 12: csat.v1.GetHealthPolicyRequest
-	(*GetHealthPolicyResponse)(nil),    // 13: csat.v1.GetHealthPolicyResponse
-	(*UpdateHealthPolicyRequest)(nil),  // 14: csat.v1.UpdateHealthPolicyRequest
-	(*UpdateHealthPolicyResponse)(nil), // 15: csat.v1.UpdateHealthPolicyResponse
-	(*timestamppb.Timestamp)(nil),      // 16: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),        // 17: google.protobuf.Duration
-	(*fieldmaskpb.FieldMask)(nil),      // 18: google.protobuf.FieldMask
+	(*EraseCustomerRequest)(nil),       // 8: csat.v1.EraseCustomerRequest
+	(*EraseCustomerResponse)(nil),      // 9: csat.v1.EraseCustomerResponse
+	(*GetCustomerResponse)(nil),        // 10: csat.v1.GetCustomerResponse
+	(*CustomerFilter)(nil),             // 11: csat.v1.CustomerFilter
+	(*ListCustomersRequest)(nil),       // 12: csat.v1.ListCustomersRequest
+	(*ListCustomersResponse)(nil),      // 13: csat.v1.ListCustomersResponse
+	(*GetHealthPolicyRequest)(nil),     // 14: csat.v1.GetHealthPolicyRequest
+	(*GetHealthPolicyResponse)(nil),    // 15: csat.v1.GetHealthPolicyResponse
+	(*UpdateHealthPolicyRequest)(nil),  // 16: csat.v1.UpdateHealthPolicyRequest
+	(*UpdateHealthPolicyResponse)(nil), // 17: csat.v1.UpdateHealthPolicyResponse
+	(*timestamppb.Timestamp)(nil),      // 18: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),        // 19: google.protobuf.Duration
+	(*fieldmaskpb.FieldMask)(nil),      // 20: google.protobuf.FieldMask
 }
 var file_csat_v1_customer_proto_depIdxs = []int32{
-	16, // 0: csat.v1.Customer.first_rating_time:type_name -> google.protobuf.Timestamp
-	16, // 1: csat.v1.Customer.last_rating_time:type_name -> google.protobuf.Timestamp
+	18, // 0: csat.v1.Customer.first_rating_time:type_name -> google.protobuf.Timestamp
+	18, // 1: csat.v1.Customer.last_rating_time:type_name -> google.protobuf.Timestamp
 	1,  // 2: csat.v1.Customer.nps_category:type_name -> csat.v1.NpsCategory
 	0,  // 3: csat.v1.Customer.health_band:type_name -> csat.v1.HealthBand
 	4,  // 4: csat.v1.Customer.health_factors:type_name -> csat.v1.HealthFactor
 	2,  // 5: csat.v1.Customer.defector_signals:type_name -> csat.v1.DefectorSignal
-	17, // 6: csat.v1.HealthPolicy.window:type_name -> google.protobuf.Duration
+	19, // 6: csat.v1.HealthPolicy.window:type_name -> google.protobuf.Duration
 	5,  // 7: csat.v1.HealthPolicy.weights:type_name -> csat.v1.HealthWeights
 	3,  // 8: csat.v1.GetCustomerResponse.customer:type_name -> csat.v1.Customer
 	0,  // 9: csat.v1.CustomerFilter.health_band:type_name -> csat.v1.HealthBand
-	16, // 10: csat.v1.CustomerFilter.last_rating_after:type_name -> google.protobuf.Timestamp
-	9,  // 11: csat.v1.ListCustomersRequest.filter:type_name -> csat.v1.CustomerFilter
+	18, // 10: csat.v1.CustomerFilter.last_rating_after:type_name -> google.protobuf.Timestamp
+	11, // 11: csat.v1.ListCustomersRequest.filter:type_name -> csat.v1.CustomerFilter
 	3,  // 12: csat.v1.ListCustomersResponse.customers:type_name -> csat.v1.Customer
 	6,  // 13: csat.v1.GetHealthPolicyResponse.policy:type_name -> csat.v1.HealthPolicy
 	6,  // 14: csat.v1.UpdateHealthPolicyRequest.policy:type_name -> csat.v1.HealthPolicy
-	18, // 15: csat.v1.UpdateHealthPolicyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	20, // 15: csat.v1.UpdateHealthPolicyRequest.update_mask:type_name -> google.protobuf.FieldMask
 	6,  // 16: csat.v1.UpdateHealthPolicyResponse.policy:type_name -> csat.v1.HealthPolicy
 	7,  // 17: csat.v1.CustomerService.GetCustomer:input_type -> csat.v1.GetCustomerRequest
-	10, // 18: csat.v1.CustomerService.ListCustomers:input_type -> csat.v1.ListCustomersRequest
-	12, // 19: csat.v1.CustomerService.GetHealthPolicy:input_type -> csat.v1.GetHealthPolicyRequest
-	14, // 20: csat.v1.CustomerService.UpdateHealthPolicy:input_type -> csat.v1.UpdateHealthPolicyRequest
-	8,  // 21: csat.v1.CustomerService.GetCustomer:output_type -> csat.v1.GetCustomerResponse
-	11, // 22: csat.v1.CustomerService.ListCustomers:output_type -> csat.v1.ListCustomersResponse
-	13, // 23: csat.v1.CustomerService.GetHealthPolicy:output_type -> csat.v1.GetHealthPolicyResponse
-	15, // 24: csat.v1.CustomerService.UpdateHealthPolicy:output_type -> csat.v1.UpdateHealthPolicyResponse
-	21, // [21:25] is the sub-list for method output_type
-	17, // [17:21] is the sub-list for method input_type
+	12, // 18: csat.v1.CustomerService.ListCustomers:input_type -> csat.v1.ListCustomersRequest
+	14, // 19: csat.v1.CustomerService.GetHealthPolicy:input_type -> csat.v1.GetHealthPolicyRequest
+	16, // 20: csat.v1.CustomerService.UpdateHealthPolicy:input_type -> csat.v1.UpdateHealthPolicyRequest
+	8,  // 21: csat.v1.CustomerService.EraseCustomer:input_type -> csat.v1.EraseCustomerRequest
+	10, // 22: csat.v1.CustomerService.GetCustomer:output_type -> csat.v1.GetCustomerResponse
+	13, // 23: csat.v1.CustomerService.ListCustomers:output_type -> csat.v1.ListCustomersResponse
+	15, // 24: csat.v1.CustomerService.GetHealthPolicy:output_type -> csat.v1.GetHealthPolicyResponse
+	17, // 25: csat.v1.CustomerService.UpdateHealthPolicy:output_type -> csat.v1.UpdateHealthPolicyResponse
+	9,  // 26: csat.v1.CustomerService.EraseCustomer:output_type -> csat.v1.EraseCustomerResponse
+	22, // [22:27] is the sub-list for method output_type
+	17, // [17:22] is the sub-list for method input_type
 	17, // [17:17] is the sub-list for extension type_name
 	17, // [17:17] is the sub-list for extension extendee
 	0,  // [0:17] is the sub-list for field type_name
@@ -1267,14 +1389,14 @@ func file_csat_v1_customer_proto_init() {
 		return
 	}
 	file_csat_v1_customer_proto_msgTypes[0].OneofWrappers = []any{}
-	file_csat_v1_customer_proto_msgTypes[6].OneofWrappers = []any{}
+	file_csat_v1_customer_proto_msgTypes[8].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csat_v1_customer_proto_rawDesc), len(file_csat_v1_customer_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   13,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	CustomerService_ListCustomers_FullMethodName      = "/csat.v1.CustomerService/ListCustomers"
 	CustomerService_GetHealthPolicy_FullMethodName    = "/csat.v1.CustomerService/GetHealthPolicy"
 	CustomerService_UpdateHealthPolicy_FullMethodName = "/csat.v1.CustomerService/UpdateHealthPolicy"
+	CustomerService_EraseCustomer_FullMethodName      = "/csat.v1.CustomerService/EraseCustomer"
 )
 
 // CustomerServiceClient is the client API for CustomerService service.
@@ -48,6 +49,18 @@ type CustomerServiceClient interface {
 	// of window recomputes every customer's summary from their ratings, in one transaction that
 	// holds ingestion back meanwhile: slow on big stores (minutes for millions of ratings).
 	UpdateHealthPolicy(ctx context.Context, in *UpdateHealthPolicyRequest, opts ...grpc.CallOption) (*UpdateHealthPolicyResponse, error)
+	// Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+	// customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+	// survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+	// (but for reports grouped by an attribute: the erased values fall under the empty value).
+	// Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+	// customer_id (so it holds no later invitation back), and the customer's
+	// summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+	// OK, on every replica's storage; a replay or a read after it returns the erased form.
+	// Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+	// submitted later under the same customer_id are new ratings, kept until erased in turn.
+	// Audit logged with the caller's principal. Scope `customers:erase`.
+	EraseCustomer(ctx context.Context, in *EraseCustomerRequest, opts ...grpc.CallOption) (*EraseCustomerResponse, error)
 }
 
 type customerServiceClient struct {
@@ -98,6 +111,16 @@ func (c *customerServiceClient) UpdateHealthPolicy(ctx context.Context, in *Upda
 	return out, nil
 }
 
+func (c *customerServiceClient) EraseCustomer(ctx context.Context, in *EraseCustomerRequest, opts ...grpc.CallOption) (*EraseCustomerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseCustomerResponse)
+	err := c.cc.Invoke(ctx, CustomerService_EraseCustomer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CustomerServiceServer is the server API for CustomerService service.
 // All implementations must embed UnimplementedCustomerServiceServer
 // for forward compatibility.
@@ -121,6 +144,18 @@ type CustomerServiceServer interface {
 	// of window recomputes every customer's summary from their ratings, in one transaction that
 	// holds ingestion back meanwhile: slow on big stores (minutes for millions of ratings).
 	UpdateHealthPolicy(context.Context, *UpdateHealthPolicyRequest) (*UpdateHealthPolicyResponse, error)
+	// Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+	// customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+	// survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+	// (but for reports grouped by an attribute: the erased values fall under the empty value).
+	// Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+	// customer_id (so it holds no later invitation back), and the customer's
+	// summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+	// OK, on every replica's storage; a replay or a read after it returns the erased form.
+	// Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+	// submitted later under the same customer_id are new ratings, kept until erased in turn.
+	// Audit logged with the caller's principal. Scope `customers:erase`.
+	EraseCustomer(context.Context, *EraseCustomerRequest) (*EraseCustomerResponse, error)
 	mustEmbedUnimplementedCustomerServiceServer()
 }
 
@@ -142,6 +177,9 @@ func (UnimplementedCustomerServiceServer) GetHealthPolicy(context.Context, *GetH
 }
 func (UnimplementedCustomerServiceServer) UpdateHealthPolicy(context.Context, *UpdateHealthPolicyRequest) (*UpdateHealthPolicyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateHealthPolicy not implemented")
+}
+func (UnimplementedCustomerServiceServer) EraseCustomer(context.Context, *EraseCustomerRequest) (*EraseCustomerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EraseCustomer not implemented")
 }
 func (UnimplementedCustomerServiceServer) mustEmbedUnimplementedCustomerServiceServer() {}
 func (UnimplementedCustomerServiceServer) testEmbeddedByValue()                         {}
@@ -236,6 +274,24 @@ func _CustomerService_UpdateHealthPolicy_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CustomerService_EraseCustomer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseCustomerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CustomerServiceServer).EraseCustomer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CustomerService_EraseCustomer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CustomerServiceServer).EraseCustomer(ctx, req.(*EraseCustomerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CustomerService_ServiceDesc is the grpc.ServiceDesc for CustomerService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -258,6 +314,10 @@ var CustomerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateHealthPolicy",
 			Handler:    _CustomerService_UpdateHealthPolicy_Handler,
+		},
+		{
+			MethodName: "EraseCustomer",
+			Handler:    _CustomerService_EraseCustomer_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

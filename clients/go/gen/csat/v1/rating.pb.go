@@ -122,7 +122,11 @@ type Rating struct {
 	// returned, sorted.
 	ReasonCodes []string `protobuf:"bytes,11,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
 	// Set while the rating is excluded from every number (ExcludeRating). Output only.
-	Exclusion     *RatingExclusion `protobuf:"bytes,12,opt,name=exclusion,proto3" json:"exclusion,omitempty"`
+	Exclusion *RatingExclusion `protobuf:"bytes,12,opt,name=exclusion,proto3" json:"exclusion,omitempty"`
+	// Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+	// customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+	// channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+	Erased        bool `protobuf:"varint,13,opt,name=erased,proto3" json:"erased,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -239,6 +243,13 @@ func (x *Rating) GetExclusion() *RatingExclusion {
 		return x.Exclusion
 	}
 	return nil
+}
+
+func (x *Rating) GetErased() bool {
+	if x != nil {
+		return x.Erased
+	}
+	return false
 }
 
 // RatingExclusion records who took a rating out of the numbers, when and why.
@@ -1405,7 +1416,7 @@ var File_csat_v1_rating_proto protoreflect.FileDescriptor
 
 const file_csat_v1_rating_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x04\n" +
+	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc6\x04\n" +
 	"\x06Rating\x12\x1b\n" +
 	"\trating_id\x18\x01 \x01(\tR\bratingId\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\x12\x14\n" +
@@ -1424,7 +1435,8 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	"\bsequence\x18\n" +
 	" \x01(\x03R\bsequence\x12!\n" +
 	"\freason_codes\x18\v \x03(\tR\vreasonCodes\x126\n" +
-	"\texclusion\x18\f \x01(\v2\x18.csat.v1.RatingExclusionR\texclusion\x1a=\n" +
+	"\texclusion\x18\f \x01(\v2\x18.csat.v1.RatingExclusionR\texclusion\x12\x16\n" +
+	"\x06erased\x18\r \x01(\bR\x06erased\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb4\x01\n" +

@@ -352,6 +352,58 @@ class GetCustomerRequest(_message.Message):
 Global___GetCustomerRequest: _TypeAlias = GetCustomerRequest  # noqa: Y015
 
 @_typing.final
+class EraseCustomerRequest(_message.Message):
+    """EraseCustomerRequest is the input of EraseCustomer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    """Which customer: `[A-Za-z0-9_.:-]{1,128}`. One never seen is OK, with every count 0."""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EraseCustomerRequest: _TypeAlias = EraseCustomerRequest  # noqa: Y015
+
+@_typing.final
+class EraseCustomerResponse(_message.Message):
+    """EraseCustomerResponse is the output of EraseCustomer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ERASED_RATING_COUNT_FIELD_NUMBER: _builtins.int
+    ERASED_FOLLOW_UP_COUNT_FIELD_NUMBER: _builtins.int
+    ERASED_INVITATION_COUNT_FIELD_NUMBER: _builtins.int
+    erased_rating_count: _builtins.int
+    """Ratings erased by this call."""
+    erased_follow_up_count: _builtins.int
+    """Follow-ups erased by this call."""
+    erased_invitation_count: _builtins.int
+    """Invitations erased by this call (they lose their customer_id)."""
+    def __init__(
+        self,
+        *,
+        erased_rating_count: _builtins.int = ...,
+        erased_follow_up_count: _builtins.int = ...,
+        erased_invitation_count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["erased_follow_up_count", b"erased_follow_up_count", "erased_invitation_count", b"erased_invitation_count", "erased_rating_count", b"erased_rating_count"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EraseCustomerResponse: _TypeAlias = EraseCustomerResponse  # noqa: Y015
+
+@_typing.final
 class GetCustomerResponse(_message.Message):
     """GetCustomerResponse is the output of GetCustomer."""
 

@@ -61,6 +61,11 @@ class CustomerServiceStub:
                 request_serializer=csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyRequest.SerializeToString,
                 response_deserializer=csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyResponse.FromString,
                 _registered_method=True)
+        self.EraseCustomer = channel.unary_unary(
+                '/csat.v1.CustomerService/EraseCustomer',
+                request_serializer=csat_dot_v1_dot_customer__pb2.EraseCustomerRequest.SerializeToString,
+                response_deserializer=csat_dot_v1_dot_customer__pb2.EraseCustomerResponse.FromString,
+                _registered_method=True)
 
 
 class CustomerServiceServicer:
@@ -104,6 +109,23 @@ class CustomerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EraseCustomer(self, request, context):
+        """Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+        customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+        survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+        (but for reports grouped by an attribute: the erased values fall under the empty value).
+        Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+        customer_id (so it holds no later invitation back), and the customer's
+        summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+        OK, on every replica's storage; a replay or a read after it returns the erased form.
+        Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+        submitted later under the same customer_id are new ratings, kept until erased in turn.
+        Audit logged with the caller's principal. Scope `customers:erase`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CustomerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -126,6 +148,11 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.UpdateHealthPolicy,
                     request_deserializer=csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyRequest.FromString,
                     response_serializer=csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyResponse.SerializeToString,
+            ),
+            'EraseCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.EraseCustomer,
+                    request_deserializer=csat_dot_v1_dot_customer__pb2.EraseCustomerRequest.FromString,
+                    response_serializer=csat_dot_v1_dot_customer__pb2.EraseCustomerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -243,6 +270,33 @@ class CustomerService:
             '/csat.v1.CustomerService/UpdateHealthPolicy',
             csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyRequest.SerializeToString,
             csat_dot_v1_dot_customer__pb2.UpdateHealthPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EraseCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/csat.v1.CustomerService/EraseCustomer',
+            csat_dot_v1_dot_customer__pb2.EraseCustomerRequest.SerializeToString,
+            csat_dot_v1_dot_customer__pb2.EraseCustomerResponse.FromString,
             options,
             channel_credentials,
             insecure,

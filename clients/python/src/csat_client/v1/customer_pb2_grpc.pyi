@@ -52,6 +52,19 @@ class CustomerServiceStub:
     of window recomputes every customer's summary from their ratings, in one transaction that
     holds ingestion back meanwhile: slow on big stores (minutes for millions of ratings).
     """
+    EraseCustomer: _grpc.UnaryUnaryMultiCallable[_customer_pb2.EraseCustomerRequest, _customer_pb2.EraseCustomerResponse]
+    """Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+    customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+    survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+    (but for reports grouped by an attribute: the erased values fall under the empty value).
+    Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+    customer_id (so it holds no later invitation back), and the customer's
+    summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+    OK, on every replica's storage; a replay or a read after it returns the erased form.
+    Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+    submitted later under the same customer_id are new ratings, kept until erased in turn.
+    Audit logged with the caller's principal. Scope `customers:erase`.
+    """
 
 @_typing.type_check_only
 class CustomerServiceAsyncStub(CustomerServiceStub):
@@ -76,6 +89,19 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     of weights or thresholds recomputes every customer's health from the stored factors; a change
     of window recomputes every customer's summary from their ratings, in one transaction that
     holds ingestion back meanwhile: slow on big stores (minutes for millions of ratings).
+    """
+    EraseCustomer: _aio.UnaryUnaryMultiCallable[_customer_pb2.EraseCustomerRequest, _customer_pb2.EraseCustomerResponse]  # type: ignore[assignment]
+    """Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+    customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+    survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+    (but for reports grouped by an attribute: the erased values fall under the empty value).
+    Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+    customer_id (so it holds no later invitation back), and the customer's
+    summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+    OK, on every replica's storage; a replay or a read after it returns the erased form.
+    Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+    submitted later under the same customer_id are new ratings, kept until erased in turn.
+    Audit logged with the caller's principal. Scope `customers:erase`.
     """
 
 class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -122,6 +148,25 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         of weights or thresholds recomputes every customer's health from the stored factors; a change
         of window recomputes every customer's summary from their ratings, in one transaction that
         holds ingestion back meanwhile: slow on big stores (minutes for millions of ratings).
+        """
+
+    @_abc_1.abstractmethod
+    def EraseCustomer(
+        self,
+        request: _customer_pb2.EraseCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customer_pb2.EraseCustomerResponse, _abc.Awaitable[_customer_pb2.EraseCustomerResponse]]:
+        """Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+        customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+        survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+        (but for reports grouped by an attribute: the erased values fall under the empty value).
+        Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+        customer_id (so it holds no later invitation back), and the customer's
+        summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+        OK, on every replica's storage; a replay or a read after it returns the erased form.
+        Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+        submitted later under the same customer_id are new ratings, kept until erased in turn.
+        Audit logged with the caller's principal. Scope `customers:erase`.
         """
 
 def add_CustomerServiceServicer_to_server(servicer: CustomerServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

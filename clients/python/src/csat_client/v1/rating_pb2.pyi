@@ -95,6 +95,7 @@ class Rating(_message.Message):
     SEQUENCE_FIELD_NUMBER: _builtins.int
     REASON_CODES_FIELD_NUMBER: _builtins.int
     EXCLUSION_FIELD_NUMBER: _builtins.int
+    ERASED_FIELD_NUMBER: _builtins.int
     rating_id: _builtins.str
     """Client-chosen idempotency key, unique per survey, `[A-Za-z0-9_.:-]{1,128}`. A UUIDv7 is
     generated when empty (and then a retry cannot be recognised as a duplicate). Keys that grow
@@ -112,6 +113,11 @@ class Rating(_message.Message):
     """How the answer came in."""
     sequence: _builtins.int
     """Position in commit order, unique and increasing across the whole service. Output only."""
+    erased: _builtins.bool
+    """Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+    customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+    channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+    """
     @_builtins.property
     def attributes(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
         """Context for grouping and filtering, e.g. {"agent": "a-17", "team": "billing"}. At most 32
@@ -157,10 +163,11 @@ class Rating(_message.Message):
         sequence: _builtins.int = ...,
         reason_codes: _abc.Iterable[_builtins.str] | None = ...,
         exclusion: Global___RatingExclusion | None = ...,
+        erased: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "exclusion", b"exclusion", "occur_time", b"occur_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "exclusion", b"exclusion", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "erased", b"erased", "exclusion", b"exclusion", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file csat/v1/customer.proto.
  */
 export const file_csat_v1_customer: GenFile = /*@__PURE__*/
-  fileDesc("ChZjc2F0L3YxL2N1c3RvbWVyLnByb3RvEgdjc2F0LnYxIpAECghDdXN0b21lchITCgtjdXN0b21lcl9pZBgBIAEoCRIUCgxyYXRpbmdfY291bnQYAiABKAMSNQoRZmlyc3RfcmF0aW5nX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKEGxhc3RfcmF0aW5nX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKBGNzYXQYBSABKAFIAIgBARIZChFjc2F0X3JhdGluZ19jb3VudBgGIAEoAxIqCgxucHNfY2F0ZWdvcnkYByABKA4yFC5jc2F0LnYxLk5wc0NhdGVnb3J5EhUKCGNlc19tZWFuGAggASgBSAGIAQESHAoUb3Blbl9mb2xsb3dfdXBfY291bnQYCSABKAMSEwoGaGVhbHRoGAogASgBSAKIAQESKAoLaGVhbHRoX2JhbmQYCyABKA4yEy5jc2F0LnYxLkhlYWx0aEJhbmQSLQoOaGVhbHRoX2ZhY3RvcnMYDCADKAsyFS5jc2F0LnYxLkhlYWx0aEZhY3RvchIxChBkZWZlY3Rvcl9zaWduYWxzGA0gAygOMhcuY3NhdC52MS5EZWZlY3RvclNpZ25hbBIbChN3aW5kb3dfcmF0aW5nX2NvdW50GA4gASgDQgcKBV9jc2F0QgsKCV9jZXNfbWVhbkIJCgdfaGVhbHRoIlEKDEhlYWx0aEZhY3RvchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgBEg4KBndlaWdodBgDIAEoARIUCgxjb250cmlidXRpb24YBCABKAEiWgoNSGVhbHRoV2VpZ2h0cxIMCgRjc2F0GAEgASgBEgsKA25wcxgCIAEoARILCgNjZXMYAyABKAESDgoGcmVjZW50GAQgASgBEhEKCWZvbGxvd191cBgFIAEoASKYAQoMSGVhbHRoUG9saWN5EikKBndpbmRvdxgBIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhInCgd3ZWlnaHRzGAIgASgLMhYuY3NhdC52MS5IZWFsdGhXZWlnaHRzEhkKEWhlYWx0aHlfdGhyZXNob2xkGAMgASgBEhkKEWF0X3Jpc2tfdGhyZXNob2xkGAQgASgBIikKEkdldEN1c3RvbWVyUmVxdWVzdBITCgtjdXN0b21lcl9pZBgBIAEoCSI6ChNHZXRDdXN0b21lclJlc3BvbnNlEiMKCGN1c3RvbWVyGAEgASgLMhEuY3NhdC52MS5DdXN0b21lciLWAQoOQ3VzdG9tZXJGaWx0ZXISKAoLaGVhbHRoX2JhbmQYASABKA4yEy5jc2F0LnYxLkhlYWx0aEJhbmQSFwoKbWluX2hlYWx0aBgCIAEoAUgAiAEBEhcKCm1heF9oZWFsdGgYAyABKAFIAYgBARI1ChFsYXN0X3JhdGluZ19hZnRlchgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLdG91Y2hwb2ludHMYBSADKAlCDQoLX21pbl9oZWFsdGhCDQoLX21heF9oZWFsdGgieAoUTGlzdEN1c3RvbWVyc1JlcXVlc3QSJwoGZmlsdGVyGAEgASgLMhcuY3NhdC52MS5DdXN0b21lckZpbHRlchIQCghvcmRlcl9ieRgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJWChVMaXN0Q3VzdG9tZXJzUmVzcG9uc2USJAoJY3VzdG9tZXJzGAEgAygLMhEuY3NhdC52MS5DdXN0b21lchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiGAoWR2V0SGVhbHRoUG9saWN5UmVxdWVzdCJAChdHZXRIZWFsdGhQb2xpY3lSZXNwb25zZRIlCgZwb2xpY3kYASABKAsyFS5jc2F0LnYxLkhlYWx0aFBvbGljeSJzChlVcGRhdGVIZWFsdGhQb2xpY3lSZXF1ZXN0EiUKBnBvbGljeRgBIAEoCzIVLmNzYXQudjEuSGVhbHRoUG9saWN5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJDChpVcGRhdGVIZWFsdGhQb2xpY3lSZXNwb25zZRIlCgZwb2xpY3kYASABKAsyFS5jc2F0LnYxLkhlYWx0aFBvbGljeSqOAQoKSGVhbHRoQmFuZBIbChdIRUFMVEhfQkFORF9VTlNQRUNJRklFRBAAEhcKE0hFQUxUSF9CQU5EX0hFQUxUSFkQARIXChNIRUFMVEhfQkFORF9BVF9SSVNLEAISGAoUSEVBTFRIX0JBTkRfQ1JJVElDQUwQAxIXChNIRUFMVEhfQkFORF9VTktOT1dOEAQqfAoLTnBzQ2F0ZWdvcnkSHAoYTlBTX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASGQoVTlBTX0NBVEVHT1JZX1BST01PVEVSEAESGAoUTlBTX0NBVEVHT1JZX1BBU1NJVkUQAhIaChZOUFNfQ0FURUdPUllfREVUUkFDVE9SEAMqwQEKDkRlZmVjdG9yU2lnbmFsEh8KG0RFRkVDVE9SX1NJR05BTF9VTlNQRUNJRklFRBAAEiEKHURFRkVDVE9SX1NJR05BTF9OUFNfREVUUkFDVE9SEAESJAogREVGRUNUT1JfU0lHTkFMX0xPV19SRUNFTlRfU0NPUkUQAhIbChdERUZFQ1RPUl9TSUdOQUxfRkFMTElORxADEigKJERFRkVDVE9SX1NJR05BTF9VTlJFU09MVkVEX0ZPTExPV19VUBAEMvQCCg9DdXN0b21lclNlcnZpY2USTQoLR2V0Q3VzdG9tZXISGy5jc2F0LnYxLkdldEN1c3RvbWVyUmVxdWVzdBocLmNzYXQudjEuR2V0Q3VzdG9tZXJSZXNwb25zZSIDkAIBElMKDUxpc3RDdXN0b21lcnMSHS5jc2F0LnYxLkxpc3RDdXN0b21lcnNSZXF1ZXN0Gh4uY3NhdC52MS5MaXN0Q3VzdG9tZXJzUmVzcG9uc2UiA5ACARJZCg9HZXRIZWFsdGhQb2xpY3kSHy5jc2F0LnYxLkdldEhlYWx0aFBvbGljeVJlcXVlc3QaIC5jc2F0LnYxLkdldEhlYWx0aFBvbGljeVJlc3BvbnNlIgOQAgESYgoSVXBkYXRlSGVhbHRoUG9saWN5EiIuY3NhdC52MS5VcGRhdGVIZWFsdGhQb2xpY3lSZXF1ZXN0GiMuY3NhdC52MS5VcGRhdGVIZWFsdGhQb2xpY3lSZXNwb25zZSIDkAICQo0BCgtjb20uY3NhdC52MUINQ3VzdG9tZXJQcm90b1ABWjJnaXRodWIuY29tL2NzYXQvY3NhdC9jbGllbnRzL2dvL2dlbi9jc2F0L3YxO2NzYXR2MaICA0NYWKoCB0NzYXQuVjHKAgdDc2F0XFYx4gITQ3NhdFxWMVxHUEJNZXRhZGF0YeoCCENzYXQ6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("ChZjc2F0L3YxL2N1c3RvbWVyLnByb3RvEgdjc2F0LnYxIpAECghDdXN0b21lchITCgtjdXN0b21lcl9pZBgBIAEoCRIUCgxyYXRpbmdfY291bnQYAiABKAMSNQoRZmlyc3RfcmF0aW5nX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKEGxhc3RfcmF0aW5nX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKBGNzYXQYBSABKAFIAIgBARIZChFjc2F0X3JhdGluZ19jb3VudBgGIAEoAxIqCgxucHNfY2F0ZWdvcnkYByABKA4yFC5jc2F0LnYxLk5wc0NhdGVnb3J5EhUKCGNlc19tZWFuGAggASgBSAGIAQESHAoUb3Blbl9mb2xsb3dfdXBfY291bnQYCSABKAMSEwoGaGVhbHRoGAogASgBSAKIAQESKAoLaGVhbHRoX2JhbmQYCyABKA4yEy5jc2F0LnYxLkhlYWx0aEJhbmQSLQoOaGVhbHRoX2ZhY3RvcnMYDCADKAsyFS5jc2F0LnYxLkhlYWx0aEZhY3RvchIxChBkZWZlY3Rvcl9zaWduYWxzGA0gAygOMhcuY3NhdC52MS5EZWZlY3RvclNpZ25hbBIbChN3aW5kb3dfcmF0aW5nX2NvdW50GA4gASgDQgcKBV9jc2F0QgsKCV9jZXNfbWVhbkIJCgdfaGVhbHRoIlEKDEhlYWx0aEZhY3RvchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgBEg4KBndlaWdodBgDIAEoARIUCgxjb250cmlidXRpb24YBCABKAEiWgoNSGVhbHRoV2VpZ2h0cxIMCgRjc2F0GAEgASgBEgsKA25wcxgCIAEoARILCgNjZXMYAyABKAESDgoGcmVjZW50GAQgASgBEhEKCWZvbGxvd191cBgFIAEoASKYAQoMSGVhbHRoUG9saWN5EikKBndpbmRvdxgBIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhInCgd3ZWlnaHRzGAIgASgLMhYuY3NhdC52MS5IZWFsdGhXZWlnaHRzEhkKEWhlYWx0aHlfdGhyZXNob2xkGAMgASgBEhkKEWF0X3Jpc2tfdGhyZXNob2xkGAQgASgBIikKEkdldEN1c3RvbWVyUmVxdWVzdBITCgtjdXN0b21lcl9pZBgBIAEoCSIrChRFcmFzZUN1c3RvbWVyUmVxdWVzdBITCgtjdXN0b21lcl9pZBgBIAEoCSJ1ChVFcmFzZUN1c3RvbWVyUmVzcG9uc2USGwoTZXJhc2VkX3JhdGluZ19jb3VudBgBIAEoAxIeChZlcmFzZWRfZm9sbG93X3VwX2NvdW50GAIgASgDEh8KF2VyYXNlZF9pbnZpdGF0aW9uX2NvdW50GAMgASgDIjoKE0dldEN1c3RvbWVyUmVzcG9uc2USIwoIY3VzdG9tZXIYASABKAsyES5jc2F0LnYxLkN1c3RvbWVyItYBCg5DdXN0b21lckZpbHRlchIoCgtoZWFsdGhfYmFuZBgBIAEoDjITLmNzYXQudjEuSGVhbHRoQmFuZBIXCgptaW5faGVhbHRoGAIgASgBSACIAQESFwoKbWF4X2hlYWx0aBgDIAEoAUgBiAEBEjUKEWxhc3RfcmF0aW5nX2FmdGVyGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgt0b3VjaHBvaW50cxgFIAMoCUINCgtfbWluX2hlYWx0aEINCgtfbWF4X2hlYWx0aCJ4ChRMaXN0Q3VzdG9tZXJzUmVxdWVzdBInCgZmaWx0ZXIYASABKAsyFy5jc2F0LnYxLkN1c3RvbWVyRmlsdGVyEhAKCG9yZGVyX2J5GAIgASgJEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIlYKFUxpc3RDdXN0b21lcnNSZXNwb25zZRIkCgljdXN0b21lcnMYASADKAsyES5jc2F0LnYxLkN1c3RvbWVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIYChZHZXRIZWFsdGhQb2xpY3lSZXF1ZXN0IkAKF0dldEhlYWx0aFBvbGljeVJlc3BvbnNlEiUKBnBvbGljeRgBIAEoCzIVLmNzYXQudjEuSGVhbHRoUG9saWN5InMKGVVwZGF0ZUhlYWx0aFBvbGljeVJlcXVlc3QSJQoGcG9saWN5GAEgASgLMhUuY3NhdC52MS5IZWFsdGhQb2xpY3kSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkMKGlVwZGF0ZUhlYWx0aFBvbGljeVJlc3BvbnNlEiUKBnBvbGljeRgBIAEoCzIVLmNzYXQudjEuSGVhbHRoUG9saWN5Ko4BCgpIZWFsdGhCYW5kEhsKF0hFQUxUSF9CQU5EX1VOU1BFQ0lGSUVEEAASFwoTSEVBTFRIX0JBTkRfSEVBTFRIWRABEhcKE0hFQUxUSF9CQU5EX0FUX1JJU0sQAhIYChRIRUFMVEhfQkFORF9DUklUSUNBTBADEhcKE0hFQUxUSF9CQU5EX1VOS05PV04QBCp8CgtOcHNDYXRlZ29yeRIcChhOUFNfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIZChVOUFNfQ0FURUdPUllfUFJPTU9URVIQARIYChROUFNfQ0FURUdPUllfUEFTU0lWRRACEhoKFk5QU19DQVRFR09SWV9ERVRSQUNUT1IQAyrBAQoORGVmZWN0b3JTaWduYWwSHwobREVGRUNUT1JfU0lHTkFMX1VOU1BFQ0lGSUVEEAASIQodREVGRUNUT1JfU0lHTkFMX05QU19ERVRSQUNUT1IQARIkCiBERUZFQ1RPUl9TSUdOQUxfTE9XX1JFQ0VOVF9TQ09SRRACEhsKF0RFRkVDVE9SX1NJR05BTF9GQUxMSU5HEAMSKAokREVGRUNUT1JfU0lHTkFMX1VOUkVTT0xWRURfRk9MTE9XX1VQEAQyyQMKD0N1c3RvbWVyU2VydmljZRJNCgtHZXRDdXN0b21lchIbLmNzYXQudjEuR2V0Q3VzdG9tZXJSZXF1ZXN0GhwuY3NhdC52MS5HZXRDdXN0b21lclJlc3BvbnNlIgOQAgESUwoNTGlzdEN1c3RvbWVycxIdLmNzYXQudjEuTGlzdEN1c3RvbWVyc1JlcXVlc3QaHi5jc2F0LnYxLkxpc3RDdXN0b21lcnNSZXNwb25zZSIDkAIBElkKD0dldEhlYWx0aFBvbGljeRIfLmNzYXQudjEuR2V0SGVhbHRoUG9saWN5UmVxdWVzdBogLmNzYXQudjEuR2V0SGVhbHRoUG9saWN5UmVzcG9uc2UiA5ACARJiChJVcGRhdGVIZWFsdGhQb2xpY3kSIi5jc2F0LnYxLlVwZGF0ZUhlYWx0aFBvbGljeVJlcXVlc3QaIy5jc2F0LnYxLlVwZGF0ZUhlYWx0aFBvbGljeVJlc3BvbnNlIgOQAgISUwoNRXJhc2VDdXN0b21lchIdLmNzYXQudjEuRXJhc2VDdXN0b21lclJlcXVlc3QaHi5jc2F0LnYxLkVyYXNlQ3VzdG9tZXJSZXNwb25zZSIDkAICQo0BCgtjb20uY3NhdC52MUINQ3VzdG9tZXJQcm90b1ABWjJnaXRodWIuY29tL2NzYXQvY3NhdC9jbGllbnRzL2dvL2dlbi9jc2F0L3YxO2NzYXR2MaICA0NYWKoCB0NzYXQuVjHKAgdDc2F0XFYx4gITQ3NhdFxWMVxHUEJNZXRhZGF0YeoCCENzYXQ6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * Customer is what the ratings of one customer_id say about them. Output only.
@@ -288,6 +288,62 @@ export const GetCustomerRequestSchema: GenMessage<GetCustomerRequest> = /*@__PUR
   messageDesc(file_csat_v1_customer, 4);
 
 /**
+ * EraseCustomerRequest is the input of EraseCustomer.
+ *
+ * @generated from message csat.v1.EraseCustomerRequest
+ */
+export type EraseCustomerRequest = Message<"csat.v1.EraseCustomerRequest"> & {
+  /**
+   * Which customer: `[A-Za-z0-9_.:-]{1,128}`. One never seen is OK, with every count 0.
+   *
+   * @generated from field: string customer_id = 1;
+   */
+  customerId: string;
+};
+
+/**
+ * Describes the message csat.v1.EraseCustomerRequest.
+ * Use `create(EraseCustomerRequestSchema)` to create a new message.
+ */
+export const EraseCustomerRequestSchema: GenMessage<EraseCustomerRequest> = /*@__PURE__*/
+  messageDesc(file_csat_v1_customer, 5);
+
+/**
+ * EraseCustomerResponse is the output of EraseCustomer.
+ *
+ * @generated from message csat.v1.EraseCustomerResponse
+ */
+export type EraseCustomerResponse = Message<"csat.v1.EraseCustomerResponse"> & {
+  /**
+   * Ratings erased by this call.
+   *
+   * @generated from field: int64 erased_rating_count = 1;
+   */
+  erasedRatingCount: bigint;
+
+  /**
+   * Follow-ups erased by this call.
+   *
+   * @generated from field: int64 erased_follow_up_count = 2;
+   */
+  erasedFollowUpCount: bigint;
+
+  /**
+   * Invitations erased by this call (they lose their customer_id).
+   *
+   * @generated from field: int64 erased_invitation_count = 3;
+   */
+  erasedInvitationCount: bigint;
+};
+
+/**
+ * Describes the message csat.v1.EraseCustomerResponse.
+ * Use `create(EraseCustomerResponseSchema)` to create a new message.
+ */
+export const EraseCustomerResponseSchema: GenMessage<EraseCustomerResponse> = /*@__PURE__*/
+  messageDesc(file_csat_v1_customer, 6);
+
+/**
  * GetCustomerResponse is the output of GetCustomer.
  *
  * @generated from message csat.v1.GetCustomerResponse
@@ -306,7 +362,7 @@ export type GetCustomerResponse = Message<"csat.v1.GetCustomerResponse"> & {
  * Use `create(GetCustomerResponseSchema)` to create a new message.
  */
 export const GetCustomerResponseSchema: GenMessage<GetCustomerResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 5);
+  messageDesc(file_csat_v1_customer, 7);
 
 /**
  * CustomerFilter selects customers; every field set must hold.
@@ -355,7 +411,7 @@ export type CustomerFilter = Message<"csat.v1.CustomerFilter"> & {
  * Use `create(CustomerFilterSchema)` to create a new message.
  */
 export const CustomerFilterSchema: GenMessage<CustomerFilter> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 6);
+  messageDesc(file_csat_v1_customer, 8);
 
 /**
  * ListCustomersRequest is the input of ListCustomers.
@@ -400,7 +456,7 @@ export type ListCustomersRequest = Message<"csat.v1.ListCustomersRequest"> & {
  * Use `create(ListCustomersRequestSchema)` to create a new message.
  */
 export const ListCustomersRequestSchema: GenMessage<ListCustomersRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 7);
+  messageDesc(file_csat_v1_customer, 9);
 
 /**
  * ListCustomersResponse is the output of ListCustomers.
@@ -428,7 +484,7 @@ export type ListCustomersResponse = Message<"csat.v1.ListCustomersResponse"> & {
  * Use `create(ListCustomersResponseSchema)` to create a new message.
  */
 export const ListCustomersResponseSchema: GenMessage<ListCustomersResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 8);
+  messageDesc(file_csat_v1_customer, 10);
 
 /**
  * GetHealthPolicyRequest is the input of GetHealthPolicy.
@@ -443,7 +499,7 @@ export type GetHealthPolicyRequest = Message<"csat.v1.GetHealthPolicyRequest"> &
  * Use `create(GetHealthPolicyRequestSchema)` to create a new message.
  */
 export const GetHealthPolicyRequestSchema: GenMessage<GetHealthPolicyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 9);
+  messageDesc(file_csat_v1_customer, 11);
 
 /**
  * GetHealthPolicyResponse is the output of GetHealthPolicy.
@@ -464,7 +520,7 @@ export type GetHealthPolicyResponse = Message<"csat.v1.GetHealthPolicyResponse">
  * Use `create(GetHealthPolicyResponseSchema)` to create a new message.
  */
 export const GetHealthPolicyResponseSchema: GenMessage<GetHealthPolicyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 10);
+  messageDesc(file_csat_v1_customer, 12);
 
 /**
  * UpdateHealthPolicyRequest is the input of UpdateHealthPolicy.
@@ -494,7 +550,7 @@ export type UpdateHealthPolicyRequest = Message<"csat.v1.UpdateHealthPolicyReque
  * Use `create(UpdateHealthPolicyRequestSchema)` to create a new message.
  */
 export const UpdateHealthPolicyRequestSchema: GenMessage<UpdateHealthPolicyRequest> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 11);
+  messageDesc(file_csat_v1_customer, 13);
 
 /**
  * UpdateHealthPolicyResponse is the output of UpdateHealthPolicy.
@@ -515,7 +571,7 @@ export type UpdateHealthPolicyResponse = Message<"csat.v1.UpdateHealthPolicyResp
  * Use `create(UpdateHealthPolicyResponseSchema)` to create a new message.
  */
 export const UpdateHealthPolicyResponseSchema: GenMessage<UpdateHealthPolicyResponse> = /*@__PURE__*/
-  messageDesc(file_csat_v1_customer, 12);
+  messageDesc(file_csat_v1_customer, 14);
 
 /**
  * HealthBand sorts customers by their health.
@@ -708,6 +764,26 @@ export const CustomerService: GenService<{
     methodKind: "unary";
     input: typeof UpdateHealthPolicyRequestSchema;
     output: typeof UpdateHealthPolicyResponseSchema;
+  },
+  /**
+   * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+   * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+   * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+   * (but for reports grouped by an attribute: the erased values fall under the empty value).
+   * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+   * customer_id (so it holds no later invitation back), and the customer's
+   * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+   * OK, on every replica's storage; a replay or a read after it returns the erased form.
+   * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+   * submitted later under the same customer_id are new ratings, kept until erased in turn.
+   * Audit logged with the caller's principal. Scope `customers:erase`.
+   *
+   * @generated from rpc csat.v1.CustomerService.EraseCustomer
+   */
+  eraseCustomer: {
+    methodKind: "unary";
+    input: typeof EraseCustomerRequestSchema;
+    output: typeof EraseCustomerResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_csat_v1_customer, 0);

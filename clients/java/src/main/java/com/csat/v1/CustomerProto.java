@@ -52,6 +52,16 @@ public final class CustomerProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_csat_v1_GetCustomerRequest_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_csat_v1_EraseCustomerRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_csat_v1_EraseCustomerRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_csat_v1_EraseCustomerResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_csat_v1_EraseCustomerResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_csat_v1_GetCustomerResponse_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -134,7 +144,13 @@ public final class CustomerProto extends com.google.protobuf.GeneratedFile {
       "\003 \001(\001R\020healthyThreshold\022*\n\021at_risk_thres" +
       "hold\030\004 \001(\001R\017atRiskThreshold\"5\n\022GetCustom" +
       "erRequest\022\037\n\013customer_id\030\001 \001(\tR\ncustomer" +
-      "Id\"D\n\023GetCustomerResponse\022-\n\010customer\030\001 " +
+      "Id\"7\n\024EraseCustomerRequest\022\037\n\013customer_i" +
+      "d\030\001 \001(\tR\ncustomerId\"\264\001\n\025EraseCustomerRes" +
+      "ponse\022.\n\023erased_rating_count\030\001 \001(\003R\021eras" +
+      "edRatingCount\0223\n\026erased_follow_up_count\030" +
+      "\002 \001(\003R\023erasedFollowUpCount\0226\n\027erased_inv" +
+      "itation_count\030\003 \001(\003R\025erasedInvitationCou" +
+      "nt\"D\n\023GetCustomerResponse\022-\n\010customer\030\001 " +
       "\001(\0132\021.csat.v1.CustomerR\010customer\"\226\002\n\016Cus" +
       "tomerFilter\0224\n\013health_band\030\001 \001(\0162\023.csat." +
       "v1.HealthBandR\nhealthBand\022\"\n\nmin_health\030" +
@@ -169,7 +185,7 @@ public final class CustomerProto extends com.google.protobuf.GeneratedFile {
       "IGNAL_NPS_DETRACTOR\020\001\022$\n DEFECTOR_SIGNAL" +
       "_LOW_RECENT_SCORE\020\002\022\033\n\027DEFECTOR_SIGNAL_F" +
       "ALLING\020\003\022(\n$DEFECTOR_SIGNAL_UNRESOLVED_F" +
-      "OLLOW_UP\020\0042\364\002\n\017CustomerService\022M\n\013GetCus" +
+      "OLLOW_UP\020\0042\311\003\n\017CustomerService\022M\n\013GetCus" +
       "tomer\022\033.csat.v1.GetCustomerRequest\032\034.csa" +
       "t.v1.GetCustomerResponse\"\003\220\002\001\022S\n\rListCus" +
       "tomers\022\035.csat.v1.ListCustomersRequest\032\036." +
@@ -178,11 +194,13 @@ public final class CustomerProto extends com.google.protobuf.GeneratedFile {
       "equest\032 .csat.v1.GetHealthPolicyResponse" +
       "\"\003\220\002\001\022b\n\022UpdateHealthPolicy\022\".csat.v1.Up" +
       "dateHealthPolicyRequest\032#.csat.v1.Update" +
-      "HealthPolicyResponse\"\003\220\002\002B\215\001\n\013com.csat.v" +
-      "1B\rCustomerProtoP\001Z2github.com/csat/csat" +
-      "/clients/go/gen/csat/v1;csatv1\242\002\003CXX\252\002\007C" +
-      "sat.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002" +
-      "\010Csat::V1b\006proto3"
+      "HealthPolicyResponse\"\003\220\002\002\022S\n\rEraseCustom" +
+      "er\022\035.csat.v1.EraseCustomerRequest\032\036.csat" +
+      ".v1.EraseCustomerResponse\"\003\220\002\002B\215\001\n\013com.c" +
+      "sat.v1B\rCustomerProtoP\001Z2github.com/csat" +
+      "/csat/clients/go/gen/csat/v1;csatv1\242\002\003CX" +
+      "X\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetad" +
+      "ata\352\002\010Csat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -221,50 +239,62 @@ public final class CustomerProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_GetCustomerRequest_descriptor,
         new java.lang.String[] { "CustomerId", });
-    internal_static_csat_v1_GetCustomerResponse_descriptor =
+    internal_static_csat_v1_EraseCustomerRequest_descriptor =
       getDescriptor().getMessageType(5);
+    internal_static_csat_v1_EraseCustomerRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_csat_v1_EraseCustomerRequest_descriptor,
+        new java.lang.String[] { "CustomerId", });
+    internal_static_csat_v1_EraseCustomerResponse_descriptor =
+      getDescriptor().getMessageType(6);
+    internal_static_csat_v1_EraseCustomerResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_csat_v1_EraseCustomerResponse_descriptor,
+        new java.lang.String[] { "ErasedRatingCount", "ErasedFollowUpCount", "ErasedInvitationCount", });
+    internal_static_csat_v1_GetCustomerResponse_descriptor =
+      getDescriptor().getMessageType(7);
     internal_static_csat_v1_GetCustomerResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_GetCustomerResponse_descriptor,
         new java.lang.String[] { "Customer", });
     internal_static_csat_v1_CustomerFilter_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(8);
     internal_static_csat_v1_CustomerFilter_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_CustomerFilter_descriptor,
         new java.lang.String[] { "HealthBand", "MinHealth", "MaxHealth", "LastRatingAfter", "Touchpoints", });
     internal_static_csat_v1_ListCustomersRequest_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(9);
     internal_static_csat_v1_ListCustomersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_ListCustomersRequest_descriptor,
         new java.lang.String[] { "Filter", "OrderBy", "PageSize", "PageToken", });
     internal_static_csat_v1_ListCustomersResponse_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(10);
     internal_static_csat_v1_ListCustomersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_ListCustomersResponse_descriptor,
         new java.lang.String[] { "Customers", "NextPageToken", });
     internal_static_csat_v1_GetHealthPolicyRequest_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(11);
     internal_static_csat_v1_GetHealthPolicyRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_GetHealthPolicyRequest_descriptor,
         new java.lang.String[] { });
     internal_static_csat_v1_GetHealthPolicyResponse_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(12);
     internal_static_csat_v1_GetHealthPolicyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_GetHealthPolicyResponse_descriptor,
         new java.lang.String[] { "Policy", });
     internal_static_csat_v1_UpdateHealthPolicyRequest_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(13);
     internal_static_csat_v1_UpdateHealthPolicyRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_UpdateHealthPolicyRequest_descriptor,
         new java.lang.String[] { "Policy", "UpdateMask", });
     internal_static_csat_v1_UpdateHealthPolicyResponse_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(14);
     internal_static_csat_v1_UpdateHealthPolicyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_UpdateHealthPolicyResponse_descriptor,

@@ -148,6 +148,38 @@ public final class CustomerServiceGrpc {
     return getUpdateHealthPolicyMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<com.csat.v1.EraseCustomerRequest,
+      com.csat.v1.EraseCustomerResponse> getEraseCustomerMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "EraseCustomer",
+      requestType = com.csat.v1.EraseCustomerRequest.class,
+      responseType = com.csat.v1.EraseCustomerResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<com.csat.v1.EraseCustomerRequest,
+      com.csat.v1.EraseCustomerResponse> getEraseCustomerMethod() {
+    io.grpc.MethodDescriptor<com.csat.v1.EraseCustomerRequest, com.csat.v1.EraseCustomerResponse> getEraseCustomerMethod;
+    if ((getEraseCustomerMethod = CustomerServiceGrpc.getEraseCustomerMethod) == null) {
+      synchronized (CustomerServiceGrpc.class) {
+        if ((getEraseCustomerMethod = CustomerServiceGrpc.getEraseCustomerMethod) == null) {
+          CustomerServiceGrpc.getEraseCustomerMethod = getEraseCustomerMethod =
+              io.grpc.MethodDescriptor.<com.csat.v1.EraseCustomerRequest, com.csat.v1.EraseCustomerResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "EraseCustomer"))
+              .setIdempotent(true)
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.EraseCustomerRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  com.csat.v1.EraseCustomerResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new CustomerServiceMethodDescriptorSupplier("EraseCustomer"))
+              .build();
+        }
+      }
+    }
+    return getEraseCustomerMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -261,6 +293,26 @@ public final class CustomerServiceGrpc {
         io.grpc.stub.StreamObserver<com.csat.v1.UpdateHealthPolicyResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getUpdateHealthPolicyMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+     * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+     * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+     * (but for reports grouped by an attribute: the erased values fall under the empty value).
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
+     * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+     * OK, on every replica's storage; a replay or a read after it returns the erased form.
+     * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+     * submitted later under the same customer_id are new ratings, kept until erased in turn.
+     * Audit logged with the caller's principal. Scope `customers:erase`.
+     * </pre>
+     */
+    default void eraseCustomer(com.csat.v1.EraseCustomerRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.EraseCustomerResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getEraseCustomerMethod(), responseObserver);
+    }
   }
 
   /**
@@ -352,6 +404,27 @@ public final class CustomerServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getUpdateHealthPolicyMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+     * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+     * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+     * (but for reports grouped by an attribute: the erased values fall under the empty value).
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
+     * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+     * OK, on every replica's storage; a replay or a read after it returns the erased form.
+     * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+     * submitted later under the same customer_id are new ratings, kept until erased in turn.
+     * Audit logged with the caller's principal. Scope `customers:erase`.
+     * </pre>
+     */
+    public void eraseCustomer(com.csat.v1.EraseCustomerRequest request,
+        io.grpc.stub.StreamObserver<com.csat.v1.EraseCustomerResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getEraseCustomerMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -420,6 +493,26 @@ public final class CustomerServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getUpdateHealthPolicyMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+     * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+     * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+     * (but for reports grouped by an attribute: the erased values fall under the empty value).
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
+     * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+     * OK, on every replica's storage; a replay or a read after it returns the erased form.
+     * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+     * submitted later under the same customer_id are new ratings, kept until erased in turn.
+     * Audit logged with the caller's principal. Scope `customers:erase`.
+     * </pre>
+     */
+    public com.csat.v1.EraseCustomerResponse eraseCustomer(com.csat.v1.EraseCustomerRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getEraseCustomerMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -487,6 +580,26 @@ public final class CustomerServiceGrpc {
     public com.csat.v1.UpdateHealthPolicyResponse updateHealthPolicy(com.csat.v1.UpdateHealthPolicyRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getUpdateHealthPolicyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+     * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+     * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+     * (but for reports grouped by an attribute: the erased values fall under the empty value).
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
+     * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+     * OK, on every replica's storage; a replay or a read after it returns the erased form.
+     * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+     * submitted later under the same customer_id are new ratings, kept until erased in turn.
+     * Audit logged with the caller's principal. Scope `customers:erase`.
+     * </pre>
+     */
+    public com.csat.v1.EraseCustomerResponse eraseCustomer(com.csat.v1.EraseCustomerRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getEraseCustomerMethod(), getCallOptions(), request);
     }
   }
 
@@ -560,12 +673,34 @@ public final class CustomerServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getUpdateHealthPolicyMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * Erases what identifies a customer, for a right-to-erasure request. Every rating of the
+     * customer loses its comment, customer_id and attributes, and is marked `erased`; its score,
+     * survey, channel, reason codes, times and sequence stay, so that aggregate reports do not move
+     * (but for reports grouped by an attribute: the erased values fall under the empty value).
+     * Every follow-up of the customer loses its comment, notes and customer_id, every invitation its
+     * customer_id (so it holds no later invitation back), and the customer's
+     * summary is removed (GetCustomer then answers NOT_FOUND). One transaction, committed before
+     * OK, on every replica's storage; a replay or a read after it returns the erased form.
+     * Idempotent: a second call is OK and counts 0, as nothing of the customer is left; ratings
+     * submitted later under the same customer_id are new ratings, kept until erased in turn.
+     * Audit logged with the caller's principal. Scope `customers:erase`.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<com.csat.v1.EraseCustomerResponse> eraseCustomer(
+        com.csat.v1.EraseCustomerRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getEraseCustomerMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_GET_CUSTOMER = 0;
   private static final int METHODID_LIST_CUSTOMERS = 1;
   private static final int METHODID_GET_HEALTH_POLICY = 2;
   private static final int METHODID_UPDATE_HEALTH_POLICY = 3;
+  private static final int METHODID_ERASE_CUSTOMER = 4;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -599,6 +734,10 @@ public final class CustomerServiceGrpc {
         case METHODID_UPDATE_HEALTH_POLICY:
           serviceImpl.updateHealthPolicy((com.csat.v1.UpdateHealthPolicyRequest) request,
               (io.grpc.stub.StreamObserver<com.csat.v1.UpdateHealthPolicyResponse>) responseObserver);
+          break;
+        case METHODID_ERASE_CUSTOMER:
+          serviceImpl.eraseCustomer((com.csat.v1.EraseCustomerRequest) request,
+              (io.grpc.stub.StreamObserver<com.csat.v1.EraseCustomerResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -646,6 +785,13 @@ public final class CustomerServiceGrpc {
               com.csat.v1.UpdateHealthPolicyRequest,
               com.csat.v1.UpdateHealthPolicyResponse>(
                 service, METHODID_UPDATE_HEALTH_POLICY)))
+        .addMethod(
+          getEraseCustomerMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              com.csat.v1.EraseCustomerRequest,
+              com.csat.v1.EraseCustomerResponse>(
+                service, METHODID_ERASE_CUSTOMER)))
         .build();
   }
 
@@ -698,6 +844,7 @@ public final class CustomerServiceGrpc {
               .addMethod(getListCustomersMethod())
               .addMethod(getGetHealthPolicyMethod())
               .addMethod(getUpdateHealthPolicyMethod())
+              .addMethod(getEraseCustomerMethod())
               .build();
         }
       }

@@ -602,6 +602,23 @@ java.lang.String defaultValue) {
     return exclusion_ == null ? com.csat.v1.RatingExclusion.getDefaultInstance() : exclusion_;
   }
 
+  public static final int ERASED_FIELD_NUMBER = 13;
+  private boolean erased_ = false;
+  /**
+   * <pre>
+   * Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+   * customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+   * channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+   * </pre>
+   *
+   * <code>bool erased = 13 [json_name = "erased"];</code>
+   * @return The erased.
+   */
+  @java.lang.Override
+  public boolean getErased() {
+    return erased_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -654,6 +671,9 @@ java.lang.String defaultValue) {
     }
     if (((bitField0_ & 0x00000004) != 0)) {
       output.writeMessage(12, getExclusion());
+    }
+    if (erased_ != false) {
+      output.writeBool(13, erased_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -718,6 +738,10 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(12, getExclusion());
     }
+    if (erased_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(13, erased_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -765,6 +789,8 @@ java.lang.String defaultValue) {
       if (!getExclusion()
           .equals(other.getExclusion())) return false;
     }
+    if (getErased()
+        != other.getErased()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -811,6 +837,9 @@ java.lang.String defaultValue) {
       hash = (37 * hash) + EXCLUSION_FIELD_NUMBER;
       hash = (53 * hash) + getExclusion().hashCode();
     }
+    hash = (37 * hash) + ERASED_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getErased());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1001,6 +1030,7 @@ java.lang.String defaultValue) {
         exclusionBuilder_.dispose();
         exclusionBuilder_ = null;
       }
+      erased_ = false;
       return this;
     }
 
@@ -1082,6 +1112,9 @@ java.lang.String defaultValue) {
             : exclusionBuilder_.build();
         to_bitField0_ |= 0x00000004;
       }
+      if (((from_bitField0_ & 0x00001000) != 0)) {
+        result.erased_ = erased_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1147,6 +1180,9 @@ java.lang.String defaultValue) {
       }
       if (other.hasExclusion()) {
         mergeExclusion(other.getExclusion());
+      }
+      if (other.getErased() != false) {
+        setErased(other.getErased());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1245,6 +1281,11 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000800;
               break;
             } // case 98
+            case 104: {
+              erased_ = input.readBool();
+              bitField0_ |= 0x00001000;
+              break;
+            } // case 104
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2631,6 +2672,56 @@ java.lang.String defaultValue) {
         exclusion_ = null;
       }
       return exclusionBuilder_;
+    }
+
+    private boolean erased_ ;
+    /**
+     * <pre>
+     * Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+     * customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+     * channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+     * </pre>
+     *
+     * <code>bool erased = 13 [json_name = "erased"];</code>
+     * @return The erased.
+     */
+    @java.lang.Override
+    public boolean getErased() {
+      return erased_;
+    }
+    /**
+     * <pre>
+     * Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+     * customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+     * channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+     * </pre>
+     *
+     * <code>bool erased = 13 [json_name = "erased"];</code>
+     * @param value The erased to set.
+     * @return This builder for chaining.
+     */
+    public Builder setErased(boolean value) {
+
+      erased_ = value;
+      bitField0_ |= 0x00001000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+     * customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+     * channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+     * </pre>
+     *
+     * <code>bool erased = 13 [json_name = "erased"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearErased() {
+      bitField0_ = (bitField0_ & ~0x00001000);
+      erased_ = false;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Rating)

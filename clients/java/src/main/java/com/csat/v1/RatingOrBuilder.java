@@ -334,4 +334,16 @@ java.lang.String defaultValue);
    * <code>.csat.v1.RatingExclusion exclusion = 12 [json_name = "exclusion"];</code>
    */
   com.csat.v1.RatingExclusionOrBuilder getExclusionOrBuilder();
+
+  /**
+   * <pre>
+   * Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
+   * customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
+   * channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+   * </pre>
+   *
+   * <code>bool erased = 13 [json_name = "erased"];</code>
+   * @return The erased.
+   */
+  boolean getErased();
 }
