@@ -5,8 +5,7 @@ use tonic::{Request, Response, Status};
 
 use super::audit::Principal;
 use super::conversion::timestamp_from_micros;
-use super::paging::{ListCall, encode_token, page_request};
-use super::rating_service::MAX_PAGE_BYTES;
+use super::paging::{ListCall, encode_token, page_request, within_page_bytes};
 use super::{Context, only_field};
 use crate::domain::follow_up::{
     ChangeRefused, FollowUp, FollowUpChange, FollowUpNote, FollowUpState, MAX_ASSIGNEE_CHARS,
@@ -277,22 +276,8 @@ impl FollowUpService for FollowUpApi {
         let filter_bytes = request.filter.clone().unwrap_or_default().encode_to_vec();
         let query = list_query(request, &filter_bytes, now_micros())?;
         let (stored, more) = self.context.store.list_follow_ups(&query).await?;
-        let mut follow_ups: Vec<pb::FollowUp> = Vec::with_capacity(stored.len());
-        let mut last_due_time = None;
-        let mut page_bytes = 0;
-        let mut cut_short = false;
-        for follow_up in stored {
-            let due_time = follow_up.due_time;
-            let follow_up = follow_up_into_proto(follow_up);
-            let length = follow_up.encoded_len();
-            page_bytes += 1 + prost::length_delimiter_len(length) + length;
-            if page_bytes > MAX_PAGE_BYTES && !follow_ups.is_empty() {
-                cut_short = true;
-                break;
-            }
-            follow_ups.push(follow_up);
-            last_due_time = Some(due_time);
-        }
+        let (follow_ups, last_due_time, cut_short) =
+            within_page_bytes(stored, |follow_up| follow_up.due_time, follow_up_into_proto);
         let next_page_token = match (follow_ups.last(), last_due_time) {
             (Some(last), Some(due_time)) if cut_short || more => encode_token(
                 ListCall::FollowUps,

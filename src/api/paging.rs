@@ -93,6 +93,36 @@ impl ListCall {
     }
 }
 
+/// Most encoded bytes of a list page's items. gRPC clients refuse messages over 4 MiB by default,
+/// and 1,000 ratings with long comments and many attributes take up to 50 MB.
+const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
+
+/// Turns the stored items of a page into its messages, as many as fit in [`MAX_PAGE_BYTES`] (the
+/// first one whatever its size), and returns them, the `position` of the last one kept (what
+/// its next page token is made of), and whether some were left out for the next page.
+pub fn within_page_bytes<T, M: prost::Message, P>(
+    stored: Vec<T>,
+    position: impl Fn(&T) -> P,
+    into_proto: impl Fn(T) -> M,
+) -> (Vec<M>, Option<P>, bool) {
+    let mut page = Vec::with_capacity(stored.len());
+    let mut last_position = None;
+    let mut page_bytes = 0;
+    for item in stored {
+        let item_position = position(&item);
+        let message = into_proto(item);
+        let length = message.encoded_len();
+        // The field's one-byte tag and its length prefix, then the item.
+        page_bytes += 1 + prost::length_delimiter_len(length) + length;
+        if page_bytes > MAX_PAGE_BYTES && !page.is_empty() {
+            return (page, last_position, true);
+        }
+        page.push(message);
+        last_position = Some(item_position);
+    }
+    (page, last_position, false)
+}
+
 /// Returns a token of `call` that resumes after `position` for the query whose encoded filter is
 /// `filter`.
 pub fn encode_token(call: ListCall, filter: &[u8], position: &str) -> String {
@@ -201,5 +231,30 @@ mod tests {
         assert_eq!(page_size(7).unwrap(), 7);
         assert_eq!(page_size(5_000).unwrap(), 1_000);
         assert!(page_size(-1).is_err());
+    }
+
+    #[test]
+    fn a_page_keeps_what_fits_in_its_bytes_and_says_where_it_stopped() {
+        let megabyte = "x".repeat(1024 * 1024);
+        let stored: Vec<(u32, String)> = (1..=5).map(|n| (n, megabyte.clone())).collect();
+        let (page, last, cut_short) = within_page_bytes(stored, |(n, _)| *n, |(_, text)| text);
+        assert_eq!(
+            page.len(),
+            2,
+            "three of a megabyte and their prefixes pass 3 MiB"
+        );
+        assert_eq!((last, cut_short), (Some(2), true));
+
+        let small: Vec<(u32, String)> = (1..=3).map(|n| (n, "a".into())).collect();
+        let (page, last, cut_short) = within_page_bytes(small, |(n, _)| *n, |(_, text)| text);
+        assert_eq!((page.len(), last, cut_short), (3, Some(3), false));
+
+        let huge = vec![(7, "x".repeat(4 * 1024 * 1024))];
+        let (page, last, cut_short) = within_page_bytes(huge, |(n, _)| *n, |(_, text)| text);
+        assert_eq!(
+            (page.len(), last, cut_short),
+            (1, Some(7), false),
+            "the first one always"
+        );
     }
 }

@@ -12,7 +12,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::audit::Principal;
 use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to_proto};
-use super::paging::{ListCall, encode_token, page_request};
+use super::paging::{ListCall, encode_token, page_request, within_page_bytes};
 use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, only_field, status_from_error};
 use crate::domain::ingest::{Accepted, RatingResult, Rejection};
 use crate::domain::rating::{MAX_EXCLUSION_NOTE_CHARS, MAX_REASON_CODES};
@@ -31,9 +31,6 @@ use crate::pb::rating_service_server::RatingService;
 const MAX_BATCH_RATINGS: usize = 1_000;
 /// Ratings an import hands to the writer at a time.
 const IMPORT_CHUNK_RATINGS: usize = 1_000;
-/// Most encoded bytes of ratings in one ListRatings page. gRPC clients refuse messages over 4 MiB
-/// by default, and 1,000 ratings with long comments and many attributes take up to 50 MB.
-pub(crate) const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
 /// Import chunks waiting for their commit at once: enough to keep the writer busy.
 const IMPORT_CHUNKS_IN_FLIGHT: usize = 4;
 /// Most row errors an import reports; rejected_count counts them all.
@@ -561,20 +558,7 @@ impl RatingService for RatingApi {
             .store
             .list_ratings(&query.filter, query.before, query.limit)
             .await?;
-        let mut ratings: Vec<pb::Rating> = Vec::with_capacity(page.ratings.len());
-        let mut page_bytes = 0;
-        let mut cut_short = false;
-        for rating in page.ratings {
-            let rating = rating_into_proto(rating);
-            let length = rating.encoded_len();
-            // The field's one-byte tag and its length prefix, then the rating.
-            page_bytes += 1 + prost::length_delimiter_len(length) + length;
-            if page_bytes > MAX_PAGE_BYTES && !ratings.is_empty() {
-                cut_short = true;
-                break;
-            }
-            ratings.push(rating);
-        }
+        let (ratings, _, cut_short) = within_page_bytes(page.ratings, |_| (), rating_into_proto);
         let next_page_token = match ratings.last() {
             Some(last) if cut_short || !page.exhausted => {
                 encode_token(ListCall::Ratings, &filter_bytes, &last.sequence.to_string())
