@@ -176,6 +176,8 @@ pub struct Context {
     pub store: crate::store::Store,
     /// The writer task.
     pub writer: crate::ingest::WriterHandle,
+    /// The invitation writer task.
+    pub invitations: crate::invitations::InvitationWriter,
     /// Committed ratings, live.
     pub feed: crate::feed::Feed,
     /// Recently read surveys.

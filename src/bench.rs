@@ -8,6 +8,7 @@
 
 pub mod csv_import;
 pub mod customers;
+pub mod invitations;
 pub mod observed;
 pub mod otlp_receiver;
 pub mod report;

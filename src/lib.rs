@@ -55,6 +55,8 @@ pub mod error;
 pub mod feed;
 #[cfg(feature = "server")]
 pub mod ingest;
+/// CreateInvitation's group commit.
+pub mod invitations;
 #[cfg(feature = "server")]
 pub mod monitoring;
 #[cfg(feature = "server")]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use csat::bench::customers::{CustomersBenchConfig, run_customers};
+use csat::bench::invitations::{InvitationsBenchConfig, run_invitations};
 use csat::bench::report::{ReportBenchConfig, run_report};
 use csat::bench::stream::{StreamBenchConfig, run_stream};
 use csat::bench::{IngestBenchConfig, run_ingest};
@@ -75,6 +76,8 @@ enum BenchCommand {
     Stream(StreamBenchConfig),
     /// ListCustomers by health and GetCustomer over 1,000,000 customers and 10,000,000 ratings.
     Customers(CustomersBenchConfig),
+    /// CreateInvitation with the fatigue check against Health/Check, from many callers.
+    Invitations(InvitationsBenchConfig),
 }
 
 #[tokio::main]
@@ -97,6 +100,7 @@ async fn main() -> ExitCode {
         Command::Bench(BenchCommand::Report(config)) => run_report(config).await,
         Command::Bench(BenchCommand::Stream(config)) => run_stream(config).await,
         Command::Bench(BenchCommand::Customers(config)) => run_customers(config).await,
+        Command::Bench(BenchCommand::Invitations(config)) => run_invitations(config).await,
         Command::Keys(command) => return keys(command),
         Command::Client(command) => return csat::cli::run(*command).await,
     };

@@ -50,6 +50,7 @@ use crate::config::{Config, CorsOrigin};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::ingest::{WriterHandle, WriterStop};
+use crate::invitations::InvitationWriter;
 use crate::pb::benchmark_service_server::BenchmarkServiceServer;
 use crate::pb::customer_service_server::CustomerServiceServer;
 use crate::pb::follow_up_service_server::FollowUpServiceServer;
@@ -439,6 +440,7 @@ async fn wire(store: Store, caps: Caps, health: &HealthReporter) -> Result<Wired
     let context = Context {
         store: store.clone(),
         writer,
+        invitations: InvitationWriter::spawn(store.clone())?,
         watchers: Watchers::new(reports.clone(), feed.clone(), shutdown.clone()),
         feed,
         surveys: SurveyCache::default(),

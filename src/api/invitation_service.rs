@@ -124,7 +124,7 @@ impl InvitationService for InvitationApi {
         }
         .parse("invitation.", now)
         .map_err(Error::InvalidArgument)?;
-        let stored = self.context.store.create_invitation(&new, now).await?;
+        let stored = self.context.invitations.create(new).await?;
         let suppression_reason = reason_to_proto(stored.suppression).into();
         let suppressed = stored.suppression.is_some();
         Ok(Response::new(pb::CreateInvitationResponse {

@@ -274,6 +274,9 @@ pub(crate) fn rusqlite_value(value: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sqlite;
     match value {
         Value::BigInt(Some(number)) => Sqlite::Integer(*number),
+        Value::Int(Some(number)) => Sqlite::Integer(i64::from(*number)),
+        Value::BigUnsigned(Some(number)) => Sqlite::Integer(*number as i64),
+        Value::Bool(Some(flag)) => Sqlite::Integer(i64::from(*flag)),
         Value::Double(Some(number)) => Sqlite::Real(*number),
         Value::String(Some(text)) => Sqlite::Text(text.clone()),
         _ => Sqlite::Null,

@@ -6,16 +6,21 @@
 //! second seeing the first committed. So the rule holds exactly, and a retried invitation_id
 //! always finds the first one's decision.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rusqlite::OptionalExtension as _;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait as _, Order, Query};
 use sea_orm::{
-    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IsolationLevel, Statement,
-    TransactionTrait,
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, IsolationLevel,
+    Statement, TransactionTrait, Value,
 };
+use tracing::debug;
 
 use super::Store;
-use super::entity::{invitation, rating};
+use super::entity::invitation;
 use crate::domain::invitation::{Invitation, NewInvitation, SuppressionReason};
-use crate::domain::{Channel, Micros, Survey, SurveyState};
+use crate::domain::{Channel, Micros};
 use crate::error::{Error, Result};
 
 /// What ListInvitations selects, and where a page starts.
@@ -32,147 +37,109 @@ pub struct InvitationListQuery {
 }
 
 impl Store {
-    /// Stores `new` with its fatigue decision and returns it, or the invitation stored before
-    /// under its id when `new` is a retry of it; ALREADY_EXISTS when that one differs.
-    pub async fn create_invitation(&self, new: &NewInvitation, now: Micros) -> Result<Invitation> {
-        // A retry is answered without the lock.
-        if let Some(stored) = self
-            .find_invitation(&self.reader, &new.invitation_id)
-            .await?
-        {
-            return retried(new, stored);
+    /// Stores each of `batch` with its fatigue decision, in one transaction under the counter
+    /// lock, not yet durable ([`Store::make_durable`] is the caller's), and returns each one's
+    /// answer in order: the invitation as stored (the first one, for a retry), or why it was
+    /// refused. The invitations of a batch are decided one after the other, each seeing those
+    /// before it. `own` is the SQLite connection of the invitation writer, on whose thread this
+    /// runs; without it, or if it fails, the batch runs on a pooled connection. Err only when the
+    /// database failed the whole batch.
+    pub(crate) async fn create_invitations(
+        &self,
+        own: Option<&mut rusqlite::Connection>,
+        batch: &[NewInvitation],
+        now: Micros,
+    ) -> Result<Vec<Result<Invitation>>> {
+        if let Some(connection) = own {
+            match create_on_own_connection(connection, batch, now) {
+                Ok(answers) => return Ok(answers),
+                Err(cause) => {
+                    debug!(error = %cause, "invitations on the writer's connection failed: taking a pooled one");
+                }
+            }
         }
-        let created = self.create_invitation_locked(new, now).await?;
-        self.make_durable().await?;
-        Ok(created)
+        self.create_in_pooled_transaction(batch, now).await
     }
 
-    async fn create_invitation_locked(
+    async fn create_in_pooled_transaction(
         &self,
-        new: &NewInvitation,
+        batch: &[NewInvitation],
         now: Micros,
-    ) -> Result<Invitation> {
+    ) -> Result<Vec<Result<Invitation>>> {
+        let backend = self.backend;
+        let sql = invitation_sql(backend);
+        let statement =
+            |text: &str, values: Vec<Value>| Statement::from_sql_and_values(backend, text, values);
         // On a reader connection, as other changes under the counter lock do, so that the
         // writers' small pool is never held waiting for it.
-        let isolation =
-            (self.backend == DbBackend::Postgres).then_some(IsolationLevel::ReadCommitted);
+        let isolation = (backend == DbBackend::Postgres).then_some(IsolationLevel::ReadCommitted);
         let transaction = self.reader.begin_with_config(isolation, None).await?;
         // A write that changes nothing, to take the lock every writer takes first (on SQLite, the
         // database's write lock).
         transaction
             .execute_raw(Statement::from_string(
-                self.backend,
+                backend,
                 "UPDATE rating_sequence SET next_sequence = next_sequence WHERE id = 1",
             ))
             .await?;
-        // Read again under the lock: another replica may have stored it since.
-        if let Some(stored) = self
-            .find_invitation(&transaction, &new.invitation_id)
-            .await?
-        {
-            transaction.rollback().await?;
-            return retried(new, stored);
+        let mut surveys = HashMap::new();
+        let mut answers = Vec::with_capacity(batch.len());
+        for new in batch {
+            let stored = transaction
+                .query_one_raw(statement(
+                    &sql.find,
+                    vec![new.invitation_id.as_str().into()],
+                ))
+                .await?
+                .map(|row| invitation::Model::from_query_result(&row, ""))
+                .transpose()?;
+            if let Some(stored) = stored {
+                answers.push(invitation_from_row(stored).and_then(|stored| retried(new, stored)));
+                continue;
+            }
+            if !surveys.contains_key(&new.survey_id) {
+                let survey = match transaction
+                    .query_one_raw(statement(&sql.survey, vec![new.survey_id.as_str().into()]))
+                    .await?
+                {
+                    Some(row) => Some(InvitedSurvey {
+                        touchpoint: row.try_get("", "touchpoint")?,
+                        state: row.try_get("", "state")?,
+                        min_days: row.try_get("", "min_days_between_invitations")?,
+                    }),
+                    None => None,
+                };
+                surveys.insert(new.survey_id.clone(), survey);
+            }
+            let survey = match open_survey(new, surveys[&new.survey_id].as_ref()) {
+                Ok(survey) => survey,
+                Err(refusal) => {
+                    answers.push(Err(refusal));
+                    continue;
+                }
+            };
+            let mut suppression = None;
+            if let Some((start, end)) = fatigue_window(new, survey.min_days) {
+                for (reason, check) in fatigue_checks(sql) {
+                    let values = vec![new.customer_id.as_str().into(), start.into(), end.into()];
+                    if transaction
+                        .query_one_raw(statement(check, values))
+                        .await?
+                        .is_some()
+                    {
+                        suppression = Some(reason);
+                        break;
+                    }
+                }
+            }
+            let created = created(new, survey, suppression, now);
+            transaction
+                .execute_raw(statement(&sql.insert, insert_values(&created).to_vec()))
+                .await?;
+            answers.push(Ok(created));
         }
-        let survey = super::entity::survey::Entity::find_by_id(new.survey_id.as_str())
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| Error::survey_not_found(&new.survey_id))
-            .and_then(super::surveys::survey_from_row)?;
-        if survey.state == SurveyState::Archived {
-            return Err(Error::FailedPrecondition {
-                reason: "SURVEY_ARCHIVED",
-                message: format!(
-                    "invitation.survey_id: survey {:?} is archived and takes no new invitations",
-                    survey.survey_id
-                ),
-            });
-        }
-        let suppression = self.fatigue(&transaction, new, &survey).await?;
-        let created = Invitation {
-            invitation_id: new.invitation_id.clone(),
-            survey_id: survey.survey_id,
-            touchpoint: survey.touchpoint,
-            customer_id: new.customer_id.clone(),
-            channel: new.channel,
-            send_time: new.send_time,
-            create_time: now,
-            suppression,
-        };
-        let mut insert = Query::insert();
-        insert
-            .into_table(invitation::Entity)
-            .columns([
-                invitation::Column::InvitationId,
-                invitation::Column::SurveyId,
-                invitation::Column::Touchpoint,
-                invitation::Column::CustomerId,
-                invitation::Column::Channel,
-                invitation::Column::SendTime,
-                invitation::Column::CreateTime,
-                invitation::Column::SuppressionReason,
-            ])
-            .values_panic([
-                created.invitation_id.as_str().into(),
-                created.survey_id.as_str().into(),
-                created.touchpoint.as_str().into(),
-                created.customer_id.as_str().into(),
-                created.channel.number().into(),
-                created.send_time.into(),
-                created.create_time.into(),
-                suppression.map_or(0, SuppressionReason::number).into(),
-            ]);
-        transaction.execute_raw(self.backend.build(&insert)).await?;
         transaction.commit().await?;
-        Ok(created)
-    }
-
-    /// Returns why `survey`'s fatigue rule holds `new` back, read through `connection`: another
-    /// invitation of the customer to be sent, or an answer of theirs (not excluded), fewer than
-    /// the rule's days before or after its send_time.
-    async fn fatigue<C: ConnectionTrait>(
-        &self,
-        connection: &C,
-        new: &NewInvitation,
-        survey: &Survey,
-    ) -> Result<Option<SuppressionReason>> {
-        let Some(start) = new.fatigue_window_start(survey.min_days_between_invitations) else {
-            return Ok(None);
-        };
-        let end = new
-            .send_time
-            .saturating_add(new.send_time.saturating_sub(start));
-        // The partial indexes' conditions are spelled as their definitions spell them, for the
-        // planners to see that the index holds every row wanted.
-        let invited = Query::select()
-            .expr(Expr::val(1))
-            .from(invitation::Entity)
-            .and_where(Expr::cust("suppression_reason = 0"))
-            .and_where(Expr::col(invitation::Column::CustomerId).eq(new.customer_id.as_str()))
-            .and_where(Expr::col(invitation::Column::SendTime).gt(start))
-            .and_where(Expr::col(invitation::Column::SendTime).lt(end))
-            .limit(1)
-            .to_owned();
-        if connection
-            .query_one_raw(self.backend.build(&invited))
-            .await?
-            .is_some()
-        {
-            return Ok(Some(SuppressionReason::RecentlyInvited));
-        }
-        let answered = Query::select()
-            .expr(Expr::val(1))
-            .from(rating::Entity)
-            .and_where(Expr::cust("customer_id <> ''"))
-            .and_where(Expr::col(rating::Column::CustomerId).eq(new.customer_id.as_str()))
-            .and_where(Expr::col(rating::Column::OccurTime).gt(start))
-            .and_where(Expr::col(rating::Column::OccurTime).lt(end))
-            .and_where(Expr::col(rating::Column::ExclusionReason).eq(0))
-            .limit(1)
-            .to_owned();
-        Ok(connection
-            .query_one_raw(self.backend.build(&answered))
-            .await?
-            .map(|_| SuppressionReason::RecentlyAnswered))
+        Ok(answers)
     }
 
     async fn find_invitation<C: ConnectionTrait>(
@@ -219,16 +186,7 @@ impl Store {
             );
         }
         let select = Query::select()
-            .columns([
-                Column::InvitationId,
-                Column::SurveyId,
-                Column::Touchpoint,
-                Column::CustomerId,
-                Column::Channel,
-                Column::SendTime,
-                Column::CreateTime,
-                Column::SuppressionReason,
-            ])
+            .columns(INVITATION_COLUMNS)
             .from(invitation::Entity)
             .cond_where(condition)
             .order_by(Column::SendTime, Order::Desc)
@@ -246,6 +204,238 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok((invitations, more))
     }
+}
+
+/// What deciding an invitation needs of its survey.
+struct InvitedSurvey {
+    touchpoint: String,
+    /// The state's stored number.
+    state: i32,
+    min_days: i32,
+}
+
+/// Returns `survey`, when it is there and takes invitations; else why `new` is refused.
+fn open_survey<'a>(
+    new: &NewInvitation,
+    survey: Option<&'a InvitedSurvey>,
+) -> Result<&'a InvitedSurvey> {
+    let survey = survey.ok_or_else(|| Error::survey_not_found(&new.survey_id))?;
+    if survey.state == super::surveys::ARCHIVED_STATE {
+        return Err(Error::FailedPrecondition {
+            reason: "SURVEY_ARCHIVED",
+            message: format!(
+                "invitation.survey_id: survey {:?} is archived and takes no new invitations",
+                new.survey_id
+            ),
+        });
+    }
+    Ok(survey)
+}
+
+/// Returns `new` as stored, with its fatigue decision.
+fn created(
+    new: &NewInvitation,
+    survey: &InvitedSurvey,
+    suppression: Option<SuppressionReason>,
+    now: Micros,
+) -> Invitation {
+    Invitation {
+        invitation_id: new.invitation_id.clone(),
+        survey_id: new.survey_id.clone(),
+        touchpoint: survey.touchpoint.clone(),
+        customer_id: new.customer_id.clone(),
+        channel: new.channel,
+        send_time: new.send_time,
+        create_time: now,
+        suppression,
+    }
+}
+
+/// The columns of an invitation row, in [`invitation::Model`]'s order.
+const INVITATION_COLUMNS: [invitation::Column; 8] = [
+    invitation::Column::InvitationId,
+    invitation::Column::SurveyId,
+    invitation::Column::Touchpoint,
+    invitation::Column::CustomerId,
+    invitation::Column::Channel,
+    invitation::Column::SendTime,
+    invitation::Column::CreateTime,
+    invitation::Column::SuppressionReason,
+];
+
+/// The statements of deciding an invitation, written once per backend for both executors (sea-orm
+/// on a pooled connection, rusqlite on the invitation writer's own, where the text is also the
+/// prepared statement cache's key), so that building them costs nothing per invitation.
+struct InvitationSql {
+    /// The invitation stored under an id: `(invitation_id)`.
+    find: String,
+    /// What deciding needs of a survey: `(survey_id)`.
+    survey: String,
+    /// A row when the customer has an invitation to be sent inside a fatigue window:
+    /// `(customer_id, start, end)`.
+    invited: String,
+    /// A row when the customer answered (not excluded) inside a fatigue window:
+    /// `(customer_id, start, end)`.
+    answered: String,
+    /// Stores an invitation: [`insert_values`].
+    insert: String,
+}
+
+fn invitation_sql(backend: DbBackend) -> &'static InvitationSql {
+    static SQLITE: OnceLock<InvitationSql> = OnceLock::new();
+    static POSTGRES: OnceLock<InvitationSql> = OnceLock::new();
+    let (cell, sigil) = match backend {
+        DbBackend::Postgres => (&POSTGRES, '$'),
+        _ => (&SQLITE, '?'),
+    };
+    cell.get_or_init(|| {
+        let parameter = |number: usize| format!("{sigil}{number}");
+        let columns = INVITATION_COLUMNS
+            .iter()
+            .map(IdenStatic::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let parameters = (1..=INVITATION_COLUMNS.len())
+            .map(parameter)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (first, second, third) = (parameter(1), parameter(2), parameter(3));
+        InvitationSql {
+            find: format!("SELECT {columns} FROM invitations WHERE invitation_id = {first}"),
+            survey: format!(
+                "SELECT touchpoint, state, min_days_between_invitations FROM surveys \
+                 WHERE survey_id = {first}"
+            ),
+            // The partial indexes' conditions are spelled as their definitions spell them, for
+            // the planners to see that the index holds every row wanted.
+            invited: format!(
+                "SELECT 1 FROM invitations WHERE suppression_reason = 0 AND customer_id = {first} \
+                 AND send_time > {second} AND send_time < {third} LIMIT 1"
+            ),
+            answered: format!(
+                "SELECT 1 FROM ratings WHERE customer_id <> '' AND customer_id = {first} \
+                 AND occur_time > {second} AND occur_time < {third} AND exclusion_reason = 0 \
+                 LIMIT 1"
+            ),
+            insert: format!("INSERT INTO invitations ({columns}) VALUES ({parameters})"),
+        }
+    })
+}
+
+/// Returns the window of a fatigue rule of `min_days` around `new`'s send_time: the customer's
+/// invitations to be sent and answers strictly inside it hold `new` back. None when the rule is
+/// off.
+fn fatigue_window(new: &NewInvitation, min_days: i32) -> Option<(Micros, Micros)> {
+    let start = new.fatigue_window_start(min_days)?;
+    let end = new
+        .send_time
+        .saturating_add(new.send_time.saturating_sub(start));
+    Some((start, end))
+}
+
+/// The fatigue rule's queries with the reason each gives when it finds a row, in the order they
+/// are asked.
+fn fatigue_checks(sql: &InvitationSql) -> [(SuppressionReason, &str); 2] {
+    [
+        (SuppressionReason::RecentlyInvited, &sql.invited),
+        (SuppressionReason::RecentlyAnswered, &sql.answered),
+    ]
+}
+
+/// The values of [`InvitationSql::insert`].
+fn insert_values(created: &Invitation) -> [Value; 8] {
+    [
+        created.invitation_id.as_str().into(),
+        created.survey_id.as_str().into(),
+        created.touchpoint.as_str().into(),
+        created.customer_id.as_str().into(),
+        created.channel.number().into(),
+        created.send_time.into(),
+        created.create_time.into(),
+        created
+            .suppression
+            .map_or(0, SuppressionReason::number)
+            .into(),
+    ]
+}
+
+/// [`Store::create_invitations`] on the invitation writer's own SQLite connection, with no hop
+/// to a connection thread per statement. An IMMEDIATE transaction takes the database's write
+/// lock, the lock every writer takes first.
+fn create_on_own_connection(
+    connection: &mut rusqlite::Connection,
+    batch: &[NewInvitation],
+    now: Micros,
+) -> rusqlite::Result<Vec<Result<Invitation>>> {
+    let sql = invitation_sql(DbBackend::Sqlite);
+    let transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut surveys: HashMap<String, Option<InvitedSurvey>> = HashMap::new();
+    let mut answers = Vec::with_capacity(batch.len());
+    for new in batch {
+        let stored = transaction
+            .prepare_cached(&sql.find)?
+            .query_row([&new.invitation_id], |row| {
+                Ok(invitation::Model {
+                    invitation_id: row.get(0)?,
+                    survey_id: row.get(1)?,
+                    touchpoint: row.get(2)?,
+                    customer_id: row.get(3)?,
+                    channel: row.get(4)?,
+                    send_time: row.get(5)?,
+                    create_time: row.get(6)?,
+                    suppression_reason: row.get(7)?,
+                })
+            })
+            .optional()?;
+        if let Some(stored) = stored {
+            answers.push(invitation_from_row(stored).and_then(|stored| retried(new, stored)));
+            continue;
+        }
+        if !surveys.contains_key(&new.survey_id) {
+            let survey = transaction
+                .prepare_cached(&sql.survey)?
+                .query_row([&new.survey_id], |row| {
+                    Ok(InvitedSurvey {
+                        touchpoint: row.get(0)?,
+                        state: row.get(1)?,
+                        min_days: row.get(2)?,
+                    })
+                })
+                .optional()?;
+            surveys.insert(new.survey_id.clone(), survey);
+        }
+        let survey = match open_survey(new, surveys[&new.survey_id].as_ref()) {
+            Ok(survey) => survey,
+            Err(refusal) => {
+                answers.push(Err(refusal));
+                continue;
+            }
+        };
+        let mut suppression = None;
+        if let Some((start, end)) = fatigue_window(new, survey.min_days) {
+            for (reason, check) in fatigue_checks(sql) {
+                if transaction
+                    .prepare_cached(check)?
+                    .exists((&new.customer_id, start, end))?
+                {
+                    suppression = Some(reason);
+                    break;
+                }
+            }
+        }
+        let created = created(new, survey, suppression, now);
+        transaction
+            .prepare_cached(&sql.insert)?
+            .execute(rusqlite::params_from_iter(
+                insert_values(&created)
+                    .iter()
+                    .map(super::customers::rusqlite_value),
+            ))?;
+        answers.push(Ok(created));
+    }
+    transaction.commit()?;
+    Ok(answers)
 }
 
 /// Returns `stored` when `new` is a retry of it, else the refusal of a taken id.

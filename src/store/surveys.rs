@@ -275,7 +275,7 @@ pub(super) fn metric_number(metric: Metric) -> i32 {
 fn state_number(state: SurveyState) -> i32 {
     match state {
         SurveyState::Active => 1,
-        SurveyState::Archived => 2,
+        SurveyState::Archived => ARCHIVED_STATE,
     }
 }
 
@@ -323,6 +323,9 @@ fn reasons_from_json(stored: &str) -> Result<Vec<SurveyReason>> {
         .collect())
 }
 
+/// The stored number of [`SurveyState::Archived`].
+pub(super) const ARCHIVED_STATE: i32 = 2;
+
 pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
     let metric = match row.metric {
         1 => Metric::Csat,
@@ -332,7 +335,7 @@ pub(super) fn survey_from_row(row: survey::Model) -> Result<Survey> {
     };
     let state = match row.state {
         1 => SurveyState::Active,
-        2 => SurveyState::Archived,
+        ARCHIVED_STATE => SurveyState::Archived,
         other => return Err(Error::internal(format!("survey row with state {other}"))),
     };
     Ok(Survey {

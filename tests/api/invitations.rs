@@ -18,6 +18,7 @@ on_both_backends!(
     invitations_list_by_survey_and_customer_page_by_page,
     bad_invitations_name_every_field_and_change_nothing,
     concurrent_invitations_of_one_customer_through_two_servers_send_exactly_one,
+    many_callers_at_once_are_each_decided_and_only_the_bad_refused,
 );
 
 const DAY: i64 = 86_400 * 1_000_000;
@@ -593,4 +594,74 @@ async fn concurrent_invitations_of_one_customer_through_two_servers_send_exactly
     }
     second.stop().await;
     first.stop().await;
+}
+
+/// Many callers at once on one server: their invitations are decided in shared transactions
+/// (group commit), each after those before it, and one refused invitation (an unknown or
+/// archived survey, a taken id) refuses only its own caller.
+async fn many_callers_at_once_are_each_decided_and_only_the_bad_refused(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("old", "support_chat").await;
+    set_min_days(&mut server, "chat", 7).await;
+    server
+        .surveys
+        .archive_survey(pb::ArchiveSurveyRequest {
+            survey_id: "old".into(),
+        })
+        .await
+        .expect("ArchiveSurvey");
+    let taken = invitation("taken", "chat", "someone", now() - DAY);
+    create(&mut client(&server), taken.clone())
+        .await
+        .expect("the first invitation");
+    for round in 0..3 {
+        let calls = (0..64).map(|index| {
+            let mut invitations = client(&server);
+            let (survey_id, customer_id) = match index {
+                0 => ("missing", "c-x".to_string()),
+                1 => ("old", "c-y".to_string()),
+                _ => ("chat", format!("c-{round}-{}", index % 20)),
+            };
+            let mut invitation = invitation(
+                &format!("i-{round}-{index}"),
+                survey_id,
+                &customer_id,
+                now() - DAY,
+            );
+            if index == 2 {
+                invitation = pb::Invitation {
+                    customer_id: "someone-else".into(),
+                    ..taken.clone()
+                };
+            }
+            async move { (index, create(&mut invitations, invitation).await) }
+        });
+        let mut sent_per_customer = std::collections::BTreeMap::new();
+        for (index, answer) in futures_util::future::join_all(calls).await {
+            match index {
+                0 => assert_eq!(answer.unwrap_err().code(), Code::NotFound),
+                1 => assert_eq!(answer.unwrap_err().code(), Code::FailedPrecondition),
+                2 => assert_eq!(answer.unwrap_err().code(), Code::AlreadyExists),
+                _ => {
+                    let answer = answer.expect("CreateInvitation");
+                    let stored = answer.invitation.unwrap();
+                    *sent_per_customer.entry(stored.customer_id).or_insert(0) +=
+                        i32::from(!answer.suppressed);
+                }
+            }
+        }
+        assert_eq!(sent_per_customer.len(), 20, "{sent_per_customer:?}");
+        assert!(
+            sent_per_customer.values().all(|sent| *sent == 1),
+            "{sent_per_customer:?}"
+        );
+    }
+    let stored = list_all(&mut client(&server), pb::InvitationFilter::default(), 1000).await;
+    assert_eq!(
+        stored.len(),
+        1 + 3 * 61,
+        "only the accepted ones are stored"
+    );
+    server.stop().await;
 }
