@@ -39,11 +39,14 @@ var DefaultServiceConfig string
 // Client holds one connection to csat and a client per service on it. Its fields are safe for
 // concurrent use; Close it when done.
 type Client struct {
-	Surveys    csatv1.SurveyServiceClient
-	Ratings    csatv1.RatingServiceClient
-	Reports    csatv1.ReportServiceClient
-	Benchmarks csatv1.BenchmarkServiceClient
-	Health     healthpb.HealthClient
+	Surveys     csatv1.SurveyServiceClient
+	Ratings     csatv1.RatingServiceClient
+	Reports     csatv1.ReportServiceClient
+	Benchmarks  csatv1.BenchmarkServiceClient
+	Customers   csatv1.CustomerServiceClient
+	FollowUps   csatv1.FollowUpServiceClient
+	Invitations csatv1.InvitationServiceClient
+	Health      healthpb.HealthClient
 
 	conn *grpc.ClientConn
 }
@@ -169,12 +172,15 @@ func Dial(target string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("csat: dial %s: %w", target, err)
 	}
 	return &Client{
-		Surveys:    csatv1.NewSurveyServiceClient(conn),
-		Ratings:    csatv1.NewRatingServiceClient(conn),
-		Reports:    csatv1.NewReportServiceClient(conn),
-		Benchmarks: csatv1.NewBenchmarkServiceClient(conn),
-		Health:     healthpb.NewHealthClient(conn),
-		conn:       conn,
+		Surveys:     csatv1.NewSurveyServiceClient(conn),
+		Ratings:     csatv1.NewRatingServiceClient(conn),
+		Reports:     csatv1.NewReportServiceClient(conn),
+		Benchmarks:  csatv1.NewBenchmarkServiceClient(conn),
+		Customers:   csatv1.NewCustomerServiceClient(conn),
+		FollowUps:   csatv1.NewFollowUpServiceClient(conn),
+		Invitations: csatv1.NewInvitationServiceClient(conn),
+		Health:      healthpb.NewHealthClient(conn),
+		conn:        conn,
 	}, nil
 }
 

@@ -23,6 +23,9 @@ const (
 	// ReasonRateLimited (RESOURCE_EXHAUSTED): the key is over its requests_per_second; wait
 	// RetryDelay before the next call.
 	ReasonRateLimited = "RATE_LIMITED"
+	// ReasonFollowUpEtagMismatch (ABORTED): UpdateFollowUp named an etag that is no longer the
+	// stored one; nothing changed. Read the follow-up again, decide again, resend with its etag.
+	ReasonFollowUpEtagMismatch = "FOLLOW_UP_ETAG_MISMATCH"
 )
 
 // Reasons a FieldViolation carries (google.rpc.BadRequest.FieldViolation.reason). Read one not

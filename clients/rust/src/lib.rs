@@ -86,22 +86,64 @@ pub async fn connect(
 
 /// The attempts [`retry_unavailable`] makes at most, as in clients/retry-service-config.json.
 pub const MAX_ATTEMPTS: u32 = 5;
+/// The wait after the first failed attempt, doubled after each one, as in the service config.
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
+/// The longest wait between two attempts, as in the service config.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// The methods (`/package.Service/Method`) that clients/retry-service-config.json retries, and
+/// so the only calls to wrap in [`retry_unavailable`]: those without side effects, the
+/// idempotent ones, and the creates whose caller-chosen id makes a repeat answer what was
+/// stored (`SubmitRating`, `BatchSubmitRatings` with `rating_id`, `CreateInvitation` with
+/// `invitation_id`). Streams only until they open. Not `CreateSurvey`, `CreateBenchmark`,
+/// `UpdateFollowUp`, `AddFollowUpNote` or `ImportRatings`.
+pub const RETRIED_METHODS: &[&str] = &[
+    "/csat.v1.SurveyService/GetSurvey",
+    "/csat.v1.SurveyService/ListSurveys",
+    "/csat.v1.SurveyService/UpdateSurvey",
+    "/csat.v1.SurveyService/ArchiveSurvey",
+    "/csat.v1.RatingService/SubmitRating",
+    "/csat.v1.RatingService/BatchSubmitRatings",
+    "/csat.v1.RatingService/GetRating",
+    "/csat.v1.RatingService/ListRatings",
+    "/csat.v1.RatingService/StreamRatings",
+    "/csat.v1.RatingService/ExcludeRating",
+    "/csat.v1.RatingService/RestoreRating",
+    "/csat.v1.ReportService/GetReport",
+    "/csat.v1.ReportService/WatchReport",
+    "/csat.v1.ReportService/GetBenchmarkReport",
+    "/csat.v1.BenchmarkService/GetBenchmark",
+    "/csat.v1.BenchmarkService/ListBenchmarks",
+    "/csat.v1.BenchmarkService/DeleteBenchmark",
+    "/csat.v1.CustomerService/GetCustomer",
+    "/csat.v1.CustomerService/ListCustomers",
+    "/csat.v1.CustomerService/GetHealthPolicy",
+    "/csat.v1.CustomerService/UpdateHealthPolicy",
+    "/csat.v1.CustomerService/EraseCustomer",
+    "/csat.v1.FollowUpService/GetFollowUp",
+    "/csat.v1.FollowUpService/ListFollowUps",
+    "/csat.v1.InvitationService/CreateInvitation",
+    "/csat.v1.InvitationService/GetInvitation",
+    "/csat.v1.InvitationService/ListInvitations",
+    "/grpc.health.v1.Health/Check",
+    "/grpc.health.v1.Health/Watch",
+];
 
 /// Calls `call` again while it fails with UNAVAILABLE (the server restarting, a connection
-/// lost), at most [`MAX_ATTEMPTS`], waiting 0.1 s, 0.2 s, 0.4 s… (at most 5 s) between them. Only for
-/// idempotent calls: reads, and submits, which the rating id makes safe to repeat.
+/// lost), at most [`MAX_ATTEMPTS`], waiting 0.1 s, 0.2 s, 0.4 s… (at most 2 s) between them, as
+/// the service config does. Only for the calls [`RETRIED_METHODS`] names.
 pub async fn retry_unavailable<T, F, Fut>(mut call: F) -> Result<T, Status>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Status>>,
 {
-    let mut backoff = Duration::from_millis(100);
+    let mut backoff = INITIAL_BACKOFF;
     let mut attempt = 1;
     loop {
         match call().await {
             Err(status) if status.code() == Code::Unavailable && attempt < MAX_ATTEMPTS => {
                 tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
+                backoff = (backoff * 2).min(MAX_BACKOFF);
                 attempt += 1;
             }
             result => return result,

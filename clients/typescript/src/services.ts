@@ -2,6 +2,9 @@
 // entry point (index.ts) and the browser one (web.ts), so both hand out the same shape.
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { BenchmarkService } from "./gen/csat/v1/benchmark_pb.js";
+import { CustomerService } from "./gen/csat/v1/customer_pb.js";
+import { FollowUpService } from "./gen/csat/v1/follow_up_pb.js";
+import { InvitationService } from "./gen/csat/v1/invitation_pb.js";
 import { RatingService } from "./gen/csat/v1/rating_pb.js";
 import { ReportService } from "./gen/csat/v1/report_pb.js";
 import { SurveyService } from "./gen/csat/v1/survey_pb.js";
@@ -17,6 +20,12 @@ export interface CsatServices {
   readonly reports: Client<typeof ReportService>;
   /** csat.v1.BenchmarkService: targets and industry figures reports compare against. */
   readonly benchmarks: Client<typeof BenchmarkService>;
+  /** csat.v1.CustomerService: customer health, the at-risk list, the health policy, erasure. */
+  readonly customers: Client<typeof CustomerService>;
+  /** csat.v1.FollowUpService: the follow-ups low ratings open; list, assign, resolve, annotate. */
+  readonly followUps: Client<typeof FollowUpService>;
+  /** csat.v1.InvitationService: record invitations, and whether survey fatigue suppresses them. */
+  readonly invitations: Client<typeof InvitationService>;
   /** grpc.health.v1.Health: `check({service: ""})` answers SERVING once the server is ready. */
   readonly health: Client<typeof Health>;
   /** The transport the clients use, for calling a service through `createClient` yourself. */
@@ -30,6 +39,9 @@ export function servicesOn(transport: Transport): CsatServices {
     ratings: createClient(RatingService, transport),
     reports: createClient(ReportService, transport),
     benchmarks: createClient(BenchmarkService, transport),
+    customers: createClient(CustomerService, transport),
+    followUps: createClient(FollowUpService, transport),
+    invitations: createClient(InvitationService, transport),
     health: createClient(Health, transport),
     transport,
   };

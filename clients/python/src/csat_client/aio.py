@@ -21,7 +21,15 @@ import grpc.aio
 from grpc_health.v1 import health_pb2
 
 from csat_client.client import ChannelOption, channel_options
-from csat_client.v1 import benchmark_pb2_grpc, rating_pb2_grpc, report_pb2_grpc, survey_pb2_grpc
+from csat_client.v1 import (
+    benchmark_pb2_grpc,
+    customer_pb2_grpc,
+    follow_up_pb2_grpc,
+    invitation_pb2_grpc,
+    rating_pb2_grpc,
+    report_pb2_grpc,
+    survey_pb2_grpc,
+)
 
 
 class _MetadataInterceptor(
@@ -106,6 +114,12 @@ class AsyncCsatClient:
     """csat.v1.ReportService."""
     benchmarks: benchmark_pb2_grpc.BenchmarkServiceAsyncStub
     """csat.v1.BenchmarkService."""
+    customers: customer_pb2_grpc.CustomerServiceAsyncStub
+    """csat.v1.CustomerService."""
+    follow_ups: follow_up_pb2_grpc.FollowUpServiceAsyncStub
+    """csat.v1.FollowUpService."""
+    invitations: invitation_pb2_grpc.InvitationServiceAsyncStub
+    """csat.v1.InvitationService."""
     health: HealthStub
     """grpc.health.v1.Health."""
 
@@ -115,6 +129,9 @@ class AsyncCsatClient:
         self.ratings = rating_pb2_grpc.RatingServiceStub(channel)
         self.reports = report_pb2_grpc.ReportServiceStub(channel)
         self.benchmarks = benchmark_pb2_grpc.BenchmarkServiceStub(channel)
+        self.customers = customer_pb2_grpc.CustomerServiceStub(channel)
+        self.follow_ups = follow_up_pb2_grpc.FollowUpServiceStub(channel)
+        self.invitations = invitation_pb2_grpc.InvitationServiceStub(channel)
         self.health = HealthStub(channel)
 
     async def close(self, grace: float | None = None) -> None:

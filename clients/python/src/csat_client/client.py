@@ -15,6 +15,9 @@ from grpc_health.v1 import health_pb2
 
 from csat_client.v1 import (
     benchmark_pb2_grpc,
+    customer_pb2_grpc,
+    follow_up_pb2_grpc,
+    invitation_pb2_grpc,
     rating_pb2_grpc,
     report_pb2_grpc,
     survey_pb2_grpc,
@@ -26,10 +29,11 @@ ChannelOption = tuple[str, Any]
 def default_service_config() -> dict[str, Any]:
     """Returns the gRPC service config `connect()` uses unless told otherwise.
 
-    It retries UNAVAILABLE (up to 5 attempts, backoff from 0.1 s doubling to 5 s) on the
-    read-only and idempotent methods and on SubmitRating and BatchSubmitRatings, which rating
-    ids make safe to resend: a resent rating that was stored is answered as a duplicate.
-    CreateSurvey, UpdateSurvey, ArchiveSurvey, CreateBenchmark and ImportRatings are not retried.
+    It retries UNAVAILABLE (up to 5 attempts, backoff from 0.1 s doubling to 2 s) on the
+    read-only and idempotent methods and on SubmitRating, BatchSubmitRatings and
+    CreateInvitation, which rating and invitation ids make safe to resend: a resent one that was
+    stored is answered as stored. CreateSurvey, CreateBenchmark, UpdateFollowUp, AddFollowUpNote
+    and ImportRatings are not retried.
     The file is csat_client/retry_service_config.json; a fresh dict is returned on each call.
     """
     text = resources.files("csat_client").joinpath("retry_service_config.json").read_text("utf-8")
@@ -146,6 +150,13 @@ class CsatClient:
     """csat.v1.ReportService: GetReport, WatchReport, GetBenchmarkReport."""
     benchmarks: benchmark_pb2_grpc.BenchmarkServiceStub
     """csat.v1.BenchmarkService: CreateBenchmark, GetBenchmark, ListBenchmarks, DeleteBenchmark."""
+    customers: customer_pb2_grpc.CustomerServiceStub
+    """csat.v1.CustomerService: GetCustomer, ListCustomers, GetHealthPolicy, UpdateHealthPolicy,
+    EraseCustomer."""
+    follow_ups: follow_up_pb2_grpc.FollowUpServiceStub
+    """csat.v1.FollowUpService: GetFollowUp, ListFollowUps, UpdateFollowUp, AddFollowUpNote."""
+    invitations: invitation_pb2_grpc.InvitationServiceStub
+    """csat.v1.InvitationService: CreateInvitation, GetInvitation, ListInvitations."""
     health: HealthStub
     """grpc.health.v1.Health: Check("") answers SERVING once the server is ready."""
 
@@ -155,6 +166,9 @@ class CsatClient:
         self.ratings = rating_pb2_grpc.RatingServiceStub(channel)
         self.reports = report_pb2_grpc.ReportServiceStub(channel)
         self.benchmarks = benchmark_pb2_grpc.BenchmarkServiceStub(channel)
+        self.customers = customer_pb2_grpc.CustomerServiceStub(channel)
+        self.follow_ups = follow_up_pb2_grpc.FollowUpServiceStub(channel)
+        self.invitations = invitation_pb2_grpc.InvitationServiceStub(channel)
         self.health = HealthStub(channel)
 
     def close(self) -> None:

@@ -1,6 +1,9 @@
 package com.csat.client;
 
 import com.csat.v1.BenchmarkServiceGrpc;
+import com.csat.v1.CustomerServiceGrpc;
+import com.csat.v1.FollowUpServiceGrpc;
+import com.csat.v1.InvitationServiceGrpc;
 import com.csat.v1.RatingServiceGrpc;
 import com.csat.v1.ReportServiceGrpc;
 import com.csat.v1.SurveyServiceGrpc;
@@ -121,6 +124,45 @@ public final class CsatClient implements AutoCloseable {
     }
 
     /**
+     * Returns a blocking stub of CustomerService: customer health, the at-risk list ({@code
+     * listCustomers} ordered by {@code health}), the health policy, erasure.
+     */
+    public CustomerServiceGrpc.CustomerServiceBlockingStub customers() {
+        return CustomerServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** Returns an asynchronous stub of CustomerService, answering through a StreamObserver. */
+    public CustomerServiceGrpc.CustomerServiceStub customersAsync() {
+        return CustomerServiceGrpc.newStub(channel);
+    }
+
+    /**
+     * Returns a blocking stub of FollowUpService: the follow-ups low ratings open; list them (overdue
+     * ones, say), assign, resolve or dismiss them by etag, add notes.
+     */
+    public FollowUpServiceGrpc.FollowUpServiceBlockingStub followUps() {
+        return FollowUpServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** Returns an asynchronous stub of FollowUpService, answering through a StreamObserver. */
+    public FollowUpServiceGrpc.FollowUpServiceStub followUpsAsync() {
+        return FollowUpServiceGrpc.newStub(channel);
+    }
+
+    /**
+     * Returns a blocking stub of InvitationService: record an invitation before sending it, and
+     * learn whether survey fatigue suppresses it.
+     */
+    public InvitationServiceGrpc.InvitationServiceBlockingStub invitations() {
+        return InvitationServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** Returns an asynchronous stub of InvitationService, answering through a StreamObserver. */
+    public InvitationServiceGrpc.InvitationServiceStub invitationsAsync() {
+        return InvitationServiceGrpc.newStub(channel);
+    }
+
+    /**
      * Returns a blocking stub of grpc.health.v1.Health: {@code check("")} answers SERVING once the
      * server's database answers, and per service ({@code "csat.v1.RatingService"}).
      */
@@ -135,9 +177,10 @@ public final class CsatClient implements AutoCloseable {
 
     /**
      * Returns csat's default service config, as grpc-java takes it: UNAVAILABLE retried, up to 5
-     * attempts with exponential backoff from 0.1 s to 5 s, on the read-only methods and on
-     * SubmitRating and BatchSubmitRatings (a rating_id makes a retried submit a duplicate, never a
-     * second rating). The same file as clients/retry-service-config.json.
+     * attempts with exponential backoff from 0.1 s to 2 s, on the read-only and idempotent methods
+     * and on SubmitRating, BatchSubmitRatings and CreateInvitation (a rating_id or invitation_id
+     * makes a retry answer what was stored, never a second one). The same file as
+     * clients/retry-service-config.json.
      */
     public static Map<String, ?> defaultServiceConfig() {
         try (InputStream in = CsatClient.class.getResourceAsStream(RETRY_SERVICE_CONFIG_RESOURCE)) {
