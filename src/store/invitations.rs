@@ -306,8 +306,9 @@ fn invitation_sql(backend: DbBackend) -> &'static InvitationSql {
                 "SELECT touchpoint, state, min_days_between_invitations FROM surveys \
                  WHERE survey_id = {first}"
             ),
-            // The partial indexes' conditions are spelled as their definitions spell them, for
-            // the planners to see that the index holds every row wanted.
+            // Through the index by (customer_id, send_time), skipping suppressed rows. The
+            // ratings' partial index by customer is spelled as its definition spells it, for the
+            // planners to see that it holds every row wanted.
             invited: format!(
                 "SELECT 1 FROM invitations WHERE suppression_reason = 0 AND customer_id = {first} \
                  AND send_time > {second} AND send_time < {third} LIMIT 1"
