@@ -272,6 +272,7 @@ mod tests {
                 channel: Channel::WebChat,
                 attributes: Default::default(),
                 reason_codes: Vec::new(),
+                invitation_id: String::new(),
             },
             occur_time: 0,
             create_time: 0,

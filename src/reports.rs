@@ -15,6 +15,7 @@ use crate::domain::benchmark::{
     self, Benchmark, Comparison, Headline, Measure, Standing, Status, Trend, headline, standings,
 };
 use crate::domain::follow_up::{PlacedFollowUp, add_loop_figures};
+use crate::domain::invitation::ResponseFigures;
 use crate::domain::metrics::{Change, Metrics, Scale};
 use crate::domain::report::{
     Aggregation, GroupBy, GroupLimit, MAX_BENCHMARK_COMPARISONS, MAX_REPORT_BUCKETS, Report,
@@ -25,6 +26,7 @@ use crate::domain::time_buckets::{
 };
 use crate::domain::{Channel, FieldReason, FieldViolation, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
+use crate::store::invitation_rollups::InvitationScope;
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION, date_of_day, day_number};
 use crate::store::{CounterVersions, Store};
@@ -157,11 +159,15 @@ impl Reports {
             drop(guard);
             self.add_loop_figures(query, &surveys, &current, &mut report)
                 .await?;
+            self.add_response_figures(query, &surveys, &current, &mut report)
+                .await?;
             return Ok(report);
         }
         let (current, previous) = self.aggregate_scan(query, &surveys, target, limit).await?;
         let mut report = assemble(query, &facts, &current, previous.as_ref(), target, false);
         self.add_loop_figures(query, &surveys, &current, &mut report)
+            .await?;
+        self.add_response_figures(query, &surveys, &current, &mut report)
             .await?;
         Ok(report)
     }
@@ -219,6 +225,126 @@ impl Reports {
                 .is_some_and(|info| info.follow_ups_apply)
         };
         add_loop_figures(report, current, applies, &placed);
+        Ok(())
+    }
+
+    /// Sets the invitations, responses and response rate of `report` where they apply: grouped
+    /// by nothing, survey, touchpoint or channel, filtered by nothing an invitation does not
+    /// carry (a customer, scores, attributes, reason codes), with an invitation in scope; placed
+    /// in buckets by their send_time. Read from the invitation rollups for whole local days in
+    /// a rollup zone (not for hours), and from the invitations at the range's partial days.
+    async fn add_response_figures(
+        &self,
+        query: &ReportQuery,
+        surveys: &HashMap<String, SurveyInfo>,
+        current: &Aggregation,
+        report: &mut Report,
+    ) -> Result<()> {
+        let filter = &query.filter;
+        let groups_apply = query.group_by.iter().all(|entry| {
+            matches!(
+                entry,
+                GroupBy::Survey | GroupBy::Touchpoint | GroupBy::Channel
+            )
+        });
+        let filter_applies = filter.customer_id.is_none()
+            && filter.min_score.is_none()
+            && filter.max_score.is_none()
+            && filter.attributes.is_empty()
+            && filter.reason_codes.is_empty();
+        let mut survey_ids: Vec<String> = surveys
+            .values()
+            .filter(|info| in_scope(filter, info))
+            .map(|info| info.facts.survey_id.clone())
+            .collect();
+        if !groups_apply || !filter_applies || survey_ids.is_empty() {
+            return Ok(());
+        }
+        survey_ids.sort();
+        let zone_name = query.time_zone.name();
+        let rollup_zone = if query.granularity == Granularity::Hour {
+            None
+        } else {
+            self.store
+                .rollup_zones()
+                .await?
+                .iter()
+                .any(|zone| &*zone.name == zone_name)
+                .then_some((zone_name, query.time_zone))
+        };
+        let channels: Vec<i32> = filter
+            .channels
+            .iter()
+            .map(|channel| channel.number())
+            .collect();
+        let rows = self
+            .store
+            .invitation_counts(&InvitationScope {
+                survey_ids: &survey_ids,
+                channels: &channels,
+                start: filter.start_time,
+                end: filter.end_time,
+                rollup_zone,
+            })
+            .await?;
+        let buckets = current.plan.len();
+        // (invitations, responses)
+        let zero = (0_i64, 0_i64);
+        let add = |figures: &mut (i64, i64), invitations: i64, responses: i64| {
+            figures.0 += invitations;
+            figures.1 += responses;
+        };
+        let mut overall = (zero, vec![zero; buckets]);
+        let mut by_key: HashMap<Vec<String>, InvitationTally> = HashMap::new();
+        for row in rows {
+            let Some(info) = surveys.get(&row.survey_id) else {
+                continue;
+            };
+            let bucket = current.plan.bucket_of(row.at);
+            let keys = group_keys(
+                &query.group_by,
+                info,
+                Channel::from_number(row.channel),
+                &[],
+                &[],
+            );
+            let group = by_key
+                .entry(keys.into_iter().next().unwrap_or_default())
+                .or_insert_with(|| (zero, vec![zero; buckets]));
+            for (total, series) in [&mut overall, group] {
+                add(total, row.invitation_count, row.response_count);
+                if let Some(bucket) = bucket {
+                    add(
+                        &mut series[bucket],
+                        row.invitation_count,
+                        row.response_count,
+                    );
+                }
+            }
+        }
+        if overall.0.0 == 0 {
+            return Ok(());
+        }
+        let figures = |(invitations, responses): (i64, i64)| {
+            Some(ResponseFigures::new(
+                invitations,
+                responses,
+                query.confidence,
+            ))
+        };
+        let set = |group: &mut crate::domain::report::GroupReport,
+                   (total, series): &InvitationTally| {
+            group.invitations = figures(*total);
+            for (bucket, counts) in group.series.iter_mut().zip(series) {
+                bucket.invitations = figures(*counts);
+            }
+        };
+        set(&mut report.overall, &overall);
+        let empty = (zero, vec![zero; buckets]);
+        for group in &mut report.groups {
+            let key: Vec<String> = group.key.iter().map(|(_, value)| value.clone()).collect();
+            set(group, by_key.get(&key).unwrap_or(&empty));
+        }
         Ok(())
     }
 
@@ -462,6 +588,9 @@ impl Reports {
         Ok((current, previous))
     }
 }
+
+/// (invitations, responses) of a group, over the range and per bucket.
+type InvitationTally = ((i64, i64), Vec<(i64, i64)>);
 
 /// Returns the INVALID_ARGUMENT a caller receives for a report that would be too large.
 fn too_large(reason: TooLarge) -> Error {

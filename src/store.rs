@@ -13,6 +13,7 @@ pub use follow_ups::{FollowUpListQuery, LoopRow};
 pub use invitations::InvitationListQuery;
 mod health;
 pub mod ingest;
+pub mod invitation_rollups;
 mod invitations;
 pub mod migration;
 pub(crate) mod rating_sql;

@@ -193,6 +193,7 @@ pub fn rating_input(rating: pb::Rating) -> RatingInput {
         attributes: rating.attributes,
         occur_time: given_time(rating.occur_time),
         reason_codes: rating.reason_codes,
+        invitation_id: rating.invitation_id,
     }
 }
 
@@ -237,6 +238,7 @@ pub fn rating_into_proto(rating: Rating) -> pb::Rating {
             exclude_time: Some(timestamp_from_micros(exclusion.exclude_time)),
         }),
         erased: rating.erased,
+        invitation_id: rating.content.invitation_id,
     }
 }
 

@@ -47,6 +47,14 @@ fn invitation_into_proto(invitation: Invitation) -> pb::Invitation {
         suppressed: invitation.suppression.is_some(),
         suppression_reason: reason_to_proto(invitation.suppression).into(),
         touchpoint: invitation.touchpoint,
+        response_time: invitation
+            .response
+            .as_ref()
+            .map(|response| timestamp_from_micros(response.response_time)),
+        response_rating_id: invitation
+            .response
+            .map(|response| response.rating_id)
+            .unwrap_or_default(),
     }
 }
 

@@ -15,6 +15,7 @@ use super::conversion::{filter_input, rating_input, rating_into_proto, rating_to
 use super::paging::{ListCall, encode_token, page_request, within_page_bytes};
 use super::{Context, MAX_ECHOED_MESSAGE_BYTES, echoed, only_field, status_from_error};
 use crate::domain::ingest::{Accepted, RatingResult, Rejection};
+use crate::domain::invitation::LinkRefusal;
 use crate::domain::rating::{MAX_EXCLUSION_NOTE_CHARS, MAX_REASON_CODES};
 use crate::domain::validation::{RatingId, ReasonCode, Refusal, SurveyId, is_survey_id};
 use crate::domain::{
@@ -276,9 +277,38 @@ fn rejection_error(rejection: Rejection, survey_id: &str, rating_id: &str, prefi
                 "{prefix}rating_id {rating_id:?} of survey {survey_id:?} is already used with other content"
             ),
         },
+        Rejection::Invitation(refusal) => invitation_refusal_error(refusal, prefix),
         Rejection::RolledBack => Error::FailedPrecondition {
             reason: "BATCH_ROLLED_BACK",
             message: "another rating of the batch was refused".into(),
+        },
+    }
+}
+
+/// Returns the error of a rating that may not answer the invitation it names.
+fn invitation_refusal_error(refusal: LinkRefusal, prefix: &str) -> Error {
+    let field = format!("{prefix}invitation_id");
+    let inconsistent = |description: &str| {
+        Error::InvalidArgument(vec![FieldViolation::new(
+            &field,
+            FieldReason::Inconsistent,
+            description,
+        )])
+    };
+    match refusal {
+        LinkRefusal::Unknown => Error::NotFound {
+            reason: "INVITATION_NOT_FOUND",
+            message: format!("{field}: no invitation has this id"),
+        },
+        LinkRefusal::AnotherSurvey => {
+            inconsistent("the invitation asks another survey than the rating's survey_id")
+        }
+        LinkRefusal::AnotherCustomer => {
+            inconsistent("the invitation asks another customer than the rating's customer_id")
+        }
+        LinkRefusal::Answered => Error::AlreadyExists {
+            reason: "INVITATION_ANSWERED",
+            message: format!("{field}: another rating answered this invitation already"),
         },
     }
 }

@@ -15,6 +15,7 @@ use super::conversion::{
 };
 use crate::domain::benchmark::{Comparison, Direction, Estimate, Status as Standing};
 use crate::domain::follow_up::LoopFigures;
+use crate::domain::invitation::ResponseFigures;
 use crate::domain::metrics::{Change, Metrics};
 use crate::domain::report::{BucketReport, GroupReport, Report, ReportQuery, ReportQueryInput};
 use crate::domain::time_buckets::Granularity;
@@ -193,7 +194,27 @@ fn metrics_to_proto(metrics: &Metrics, change: Option<&Change>) -> pb::Metrics {
         closed_follow_up_count: None,
         closed_within_due_count: None,
         median_time_to_close: None,
+        invitation_count: None,
+        response_count: None,
+        response_rate: None,
+        response_rate_interval: None,
     }
+}
+
+/// Returns `metrics` with the response figures, where they apply.
+fn with_response_figures(
+    mut metrics: pb::Metrics,
+    figures: Option<&ResponseFigures>,
+) -> pb::Metrics {
+    if let Some(figures) = figures {
+        metrics.invitation_count = Some(figures.invitation_count);
+        metrics.response_count = Some(figures.response_count);
+        if let Some((rate, low, high)) = figures.rate {
+            metrics.response_rate = Some(rate);
+            metrics.response_rate_interval = interval(low, high);
+        }
+    }
+    metrics
 }
 
 /// Returns `metrics` with the loop's figures, where they apply.
@@ -210,9 +231,12 @@ fn with_loop_figures(mut metrics: pb::Metrics, figures: Option<&LoopFigures>) ->
 /// Returns the wire form of a report, generated now.
 fn report_to_proto(report: &Report) -> pb::Report {
     pb::Report {
-        overall: Some(with_loop_figures(
-            metrics_to_proto(&report.overall.metrics, report.overall.change.as_ref()),
-            report.overall.follow_ups.as_ref(),
+        overall: Some(with_response_figures(
+            with_loop_figures(
+                metrics_to_proto(&report.overall.metrics, report.overall.change.as_ref()),
+                report.overall.follow_ups.as_ref(),
+            ),
+            report.overall.invitations.as_ref(),
         )),
         groups: report.groups.iter().map(group_to_proto).collect(),
         series: report.overall.series.iter().map(bucket_to_proto).collect(),
@@ -227,9 +251,12 @@ fn bucket_to_proto(bucket: &BucketReport) -> pb::Bucket {
     pb::Bucket {
         start_time: Some(timestamp_from_micros(bucket.start_time)),
         end_time: Some(timestamp_from_micros(bucket.end_time)),
-        metrics: Some(with_loop_figures(
-            metrics_to_proto(&bucket.metrics, None),
-            bucket.follow_ups.as_ref(),
+        metrics: Some(with_response_figures(
+            with_loop_figures(
+                metrics_to_proto(&bucket.metrics, None),
+                bucket.follow_ups.as_ref(),
+            ),
+            bucket.invitations.as_ref(),
         )),
     }
 }
@@ -237,9 +264,12 @@ fn bucket_to_proto(bucket: &BucketReport) -> pb::Bucket {
 fn group_to_proto(group: &GroupReport) -> pb::ReportGroup {
     pb::ReportGroup {
         key: group.key.iter().cloned().collect(),
-        metrics: Some(with_loop_figures(
-            metrics_to_proto(&group.metrics, group.change.as_ref()),
-            group.follow_ups.as_ref(),
+        metrics: Some(with_response_figures(
+            with_loop_figures(
+                metrics_to_proto(&group.metrics, group.change.as_ref()),
+                group.follow_ups.as_ref(),
+            ),
+            group.invitations.as_ref(),
         )),
         series: group.series.iter().map(bucket_to_proto).collect(),
     }
@@ -428,6 +458,10 @@ mod tests {
                 seconds: -315_576_000_000,
                 nanos: -999_999_999,
             }),
+            invitation_count: Some(count),
+            response_count: Some(count),
+            response_rate: Some(33.333_333_333_333_336),
+            response_rate_interval: interval(12.345_678_901_234_567, 98.765_432_109_876_54),
         }
     }
 
@@ -472,19 +506,35 @@ mod tests {
         }
     }
 
+    /// Removes the response figures of every bucket.
+    fn without_response_figures(mut answer: pb::GetReportResponse) -> pb::GetReportResponse {
+        for bucket in &mut answer.report.as_mut().unwrap().series {
+            let metrics = bucket.metrics.as_mut().unwrap();
+            metrics.invitation_count = None;
+            metrics.response_count = None;
+            metrics.response_rate = None;
+            metrics.response_rate_interval = None;
+        }
+        answer
+    }
+
     #[test]
     fn the_most_groups_without_series_and_the_longest_series_without_groups_fit_in_a_message() {
         let most_groups = longest_report(MAX_GROUPS, 0, 200);
-        let longest_series = longest_report(0, MAX_BUCKETS, 200);
+        let longest_series = without_response_figures(longest_report(0, MAX_BUCKETS, 200));
 
         for answer in [most_groups, longest_series] {
             assert!(answer.encoded_len() <= MAX_ANSWER_BYTES);
             assert!(within_message_limit(answer).is_ok());
         }
+        // With response figures in every bucket as well, every count at 2^62 and every metric
+        // mixed, the longest series passes 4 MiB (443 bytes a bucket): it is refused rather than
+        // sent, as any report too long is. Real counts are far shorter.
+        assert!(within_message_limit(longest_report(0, MAX_BUCKETS, 200)).is_err());
     }
 
     #[test]
-    fn an_empty_bucket_encodes_to_23_bytes_and_the_longest_to_390() {
+    fn an_empty_bucket_encodes_to_23_bytes_and_the_longest_to_443() {
         let instant = Some(timestamp_from_micros(1_796_342_400_000_000));
         let empty = pb::Bucket {
             start_time: instant,
@@ -503,7 +553,7 @@ mod tests {
         };
 
         assert_eq!(in_series(empty), 23);
-        assert_eq!(in_series(longest_bucket()), 390);
+        assert_eq!(in_series(longest_bucket()), 443);
     }
 
     #[test]

@@ -235,6 +235,7 @@ mod tests {
                 channel: Channel::Sms,
                 attributes: BTreeMap::from([("agent".to_string(), agent.to_string())]),
                 reason_codes: vec!["long_wait".into(), "rude".into()],
+                invitation_id: String::new(),
             },
             occur_time: 100,
             create_time: 100,

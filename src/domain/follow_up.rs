@@ -584,6 +584,7 @@ mod tests {
                 channel: Channel::Email,
                 attributes: Default::default(),
                 reason_codes: Vec::new(),
+                invitation_id: String::new(),
             },
             occur_time: 5,
             create_time: 1_000,

@@ -5,7 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::invitation::{InvitationLink, LinkRefusal};
 use super::{FieldViolation, NewRating, Rating, Survey, SurveyState};
+
+/// The invitations a batch's ratings name, by id, as the writer read them in its transaction;
+/// absent: no such invitation.
+pub type InvitationLinks = HashMap<String, InvitationLink>;
 
 /// Ratings submitted together, as one caller's call hands them to the writer.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +52,8 @@ pub enum Rejection {
     OffSurvey(Vec<FieldViolation>),
     /// The key is stored with other content.
     Conflict,
+    /// The invitation named cannot be answered by this rating.
+    Invitation(LinkRefusal),
     /// The rating was fine, but another rating of its all-or-nothing batch was refused.
     RolledBack,
 }
@@ -183,6 +190,26 @@ pub fn judge<'s, 'r>(
     }
 }
 
+/// Returns why a new rating may not answer the invitation it names, if it names one. A retry
+/// never comes here: the rating stored first settles it (its content holds the same
+/// invitation_id, or it is a conflict).
+fn link_refusal(
+    new_rating: &NewRating,
+    invitations: &InvitationLinks,
+    staged: &Staged<'_>,
+) -> Option<LinkRefusal> {
+    let invitation_id = new_rating.content.invitation_id.as_str();
+    if invitation_id.is_empty() {
+        return None;
+    }
+    InvitationLink::refusal(
+        invitations.get(invitation_id),
+        &new_rating.survey_id,
+        &new_rating.content.customer_id,
+        staged.index_by_invitation.contains_key(invitation_id),
+    )
+}
+
 /// Applies the all-or-nothing rule to one submission's results: when the submission asks for it
 /// and any rating was refused, every accepted one (new or duplicate) becomes
 /// [`Rejection::RolledBack`]. Returns whether it rolled the submission back.
@@ -224,6 +251,9 @@ struct Staged<'b> {
     ratings: Vec<Rating>,
     /// Index in `ratings` by key, borrowed from the submissions rather than copied.
     index_by_key: HashMap<(&'b str, &'b str), usize>,
+    /// Index in `ratings` of the rating answering each invitation, so that a second one in the
+    /// same commit is refused as a stored one would be.
+    index_by_invitation: HashMap<&'b str, usize>,
     first_sequence: i64,
     create_time: i64,
 }
@@ -251,6 +281,10 @@ impl<'b> Staged<'b> {
         };
         let key = (new_rating.survey_id.as_str(), new_rating.rating_id.as_str());
         self.index_by_key.insert(key, self.ratings.len());
+        if !new_rating.content.invitation_id.is_empty() {
+            self.index_by_invitation
+                .insert(&new_rating.content.invitation_id, self.ratings.len());
+        }
         self.ratings.push(rating.clone());
         rating
     }
@@ -258,23 +292,44 @@ impl<'b> Staged<'b> {
     /// Unstages every rating from position `len` on.
     fn truncate(&mut self, len: usize) {
         self.index_by_key.retain(|_, index| *index < len);
+        self.index_by_invitation.retain(|_, index| *index < len);
         self.ratings.truncate(len);
     }
 }
 
+/// Returns whether any rating of the batch names an invitation.
+pub fn names_an_invitation(batch: &[Submission]) -> bool {
+    batch
+        .iter()
+        .flat_map(|submission| &submission.ratings)
+        .any(|rating| !rating.content.invitation_id.is_empty())
+}
+
+/// Returns the invitations the batch names, once each.
+pub fn named_invitation_ids(batch: &[Submission]) -> HashSet<&str> {
+    batch
+        .iter()
+        .flat_map(|submission| &submission.ratings)
+        .map(|rating| rating.content.invitation_id.as_str())
+        .filter(|invitation_id| !invitation_id.is_empty())
+        .collect()
+}
+
 /// Decides every rating of the batch against the surveys, the ratings stored under its keys
-/// (`known`) and the ratings the batch stores before it, and numbers the new ones from
-/// `first_sequence`, created at `create_time`.
+/// (`known`), the invitations it names (`invitations`) and the ratings the batch stores before
+/// it, and numbers the new ones from `first_sequence`, created at `create_time`.
 pub fn decide(
     batch: &[Submission],
     surveys: &HashMap<String, Survey>,
     known: &StoredRatings,
+    invitations: &InvitationLinks,
     first_sequence: i64,
     create_time: i64,
 ) -> CommitOutcome {
     let mut staged = Staged {
         ratings: Vec::new(),
         index_by_key: HashMap::new(),
+        index_by_invitation: HashMap::new(),
         first_sequence,
         create_time,
     };
@@ -288,7 +343,10 @@ pub fn decide(
                 (!known.is_empty()).then(|| known.get(new_rating)).flatten()
             });
             let result = match judge(new_rating, earlier, surveys.get(&new_rating.survey_id)) {
-                Verdict::New(survey) => Ok(Accepted::Stored(staged.push(new_rating, survey))),
+                Verdict::New(survey) => match link_refusal(new_rating, invitations, &staged) {
+                    Some(refusal) => Err(Rejection::Invitation(refusal)),
+                    None => Ok(Accepted::Stored(staged.push(new_rating, survey))),
+                },
                 Verdict::Duplicate(earlier) => Ok(Accepted::Duplicate(earlier.clone())),
                 Verdict::Refused(rejection) => Err(rejection),
             };
@@ -360,6 +418,7 @@ mod tests {
                 channel: Channel::WebChat,
                 attributes: BTreeMap::new(),
                 reason_codes: Vec::new(),
+                invitation_id: String::new(),
             },
             occur_time: 1_000,
             occur_time_given: true,
@@ -389,7 +448,14 @@ mod tests {
     }
 
     fn decide_alone(batch: &[Submission], known: &StoredRatings) -> CommitOutcome {
-        decide(batch, &surveys(), known, FIRST_SEQUENCE, CREATE_TIME)
+        decide(
+            batch,
+            &surveys(),
+            known,
+            &InvitationLinks::new(),
+            FIRST_SEQUENCE,
+            CREATE_TIME,
+        )
     }
 
     #[test]
@@ -721,5 +787,59 @@ mod tests {
             &[submission(vec![new_rating("old", "d", 4)], false)],
             &surveys()
         ));
+    }
+
+    fn answering(rating_id: &str, invitation_id: &str) -> NewRating {
+        let mut rating = new_rating("chat", rating_id, 4);
+        rating.content.invitation_id = invitation_id.into();
+        rating
+    }
+
+    #[test]
+    fn an_invitation_answered_by_a_rolled_back_submission_may_be_answered_later_in_the_commit() {
+        let link = InvitationLink {
+            survey_id: "chat".into(),
+            customer_id: "c-1".into(),
+            channel: Channel::Email,
+            send_time: 0,
+            suppressed: false,
+            answered_by: None,
+        };
+        let invitations = InvitationLinks::from([("inv-1".to_string(), link)]);
+        let batch = [
+            submission(
+                vec![answering("a", "inv-1"), new_rating("gone", "x", 4)],
+                true,
+            ),
+            submission(
+                vec![answering("b", "inv-1"), answering("c", "inv-1")],
+                false,
+            ),
+            submission(vec![answering("d", "inv-404")], false),
+        ];
+
+        let outcome = decide(
+            &batch,
+            &surveys(),
+            &StoredRatings::default(),
+            &invitations,
+            FIRST_SEQUENCE,
+            CREATE_TIME,
+        );
+
+        assert_eq!(
+            outcome.results[1][1],
+            Err(Rejection::Invitation(LinkRefusal::Answered))
+        );
+        assert_eq!(
+            outcome.results[2][0],
+            Err(Rejection::Invitation(LinkRefusal::Unknown))
+        );
+        let stored: Vec<&str> = outcome
+            .stored
+            .iter()
+            .map(|rating| rating.rating_id.as_str())
+            .collect();
+        assert_eq!(stored, ["b"]);
     }
 }

@@ -53,6 +53,111 @@ pub struct Invitation {
     pub create_time: Micros,
     /// Why it is not to be sent; `None`: it is to be sent.
     pub suppression: Option<SuppressionReason>,
+    /// The rating that answered it, while that rating is not excluded.
+    pub response: Option<InvitationResponse>,
+}
+
+/// The answer to an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationResponse {
+    /// The rating's key (of the invitation's survey).
+    pub rating_id: String,
+    /// When the customer answered: the rating's occur_time.
+    pub response_time: Micros,
+}
+
+/// What the writer reads of an invitation that a rating names, under the counter lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationLink {
+    /// The survey asked: only a rating of it may answer.
+    pub survey_id: String,
+    /// The customer asked; empty once erased.
+    pub customer_id: String,
+    /// How it was sent: the rollup cell of its response.
+    pub channel: Channel,
+    /// When it was sent: the rollup cell of its response.
+    pub send_time: Micros,
+    /// Whether it was held back: a response to it counts in no rate.
+    pub suppressed: bool,
+    /// The key (rating_id) of the rating of `survey_id` that answered it, if one did.
+    pub answered_by: Option<String>,
+}
+
+/// Why a rating may not answer the invitation it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
+    /// No invitation has that id.
+    Unknown,
+    /// The invitation asks another survey.
+    AnotherSurvey,
+    /// The invitation asks another customer than the one the rating names.
+    AnotherCustomer,
+    /// Another rating answered it already.
+    Answered,
+}
+
+impl InvitationLink {
+    /// Returns why a new rating of `survey_id` by `customer_id` (empty: not said) may not
+    /// answer this invitation, if it may not; `answered_in_batch` when a rating stored earlier
+    /// in the same commit answers it.
+    pub fn refusal(
+        link: Option<&InvitationLink>,
+        survey_id: &str,
+        customer_id: &str,
+        answered_in_batch: bool,
+    ) -> Option<LinkRefusal> {
+        let Some(link) = link else {
+            return Some(LinkRefusal::Unknown);
+        };
+        if link.survey_id != survey_id {
+            Some(LinkRefusal::AnotherSurvey)
+        } else if !customer_id.is_empty()
+            && !link.customer_id.is_empty()
+            && link.customer_id != customer_id
+        {
+            // An erased invitation's customer is not known any more: any customer's answer is
+            // taken, as when the rating names none.
+            Some(LinkRefusal::AnotherCustomer)
+        } else if answered_in_batch || link.answered_by.is_some() {
+            Some(LinkRefusal::Answered)
+        } else {
+            None
+        }
+    }
+}
+
+/// A report's response figures for one group or bucket: invitations to be sent (not suppressed)
+/// and the responses to them (by ratings not excluded), with the rate and its Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResponseFigures {
+    /// Invitations not suppressed.
+    pub invitation_count: i64,
+    /// Of those, the ones answered by a rating not excluded.
+    pub response_count: i64,
+    /// The response rate in percent with its Wilson interval (low, high), in percent; `None`
+    /// without an invitation.
+    pub rate: Option<(f64, f64, f64)>,
+}
+
+impl ResponseFigures {
+    /// Returns the figures of `responses` out of `invitations`, the interval at `confidence`
+    /// (0-1).
+    pub fn new(invitations: i64, responses: i64, confidence: f64) -> ResponseFigures {
+        let rate = (invitations > 0).then(|| {
+            let z = super::metrics::z_for_confidence(confidence);
+            let (low, high) = super::metrics::wilson_interval(responses, invitations, z);
+            (
+                100.0 * responses as f64 / invitations as f64,
+                100.0 * low,
+                100.0 * high,
+            )
+        });
+        ResponseFigures {
+            invitation_count: invitations,
+            response_count: responses,
+            rate,
+        }
+    }
 }
 
 /// The caller's invitation, as the wire gave it.
@@ -211,6 +316,7 @@ mod tests {
             send_time: 3,
             create_time: 3,
             suppression: None,
+            response: None,
         };
         assert!(new.is_retry_of(&stored));
         let timed = InvitationInput {

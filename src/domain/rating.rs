@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::validation::{CustomerId, RatingId, ReasonCode, Refusal, SurveyId, Violations};
+use super::validation::{
+    CustomerId, InvitationId, RatingId, ReasonCode, Refusal, SurveyId, Violations,
+};
 use super::{FieldReason, FieldViolation, GivenTime, Micros, Survey};
 
 const MAX_COMMENT_CHARS: usize = 4_000;
@@ -100,6 +102,9 @@ pub struct RatingContent {
     pub attributes: BTreeMap<String, String>,
     /// The reasons picked, sorted: the same reasons sent in another order are the same content.
     pub reason_codes: Vec<String>,
+    /// The invitation this rating answers; empty when none. Kept by erasure: it identifies an
+    /// invitation, not the customer.
+    pub invitation_id: String,
 }
 
 impl RatingContent {
@@ -246,6 +251,8 @@ pub struct RatingInput {
     pub occur_time: GivenTime,
     /// Reason codes, in the caller's order.
     pub reason_codes: Vec<String>,
+    /// The invitation answered; empty when none.
+    pub invitation_id: String,
 }
 
 impl RatingInput {
@@ -278,6 +285,13 @@ impl RatingInput {
             MAX_COMMENT_CHARS,
             "at most 4,000 characters",
         );
+        let invitation_id = if self.invitation_id.is_empty() {
+            self.invitation_id
+        } else {
+            violations
+                .parse("invitation_id", InvitationId::parse(self.invitation_id))
+                .map_or_else(String::new, InvitationId::into_string)
+        };
         let channel = violations.parse("channel", Channel::parse(self.channel_number));
         // The count first: the entries of a map over it are not worth reading one by one.
         if self.attributes.len() > MAX_ATTRIBUTES {
@@ -322,6 +336,7 @@ impl RatingInput {
                 channel: channel.unwrap_or(Channel::Unspecified),
                 attributes: self.attributes,
                 reason_codes,
+                invitation_id,
             },
             occur_time: occur_time.unwrap_or(now),
             occur_time_given: occur_time.is_some(),

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono_tz::Tz;
 
 use super::follow_up::LoopFigures;
+use super::invitation::ResponseFigures;
 use super::metrics::{Change, Metrics, Scale, change, compute};
 use super::time_buckets::{BucketPlan, Granularity};
 use super::validation::{FieldReason, Key, Violations};
@@ -494,6 +495,8 @@ pub struct BucketReport {
     pub metrics: Metrics,
     /// The loop's figures, where follow-ups apply ([`super::follow_up::add_loop_figures`]).
     pub follow_ups: Option<LoopFigures>,
+    /// Invitations and responses, where they apply (`crate::reports` says where).
+    pub invitations: Option<ResponseFigures>,
 }
 
 /// The numbers of one group.
@@ -514,6 +517,8 @@ pub struct GroupReport {
     pub target: Option<(Metric, f64)>,
     /// The loop's figures, where follow-ups apply ([`super::follow_up::add_loop_figures`]).
     pub follow_ups: Option<LoopFigures>,
+    /// Invitations and responses, where they apply (`crate::reports` says where).
+    pub invitations: Option<ResponseFigures>,
 }
 
 /// A computed report.
@@ -623,6 +628,7 @@ fn group_report<'a>(
                 &mut parts.clone().into_iter(),
             ),
             follow_ups: None,
+            invitations: None,
         })
         .collect();
     let mut touchpoints: Vec<String> = Vec::new();
@@ -656,6 +662,7 @@ fn group_report<'a>(
         touchpoints,
         target,
         follow_ups: None,
+        invitations: None,
     }
 }
 

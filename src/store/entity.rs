@@ -161,6 +161,8 @@ pub mod rating {
         pub exclusion_version: i64,
         /// Whether the customer's data (comment, customer_id, attributes) was erased.
         pub erased: bool,
+        /// The invitation the rating answers; empty when none (unique where not empty).
+        pub invitation_id: String,
     }
 
     /// No relations are navigated through sea-orm.

@@ -99,6 +99,16 @@ impl Store {
             cells.values_mut().for_each(|count| *count = -*count);
         }
         upsert(&transaction, self.backend, &cells).await?;
+        if !rating.content.invitation_id.is_empty() {
+            // Its invitation's response leaves (or rejoins) the response rate with it.
+            super::invitation_rollups::add_response(
+                &transaction,
+                self.backend,
+                &rating.content.invitation_id,
+                if excluding { -1 } else { 1 },
+            )
+            .await?;
+        }
         let customer_id = rating.content.customer_id.as_str();
         if !customer_id.is_empty() {
             let policy = super::customers::stored_policy(&transaction, self.backend).await?;

@@ -5,6 +5,7 @@
 //! commits. The writer task that feeds it and answers callers is the top-level `ingest` module.
 
 mod customer_summaries;
+mod invitation_links;
 mod opened_follow_ups;
 mod rollup_cells;
 mod sqlite_fast_path;
@@ -18,7 +19,8 @@ use tracing::{debug, warn};
 
 use super::Store;
 use crate::domain::ingest::{
-    CommitOutcome, StoredRatings, Submission, decide, names_only_known_surveys, unseen_survey_ids,
+    CommitOutcome, InvitationLinks, StoredRatings, Submission, decide, names_an_invitation,
+    names_only_known_surveys, unseen_survey_ids,
 };
 use crate::domain::{Rating, Survey, now_micros};
 use crate::error::{Error, Result};
@@ -32,8 +34,9 @@ pub(super) use statements::{begin_read_committed, lock_sequence_counter};
 /// State derived from the ratings a commit stores, written in the same transaction as they are,
 /// on the transaction path and on the SQLite fast path alike, so that it never disagrees with
 /// the ratings: the rollups ([`RollupCells`]), the follow-ups they open ([`OpenedFollowUps`]) and
-/// the customer summaries ([`CustomerSummaries`]). Invitation links are to plug in here too, as
-/// one implementation added to the list in [`Committer::open`].
+/// the customer summaries ([`CustomerSummaries`]). Invitation links are not among them: they
+/// depend on the invitations read in the transaction, so the transaction path alone writes
+/// them ([`invitation_links`]), and a batch naming an invitation never takes the fast path.
 trait KeptWithRatings {
     /// Re-reads, inside the commit's transaction, what it depends on besides the surveys, once a
     /// survey change moved the catalog version (the fast path relies on it being current while
@@ -169,10 +172,18 @@ impl Committer {
         if key_check == KeyCheck::LookUpFirst {
             self.expect_known_keys = !known.is_empty();
         }
+        // Read under the lock, as the keys are: whether an invitation is answered is decided
+        // in commit order across every replica's writers.
+        let links = if names_an_invitation(batch) {
+            invitation_links::read_links(&transaction, backend, batch).await?
+        } else {
+            InvitationLinks::new()
+        };
         let outcome = decide(
             batch,
             &self.surveys,
             &known,
+            &links,
             counter.first_sequence,
             now_micros(),
         );
@@ -189,6 +200,9 @@ impl Committer {
         for state in &mut self.kept {
             state.stage(stored, &self.surveys);
             state.write(&transaction, backend).await?;
+        }
+        if !links.is_empty() {
+            invitation_links::write_responses(&transaction, backend, stored, &links).await?;
         }
         let next_sequence = counter.first_sequence + stored.len() as i64;
         if next_sequence != counter.first_sequence + submitted {
@@ -212,9 +226,14 @@ impl Committer {
     /// having changed nothing.
     fn try_fast_commit(&mut self, batch: &[Submission]) -> Option<CommitOutcome> {
         let counter = self.fast_path.as_ref()?.counter?;
+        // A batch naming an invitation takes the transaction path: whether the invitation
+        // exists and is answered must be read under the counter lock, which the fast path,
+        // reading nothing, does not do (such batches are a small share: one rating per
+        // invitation sent).
         if self.expect_known_keys
             || counter.catalog_version != self.catalog_version
             || !names_only_known_surveys(batch, &self.surveys)
+            || names_an_invitation(batch)
         {
             return None;
         }
@@ -222,6 +241,7 @@ impl Committer {
             batch,
             &self.surveys,
             &StoredRatings::default(),
+            &InvitationLinks::new(),
             counter.next_sequence,
             now_micros(),
         );

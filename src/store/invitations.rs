@@ -18,8 +18,10 @@ use sea_orm::{
 use tracing::debug;
 
 use super::Store;
-use super::entity::invitation;
-use crate::domain::invitation::{Invitation, NewInvitation, SuppressionReason};
+use super::entity::{invitation, rating};
+use super::invitation_rollups::{self, InvitationCellCounts, InvitationPlace};
+use super::rollups::{RollupZone, stored_zones, zones_named};
+use crate::domain::invitation::{Invitation, InvitationResponse, NewInvitation, SuppressionReason};
 use crate::domain::{Channel, Micros};
 use crate::error::{Error, Result};
 
@@ -50,22 +52,45 @@ impl Store {
         batch: &[NewInvitation],
         now: Micros,
     ) -> Result<Vec<Result<Invitation>>> {
+        let mut decided = None;
         if let Some(connection) = own {
             match create_on_own_connection(connection, batch, now) {
-                Ok(answers) => return Ok(answers),
+                Ok(answers) => decided = Some(answers),
                 Err(cause) => {
                     debug!(error = %cause, "invitations on the writer's connection failed: taking a pooled one");
                 }
             }
         }
-        self.create_in_pooled_transaction(batch, now).await
+        let mut decided = match decided {
+            Some(decided) => decided,
+            None => self.create_in_pooled_transaction(batch, now).await?,
+        };
+        // A retry answers the invitation as stored, with its response if a rating gave one: read
+        // after the commit, for the few retries only.
+        let mut found: Vec<Invitation> = decided
+            .stored_before
+            .iter()
+            .filter_map(|&index| decided.answers[index].as_ref().ok().cloned())
+            .collect();
+        if !found.is_empty() {
+            self.add_responses(&self.reader, &mut found).await?;
+            let mut found = found.into_iter();
+            for &index in &decided.stored_before {
+                if let Ok(answer) = &mut decided.answers[index]
+                    && let Some(with_response) = found.next()
+                {
+                    *answer = with_response;
+                }
+            }
+        }
+        Ok(decided.answers)
     }
 
     async fn create_in_pooled_transaction(
         &self,
         batch: &[NewInvitation],
         now: Micros,
-    ) -> Result<Vec<Result<Invitation>>> {
+    ) -> Result<Decided> {
         let backend = self.backend;
         let sql = invitation_sql(backend);
         let statement =
@@ -82,8 +107,9 @@ impl Store {
                 "UPDATE rating_sequence SET next_sequence = next_sequence WHERE id = 1",
             ))
             .await?;
+        let zones = stored_zones(&transaction, backend).await?;
         let mut surveys = HashMap::new();
-        let mut answers = Vec::with_capacity(batch.len());
+        let mut decided = Decided::default();
         for new in batch {
             let stored = transaction
                 .query_one_raw(statement(
@@ -94,7 +120,7 @@ impl Store {
                 .map(|row| invitation::Model::from_query_result(&row, ""))
                 .transpose()?;
             if let Some(stored) = stored {
-                answers.push(invitation_from_row(stored).and_then(|stored| retried(new, stored)));
+                decided.found(new, stored);
                 continue;
             }
             if !surveys.contains_key(&new.survey_id) {
@@ -114,7 +140,7 @@ impl Store {
             let survey = match open_survey(new, surveys[&new.survey_id].as_ref()) {
                 Ok(survey) => survey,
                 Err(refusal) => {
-                    answers.push(Err(refusal));
+                    decided.answers.push(Err(refusal));
                     continue;
                 }
             };
@@ -136,10 +162,11 @@ impl Store {
             transaction
                 .execute_raw(statement(&sql.insert, insert_values(&created).to_vec()))
                 .await?;
-            answers.push(Ok(created));
+            decided.created(created, &zones);
         }
+        invitation_rollups::upsert(&transaction, backend, &decided.cells).await?;
         transaction.commit().await?;
-        Ok(answers)
+        Ok(decided)
     }
 
     async fn find_invitation<C: ConnectionTrait>(
@@ -147,11 +174,60 @@ impl Store {
         connection: &C,
         invitation_id: &str,
     ) -> Result<Option<Invitation>> {
-        invitation::Entity::find_by_id(invitation_id)
+        let Some(found) = invitation::Entity::find_by_id(invitation_id)
             .one(connection)
             .await?
             .map(invitation_from_row)
-            .transpose()
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let mut found = vec![found];
+        self.add_responses(connection, &mut found).await?;
+        Ok(found.pop())
+    }
+
+    /// Sets the response of each of `invitations` that a rating not excluded answers.
+    async fn add_responses<C: ConnectionTrait>(
+        &self,
+        connection: &C,
+        invitations: &mut [Invitation],
+    ) -> Result<()> {
+        if invitations.is_empty() {
+            return Ok(());
+        }
+        let select = Query::select()
+            .columns([
+                rating::Column::InvitationId,
+                rating::Column::RatingId,
+                rating::Column::OccurTime,
+            ])
+            .from(rating::Entity)
+            .and_where(
+                Expr::col(rating::Column::InvitationId).is_in(
+                    invitations
+                        .iter()
+                        .map(|invitation| invitation.invitation_id.as_str()),
+                ),
+            )
+            .and_where(Expr::col(rating::Column::ExclusionReason).eq(0))
+            .to_owned();
+        for row in connection
+            .query_all_raw(self.backend.build(&select))
+            .await?
+        {
+            let invitation_id: String = row.try_get_by_index(0)?;
+            if let Some(invitation) = invitations
+                .iter_mut()
+                .find(|invitation| invitation.invitation_id == invitation_id)
+            {
+                invitation.response = Some(InvitationResponse {
+                    rating_id: row.try_get_by_index(1)?,
+                    response_time: row.try_get_by_index(2)?,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Returns one invitation; NOT_FOUND when absent.
@@ -197,11 +273,12 @@ impl Store {
             .all(&self.reader)
             .await?;
         let more = rows.len() as u64 > query.limit;
-        let invitations = rows
+        let mut invitations: Vec<Invitation> = rows
             .into_iter()
             .take(query.limit as usize)
             .map(invitation_from_row)
             .collect::<Result<_>>()?;
+        self.add_responses(&self.reader, &mut invitations).await?;
         Ok((invitations, more))
     }
 }
@@ -248,6 +325,7 @@ fn created(
         send_time: new.send_time,
         create_time: now,
         suppression,
+        response: None,
     }
 }
 
@@ -360,6 +438,47 @@ fn insert_values(created: &Invitation) -> [Value; 8] {
     ]
 }
 
+/// What a batch decided, as either executor builds it.
+#[derive(Default)]
+struct Decided {
+    /// Each invitation's answer, in the batch's order.
+    answers: Vec<Result<Invitation>>,
+    /// Where `answers` holds an invitation stored before the batch (a retry's).
+    stored_before: Vec<usize>,
+    /// What the invitations to be sent add to the invitation rollups.
+    cells: InvitationCellCounts,
+}
+
+impl Decided {
+    /// Answers `new` with the invitation stored under its id.
+    fn found(&mut self, new: &NewInvitation, stored: invitation::Model) {
+        let answer = invitation_from_row(stored).and_then(|stored| retried(new, stored));
+        if answer.is_ok() {
+            self.stored_before.push(self.answers.len());
+        }
+        self.answers.push(answer);
+    }
+
+    /// Answers with `created`, stored, counted in the rollups of `zones` when it is to be sent.
+    fn created(&mut self, created: Invitation, zones: &[RollupZone]) {
+        if created.suppression.is_none() {
+            invitation_rollups::add(
+                &mut self.cells,
+                zones,
+                InvitationPlace {
+                    survey_id: &created.survey_id,
+                    touchpoint: &created.touchpoint,
+                    channel: created.channel,
+                    send_time: created.send_time,
+                },
+                1,
+                0,
+            );
+        }
+        self.answers.push(Ok(created));
+    }
+}
+
 /// [`Store::create_invitations`] on the invitation writer's own SQLite connection, with no hop
 /// to a connection thread per statement. An IMMEDIATE transaction takes the database's write
 /// lock, the lock every writer takes first.
@@ -367,76 +486,104 @@ fn create_on_own_connection(
     connection: &mut rusqlite::Connection,
     batch: &[NewInvitation],
     now: Micros,
-) -> rusqlite::Result<Vec<Result<Invitation>>> {
+) -> Result<Decided> {
     let sql = invitation_sql(DbBackend::Sqlite);
-    let transaction =
-        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let transaction = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(Error::internal)?;
+    let zone_names = transaction
+        .prepare_cached(super::rollups::STORED_ZONE_NAMES_SQL)
+        .and_then(|mut names| {
+            names
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(Error::internal)?;
+    let zones = zones_named(&zone_names)?;
     let mut surveys: HashMap<String, Option<InvitedSurvey>> = HashMap::new();
-    let mut answers = Vec::with_capacity(batch.len());
+    let mut decided = Decided::default();
     for new in batch {
         let stored = transaction
-            .prepare_cached(&sql.find)?
-            .query_row([&new.invitation_id], |row| {
-                Ok(invitation::Model {
-                    invitation_id: row.get(0)?,
-                    survey_id: row.get(1)?,
-                    touchpoint: row.get(2)?,
-                    customer_id: row.get(3)?,
-                    channel: row.get(4)?,
-                    send_time: row.get(5)?,
-                    create_time: row.get(6)?,
-                    suppression_reason: row.get(7)?,
+            .prepare_cached(&sql.find)
+            .and_then(|mut find| {
+                find.query_row([&new.invitation_id], |row| {
+                    Ok(invitation::Model {
+                        invitation_id: row.get(0)?,
+                        survey_id: row.get(1)?,
+                        touchpoint: row.get(2)?,
+                        customer_id: row.get(3)?,
+                        channel: row.get(4)?,
+                        send_time: row.get(5)?,
+                        create_time: row.get(6)?,
+                        suppression_reason: row.get(7)?,
+                    })
                 })
+                .optional()
             })
-            .optional()?;
+            .map_err(Error::internal)?;
         if let Some(stored) = stored {
-            answers.push(invitation_from_row(stored).and_then(|stored| retried(new, stored)));
+            decided.found(new, stored);
             continue;
         }
         if !surveys.contains_key(&new.survey_id) {
             let survey = transaction
-                .prepare_cached(&sql.survey)?
-                .query_row([&new.survey_id], |row| {
-                    Ok(InvitedSurvey {
-                        touchpoint: row.get(0)?,
-                        state: row.get(1)?,
-                        min_days: row.get(2)?,
+                .prepare_cached(&sql.survey)
+                .and_then(|mut read| {
+                    read.query_row([&new.survey_id], |row| {
+                        Ok(InvitedSurvey {
+                            touchpoint: row.get(0)?,
+                            state: row.get(1)?,
+                            min_days: row.get(2)?,
+                        })
                     })
+                    .optional()
                 })
-                .optional()?;
+                .map_err(Error::internal)?;
             surveys.insert(new.survey_id.clone(), survey);
         }
         let survey = match open_survey(new, surveys[&new.survey_id].as_ref()) {
             Ok(survey) => survey,
             Err(refusal) => {
-                answers.push(Err(refusal));
+                decided.answers.push(Err(refusal));
                 continue;
             }
         };
         let mut suppression = None;
         if let Some((start, end)) = fatigue_window(new, survey.min_days) {
             for (reason, check) in fatigue_checks(sql) {
-                if transaction
-                    .prepare_cached(check)?
-                    .exists((&new.customer_id, start, end))?
-                {
+                let found = transaction
+                    .prepare_cached(check)
+                    .and_then(|mut check| check.exists((&new.customer_id, start, end)))
+                    .map_err(Error::internal)?;
+                if found {
                     suppression = Some(reason);
                     break;
                 }
             }
         }
         let created = created(new, survey, suppression, now);
-        transaction
-            .prepare_cached(&sql.insert)?
-            .execute(rusqlite::params_from_iter(
-                insert_values(&created)
-                    .iter()
-                    .map(super::customers::rusqlite_value),
-            ))?;
-        answers.push(Ok(created));
+        execute(&transaction, &sql.insert, &insert_values(&created))?;
+        decided.created(created, &zones);
     }
-    transaction.commit()?;
-    Ok(answers)
+    for upsert in invitation_rollups::upsert_statements(DbBackend::Sqlite, &decided.cells) {
+        let values = upsert.values.map(|values| values.0).unwrap_or_default();
+        execute(&transaction, &upsert.sql, &values)?;
+    }
+    transaction.commit().map_err(Error::internal)?;
+    Ok(decided)
+}
+
+/// Runs `sql` with `values` in `transaction`, prepared once.
+fn execute(transaction: &rusqlite::Transaction, sql: &str, values: &[Value]) -> Result<()> {
+    transaction
+        .prepare_cached(sql)
+        .and_then(|mut statement| {
+            statement.execute(rusqlite::params_from_iter(
+                values.iter().map(super::customers::rusqlite_value),
+            ))
+        })
+        .map_err(Error::internal)?;
+    Ok(())
 }
 
 /// Returns `stored` when `new` is a retry of it, else the refusal of a taken id.
@@ -481,5 +628,6 @@ fn invitation_from_row(row: invitation::Model) -> Result<Invitation> {
         send_time: row.send_time,
         create_time: row.create_time,
         suppression,
+        response: None,
     })
 }

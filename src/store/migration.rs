@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddExclusions),
             Box::new(AddErasure),
             Box::new(AddInvitations),
+            Box::new(AddInvitationLinks),
             Box::new(OneInvitationIndexByCustomer),
         ]
     }
@@ -411,6 +412,52 @@ impl MigrationTrait for AddInvitations {
         for statement in statements {
             connection.execute_unprepared(statement).await?;
         }
+        Ok(())
+    }
+}
+
+/// Invitation links: the invitation each rating answers (none for the ratings stored before),
+/// unique where given, so that an invitation has one answer at most whatever a writer decided;
+/// and the invitation rollups (per zone, local day of the send_time, survey and channel: the
+/// invitations to be sent and the responses to them), built here for the invitations stored
+/// before, which no rating answered yet.
+struct AddInvitationLinks;
+
+impl MigrationName for AddInvitationLinks {
+    fn name(&self) -> &str {
+        "m20261207_000009_add_invitation_links"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddInvitationLinks {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let statements = [
+            "ALTER TABLE ratings ADD COLUMN invitation_id TEXT NOT NULL DEFAULT ''",
+            "CREATE UNIQUE INDEX ratings_invitation ON ratings (invitation_id) \
+             WHERE invitation_id <> ''",
+            "CREATE TABLE invitation_rollups (
+                zone TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                survey_id TEXT NOT NULL,
+                channel INTEGER NOT NULL,
+                touchpoint TEXT NOT NULL,
+                invitation_count BIGINT NOT NULL,
+                response_count BIGINT NOT NULL,
+                PRIMARY KEY (zone, day, survey_id, channel)
+            )",
+        ];
+        let backend = manager.get_database_backend();
+        let connection = manager.get_connection();
+        for statement in statements {
+            connection.execute_unprepared(statement).await?;
+        }
+        let zones = crate::store::rollups::stored_zones(connection, backend)
+            .await
+            .map_err(|cause| DbErr::Custom(cause.to_string()))?;
+        crate::store::invitation_rollups::build(connection, backend, &zones)
+            .await
+            .map_err(|cause| DbErr::Custom(cause.to_string()))?;
         Ok(())
     }
 }

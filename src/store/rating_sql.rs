@@ -11,7 +11,7 @@ use super::entity::rating;
 use crate::domain::{Rating, RatingFilter};
 
 /// Columns of the ratings table.
-pub(crate) const RATING_COLUMN_COUNT: usize = 12;
+pub(crate) const RATING_COLUMN_COUNT: usize = 13;
 
 /// The ratings table's columns, in the order in which every statement here selects and inserts
 /// them: [`rating_values`] gives a rating's values in this order, and
@@ -29,6 +29,7 @@ pub(crate) const RATING_COLUMNS: [rating::Column; RATING_COLUMN_COUNT] = [
     rating::Column::OccurTime,
     rating::Column::CreateTime,
     rating::Column::ReasonCodes,
+    rating::Column::InvitationId,
 ];
 
 /// Columns read besides [`RATING_COLUMNS`], which new ratings leave at their defaults: the
@@ -40,8 +41,10 @@ pub(crate) const EXCLUSION_COLUMNS: [rating::Column; 4] = [
     rating::Column::ExcludeTime,
 ];
 
-/// Every column a read of ratings selects: [`RATING_COLUMNS`], then [`EXCLUSION_COLUMNS`], then
-/// whether the rating was erased.
+/// Every column a read of ratings selects: [`RATING_COLUMNS`] but the last, then
+/// [`EXCLUSION_COLUMNS`], then whether the rating was erased, then the last of
+/// [`RATING_COLUMNS`], the invitation answered (the columns in the order migrations added them,
+/// so that a migration reads the prefix that exists then).
 pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 5] = [
     RATING_COLUMNS[0],
     RATING_COLUMNS[1],
@@ -60,6 +63,7 @@ pub(crate) const RATING_READ_COLUMNS: [rating::Column; RATING_COLUMN_COUNT + 5] 
     EXCLUSION_COLUMNS[2],
     EXCLUSION_COLUMNS[3],
     rating::Column::Erased,
+    RATING_COLUMNS[12],
 ];
 
 /// Returns `filter` as SQL conditions. [`RatingFilter::matches`] stays the definition (list and
@@ -181,6 +185,7 @@ pub(crate) fn rating_values(rating: &Rating) -> [Value; RATING_COLUMN_COUNT] {
         rating.occur_time.into(),
         rating.create_time.into(),
         reason_codes_json(&content.reason_codes).into(),
+        content.invitation_id.as_str().into(),
     ]
 }
 
@@ -336,6 +341,7 @@ mod tests {
                 channel: Channel::Sms,
                 attributes: BTreeMap::from([("agent".to_string(), "ann".to_string())]),
                 reason_codes: vec!["long_wait".into(), "rude".into()],
+                invitation_id: String::new(),
             },
             occur_time: 1_000,
             create_time: 2_000,
@@ -350,14 +356,15 @@ mod tests {
 
         assert_eq!(
             statement.sql,
-            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) ON CONFLICT ("survey_id", "rating_id") DO NOTHING"#
+            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes", "invitation_id") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13), ($14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) ON CONFLICT ("survey_id", "rating_id") DO NOTHING"#
         );
         let values = statement.values.map(|values| values.0).unwrap_or_default();
-        assert_eq!(values.len(), 24);
-        assert_eq!(values[..12], rating_values(&rating("r-1")));
-        assert_eq!(values[15], "r-2".into());
-        assert_eq!(values[20], r#"{"agent":"ann"}"#.into());
-        assert_eq!(values[23], r#"["long_wait","rude"]"#.into());
+        assert_eq!(values.len(), 26);
+        assert_eq!(values[..13], rating_values(&rating("r-1")));
+        assert_eq!(values[16], "r-2".into());
+        assert_eq!(values[21], r#"{"agent":"ann"}"#.into());
+        assert_eq!(values[24], r#"["long_wait","rude"]"#.into());
+        assert_eq!(values[25], "".into());
     }
 
     #[test]
@@ -366,7 +373,7 @@ mod tests {
 
         assert_eq!(
             sql,
-            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
+            r#"INSERT INTO "ratings" ("sequence", "survey_id", "touchpoint", "rating_id", "score", "comment", "customer_id", "channel", "attributes", "occur_time", "create_time", "reason_codes", "invitation_id") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
         );
     }
 }

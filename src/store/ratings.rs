@@ -213,9 +213,10 @@ pub enum RatingSchema {
 impl RatingSchema {
     fn columns(self) -> &'static [rating::Column] {
         match self {
-            // The reason codes are the last column before the exclusion's.
-            RatingSchema::BeforeReasonCodes => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT - 1],
-            RatingSchema::BeforeExclusions => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT],
+            // The reason codes are the last column before the exclusion's, and the invitation
+            // the last of all.
+            RatingSchema::BeforeReasonCodes => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT - 2],
+            RatingSchema::BeforeExclusions => &RATING_READ_COLUMNS[..RATING_COLUMN_COUNT - 1],
             RatingSchema::Current => &RATING_READ_COLUMNS,
         }
     }
@@ -287,6 +288,10 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
         RatingSchema::Current => row.try_get_by_index(16)?,
         _ => false,
     };
+    let invitation_id = match schema {
+        RatingSchema::Current => row.try_get_by_index(17)?,
+        _ => String::new(),
+    };
     Ok(Rating {
         sequence: row.try_get_by_index(0)?,
         survey_id: row.try_get_by_index(1)?,
@@ -299,6 +304,7 @@ fn rating_from_columns_of(row: &sea_orm::QueryResult, schema: RatingSchema) -> R
             channel,
             attributes: serde_json::from_str(&attributes).map_err(Error::internal)?,
             reason_codes,
+            invitation_id,
         },
         occur_time: row.try_get_by_index(9)?,
         create_time: row.try_get_by_index(10)?,
@@ -343,6 +349,7 @@ pub(super) fn rating_from_row(row: rating::Model) -> Result<Rating> {
             channel,
             attributes: serde_json::from_str(&row.attributes).map_err(Error::internal)?,
             reason_codes: reason_codes_from_json(&row.reason_codes)?,
+            invitation_id: row.invitation_id,
         },
         occur_time: row.occur_time,
         create_time: row.create_time,

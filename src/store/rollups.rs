@@ -216,22 +216,28 @@ pub async fn stored_zones<C: ConnectionTrait>(
     backend: DbBackend,
 ) -> Result<Vec<RollupZone>> {
     let rows = connection
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT zone FROM rollup_zones ORDER BY zone",
-        ))
+        .query_all_raw(Statement::from_string(backend, STORED_ZONE_NAMES_SQL))
         .await?;
-    let mut zones = Vec::with_capacity(rows.len());
-    for row in rows {
-        let name: String = row.try_get("", "zone")?;
-        zones.push(
-            RollupZone::parse(&name).ok_or_else(|| {
-                Error::internal(format!("rollup zone {name:?} is not a time zone"))
-            })?,
-        );
-    }
-    Ok(zones)
+    let names = rows
+        .iter()
+        .map(|row| row.try_get::<String>("", "zone"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    zones_named(&names)
 }
+
+/// Returns the zones stored under `names` (the rollup_zones table's).
+pub fn zones_named(names: &[String]) -> Result<Vec<RollupZone>> {
+    names
+        .iter()
+        .map(|name| {
+            RollupZone::parse(name)
+                .ok_or_else(|| Error::internal(format!("rollup zone {name:?} is not a time zone")))
+        })
+        .collect()
+}
+
+/// The stored zones' names, in the order [`stored_zones`] reads them.
+pub const STORED_ZONE_NAMES_SQL: &str = "SELECT zone FROM rollup_zones ORDER BY zone";
 
 /// The PostgreSQL advisory lock replicas take in turn to build rollups ahead of the transaction
 /// that makes them live ("csrb" in ASCII).
@@ -482,6 +488,12 @@ impl Store {
             None,
         )
         .await?;
+        // Invitations have no sequence to build up to ahead of the lock: they are built whole
+        // here, under it (one read of the invitations table, far smaller than the ratings').
+        for zone in &missing {
+            super::invitation_rollups::clear_zone(&transaction, self.backend, &zone.name).await?;
+        }
+        super::invitation_rollups::build(&transaction, self.backend, &missing).await?;
         for zone in &missing {
             transaction
                 .execute_raw(Statement::from_sql_and_values(
@@ -492,7 +504,7 @@ impl Store {
                 .await?;
         }
         for zone in &extra {
-            for table in ["rollups", "rollup_zones"] {
+            for table in ["rollups", "invitation_rollups", "rollup_zones"] {
                 transaction
                     .execute_raw(Statement::from_sql_and_values(
                         self.backend,
@@ -764,6 +776,7 @@ mod tests {
                 channel: Channel::Sms,
                 attributes: BTreeMap::from([("agent".to_string(), "a-1".to_string())]),
                 reason_codes: Vec::new(),
+                invitation_id: String::new(),
             },
             // 2026-01-01T03:00:00Z: still 2025-12-31 in New York.
             occur_time: 1_767_236_400_000_000,
@@ -824,6 +837,7 @@ mod tests {
                 channel: Channel::Sms,
                 attributes: BTreeMap::new(),
                 reason_codes: vec!["long_wait".into(), "rude".into()],
+                invitation_id: String::new(),
             },
             occur_time: 0,
             create_time: 0,

@@ -19,6 +19,10 @@ on_both_backends!(
     bad_invitations_name_every_field_and_change_nothing,
     concurrent_invitations_of_one_customer_through_two_servers_send_exactly_one,
     many_callers_at_once_are_each_decided_and_only_the_bad_refused,
+    a_rating_answers_its_invitation_once_and_refusals_store_nothing,
+    batches_and_imports_judge_each_ratings_invitation,
+    random_response_rates_match_a_brute_force_count,
+    invitations_stored_before_the_links_migration_are_rolled_up_by_it,
 );
 
 const DAY: i64 = 86_400 * 1_000_000;
@@ -594,6 +598,813 @@ async fn concurrent_invitations_of_one_customer_through_two_servers_send_exactly
     }
     second.stop().await;
     first.stop().await;
+}
+
+async fn get_invitation(server: &TestServer, invitation_id: &str) -> pb::Invitation {
+    client(server)
+        .get_invitation(pb::GetInvitationRequest {
+            invitation_id: invitation_id.into(),
+        })
+        .await
+        .expect("GetInvitation")
+        .into_inner()
+        .invitation
+        .expect("an invitation")
+}
+
+fn answer(survey_id: &str, rating_id: &str, customer_id: &str, invitation_id: &str) -> pb::Rating {
+    let mut answer = rating(survey_id, rating_id, 4);
+    answer.customer_id = customer_id.into();
+    answer.invitation_id = invitation_id.into();
+    answer
+}
+
+async fn submit_status(server: &mut TestServer, rating: pb::Rating) -> tonic::Status {
+    server
+        .ratings
+        .submit_rating(pb::SubmitRatingRequest {
+            rating: Some(rating),
+        })
+        .await
+        .expect_err("a refusal")
+}
+
+/// The rating ids stored, sorted.
+async fn stored_rating_ids(server: &mut TestServer) -> Vec<String> {
+    let mut ids: Vec<String> = server
+        .list_all(
+            pb::RatingFilter {
+                include_excluded: true,
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .into_iter()
+        .map(|rating| rating.rating_id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn create_invitations(server: &TestServer, invitations: &[(&str, &str, &str)]) {
+    let mut invitations_client = client(server);
+    let send_time = now() - DAY;
+    for (invitation_id, survey_id, customer_id) in invitations {
+        create(
+            &mut invitations_client,
+            invitation(invitation_id, survey_id, customer_id, send_time),
+        )
+        .await
+        .expect("CreateInvitation");
+    }
+}
+
+async fn a_rating_answers_its_invitation_once_and_refusals_store_nothing(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("checkout", "checkout").await;
+    create_invitations(
+        &server,
+        &[
+            ("inv-1", "chat", "c-1"),
+            ("inv-2", "chat", "c-2"),
+            ("inv-3", "checkout", "c-3"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        get_invitation(&server, "inv-1").await.response_rating_id,
+        ""
+    );
+
+    let mut first = answer("chat", "r-1", "c-1", "inv-1");
+    first.occur_time = Some(timestamp(now() - 3_600_000_000));
+    let stored = server.submit(first.clone()).await;
+    assert!(!stored.duplicate);
+    assert_eq!(stored.rating.unwrap().invitation_id, "inv-1");
+    let answered = get_invitation(&server, "inv-1").await;
+    assert_eq!(answered.response_rating_id, "r-1");
+    assert_eq!(answered.response_time, first.occur_time);
+    // A retry is the same rating; the same key with another invitation is another content.
+    assert!(server.submit(first.clone()).await.duplicate);
+    let other_link = submit_status(&mut server, answer("chat", "r-1", "c-1", "inv-2")).await;
+    assert_eq!(
+        (other_link.code(), error_reason(&other_link).as_str()),
+        (Code::AlreadyExists, "RATING_ALREADY_EXISTS")
+    );
+
+    let second = submit_status(&mut server, answer("chat", "r-2", "c-1", "inv-1")).await;
+    assert_eq!(
+        (second.code(), error_reason(&second).as_str()),
+        (Code::AlreadyExists, "INVITATION_ANSWERED")
+    );
+    assert!(
+        second.message().contains("rating.invitation_id"),
+        "{second:?}"
+    );
+    let unknown = submit_status(&mut server, answer("chat", "r-3", "", "inv-404")).await;
+    assert_eq!(
+        (unknown.code(), error_reason(&unknown).as_str()),
+        (Code::NotFound, "INVITATION_NOT_FOUND")
+    );
+    assert!(
+        unknown.message().contains("rating.invitation_id"),
+        "{unknown:?}"
+    );
+    for (refused, why) in [
+        (answer("chat", "r-4", "", "inv-3"), "another survey"),
+        (answer("chat", "r-5", "c-9", "inv-2"), "another customer"),
+        (answer("chat", "r-6", "", "has space"), "BAD_FORMAT"),
+    ] {
+        let status = submit_status(&mut server, refused).await;
+        assert_eq!(status.code(), Code::InvalidArgument, "{why}: {status:?}");
+        let found = crate::common::violation_reasons(&status);
+        let described = crate::common::violations(&status);
+        assert_eq!(bad_fields(&status), ["rating.invitation_id"], "{why}");
+        assert!(
+            found[0].1 == why || described[0].1.contains(why),
+            "{why}: {found:?} {described:?}"
+        );
+    }
+    assert_eq!(stored_rating_ids(&mut server).await, ["r-1"]);
+    assert_eq!(
+        get_invitation(&server, "inv-2").await.response_rating_id,
+        ""
+    );
+
+    // Without a customer_id, any rating of the survey may answer.
+    server.submit(answer("chat", "r-7", "", "inv-2")).await;
+    assert_eq!(
+        get_invitation(&server, "inv-2").await.response_rating_id,
+        "r-7"
+    );
+
+    // An excluded answer is no response while excluded, and still holds the invitation.
+    server
+        .ratings
+        .exclude_rating(pb::ExcludeRatingRequest {
+            survey_id: "chat".into(),
+            rating_id: "r-1".into(),
+            reason: pb::ExclusionReason::Test.into(),
+            note: String::new(),
+        })
+        .await
+        .expect("ExcludeRating");
+    assert_eq!(
+        get_invitation(&server, "inv-1").await.response_rating_id,
+        ""
+    );
+    let while_excluded = submit_status(&mut server, answer("chat", "r-8", "c-1", "inv-1")).await;
+    assert_eq!(error_reason(&while_excluded), "INVITATION_ANSWERED");
+    server
+        .ratings
+        .restore_rating(pb::RestoreRatingRequest {
+            survey_id: "chat".into(),
+            rating_id: "r-1".into(),
+        })
+        .await
+        .expect("RestoreRating");
+    assert_eq!(
+        get_invitation(&server, "inv-1").await.response_rating_id,
+        "r-1"
+    );
+
+    // Erasure keeps the link: it names the invitation, not the customer.
+    server
+        .customers
+        .erase_customer(pb::EraseCustomerRequest {
+            customer_id: "c-1".into(),
+        })
+        .await
+        .expect("EraseCustomer");
+    let erased = server
+        .list_all(pb::RatingFilter::default(), 100)
+        .await
+        .into_iter()
+        .find(|rating| rating.rating_id == "r-1")
+        .expect("r-1");
+    assert!(erased.erased);
+    assert_eq!(erased.invitation_id, "inv-1");
+    assert!(server.submit(first).await.duplicate);
+    server.stop().await;
+}
+
+async fn batch_status(server: &mut TestServer, ratings: Vec<pb::Rating>) -> tonic::Status {
+    server
+        .ratings
+        .batch_submit_ratings(pb::BatchSubmitRatingsRequest { ratings })
+        .await
+        .expect_err("a refused batch")
+}
+
+async fn batches_and_imports_judge_each_ratings_invitation(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("checkout", "checkout").await;
+    create_invitations(
+        &server,
+        &[
+            ("inv-1", "chat", "c-1"),
+            ("inv-2", "chat", "c-2"),
+            ("inv-3", "checkout", "c-3"),
+            ("inv-4", "chat", "c-4"),
+        ],
+    )
+    .await;
+    server.submit(answer("chat", "r-1", "c-1", "inv-1")).await;
+
+    // All or nothing: one refusal, named by its position, stores none of the batch.
+    let answered = batch_status(
+        &mut server,
+        vec![
+            answer("chat", "b-1", "c-2", "inv-2"),
+            answer("chat", "b-2", "c-1", "inv-1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (answered.code(), error_reason(&answered).as_str()),
+        (Code::AlreadyExists, "INVITATION_ANSWERED")
+    );
+    assert!(
+        answered.message().contains("ratings[1].invitation_id"),
+        "{answered:?}"
+    );
+    let twice = batch_status(
+        &mut server,
+        vec![
+            answer("chat", "b-1", "c-2", "inv-2"),
+            answer("chat", "b-2", "c-2", "inv-2"),
+        ],
+    )
+    .await;
+    assert_eq!(error_reason(&twice), "INVITATION_ANSWERED");
+    assert!(
+        twice.message().contains("ratings[1].invitation_id"),
+        "{twice:?}"
+    );
+    let mismatched = batch_status(
+        &mut server,
+        vec![
+            answer("chat", "b-1", "c-2", "inv-2"),
+            answer("chat", "b-3", "", "inv-3"),
+            answer("chat", "b-4", "c-9", "inv-4"),
+        ],
+    )
+    .await;
+    assert_eq!(mismatched.code(), Code::InvalidArgument);
+    assert_eq!(
+        bad_fields(&mismatched),
+        ["ratings[1].invitation_id", "ratings[2].invitation_id"]
+    );
+    let unknown = batch_status(
+        &mut server,
+        vec![
+            answer("chat", "b-1", "c-2", "inv-2"),
+            answer("chat", "b-5", "", "inv-404"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (unknown.code(), error_reason(&unknown).as_str()),
+        (Code::NotFound, "INVITATION_NOT_FOUND")
+    );
+    assert_eq!(stored_rating_ids(&mut server).await, ["r-1"]);
+    assert_eq!(
+        get_invitation(&server, "inv-2").await.response_rating_id,
+        ""
+    );
+
+    let batch = vec![
+        answer("chat", "b-1", "c-2", "inv-2"),
+        answer("chat", "b-6", "", ""),
+    ];
+    for attempt in 0..2 {
+        let stored = server
+            .ratings
+            .batch_submit_ratings(pb::BatchSubmitRatingsRequest {
+                ratings: batch.clone(),
+            })
+            .await
+            .expect("BatchSubmitRatings")
+            .into_inner()
+            .ratings;
+        assert_eq!(stored[0].invitation_id, "inv-2", "attempt {attempt}");
+    }
+    assert_eq!(
+        get_invitation(&server, "inv-2").await.response_rating_id,
+        "b-1"
+    );
+
+    // An import keeps the good rows and reports each refused one by position.
+    let rows: Vec<pb::ImportRatingsRequest> = [
+        answer("chat", "i-1", "c-4", "inv-4"),
+        answer("chat", "i-2", "c-4", "inv-4"),
+        answer("chat", "i-3", "", "inv-404"),
+        answer("chat", "i-4", "", "inv-3"),
+        answer("chat", "i-1", "c-4", "inv-4"),
+        answer("chat", "b-1", "c-2", "inv-2"),
+    ]
+    .into_iter()
+    .map(|rating| pb::ImportRatingsRequest {
+        rating: Some(rating),
+    })
+    .collect();
+    let imported = server
+        .ratings
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .expect("ImportRatings")
+        .into_inner();
+    assert_eq!(
+        (
+            imported.accepted_count,
+            imported.duplicate_count,
+            imported.rejected_count
+        ),
+        (1, 2, 3)
+    );
+    let errors: Vec<(i64, &str)> = imported
+        .errors
+        .iter()
+        .map(|error| (error.index, error.code.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (1, "ALREADY_EXISTS"),
+            (2, "NOT_FOUND"),
+            (3, "INVALID_ARGUMENT")
+        ]
+    );
+    assert!(
+        imported
+            .errors
+            .iter()
+            .all(|error| error.message.contains("invitation_id"))
+    );
+    assert_eq!(
+        stored_rating_ids(&mut server).await,
+        ["b-1", "b-6", "i-1", "r-1"]
+    );
+    let listed = server.list_all(pb::RatingFilter::default(), 2).await;
+    let link_of = |rating_id: &str| {
+        listed
+            .iter()
+            .find(|rating| rating.rating_id == rating_id)
+            .map(|rating| rating.invitation_id.clone())
+    };
+    assert_eq!(link_of("i-1").as_deref(), Some("inv-4"));
+    assert_eq!(link_of("b-6").as_deref(), Some(""));
+    assert_eq!(
+        get_invitation(&server, "inv-4").await.response_rating_id,
+        "i-1"
+    );
+    server.stop().await;
+}
+
+/// One invitation as the brute force sees it.
+struct Invited {
+    survey_id: &'static str,
+    channel: pb::Channel,
+    send_time: i64,
+    suppressed: bool,
+    /// The key of the rating answering it, if any.
+    answer: Option<String>,
+}
+
+const SURVEYS: [(&str, &str); 3] = [
+    ("chat", "support_chat"),
+    ("shop", "checkout"),
+    ("mail", "checkout"),
+];
+const CHANNELS: [pb::Channel; 3] = [pb::Channel::Email, pb::Channel::Sms, pb::Channel::WebChat];
+
+fn touchpoint_of(survey_id: &str) -> &'static str {
+    SURVEYS
+        .iter()
+        .find(|(survey, _)| *survey == survey_id)
+        .map_or("quiet", |(_, touchpoint)| touchpoint)
+}
+
+/// The brute force's (invitations, responses) of the invitations `selected` picks.
+fn brute_force(
+    invited: &[Invited],
+    excluded: &std::collections::HashSet<String>,
+    selected: impl Fn(&Invited) -> bool,
+) -> (i64, i64) {
+    let mut counts = (0, 0);
+    for invitation in invited.iter().filter(|invitation| !invitation.suppressed) {
+        if selected(invitation) {
+            counts.0 += 1;
+            if invitation
+                .answer
+                .as_ref()
+                .is_some_and(|answer| !excluded.contains(answer))
+            {
+                counts.1 += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn check_figures(metrics: &pb::Metrics, expected: (i64, i64), what: &str) {
+    assert_eq!(
+        (metrics.invitation_count, metrics.response_count),
+        (Some(expected.0), Some(expected.1)),
+        "{what}"
+    );
+    if expected.0 == 0 {
+        assert_eq!(metrics.response_rate, None, "{what}");
+        return;
+    }
+    let rate = 100.0 * expected.1 as f64 / expected.0 as f64;
+    let (low, high) = crate::oracle::wilson(expected.1, expected.0, crate::oracle::z_table(0.95));
+    let close = |left: f64, right: f64| (left - right).abs() < 1e-9;
+    assert!(close(metrics.response_rate.unwrap(), rate), "{what}: rate");
+    let interval = metrics.response_rate_interval.unwrap();
+    assert!(
+        close(interval.low, low) && close(interval.high, high),
+        "{what}: interval {interval:?} against {low}..{high}"
+    );
+}
+
+async fn random_response_rates_match_a_brute_force_count(backend: Backend) {
+    use std::collections::HashSet;
+    let seed: u64 = std::env::var("CSAT_RESPONSE_RATE_SEED")
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    println!("random response rates: CSAT_RESPONSE_RATE_SEED={seed}");
+    let mut random = fastrand::Rng::with_seed(seed);
+    let mut server = TestServer::spawn(backend).await;
+    for (survey_id, touchpoint) in SURVEYS {
+        server.create_csat_survey(survey_id, touchpoint).await;
+    }
+    server.create_csat_survey("quiet", "quiet").await;
+    set_min_days(&mut server, "chat", 1).await;
+    let mut invitations = client(&server);
+    // Five days of invitations, answered within a day, all before yesterday: from a UTC
+    // midnight plus a random offset.
+    let base = (now() / DAY - 8) * DAY + random.i64(0..DAY);
+    let mut invited = Vec::new();
+    for index in 0..80 {
+        let (survey_id, _) = SURVEYS[random.usize(..SURVEYS.len())];
+        let channel = CHANNELS[random.usize(..CHANNELS.len())];
+        let send_time = base + random.i64(0..5 * DAY);
+        let mut asked = invitation(
+            &format!("inv-{index}"),
+            survey_id,
+            &format!("c-{}", random.usize(..12)),
+            send_time,
+        );
+        asked.channel = channel.into();
+        let answer = create(&mut invitations, asked)
+            .await
+            .expect("CreateInvitation");
+        invited.push(Invited {
+            survey_id,
+            channel,
+            send_time,
+            suppressed: answer.suppressed,
+            answer: None,
+        });
+    }
+    assert!(
+        invited.iter().any(|invitation| invitation.suppressed),
+        "seed {seed}"
+    );
+    // Answers (to suppressed invitations too), by the three paths, and ratings answering none.
+    let mut singles = Vec::new();
+    let mut batch = Vec::new();
+    let mut imported = Vec::new();
+    for (index, invitation) in invited.iter_mut().enumerate() {
+        if random.u8(..10) < 6 {
+            let rating_id = format!("r-{index}");
+            let mut answering = answer(
+                invitation.survey_id,
+                &rating_id,
+                "",
+                &format!("inv-{index}"),
+            );
+            answering.occur_time = Some(timestamp(invitation.send_time + random.i64(0..DAY)));
+            invitation.answer = Some(rating_id);
+            match random.u8(..3) {
+                0 => singles.push(answering),
+                1 => batch.push(answering),
+                _ => imported.push(answering),
+            }
+        }
+    }
+    for index in 0..10 {
+        let mut plain = rating(SURVEYS[index % 3].0, &format!("p-{index}"), 3);
+        plain.occur_time = Some(timestamp(base + random.i64(0..5 * DAY)));
+        singles.push(plain);
+    }
+    let mut quiet = rating("quiet", "q-1", 5);
+    quiet.occur_time = Some(timestamp(base));
+    singles.push(quiet);
+    for single in singles {
+        server.submit(single).await;
+    }
+    if !batch.is_empty() {
+        server
+            .ratings
+            .batch_submit_ratings(pb::BatchSubmitRatingsRequest { ratings: batch })
+            .await
+            .expect("BatchSubmitRatings");
+    }
+    let rows: Vec<pb::ImportRatingsRequest> = imported
+        .into_iter()
+        .map(|rating| pb::ImportRatingsRequest {
+            rating: Some(rating),
+        })
+        .collect();
+    let import = server
+        .ratings
+        .import_ratings(tokio_stream::iter(rows))
+        .await
+        .expect("ImportRatings")
+        .into_inner();
+    assert_eq!(import.rejected_count, 0, "{:?}", import.errors);
+    // Exclude some answers, then restore some of those.
+    let mut excluded = HashSet::new();
+    for invitation in &invited {
+        if let Some(answer) = &invitation.answer
+            && random.u8(..4) == 0
+        {
+            server
+                .ratings
+                .exclude_rating(pb::ExcludeRatingRequest {
+                    survey_id: invitation.survey_id.into(),
+                    rating_id: answer.clone(),
+                    reason: pb::ExclusionReason::Spam.into(),
+                    note: String::new(),
+                })
+                .await
+                .expect("ExcludeRating");
+            excluded.insert(answer.clone());
+        }
+    }
+    for invitation in &invited {
+        if let Some(answer) = &invitation.answer
+            && excluded.contains(answer)
+            && random.bool()
+        {
+            server
+                .ratings
+                .restore_rating(pb::RestoreRatingRequest {
+                    survey_id: invitation.survey_id.into(),
+                    rating_id: answer.clone(),
+                })
+                .await
+                .expect("RestoreRating");
+            excluded.remove(answer);
+        }
+    }
+
+    check_reports(&mut server, &invited, &excluded, seed, &mut random, base).await;
+    // A zone configured later is built from the invitations and responses stored: New York's
+    // whole days are then read from its rollups.
+    let database = server.stop_keeping_database().await;
+    let mut server = TestServer::spawn_with(database, |config| {
+        config.rollup_time_zones = crate::common::zones(&["UTC", "America/New_York"]);
+    })
+    .await;
+    check_reports(&mut server, &invited, &excluded, seed, &mut random, base).await;
+    // Where invitations do not apply, the figures are unset.
+    for query in [
+        pb::ReportQuery {
+            group_by: vec!["attributes.agent".into()],
+            ..Default::default()
+        },
+        pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                min_score: Some(2),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: vec!["quiet".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    ] {
+        let report = server.report(query.clone()).await;
+        assert_eq!(report.overall.unwrap().invitation_count, None, "{query:?}");
+    }
+    server.stop().await;
+}
+
+/// Compares the response figures of reports over random ranges, groupings, zones and
+/// granularities with the brute force's.
+async fn check_reports(
+    server: &mut TestServer,
+    invited: &[Invited],
+    excluded: &std::collections::HashSet<String>,
+    seed: u64,
+    random: &mut fastrand::Rng,
+    base: i64,
+) {
+    let midnight = (base / DAY + 1) * DAY;
+    let ranges: Vec<(Option<i64>, Option<i64>)> = vec![
+        (None, None),
+        (Some(midnight), Some(midnight + 3 * DAY)),
+        (
+            Some(base + random.i64(0..2 * DAY)),
+            Some(base + random.i64(3 * DAY..5 * DAY)),
+        ),
+        (Some(base + random.i64(0..DAY)), None),
+        (None, Some(base + random.i64(DAY..4 * DAY))),
+    ];
+    let groupings: [&[&str]; 4] = [&[], &["survey"], &["touchpoint"], &["channel"]];
+    for (start, end) in ranges {
+        for group_by in groupings {
+            for (zone, granularity) in [
+                ("UTC", pb::Granularity::Day),
+                ("UTC", pb::Granularity::None),
+                ("America/New_York", pb::Granularity::Day),
+                ("UTC", pb::Granularity::Hour),
+            ] {
+                if granularity == pb::Granularity::Hour && start.is_none() {
+                    continue;
+                }
+                let channels: Vec<pb::Channel> = if random.u8(..4) == 0 {
+                    vec![CHANNELS[random.usize(..CHANNELS.len())]]
+                } else {
+                    Vec::new()
+                };
+                let survey_ids: Vec<String> = if random.u8(..4) == 0 {
+                    vec!["chat".into(), "mail".into()]
+                } else {
+                    Vec::new()
+                };
+                let query = pb::ReportQuery {
+                    filter: Some(pb::RatingFilter {
+                        survey_ids: survey_ids.clone(),
+                        channels: channels.iter().map(|channel| *channel as i32).collect(),
+                        start_time: start.map(timestamp),
+                        end_time: end.map(timestamp),
+                        ..Default::default()
+                    }),
+                    group_by: group_by.iter().map(|entry| entry.to_string()).collect(),
+                    granularity: granularity.into(),
+                    time_zone: zone.into(),
+                    ..Default::default()
+                };
+                let what = format!(
+                    "seed {seed}: {group_by:?} {zone} {granularity:?} {start:?}..{end:?} \
+                     {channels:?} {survey_ids:?}"
+                );
+                let report = server.report(query).await;
+                let in_scope = |invitation: &Invited| {
+                    (survey_ids.is_empty()
+                        || survey_ids
+                            .iter()
+                            .any(|survey| survey == invitation.survey_id))
+                        && (channels.is_empty() || channels.contains(&invitation.channel))
+                        && start.is_none_or(|start| invitation.send_time >= start)
+                        && end.is_none_or(|end| invitation.send_time < end)
+                };
+                let key_of = |invitation: &Invited| -> Vec<String> {
+                    group_by
+                        .iter()
+                        .map(|entry| match *entry {
+                            "survey" => invitation.survey_id.to_string(),
+                            "touchpoint" => touchpoint_of(invitation.survey_id).to_string(),
+                            _ => invitation.channel.as_str_name().to_string(),
+                        })
+                        .collect()
+                };
+                let overall = report.overall.as_ref().unwrap();
+                let expected = brute_force(invited, excluded, in_scope);
+                if expected.0 == 0 {
+                    assert_eq!(overall.invitation_count, None, "{what}");
+                    continue;
+                }
+                check_figures(overall, expected, &what);
+                let in_bucket = |bucket: &pb::Bucket, invitation: &Invited| {
+                    let from = crate::reports::micros(bucket.start_time.as_ref().unwrap());
+                    let to = crate::reports::micros(bucket.end_time.as_ref().unwrap());
+                    invitation.send_time >= from && invitation.send_time < to
+                };
+                for bucket in &report.series {
+                    let expected = brute_force(invited, excluded, |invitation| {
+                        in_scope(invitation) && in_bucket(bucket, invitation)
+                    });
+                    check_figures(bucket.metrics.as_ref().unwrap(), expected, &what);
+                }
+                for group in &report.groups {
+                    let key: Vec<String> = group_by
+                        .iter()
+                        .map(|entry| group.key[*entry].clone())
+                        .collect();
+                    let selected =
+                        |invitation: &Invited| in_scope(invitation) && key_of(invitation) == key;
+                    let expected = brute_force(invited, excluded, selected);
+                    check_figures(group.metrics.as_ref().unwrap(), expected, &what);
+                    for bucket in &group.series {
+                        let expected = brute_force(invited, excluded, |invitation| {
+                            selected(invitation) && in_bucket(bucket, invitation)
+                        });
+                        check_figures(bucket.metrics.as_ref().unwrap(), expected, &what);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A database of the invitations' schema, with invitations, upgrades: the links' migration
+/// builds their rollups, which a report over whole days reads.
+async fn invitations_stored_before_the_links_migration_are_rolled_up_by_it(backend: Backend) {
+    use csat::store::migration::Migrator;
+    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    let database = crate::common::TestDatabase::create(backend).await;
+    let url = match backend {
+        Backend::Sqlite => format!("{}?mode=rwc", database.url),
+        Backend::Postgres => database.url.clone(),
+    };
+    let connection = Database::connect(&url).await.unwrap();
+    // Every migration before the links'.
+    let before_links = Migrator::migrations()
+        .iter()
+        .position(|migration| migration.name().ends_with("_add_invitation_links"))
+        .expect("the links' migration") as u32;
+    Migrator::up(&connection, Some(before_links)).await.unwrap();
+    // Two days, twelve days ago: two invitations to be sent the first day, one the second, and
+    // one held back.
+    let day1 = (now() / DAY - 12) * DAY;
+    let statements = [
+        "INSERT INTO surveys (survey_id, display_name, question, touchpoint, metric, scale_min, \
+         scale_max, satisfied_threshold, target, dimensions, state, create_time, update_time) \
+         VALUES ('chat', 'Chat', '', 'support_chat', 1, 1, 5, 4, NULL, '[]', 1, 0, 0)"
+            .to_string(),
+        format!(
+            "INSERT INTO invitations (invitation_id, survey_id, touchpoint, customer_id, channel, \
+             send_time, create_time, suppression_reason) VALUES \
+             ('i-1', 'chat', 'support_chat', 'c-1', 2, {}, 0, 0), \
+             ('i-2', 'chat', 'support_chat', 'c-2', 3, {}, 0, 0), \
+             ('i-3', 'chat', 'support_chat', 'c-3', 2, {}, 0, 0), \
+             ('i-4', 'chat', 'support_chat', 'c-3', 2, {}, 0, 1)",
+            day1 + 3_600_000_000,
+            day1 + 7_200_000_000,
+            day1 + DAY + 1,
+            day1 + DAY + 2,
+        ),
+    ];
+    for statement in statements {
+        connection.execute_unprepared(&statement).await.unwrap();
+    }
+    Migrator::up(&connection, None).await.unwrap();
+    let _ = connection.close().await;
+
+    let mut server = TestServer::spawn_on(database).await;
+    let mut answer = answer("chat", "r-1", "c-3", "i-3");
+    answer.occur_time = Some(timestamp(day1 + DAY + 5));
+    answer.channel = pb::Channel::Email.into();
+    server.submit(answer).await;
+    let report = server
+        .report(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                start_time: Some(timestamp(day1)),
+                end_time: Some(timestamp(day1 + 2 * DAY)),
+                ..Default::default()
+            }),
+            group_by: vec!["channel".into()],
+            granularity: pb::Granularity::Day.into(),
+            ..Default::default()
+        })
+        .await;
+    let overall = report.overall.unwrap();
+    assert_eq!(
+        (overall.invitation_count, overall.response_count),
+        (Some(3), Some(1))
+    );
+    let by_day: Vec<(Option<i64>, Option<i64>)> = report
+        .series
+        .iter()
+        .map(|bucket| {
+            let metrics = bucket.metrics.as_ref().unwrap();
+            (metrics.invitation_count, metrics.response_count)
+        })
+        .collect();
+    assert_eq!(by_day, [(Some(2), Some(0)), (Some(1), Some(1))]);
+    // Groups are the ratings': the e-mail group holds the invitations sent by e-mail.
+    assert_eq!(report.groups.len(), 1);
+    let email = report.groups[0].metrics.as_ref().unwrap();
+    assert_eq!(
+        (email.invitation_count, email.response_count),
+        (Some(2), Some(1))
+    );
+    server.stop().await;
 }
 
 /// Many callers at once on one server: their invitations are decided in shared transactions

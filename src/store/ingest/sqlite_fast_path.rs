@@ -92,6 +92,7 @@ impl SqliteFastPath {
                     rating.occur_time,
                     rating.create_time,
                     reason_codes_json(&content.reason_codes),
+                    &content.invitation_id,
                 ))?;
             }
         }

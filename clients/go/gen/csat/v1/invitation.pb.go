@@ -99,7 +99,13 @@ type Invitation struct {
 	// Why it was held back; SUPPRESSION_REASON_UNSPECIFIED when it was not. Output only.
 	SuppressionReason SuppressionReason `protobuf:"varint,8,opt,name=suppression_reason,json=suppressionReason,proto3,enum=csat.v1.SuppressionReason" json:"suppression_reason,omitempty"`
 	// The survey's touchpoint. Output only.
-	Touchpoint    string `protobuf:"bytes,9,opt,name=touchpoint,proto3" json:"touchpoint,omitempty"`
+	Touchpoint string `protobuf:"bytes,9,opt,name=touchpoint,proto3" json:"touchpoint,omitempty"`
+	// The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+	// while none did, and while that rating is excluded. Output only.
+	ResponseRatingId string `protobuf:"bytes,10,opt,name=response_rating_id,json=responseRatingId,proto3" json:"response_rating_id,omitempty"`
+	// When the customer answered: that rating's occur_time; unset when response_rating_id is
+	// empty. Output only.
+	ResponseTime  *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=response_time,json=responseTime,proto3" json:"response_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -195,6 +201,20 @@ func (x *Invitation) GetTouchpoint() string {
 		return x.Touchpoint
 	}
 	return ""
+}
+
+func (x *Invitation) GetResponseRatingId() string {
+	if x != nil {
+		return x.ResponseRatingId
+	}
+	return ""
+}
+
+func (x *Invitation) GetResponseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResponseTime
+	}
+	return nil
 }
 
 // CreateInvitationRequest is the input of CreateInvitation.
@@ -579,7 +599,7 @@ var File_csat_v1_invitation_proto protoreflect.FileDescriptor
 
 const file_csat_v1_invitation_proto_rawDesc = "" +
 	"\n" +
-	"\x18csat/v1/invitation.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\x03\n" +
+	"\x18csat/v1/invitation.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x04\n" +
 	"\n" +
 	"Invitation\x12#\n" +
 	"\rinvitation_id\x18\x01 \x01(\tR\finvitationId\x12\x1b\n" +
@@ -596,7 +616,10 @@ const file_csat_v1_invitation_proto_rawDesc = "" +
 	"\x12suppression_reason\x18\b \x01(\x0e2\x1a.csat.v1.SuppressionReasonR\x11suppressionReason\x12\x1e\n" +
 	"\n" +
 	"touchpoint\x18\t \x01(\tR\n" +
-	"touchpoint\"N\n" +
+	"touchpoint\x12,\n" +
+	"\x12response_rating_id\x18\n" +
+	" \x01(\tR\x10responseRatingId\x12?\n" +
+	"\rresponse_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\fresponseTime\"N\n" +
 	"\x17CreateInvitationRequest\x123\n" +
 	"\n" +
 	"invitation\x18\x01 \x01(\v2\x13.csat.v1.InvitationR\n" +
@@ -669,23 +692,24 @@ var file_csat_v1_invitation_proto_depIdxs = []int32{
 	10, // 1: csat.v1.Invitation.send_time:type_name -> google.protobuf.Timestamp
 	10, // 2: csat.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 3: csat.v1.Invitation.suppression_reason:type_name -> csat.v1.SuppressionReason
-	1,  // 4: csat.v1.CreateInvitationRequest.invitation:type_name -> csat.v1.Invitation
-	1,  // 5: csat.v1.CreateInvitationResponse.invitation:type_name -> csat.v1.Invitation
-	0,  // 6: csat.v1.CreateInvitationResponse.suppression_reason:type_name -> csat.v1.SuppressionReason
-	1,  // 7: csat.v1.GetInvitationResponse.invitation:type_name -> csat.v1.Invitation
-	6,  // 8: csat.v1.ListInvitationsRequest.filter:type_name -> csat.v1.InvitationFilter
-	1,  // 9: csat.v1.ListInvitationsResponse.invitations:type_name -> csat.v1.Invitation
-	2,  // 10: csat.v1.InvitationService.CreateInvitation:input_type -> csat.v1.CreateInvitationRequest
-	4,  // 11: csat.v1.InvitationService.GetInvitation:input_type -> csat.v1.GetInvitationRequest
-	7,  // 12: csat.v1.InvitationService.ListInvitations:input_type -> csat.v1.ListInvitationsRequest
-	3,  // 13: csat.v1.InvitationService.CreateInvitation:output_type -> csat.v1.CreateInvitationResponse
-	5,  // 14: csat.v1.InvitationService.GetInvitation:output_type -> csat.v1.GetInvitationResponse
-	8,  // 15: csat.v1.InvitationService.ListInvitations:output_type -> csat.v1.ListInvitationsResponse
-	13, // [13:16] is the sub-list for method output_type
-	10, // [10:13] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	10, // 4: csat.v1.Invitation.response_time:type_name -> google.protobuf.Timestamp
+	1,  // 5: csat.v1.CreateInvitationRequest.invitation:type_name -> csat.v1.Invitation
+	1,  // 6: csat.v1.CreateInvitationResponse.invitation:type_name -> csat.v1.Invitation
+	0,  // 7: csat.v1.CreateInvitationResponse.suppression_reason:type_name -> csat.v1.SuppressionReason
+	1,  // 8: csat.v1.GetInvitationResponse.invitation:type_name -> csat.v1.Invitation
+	6,  // 9: csat.v1.ListInvitationsRequest.filter:type_name -> csat.v1.InvitationFilter
+	1,  // 10: csat.v1.ListInvitationsResponse.invitations:type_name -> csat.v1.Invitation
+	2,  // 11: csat.v1.InvitationService.CreateInvitation:input_type -> csat.v1.CreateInvitationRequest
+	4,  // 12: csat.v1.InvitationService.GetInvitation:input_type -> csat.v1.GetInvitationRequest
+	7,  // 13: csat.v1.InvitationService.ListInvitations:input_type -> csat.v1.ListInvitationsRequest
+	3,  // 14: csat.v1.InvitationService.CreateInvitation:output_type -> csat.v1.CreateInvitationResponse
+	5,  // 15: csat.v1.InvitationService.GetInvitation:output_type -> csat.v1.GetInvitationResponse
+	8,  // 16: csat.v1.InvitationService.ListInvitations:output_type -> csat.v1.ListInvitationsResponse
+	14, // [14:17] is the sub-list for method output_type
+	11, // [11:14] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_invitation_proto_init() }

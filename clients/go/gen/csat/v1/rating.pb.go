@@ -126,7 +126,16 @@ type Rating struct {
 	// Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
 	// customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
 	// channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
-	Erased        bool `protobuf:"varint,13,opt,name=erased,proto3" json:"erased,omitempty"`
+	Erased bool `protobuf:"varint,13,opt,name=erased,proto3" json:"erased,omitempty"`
+	// The invitation this rating answers (InvitationService.CreateInvitation),
+	// `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+	// reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+	// of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+	// and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+	// (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+	// it names the invitation, not the customer. In a batch or an import each rating is judged on
+	// its own, as for its other fields.
+	InvitationId  string `protobuf:"bytes,14,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -250,6 +259,13 @@ func (x *Rating) GetErased() bool {
 		return x.Erased
 	}
 	return false
+}
+
+func (x *Rating) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
 }
 
 // RatingExclusion records who took a rating out of the numbers, when and why.
@@ -1416,7 +1432,7 @@ var File_csat_v1_rating_proto protoreflect.FileDescriptor
 
 const file_csat_v1_rating_proto_rawDesc = "" +
 	"\n" +
-	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc6\x04\n" +
+	"\x14csat/v1/rating.proto\x12\acsat.v1\x1a\x14csat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xeb\x04\n" +
 	"\x06Rating\x12\x1b\n" +
 	"\trating_id\x18\x01 \x01(\tR\bratingId\x12\x1b\n" +
 	"\tsurvey_id\x18\x02 \x01(\tR\bsurveyId\x12\x14\n" +
@@ -1436,7 +1452,8 @@ const file_csat_v1_rating_proto_rawDesc = "" +
 	" \x01(\x03R\bsequence\x12!\n" +
 	"\freason_codes\x18\v \x03(\tR\vreasonCodes\x126\n" +
 	"\texclusion\x18\f \x01(\v2\x18.csat.v1.RatingExclusionR\texclusion\x12\x16\n" +
-	"\x06erased\x18\r \x01(\bR\x06erased\x1a=\n" +
+	"\x06erased\x18\r \x01(\bR\x06erased\x12#\n" +
+	"\rinvitation_id\x18\x0e \x01(\tR\finvitationId\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb4\x01\n" +

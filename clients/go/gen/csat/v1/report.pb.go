@@ -462,8 +462,26 @@ type Metrics struct {
 	// Median of close_time - create_time over the closed follow-ups (for an even count the mean of
 	// the middle two, rounded down to the microsecond); unset when none is closed.
 	MedianTimeToClose *durationpb.Duration `protobuf:"bytes,26,opt,name=median_time_to_close,json=medianTimeToClose,proto3" json:"median_time_to_close,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+	// send_time) to the surveys the filter selects, through the channels it selects. This and the
+	// next three fields are set where invitations apply: in a report grouped by nothing, survey,
+	// touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+	// channel; a series places them by send_time in the report's zone), whose filter has no
+	// condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+	// reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+	// those of the ratings: invitations of a group without a rating count in overall only.
+	// Invitations are counted as the report is computed: WatchReport does not send a new report
+	// for an invitation alone, but its next report, which ratings trigger, counts it.
+	InvitationCount *int64 `protobuf:"varint,27,opt,name=invitation_count,json=invitationCount,proto3,oneof" json:"invitation_count,omitempty"`
+	// Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+	// its occur_time.
+	ResponseCount *int64 `protobuf:"varint,28,opt,name=response_count,json=responseCount,proto3,oneof" json:"response_count,omitempty"`
+	// 100 × response_count / invitation_count; unset without an invitation.
+	ResponseRate *float64 `protobuf:"fixed64,29,opt,name=response_rate,json=responseRate,proto3,oneof" json:"response_rate,omitempty"`
+	// Wilson score interval of response_rate at the query's confidence, in percent.
+	ResponseRateInterval *Interval `protobuf:"bytes,30,opt,name=response_rate_interval,json=responseRateInterval,proto3" json:"response_rate_interval,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Metrics) Reset() {
@@ -674,6 +692,34 @@ func (x *Metrics) GetClosedWithinDueCount() int64 {
 func (x *Metrics) GetMedianTimeToClose() *durationpb.Duration {
 	if x != nil {
 		return x.MedianTimeToClose
+	}
+	return nil
+}
+
+func (x *Metrics) GetInvitationCount() int64 {
+	if x != nil && x.InvitationCount != nil {
+		return *x.InvitationCount
+	}
+	return 0
+}
+
+func (x *Metrics) GetResponseCount() int64 {
+	if x != nil && x.ResponseCount != nil {
+		return *x.ResponseCount
+	}
+	return 0
+}
+
+func (x *Metrics) GetResponseRate() float64 {
+	if x != nil && x.ResponseRate != nil {
+		return *x.ResponseRate
+	}
+	return 0
+}
+
+func (x *Metrics) GetResponseRateInterval() *Interval {
+	if x != nil {
+		return x.ResponseRateInterval
 	}
 	return nil
 }
@@ -1611,7 +1657,7 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\v_min_sample\"0\n" +
 	"\bInterval\x12\x10\n" +
 	"\x03low\x18\x01 \x01(\x01R\x03low\x12\x12\n" +
-	"\x04high\x18\x02 \x01(\x01R\x04high\"\xbc\v\n" +
+	"\x04high\x18\x02 \x01(\x01R\x04high\"\xc5\r\n" +
 	"\aMetrics\x12!\n" +
 	"\frating_count\x18\x01 \x01(\x03R\vratingCount\x12,\n" +
 	"\x0fsatisfied_count\x18\x02 \x01(\x03H\x00R\x0esatisfiedCount\x88\x01\x01\x12/\n" +
@@ -1643,7 +1689,11 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\x0ffollow_up_count\x18\x17 \x01(\x03H\x10R\rfollowUpCount\x88\x01\x01\x128\n" +
 	"\x16closed_follow_up_count\x18\x18 \x01(\x03H\x11R\x13closedFollowUpCount\x88\x01\x01\x12:\n" +
 	"\x17closed_within_due_count\x18\x19 \x01(\x03H\x12R\x14closedWithinDueCount\x88\x01\x01\x12J\n" +
-	"\x14median_time_to_close\x18\x1a \x01(\v2\x19.google.protobuf.DurationR\x11medianTimeToCloseB\x12\n" +
+	"\x14median_time_to_close\x18\x1a \x01(\v2\x19.google.protobuf.DurationR\x11medianTimeToClose\x12.\n" +
+	"\x10invitation_count\x18\x1b \x01(\x03H\x13R\x0finvitationCount\x88\x01\x01\x12*\n" +
+	"\x0eresponse_count\x18\x1c \x01(\x03H\x14R\rresponseCount\x88\x01\x01\x12(\n" +
+	"\rresponse_rate\x18\x1d \x01(\x01H\x15R\fresponseRate\x88\x01\x01\x12G\n" +
+	"\x16response_rate_interval\x18\x1e \x01(\v2\x11.csat.v1.IntervalR\x14responseRateIntervalB\x12\n" +
 	"\x10_satisfied_countB\x14\n" +
 	"\x12_csat_rating_countB\a\n" +
 	"\x05_csatB\r\n" +
@@ -1664,7 +1714,10 @@ const file_csat_v1_report_proto_rawDesc = "" +
 	"\x13_significant_changeB\x12\n" +
 	"\x10_follow_up_countB\x19\n" +
 	"\x17_closed_follow_up_countB\x1a\n" +
-	"\x18_closed_within_due_count\"\xa6\x01\n" +
+	"\x18_closed_within_due_countB\x13\n" +
+	"\x11_invitation_countB\x11\n" +
+	"\x0f_response_countB\x10\n" +
+	"\x0e_response_rate\"\xa6\x01\n" +
 	"\x06Bucket\x129\n" +
 	"\n" +
 	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
@@ -1818,46 +1871,47 @@ var file_csat_v1_report_proto_depIdxs = []int32{
 	4,  // 3: csat.v1.Metrics.easy_share_interval:type_name -> csat.v1.Interval
 	5,  // 4: csat.v1.Metrics.previous:type_name -> csat.v1.Metrics
 	22, // 5: csat.v1.Metrics.median_time_to_close:type_name -> google.protobuf.Duration
-	23, // 6: csat.v1.Bucket.start_time:type_name -> google.protobuf.Timestamp
-	23, // 7: csat.v1.Bucket.end_time:type_name -> google.protobuf.Timestamp
-	5,  // 8: csat.v1.Bucket.metrics:type_name -> csat.v1.Metrics
-	19, // 9: csat.v1.ReportGroup.key:type_name -> csat.v1.ReportGroup.KeyEntry
-	5,  // 10: csat.v1.ReportGroup.metrics:type_name -> csat.v1.Metrics
-	6,  // 11: csat.v1.ReportGroup.series:type_name -> csat.v1.Bucket
-	5,  // 12: csat.v1.Report.overall:type_name -> csat.v1.Metrics
-	7,  // 13: csat.v1.Report.groups:type_name -> csat.v1.ReportGroup
-	6,  // 14: csat.v1.Report.series:type_name -> csat.v1.Bucket
-	23, // 15: csat.v1.Report.generate_time:type_name -> google.protobuf.Timestamp
-	3,  // 16: csat.v1.GetReportRequest.query:type_name -> csat.v1.ReportQuery
-	8,  // 17: csat.v1.GetReportResponse.report:type_name -> csat.v1.Report
-	3,  // 18: csat.v1.WatchReportRequest.query:type_name -> csat.v1.ReportQuery
-	22, // 19: csat.v1.WatchReportRequest.min_interval:type_name -> google.protobuf.Duration
-	8,  // 20: csat.v1.WatchReportResponse.report:type_name -> csat.v1.Report
-	24, // 21: csat.v1.BenchmarkComparison.benchmark:type_name -> csat.v1.Benchmark
-	4,  // 22: csat.v1.BenchmarkComparison.interval:type_name -> csat.v1.Interval
-	1,  // 23: csat.v1.BenchmarkComparison.status:type_name -> csat.v1.BenchmarkStatus
-	2,  // 24: csat.v1.Trend.direction:type_name -> csat.v1.TrendDirection
-	20, // 25: csat.v1.BenchmarkSegment.key:type_name -> csat.v1.BenchmarkSegment.KeyEntry
-	5,  // 26: csat.v1.BenchmarkSegment.metrics:type_name -> csat.v1.Metrics
-	4,  // 27: csat.v1.BenchmarkSegment.interval:type_name -> csat.v1.Interval
-	1,  // 28: csat.v1.BenchmarkSegment.target_status:type_name -> csat.v1.BenchmarkStatus
-	13, // 29: csat.v1.BenchmarkSegment.comparisons:type_name -> csat.v1.BenchmarkComparison
-	14, // 30: csat.v1.BenchmarkSegment.trend:type_name -> csat.v1.Trend
-	15, // 31: csat.v1.BenchmarkReport.segments:type_name -> csat.v1.BenchmarkSegment
-	23, // 32: csat.v1.BenchmarkReport.generate_time:type_name -> google.protobuf.Timestamp
-	3,  // 33: csat.v1.GetBenchmarkReportRequest.query:type_name -> csat.v1.ReportQuery
-	16, // 34: csat.v1.GetBenchmarkReportResponse.report:type_name -> csat.v1.BenchmarkReport
-	9,  // 35: csat.v1.ReportService.GetReport:input_type -> csat.v1.GetReportRequest
-	11, // 36: csat.v1.ReportService.WatchReport:input_type -> csat.v1.WatchReportRequest
-	17, // 37: csat.v1.ReportService.GetBenchmarkReport:input_type -> csat.v1.GetBenchmarkReportRequest
-	10, // 38: csat.v1.ReportService.GetReport:output_type -> csat.v1.GetReportResponse
-	12, // 39: csat.v1.ReportService.WatchReport:output_type -> csat.v1.WatchReportResponse
-	18, // 40: csat.v1.ReportService.GetBenchmarkReport:output_type -> csat.v1.GetBenchmarkReportResponse
-	38, // [38:41] is the sub-list for method output_type
-	35, // [35:38] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	4,  // 6: csat.v1.Metrics.response_rate_interval:type_name -> csat.v1.Interval
+	23, // 7: csat.v1.Bucket.start_time:type_name -> google.protobuf.Timestamp
+	23, // 8: csat.v1.Bucket.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 9: csat.v1.Bucket.metrics:type_name -> csat.v1.Metrics
+	19, // 10: csat.v1.ReportGroup.key:type_name -> csat.v1.ReportGroup.KeyEntry
+	5,  // 11: csat.v1.ReportGroup.metrics:type_name -> csat.v1.Metrics
+	6,  // 12: csat.v1.ReportGroup.series:type_name -> csat.v1.Bucket
+	5,  // 13: csat.v1.Report.overall:type_name -> csat.v1.Metrics
+	7,  // 14: csat.v1.Report.groups:type_name -> csat.v1.ReportGroup
+	6,  // 15: csat.v1.Report.series:type_name -> csat.v1.Bucket
+	23, // 16: csat.v1.Report.generate_time:type_name -> google.protobuf.Timestamp
+	3,  // 17: csat.v1.GetReportRequest.query:type_name -> csat.v1.ReportQuery
+	8,  // 18: csat.v1.GetReportResponse.report:type_name -> csat.v1.Report
+	3,  // 19: csat.v1.WatchReportRequest.query:type_name -> csat.v1.ReportQuery
+	22, // 20: csat.v1.WatchReportRequest.min_interval:type_name -> google.protobuf.Duration
+	8,  // 21: csat.v1.WatchReportResponse.report:type_name -> csat.v1.Report
+	24, // 22: csat.v1.BenchmarkComparison.benchmark:type_name -> csat.v1.Benchmark
+	4,  // 23: csat.v1.BenchmarkComparison.interval:type_name -> csat.v1.Interval
+	1,  // 24: csat.v1.BenchmarkComparison.status:type_name -> csat.v1.BenchmarkStatus
+	2,  // 25: csat.v1.Trend.direction:type_name -> csat.v1.TrendDirection
+	20, // 26: csat.v1.BenchmarkSegment.key:type_name -> csat.v1.BenchmarkSegment.KeyEntry
+	5,  // 27: csat.v1.BenchmarkSegment.metrics:type_name -> csat.v1.Metrics
+	4,  // 28: csat.v1.BenchmarkSegment.interval:type_name -> csat.v1.Interval
+	1,  // 29: csat.v1.BenchmarkSegment.target_status:type_name -> csat.v1.BenchmarkStatus
+	13, // 30: csat.v1.BenchmarkSegment.comparisons:type_name -> csat.v1.BenchmarkComparison
+	14, // 31: csat.v1.BenchmarkSegment.trend:type_name -> csat.v1.Trend
+	15, // 32: csat.v1.BenchmarkReport.segments:type_name -> csat.v1.BenchmarkSegment
+	23, // 33: csat.v1.BenchmarkReport.generate_time:type_name -> google.protobuf.Timestamp
+	3,  // 34: csat.v1.GetBenchmarkReportRequest.query:type_name -> csat.v1.ReportQuery
+	16, // 35: csat.v1.GetBenchmarkReportResponse.report:type_name -> csat.v1.BenchmarkReport
+	9,  // 36: csat.v1.ReportService.GetReport:input_type -> csat.v1.GetReportRequest
+	11, // 37: csat.v1.ReportService.WatchReport:input_type -> csat.v1.WatchReportRequest
+	17, // 38: csat.v1.ReportService.GetBenchmarkReport:input_type -> csat.v1.GetBenchmarkReportRequest
+	10, // 39: csat.v1.ReportService.GetReport:output_type -> csat.v1.GetReportResponse
+	12, // 40: csat.v1.ReportService.WatchReport:output_type -> csat.v1.WatchReportResponse
+	18, // 41: csat.v1.ReportService.GetBenchmarkReport:output_type -> csat.v1.GetBenchmarkReportResponse
+	39, // [39:42] is the sub-list for method output_type
+	36, // [36:39] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_csat_v1_report_proto_init() }

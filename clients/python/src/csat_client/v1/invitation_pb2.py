@@ -26,7 +26,7 @@ from csat_client.v1 import common_pb2 as csat_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63sat/v1/invitation.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\x03\n\nInvitation\x12#\n\rinvitation_id\x18\x01 \x01(\tR\x0cinvitationId\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\x12\x1f\n\x0b\x63ustomer_id\x18\x03 \x01(\tR\ncustomerId\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x10.csat.v1.ChannelR\x07\x63hannel\x12\x37\n\tsend_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x08sendTime\x12;\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1e\n\nsuppressed\x18\x07 \x01(\x08R\nsuppressed\x12I\n\x12suppression_reason\x18\x08 \x01(\x0e\x32\x1a.csat.v1.SuppressionReasonR\x11suppressionReason\x12\x1e\n\ntouchpoint\x18\t \x01(\tR\ntouchpoint\"N\n\x17\x43reateInvitationRequest\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\"\xba\x01\n\x18\x43reateInvitationResponse\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\x12\x1e\n\nsuppressed\x18\x02 \x01(\x08R\nsuppressed\x12I\n\x12suppression_reason\x18\x03 \x01(\x0e\x32\x1a.csat.v1.SuppressionReasonR\x11suppressionReason\";\n\x14GetInvitationRequest\x12#\n\rinvitation_id\x18\x01 \x01(\tR\x0cinvitationId\"L\n\x15GetInvitationResponse\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\"P\n\x10InvitationFilter\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1f\n\x0b\x63ustomer_id\x18\x02 \x01(\tR\ncustomerId\"\x87\x01\n\x16ListInvitationsRequest\x12\x31\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x19.csat.v1.InvitationFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"x\n\x17ListInvitationsResponse\x12\x35\n\x0binvitations\x18\x01 \x03(\x0b\x32\x13.csat.v1.InvitationR\x0binvitations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x8a\x01\n\x11SuppressionReason\x12\"\n\x1eSUPPRESSION_REASON_UNSPECIFIED\x10\x00\x12\'\n#SUPPRESSION_REASON_RECENTLY_INVITED\x10\x01\x12(\n$SUPPRESSION_REASON_RECENTLY_ANSWERED\x10\x02\x32\x9c\x02\n\x11InvitationService\x12W\n\x10\x43reateInvitation\x12 .csat.v1.CreateInvitationRequest\x1a!.csat.v1.CreateInvitationResponse\x12S\n\rGetInvitation\x12\x1d.csat.v1.GetInvitationRequest\x1a\x1e.csat.v1.GetInvitationResponse\"\x03\x90\x02\x01\x12Y\n\x0fListInvitations\x12\x1f.csat.v1.ListInvitationsRequest\x1a .csat.v1.ListInvitationsResponse\"\x03\x90\x02\x01\x42\x8f\x01\n\x0b\x63om.csat.v1B\x0fInvitationProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63sat/v1/invitation.proto\x12\x07\x63sat.v1\x1a\x14\x63sat/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x04\n\nInvitation\x12#\n\rinvitation_id\x18\x01 \x01(\tR\x0cinvitationId\x12\x1b\n\tsurvey_id\x18\x02 \x01(\tR\x08surveyId\x12\x1f\n\x0b\x63ustomer_id\x18\x03 \x01(\tR\ncustomerId\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x10.csat.v1.ChannelR\x07\x63hannel\x12\x37\n\tsend_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x08sendTime\x12;\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x1e\n\nsuppressed\x18\x07 \x01(\x08R\nsuppressed\x12I\n\x12suppression_reason\x18\x08 \x01(\x0e\x32\x1a.csat.v1.SuppressionReasonR\x11suppressionReason\x12\x1e\n\ntouchpoint\x18\t \x01(\tR\ntouchpoint\x12,\n\x12response_rating_id\x18\n \x01(\tR\x10responseRatingId\x12?\n\rresponse_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0cresponseTime\"N\n\x17\x43reateInvitationRequest\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\"\xba\x01\n\x18\x43reateInvitationResponse\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\x12\x1e\n\nsuppressed\x18\x02 \x01(\x08R\nsuppressed\x12I\n\x12suppression_reason\x18\x03 \x01(\x0e\x32\x1a.csat.v1.SuppressionReasonR\x11suppressionReason\";\n\x14GetInvitationRequest\x12#\n\rinvitation_id\x18\x01 \x01(\tR\x0cinvitationId\"L\n\x15GetInvitationResponse\x12\x33\n\ninvitation\x18\x01 \x01(\x0b\x32\x13.csat.v1.InvitationR\ninvitation\"P\n\x10InvitationFilter\x12\x1b\n\tsurvey_id\x18\x01 \x01(\tR\x08surveyId\x12\x1f\n\x0b\x63ustomer_id\x18\x02 \x01(\tR\ncustomerId\"\x87\x01\n\x16ListInvitationsRequest\x12\x31\n\x06\x66ilter\x18\x01 \x01(\x0b\x32\x19.csat.v1.InvitationFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"x\n\x17ListInvitationsResponse\x12\x35\n\x0binvitations\x18\x01 \x03(\x0b\x32\x13.csat.v1.InvitationR\x0binvitations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x8a\x01\n\x11SuppressionReason\x12\"\n\x1eSUPPRESSION_REASON_UNSPECIFIED\x10\x00\x12\'\n#SUPPRESSION_REASON_RECENTLY_INVITED\x10\x01\x12(\n$SUPPRESSION_REASON_RECENTLY_ANSWERED\x10\x02\x32\x9c\x02\n\x11InvitationService\x12W\n\x10\x43reateInvitation\x12 .csat.v1.CreateInvitationRequest\x1a!.csat.v1.CreateInvitationResponse\x12S\n\rGetInvitation\x12\x1d.csat.v1.GetInvitationRequest\x1a\x1e.csat.v1.GetInvitationResponse\"\x03\x90\x02\x01\x12Y\n\x0fListInvitations\x12\x1f.csat.v1.ListInvitationsRequest\x1a .csat.v1.ListInvitationsResponse\"\x03\x90\x02\x01\x42\x8f\x01\n\x0b\x63om.csat.v1B\x0fInvitationProtoP\x01Z2github.com/csat/csat/clients/go/gen/csat/v1;csatv1\xa2\x02\x03\x43XX\xaa\x02\x07\x43sat.V1\xca\x02\x07\x43sat\\V1\xe2\x02\x13\x43sat\\V1\\GPBMetadata\xea\x02\x08\x43sat::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,24 +38,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INVITATIONSERVICE'].methods_by_name['GetInvitation']._serialized_options = b'\220\002\001'
   _globals['_INVITATIONSERVICE'].methods_by_name['ListInvitations']._loaded_options = None
   _globals['_INVITATIONSERVICE'].methods_by_name['ListInvitations']._serialized_options = b'\220\002\001'
-  _globals['_SUPPRESSIONREASON']._serialized_start=1258
-  _globals['_SUPPRESSIONREASON']._serialized_end=1396
+  _globals['_SUPPRESSIONREASON']._serialized_start=1369
+  _globals['_SUPPRESSIONREASON']._serialized_end=1507
   _globals['_INVITATION']._serialized_start=93
-  _globals['_INVITATION']._serialized_end=505
-  _globals['_CREATEINVITATIONREQUEST']._serialized_start=507
-  _globals['_CREATEINVITATIONREQUEST']._serialized_end=585
-  _globals['_CREATEINVITATIONRESPONSE']._serialized_start=588
-  _globals['_CREATEINVITATIONRESPONSE']._serialized_end=774
-  _globals['_GETINVITATIONREQUEST']._serialized_start=776
-  _globals['_GETINVITATIONREQUEST']._serialized_end=835
-  _globals['_GETINVITATIONRESPONSE']._serialized_start=837
-  _globals['_GETINVITATIONRESPONSE']._serialized_end=913
-  _globals['_INVITATIONFILTER']._serialized_start=915
-  _globals['_INVITATIONFILTER']._serialized_end=995
-  _globals['_LISTINVITATIONSREQUEST']._serialized_start=998
-  _globals['_LISTINVITATIONSREQUEST']._serialized_end=1133
-  _globals['_LISTINVITATIONSRESPONSE']._serialized_start=1135
-  _globals['_LISTINVITATIONSRESPONSE']._serialized_end=1255
-  _globals['_INVITATIONSERVICE']._serialized_start=1399
-  _globals['_INVITATIONSERVICE']._serialized_end=1683
+  _globals['_INVITATION']._serialized_end=616
+  _globals['_CREATEINVITATIONREQUEST']._serialized_start=618
+  _globals['_CREATEINVITATIONREQUEST']._serialized_end=696
+  _globals['_CREATEINVITATIONRESPONSE']._serialized_start=699
+  _globals['_CREATEINVITATIONRESPONSE']._serialized_end=885
+  _globals['_GETINVITATIONREQUEST']._serialized_start=887
+  _globals['_GETINVITATIONREQUEST']._serialized_end=946
+  _globals['_GETINVITATIONRESPONSE']._serialized_start=948
+  _globals['_GETINVITATIONRESPONSE']._serialized_end=1024
+  _globals['_INVITATIONFILTER']._serialized_start=1026
+  _globals['_INVITATIONFILTER']._serialized_end=1106
+  _globals['_LISTINVITATIONSREQUEST']._serialized_start=1109
+  _globals['_LISTINVITATIONSREQUEST']._serialized_end=1244
+  _globals['_LISTINVITATIONSRESPONSE']._serialized_start=1246
+  _globals['_LISTINVITATIONSRESPONSE']._serialized_end=1366
+  _globals['_INVITATIONSERVICE']._serialized_start=1510
+  _globals['_INVITATIONSERVICE']._serialized_end=1794
 # @@protoc_insertion_point(module_scope)

@@ -68,6 +68,8 @@ class Invitation(_message.Message):
     SUPPRESSED_FIELD_NUMBER: _builtins.int
     SUPPRESSION_REASON_FIELD_NUMBER: _builtins.int
     TOUCHPOINT_FIELD_NUMBER: _builtins.int
+    RESPONSE_RATING_ID_FIELD_NUMBER: _builtins.int
+    RESPONSE_TIME_FIELD_NUMBER: _builtins.int
     invitation_id: _builtins.str
     """Identifier and idempotency key, `[A-Za-z0-9_.:-]{1,128}`, unique across surveys; a UUIDv7
     is generated when empty (then a retry is a new invitation).
@@ -84,6 +86,10 @@ class Invitation(_message.Message):
     """Why it was held back; SUPPRESSION_REASON_UNSPECIFIED when it was not. Output only."""
     touchpoint: _builtins.str
     """The survey's touchpoint. Output only."""
+    response_rating_id: _builtins.str
+    """The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+    while none did, and while that rating is excluded. Output only.
+    """
     @_builtins.property
     def send_time(self) -> _timestamp_pb2.Timestamp:
         """When it is sent. Default: receipt. At most 5 minutes in the future (INVALID_ARGUMENT). A
@@ -93,6 +99,12 @@ class Invitation(_message.Message):
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When it was stored. Output only."""
+
+    @_builtins.property
+    def response_time(self) -> _timestamp_pb2.Timestamp:
+        """When the customer answered: that rating's occur_time; unset when response_rating_id is
+        empty. Output only.
+        """
 
     def __init__(
         self,
@@ -106,10 +118,12 @@ class Invitation(_message.Message):
         suppressed: _builtins.bool = ...,
         suppression_reason: Global___SuppressionReason.ValueType = ...,
         touchpoint: _builtins.str = ...,
+        response_rating_id: _builtins.str = ...,
+        response_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "send_time", b"send_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "response_time", b"response_time", "send_time", b"send_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "create_time", b"create_time", "customer_id", b"customer_id", "invitation_id", b"invitation_id", "send_time", b"send_time", "suppressed", b"suppressed", "suppression_reason", b"suppression_reason", "survey_id", b"survey_id", "touchpoint", b"touchpoint"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "create_time", b"create_time", "customer_id", b"customer_id", "invitation_id", b"invitation_id", "response_rating_id", b"response_rating_id", "response_time", b"response_time", "send_time", b"send_time", "suppressed", b"suppressed", "suppression_reason", b"suppression_reason", "survey_id", b"survey_id", "touchpoint", b"touchpoint"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

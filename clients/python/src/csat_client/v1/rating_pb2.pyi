@@ -96,6 +96,7 @@ class Rating(_message.Message):
     REASON_CODES_FIELD_NUMBER: _builtins.int
     EXCLUSION_FIELD_NUMBER: _builtins.int
     ERASED_FIELD_NUMBER: _builtins.int
+    INVITATION_ID_FIELD_NUMBER: _builtins.int
     rating_id: _builtins.str
     """Client-chosen idempotency key, unique per survey, `[A-Za-z0-9_.:-]{1,128}`. A UUIDv7 is
     generated when empty (and then a retry cannot be recognised as a duplicate). Keys that grow
@@ -117,6 +118,16 @@ class Rating(_message.Message):
     """Set once the customer's data was erased (CustomerService.EraseCustomer): comment,
     customer_id and attributes are empty for good. A retry of an erased rating (same key, score,
     channel, reason codes and time) is a duplicate, answered with the erased form. Output only.
+    """
+    invitation_id: _builtins.str
+    """The invitation this rating answers (InvitationService.CreateInvitation),
+    `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+    reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+    of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+    and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+    (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+    it names the invitation, not the customer. In a batch or an import each rating is judged on
+    its own, as for its other fields.
     """
     @_builtins.property
     def attributes(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
@@ -164,10 +175,11 @@ class Rating(_message.Message):
         reason_codes: _abc.Iterable[_builtins.str] | None = ...,
         exclusion: Global___RatingExclusion | None = ...,
         erased: _builtins.bool = ...,
+        invitation_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "exclusion", b"exclusion", "occur_time", b"occur_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "erased", b"erased", "exclusion", b"exclusion", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attributes", b"attributes", "channel", b"channel", "comment", b"comment", "create_time", b"create_time", "customer_id", b"customer_id", "erased", b"erased", "exclusion", b"exclusion", "invitation_id", b"invitation_id", "occur_time", b"occur_time", "rating_id", b"rating_id", "reason_codes", b"reason_codes", "score", b"score", "sequence", b"sequence", "survey_id", b"survey_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

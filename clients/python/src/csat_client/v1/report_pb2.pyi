@@ -281,6 +281,10 @@ class Metrics(_message.Message):
     CLOSED_FOLLOW_UP_COUNT_FIELD_NUMBER: _builtins.int
     CLOSED_WITHIN_DUE_COUNT_FIELD_NUMBER: _builtins.int
     MEDIAN_TIME_TO_CLOSE_FIELD_NUMBER: _builtins.int
+    INVITATION_COUNT_FIELD_NUMBER: _builtins.int
+    RESPONSE_COUNT_FIELD_NUMBER: _builtins.int
+    RESPONSE_RATE_FIELD_NUMBER: _builtins.int
+    RESPONSE_RATE_INTERVAL_FIELD_NUMBER: _builtins.int
     rating_count: _builtins.int
     """Ratings in the group, of every metric."""
     satisfied_count: _builtins.int
@@ -329,6 +333,24 @@ class Metrics(_message.Message):
     """Of follow_up_count, those closed (RESOLVED or DISMISSED) now."""
     closed_within_due_count: _builtins.int
     """Of closed_follow_up_count, those closed at or before their due_time."""
+    invitation_count: _builtins.int
+    """Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+    send_time) to the surveys the filter selects, through the channels it selects. This and the
+    next three fields are set where invitations apply: in a report grouped by nothing, survey,
+    touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+    channel; a series places them by send_time in the report's zone), whose filter has no
+    condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+    reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+    those of the ratings: invitations of a group without a rating count in overall only.
+    Invitations are counted as the report is computed: WatchReport does not send a new report
+    for an invitation alone, but its next report, which ratings trigger, counts it.
+    """
+    response_count: _builtins.int
+    """Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+    its occur_time.
+    """
+    response_rate: _builtins.float
+    """100 × response_count / invitation_count; unset without an invitation."""
     @_builtins.property
     def csat_interval(self) -> Global___Interval:
         """Wilson interval of csat, percent."""
@@ -350,6 +372,10 @@ class Metrics(_message.Message):
         """Median of close_time - create_time over the closed follow-ups (for an even count the mean of
         the middle two, rounded down to the microsecond); unset when none is closed.
         """
+
+    @_builtins.property
+    def response_rate_interval(self) -> Global___Interval:
+        """Wilson score interval of response_rate at the query's confidence, in percent."""
 
     def __init__(
         self,
@@ -380,10 +406,14 @@ class Metrics(_message.Message):
         closed_follow_up_count: _builtins.int | None = ...,
         closed_within_due_count: _builtins.int | None = ...,
         median_time_to_close: _duration_pb2.Duration | None = ...,
+        invitation_count: _builtins.int | None = ...,
+        response_count: _builtins.int | None = ...,
+        response_rate: _builtins.float | None = ...,
+        response_rate_interval: Global___Interval | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_invitation_count", b"_invitation_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_response_count", b"_response_count", "_response_rate", b"_response_rate", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "invitation_count", b"invitation_count", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "response_count", b"response_count", "response_rate", b"response_rate", "response_rate_interval", b"response_rate_interval", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "distribution", b"distribution", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "low_sample", b"low_sample", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "rating_count", b"rating_count", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_ces", b"_ces", "_ces_rating_count", b"_ces_rating_count", "_closed_follow_up_count", b"_closed_follow_up_count", "_closed_within_due_count", b"_closed_within_due_count", "_csat", b"_csat", "_csat_rating_count", b"_csat_rating_count", "_delta", b"_delta", "_detractor_count", b"_detractor_count", "_easy_share", b"_easy_share", "_follow_up_count", b"_follow_up_count", "_invitation_count", b"_invitation_count", "_mean_score", b"_mean_score", "_nps", b"_nps", "_nps_standard_error", b"_nps_standard_error", "_passive_count", b"_passive_count", "_promoter_count", b"_promoter_count", "_response_count", b"_response_count", "_response_rate", b"_response_rate", "_satisfied_count", b"_satisfied_count", "_scale_max", b"_scale_max", "_scale_min", b"_scale_min", "_significant_change", b"_significant_change", "ces", b"ces", "ces_rating_count", b"ces_rating_count", "closed_follow_up_count", b"closed_follow_up_count", "closed_within_due_count", b"closed_within_due_count", "csat", b"csat", "csat_interval", b"csat_interval", "csat_rating_count", b"csat_rating_count", "delta", b"delta", "detractor_count", b"detractor_count", "distribution", b"distribution", "easy_share", b"easy_share", "easy_share_interval", b"easy_share_interval", "follow_up_count", b"follow_up_count", "invitation_count", b"invitation_count", "low_sample", b"low_sample", "mean_score", b"mean_score", "median_time_to_close", b"median_time_to_close", "nps", b"nps", "nps_standard_error", b"nps_standard_error", "passive_count", b"passive_count", "previous", b"previous", "promoter_count", b"promoter_count", "rating_count", b"rating_count", "response_count", b"response_count", "response_rate", b"response_rate", "response_rate_interval", b"response_rate_interval", "satisfied_count", b"satisfied_count", "scale_max", b"scale_max", "scale_min", b"scale_min", "significant_change", b"significant_change"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__ces: _TypeAlias = _typing.Literal["ces"]  # noqa: Y015
     _WhichOneofArgType__ces: _TypeAlias = _typing.Literal["_ces", b"_ces"]  # noqa: Y015
@@ -405,6 +435,8 @@ class Metrics(_message.Message):
     _WhichOneofArgType__easy_share: _TypeAlias = _typing.Literal["_easy_share", b"_easy_share"]  # noqa: Y015
     _WhichOneofReturnType__follow_up_count: _TypeAlias = _typing.Literal["follow_up_count"]  # noqa: Y015
     _WhichOneofArgType__follow_up_count: _TypeAlias = _typing.Literal["_follow_up_count", b"_follow_up_count"]  # noqa: Y015
+    _WhichOneofReturnType__invitation_count: _TypeAlias = _typing.Literal["invitation_count"]  # noqa: Y015
+    _WhichOneofArgType__invitation_count: _TypeAlias = _typing.Literal["_invitation_count", b"_invitation_count"]  # noqa: Y015
     _WhichOneofReturnType__mean_score: _TypeAlias = _typing.Literal["mean_score"]  # noqa: Y015
     _WhichOneofArgType__mean_score: _TypeAlias = _typing.Literal["_mean_score", b"_mean_score"]  # noqa: Y015
     _WhichOneofReturnType__nps: _TypeAlias = _typing.Literal["nps"]  # noqa: Y015
@@ -415,6 +447,10 @@ class Metrics(_message.Message):
     _WhichOneofArgType__passive_count: _TypeAlias = _typing.Literal["_passive_count", b"_passive_count"]  # noqa: Y015
     _WhichOneofReturnType__promoter_count: _TypeAlias = _typing.Literal["promoter_count"]  # noqa: Y015
     _WhichOneofArgType__promoter_count: _TypeAlias = _typing.Literal["_promoter_count", b"_promoter_count"]  # noqa: Y015
+    _WhichOneofReturnType__response_count: _TypeAlias = _typing.Literal["response_count"]  # noqa: Y015
+    _WhichOneofArgType__response_count: _TypeAlias = _typing.Literal["_response_count", b"_response_count"]  # noqa: Y015
+    _WhichOneofReturnType__response_rate: _TypeAlias = _typing.Literal["response_rate"]  # noqa: Y015
+    _WhichOneofArgType__response_rate: _TypeAlias = _typing.Literal["_response_rate", b"_response_rate"]  # noqa: Y015
     _WhichOneofReturnType__satisfied_count: _TypeAlias = _typing.Literal["satisfied_count"]  # noqa: Y015
     _WhichOneofArgType__satisfied_count: _TypeAlias = _typing.Literal["_satisfied_count", b"_satisfied_count"]  # noqa: Y015
     _WhichOneofReturnType__scale_max: _TypeAlias = _typing.Literal["scale_max"]  # noqa: Y015
@@ -444,6 +480,8 @@ class Metrics(_message.Message):
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__follow_up_count) -> _WhichOneofReturnType__follow_up_count | None: ...
     @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__invitation_count) -> _WhichOneofReturnType__invitation_count | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__mean_score) -> _WhichOneofReturnType__mean_score | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__nps) -> _WhichOneofReturnType__nps | None: ...
@@ -453,6 +491,10 @@ class Metrics(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__passive_count) -> _WhichOneofReturnType__passive_count | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__promoter_count) -> _WhichOneofReturnType__promoter_count | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__response_count) -> _WhichOneofReturnType__response_count | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__response_rate) -> _WhichOneofReturnType__response_rate | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__satisfied_count) -> _WhichOneofReturnType__satisfied_count | None: ...
     @_typing.overload

@@ -38,6 +38,7 @@ private static final long serialVersionUID = 0L;
     channel_ = 0;
     suppressionReason_ = 0;
     touchpoint_ = "";
+    responseRatingId_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -390,6 +391,96 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int RESPONSE_RATING_ID_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object responseRatingId_ = "";
+  /**
+   * <pre>
+   * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+   * while none did, and while that rating is excluded. Output only.
+   * </pre>
+   *
+   * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+   * @return The responseRatingId.
+   */
+  @java.lang.Override
+  public java.lang.String getResponseRatingId() {
+    java.lang.Object ref = responseRatingId_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      responseRatingId_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+   * while none did, and while that rating is excluded. Output only.
+   * </pre>
+   *
+   * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+   * @return The bytes for responseRatingId.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getResponseRatingIdBytes() {
+    java.lang.Object ref = responseRatingId_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      responseRatingId_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int RESPONSE_TIME_FIELD_NUMBER = 11;
+  private com.google.protobuf.Timestamp responseTime_;
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   * @return Whether the responseTime field is set.
+   */
+  @java.lang.Override
+  public boolean hasResponseTime() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   * @return The responseTime.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getResponseTime() {
+    return responseTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : responseTime_;
+  }
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getResponseTimeOrBuilder() {
+    return responseTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : responseTime_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -430,6 +521,12 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(touchpoint_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 9, touchpoint_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(responseRatingId_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 10, responseRatingId_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      output.writeMessage(11, getResponseTime());
     }
     getUnknownFields().writeTo(output);
   }
@@ -472,6 +569,13 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(touchpoint_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(9, touchpoint_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(responseRatingId_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(10, responseRatingId_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(11, getResponseTime());
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -509,6 +613,13 @@ private static final long serialVersionUID = 0L;
     if (suppressionReason_ != other.suppressionReason_) return false;
     if (!getTouchpoint()
         .equals(other.getTouchpoint())) return false;
+    if (!getResponseRatingId()
+        .equals(other.getResponseRatingId())) return false;
+    if (hasResponseTime() != other.hasResponseTime()) return false;
+    if (hasResponseTime()) {
+      if (!getResponseTime()
+          .equals(other.getResponseTime())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -543,6 +654,12 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + suppressionReason_;
     hash = (37 * hash) + TOUCHPOINT_FIELD_NUMBER;
     hash = (53 * hash) + getTouchpoint().hashCode();
+    hash = (37 * hash) + RESPONSE_RATING_ID_FIELD_NUMBER;
+    hash = (53 * hash) + getResponseRatingId().hashCode();
+    if (hasResponseTime()) {
+      hash = (37 * hash) + RESPONSE_TIME_FIELD_NUMBER;
+      hash = (53 * hash) + getResponseTime().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -679,6 +796,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetSendTimeFieldBuilder();
         internalGetCreateTimeFieldBuilder();
+        internalGetResponseTimeFieldBuilder();
       }
     }
     @java.lang.Override
@@ -702,6 +820,12 @@ private static final long serialVersionUID = 0L;
       suppressed_ = false;
       suppressionReason_ = 0;
       touchpoint_ = "";
+      responseRatingId_ = "";
+      responseTime_ = null;
+      if (responseTimeBuilder_ != null) {
+        responseTimeBuilder_.dispose();
+        responseTimeBuilder_ = null;
+      }
       return this;
     }
 
@@ -769,6 +893,15 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000100) != 0)) {
         result.touchpoint_ = touchpoint_;
       }
+      if (((from_bitField0_ & 0x00000200) != 0)) {
+        result.responseRatingId_ = responseRatingId_;
+      }
+      if (((from_bitField0_ & 0x00000400) != 0)) {
+        result.responseTime_ = responseTimeBuilder_ == null
+            ? responseTime_
+            : responseTimeBuilder_.build();
+        to_bitField0_ |= 0x00000004;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -818,6 +951,14 @@ private static final long serialVersionUID = 0L;
         touchpoint_ = other.touchpoint_;
         bitField0_ |= 0x00000100;
         onChanged();
+      }
+      if (!other.getResponseRatingId().isEmpty()) {
+        responseRatingId_ = other.responseRatingId_;
+        bitField0_ |= 0x00000200;
+        onChanged();
+      }
+      if (other.hasResponseTime()) {
+        mergeResponseTime(other.getResponseTime());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -894,6 +1035,18 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000100;
               break;
             } // case 74
+            case 82: {
+              responseRatingId_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000200;
+              break;
+            } // case 82
+            case 90: {
+              input.readMessage(
+                  internalGetResponseTimeFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000400;
+              break;
+            } // case 90
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1791,6 +1944,269 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00000100;
       onChanged();
       return this;
+    }
+
+    private java.lang.Object responseRatingId_ = "";
+    /**
+     * <pre>
+     * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+     * while none did, and while that rating is excluded. Output only.
+     * </pre>
+     *
+     * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+     * @return The responseRatingId.
+     */
+    public java.lang.String getResponseRatingId() {
+      java.lang.Object ref = responseRatingId_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        responseRatingId_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+     * while none did, and while that rating is excluded. Output only.
+     * </pre>
+     *
+     * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+     * @return The bytes for responseRatingId.
+     */
+    public com.google.protobuf.ByteString
+        getResponseRatingIdBytes() {
+      java.lang.Object ref = responseRatingId_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        responseRatingId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+     * while none did, and while that rating is excluded. Output only.
+     * </pre>
+     *
+     * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+     * @param value The responseRatingId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setResponseRatingId(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      responseRatingId_ = value;
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+     * while none did, and while that rating is excluded. Output only.
+     * </pre>
+     *
+     * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearResponseRatingId() {
+      responseRatingId_ = getDefaultInstance().getResponseRatingId();
+      bitField0_ = (bitField0_ & ~0x00000200);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+     * while none did, and while that rating is excluded. Output only.
+     * </pre>
+     *
+     * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+     * @param value The bytes for responseRatingId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setResponseRatingIdBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      responseRatingId_ = value;
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Timestamp responseTime_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> responseTimeBuilder_;
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     * @return Whether the responseTime field is set.
+     */
+    public boolean hasResponseTime() {
+      return ((bitField0_ & 0x00000400) != 0);
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     * @return The responseTime.
+     */
+    public com.google.protobuf.Timestamp getResponseTime() {
+      if (responseTimeBuilder_ == null) {
+        return responseTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : responseTime_;
+      } else {
+        return responseTimeBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public Builder setResponseTime(com.google.protobuf.Timestamp value) {
+      if (responseTimeBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        responseTime_ = value;
+      } else {
+        responseTimeBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public Builder setResponseTime(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (responseTimeBuilder_ == null) {
+        responseTime_ = builderForValue.build();
+      } else {
+        responseTimeBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public Builder mergeResponseTime(com.google.protobuf.Timestamp value) {
+      if (responseTimeBuilder_ == null) {
+        if (((bitField0_ & 0x00000400) != 0) &&
+          responseTime_ != null &&
+          responseTime_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getResponseTimeBuilder().mergeFrom(value);
+        } else {
+          responseTime_ = value;
+        }
+      } else {
+        responseTimeBuilder_.mergeFrom(value);
+      }
+      if (responseTime_ != null) {
+        bitField0_ |= 0x00000400;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public Builder clearResponseTime() {
+      bitField0_ = (bitField0_ & ~0x00000400);
+      responseTime_ = null;
+      if (responseTimeBuilder_ != null) {
+        responseTimeBuilder_.dispose();
+        responseTimeBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getResponseTimeBuilder() {
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return internalGetResponseTimeFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getResponseTimeOrBuilder() {
+      if (responseTimeBuilder_ != null) {
+        return responseTimeBuilder_.getMessageOrBuilder();
+      } else {
+        return responseTime_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : responseTime_;
+      }
+    }
+    /**
+     * <pre>
+     * When the customer answered: that rating's occur_time; unset when response_rating_id is
+     * empty. Output only.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        internalGetResponseTimeFieldBuilder() {
+      if (responseTimeBuilder_ == null) {
+        responseTimeBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getResponseTime(),
+                getParentForChildren(),
+                isClean());
+        responseTime_ = null;
+      }
+      return responseTimeBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Invitation)

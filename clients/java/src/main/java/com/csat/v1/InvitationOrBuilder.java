@@ -196,4 +196,56 @@ public interface InvitationOrBuilder extends
    */
   com.google.protobuf.ByteString
       getTouchpointBytes();
+
+  /**
+   * <pre>
+   * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+   * while none did, and while that rating is excluded. Output only.
+   * </pre>
+   *
+   * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+   * @return The responseRatingId.
+   */
+  java.lang.String getResponseRatingId();
+  /**
+   * <pre>
+   * The rating_id of the rating (of survey_id) that answered it (Rating.invitation_id); empty
+   * while none did, and while that rating is excluded. Output only.
+   * </pre>
+   *
+   * <code>string response_rating_id = 10 [json_name = "responseRatingId"];</code>
+   * @return The bytes for responseRatingId.
+   */
+  com.google.protobuf.ByteString
+      getResponseRatingIdBytes();
+
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   * @return Whether the responseTime field is set.
+   */
+  boolean hasResponseTime();
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   * @return The responseTime.
+   */
+  com.google.protobuf.Timestamp getResponseTime();
+  /**
+   * <pre>
+   * When the customer answered: that rating's occur_time; unset when response_rating_id is
+   * empty. Output only.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp response_time = 11 [json_name = "responseTime"];</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getResponseTimeOrBuilder();
 }

@@ -77,7 +77,7 @@ public final class InvitationProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\030csat/v1/invitation.proto\022\007csat.v1\032\024csa" +
       "t/v1/common.proto\032\037google/protobuf/times" +
-      "tamp.proto\"\234\003\n\nInvitation\022#\n\rinvitation_" +
+      "tamp.proto\"\213\004\n\nInvitation\022#\n\rinvitation_" +
       "id\030\001 \001(\tR\014invitationId\022\033\n\tsurvey_id\030\002 \001(" +
       "\tR\010surveyId\022\037\n\013customer_id\030\003 \001(\tR\ncustom" +
       "erId\022*\n\007channel\030\004 \001(\0162\020.csat.v1.ChannelR" +
@@ -87,40 +87,43 @@ public final class InvitationProto extends com.google.protobuf.GeneratedFile {
       "teTime\022\036\n\nsuppressed\030\007 \001(\010R\nsuppressed\022I" +
       "\n\022suppression_reason\030\010 \001(\0162\032.csat.v1.Sup" +
       "pressionReasonR\021suppressionReason\022\036\n\ntou" +
-      "chpoint\030\t \001(\tR\ntouchpoint\"N\n\027CreateInvit" +
-      "ationRequest\0223\n\ninvitation\030\001 \001(\0132\023.csat." +
-      "v1.InvitationR\ninvitation\"\272\001\n\030CreateInvi" +
-      "tationResponse\0223\n\ninvitation\030\001 \001(\0132\023.csa" +
-      "t.v1.InvitationR\ninvitation\022\036\n\nsuppresse" +
-      "d\030\002 \001(\010R\nsuppressed\022I\n\022suppression_reaso" +
-      "n\030\003 \001(\0162\032.csat.v1.SuppressionReasonR\021sup" +
-      "pressionReason\";\n\024GetInvitationRequest\022#" +
-      "\n\rinvitation_id\030\001 \001(\tR\014invitationId\"L\n\025G" +
-      "etInvitationResponse\0223\n\ninvitation\030\001 \001(\013" +
-      "2\023.csat.v1.InvitationR\ninvitation\"P\n\020Inv" +
-      "itationFilter\022\033\n\tsurvey_id\030\001 \001(\tR\010survey" +
-      "Id\022\037\n\013customer_id\030\002 \001(\tR\ncustomerId\"\207\001\n\026" +
-      "ListInvitationsRequest\0221\n\006filter\030\001 \001(\0132\031" +
-      ".csat.v1.InvitationFilterR\006filter\022\033\n\tpag" +
-      "e_size\030\002 \001(\005R\010pageSize\022\035\n\npage_token\030\003 \001" +
-      "(\tR\tpageToken\"x\n\027ListInvitationsResponse" +
-      "\0225\n\013invitations\030\001 \003(\0132\023.csat.v1.Invitati" +
-      "onR\013invitations\022&\n\017next_page_token\030\002 \001(\t" +
-      "R\rnextPageToken*\212\001\n\021SuppressionReason\022\"\n" +
-      "\036SUPPRESSION_REASON_UNSPECIFIED\020\000\022\'\n#SUP" +
-      "PRESSION_REASON_RECENTLY_INVITED\020\001\022(\n$SU" +
-      "PPRESSION_REASON_RECENTLY_ANSWERED\020\0022\234\002\n" +
-      "\021InvitationService\022W\n\020CreateInvitation\022 " +
-      ".csat.v1.CreateInvitationRequest\032!.csat." +
-      "v1.CreateInvitationResponse\022S\n\rGetInvita" +
-      "tion\022\035.csat.v1.GetInvitationRequest\032\036.cs" +
-      "at.v1.GetInvitationResponse\"\003\220\002\001\022Y\n\017List" +
-      "Invitations\022\037.csat.v1.ListInvitationsReq" +
-      "uest\032 .csat.v1.ListInvitationsResponse\"\003" +
-      "\220\002\001B\217\001\n\013com.csat.v1B\017InvitationProtoP\001Z2" +
-      "github.com/csat/csat/clients/go/gen/csat" +
-      "/v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023C" +
-      "sat\\V1\\GPBMetadata\352\002\010Csat::V1b\006proto3"
+      "chpoint\030\t \001(\tR\ntouchpoint\022,\n\022response_ra" +
+      "ting_id\030\n \001(\tR\020responseRatingId\022?\n\rrespo" +
+      "nse_time\030\013 \001(\0132\032.google.protobuf.Timesta" +
+      "mpR\014responseTime\"N\n\027CreateInvitationRequ" +
+      "est\0223\n\ninvitation\030\001 \001(\0132\023.csat.v1.Invita" +
+      "tionR\ninvitation\"\272\001\n\030CreateInvitationRes" +
+      "ponse\0223\n\ninvitation\030\001 \001(\0132\023.csat.v1.Invi" +
+      "tationR\ninvitation\022\036\n\nsuppressed\030\002 \001(\010R\n" +
+      "suppressed\022I\n\022suppression_reason\030\003 \001(\0162\032" +
+      ".csat.v1.SuppressionReasonR\021suppressionR" +
+      "eason\";\n\024GetInvitationRequest\022#\n\rinvitat" +
+      "ion_id\030\001 \001(\tR\014invitationId\"L\n\025GetInvitat" +
+      "ionResponse\0223\n\ninvitation\030\001 \001(\0132\023.csat.v" +
+      "1.InvitationR\ninvitation\"P\n\020InvitationFi" +
+      "lter\022\033\n\tsurvey_id\030\001 \001(\tR\010surveyId\022\037\n\013cus" +
+      "tomer_id\030\002 \001(\tR\ncustomerId\"\207\001\n\026ListInvit" +
+      "ationsRequest\0221\n\006filter\030\001 \001(\0132\031.csat.v1." +
+      "InvitationFilterR\006filter\022\033\n\tpage_size\030\002 " +
+      "\001(\005R\010pageSize\022\035\n\npage_token\030\003 \001(\tR\tpageT" +
+      "oken\"x\n\027ListInvitationsResponse\0225\n\013invit" +
+      "ations\030\001 \003(\0132\023.csat.v1.InvitationR\013invit" +
+      "ations\022&\n\017next_page_token\030\002 \001(\tR\rnextPag" +
+      "eToken*\212\001\n\021SuppressionReason\022\"\n\036SUPPRESS" +
+      "ION_REASON_UNSPECIFIED\020\000\022\'\n#SUPPRESSION_" +
+      "REASON_RECENTLY_INVITED\020\001\022(\n$SUPPRESSION" +
+      "_REASON_RECENTLY_ANSWERED\020\0022\234\002\n\021Invitati" +
+      "onService\022W\n\020CreateInvitation\022 .csat.v1." +
+      "CreateInvitationRequest\032!.csat.v1.Create" +
+      "InvitationResponse\022S\n\rGetInvitation\022\035.cs" +
+      "at.v1.GetInvitationRequest\032\036.csat.v1.Get" +
+      "InvitationResponse\"\003\220\002\001\022Y\n\017ListInvitatio" +
+      "ns\022\037.csat.v1.ListInvitationsRequest\032 .cs" +
+      "at.v1.ListInvitationsResponse\"\003\220\002\001B\217\001\n\013c" +
+      "om.csat.v1B\017InvitationProtoP\001Z2github.co" +
+      "m/csat/csat/clients/go/gen/csat/v1;csatv" +
+      "1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GP" +
+      "BMetadata\352\002\010Csat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -133,7 +136,7 @@ public final class InvitationProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Invitation_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Invitation_descriptor,
-        new java.lang.String[] { "InvitationId", "SurveyId", "CustomerId", "Channel", "SendTime", "CreateTime", "Suppressed", "SuppressionReason", "Touchpoint", });
+        new java.lang.String[] { "InvitationId", "SurveyId", "CustomerId", "Channel", "SendTime", "CreateTime", "Suppressed", "SuppressionReason", "Touchpoint", "ResponseRatingId", "ResponseTime", });
     internal_static_csat_v1_CreateInvitationRequest_descriptor =
       getDescriptor().getMessageType(1);
     internal_static_csat_v1_CreateInvitationRequest_fieldAccessorTable = new

@@ -819,6 +819,145 @@ private static final long serialVersionUID = 0L;
     return medianTimeToClose_ == null ? com.google.protobuf.Duration.getDefaultInstance() : medianTimeToClose_;
   }
 
+  public static final int INVITATION_COUNT_FIELD_NUMBER = 27;
+  private long invitationCount_ = 0L;
+  /**
+   * <pre>
+   * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+   * send_time) to the surveys the filter selects, through the channels it selects. This and the
+   * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+   * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+   * channel; a series places them by send_time in the report's zone), whose filter has no
+   * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+   * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+   * those of the ratings: invitations of a group without a rating count in overall only.
+   * Invitations are counted as the report is computed: WatchReport does not send a new report
+   * for an invitation alone, but its next report, which ratings trigger, counts it.
+   * </pre>
+   *
+   * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+   * @return Whether the invitationCount field is set.
+   */
+  @java.lang.Override
+  public boolean hasInvitationCount() {
+    return ((bitField0_ & 0x00800000) != 0);
+  }
+  /**
+   * <pre>
+   * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+   * send_time) to the surveys the filter selects, through the channels it selects. This and the
+   * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+   * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+   * channel; a series places them by send_time in the report's zone), whose filter has no
+   * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+   * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+   * those of the ratings: invitations of a group without a rating count in overall only.
+   * Invitations are counted as the report is computed: WatchReport does not send a new report
+   * for an invitation alone, but its next report, which ratings trigger, counts it.
+   * </pre>
+   *
+   * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+   * @return The invitationCount.
+   */
+  @java.lang.Override
+  public long getInvitationCount() {
+    return invitationCount_;
+  }
+
+  public static final int RESPONSE_COUNT_FIELD_NUMBER = 28;
+  private long responseCount_ = 0L;
+  /**
+   * <pre>
+   * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+   * its occur_time.
+   * </pre>
+   *
+   * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+   * @return Whether the responseCount field is set.
+   */
+  @java.lang.Override
+  public boolean hasResponseCount() {
+    return ((bitField0_ & 0x01000000) != 0);
+  }
+  /**
+   * <pre>
+   * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+   * its occur_time.
+   * </pre>
+   *
+   * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+   * @return The responseCount.
+   */
+  @java.lang.Override
+  public long getResponseCount() {
+    return responseCount_;
+  }
+
+  public static final int RESPONSE_RATE_FIELD_NUMBER = 29;
+  private double responseRate_ = 0D;
+  /**
+   * <pre>
+   * 100 × response_count / invitation_count; unset without an invitation.
+   * </pre>
+   *
+   * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+   * @return Whether the responseRate field is set.
+   */
+  @java.lang.Override
+  public boolean hasResponseRate() {
+    return ((bitField0_ & 0x02000000) != 0);
+  }
+  /**
+   * <pre>
+   * 100 × response_count / invitation_count; unset without an invitation.
+   * </pre>
+   *
+   * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+   * @return The responseRate.
+   */
+  @java.lang.Override
+  public double getResponseRate() {
+    return responseRate_;
+  }
+
+  public static final int RESPONSE_RATE_INTERVAL_FIELD_NUMBER = 30;
+  private com.csat.v1.Interval responseRateInterval_;
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   * @return Whether the responseRateInterval field is set.
+   */
+  @java.lang.Override
+  public boolean hasResponseRateInterval() {
+    return ((bitField0_ & 0x04000000) != 0);
+  }
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   * @return The responseRateInterval.
+   */
+  @java.lang.Override
+  public com.csat.v1.Interval getResponseRateInterval() {
+    return responseRateInterval_ == null ? com.csat.v1.Interval.getDefaultInstance() : responseRateInterval_;
+  }
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   */
+  @java.lang.Override
+  public com.csat.v1.IntervalOrBuilder getResponseRateIntervalOrBuilder() {
+    return responseRateInterval_ == null ? com.csat.v1.Interval.getDefaultInstance() : responseRateInterval_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -915,6 +1054,18 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00400000) != 0)) {
       output.writeMessage(26, getMedianTimeToClose());
+    }
+    if (((bitField0_ & 0x00800000) != 0)) {
+      output.writeInt64(27, invitationCount_);
+    }
+    if (((bitField0_ & 0x01000000) != 0)) {
+      output.writeInt64(28, responseCount_);
+    }
+    if (((bitField0_ & 0x02000000) != 0)) {
+      output.writeDouble(29, responseRate_);
+    }
+    if (((bitField0_ & 0x04000000) != 0)) {
+      output.writeMessage(30, getResponseRateInterval());
     }
     getUnknownFields().writeTo(output);
   }
@@ -1038,6 +1189,22 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00400000) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(26, getMedianTimeToClose());
+    }
+    if (((bitField0_ & 0x00800000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt64Size(27, invitationCount_);
+    }
+    if (((bitField0_ & 0x01000000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt64Size(28, responseCount_);
+    }
+    if (((bitField0_ & 0x02000000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeDoubleSize(29, responseRate_);
+    }
+    if (((bitField0_ & 0x04000000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(30, getResponseRateInterval());
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -1182,6 +1349,27 @@ private static final long serialVersionUID = 0L;
       if (!getMedianTimeToClose()
           .equals(other.getMedianTimeToClose())) return false;
     }
+    if (hasInvitationCount() != other.hasInvitationCount()) return false;
+    if (hasInvitationCount()) {
+      if (getInvitationCount()
+          != other.getInvitationCount()) return false;
+    }
+    if (hasResponseCount() != other.hasResponseCount()) return false;
+    if (hasResponseCount()) {
+      if (getResponseCount()
+          != other.getResponseCount()) return false;
+    }
+    if (hasResponseRate() != other.hasResponseRate()) return false;
+    if (hasResponseRate()) {
+      if (java.lang.Double.doubleToLongBits(getResponseRate())
+          != java.lang.Double.doubleToLongBits(
+              other.getResponseRate())) return false;
+    }
+    if (hasResponseRateInterval() != other.hasResponseRateInterval()) return false;
+    if (hasResponseRateInterval()) {
+      if (!getResponseRateInterval()
+          .equals(other.getResponseRateInterval())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1311,6 +1499,25 @@ private static final long serialVersionUID = 0L;
     if (hasMedianTimeToClose()) {
       hash = (37 * hash) + MEDIAN_TIME_TO_CLOSE_FIELD_NUMBER;
       hash = (53 * hash) + getMedianTimeToClose().hashCode();
+    }
+    if (hasInvitationCount()) {
+      hash = (37 * hash) + INVITATION_COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getInvitationCount());
+    }
+    if (hasResponseCount()) {
+      hash = (37 * hash) + RESPONSE_COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getResponseCount());
+    }
+    if (hasResponseRate()) {
+      hash = (37 * hash) + RESPONSE_RATE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          java.lang.Double.doubleToLongBits(getResponseRate()));
+    }
+    if (hasResponseRateInterval()) {
+      hash = (37 * hash) + RESPONSE_RATE_INTERVAL_FIELD_NUMBER;
+      hash = (53 * hash) + getResponseRateInterval().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -1470,6 +1677,7 @@ private static final long serialVersionUID = 0L;
         internalGetEasyShareIntervalFieldBuilder();
         internalGetPreviousFieldBuilder();
         internalGetMedianTimeToCloseFieldBuilder();
+        internalGetResponseRateIntervalFieldBuilder();
       }
     }
     @java.lang.Override
@@ -1517,6 +1725,14 @@ private static final long serialVersionUID = 0L;
       if (medianTimeToCloseBuilder_ != null) {
         medianTimeToCloseBuilder_.dispose();
         medianTimeToCloseBuilder_ = null;
+      }
+      invitationCount_ = 0L;
+      responseCount_ = 0L;
+      responseRate_ = 0D;
+      responseRateInterval_ = null;
+      if (responseRateIntervalBuilder_ != null) {
+        responseRateIntervalBuilder_.dispose();
+        responseRateIntervalBuilder_ = null;
       }
       return this;
     }
@@ -1662,6 +1878,24 @@ private static final long serialVersionUID = 0L;
             : medianTimeToCloseBuilder_.build();
         to_bitField0_ |= 0x00400000;
       }
+      if (((from_bitField0_ & 0x04000000) != 0)) {
+        result.invitationCount_ = invitationCount_;
+        to_bitField0_ |= 0x00800000;
+      }
+      if (((from_bitField0_ & 0x08000000) != 0)) {
+        result.responseCount_ = responseCount_;
+        to_bitField0_ |= 0x01000000;
+      }
+      if (((from_bitField0_ & 0x10000000) != 0)) {
+        result.responseRate_ = responseRate_;
+        to_bitField0_ |= 0x02000000;
+      }
+      if (((from_bitField0_ & 0x20000000) != 0)) {
+        result.responseRateInterval_ = responseRateIntervalBuilder_ == null
+            ? responseRateInterval_
+            : responseRateIntervalBuilder_.build();
+        to_bitField0_ |= 0x04000000;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1762,6 +1996,18 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasMedianTimeToClose()) {
         mergeMedianTimeToClose(other.getMedianTimeToClose());
+      }
+      if (other.hasInvitationCount()) {
+        setInvitationCount(other.getInvitationCount());
+      }
+      if (other.hasResponseCount()) {
+        setResponseCount(other.getResponseCount());
+      }
+      if (other.hasResponseRate()) {
+        setResponseRate(other.getResponseRate());
+      }
+      if (other.hasResponseRateInterval()) {
+        mergeResponseRateInterval(other.getResponseRateInterval());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1938,6 +2184,28 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x02000000;
               break;
             } // case 210
+            case 216: {
+              invitationCount_ = input.readInt64();
+              bitField0_ |= 0x04000000;
+              break;
+            } // case 216
+            case 224: {
+              responseCount_ = input.readInt64();
+              bitField0_ |= 0x08000000;
+              break;
+            } // case 224
+            case 233: {
+              responseRate_ = input.readDouble();
+              bitField0_ |= 0x10000000;
+              break;
+            } // case 233
+            case 242: {
+              input.readMessage(
+                  internalGetResponseRateIntervalFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x20000000;
+              break;
+            } // case 242
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -3874,6 +4142,371 @@ private static final long serialVersionUID = 0L;
         medianTimeToClose_ = null;
       }
       return medianTimeToCloseBuilder_;
+    }
+
+    private long invitationCount_ ;
+    /**
+     * <pre>
+     * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+     * send_time) to the surveys the filter selects, through the channels it selects. This and the
+     * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+     * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+     * channel; a series places them by send_time in the report's zone), whose filter has no
+     * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+     * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+     * those of the ratings: invitations of a group without a rating count in overall only.
+     * Invitations are counted as the report is computed: WatchReport does not send a new report
+     * for an invitation alone, but its next report, which ratings trigger, counts it.
+     * </pre>
+     *
+     * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+     * @return Whether the invitationCount field is set.
+     */
+    @java.lang.Override
+    public boolean hasInvitationCount() {
+      return ((bitField0_ & 0x04000000) != 0);
+    }
+    /**
+     * <pre>
+     * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+     * send_time) to the surveys the filter selects, through the channels it selects. This and the
+     * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+     * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+     * channel; a series places them by send_time in the report's zone), whose filter has no
+     * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+     * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+     * those of the ratings: invitations of a group without a rating count in overall only.
+     * Invitations are counted as the report is computed: WatchReport does not send a new report
+     * for an invitation alone, but its next report, which ratings trigger, counts it.
+     * </pre>
+     *
+     * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+     * @return The invitationCount.
+     */
+    @java.lang.Override
+    public long getInvitationCount() {
+      return invitationCount_;
+    }
+    /**
+     * <pre>
+     * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+     * send_time) to the surveys the filter selects, through the channels it selects. This and the
+     * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+     * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+     * channel; a series places them by send_time in the report's zone), whose filter has no
+     * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+     * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+     * those of the ratings: invitations of a group without a rating count in overall only.
+     * Invitations are counted as the report is computed: WatchReport does not send a new report
+     * for an invitation alone, but its next report, which ratings trigger, counts it.
+     * </pre>
+     *
+     * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+     * @param value The invitationCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setInvitationCount(long value) {
+
+      invitationCount_ = value;
+      bitField0_ |= 0x04000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+     * send_time) to the surveys the filter selects, through the channels it selects. This and the
+     * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+     * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+     * channel; a series places them by send_time in the report's zone), whose filter has no
+     * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+     * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+     * those of the ratings: invitations of a group without a rating count in overall only.
+     * Invitations are counted as the report is computed: WatchReport does not send a new report
+     * for an invitation alone, but its next report, which ratings trigger, counts it.
+     * </pre>
+     *
+     * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearInvitationCount() {
+      bitField0_ = (bitField0_ & ~0x04000000);
+      invitationCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long responseCount_ ;
+    /**
+     * <pre>
+     * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+     * its occur_time.
+     * </pre>
+     *
+     * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+     * @return Whether the responseCount field is set.
+     */
+    @java.lang.Override
+    public boolean hasResponseCount() {
+      return ((bitField0_ & 0x08000000) != 0);
+    }
+    /**
+     * <pre>
+     * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+     * its occur_time.
+     * </pre>
+     *
+     * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+     * @return The responseCount.
+     */
+    @java.lang.Override
+    public long getResponseCount() {
+      return responseCount_;
+    }
+    /**
+     * <pre>
+     * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+     * its occur_time.
+     * </pre>
+     *
+     * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+     * @param value The responseCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setResponseCount(long value) {
+
+      responseCount_ = value;
+      bitField0_ |= 0x08000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+     * its occur_time.
+     * </pre>
+     *
+     * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearResponseCount() {
+      bitField0_ = (bitField0_ & ~0x08000000);
+      responseCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private double responseRate_ ;
+    /**
+     * <pre>
+     * 100 × response_count / invitation_count; unset without an invitation.
+     * </pre>
+     *
+     * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+     * @return Whether the responseRate field is set.
+     */
+    @java.lang.Override
+    public boolean hasResponseRate() {
+      return ((bitField0_ & 0x10000000) != 0);
+    }
+    /**
+     * <pre>
+     * 100 × response_count / invitation_count; unset without an invitation.
+     * </pre>
+     *
+     * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+     * @return The responseRate.
+     */
+    @java.lang.Override
+    public double getResponseRate() {
+      return responseRate_;
+    }
+    /**
+     * <pre>
+     * 100 × response_count / invitation_count; unset without an invitation.
+     * </pre>
+     *
+     * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+     * @param value The responseRate to set.
+     * @return This builder for chaining.
+     */
+    public Builder setResponseRate(double value) {
+
+      responseRate_ = value;
+      bitField0_ |= 0x10000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * 100 × response_count / invitation_count; unset without an invitation.
+     * </pre>
+     *
+     * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearResponseRate() {
+      bitField0_ = (bitField0_ & ~0x10000000);
+      responseRate_ = 0D;
+      onChanged();
+      return this;
+    }
+
+    private com.csat.v1.Interval responseRateInterval_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.Interval, com.csat.v1.Interval.Builder, com.csat.v1.IntervalOrBuilder> responseRateIntervalBuilder_;
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     * @return Whether the responseRateInterval field is set.
+     */
+    public boolean hasResponseRateInterval() {
+      return ((bitField0_ & 0x20000000) != 0);
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     * @return The responseRateInterval.
+     */
+    public com.csat.v1.Interval getResponseRateInterval() {
+      if (responseRateIntervalBuilder_ == null) {
+        return responseRateInterval_ == null ? com.csat.v1.Interval.getDefaultInstance() : responseRateInterval_;
+      } else {
+        return responseRateIntervalBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public Builder setResponseRateInterval(com.csat.v1.Interval value) {
+      if (responseRateIntervalBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        responseRateInterval_ = value;
+      } else {
+        responseRateIntervalBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x20000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public Builder setResponseRateInterval(
+        com.csat.v1.Interval.Builder builderForValue) {
+      if (responseRateIntervalBuilder_ == null) {
+        responseRateInterval_ = builderForValue.build();
+      } else {
+        responseRateIntervalBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x20000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public Builder mergeResponseRateInterval(com.csat.v1.Interval value) {
+      if (responseRateIntervalBuilder_ == null) {
+        if (((bitField0_ & 0x20000000) != 0) &&
+          responseRateInterval_ != null &&
+          responseRateInterval_ != com.csat.v1.Interval.getDefaultInstance()) {
+          getResponseRateIntervalBuilder().mergeFrom(value);
+        } else {
+          responseRateInterval_ = value;
+        }
+      } else {
+        responseRateIntervalBuilder_.mergeFrom(value);
+      }
+      if (responseRateInterval_ != null) {
+        bitField0_ |= 0x20000000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public Builder clearResponseRateInterval() {
+      bitField0_ = (bitField0_ & ~0x20000000);
+      responseRateInterval_ = null;
+      if (responseRateIntervalBuilder_ != null) {
+        responseRateIntervalBuilder_.dispose();
+        responseRateIntervalBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public com.csat.v1.Interval.Builder getResponseRateIntervalBuilder() {
+      bitField0_ |= 0x20000000;
+      onChanged();
+      return internalGetResponseRateIntervalFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    public com.csat.v1.IntervalOrBuilder getResponseRateIntervalOrBuilder() {
+      if (responseRateIntervalBuilder_ != null) {
+        return responseRateIntervalBuilder_.getMessageOrBuilder();
+      } else {
+        return responseRateInterval_ == null ?
+            com.csat.v1.Interval.getDefaultInstance() : responseRateInterval_;
+      }
+    }
+    /**
+     * <pre>
+     * Wilson score interval of response_rate at the query's confidence, in percent.
+     * </pre>
+     *
+     * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.csat.v1.Interval, com.csat.v1.Interval.Builder, com.csat.v1.IntervalOrBuilder> 
+        internalGetResponseRateIntervalFieldBuilder() {
+      if (responseRateIntervalBuilder_ == null) {
+        responseRateIntervalBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.csat.v1.Interval, com.csat.v1.Interval.Builder, com.csat.v1.IntervalOrBuilder>(
+                getResponseRateInterval(),
+                getParentForChildren(),
+                isClean());
+        responseRateInterval_ = null;
+      }
+      return responseRateIntervalBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:csat.v1.Metrics)

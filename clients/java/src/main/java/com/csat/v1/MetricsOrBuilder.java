@@ -540,4 +540,108 @@ public interface MetricsOrBuilder extends
    * <code>.google.protobuf.Duration median_time_to_close = 26 [json_name = "medianTimeToClose"];</code>
    */
   com.google.protobuf.DurationOrBuilder getMedianTimeToCloseOrBuilder();
+
+  /**
+   * <pre>
+   * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+   * send_time) to the surveys the filter selects, through the channels it selects. This and the
+   * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+   * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+   * channel; a series places them by send_time in the report's zone), whose filter has no
+   * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+   * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+   * those of the ratings: invitations of a group without a rating count in overall only.
+   * Invitations are counted as the report is computed: WatchReport does not send a new report
+   * for an invitation alone, but its next report, which ratings trigger, counts it.
+   * </pre>
+   *
+   * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+   * @return Whether the invitationCount field is set.
+   */
+  boolean hasInvitationCount();
+  /**
+   * <pre>
+   * Invitations (InvitationService) not suppressed, sent in the filter's time range (by
+   * send_time) to the surveys the filter selects, through the channels it selects. This and the
+   * next three fields are set where invitations apply: in a report grouped by nothing, survey,
+   * touchpoint or channel (each group counts the invitations of its survey, touchpoint or
+   * channel; a series places them by send_time in the report's zone), whose filter has no
+   * condition an invitation does not carry (customer_id, min_score, max_score, attributes,
+   * reason_codes), and with an invitation in scope; unset elsewhere, and in previous. Groups are
+   * those of the ratings: invitations of a group without a rating count in overall only.
+   * Invitations are counted as the report is computed: WatchReport does not send a new report
+   * for an invitation alone, but its next report, which ratings trigger, counts it.
+   * </pre>
+   *
+   * <code>optional int64 invitation_count = 27 [json_name = "invitationCount"];</code>
+   * @return The invitationCount.
+   */
+  long getInvitationCount();
+
+  /**
+   * <pre>
+   * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+   * its occur_time.
+   * </pre>
+   *
+   * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+   * @return Whether the responseCount field is set.
+   */
+  boolean hasResponseCount();
+  /**
+   * <pre>
+   * Of invitation_count, those answered (Rating.invitation_id) by a rating not excluded, whatever
+   * its occur_time.
+   * </pre>
+   *
+   * <code>optional int64 response_count = 28 [json_name = "responseCount"];</code>
+   * @return The responseCount.
+   */
+  long getResponseCount();
+
+  /**
+   * <pre>
+   * 100 × response_count / invitation_count; unset without an invitation.
+   * </pre>
+   *
+   * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+   * @return Whether the responseRate field is set.
+   */
+  boolean hasResponseRate();
+  /**
+   * <pre>
+   * 100 × response_count / invitation_count; unset without an invitation.
+   * </pre>
+   *
+   * <code>optional double response_rate = 29 [json_name = "responseRate"];</code>
+   * @return The responseRate.
+   */
+  double getResponseRate();
+
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   * @return Whether the responseRateInterval field is set.
+   */
+  boolean hasResponseRateInterval();
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   * @return The responseRateInterval.
+   */
+  com.csat.v1.Interval getResponseRateInterval();
+  /**
+   * <pre>
+   * Wilson score interval of response_rate at the query's confidence, in percent.
+   * </pre>
+   *
+   * <code>.csat.v1.Interval response_rate_interval = 30 [json_name = "responseRateInterval"];</code>
+   */
+  com.csat.v1.IntervalOrBuilder getResponseRateIntervalOrBuilder();
 }

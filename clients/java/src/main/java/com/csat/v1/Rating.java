@@ -39,6 +39,7 @@ private static final long serialVersionUID = 0L;
     channel_ = 0;
     reasonCodes_ =
         com.google.protobuf.LazyStringArrayList.emptyList();
+    invitationId_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -619,6 +620,67 @@ java.lang.String defaultValue) {
     return erased_;
   }
 
+  public static final int INVITATION_ID_FIELD_NUMBER = 14;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object invitationId_ = "";
+  /**
+   * <pre>
+   * The invitation this rating answers (InvitationService.CreateInvitation),
+   * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+   * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+   * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+   * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+   * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+   * it names the invitation, not the customer. In a batch or an import each rating is judged on
+   * its own, as for its other fields.
+   * </pre>
+   *
+   * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+   * @return The invitationId.
+   */
+  @java.lang.Override
+  public java.lang.String getInvitationId() {
+    java.lang.Object ref = invitationId_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      invitationId_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The invitation this rating answers (InvitationService.CreateInvitation),
+   * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+   * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+   * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+   * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+   * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+   * it names the invitation, not the customer. In a batch or an import each rating is judged on
+   * its own, as for its other fields.
+   * </pre>
+   *
+   * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+   * @return The bytes for invitationId.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getInvitationIdBytes() {
+    java.lang.Object ref = invitationId_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      invitationId_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -674,6 +736,9 @@ java.lang.String defaultValue) {
     }
     if (erased_ != false) {
       output.writeBool(13, erased_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(invitationId_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 14, invitationId_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -742,6 +807,9 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(13, erased_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(invitationId_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(14, invitationId_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -791,6 +859,8 @@ java.lang.String defaultValue) {
     }
     if (getErased()
         != other.getErased()) return false;
+    if (!getInvitationId()
+        .equals(other.getInvitationId())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -840,6 +910,8 @@ java.lang.String defaultValue) {
     hash = (37 * hash) + ERASED_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getErased());
+    hash = (37 * hash) + INVITATION_ID_FIELD_NUMBER;
+    hash = (53 * hash) + getInvitationId().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1031,6 +1103,7 @@ java.lang.String defaultValue) {
         exclusionBuilder_ = null;
       }
       erased_ = false;
+      invitationId_ = "";
       return this;
     }
 
@@ -1115,6 +1188,9 @@ java.lang.String defaultValue) {
       if (((from_bitField0_ & 0x00001000) != 0)) {
         result.erased_ = erased_;
       }
+      if (((from_bitField0_ & 0x00002000) != 0)) {
+        result.invitationId_ = invitationId_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1183,6 +1259,11 @@ java.lang.String defaultValue) {
       }
       if (other.getErased() != false) {
         setErased(other.getErased());
+      }
+      if (!other.getInvitationId().isEmpty()) {
+        invitationId_ = other.invitationId_;
+        bitField0_ |= 0x00002000;
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1286,6 +1367,11 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00001000;
               break;
             } // case 104
+            case 114: {
+              invitationId_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00002000;
+              break;
+            } // case 114
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2720,6 +2806,133 @@ java.lang.String defaultValue) {
     public Builder clearErased() {
       bitField0_ = (bitField0_ & ~0x00001000);
       erased_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object invitationId_ = "";
+    /**
+     * <pre>
+     * The invitation this rating answers (InvitationService.CreateInvitation),
+     * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+     * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+     * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+     * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+     * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+     * it names the invitation, not the customer. In a batch or an import each rating is judged on
+     * its own, as for its other fields.
+     * </pre>
+     *
+     * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+     * @return The invitationId.
+     */
+    public java.lang.String getInvitationId() {
+      java.lang.Object ref = invitationId_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        invitationId_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The invitation this rating answers (InvitationService.CreateInvitation),
+     * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+     * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+     * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+     * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+     * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+     * it names the invitation, not the customer. In a batch or an import each rating is judged on
+     * its own, as for its other fields.
+     * </pre>
+     *
+     * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+     * @return The bytes for invitationId.
+     */
+    public com.google.protobuf.ByteString
+        getInvitationIdBytes() {
+      java.lang.Object ref = invitationId_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        invitationId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The invitation this rating answers (InvitationService.CreateInvitation),
+     * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+     * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+     * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+     * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+     * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+     * it names the invitation, not the customer. In a batch or an import each rating is judged on
+     * its own, as for its other fields.
+     * </pre>
+     *
+     * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+     * @param value The invitationId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setInvitationId(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      invitationId_ = value;
+      bitField0_ |= 0x00002000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The invitation this rating answers (InvitationService.CreateInvitation),
+     * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+     * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+     * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+     * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+     * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+     * it names the invitation, not the customer. In a batch or an import each rating is judged on
+     * its own, as for its other fields.
+     * </pre>
+     *
+     * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearInvitationId() {
+      invitationId_ = getDefaultInstance().getInvitationId();
+      bitField0_ = (bitField0_ & ~0x00002000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The invitation this rating answers (InvitationService.CreateInvitation),
+     * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+     * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+     * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+     * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+     * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+     * it names the invitation, not the customer. In a batch or an import each rating is judged on
+     * its own, as for its other fields.
+     * </pre>
+     *
+     * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+     * @param value The bytes for invitationId to set.
+     * @return This builder for chaining.
+     */
+    public Builder setInvitationIdBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      invitationId_ = value;
+      bitField0_ |= 0x00002000;
       onChanged();
       return this;
     }

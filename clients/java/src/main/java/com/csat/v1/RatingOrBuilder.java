@@ -346,4 +346,38 @@ java.lang.String defaultValue);
    * @return The erased.
    */
   boolean getErased();
+
+  /**
+   * <pre>
+   * The invitation this rating answers (InvitationService.CreateInvitation),
+   * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+   * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+   * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+   * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+   * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+   * it names the invitation, not the customer. In a batch or an import each rating is judged on
+   * its own, as for its other fields.
+   * </pre>
+   *
+   * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+   * @return The invitationId.
+   */
+  java.lang.String getInvitationId();
+  /**
+   * <pre>
+   * The invitation this rating answers (InvitationService.CreateInvitation),
+   * `[A-Za-z0-9_.:-]{1,128}` or empty. It must name a stored invitation (else NOT_FOUND, ErrorInfo
+   * reason INVITATION_NOT_FOUND) of the rating's survey and, when the rating names a customer_id,
+   * of that customer (else INVALID_ARGUMENT naming `rating.invitation_id`, reason INCONSISTENT),
+   * and an invitation has one answer: a second, different rating naming it is ALREADY_EXISTS
+   * (reason INVITATION_ANSWERED). Part of the rating's content for idempotency. Kept by erasure:
+   * it names the invitation, not the customer. In a batch or an import each rating is judged on
+   * its own, as for its other fields.
+   * </pre>
+   *
+   * <code>string invitation_id = 14 [json_name = "invitationId"];</code>
+   * @return The bytes for invitationId.
+   */
+  com.google.protobuf.ByteString
+      getInvitationIdBytes();
 }

@@ -147,7 +147,7 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\024csat/v1/rating.proto\022\007csat.v1\032\024csat/v1" +
       "/common.proto\032\037google/protobuf/timestamp" +
-      ".proto\"\306\004\n\006Rating\022\033\n\trating_id\030\001 \001(\tR\010ra" +
+      ".proto\"\353\004\n\006Rating\022\033\n\trating_id\030\001 \001(\tR\010ra" +
       "tingId\022\033\n\tsurvey_id\030\002 \001(\tR\010surveyId\022\024\n\005s" +
       "core\030\003 \001(\005R\005score\022\030\n\007comment\030\004 \001(\tR\007comm" +
       "ent\022\037\n\013customer_id\030\005 \001(\tR\ncustomerId\022*\n\007" +
@@ -160,94 +160,95 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
       "\001(\003R\010sequence\022!\n\014reason_codes\030\013 \003(\tR\013rea" +
       "sonCodes\0226\n\texclusion\030\014 \001(\0132\030.csat.v1.Ra" +
       "tingExclusionR\texclusion\022\026\n\006erased\030\r \001(\010" +
-      "R\006erased\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001(\t" +
-      "R\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\264\001\n\017Rati" +
-      "ngExclusion\0220\n\006reason\030\001 \001(\0162\030.csat.v1.Ex" +
-      "clusionReasonR\006reason\022\022\n\004note\030\002 \001(\tR\004not" +
-      "e\022\034\n\tprincipal\030\003 \001(\tR\tprincipal\022=\n\014exclu" +
-      "de_time\030\004 \001(\0132\032.google.protobuf.Timestam" +
-      "pR\013excludeTime\"\304\004\n\014RatingFilter\022\035\n\nsurve" +
-      "y_ids\030\001 \003(\tR\tsurveyIds\022 \n\013touchpoints\030\002 " +
-      "\003(\tR\013touchpoints\022,\n\010channels\030\003 \003(\0162\020.csa" +
-      "t.v1.ChannelR\010channels\022\037\n\013customer_id\030\004 " +
-      "\001(\tR\ncustomerId\022 \n\tmin_score\030\005 \001(\005H\000R\010mi" +
-      "nScore\210\001\001\022 \n\tmax_score\030\006 \001(\005H\001R\010maxScore" +
-      "\210\001\001\0229\n\nstart_time\030\007 \001(\0132\032.google.protobu" +
-      "f.TimestampR\tstartTime\0225\n\010end_time\030\010 \001(\013" +
-      "2\032.google.protobuf.TimestampR\007endTime\022E\n" +
-      "\nattributes\030\t \003(\0132%.csat.v1.RatingFilter" +
-      ".AttributesEntryR\nattributes\022!\n\014reason_c" +
-      "odes\030\n \003(\tR\013reasonCodes\022)\n\020include_exclu" +
-      "ded\030\013 \001(\010R\017includeExcluded\032=\n\017Attributes" +
-      "Entry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005" +
-      "value:\0028\001B\014\n\n_min_scoreB\014\n\n_max_score\">\n" +
-      "\023SubmitRatingRequest\022\'\n\006rating\030\001 \001(\0132\017.c" +
-      "sat.v1.RatingR\006rating\"]\n\024SubmitRatingRes" +
-      "ponse\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006" +
-      "rating\022\034\n\tduplicate\030\002 \001(\010R\tduplicate\"F\n\031" +
-      "BatchSubmitRatingsRequest\022)\n\007ratings\030\001 \003" +
-      "(\0132\017.csat.v1.RatingR\007ratings\"G\n\032BatchSub" +
-      "mitRatingsResponse\022)\n\007ratings\030\001 \003(\0132\017.cs" +
-      "at.v1.RatingR\007ratings\"?\n\024ImportRatingsRe" +
-      "quest\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006" +
-      "rating\"\302\001\n\025ImportRatingsResponse\022%\n\016acce" +
-      "pted_count\030\001 \001(\003R\racceptedCount\022\'\n\017dupli" +
-      "cate_count\030\002 \001(\003R\016duplicateCount\022%\n\016reje" +
-      "cted_count\030\003 \001(\003R\rrejectedCount\0222\n\006error" +
-      "s\030\004 \003(\0132\032.csat.v1.ImportRatingErrorR\006err" +
-      "ors\"t\n\021ImportRatingError\022\024\n\005index\030\001 \001(\003R" +
-      "\005index\022\033\n\trating_id\030\002 \001(\tR\010ratingId\022\022\n\004c" +
-      "ode\030\003 \001(\tR\004code\022\030\n\007message\030\004 \001(\tR\007messag" +
-      "e\"L\n\020GetRatingRequest\022\033\n\tsurvey_id\030\001 \001(\t" +
-      "R\010surveyId\022\033\n\trating_id\030\002 \001(\tR\010ratingId\"" +
-      "<\n\021GetRatingResponse\022\'\n\006rating\030\001 \001(\0132\017.c" +
-      "sat.v1.RatingR\006rating\"\177\n\022ListRatingsRequ" +
-      "est\022-\n\006filter\030\001 \001(\0132\025.csat.v1.RatingFilt" +
-      "erR\006filter\022\033\n\tpage_size\030\002 \001(\005R\010pageSize\022" +
-      "\035\n\npage_token\030\003 \001(\tR\tpageToken\"h\n\023ListRa" +
-      "tingsResponse\022)\n\007ratings\030\001 \003(\0132\017.csat.v1" +
-      ".RatingR\007ratings\022&\n\017next_page_token\030\002 \001(" +
-      "\tR\rnextPageToken\"~\n\024StreamRatingsRequest" +
+      "R\006erased\022#\n\rinvitation_id\030\016 \001(\tR\014invitat" +
+      "ionId\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001(\tR\003k" +
+      "ey\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\264\001\n\017RatingE" +
+      "xclusion\0220\n\006reason\030\001 \001(\0162\030.csat.v1.Exclu" +
+      "sionReasonR\006reason\022\022\n\004note\030\002 \001(\tR\004note\022\034" +
+      "\n\tprincipal\030\003 \001(\tR\tprincipal\022=\n\014exclude_" +
+      "time\030\004 \001(\0132\032.google.protobuf.TimestampR\013" +
+      "excludeTime\"\304\004\n\014RatingFilter\022\035\n\nsurvey_i" +
+      "ds\030\001 \003(\tR\tsurveyIds\022 \n\013touchpoints\030\002 \003(\t" +
+      "R\013touchpoints\022,\n\010channels\030\003 \003(\0162\020.csat.v" +
+      "1.ChannelR\010channels\022\037\n\013customer_id\030\004 \001(\t" +
+      "R\ncustomerId\022 \n\tmin_score\030\005 \001(\005H\000R\010minSc" +
+      "ore\210\001\001\022 \n\tmax_score\030\006 \001(\005H\001R\010maxScore\210\001\001" +
+      "\0229\n\nstart_time\030\007 \001(\0132\032.google.protobuf.T" +
+      "imestampR\tstartTime\0225\n\010end_time\030\010 \001(\0132\032." +
+      "google.protobuf.TimestampR\007endTime\022E\n\nat" +
+      "tributes\030\t \003(\0132%.csat.v1.RatingFilter.At" +
+      "tributesEntryR\nattributes\022!\n\014reason_code" +
+      "s\030\n \003(\tR\013reasonCodes\022)\n\020include_excluded" +
+      "\030\013 \001(\010R\017includeExcluded\032=\n\017AttributesEnt" +
+      "ry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005val" +
+      "ue:\0028\001B\014\n\n_min_scoreB\014\n\n_max_score\">\n\023Su" +
+      "bmitRatingRequest\022\'\n\006rating\030\001 \001(\0132\017.csat" +
+      ".v1.RatingR\006rating\"]\n\024SubmitRatingRespon" +
+      "se\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006rat" +
+      "ing\022\034\n\tduplicate\030\002 \001(\010R\tduplicate\"F\n\031Bat" +
+      "chSubmitRatingsRequest\022)\n\007ratings\030\001 \003(\0132" +
+      "\017.csat.v1.RatingR\007ratings\"G\n\032BatchSubmit" +
+      "RatingsResponse\022)\n\007ratings\030\001 \003(\0132\017.csat." +
+      "v1.RatingR\007ratings\"?\n\024ImportRatingsReque" +
+      "st\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR\006rat" +
+      "ing\"\302\001\n\025ImportRatingsResponse\022%\n\016accepte" +
+      "d_count\030\001 \001(\003R\racceptedCount\022\'\n\017duplicat" +
+      "e_count\030\002 \001(\003R\016duplicateCount\022%\n\016rejecte" +
+      "d_count\030\003 \001(\003R\rrejectedCount\0222\n\006errors\030\004" +
+      " \003(\0132\032.csat.v1.ImportRatingErrorR\006errors" +
+      "\"t\n\021ImportRatingError\022\024\n\005index\030\001 \001(\003R\005in" +
+      "dex\022\033\n\trating_id\030\002 \001(\tR\010ratingId\022\022\n\004code" +
+      "\030\003 \001(\tR\004code\022\030\n\007message\030\004 \001(\tR\007message\"L" +
+      "\n\020GetRatingRequest\022\033\n\tsurvey_id\030\001 \001(\tR\010s" +
+      "urveyId\022\033\n\trating_id\030\002 \001(\tR\010ratingId\"<\n\021" +
+      "GetRatingResponse\022\'\n\006rating\030\001 \001(\0132\017.csat" +
+      ".v1.RatingR\006rating\"\177\n\022ListRatingsRequest" +
       "\022-\n\006filter\030\001 \001(\0132\025.csat.v1.RatingFilterR" +
-      "\006filter\022\037\n\013start_after\030\002 \001(\003R\nstartAfter" +
-      "\022\026\n\006follow\030\003 \001(\010R\006follow\"@\n\025StreamRating" +
-      "sResponse\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.Rati" +
-      "ngR\006rating\"\226\001\n\024ExcludeRatingRequest\022\033\n\ts" +
-      "urvey_id\030\001 \001(\tR\010surveyId\022\033\n\trating_id\030\002 " +
-      "\001(\tR\010ratingId\0220\n\006reason\030\003 \001(\0162\030.csat.v1." +
-      "ExclusionReasonR\006reason\022\022\n\004note\030\004 \001(\tR\004n" +
-      "ote\"@\n\025ExcludeRatingResponse\022\'\n\006rating\030\001" +
-      " \001(\0132\017.csat.v1.RatingR\006rating\"P\n\024Restore" +
-      "RatingRequest\022\033\n\tsurvey_id\030\001 \001(\tR\010survey" +
-      "Id\022\033\n\trating_id\030\002 \001(\tR\010ratingId\"@\n\025Resto" +
-      "reRatingResponse\022\'\n\006rating\030\001 \001(\0132\017.csat." +
-      "v1.RatingR\006rating*\315\001\n\017ExclusionReason\022 \n" +
-      "\034EXCLUSION_REASON_UNSPECIFIED\020\000\022\031\n\025EXCLU" +
-      "SION_REASON_TEST\020\001\022\031\n\025EXCLUSION_REASON_S" +
-      "PAM\020\002\022\'\n#EXCLUSION_REASON_DUPLICATE_RESP" +
-      "ONSE\020\003\022\035\n\031EXCLUSION_REASON_EMPLOYEE\020\004\022\032\n" +
-      "\026EXCLUSION_REASON_OTHER\020\0052\246\005\n\rRatingServ" +
-      "ice\022K\n\014SubmitRating\022\034.csat.v1.SubmitRati" +
-      "ngRequest\032\035.csat.v1.SubmitRatingResponse" +
-      "\022]\n\022BatchSubmitRatings\022\".csat.v1.BatchSu" +
-      "bmitRatingsRequest\032#.csat.v1.BatchSubmit" +
-      "RatingsResponse\022P\n\rImportRatings\022\035.csat." +
-      "v1.ImportRatingsRequest\032\036.csat.v1.Import" +
-      "RatingsResponse(\001\022G\n\tGetRating\022\031.csat.v1" +
-      ".GetRatingRequest\032\032.csat.v1.GetRatingRes" +
-      "ponse\"\003\220\002\001\022M\n\013ListRatings\022\033.csat.v1.List" +
-      "RatingsRequest\032\034.csat.v1.ListRatingsResp" +
-      "onse\"\003\220\002\001\022U\n\rStreamRatings\022\035.csat.v1.Str" +
-      "eamRatingsRequest\032\036.csat.v1.StreamRating" +
-      "sResponse\"\003\220\002\0010\001\022S\n\rExcludeRating\022\035.csat" +
-      ".v1.ExcludeRatingRequest\032\036.csat.v1.Exclu" +
-      "deRatingResponse\"\003\220\002\002\022S\n\rRestoreRating\022\035" +
-      ".csat.v1.RestoreRatingRequest\032\036.csat.v1." +
-      "RestoreRatingResponse\"\003\220\002\002B\213\001\n\013com.csat." +
-      "v1B\013RatingProtoP\001Z2github.com/csat/csat/" +
-      "clients/go/gen/csat/v1;csatv1\242\002\003CXX\252\002\007Cs" +
-      "at.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010" +
-      "Csat::V1b\006proto3"
+      "\006filter\022\033\n\tpage_size\030\002 \001(\005R\010pageSize\022\035\n\n" +
+      "page_token\030\003 \001(\tR\tpageToken\"h\n\023ListRatin" +
+      "gsResponse\022)\n\007ratings\030\001 \003(\0132\017.csat.v1.Ra" +
+      "tingR\007ratings\022&\n\017next_page_token\030\002 \001(\tR\r" +
+      "nextPageToken\"~\n\024StreamRatingsRequest\022-\n" +
+      "\006filter\030\001 \001(\0132\025.csat.v1.RatingFilterR\006fi" +
+      "lter\022\037\n\013start_after\030\002 \001(\003R\nstartAfter\022\026\n" +
+      "\006follow\030\003 \001(\010R\006follow\"@\n\025StreamRatingsRe" +
+      "sponse\022\'\n\006rating\030\001 \001(\0132\017.csat.v1.RatingR" +
+      "\006rating\"\226\001\n\024ExcludeRatingRequest\022\033\n\tsurv" +
+      "ey_id\030\001 \001(\tR\010surveyId\022\033\n\trating_id\030\002 \001(\t" +
+      "R\010ratingId\0220\n\006reason\030\003 \001(\0162\030.csat.v1.Exc" +
+      "lusionReasonR\006reason\022\022\n\004note\030\004 \001(\tR\004note" +
+      "\"@\n\025ExcludeRatingResponse\022\'\n\006rating\030\001 \001(" +
+      "\0132\017.csat.v1.RatingR\006rating\"P\n\024RestoreRat" +
+      "ingRequest\022\033\n\tsurvey_id\030\001 \001(\tR\010surveyId\022" +
+      "\033\n\trating_id\030\002 \001(\tR\010ratingId\"@\n\025RestoreR" +
+      "atingResponse\022\'\n\006rating\030\001 \001(\0132\017.csat.v1." +
+      "RatingR\006rating*\315\001\n\017ExclusionReason\022 \n\034EX" +
+      "CLUSION_REASON_UNSPECIFIED\020\000\022\031\n\025EXCLUSIO" +
+      "N_REASON_TEST\020\001\022\031\n\025EXCLUSION_REASON_SPAM" +
+      "\020\002\022\'\n#EXCLUSION_REASON_DUPLICATE_RESPONS" +
+      "E\020\003\022\035\n\031EXCLUSION_REASON_EMPLOYEE\020\004\022\032\n\026EX" +
+      "CLUSION_REASON_OTHER\020\0052\246\005\n\rRatingService" +
+      "\022K\n\014SubmitRating\022\034.csat.v1.SubmitRatingR" +
+      "equest\032\035.csat.v1.SubmitRatingResponse\022]\n" +
+      "\022BatchSubmitRatings\022\".csat.v1.BatchSubmi" +
+      "tRatingsRequest\032#.csat.v1.BatchSubmitRat" +
+      "ingsResponse\022P\n\rImportRatings\022\035.csat.v1." +
+      "ImportRatingsRequest\032\036.csat.v1.ImportRat" +
+      "ingsResponse(\001\022G\n\tGetRating\022\031.csat.v1.Ge" +
+      "tRatingRequest\032\032.csat.v1.GetRatingRespon" +
+      "se\"\003\220\002\001\022M\n\013ListRatings\022\033.csat.v1.ListRat" +
+      "ingsRequest\032\034.csat.v1.ListRatingsRespons" +
+      "e\"\003\220\002\001\022U\n\rStreamRatings\022\035.csat.v1.Stream" +
+      "RatingsRequest\032\036.csat.v1.StreamRatingsRe" +
+      "sponse\"\003\220\002\0010\001\022S\n\rExcludeRating\022\035.csat.v1" +
+      ".ExcludeRatingRequest\032\036.csat.v1.ExcludeR" +
+      "atingResponse\"\003\220\002\002\022S\n\rRestoreRating\022\035.cs" +
+      "at.v1.RestoreRatingRequest\032\036.csat.v1.Res" +
+      "toreRatingResponse\"\003\220\002\002B\213\001\n\013com.csat.v1B" +
+      "\013RatingProtoP\001Z2github.com/csat/csat/cli" +
+      "ents/go/gen/csat/v1;csatv1\242\002\003CXX\252\002\007Csat." +
+      "V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetadata\352\002\010Csa" +
+      "t::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -260,7 +261,7 @@ public final class RatingProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Rating_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Rating_descriptor,
-        new java.lang.String[] { "RatingId", "SurveyId", "Score", "Comment", "CustomerId", "Channel", "Attributes", "OccurTime", "CreateTime", "Sequence", "ReasonCodes", "Exclusion", "Erased", });
+        new java.lang.String[] { "RatingId", "SurveyId", "Score", "Comment", "CustomerId", "Channel", "Attributes", "OccurTime", "CreateTime", "Sequence", "ReasonCodes", "Exclusion", "Erased", "InvitationId", });
     internal_static_csat_v1_Rating_AttributesEntry_descriptor =
       internal_static_csat_v1_Rating_descriptor.getNestedType(0);
     internal_static_csat_v1_Rating_AttributesEntry_fieldAccessorTable = new

@@ -137,7 +137,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "s\022#\n\nconfidence\030\006 \001(\001H\000R\nconfidence\210\001\001\022\"" +
       "\n\nmin_sample\030\007 \001(\005H\001R\tminSample\210\001\001B\r\n\013_c" +
       "onfidenceB\r\n\013_min_sample\"0\n\010Interval\022\020\n\003" +
-      "low\030\001 \001(\001R\003low\022\022\n\004high\030\002 \001(\001R\004high\"\274\013\n\007M" +
+      "low\030\001 \001(\001R\003low\022\022\n\004high\030\002 \001(\001R\004high\"\305\r\n\007M" +
       "etrics\022!\n\014rating_count\030\001 \001(\003R\013ratingCoun" +
       "t\022,\n\017satisfied_count\030\002 \001(\003H\000R\016satisfiedC" +
       "ount\210\001\001\022/\n\021csat_rating_count\030\003 \001(\003H\001R\017cs" +
@@ -166,100 +166,107 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
       "losed_within_due_count\030\031 \001(\003H\022R\024closedWi" +
       "thinDueCount\210\001\001\022J\n\024median_time_to_close\030" +
       "\032 \001(\0132\031.google.protobuf.DurationR\021median" +
-      "TimeToCloseB\022\n\020_satisfied_countB\024\n\022_csat" +
-      "_rating_countB\007\n\005_csatB\r\n\013_mean_scoreB\014\n" +
-      "\n_scale_minB\014\n\n_scale_maxB\006\n\004_npsB\021\n\017_pr" +
-      "omoter_countB\020\n\016_passive_countB\022\n\020_detra" +
-      "ctor_countB\025\n\023_nps_standard_errorB\006\n\004_ce" +
-      "sB\023\n\021_ces_rating_countB\r\n\013_easy_shareB\010\n" +
-      "\006_deltaB\025\n\023_significant_changeB\022\n\020_follo" +
-      "w_up_countB\031\n\027_closed_follow_up_countB\032\n" +
-      "\030_closed_within_due_count\"\246\001\n\006Bucket\0229\n\n" +
-      "start_time\030\001 \001(\0132\032.google.protobuf.Times" +
-      "tampR\tstartTime\0225\n\010end_time\030\002 \001(\0132\032.goog" +
-      "le.protobuf.TimestampR\007endTime\022*\n\007metric" +
-      "s\030\003 \001(\0132\020.csat.v1.MetricsR\007metrics\"\313\001\n\013R" +
-      "eportGroup\022/\n\003key\030\001 \003(\0132\035.csat.v1.Report" +
-      "Group.KeyEntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.c" +
-      "sat.v1.MetricsR\007metrics\022\'\n\006series\030\003 \003(\0132" +
-      "\017.csat.v1.BucketR\006series\0326\n\010KeyEntry\022\020\n\003" +
-      "key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001" +
-      "\"\274\002\n\006Report\022*\n\007overall\030\001 \001(\0132\020.csat.v1.M" +
-      "etricsR\007overall\022,\n\006groups\030\002 \003(\0132\024.csat.v" +
-      "1.ReportGroupR\006groups\022\'\n\006series\030\003 \003(\0132\017." +
-      "csat.v1.BucketR\006series\022$\n\016as_of_sequence" +
-      "\030\004 \001(\003R\014asOfSequence\022?\n\rgenerate_time\030\005 " +
-      "\001(\0132\032.google.protobuf.TimestampR\014generat" +
-      "eTime\022!\n\014from_rollups\030\006 \001(\010R\013fromRollups" +
-      "\022%\n\016groups_overlap\030\007 \001(\010R\rgroupsOverlap\"" +
-      ">\n\020GetReportRequest\022*\n\005query\030\001 \001(\0132\024.csa" +
-      "t.v1.ReportQueryR\005query\"<\n\021GetReportResp" +
-      "onse\022\'\n\006report\030\001 \001(\0132\017.csat.v1.ReportR\006r" +
-      "eport\"~\n\022WatchReportRequest\022*\n\005query\030\001 \001" +
-      "(\0132\024.csat.v1.ReportQueryR\005query\022<\n\014min_i" +
-      "nterval\030\002 \001(\0132\031.google.protobuf.Duration" +
-      "R\013minInterval\">\n\023WatchReportResponse\022\'\n\006" +
-      "report\030\001 \001(\0132\017.csat.v1.ReportR\006report\"\244\002" +
-      "\n\023BenchmarkComparison\0220\n\tbenchmark\030\001 \001(\013" +
-      "2\022.csat.v1.BenchmarkR\tbenchmark\022\036\n\ncompa" +
-      "rable\030\002 \001(\010R\ncomparable\022\026\n\006reason\030\003 \001(\tR" +
-      "\006reason\022\031\n\005value\030\004 \001(\001H\000R\005value\210\001\001\022-\n\010in" +
-      "terval\030\005 \001(\0132\021.csat.v1.IntervalR\010interva" +
-      "l\022\025\n\003gap\030\006 \001(\001H\001R\003gap\210\001\001\0220\n\006status\030\007 \001(\016" +
-      "2\030.csat.v1.BenchmarkStatusR\006statusB\010\n\006_v" +
-      "alueB\006\n\004_gap\"\357\001\n\005Trend\022)\n\016slope_per_week" +
-      "\030\001 \001(\001H\000R\014slopePerWeek\210\001\001\0225\n\024slope_stand" +
-      "ard_error\030\002 \001(\001H\001R\022slopeStandardError\210\001\001" +
-      "\0225\n\tdirection\030\003 \001(\0162\027.csat.v1.TrendDirec" +
-      "tionR\tdirection\022!\n\014bucket_count\030\004 \001(\003R\013b" +
-      "ucketCountB\021\n\017_slope_per_weekB\027\n\025_slope_" +
-      "standard_error\"\326\004\n\020BenchmarkSegment\0224\n\003k" +
-      "ey\030\001 \003(\0132\".csat.v1.BenchmarkSegment.KeyE" +
-      "ntryR\003key\022*\n\007metrics\030\002 \001(\0132\020.csat.v1.Met" +
-      "ricsR\007metrics\022\031\n\005value\030\003 \001(\001H\000R\005value\210\001\001" +
-      "\022-\n\010interval\030\004 \001(\0132\021.csat.v1.IntervalR\010i" +
-      "nterval\022\033\n\006target\030\005 \001(\001H\001R\006target\210\001\001\022\"\n\n" +
-      "target_gap\030\006 \001(\001H\002R\ttargetGap\210\001\001\022=\n\rtarg" +
-      "et_status\030\007 \001(\0162\030.csat.v1.BenchmarkStatu" +
-      "sR\014targetStatus\022>\n\013comparisons\030\010 \003(\0132\034.c" +
-      "sat.v1.BenchmarkComparisonR\013comparisons\022" +
-      "\027\n\004rank\030\t \001(\003H\003R\004rank\210\001\001\022#\n\npercentile\030\n" +
-      " \001(\001H\004R\npercentile\210\001\001\022$\n\005trend\030\013 \001(\0132\016.c" +
-      "sat.v1.TrendR\005trend\0326\n\010KeyEntry\022\020\n\003key\030\001" +
-      " \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\010\n\006_" +
-      "valueB\t\n\007_targetB\r\n\013_target_gapB\007\n\005_rank" +
-      "B\r\n\013_percentile\"\257\001\n\017BenchmarkReport\0225\n\010s" +
-      "egments\030\001 \003(\0132\031.csat.v1.BenchmarkSegment" +
-      "R\010segments\022$\n\016as_of_sequence\030\002 \001(\003R\014asOf" +
-      "Sequence\022?\n\rgenerate_time\030\003 \001(\0132\032.google" +
-      ".protobuf.TimestampR\014generateTime\"l\n\031Get" +
-      "BenchmarkReportRequest\022*\n\005query\030\001 \001(\0132\024." +
-      "csat.v1.ReportQueryR\005query\022#\n\rbenchmark_" +
-      "ids\030\002 \003(\tR\014benchmarkIds\"N\n\032GetBenchmarkR" +
-      "eportResponse\0220\n\006report\030\001 \001(\0132\030.csat.v1." +
-      "BenchmarkReportR\006report*\230\001\n\013Granularity\022" +
-      "\033\n\027GRANULARITY_UNSPECIFIED\020\000\022\024\n\020GRANULAR" +
-      "ITY_NONE\020\001\022\024\n\020GRANULARITY_HOUR\020\002\022\023\n\017GRAN" +
-      "ULARITY_DAY\020\003\022\024\n\020GRANULARITY_WEEK\020\004\022\025\n\021G" +
-      "RANULARITY_MONTH\020\005*\262\001\n\017BenchmarkStatus\022 " +
-      "\n\034BENCHMARK_STATUS_UNSPECIFIED\020\000\022\032\n\026BENC" +
-      "HMARK_STATUS_ABOVE\020\001\022$\n BENCHMARK_STATUS" +
-      "_WITHIN_INTERVAL\020\002\022\032\n\026BENCHMARK_STATUS_B" +
-      "ELOW\020\003\022\037\n\033BENCHMARK_STATUS_LOW_SAMPLE\020\004*" +
-      "\204\001\n\016TrendDirection\022\037\n\033TREND_DIRECTION_UN" +
-      "SPECIFIED\020\000\022\032\n\026TREND_DIRECTION_RISING\020\001\022" +
-      "\030\n\024TREND_DIRECTION_FLAT\020\002\022\033\n\027TREND_DIREC" +
-      "TION_FALLING\020\0032\215\002\n\rReportService\022G\n\tGetR" +
-      "eport\022\031.csat.v1.GetReportRequest\032\032.csat." +
-      "v1.GetReportResponse\"\003\220\002\001\022O\n\013WatchReport" +
-      "\022\033.csat.v1.WatchReportRequest\032\034.csat.v1." +
-      "WatchReportResponse\"\003\220\002\0010\001\022b\n\022GetBenchma" +
-      "rkReport\022\".csat.v1.GetBenchmarkReportReq" +
-      "uest\032#.csat.v1.GetBenchmarkReportRespons" +
-      "e\"\003\220\002\001B\213\001\n\013com.csat.v1B\013ReportProtoP\001Z2g" +
-      "ithub.com/csat/csat/clients/go/gen/csat/" +
-      "v1;csatv1\242\002\003CXX\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023Cs" +
-      "at\\V1\\GPBMetadata\352\002\010Csat::V1b\006proto3"
+      "TimeToClose\022.\n\020invitation_count\030\033 \001(\003H\023R" +
+      "\017invitationCount\210\001\001\022*\n\016response_count\030\034 " +
+      "\001(\003H\024R\rresponseCount\210\001\001\022(\n\rresponse_rate" +
+      "\030\035 \001(\001H\025R\014responseRate\210\001\001\022G\n\026response_ra" +
+      "te_interval\030\036 \001(\0132\021.csat.v1.IntervalR\024re" +
+      "sponseRateIntervalB\022\n\020_satisfied_countB\024" +
+      "\n\022_csat_rating_countB\007\n\005_csatB\r\n\013_mean_s" +
+      "coreB\014\n\n_scale_minB\014\n\n_scale_maxB\006\n\004_nps" +
+      "B\021\n\017_promoter_countB\020\n\016_passive_countB\022\n" +
+      "\020_detractor_countB\025\n\023_nps_standard_error" +
+      "B\006\n\004_cesB\023\n\021_ces_rating_countB\r\n\013_easy_s" +
+      "hareB\010\n\006_deltaB\025\n\023_significant_changeB\022\n" +
+      "\020_follow_up_countB\031\n\027_closed_follow_up_c" +
+      "ountB\032\n\030_closed_within_due_countB\023\n\021_inv" +
+      "itation_countB\021\n\017_response_countB\020\n\016_res" +
+      "ponse_rate\"\246\001\n\006Bucket\0229\n\nstart_time\030\001 \001(" +
+      "\0132\032.google.protobuf.TimestampR\tstartTime" +
+      "\0225\n\010end_time\030\002 \001(\0132\032.google.protobuf.Tim" +
+      "estampR\007endTime\022*\n\007metrics\030\003 \001(\0132\020.csat." +
+      "v1.MetricsR\007metrics\"\313\001\n\013ReportGroup\022/\n\003k" +
+      "ey\030\001 \003(\0132\035.csat.v1.ReportGroup.KeyEntryR" +
+      "\003key\022*\n\007metrics\030\002 \001(\0132\020.csat.v1.MetricsR" +
+      "\007metrics\022\'\n\006series\030\003 \003(\0132\017.csat.v1.Bucke" +
+      "tR\006series\0326\n\010KeyEntry\022\020\n\003key\030\001 \001(\tR\003key\022" +
+      "\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\274\002\n\006Report\022*\n\007" +
+      "overall\030\001 \001(\0132\020.csat.v1.MetricsR\007overall" +
+      "\022,\n\006groups\030\002 \003(\0132\024.csat.v1.ReportGroupR\006" +
+      "groups\022\'\n\006series\030\003 \003(\0132\017.csat.v1.BucketR" +
+      "\006series\022$\n\016as_of_sequence\030\004 \001(\003R\014asOfSeq" +
+      "uence\022?\n\rgenerate_time\030\005 \001(\0132\032.google.pr" +
+      "otobuf.TimestampR\014generateTime\022!\n\014from_r" +
+      "ollups\030\006 \001(\010R\013fromRollups\022%\n\016groups_over" +
+      "lap\030\007 \001(\010R\rgroupsOverlap\">\n\020GetReportReq" +
+      "uest\022*\n\005query\030\001 \001(\0132\024.csat.v1.ReportQuer" +
+      "yR\005query\"<\n\021GetReportResponse\022\'\n\006report\030" +
+      "\001 \001(\0132\017.csat.v1.ReportR\006report\"~\n\022WatchR" +
+      "eportRequest\022*\n\005query\030\001 \001(\0132\024.csat.v1.Re" +
+      "portQueryR\005query\022<\n\014min_interval\030\002 \001(\0132\031" +
+      ".google.protobuf.DurationR\013minInterval\">" +
+      "\n\023WatchReportResponse\022\'\n\006report\030\001 \001(\0132\017." +
+      "csat.v1.ReportR\006report\"\244\002\n\023BenchmarkComp" +
+      "arison\0220\n\tbenchmark\030\001 \001(\0132\022.csat.v1.Benc" +
+      "hmarkR\tbenchmark\022\036\n\ncomparable\030\002 \001(\010R\nco" +
+      "mparable\022\026\n\006reason\030\003 \001(\tR\006reason\022\031\n\005valu" +
+      "e\030\004 \001(\001H\000R\005value\210\001\001\022-\n\010interval\030\005 \001(\0132\021." +
+      "csat.v1.IntervalR\010interval\022\025\n\003gap\030\006 \001(\001H" +
+      "\001R\003gap\210\001\001\0220\n\006status\030\007 \001(\0162\030.csat.v1.Benc" +
+      "hmarkStatusR\006statusB\010\n\006_valueB\006\n\004_gap\"\357\001" +
+      "\n\005Trend\022)\n\016slope_per_week\030\001 \001(\001H\000R\014slope" +
+      "PerWeek\210\001\001\0225\n\024slope_standard_error\030\002 \001(\001" +
+      "H\001R\022slopeStandardError\210\001\001\0225\n\tdirection\030\003" +
+      " \001(\0162\027.csat.v1.TrendDirectionR\tdirection" +
+      "\022!\n\014bucket_count\030\004 \001(\003R\013bucketCountB\021\n\017_" +
+      "slope_per_weekB\027\n\025_slope_standard_error\"" +
+      "\326\004\n\020BenchmarkSegment\0224\n\003key\030\001 \003(\0132\".csat" +
+      ".v1.BenchmarkSegment.KeyEntryR\003key\022*\n\007me" +
+      "trics\030\002 \001(\0132\020.csat.v1.MetricsR\007metrics\022\031" +
+      "\n\005value\030\003 \001(\001H\000R\005value\210\001\001\022-\n\010interval\030\004 " +
+      "\001(\0132\021.csat.v1.IntervalR\010interval\022\033\n\006targ" +
+      "et\030\005 \001(\001H\001R\006target\210\001\001\022\"\n\ntarget_gap\030\006 \001(" +
+      "\001H\002R\ttargetGap\210\001\001\022=\n\rtarget_status\030\007 \001(\016" +
+      "2\030.csat.v1.BenchmarkStatusR\014targetStatus" +
+      "\022>\n\013comparisons\030\010 \003(\0132\034.csat.v1.Benchmar" +
+      "kComparisonR\013comparisons\022\027\n\004rank\030\t \001(\003H\003" +
+      "R\004rank\210\001\001\022#\n\npercentile\030\n \001(\001H\004R\npercent" +
+      "ile\210\001\001\022$\n\005trend\030\013 \001(\0132\016.csat.v1.TrendR\005t" +
+      "rend\0326\n\010KeyEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005va" +
+      "lue\030\002 \001(\tR\005value:\0028\001B\010\n\006_valueB\t\n\007_targe" +
+      "tB\r\n\013_target_gapB\007\n\005_rankB\r\n\013_percentile" +
+      "\"\257\001\n\017BenchmarkReport\0225\n\010segments\030\001 \003(\0132\031" +
+      ".csat.v1.BenchmarkSegmentR\010segments\022$\n\016a" +
+      "s_of_sequence\030\002 \001(\003R\014asOfSequence\022?\n\rgen" +
+      "erate_time\030\003 \001(\0132\032.google.protobuf.Times" +
+      "tampR\014generateTime\"l\n\031GetBenchmarkReport" +
+      "Request\022*\n\005query\030\001 \001(\0132\024.csat.v1.ReportQ" +
+      "ueryR\005query\022#\n\rbenchmark_ids\030\002 \003(\tR\014benc" +
+      "hmarkIds\"N\n\032GetBenchmarkReportResponse\0220" +
+      "\n\006report\030\001 \001(\0132\030.csat.v1.BenchmarkReport" +
+      "R\006report*\230\001\n\013Granularity\022\033\n\027GRANULARITY_" +
+      "UNSPECIFIED\020\000\022\024\n\020GRANULARITY_NONE\020\001\022\024\n\020G" +
+      "RANULARITY_HOUR\020\002\022\023\n\017GRANULARITY_DAY\020\003\022\024" +
+      "\n\020GRANULARITY_WEEK\020\004\022\025\n\021GRANULARITY_MONT" +
+      "H\020\005*\262\001\n\017BenchmarkStatus\022 \n\034BENCHMARK_STA" +
+      "TUS_UNSPECIFIED\020\000\022\032\n\026BENCHMARK_STATUS_AB" +
+      "OVE\020\001\022$\n BENCHMARK_STATUS_WITHIN_INTERVA" +
+      "L\020\002\022\032\n\026BENCHMARK_STATUS_BELOW\020\003\022\037\n\033BENCH" +
+      "MARK_STATUS_LOW_SAMPLE\020\004*\204\001\n\016TrendDirect" +
+      "ion\022\037\n\033TREND_DIRECTION_UNSPECIFIED\020\000\022\032\n\026" +
+      "TREND_DIRECTION_RISING\020\001\022\030\n\024TREND_DIRECT" +
+      "ION_FLAT\020\002\022\033\n\027TREND_DIRECTION_FALLING\020\0032" +
+      "\215\002\n\rReportService\022G\n\tGetReport\022\031.csat.v1" +
+      ".GetReportRequest\032\032.csat.v1.GetReportRes" +
+      "ponse\"\003\220\002\001\022O\n\013WatchReport\022\033.csat.v1.Watc" +
+      "hReportRequest\032\034.csat.v1.WatchReportResp" +
+      "onse\"\003\220\002\0010\001\022b\n\022GetBenchmarkReport\022\".csat" +
+      ".v1.GetBenchmarkReportRequest\032#.csat.v1." +
+      "GetBenchmarkReportResponse\"\003\220\002\001B\213\001\n\013com." +
+      "csat.v1B\013ReportProtoP\001Z2github.com/csat/" +
+      "csat/clients/go/gen/csat/v1;csatv1\242\002\003CXX" +
+      "\252\002\007Csat.V1\312\002\007Csat\\V1\342\002\023Csat\\V1\\GPBMetada" +
+      "ta\352\002\010Csat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -286,7 +293,7 @@ public final class ReportProto extends com.google.protobuf.GeneratedFile {
     internal_static_csat_v1_Metrics_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_csat_v1_Metrics_descriptor,
-        new java.lang.String[] { "RatingCount", "SatisfiedCount", "CsatRatingCount", "Csat", "CsatInterval", "MeanScore", "Distribution", "ScaleMin", "ScaleMax", "Nps", "PromoterCount", "PassiveCount", "DetractorCount", "NpsStandardError", "Ces", "CesRatingCount", "EasyShare", "EasyShareInterval", "Previous", "Delta", "SignificantChange", "LowSample", "FollowUpCount", "ClosedFollowUpCount", "ClosedWithinDueCount", "MedianTimeToClose", });
+        new java.lang.String[] { "RatingCount", "SatisfiedCount", "CsatRatingCount", "Csat", "CsatInterval", "MeanScore", "Distribution", "ScaleMin", "ScaleMax", "Nps", "PromoterCount", "PassiveCount", "DetractorCount", "NpsStandardError", "Ces", "CesRatingCount", "EasyShare", "EasyShareInterval", "Previous", "Delta", "SignificantChange", "LowSample", "FollowUpCount", "ClosedFollowUpCount", "ClosedWithinDueCount", "MedianTimeToClose", "InvitationCount", "ResponseCount", "ResponseRate", "ResponseRateInterval", });
     internal_static_csat_v1_Bucket_descriptor =
       getDescriptor().getMessageType(3);
     internal_static_csat_v1_Bucket_fieldAccessorTable = new
