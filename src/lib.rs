@@ -56,6 +56,7 @@ pub mod feed;
 #[cfg(feature = "server")]
 pub mod ingest;
 /// CreateInvitation's group commit.
+#[cfg(feature = "server")]
 pub mod invitations;
 #[cfg(feature = "server")]
 pub mod monitoring;
