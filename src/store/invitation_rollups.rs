@@ -349,23 +349,8 @@ impl super::Store {
              FROM invitation_rollups WHERE zone = ?1",
         );
         let mut values: Vec<sea_orm::Value> = vec![zone_name.into()];
-        if let Some(first_day) = first_day {
-            values.push(first_day.into());
-            sql.push_str(&format!(" AND day >= ?{}", values.len()));
-        }
-        if let Some(end_day) = end_day {
-            values.push(end_day.into());
-            sql.push_str(&format!(" AND day < ?{}", values.len()));
-        }
-        push_scope_conditions(&mut sql, &mut values, scope, "");
-        let rows = self
-            .reader
-            .query_all_raw(Statement::from_sql_and_values(
-                self.backend,
-                placeholders(self.backend, &sql),
-                values,
-            ))
-            .await?;
+        push_range(&mut sql, &mut values, "day", first_day, end_day);
+        let rows = self.scope_rows(sql, values, scope, "").await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
             let day: i32 = row.try_get("", "day")?;
@@ -386,6 +371,26 @@ impl super::Store {
         Ok(counts)
     }
 
+    /// Runs `sql` (whose WHERE has begun) on the reader, limited to `scope`'s surveys and
+    /// channels, columns prefixed with `table`.
+    async fn scope_rows(
+        &self,
+        mut sql: String,
+        mut values: Vec<sea_orm::Value>,
+        scope: &InvitationScope<'_>,
+        table: &str,
+    ) -> Result<Vec<sea_orm::QueryResult>> {
+        push_scope_conditions(&mut sql, &mut values, scope, table);
+        Ok(self
+            .reader
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend,
+                placeholders(self.backend, &sql),
+                values,
+            ))
+            .await?)
+    }
+
     /// Returns one row per invitation of `scope` sent in `[start, end)`, from the table.
     async fn scan_invitations(
         &self,
@@ -401,23 +406,8 @@ impl super::Store {
              WHERE i.suppression_reason = 0",
         );
         let mut values: Vec<sea_orm::Value> = Vec::new();
-        if let Some(start) = start {
-            values.push(start.into());
-            sql.push_str(&format!(" AND i.send_time >= ?{}", values.len()));
-        }
-        if let Some(end) = end {
-            values.push(end.into());
-            sql.push_str(&format!(" AND i.send_time < ?{}", values.len()));
-        }
-        push_scope_conditions(&mut sql, &mut values, scope, "i.");
-        let rows = self
-            .reader
-            .query_all_raw(Statement::from_sql_and_values(
-                self.backend,
-                placeholders(self.backend, &sql),
-                values,
-            ))
-            .await?;
+        push_range(&mut sql, &mut values, "i.send_time", start, end);
+        let rows = self.scope_rows(sql, values, scope, "i.").await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
             let responded: i32 = row.try_get("", "responded")?;
@@ -430,6 +420,22 @@ impl super::Store {
             });
         }
         Ok(counts)
+    }
+}
+
+/// Adds `column` in `[start, end)` to `sql`'s WHERE, either bound absent: unbounded.
+fn push_range<T: Into<sea_orm::Value>>(
+    sql: &mut String,
+    values: &mut Vec<sea_orm::Value>,
+    column: &str,
+    start: Option<T>,
+    end: Option<T>,
+) {
+    for (bound, operator) in [(start, ">="), (end, "<")] {
+        if let Some(bound) = bound {
+            values.push(bound.into());
+            sql.push_str(&format!(" AND {column} {operator} ?{}", values.len()));
+        }
     }
 }
 
