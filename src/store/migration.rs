@@ -425,7 +425,7 @@ struct AddInvitationLinks;
 
 impl MigrationName for AddInvitationLinks {
     fn name(&self) -> &str {
-        "m20261207_000009_add_invitation_links"
+        "m20261206_000009_add_invitation_links"
     }
 }
 
