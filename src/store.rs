@@ -16,6 +16,8 @@ pub mod ingest;
 pub mod invitation_rollups;
 mod invitations;
 pub mod migration;
+#[cfg(test)]
+mod query_plans;
 pub(crate) mod rating_sql;
 mod ratings;
 pub mod report_scan;

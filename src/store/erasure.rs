@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use super::Store;
 use super::entity::{follow_up, rating, survey};
 use super::exclusions::lock_counter;
-use super::rating_sql::RATING_READ_COLUMNS;
+use super::rating_sql::{RATING_READ_COLUMNS, of_customer};
 use super::ratings::rating_from_columns;
 use super::rollups::{CellCounts, RollupCell, add_cells, stored_zones, upsert};
 use crate::domain::{Micros, Rating};
@@ -65,7 +65,7 @@ impl Store {
         let select = Query::select()
             .columns(RATING_READ_COLUMNS)
             .from(rating::Entity)
-            .and_where(Expr::col(rating::Column::CustomerId).eq(customer_id))
+            .cond_where(of_customer(customer_id))
             .to_owned();
         let ratings = transaction
             .query_all_raw(self.backend.build(&select))
@@ -84,7 +84,7 @@ impl Store {
                 (rating::Column::Erased, true.into()),
                 (rating::Column::ExclusionVersion, version.into()),
             ])
-            .and_where(Expr::col(rating::Column::CustomerId).eq(customer_id));
+            .cond_where(of_customer(customer_id));
         transaction.execute_raw(self.backend.build(&update)).await?;
         let mut follow_ups = Query::update();
         follow_ups

@@ -7,8 +7,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
+use super::entity::rating;
 use super::rollups::{RollupZone, day_number, placeholders};
 use crate::domain::time_buckets::local_date;
 use crate::domain::{Channel, Micros};
@@ -18,6 +20,32 @@ use crate::error::Result;
 const CELLS_PER_UPSERT: usize = 1_000;
 /// Invitations read per query while building.
 const BUILD_PAGE_INVITATIONS: u64 = 20_000;
+
+/// The ratings answering invitations, joined to `invitations i` as `r`: only a rating not
+/// excluded. It states the condition of the ratings index by invitation (`ratings_invitation`,
+/// partial: `WHERE invitation_id <> ''`) because a query reaches a partial index only when it
+/// states its condition (SQLite does not infer it from an equality); without it, every rating is
+/// scanned for every invitation.
+pub(crate) const RESPONSES_JOIN: &str = "LEFT JOIN ratings r ON r.invitation_id = i.invitation_id \
+     AND r.invitation_id <> '' AND r.exclusion_reason = 0";
+
+/// The ratings that answer any of `invitation_ids`, excluded or not: their invitation_id,
+/// rating_id, occur_time and exclusion_reason, read through the ratings index by invitation
+/// (see [`RESPONSES_JOIN`] for why the index's condition is stated).
+pub fn answers_to<'a>(invitation_ids: impl IntoIterator<Item = &'a str>) -> SelectStatement {
+    Query::select()
+        .columns([
+            rating::Column::InvitationId,
+            rating::Column::RatingId,
+            rating::Column::OccurTime,
+            rating::Column::ExclusionReason,
+        ])
+        .from(rating::Entity)
+        .and_where(Expr::col(rating::Column::InvitationId).is_in(invitation_ids))
+        // A literal, not a bound value: a parameter does not match the index's condition.
+        .and_where(Expr::col(rating::Column::InvitationId).ne(Expr::cust("''")))
+        .to_owned()
+}
 
 /// One invitation rollup cell.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -156,8 +184,7 @@ pub async fn build<C: ConnectionTrait>(
                     &format!(
                         "SELECT i.invitation_id, i.survey_id, i.touchpoint, i.channel, \
                          i.send_time, CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END AS responded \
-                         FROM invitations i LEFT JOIN ratings r \
-                         ON r.invitation_id = i.invitation_id AND r.exclusion_reason = 0 \
+                         FROM invitations i {RESPONSES_JOIN} \
                          WHERE i.suppression_reason = 0 AND i.invitation_id > ?1 \
                          ORDER BY i.invitation_id LIMIT {BUILD_PAGE_INVITATIONS}"
                     ),
@@ -398,12 +425,10 @@ impl super::Store {
         start: Option<Micros>,
         end: Option<Micros>,
     ) -> Result<Vec<InvitationCountRow>> {
-        let mut sql = String::from(
+        let mut sql = format!(
             "SELECT i.survey_id, i.channel, i.send_time, \
              CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END AS responded \
-             FROM invitations i LEFT JOIN ratings r \
-             ON r.invitation_id = i.invitation_id AND r.exclusion_reason = 0 \
-             WHERE i.suppression_reason = 0",
+             FROM invitations i {RESPONSES_JOIN} WHERE i.suppression_reason = 0"
         );
         let mut values: Vec<sea_orm::Value> = Vec::new();
         push_range(&mut sql, &mut values, "i.send_time", start, end);

@@ -18,8 +18,8 @@ use sea_orm::{
 use tracing::debug;
 
 use super::Store;
-use super::entity::{invitation, rating};
-use super::invitation_rollups::{self, InvitationCellCounts, InvitationPlace};
+use super::entity::invitation;
+use super::invitation_rollups::{self, InvitationCellCounts, InvitationPlace, answers_to};
 use super::rollups::{RollupZone, stored_zones, zones_named};
 use crate::domain::invitation::{Invitation, InvitationResponse, NewInvitation, SuppressionReason};
 use crate::domain::{Channel, Micros};
@@ -196,27 +196,20 @@ impl Store {
         if invitations.is_empty() {
             return Ok(());
         }
-        let select = Query::select()
-            .columns([
-                rating::Column::InvitationId,
-                rating::Column::RatingId,
-                rating::Column::OccurTime,
-            ])
-            .from(rating::Entity)
-            .and_where(
-                Expr::col(rating::Column::InvitationId).is_in(
-                    invitations
-                        .iter()
-                        .map(|invitation| invitation.invitation_id.as_str()),
-                ),
-            )
-            .and_where(Expr::col(rating::Column::ExclusionReason).eq(0))
-            .to_owned();
+        let select = answers_to(
+            invitations
+                .iter()
+                .map(|invitation| invitation.invitation_id.as_str()),
+        );
         for row in connection
             .query_all_raw(self.backend.build(&select))
             .await?
         {
             let invitation_id: String = row.try_get_by_index(0)?;
+            let exclusion_reason: i32 = row.try_get_by_index(3)?;
+            if exclusion_reason != 0 {
+                continue;
+            }
             if let Some(invitation) = invitations
                 .iter_mut()
                 .find(|invitation| invitation.invitation_id == invitation_id)

@@ -4,8 +4,8 @@
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 
-use super::super::entity::{invitation, rating};
-use super::super::invitation_rollups::{self, InvitationCellCounts, InvitationPlace};
+use super::super::entity::invitation;
+use super::super::invitation_rollups::{self, InvitationCellCounts, InvitationPlace, answers_to};
 use super::super::rollups::stored_zones;
 use crate::domain::Channel;
 use crate::domain::Rating;
@@ -55,11 +55,7 @@ pub(super) async fn read_links(
                 },
             );
         }
-        let answers = Query::select()
-            .columns([rating::Column::InvitationId, rating::Column::RatingId])
-            .from(rating::Entity)
-            .and_where(Expr::col(rating::Column::InvitationId).is_in(chunk.iter().copied()))
-            .to_owned();
+        let answers = answers_to(chunk.iter().copied());
         for row in transaction.query_all_raw(backend.build(&answers)).await? {
             let invitation_id: String = row.try_get_by_index(0)?;
             if let Some(link) = links.get_mut(&invitation_id) {
