@@ -237,11 +237,15 @@ async fn report_phase(server: &BenchServer, config: &InvitationsBenchConfig) -> 
         answered_started.elapsed().as_secs_f64(),
         imported.rejected_count,
     );
+    // Whole UTC days (the report's zone), so both the ratings and the invitations are read from
+    // rollups: the bar is for a rollup-covered report; a range ending mid-day adds scans of its
+    // partial days.
+    let end_of_today = (now.div_euclid(DAY) + 1) * DAY;
     let whole_range = |group_by: &[&str], granularity: pb::Granularity| pb::ReportQuery {
         filter: Some(pb::RatingFilter {
             survey_ids: REPORT_SURVEYS.iter().map(|id| id.to_string()).collect(),
-            start_time: Some(timestamp_from_micros(now - (DAYS + 1) * DAY)),
-            end_time: Some(timestamp_from_micros(now)),
+            start_time: Some(timestamp_from_micros(end_of_today - (DAYS + 2) * DAY)),
+            end_time: Some(timestamp_from_micros(end_of_today)),
             ..Default::default()
         }),
         group_by: group_by.iter().map(|entry| entry.to_string()).collect(),
