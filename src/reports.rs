@@ -26,7 +26,7 @@ use crate::domain::time_buckets::{
 };
 use crate::domain::{Channel, FieldReason, FieldViolation, Metric, Micros, RatingFilter, Survey};
 use crate::error::{Error, Result};
-use crate::store::invitation_rollups::InvitationScope;
+use crate::store::invitation_rollups::{InvitationDistinctions, InvitationScope};
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION, date_of_day, day_number};
 use crate::store::{CounterVersions, Store};
@@ -285,6 +285,14 @@ impl Reports {
                 start: filter.start_time,
                 end: filter.end_time,
                 rollup_zone,
+                distinct: InvitationDistinctions {
+                    survey: query
+                        .group_by
+                        .iter()
+                        .any(|entry| matches!(entry, GroupBy::Survey | GroupBy::Touchpoint)),
+                    channel: query.group_by.contains(&GroupBy::Channel),
+                    day: !current.plan.is_empty(),
+                },
             })
             .await?;
         let buckets = current.plan.len();

@@ -288,6 +288,21 @@ pub struct InvitationScope<'a> {
     pub end: Option<Micros>,
     /// The rollup zone to read whole days from: its name and zone.
     pub rollup_zone: Option<(&'a str, chrono_tz::Tz)>,
+    /// What the report tells apart, so that the rollups' cells are summed in the query.
+    pub distinct: InvitationDistinctions,
+}
+
+/// What a report tells apart among the invitation cells it reads: the database sums the rest,
+/// so that a report sends it one row per group and bucket day instead of one per cell (each row
+/// costs a hop between sqlx's thread and the caller's task).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InvitationDistinctions {
+    /// Surveys (a report grouped by survey or touchpoint).
+    pub survey: bool,
+    /// Channels.
+    pub channel: bool,
+    /// Local days (a report with a time series).
+    pub day: bool,
 }
 
 /// Invitations and responses of one survey and channel at one time: a send_time, or the first
@@ -371,13 +386,41 @@ impl super::Store {
         first_day: Option<i32>,
         end_day: Option<i32>,
     ) -> Result<Vec<InvitationCountRow>> {
-        let mut sql = String::from(
-            "SELECT survey_id, channel, day, invitation_count, response_count \
+        let distinct = scope.distinct;
+        // A column the report does not tell apart is summed over; its MIN stands for the group
+        // (the report places the row by the columns it tells apart only).
+        let kept = |column: &'static str, told_apart: bool| {
+            if told_apart {
+                (column.to_string(), Some(column))
+            } else {
+                (format!("MIN({column}) AS {column}"), None)
+            }
+        };
+        let columns = [
+            kept("survey_id", distinct.survey),
+            kept("channel", distinct.channel),
+            kept("day", distinct.day),
+        ];
+        let mut sql = format!(
+            "SELECT {}, CAST(SUM(invitation_count) AS BIGINT) AS invitation_count, \
+             CAST(SUM(response_count) AS BIGINT) AS response_count \
              FROM invitation_rollups WHERE zone = ?1",
+            columns
+                .iter()
+                .map(|(selected, _)| selected.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut values: Vec<sea_orm::Value> = vec![zone_name.into()];
         push_range(&mut sql, &mut values, "day", first_day, end_day);
-        let rows = self.scope_rows(sql, values, scope, "").await?;
+        push_scope_conditions(&mut sql, &mut values, scope, "");
+        let grouped: Vec<&str> = columns.iter().filter_map(|(_, grouped)| *grouped).collect();
+        if !grouped.is_empty() {
+            sql.push_str(&format!(" GROUP BY {}", grouped.join(", ")));
+        }
+        // Without GROUP BY, no cell at all would still make one row, of NULLs.
+        sql.push_str(" HAVING COUNT(*) > 0");
+        let rows = self.rows(sql, values).await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
             let day: i32 = row.try_get("", "day")?;
@@ -408,6 +451,15 @@ impl super::Store {
         table: &str,
     ) -> Result<Vec<sea_orm::QueryResult>> {
         push_scope_conditions(&mut sql, &mut values, scope, table);
+        self.rows(sql, values).await
+    }
+
+    /// Runs `sql` with `values` on the reader.
+    async fn rows(
+        &self,
+        sql: String,
+        values: Vec<sea_orm::Value>,
+    ) -> Result<Vec<sea_orm::QueryResult>> {
         Ok(self
             .reader
             .query_all_raw(Statement::from_sql_and_values(

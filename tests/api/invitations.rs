@@ -1222,7 +1222,13 @@ async fn check_reports(
         (Some(base + random.i64(0..DAY)), None),
         (None, Some(base + random.i64(DAY..4 * DAY))),
     ];
-    let groupings: [&[&str]; 4] = [&[], &["survey"], &["touchpoint"], &["channel"]];
+    let groupings: [&[&str]; 5] = [
+        &[],
+        &["survey"],
+        &["touchpoint"],
+        &["channel"],
+        &["touchpoint", "channel"],
+    ];
     for (start, end) in ranges {
         for group_by in groupings {
             for (zone, granularity) in [
