@@ -344,10 +344,14 @@ impl Store {
         })
     }
 
-    /// Applies every pending migration. On PostgreSQL, replicas starting together (a first
-    /// rollout) take turns: each migrates in one transaction holding an advisory lock, so the
-    /// first applies every migration and the others find none pending. Without the lock they
-    /// would race to create the same tables, and all but one would fail.
+    /// Applies every pending migration, all in one transaction: a process killed (or a migration
+    /// failing) halfway leaves the schema as it was, for the next start to migrate again, where
+    /// a migration half applied would refuse every start after it (SQLite's ALTER TABLE and
+    /// CREATE are transactional; sea-orm-migration wraps a migration in one on PostgreSQL
+    /// only). On PostgreSQL, replicas starting together (a first rollout) take turns: each
+    /// holds an advisory lock, so the first applies every migration and the others find none
+    /// pending. Without the lock they would race to create the same tables, and all but one
+    /// would fail.
     pub async fn migrate(&self) -> Result<()> {
         if self.backend == DbBackend::Postgres {
             let transaction = advisory_locked(&self.writer, MIGRATION_LOCK).await?;
@@ -355,7 +359,9 @@ impl Store {
             transaction.commit().await?;
         } else {
             self.refuse_read_only_sqlite()?;
-            migration::Migrator::up(&self.writer, None).await?;
+            let transaction = self.writer.begin().await?;
+            migration::Migrator::up(&transaction, None).await?;
+            transaction.commit().await?;
         }
         self.make_durable().await?;
         // Before this process writes, everything committed is durable: synced just now.

@@ -28,6 +28,7 @@ on_both_backends!(
     kill_9_under_load_loses_no_acknowledged_rating,
     kill_9_mid_import_leaves_one_follow_up_per_stored_low_rating,
     sigterm_drains_and_exits_zero,
+    a_migration_failing_halfway_leaves_the_schema_as_it_was,
 );
 
 async fn kill_9_under_load_loses_no_acknowledged_rating(backend: Backend) {
@@ -622,6 +623,63 @@ async fn a_postgresql_that_refuses_or_does_not_answer_fails_the_start_with_the_c
         unanswered_after < Duration::from_secs(30),
         "{unanswered_after:?}"
     );
+}
+
+/// A migration that fails after its first statements (here: a table in the way of the links'
+/// migration, which first adds a column to the ratings) leaves nothing of itself behind, so
+/// that once the cause is gone the next `csat migrate` applies it; half applied, every later
+/// start would fail on the column already there.
+async fn a_migration_failing_halfway_leaves_the_schema_as_it_was(backend: Backend) {
+    use csat::store::migration::Migrator;
+    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    let database = TestDatabase::create(backend).await;
+    let url = match backend {
+        Backend::Sqlite => format!("{}?mode=rwc", database.url),
+        Backend::Postgres => database.url.clone(),
+    };
+    let connection = Database::connect(&url).await.unwrap();
+    let before_links = Migrator::migrations()
+        .iter()
+        .position(|migration| migration.name().ends_with("_add_invitation_links"))
+        .expect("the links' migration") as u32;
+    Migrator::up(&connection, Some(before_links)).await.unwrap();
+    connection
+        .execute_unprepared("CREATE TABLE invitation_rollups (in_the_way INTEGER)")
+        .await
+        .unwrap();
+
+    let failed = csat_migrate(&database.url).output().unwrap();
+    assert!(!failed.status.success(), "{}", said(&failed));
+    assert!(
+        said(&failed).contains("invitation_rollups"),
+        "{}",
+        said(&failed)
+    );
+    let column_added = connection
+        .execute_unprepared("SELECT invitation_id FROM ratings")
+        .await;
+    assert!(
+        column_added.is_err(),
+        "the failed migration left its column"
+    );
+    let applied = Migrator::get_applied_migrations(&connection).await.unwrap();
+    assert_eq!(applied.len(), before_links as usize);
+
+    connection
+        .execute_unprepared("DROP TABLE invitation_rollups")
+        .await
+        .unwrap();
+    let migrated = csat_migrate(&database.url).output().unwrap();
+    assert!(migrated.status.success(), "{}", said(&migrated));
+    connection
+        .execute_unprepared("SELECT invitation_id FROM ratings")
+        .await
+        .expect("the links' column, once migrated");
+    let applied = Migrator::get_applied_migrations(&connection).await.unwrap();
+    assert_eq!(applied.len(), Migrator::migrations().len());
+    let _ = connection.close().await;
 }
 
 /// `csat migrate` of `database_url`, logging warnings and errors.
