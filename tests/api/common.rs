@@ -63,6 +63,27 @@ impl TestDatabase {
         }
     }
 
+    /// Connects to the database as `csat migrate` would (creating the SQLite file) and applies
+    /// the migrations before the first whose name ends with `suffix`, for a test that stores
+    /// rows of an older schema and then upgrades; returns the connection and how many were
+    /// applied.
+    pub async fn migrated_before(&self, suffix: &str) -> (sea_orm::DatabaseConnection, u32) {
+        use csat::store::migration::Migrator;
+        use sea_orm_migration::MigratorTrait;
+
+        let url = match self.backend {
+            Backend::Sqlite => format!("{}?mode=rwc", self.url),
+            Backend::Postgres => self.url.clone(),
+        };
+        let connection = Database::connect(&url).await.unwrap();
+        let before = Migrator::migrations()
+            .iter()
+            .position(|migration| migration.name().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no migration named *{suffix}")) as u32;
+        Migrator::up(&connection, Some(before)).await.unwrap();
+        (connection, before)
+    }
+
     /// A database at `url` that this handle never drops.
     pub fn at_url(url: String, backend: Backend) -> TestDatabase {
         TestDatabase {

@@ -1330,21 +1330,11 @@ async fn check_reports(
 /// builds their rollups, which a report over whole days reads.
 async fn invitations_stored_before_the_links_migration_are_rolled_up_by_it(backend: Backend) {
     use csat::store::migration::Migrator;
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
     use sea_orm_migration::MigratorTrait;
 
     let database = crate::common::TestDatabase::create(backend).await;
-    let url = match backend {
-        Backend::Sqlite => format!("{}?mode=rwc", database.url),
-        Backend::Postgres => database.url.clone(),
-    };
-    let connection = Database::connect(&url).await.unwrap();
-    // Every migration before the links'.
-    let before_links = Migrator::migrations()
-        .iter()
-        .position(|migration| migration.name().ends_with("_add_invitation_links"))
-        .expect("the links' migration") as u32;
-    Migrator::up(&connection, Some(before_links)).await.unwrap();
+    let (connection, _) = database.migrated_before("_add_invitation_links").await;
     // Two days, twelve days ago: two invitations to be sent the first day, one the second, and
     // one held back.
     let day1 = (now() / DAY - 12) * DAY;

@@ -631,20 +631,11 @@ async fn a_postgresql_that_refuses_or_does_not_answer_fails_the_start_with_the_c
 /// start would fail on the column already there.
 async fn a_migration_failing_halfway_leaves_the_schema_as_it_was(backend: Backend) {
     use csat::store::migration::Migrator;
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
     use sea_orm_migration::MigratorTrait;
 
     let database = TestDatabase::create(backend).await;
-    let url = match backend {
-        Backend::Sqlite => format!("{}?mode=rwc", database.url),
-        Backend::Postgres => database.url.clone(),
-    };
-    let connection = Database::connect(&url).await.unwrap();
-    let before_links = Migrator::migrations()
-        .iter()
-        .position(|migration| migration.name().ends_with("_add_invitation_links"))
-        .expect("the links' migration") as u32;
-    Migrator::up(&connection, Some(before_links)).await.unwrap();
+    let (connection, before_links) = database.migrated_before("_add_invitation_links").await;
     connection
         .execute_unprepared("CREATE TABLE invitation_rollups (in_the_way INTEGER)")
         .await

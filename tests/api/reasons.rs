@@ -559,16 +559,11 @@ async fn a_report_grouped_by_reason_counts_a_rating_in_each_of_its_groups(backen
 /// rating once, grouped by reason under the empty code.
 async fn a_database_from_the_first_schema_upgrades_with_its_ratings_counted_once(backend: Backend) {
     use csat::store::migration::Migrator;
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
     use sea_orm_migration::MigratorTrait;
 
     let database = TestDatabase::create(backend).await;
-    let url = match backend {
-        Backend::Sqlite => format!("{}?mode=rwc", database.url),
-        Backend::Postgres => database.url.clone(),
-    };
-    let connection = Database::connect(&url).await.unwrap();
-    Migrator::up(&connection, Some(1)).await.unwrap();
+    let (connection, _) = database.migrated_before("_add_catalog_version").await;
     let day = 86_400_000_000_i64;
     for statement in [
         "INSERT INTO surveys (survey_id, display_name, question, touchpoint, metric, scale_min, \
