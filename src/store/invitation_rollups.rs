@@ -329,7 +329,9 @@ impl super::Store {
         scope: &InvitationScope<'_>,
     ) -> Result<Vec<InvitationCountRow>> {
         let Some((zone_name, zone)) = scope.rollup_zone else {
-            return self.scan_invitations(scope, scope.start, scope.end).await;
+            return self
+                .scan_invitations(scope, scope.start, scope.end, false)
+                .await;
         };
         let midnight = |day: i32| {
             crate::domain::time_buckets::first_instant_of_date(
@@ -358,20 +360,22 @@ impl super::Store {
         };
         let no_whole_day = matches!((first_day, end_day), (Some(first), Some(end)) if first >= end);
         if no_whole_day || matches!(lower_edge, Some(None)) || matches!(upper_edge, Some(None)) {
-            return self.scan_invitations(scope, scope.start, scope.end).await;
+            return self
+                .scan_invitations(scope, scope.start, scope.end, false)
+                .await;
         }
         let mut rows = self
             .rolled_up_days(scope, zone_name, zone, first_day, end_day)
             .await?;
         if let Some(Some(edge_end)) = lower_edge {
             rows.extend(
-                self.scan_invitations(scope, scope.start, Some(edge_end))
+                self.scan_invitations(scope, scope.start, Some(edge_end), true)
                     .await?,
             );
         }
         if let Some(Some(edge_start)) = upper_edge {
             rows.extend(
-                self.scan_invitations(scope, Some(edge_start), scope.end)
+                self.scan_invitations(scope, Some(edge_start), scope.end, true)
                     .await?,
             );
         }
@@ -387,39 +391,24 @@ impl super::Store {
         end_day: Option<i32>,
     ) -> Result<Vec<InvitationCountRow>> {
         let distinct = scope.distinct;
-        // A column the report does not tell apart is summed over; its MIN stands for the group
-        // (the report places the row by the columns it tells apart only).
-        let kept = |column: &'static str, told_apart: bool| {
-            if told_apart {
-                (column.to_string(), Some(column))
-            } else {
-                (format!("MIN({column}) AS {column}"), None)
-            }
-        };
-        let columns = [
-            kept("survey_id", distinct.survey),
-            kept("channel", distinct.channel),
-            kept("day", distinct.day),
-        ];
+        let summed = Summed::new(
+            "",
+            &[
+                ("survey_id", distinct.survey),
+                ("channel", distinct.channel),
+                ("day", distinct.day),
+            ],
+        );
         let mut sql = format!(
             "SELECT {}, CAST(SUM(invitation_count) AS BIGINT) AS invitation_count, \
              CAST(SUM(response_count) AS BIGINT) AS response_count \
              FROM invitation_rollups WHERE zone = ?1",
-            columns
-                .iter()
-                .map(|(selected, _)| selected.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            summed.selected
         );
         let mut values: Vec<sea_orm::Value> = vec![zone_name.into()];
         push_range(&mut sql, &mut values, "day", first_day, end_day);
         push_scope_conditions(&mut sql, &mut values, scope, "");
-        let grouped: Vec<&str> = columns.iter().filter_map(|(_, grouped)| *grouped).collect();
-        if !grouped.is_empty() {
-            sql.push_str(&format!(" GROUP BY {}", grouped.join(", ")));
-        }
-        // Without GROUP BY, no cell at all would still make one row, of NULLs.
-        sql.push_str(" HAVING COUNT(*) > 0");
+        sql.push_str(&summed.grouping);
         let rows = self.rows(sql, values).await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
@@ -441,19 +430,6 @@ impl super::Store {
         Ok(counts)
     }
 
-    /// Runs `sql` (whose WHERE has begun) on the reader, limited to `scope`'s surveys and
-    /// channels, columns prefixed with `table`.
-    async fn scope_rows(
-        &self,
-        mut sql: String,
-        mut values: Vec<sea_orm::Value>,
-        scope: &InvitationScope<'_>,
-        table: &str,
-    ) -> Result<Vec<sea_orm::QueryResult>> {
-        push_scope_conditions(&mut sql, &mut values, scope, table);
-        self.rows(sql, values).await
-    }
-
     /// Runs `sql` with `values` on the reader.
     async fn rows(
         &self,
@@ -470,33 +446,99 @@ impl super::Store {
             .await?)
     }
 
-    /// Returns one row per invitation of `scope` sent in `[start, end)`, from the table.
+    /// Returns the invitations of `scope` sent in `[start, end)`, from the table: one row per
+    /// invitation, or, when the range is `one_bucket` (a partial local day at the edge of a report
+    /// the rollups serve, which lies inside one bucket of its series), summed to what the report
+    /// tells apart, each sum placed at its earliest send_time.
     async fn scan_invitations(
         &self,
         scope: &InvitationScope<'_>,
         start: Option<Micros>,
         end: Option<Micros>,
+        one_bucket: bool,
     ) -> Result<Vec<InvitationCountRow>> {
+        const RESPONDED: &str = "CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END";
+        let summed = one_bucket.then(|| {
+            Summed::new(
+                "i.",
+                &[
+                    ("survey_id", scope.distinct.survey),
+                    ("channel", scope.distinct.channel),
+                    ("send_time", false),
+                ],
+            )
+        });
+        let selected = match &summed {
+            Some(summed) => format!(
+                "{}, COUNT(*) AS invitation_count, \
+                 CAST(SUM({RESPONDED}) AS BIGINT) AS response_count",
+                summed.selected
+            ),
+            None => format!(
+                "i.survey_id, i.channel, i.send_time, CAST(1 AS BIGINT) AS invitation_count, \
+                 CAST({RESPONDED} AS BIGINT) AS response_count"
+            ),
+        };
         let mut sql = format!(
-            "SELECT i.survey_id, i.channel, i.send_time, \
-             CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END AS responded \
-             FROM invitations i {RESPONSES_JOIN} WHERE i.suppression_reason = 0"
+            "SELECT {selected} FROM invitations i {RESPONSES_JOIN} WHERE i.suppression_reason = 0"
         );
         let mut values: Vec<sea_orm::Value> = Vec::new();
         push_range(&mut sql, &mut values, "i.send_time", start, end);
-        let rows = self.scope_rows(sql, values, scope, "i.").await?;
+        push_scope_conditions(&mut sql, &mut values, scope, "i.");
+        if let Some(summed) = &summed {
+            sql.push_str(&summed.grouping);
+        }
+        let rows = self.rows(sql, values).await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
-            let responded: i32 = row.try_get("", "responded")?;
             counts.push(InvitationCountRow {
                 survey_id: row.try_get("", "survey_id")?,
                 channel: row.try_get("", "channel")?,
                 at: row.try_get("", "send_time")?,
-                invitation_count: 1,
-                response_count: i64::from(responded),
+                invitation_count: row.try_get("", "invitation_count")?,
+                response_count: row.try_get("", "response_count")?,
             });
         }
         Ok(counts)
+    }
+}
+
+/// The select list and GROUP BY of a query that sums invitation counts: a column the report
+/// tells apart is grouped by; any other is summed over, its MIN standing for the group (the
+/// report places a row by the columns it tells apart only).
+struct Summed {
+    /// The columns, as selected.
+    selected: String,
+    /// ` GROUP BY …` (none when nothing is told apart) and the HAVING that keeps an empty scope
+    /// from making one row of NULLs.
+    grouping: String,
+}
+
+impl Summed {
+    /// Columns of `table` (a prefix such as `i.`, or empty), each with whether it is told apart.
+    fn new(table: &str, columns: &[(&str, bool)]) -> Summed {
+        let selected = columns
+            .iter()
+            .map(|(column, told_apart)| {
+                if *told_apart {
+                    format!("{table}{column}")
+                } else {
+                    format!("MIN({table}{column}) AS {column}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let grouped: Vec<String> = columns
+            .iter()
+            .filter(|(_, told_apart)| *told_apart)
+            .map(|(column, _)| format!("{table}{column}"))
+            .collect();
+        let mut grouping = String::new();
+        if !grouped.is_empty() {
+            grouping = format!(" GROUP BY {}", grouped.join(", "));
+        }
+        grouping.push_str(" HAVING COUNT(*) > 0");
+        Summed { selected, grouping }
     }
 }
 
