@@ -446,10 +446,10 @@ impl super::Store {
             .await?)
     }
 
-    /// Returns the invitations of `scope` sent in `[start, end)`, from the table: one row per
-    /// invitation, or, when the range is `one_bucket` (a partial local day at the edge of a report
-    /// the rollups serve, which lies inside one bucket of its series), summed to what the report
-    /// tells apart, each sum placed at its earliest send_time.
+    /// Returns the invitations of `scope` sent in `[start, end)`, from the table, summed to what
+    /// the report tells apart and per send_time; or, when the range is `one_bucket` (a partial
+    /// local day at the edge of a report the rollups serve, which lies inside one bucket of its
+    /// series), not per send_time but placed at the earliest.
     async fn scan_invitations(
         &self,
         scope: &InvitationScope<'_>,
@@ -457,37 +457,24 @@ impl super::Store {
         end: Option<Micros>,
         one_bucket: bool,
     ) -> Result<Vec<InvitationCountRow>> {
-        const RESPONDED: &str = "CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END";
-        let summed = one_bucket.then(|| {
-            Summed::new(
-                "i.",
-                &[
-                    ("survey_id", scope.distinct.survey),
-                    ("channel", scope.distinct.channel),
-                    ("send_time", false),
-                ],
-            )
-        });
-        let selected = match &summed {
-            Some(summed) => format!(
-                "{}, COUNT(*) AS invitation_count, \
-                 CAST(SUM({RESPONDED}) AS BIGINT) AS response_count",
-                summed.selected
-            ),
-            None => format!(
-                "i.survey_id, i.channel, i.send_time, CAST(1 AS BIGINT) AS invitation_count, \
-                 CAST({RESPONDED} AS BIGINT) AS response_count"
-            ),
-        };
+        let summed = Summed::new(
+            "i.",
+            &[
+                ("survey_id", scope.distinct.survey),
+                ("channel", scope.distinct.channel),
+                ("send_time", !one_bucket),
+            ],
+        );
         let mut sql = format!(
-            "SELECT {selected} FROM invitations i {RESPONSES_JOIN} WHERE i.suppression_reason = 0"
+            "SELECT {}, COUNT(*) AS invitation_count, \
+             CAST(SUM(CASE WHEN r.sequence IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS response_count \
+             FROM invitations i {RESPONSES_JOIN} WHERE i.suppression_reason = 0",
+            summed.selected
         );
         let mut values: Vec<sea_orm::Value> = Vec::new();
         push_range(&mut sql, &mut values, "i.send_time", start, end);
         push_scope_conditions(&mut sql, &mut values, scope, "i.");
-        if let Some(summed) = &summed {
-            sql.push_str(&summed.grouping);
-        }
+        sql.push_str(&summed.grouping);
         let rows = self.rows(sql, values).await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
