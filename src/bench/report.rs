@@ -217,6 +217,21 @@ impl CsatQueries {
         }
     }
 
+    /// Returns the overall query over the last 30 days ending `now`, as a dashboard refreshed
+    /// during the day asks: its first and last days are partial, so the rollups serve only the
+    /// whole days between them.
+    fn thirty_days_ending(&self, now: i64) -> pb::ReportQuery {
+        pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                survey_ids: self.survey_ids.clone(),
+                start_time: Some(timestamp_from_micros(now - 30 * DAY)),
+                end_time: Some(timestamp_from_micros(now)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
     /// Returns the query per agent and week over the 13 whole weeks before this one, in New York.
     fn weekly_per_agent_in_new_york(&self) -> Result<pb::ReportQuery> {
         let new_york: chrono_tz::Tz = chrono_tz::America::New_York;
@@ -268,6 +283,18 @@ async fn measure(server: &BenchServer, config: &ReportBenchConfig, today: i64) -
         "overall CSAT, 90 days",
         overall_times,
         Some(overall.from_rollups),
+    );
+
+    let (times, report) = time_report(
+        &mut reports,
+        &csat.thirty_days_ending(now_micros()),
+        config.repeat,
+    )
+    .await?;
+    print_query(
+        "overall CSAT, last 30 days ending now (partial edge days)",
+        times,
+        Some(report.from_rollups),
     );
 
     let (times, report) = time_report(
