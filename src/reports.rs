@@ -98,8 +98,10 @@ pub struct BenchmarkReport {
 /// How the mirror answers a query: its days and the previous period's.
 struct MirrorPlan {
     zone_name: String,
-    /// `[first, end)` days, when the query bounds its range.
-    days: Option<(i32, i32)>,
+    /// The query's range, when it bounds one.
+    span: Option<DaySpan>,
+    /// The previous period's, when the query compares with it.
+    previous: Option<DaySpan>,
     /// The dimension whose cells the query reads, if any: the attribute it groups or filters by,
     /// or [`REASON_DIMENSION`].
     dimension: Option<String>,
@@ -146,17 +148,28 @@ impl Reports {
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {
-            let (current, previous) = aggregate_mirror(query, &surveys, state, &plan, limit)?;
+            let (mut current, mut previous) =
+                aggregate_mirror(query, &surveys, state, &plan, limit)?;
+            let as_of_sequence = state.as_of_sequence;
+            // The mirror's lock is not held while the database is asked.
+            drop(guard);
+            self.add_edges(
+                query,
+                &surveys,
+                &plan,
+                as_of_sequence,
+                (&mut current, previous.as_mut()),
+                limit,
+            )
+            .await?;
             let mut report = assemble(
                 query,
                 &facts,
                 &current,
                 previous.as_ref(),
-                state.as_of_sequence,
+                as_of_sequence,
                 true,
             );
-            // The mirror's lock is not held while the database is asked.
-            drop(guard);
             self.add_loop_figures(query, &surveys, &current, &mut report)
                 .await?;
             self.add_response_figures(query, &surveys, &current, &mut report)
@@ -476,13 +489,72 @@ impl Reports {
         Ok(catalog.surveys.clone())
     }
 
-    async fn aggregate_scan(
+    /// Adds to `current` and `previous` the ratings of the parts of days at the edges of their
+    /// ranges, which the rollups do not split, scanned up to `through_sequence` (as of the mirror
+    /// that counted the whole days).
+    async fn add_edges(
         &self,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
+        plan: &MirrorPlan,
         through_sequence: i64,
+        (current, previous): (&mut Aggregation, Option<&mut Aggregation>),
         limit: GroupLimit,
-    ) -> Result<(Aggregation, Option<Aggregation>)> {
+    ) -> Result<()> {
+        let edges = |span: &Option<DaySpan>| span.as_ref().map_or(0, |span| span.edges.len());
+        if edges(&plan.span) + edges(&plan.previous) == 0 {
+            return Ok(());
+        }
+        let settings = self.scan_settings(query, through_sequence).await?;
+        let in_range = |start: Micros, end: Micros| RatingFilter {
+            start_time: Some(start),
+            end_time: Some(end),
+            ..query.filter.clone()
+        };
+        for (start, end) in plan.span.iter().flat_map(|span| span.edges.iter().copied()) {
+            let filter = in_range(start, end);
+            let slice = (query.granularity != Granularity::None)
+                .then(|| slice_for(&current.plan, Some(start), Some(end)));
+            let cap = (!settings.by_reasons).then_some(GroupCap {
+                group_by: &query.group_by,
+                most: most_groups(&current.plan, limit),
+            });
+            let rows = self
+                .store
+                .scan_report(&settings.scan(&filter, slice, cap))
+                .await?;
+            if rows
+                .iter()
+                .any(|row| row.group_rank.is_some_and(|rank| rank > limit.most as i64))
+            {
+                return Err(too_large(TooLarge::Groups(limit)));
+            }
+            fold_scan(current, None, &rows, query, surveys)?;
+        }
+        if let Some(previous) = previous {
+            for (start, end) in plan
+                .previous
+                .iter()
+                .flat_map(|span| span.edges.iter().copied())
+            {
+                let filter = in_range(start, end);
+                // Every group of the previous period is read, as a scan of all of it does.
+                let rows = self
+                    .store
+                    .scan_report(&settings.scan(&filter, None, None))
+                    .await?;
+                fold_scan(previous, Some(current), &rows, query, surveys)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns what every scan of `query` shares, reading ratings up to `through_sequence`.
+    async fn scan_settings(
+        &self,
+        query: &ReportQuery,
+        through_sequence: i64,
+    ) -> Result<ScanSettings> {
         let attributes: Vec<String> = query
             .group_by
             .iter()
@@ -491,15 +563,24 @@ impl Reports {
                 _ => None,
             })
             .collect();
-        let by_channel = query.group_by.contains(&GroupBy::Channel);
-        let by_reasons = query.groups_overlap();
-        let settings = ScanSettings {
-            by_channel,
+        Ok(ScanSettings {
+            by_channel: query.group_by.contains(&GroupBy::Channel),
             attributes,
-            by_reasons,
+            by_reasons: query.groups_overlap(),
             extent: self.store.occur_time_extent().await?,
             through_sequence,
-        };
+        })
+    }
+
+    async fn aggregate_scan(
+        &self,
+        query: &ReportQuery,
+        surveys: &HashMap<String, SurveyInfo>,
+        through_sequence: i64,
+        limit: GroupLimit,
+    ) -> Result<(Aggregation, Option<Aggregation>)> {
+        let settings = self.scan_settings(query, through_sequence).await?;
+        let by_reasons = settings.by_reasons;
         let filter = &query.filter;
         let mut plan = match (filter.start_time, filter.end_time) {
             (Some(start), Some(end)) => Some(plan_buckets(query, start, end)?),
@@ -513,14 +594,9 @@ impl Reports {
         } else if slice.is_none() {
             slice = Some(QUARTER_HOUR);
         }
-        // The database returns the rows of one group more than fit, at most: as many as the
-        // series of a known plan leave room for, else as many as the limit allows.
-        let most = match &plan {
-            Some(plan) if !plan.is_empty() => limit
-                .most
-                .min((MAX_REPORT_BUCKETS / plan.len()).saturating_sub(1)),
-            _ => limit.most,
-        };
+        let most = plan
+            .as_ref()
+            .map_or(limit.most, |plan| most_groups(plan, limit));
         // The database ranks groups by the columns it groups by, and grouped by reason those hold
         // sets of codes, not the codes that make the groups: such a scan returns every row, and
         // the aggregation refuses a group past the limit as it creates it.
@@ -607,11 +683,76 @@ fn too_large(reason: TooLarge) -> Error {
 
 /// Returns how many groups the rows of a scan with a [`GroupCap`] hold (the highest rank); 1
 /// without one.
+/// Returns how many groups a scan's rows may hold, at most, with buckets as `plan` has them: the
+/// database returns the rows of one group more than fit, as many as the series of the plan leave
+/// room for, else as many as the limit allows.
+fn most_groups(plan: &BucketPlan, limit: GroupLimit) -> usize {
+    if plan.is_empty() {
+        limit.most
+    } else {
+        limit
+            .most
+            .min((MAX_REPORT_BUCKETS / plan.len()).saturating_sub(1))
+    }
+}
+
 fn distinct_groups(rows: &[ScanCount]) -> usize {
     rows.iter()
         .filter_map(|row| row.group_rank)
         .max()
         .map_or(1, |rank| usize::try_from(rank).unwrap_or(usize::MAX))
+}
+
+/// A range as the rollups answer it: the whole local days it holds, and the parts of days at its
+/// edges, which the rollups (counts per local day) cannot split and a scan reads: a range ending
+/// now, as a dashboard asks during the day, scans two partial days instead of all of them.
+#[derive(Debug, Clone, PartialEq)]
+struct DaySpan {
+    /// `[first, end)` whole days.
+    first: i32,
+    end: i32,
+    /// `[start, end)` instants outside the whole days: at most one part at each edge.
+    edges: Vec<(Micros, Micros)>,
+}
+
+impl DaySpan {
+    /// Returns the whole local days of `[start, end)` in `zone` and the parts of days at its
+    /// edges; `None` when it is not from midnight to midnight and holds no whole day (a scan of
+    /// it reads no more than the edges would).
+    fn of(zone: Tz, start: Micros, end: Micros) -> Option<DaySpan> {
+        let starts_at_midnight = is_local_midnight(zone, start);
+        let first = day_number(local_date(zone, start)) + i32::from(!starts_at_midnight);
+        let end_day = day_number(local_date(zone, end));
+        if starts_at_midnight && is_local_midnight(zone, end) {
+            return Some(DaySpan {
+                first,
+                end: end_day,
+                edges: Vec::new(),
+            });
+        }
+        if first >= end_day {
+            return None;
+        }
+        let midnight = |day: i32| first_instant_in(zone, date_of_day(day), date_of_day(day + 1));
+        let edges = [(start, midnight(first)?), (midnight(end_day)?, end)]
+            .into_iter()
+            .filter(|(from, to)| from < to)
+            .collect();
+        Some(DaySpan {
+            first,
+            end: end_day,
+            edges,
+        })
+    }
+
+    /// Returns the span of a range with no whole day: all of it an edge.
+    fn all_edge(start: Micros, end: Micros) -> DaySpan {
+        DaySpan {
+            first: 0,
+            end: 0,
+            edges: vec![(start, end)],
+        }
+    }
 }
 
 /// What every scan of one report shares.
@@ -857,18 +998,19 @@ fn mirror_plan(query: &ReportQuery, surveys: &HashMap<String, SurveyInfo>) -> Op
         _ => return None,
     };
     let zone = query.time_zone;
-    let day = |instant: Micros| {
-        is_local_midnight(zone, instant).then(|| day_number(local_date(zone, instant)))
-    };
-    let days = match (filter.start_time, filter.end_time) {
+    let span = match (filter.start_time, filter.end_time) {
         (None, None) => None,
-        (Some(start), Some(end)) => Some((day(start)?, day(end)?)),
+        (Some(start), Some(end)) => Some(DaySpan::of(zone, start, end)?),
         // A half-open range starts or ends with the data, which need not be a local midnight.
         _ => return None,
     };
+    let previous = previous_range(query).map(|(start, end)| {
+        DaySpan::of(zone, start, end).unwrap_or_else(|| DaySpan::all_edge(start, end))
+    });
     Some(MirrorPlan {
         zone_name: zone.name().to_string(),
-        days,
+        span,
+        previous,
         dimension,
         wanted_value,
         overall_from_base: by_reason,
@@ -903,10 +1045,21 @@ fn aggregate_mirror(
         Vec::new()
     };
     let scores = score_range(&query.filter);
-    let (first_day, end_day) = plan
-        .days
-        .unwrap_or_else(|| days_with_ratings(series.iter().map(|selected| selected.days), &scores));
-    let bucket_plan = day_bucket_plan(query, first_day, end_day)?;
+    let (first_day, end_day) = match &plan.span {
+        Some(span) => (span.first, span.end),
+        None => days_with_ratings(series.iter().map(|selected| selected.days), &scores),
+    };
+    let bucket_plan = match (&plan.span, query.filter.start_time, query.filter.end_time) {
+        // Buckets as a scan of the range plans them: the first and last start and end with it.
+        (Some(span), Some(start), Some(end)) if !span.edges.is_empty() => {
+            if query.granularity == Granularity::None {
+                BucketPlan::default()
+            } else {
+                plan_buckets(query, start, end)?
+            }
+        }
+        _ => day_bucket_plan(query, first_day, end_day)?,
+    };
     let fold = SeriesFold {
         group_by: &query.group_by,
         series,
@@ -918,14 +1071,14 @@ fn aggregate_mirror(
     let mut current = Aggregation::new(bucket_plan, limit, plan.overall_from_base);
     fold.add_to(&mut current, None, first_day, end_day)
         .map_err(too_large)?;
-    let previous = match (query.compare_previous, plan.days) {
-        (true, Some((first, end))) => {
+    let previous = match &plan.previous {
+        Some(span) => {
             let mut previous = Aggregation::previous_of(&current);
-            fold.add_to(&mut previous, Some(&current), first - (end - first), first)
+            fold.add_to(&mut previous, Some(&current), span.first, span.end)
                 .map_err(too_large)?;
             Some(previous)
         }
-        _ => None,
+        None => None,
     };
     Ok((current, previous))
 }
@@ -1187,5 +1340,57 @@ mod tests {
 
         assert_eq!(days_with_ratings([&promoters], &scores), (0, 0));
         assert_eq!(days_with_ratings([], &scores), (0, 0));
+    }
+
+    fn new_york(day: u32, hour: u32) -> Micros {
+        use chrono::TimeZone as _;
+        chrono_tz::America::New_York
+            .with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+            .unwrap()
+            .timestamp_micros()
+    }
+
+    fn day_of(day: u32) -> i32 {
+        day_number(chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap())
+    }
+
+    #[test]
+    fn a_range_from_midnight_to_midnight_is_whole_days_without_edges() {
+        let zone = chrono_tz::America::New_York;
+        let span = DaySpan::of(zone, new_york(7, 0), new_york(10, 0)).unwrap();
+
+        assert_eq!((span.first, span.end), (day_of(7), day_of(10)));
+        assert!(span.edges.is_empty());
+    }
+
+    #[test]
+    fn a_range_from_mid_day_has_its_partial_days_as_edges() {
+        let zone = chrono_tz::America::New_York;
+        // Across the 8th, of 23 hours in New York.
+        let span = DaySpan::of(zone, new_york(7, 12), new_york(10, 9)).unwrap();
+
+        assert_eq!((span.first, span.end), (day_of(8), day_of(10)));
+        assert_eq!(
+            span.edges,
+            [
+                (new_york(7, 12), new_york(8, 0)),
+                (new_york(10, 0), new_york(10, 9))
+            ]
+        );
+        let from_midnight = DaySpan::of(zone, new_york(7, 0), new_york(10, 9)).unwrap();
+        assert_eq!(
+            (from_midnight.first, from_midnight.end),
+            (day_of(7), day_of(10))
+        );
+        assert_eq!(from_midnight.edges, [(new_york(10, 0), new_york(10, 9))]);
+    }
+
+    #[test]
+    fn a_range_without_a_whole_day_has_no_span() {
+        let zone = chrono_tz::America::New_York;
+
+        assert_eq!(DaySpan::of(zone, new_york(7, 12), new_york(8, 23)), None);
+        assert_eq!(DaySpan::of(zone, new_york(7, 1), new_york(7, 2)), None);
+        assert!(DaySpan::of(zone, new_york(7, 12), new_york(9, 0)).is_some());
     }
 }

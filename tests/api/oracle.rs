@@ -785,8 +785,28 @@ pub(crate) fn covered(query: &TestQuery) -> bool {
     ROLLUP_ZONES.contains(&query.zone)
         && query.customer.is_none()
         && query.granularity != pb::Granularity::Hour
-        && query
-            .range
-            .is_none_or(|(aligned, _, _)| aligned && query.ends == Ends::Both)
+        && query.range.is_none_or(|(aligned, _, _)| {
+            query.ends == Ends::Both && (aligned || holds_a_whole_local_day(query))
+        })
         && dimensions_ok
+}
+
+/// Whether the query's range holds a local day from its midnight to the next: the rollups then
+/// count its whole days and a scan its edges.
+fn holds_a_whole_local_day(query: &TestQuery) -> bool {
+    let zone: Tz = query.zone.parse().unwrap();
+    let (start, end) = range_of(query).unwrap();
+    let midnight_of = |date: chrono::NaiveDate| {
+        zone.from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .timestamp_micros()
+    };
+    let start_date = zone.timestamp_micros(start).unwrap().date_naive();
+    let first_whole = if midnight_of(start_date) == start {
+        start_date
+    } else {
+        start_date.succ_opt().unwrap()
+    };
+    midnight_of(first_whole.succ_opt().unwrap()) <= end
 }

@@ -26,6 +26,7 @@ on_both_backends!(
     nps_and_ces_are_computed_per_metric,
     intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts,
     empty_buckets_are_kept_and_days_follow_the_zone,
+    a_range_from_mid_day_reads_its_whole_days_from_rollups_and_scans_its_edges,
     a_bound_given_alone_is_kept_and_the_data_gives_the_other,
     compare_previous_flags_a_significant_drop,
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
@@ -380,6 +381,82 @@ async fn empty_buckets_are_kept_and_days_follow_the_zone(backend: Backend) {
     );
     let empty = series.series[1].metrics.as_ref().unwrap();
     assert_eq!((empty.rating_count, empty.csat), (0, None));
+    server.stop().await;
+}
+
+async fn a_range_from_mid_day_reads_its_whole_days_from_rollups_and_scans_its_edges(
+    backend: Backend,
+) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let zone: Tz = "America/New_York".parse().unwrap();
+    let at = |day: u32, hour: u32| {
+        zone.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+            .unwrap()
+            .timestamp_micros()
+    };
+    // The range runs from noon on the 7th to 09:00 on the 10th in New York, across the 8th of
+    // 23 hours: 68 hours, so the previous period starts at 16:00 on the 4th.
+    let (start, end) = (at(7, 12), at(10, 9));
+    assert_eq!(end - start, 68 * HOUR);
+    import(
+        &mut server,
+        vec![
+            rating_at("chat", "before-previous", 1, at(4, 15)),
+            rating_at("chat", "previous-start-edge", 3, at(4, 17)),
+            rating_at("chat", "previous-whole-day", 5, at(5, 12)),
+            rating_at("chat", "previous-end-edge", 5, at(7, 11)),
+            rating_at("chat", "start-edge", 5, at(7, 13)),
+            rating_at("chat", "whole-day-of-23-hours", 1, at(8, 12)),
+            rating_at("chat", "whole-day", 4, at(9, 23)),
+            rating_at("chat", "end-edge", 2, at(10, 8)),
+            rating_at("chat", "after", 5, at(10, 10)),
+        ],
+    )
+    .await;
+
+    let report = server
+        .report(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                start_time: Some(timestamp(start)),
+                end_time: Some(timestamp(end)),
+                ..Default::default()
+            }),
+            granularity: pb::Granularity::Day.into(),
+            time_zone: "America/New_York".into(),
+            compare_previous: true,
+            ..Default::default()
+        })
+        .await;
+
+    assert!(report.from_rollups);
+    let overall = report.overall.as_ref().unwrap();
+    assert_eq!(overall.rating_count, 4);
+    assert!(close(overall.csat.unwrap(), 50.0));
+    let previous = overall.previous.as_ref().unwrap();
+    assert_eq!(previous.rating_count, 3);
+    assert!(close(previous.csat.unwrap(), 200.0 / 3.0));
+    let buckets: Vec<(i64, i64, i64)> = report
+        .series
+        .iter()
+        .map(|bucket| {
+            (
+                micros(bucket.start_time.as_ref().unwrap()),
+                micros(bucket.end_time.as_ref().unwrap()),
+                bucket.metrics.as_ref().unwrap().rating_count,
+            )
+        })
+        .collect();
+    // Buckets are whole local days, as a scan of the same range gives them.
+    assert_eq!(
+        buckets,
+        [
+            (at(7, 0), at(8, 0), 1),
+            (at(8, 0), at(9, 0), 1),
+            (at(9, 0), at(10, 0), 1),
+            (at(10, 0), at(11, 0), 1),
+        ]
+    );
     server.stop().await;
 }
 
