@@ -148,20 +148,21 @@ impl Reports {
             && let Some(state) = guard.as_ref()
             && state.zones_kept().any(|zone| *zone == plan.zone_name)
         {
-            let (mut current, mut previous) =
+            let (mut current, previous_days) =
                 aggregate_mirror(query, &surveys, state, &plan, limit)?;
             let as_of_sequence = state.as_of_sequence;
             // The mirror's lock is not held while the database is asked.
             drop(guard);
-            self.add_edges(
-                query,
-                &surveys,
-                &plan,
-                as_of_sequence,
-                (&mut current, previous.as_mut()),
-                limit,
-            )
-            .await?;
+            let previous = self
+                .add_edges(
+                    query,
+                    &surveys,
+                    &plan,
+                    as_of_sequence,
+                    (&mut current, previous_days),
+                    limit,
+                )
+                .await?;
             let mut report = assemble(
                 query,
                 &facts,
@@ -489,23 +490,33 @@ impl Reports {
         Ok(catalog.surveys.clone())
     }
 
-    /// Adds to `current` and `previous` the ratings of the parts of days at the edges of their
-    /// ranges, which the rollups do not split, scanned up to `through_sequence` (as of the mirror
-    /// that counted the whole days).
+    /// Adds to `current` the ratings of the parts of days at the edges of its range, which the
+    /// rollups do not split, scanned up to `through_sequence` (as of the mirror that counted the
+    /// whole days), and returns the previous period: its whole days as the mirror counted them
+    /// (`previous_days`), keyed as the groups of the complete `current`, and its edges scanned.
     async fn add_edges(
         &self,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
         plan: &MirrorPlan,
         through_sequence: i64,
-        (current, previous): (&mut Aggregation, Option<&mut Aggregation>),
+        (current, previous_days): (&mut Aggregation, Option<Aggregation>),
         limit: GroupLimit,
-    ) -> Result<()> {
+    ) -> Result<Option<Aggregation>> {
         let edges = |span: &Option<DaySpan>| span.as_ref().map_or(0, |span| span.edges.len());
         if edges(&plan.span) + edges(&plan.previous) == 0 {
-            return Ok(());
+            return Ok(previous_days.map(|days| Aggregation::previous_from(current, days)));
         }
         let settings = self.scan_settings(query, through_sequence).await?;
+        // One slice for every edge, as a scan of the whole range would take it: a bucket boundary
+        // at an edge's end splits no slice of the range.
+        let slice = (query.granularity != Granularity::None).then(|| {
+            slice_for(
+                &current.plan,
+                query.filter.start_time,
+                query.filter.end_time,
+            )
+        });
         let in_range = |start: Micros, end: Micros| RatingFilter {
             start_time: Some(start),
             end_time: Some(end),
@@ -513,8 +524,6 @@ impl Reports {
         };
         for (start, end) in plan.span.iter().flat_map(|span| span.edges.iter().copied()) {
             let filter = in_range(start, end);
-            let slice = (query.granularity != Granularity::None)
-                .then(|| slice_for(&current.plan, Some(start), Some(end)));
             let cap = (!settings.by_reasons).then_some(GroupCap {
                 group_by: &query.group_by,
                 most: most_groups(&current.plan, limit),
@@ -531,7 +540,8 @@ impl Reports {
             }
             fold_scan(current, None, &rows, query, surveys)?;
         }
-        if let Some(previous) = previous {
+        let mut previous = previous_days.map(|days| Aggregation::previous_from(current, days));
+        if let Some(previous) = &mut previous {
             for (start, end) in plan
                 .previous
                 .iter()
@@ -546,7 +556,7 @@ impl Reports {
                 fold_scan(previous, Some(current), &rows, query, surveys)?;
             }
         }
-        Ok(())
+        Ok(previous)
     }
 
     /// Returns what every scan of `query` shares, reading ratings up to `through_sequence`.
@@ -1017,7 +1027,8 @@ fn mirror_plan(query: &ReportQuery, surveys: &HashMap<String, SurveyInfo>) -> Op
     })
 }
 
-/// Counts the query's ratings from the rollups in memory.
+/// Counts the query's ratings from the rollups in memory: its own period, and the whole days of
+/// the previous one counted apart (see [`Aggregation::previous_from`]).
 fn aggregate_mirror(
     query: &ReportQuery,
     surveys: &HashMap<String, SurveyInfo>,
@@ -1069,12 +1080,13 @@ fn aggregate_mirror(
         day_buckets: day_buckets(query.time_zone, &bucket_plan, first_day, end_day),
     };
     let mut current = Aggregation::new(bucket_plan, limit, plan.overall_from_base);
-    fold.add_to(&mut current, None, first_day, end_day)
+    fold.add_to(&mut current, true, first_day, end_day)
         .map_err(too_large)?;
     let previous = match &plan.previous {
         Some(span) => {
-            let mut previous = Aggregation::previous_of(&current);
-            fold.add_to(&mut previous, Some(&current), span.first, span.end)
+            // Keyed as `current`'s groups once its edges are in (Reports::add_edges).
+            let mut previous = Aggregation::previous_counted_apart(&current);
+            fold.add_to(&mut previous, false, span.first, span.end)
                 .map_err(too_large)?;
             Some(previous)
         }
@@ -1195,13 +1207,12 @@ struct SeriesFold<'a> {
 }
 
 impl SeriesFold<'_> {
-    /// Adds the counts of the days `[first, end)` to `aggregation`: the report's own period into
-    /// its buckets, or, given the `current` aggregation, the previous period into none, each group
-    /// keyed as its counterpart in `current`.
+    /// Adds the counts of the days `[first, end)` to `aggregation`, each group under its own key:
+    /// the report's own period into its buckets when `in_buckets`, a previous period into none.
     fn add_to(
         &self,
         aggregation: &mut Aggregation,
-        current: Option<&Aggregation>,
+        in_buckets: bool,
         first: i32,
         end: i32,
     ) -> std::result::Result<(), TooLarge> {
@@ -1223,14 +1234,11 @@ impl SeriesFold<'_> {
                 attributes,
                 reason_codes,
             );
-            self.cells_of(days, current.is_none(), first, end, &mut cells);
+            self.cells_of(days, in_buckets, first, end, &mut cells);
             if cells.is_empty() {
                 continue;
             }
-            for mut group in groups {
-                if let Some(current) = current {
-                    group = current.previous_key(group);
-                }
+            for group in groups {
                 let counts = aggregation.counts(&group, &key.survey_id)?;
                 for (bucket, score, count) in &cells {
                     counts.add(*bucket, *score, *count);
@@ -1238,7 +1246,7 @@ impl SeriesFold<'_> {
             }
         }
         for SelectedSeries { key, days, .. } in &self.overall_series {
-            self.cells_of(days, current.is_none(), first, end, &mut cells);
+            self.cells_of(days, in_buckets, first, end, &mut cells);
             if let Some(counts) = aggregation.overall_counts(&key.survey_id) {
                 for (bucket, score, count) in &cells {
                     counts.add(*bucket, *score, *count);

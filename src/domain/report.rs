@@ -432,6 +432,44 @@ impl Aggregation {
         )
     }
 
+    /// Returns an empty aggregation to count the previous period of `current` in before
+    /// `current` has all its groups (the rollups count a period's whole days before a scan reads
+    /// its partial ones): without buckets, each group under its own key, none refused; see
+    /// [`Aggregation::previous_from`].
+    pub fn previous_counted_apart(current: &Aggregation) -> Aggregation {
+        let unlimited = GroupLimit {
+            most: usize::MAX,
+            benchmarks: None,
+        };
+        Aggregation::new(BucketPlan::default(), unlimited, current.overall.is_some())
+    }
+
+    /// Returns the previous period of `current` holding what was `counted` apart from it: each
+    /// group's counts under [`Aggregation::previous_key`], now that `current` has all its groups.
+    pub fn previous_from(current: &Aggregation, counted: Aggregation) -> Aggregation {
+        let mut previous = Aggregation::previous_of(current);
+        for (key, surveys) in counted.groups {
+            let group = previous
+                .groups
+                .entry(current.previous_key(key))
+                .or_default();
+            for (survey_id, counts) in surveys {
+                let total = &mut group
+                    .entry(survey_id)
+                    .or_insert_with(|| SurveyCounts {
+                        total: [0; SCORE_SLOTS],
+                        buckets: Vec::new(),
+                    })
+                    .total;
+                for (sum, count) in total.iter_mut().zip(counts.total) {
+                    *sum += count;
+                }
+            }
+        }
+        previous.overall = counted.overall;
+        previous
+    }
+
     /// Returns the counts of `survey_id` in the overall numbers kept apart from overlapping
     /// groups, created empty when absent; `None` when the groups do not overlap (the overall
     /// numbers are then their sum).

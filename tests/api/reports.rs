@@ -27,6 +27,7 @@ on_both_backends!(
     intervals_reach_0_and_100_exactly_when_no_rating_or_every_one_counts,
     empty_buckets_are_kept_and_days_follow_the_zone,
     a_range_from_mid_day_reads_its_whole_days_from_rollups_and_scans_its_edges,
+    a_group_found_only_at_an_edge_keeps_its_previous_whole_days,
     a_bound_given_alone_is_kept_and_the_data_gives_the_other,
     compare_previous_flags_a_significant_drop,
     a_report_before_any_rating_keeps_its_previous_period_and_empty_days,
@@ -456,6 +457,59 @@ async fn a_range_from_mid_day_reads_its_whole_days_from_rollups_and_scans_its_ed
             (at(9, 0), at(10, 0), 1),
             (at(10, 0), at(11, 0), 1),
         ]
+    );
+    server.stop().await;
+}
+
+async fn a_group_found_only_at_an_edge_keeps_its_previous_whole_days(backend: Backend) {
+    let mut server = spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    server.create_csat_survey("email", "support_email").await;
+    let at = |day: u32, hour: u32| utc(2026, 3, day, hour);
+    // From noon on the 7th to 09:00 on the 10th (UTC): the previous period starts at 16:00 on
+    // the 4th. "email" has a rating only in the range's last partial day, and one in a whole day
+    // of the previous period, which the rollups count before the edges are scanned.
+    let (start, end) = (at(7, 12), at(10, 9));
+    import(
+        &mut server,
+        vec![
+            rating_at("chat", "chat-now", 5, at(8, 12)),
+            rating_at("chat", "chat-before", 5, at(5, 12)),
+            rating_at("email", "email-now", 1, at(10, 8)),
+            rating_at("email", "email-before", 5, at(5, 12)),
+        ],
+    )
+    .await;
+
+    let report = server
+        .report(pb::ReportQuery {
+            filter: Some(pb::RatingFilter {
+                start_time: Some(timestamp(start)),
+                end_time: Some(timestamp(end)),
+                ..Default::default()
+            }),
+            group_by: vec!["survey".into()],
+            compare_previous: true,
+            ..Default::default()
+        })
+        .await;
+
+    assert!(report.from_rollups);
+    let previous_counts: Vec<(String, i64, i64)> = report
+        .groups
+        .iter()
+        .map(|group| {
+            let metrics = group.metrics.as_ref().unwrap();
+            (
+                group.key["survey"].clone(),
+                metrics.rating_count,
+                metrics.previous.as_ref().unwrap().rating_count,
+            )
+        })
+        .collect();
+    assert_eq!(
+        previous_counts,
+        [("chat".to_string(), 1, 1), ("email".to_string(), 1, 1)]
     );
     server.stop().await;
 }
