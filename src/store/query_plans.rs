@@ -12,6 +12,7 @@ use super::entity::rating;
 use super::invitation_rollups::{RESPONSES_JOIN, answers_to};
 use super::migration::Migrator;
 use super::rating_sql::{filter_condition, of_customer};
+use super::report_scan::OCCUR_TIME_EXTENT;
 use crate::domain::RatingFilter;
 
 /// A database of the current schema, in memory.
@@ -78,4 +79,18 @@ async fn a_customers_ratings_are_read_through_the_ratings_index_by_customer() {
 
     assert_reaches(&connection, &list, "ratings_customer").await;
     assert_reaches(&connection, &erased, "ratings_customer").await;
+}
+
+#[tokio::test]
+async fn the_extent_of_occur_times_is_read_at_the_ends_of_its_index() {
+    let connection = migrated().await;
+    let plan = plan(&connection, OCCUR_TIME_EXTENT).await;
+
+    assert_eq!(
+        plan.matches("SEARCH ratings USING COVERING INDEX ratings_occur_time")
+            .count(),
+        2,
+        "{plan}"
+    );
+    assert!(!plan.contains("SCAN ratings"), "{plan}");
 }

@@ -86,10 +86,7 @@ impl Store {
     pub async fn occur_time_extent(&self) -> Result<Option<(i64, i64)>> {
         let row = self
             .reader
-            .query_one_raw(Statement::from_string(
-                self.backend,
-                "SELECT MIN(occur_time), MAX(occur_time) FROM ratings",
-            ))
+            .query_one_raw(Statement::from_string(self.backend, OCCUR_TIME_EXTENT))
             .await?;
         let Some(row) = row else { return Ok(None) };
         let first: Option<i64> = row.try_get_by_index(0)?;
@@ -97,6 +94,12 @@ impl Store {
         Ok(first.zip(last))
     }
 }
+
+/// Two subqueries, each of which the occur_time index answers at one of its ends: SQLite reads
+/// MIN and MAX in one SELECT by scanning the whole index (55 ms at a million ratings, for every
+/// scanned report and every report whose range starts or ends within a day).
+pub(super) const OCCUR_TIME_EXTENT: &str =
+    "SELECT (SELECT MIN(occur_time) FROM ratings), (SELECT MAX(occur_time) FROM ratings)";
 
 // Names of the columns a scan selects, so that the ranking of groups around the counts can refer
 // to them.
