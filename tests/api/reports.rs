@@ -418,15 +418,9 @@ async fn a_range_from_mid_day_reads_its_whole_days_from_rollups_and_scans_its_ed
 
     let report = server
         .report(pb::ReportQuery {
-            filter: Some(pb::RatingFilter {
-                start_time: Some(timestamp(start)),
-                end_time: Some(timestamp(end)),
-                ..Default::default()
-            }),
             granularity: pb::Granularity::Day.into(),
             time_zone: "America/New_York".into(),
-            compare_previous: true,
-            ..Default::default()
+            ..compared_with_the_period_before(start, end)
         })
         .await;
 
@@ -483,14 +477,8 @@ async fn a_group_found_only_at_an_edge_keeps_its_previous_whole_days(backend: Ba
 
     let report = server
         .report(pb::ReportQuery {
-            filter: Some(pb::RatingFilter {
-                start_time: Some(timestamp(start)),
-                end_time: Some(timestamp(end)),
-                ..Default::default()
-            }),
             group_by: vec!["survey".into()],
-            compare_previous: true,
-            ..Default::default()
+            ..compared_with_the_period_before(start, end)
         })
         .await;
 
@@ -512,6 +500,19 @@ async fn a_group_found_only_at_an_edge_keeps_its_previous_whole_days(backend: Ba
         [("chat".to_string(), 1, 1), ("email".to_string(), 1, 1)]
     );
     server.stop().await;
+}
+
+/// Overall metrics of `[start, end)`, compared with the period before.
+fn compared_with_the_period_before(start: i64, end: i64) -> pb::ReportQuery {
+    pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            start_time: Some(timestamp(start)),
+            end_time: Some(timestamp(end)),
+            ..Default::default()
+        }),
+        compare_previous: true,
+        ..Default::default()
+    }
 }
 
 async fn a_bound_given_alone_is_kept_and_the_data_gives_the_other(backend: Backend) {
