@@ -522,22 +522,17 @@ impl Reports {
             end_time: Some(end),
             ..query.filter.clone()
         };
+        let cap = (!settings.by_reasons).then_some(GroupCap {
+            group_by: &query.group_by,
+            most: most_groups(&current.plan, limit),
+        });
         for (start, end) in plan.span.iter().flat_map(|span| span.edges.iter().copied()) {
             let filter = in_range(start, end);
-            let cap = (!settings.by_reasons).then_some(GroupCap {
-                group_by: &query.group_by,
-                most: most_groups(&current.plan, limit),
-            });
             let rows = self
                 .store
                 .scan_report(&settings.scan(&filter, slice, cap))
                 .await?;
-            if rows
-                .iter()
-                .any(|row| row.group_rank.is_some_and(|rank| rank > limit.most as i64))
-            {
-                return Err(too_large(TooLarge::Groups(limit)));
-            }
+            refuse_groups_past(&rows, limit)?;
             fold_scan(current, None, &rows, query, surveys)?;
         }
         let mut previous = previous_days.map(|days| Aggregation::previous_from(current, days));
@@ -618,12 +613,7 @@ impl Reports {
             .store
             .scan_report(&settings.scan(filter, slice, group_cap))
             .await?;
-        if rows
-            .iter()
-            .any(|row| row.group_rank.is_some_and(|rank| rank > limit.most as i64))
-        {
-            return Err(too_large(TooLarge::Groups(limit)));
-        }
+        refuse_groups_past(&rows, limit)?;
         if query.granularity != Granularity::None && plan.is_none() {
             // A bound the filter leaves open is the data's: plan the buckets from the bound given
             // (if any) to the matching ratings' other end, and count again more finely if a
@@ -691,8 +681,6 @@ fn too_large(reason: TooLarge) -> Error {
     Error::from(reason.violation())
 }
 
-/// Returns how many groups the rows of a scan with a [`GroupCap`] hold (the highest rank); 1
-/// without one.
 /// Returns how many groups a scan's rows may hold, at most, with buckets as `plan` has them: the
 /// database returns the rows of one group more than fit, as many as the series of the plan leave
 /// room for, else as many as the limit allows.
@@ -706,6 +694,19 @@ fn most_groups(plan: &BucketPlan, limit: GroupLimit) -> usize {
     }
 }
 
+/// Refuses a scan whose rows hold a group ranked past `limit` (rows of a [`GroupCap`] scan).
+fn refuse_groups_past(rows: &[ScanCount], limit: GroupLimit) -> Result<()> {
+    if rows
+        .iter()
+        .any(|row| row.group_rank.is_some_and(|rank| rank > limit.most as i64))
+    {
+        return Err(too_large(TooLarge::Groups(limit)));
+    }
+    Ok(())
+}
+
+/// Returns how many groups the rows of a scan with a [`GroupCap`] hold (the highest rank); 1
+/// without one.
 fn distinct_groups(rows: &[ScanCount]) -> usize {
     rows.iter()
         .filter_map(|row| row.group_rank)
@@ -1062,12 +1063,10 @@ fn aggregate_mirror(
     };
     let bucket_plan = match (&plan.span, query.filter.start_time, query.filter.end_time) {
         // Buckets as a scan of the range plans them: the first and last start and end with it.
-        (Some(span), Some(start), Some(end)) if !span.edges.is_empty() => {
-            if query.granularity == Granularity::None {
-                BucketPlan::default()
-            } else {
-                plan_buckets(query, start, end)?
-            }
+        (Some(span), Some(start), Some(end))
+            if !span.edges.is_empty() && query.granularity != Granularity::None =>
+        {
+            plan_buckets(query, start, end)?
         }
         _ => day_bucket_plan(query, first_day, end_day)?,
     };
