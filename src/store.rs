@@ -422,6 +422,23 @@ impl Store {
         self.durable_through.fetch_max(sequence, Ordering::AcqRel);
     }
 
+    /// Opens a read-only transaction on a reader connection whose statements all see one
+    /// snapshot: REPEATABLE READ on PostgreSQL, where READ COMMITTED takes a snapshot per
+    /// statement; a SQLite read transaction is a snapshot from its first read.
+    pub(crate) async fn read_snapshot(&self) -> Result<sea_orm::DatabaseTransaction> {
+        Ok(match self.backend {
+            DbBackend::Postgres => {
+                self.reader
+                    .begin_with_config(
+                        Some(sea_orm::IsolationLevel::RepeatableRead),
+                        Some(sea_orm::AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            _ => self.reader.begin().await?,
+        })
+    }
+
     /// Records that this process's writer committed every rating up to `sequence`.
     pub(crate) fn mark_committed(&self, sequence: i64) {
         self.committed_through.fetch_max(sequence, Ordering::AcqRel);

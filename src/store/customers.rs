@@ -746,8 +746,12 @@ impl Store {
     /// Returns one customer's summary as of now, and the policy it is read under.
     pub async fn get_customer(&self, customer_id: &str) -> Result<(CustomerSummary, HealthPolicy)> {
         self.count_stale_again(Some(customer_id)).await?;
-        let found = stored_summaries(&self.reader, self.backend, &[customer_id]).await?;
-        let policy = self.health_policy().await?;
+        // One snapshot: a policy change between the two reads would rewrite the summary's
+        // health and band under a policy other than the one returned with it.
+        let snapshot = self.read_snapshot().await?;
+        let found = stored_summaries(&snapshot, self.backend, &[customer_id]).await?;
+        let policy = stored_policy(&snapshot, self.backend).await?;
+        snapshot.commit().await?;
         let summary = found.into_values().next().ok_or_else(|| Error::NotFound {
             reason: "CUSTOMER_NOT_FOUND",
             message: format!("no rating names customer {customer_id:?}"),
@@ -761,14 +765,18 @@ impl Store {
         query: &CustomerQuery,
     ) -> Result<(CustomerPage, HealthPolicy)> {
         self.count_stale_again(None).await?;
-        let policy = self.health_policy().await?;
+        // One snapshot for the policy and both range scans: a band is filtered by the policy's
+        // thresholds, which a policy change moves together with every row's health; and a
+        // customer whose first health arrives between the scans would be missed or listed twice.
+        let snapshot = self.read_snapshot().await?;
+        let policy = stored_policy(&snapshot, self.backend).await?;
         let wanted = query.limit + 1;
         let mut found: Vec<(CustomerSummary, CustomerPosition)> = Vec::new();
         let health_order = query.order != CustomerOrder::LastRatingDescending;
         let in_unknown_phase = matches!(query.after, Some(CustomerPosition::NoHealth(_)));
         if !in_unknown_phase {
             found = self
-                .customers_page(query, &policy, &query.after, wanted)
+                .customers_page(&snapshot, query, &policy, &query.after, wanted)
                 .await?;
         }
         // Customers without a health follow those with one, in the orders by health; a filter
@@ -786,6 +794,7 @@ impl Store {
             };
             let more = self
                 .customers_page(
+                    &snapshot,
                     query,
                     &policy,
                     &Some(CustomerPosition::NoHealth(after)),
@@ -794,6 +803,7 @@ impl Store {
                 .await?;
             found.extend(more);
         }
+        snapshot.commit().await?;
         let more = found.len() > query.limit;
         found.truncate(query.limit);
         Ok((
@@ -809,6 +819,7 @@ impl Store {
     /// without a health when `after` is [`CustomerPosition::NoHealth`]).
     async fn customers_page(
         &self,
+        snapshot: &sea_orm::DatabaseTransaction,
         query: &CustomerQuery,
         policy: &HealthPolicy,
         after: &Option<CustomerPosition>,
@@ -916,8 +927,7 @@ impl Store {
             "SELECT {} FROM customers{condition} ORDER BY {order} LIMIT {limit}",
             SUMMARY_COLUMNS.join(", ")
         );
-        let rows = self
-            .reader
+        let rows = snapshot
             .query_all_raw(Statement::from_sql_and_values(self.backend, sql, values))
             .await?;
         let mut page = Vec::with_capacity(rows.len());

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use tracing::info;
 
 use super::Store;
@@ -538,18 +538,7 @@ impl Store {
     /// Returns every rollup row, with the counter's versions they are exact as of and the
     /// ratings excluded then, read in one snapshot.
     pub async fn load_rollups(&self) -> Result<LoadedRollups> {
-        let transaction = match self.backend {
-            DbBackend::Postgres => {
-                self.reader
-                    .begin_with_config(
-                        Some(sea_orm::IsolationLevel::RepeatableRead),
-                        Some(sea_orm::AccessMode::ReadOnly),
-                    )
-                    .await?
-            }
-            // A SQLite read transaction is a snapshot from its first read.
-            _ => self.reader.begin().await?,
-        };
+        let transaction = self.read_snapshot().await?;
         let counter = transaction
             .query_one_raw(Statement::from_string(
                 self.backend,

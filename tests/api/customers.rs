@@ -23,6 +23,7 @@ on_both_backends!(
     ratings_stored_before_the_migration_get_summaries,
     open_follow_ups_lower_health_and_signal_when_overdue,
     customers_are_read_by_id_with_bad_ids_and_orders_refused,
+    a_band_is_listed_under_one_policy_while_the_policy_changes,
 );
 
 const SECOND: i64 = 1_000_000;
@@ -1204,6 +1205,118 @@ async fn open_follow_ups_lower_health_and_signal_when_overdue(backend: Backend) 
     let reopened = get_customer(&mut server.customers, "c1").await;
     assert_eq!(reopened.open_follow_up_count, 1);
     assert!(close(reopened.health.unwrap(), open_health));
+    server.stop().await;
+}
+
+/// ListCustomers filtered by a band, while another caller moves the band's thresholds back and
+/// forth: every page is the band under one policy or under the other, never the thresholds of
+/// one applied to rows written under the other.
+async fn a_band_is_listed_under_one_policy_while_the_policy_changes(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    let surveys = test_surveys();
+    create_surveys(&mut server, &surveys).await;
+    let csat_only = TestPolicy {
+        weights: [1.0, 0.0, 0.0, 0.0, 0.0],
+        ..default_policy()
+    };
+    let paths = ["weights", "healthy_threshold", "at_risk_threshold"];
+    set_policy(&mut server, &csat_only, &paths).await;
+    // Customer k is satisfied in k of its 10 ratings: healths 0, 10, ..., 100.
+    for satisfied in 0..=10 {
+        for index in 0..10 {
+            server
+                .submit(pb::Rating {
+                    rating_id: format!("c{satisfied}-{index}"),
+                    survey_id: "csat5".into(),
+                    score: if index < satisfied { 5 } else { 1 },
+                    customer_id: format!("c{satisfied}"),
+                    ..Default::default()
+                })
+                .await;
+        }
+    }
+    let healths: Vec<(String, f64)> =
+        list_all(&mut server, pb::CustomerFilter::default(), "health", 100)
+            .await
+            .into_iter()
+            .map(|customer| (customer.customer_id, customer.health.unwrap()))
+            .collect();
+    let policies = [
+        TestPolicy {
+            at_risk: 25.0,
+            healthy: 55.0,
+            ..csat_only
+        },
+        TestPolicy {
+            at_risk: 45.0,
+            healthy: 85.0,
+            ..csat_only
+        },
+    ];
+    let at_risk_under = |policy: &TestPolicy| -> BTreeSet<String> {
+        healths
+            .iter()
+            .filter(|(_, health)| *health >= policy.at_risk && *health < policy.healthy)
+            .map(|(customer_id, _)| customer_id.clone())
+            .collect()
+    };
+    let expected = [at_risk_under(&policies[0]), at_risk_under(&policies[1])];
+    // One policy's thresholds over the other's bands would list the customers in [45, 55).
+    let mixed: BTreeSet<String> = expected[0].intersection(&expected[1]).cloned().collect();
+    assert!(!mixed.is_empty() && mixed != expected[0] && mixed != expected[1]);
+    set_policy(&mut server, &policies[0], &paths).await;
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut toggling = server.customers.clone();
+    let toggler = tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            let mut updates = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                updates += 1;
+                toggling
+                    .update_health_policy(policy_update(
+                        policy_to_wire(&policies[updates % 2]),
+                        &paths,
+                    ))
+                    .await
+                    .unwrap();
+            }
+            updates
+        }
+    });
+    let mut seen = [0usize; 2];
+    for _ in 0..300 {
+        let listed: BTreeSet<String> = server
+            .customers
+            .list_customers(pb::ListCustomersRequest {
+                filter: Some(pb::CustomerFilter {
+                    health_band: pb::HealthBand::AtRisk.into(),
+                    ..Default::default()
+                }),
+                page_size: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .customers
+            .into_iter()
+            .map(|customer| customer.customer_id)
+            .collect();
+        let under = expected.iter().position(|set| *set == listed);
+        let Some(under) = under else {
+            panic!("listed {listed:?}, the band under neither policy: {expected:?}");
+        };
+        seen[under] += 1;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let updates = toggler.await.unwrap();
+    assert!(updates >= 2, "the policy changed {updates} times");
+    assert!(
+        seen[0] > 0 && seen[1] > 0,
+        "pages under each policy: {seen:?}"
+    );
     server.stop().await;
 }
 
