@@ -5,10 +5,11 @@
 pub mod mirror;
 pub mod watchers;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono_tz::Tz;
+use sea_orm::DatabaseTransaction;
 use tokio::sync::Mutex;
 
 use crate::domain::benchmark::{
@@ -29,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::store::invitation_rollups::{InvitationDistinctions, InvitationScope};
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION, date_of_day, day_number};
-use crate::store::{CounterVersions, Store};
+use crate::store::{CounterVersions, LoopRow, Store};
 use mirror::{MirrorState, RollupMirror};
 
 const QUARTER_HOUR: Micros = 15 * 60 * 1_000_000;
@@ -112,6 +113,53 @@ struct MirrorPlan {
     overall_from_base: bool,
 }
 
+/// Which ratings a report counted, so that it counts their follow-ups and no others.
+enum CountedRatings<'a> {
+    /// Those the snapshot the follow-ups are read in does not exclude (scanned in it).
+    InSnapshot,
+    /// Counted from the rollups in memory, which left out the `excluded` as the mirror had them
+    /// (an exclusion committed since does not move the counts), except at the `edges`, scanned
+    /// in the snapshot.
+    Mirrored {
+        excluded: Arc<HashSet<i64>>,
+        edges: &'a [(Micros, Micros)],
+    },
+}
+
+impl CountedRatings<'_> {
+    /// Returns whether the rating of a follow-up read in the snapshot was counted.
+    fn counted(&self, row: &LoopRow) -> bool {
+        match self {
+            CountedRatings::InSnapshot => !row.excluded,
+            CountedRatings::Mirrored { excluded, edges } => {
+                if edges
+                    .iter()
+                    .any(|(start, end)| (*start..*end).contains(&row.occur_time))
+                {
+                    !row.excluded
+                } else {
+                    !excluded.contains(&row.sequence)
+                }
+            }
+        }
+    }
+}
+
+/// Where a report reads what it does not take from memory: one snapshot, up to one sequence.
+#[derive(Clone, Copy)]
+struct ReadPoint<'a> {
+    snapshot: &'a DatabaseTransaction,
+    through_sequence: i64,
+}
+
+/// The facts of each survey, by id.
+fn facts_of(surveys: &HashMap<String, SurveyInfo>) -> HashMap<String, SurveyFacts> {
+    surveys
+        .iter()
+        .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
+        .collect()
+}
+
 impl Reports {
     /// Returns an engine over `store` and its rollups in memory.
     pub fn new(store: Store, mirror: RollupMirror) -> Reports {
@@ -128,6 +176,50 @@ impl Reports {
     }
 
     async fn report_within(&self, query: &ReportQuery, limit: GroupLimit) -> Result<Report> {
+        if let Some(report) = self.report_from_mirror(query, limit).await? {
+            return Ok(report);
+        }
+        let target = self.store.last_committed_sequence().await?;
+        let catalog_version = self.store.counter_versions().await?.catalog_version;
+        let surveys = self.surveys(catalog_version).await?;
+        let facts = facts_of(&surveys);
+        // Begun after `target` was read: its snapshot holds every rating up to it.
+        let snapshot = self.store.read_snapshot().await?;
+        let (current, previous) = self
+            .aggregate_scan(
+                ReadPoint {
+                    snapshot: &snapshot,
+                    through_sequence: target,
+                },
+                query,
+                &surveys,
+                limit,
+            )
+            .await?;
+        let mut report = assemble(query, &facts, &current, previous.as_ref(), target, false);
+        self.add_loop_figures(
+            &snapshot,
+            CountedRatings::InSnapshot,
+            query,
+            &surveys,
+            &current,
+            &mut report,
+        )
+        .await?;
+        snapshot.commit().await?;
+        self.add_response_figures(query, &surveys, &current, &mut report)
+            .await?;
+        Ok(report)
+    }
+
+    /// The report of `query` from the rollups in memory and, for what they do not hold (the
+    /// partial days at the range's edges, the follow-ups of the ratings counted), one snapshot;
+    /// `None` when the rollups do not cover the query.
+    async fn report_from_mirror(
+        &self,
+        query: &ReportQuery,
+        limit: GroupLimit,
+    ) -> Result<Option<Report>> {
         let target = self.store.last_committed_sequence().await?;
         let CounterVersions {
             catalog_version,
@@ -136,54 +228,65 @@ impl Reports {
             ..
         } = self.store.counter_versions().await?;
         let surveys = self.surveys(catalog_version).await?;
-        let facts: HashMap<String, SurveyFacts> = surveys
-            .iter()
-            .map(|(survey_id, info)| (survey_id.clone(), info.facts.clone()))
-            .collect();
-        if let Some(plan) = mirror_plan(query, &surveys)
-            && let Some(guard) = self
-                .mirror
-                .current(target, rollup_version, exclusion_version)
-                .await?
-            && let Some(state) = guard.as_ref()
-            && state.zones_kept().any(|zone| *zone == plan.zone_name)
-        {
-            let (mut current, previous_days) =
-                aggregate_mirror(query, &surveys, state, &plan, limit)?;
-            let as_of_sequence = state.as_of_sequence;
-            // The mirror's lock is not held while the database is asked.
-            drop(guard);
-            let previous = self
-                .add_edges(
-                    query,
-                    &surveys,
-                    &plan,
-                    as_of_sequence,
-                    (&mut current, previous_days),
-                    limit,
-                )
-                .await?;
-            let mut report = assemble(
+        let Some(plan) = mirror_plan(query, &surveys) else {
+            return Ok(None);
+        };
+        let Some(guard) = self
+            .mirror
+            .current(target, rollup_version, exclusion_version)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(state) = guard
+            .as_ref()
+            .filter(|state| state.zones_kept().any(|zone| *zone == plan.zone_name))
+        else {
+            return Ok(None);
+        };
+        let (mut current, previous_days) = aggregate_mirror(query, &surveys, state, &plan, limit)?;
+        let as_of_sequence = state.as_of_sequence;
+        let excluded = state.excluded();
+        // The mirror's lock is not held while the database is asked.
+        drop(guard);
+        // Begun after the mirror counted up to `as_of_sequence`: its snapshot holds those ratings.
+        let snapshot = self.store.read_snapshot().await?;
+        let previous = self
+            .add_edges(
+                ReadPoint {
+                    snapshot: &snapshot,
+                    through_sequence: as_of_sequence,
+                },
                 query,
-                &facts,
-                &current,
-                previous.as_ref(),
-                as_of_sequence,
-                true,
-            );
-            self.add_loop_figures(query, &surveys, &current, &mut report)
-                .await?;
-            self.add_response_figures(query, &surveys, &current, &mut report)
-                .await?;
-            return Ok(report);
-        }
-        let (current, previous) = self.aggregate_scan(query, &surveys, target, limit).await?;
-        let mut report = assemble(query, &facts, &current, previous.as_ref(), target, false);
-        self.add_loop_figures(query, &surveys, &current, &mut report)
+                &surveys,
+                &plan,
+                (&mut current, previous_days),
+                limit,
+            )
             .await?;
+        let facts = facts_of(&surveys);
+        let mut report = assemble(
+            query,
+            &facts,
+            &current,
+            previous.as_ref(),
+            as_of_sequence,
+            true,
+        );
+        let edges = plan.span.as_ref().map_or(&[][..], |span| &span.edges[..]);
+        self.add_loop_figures(
+            &snapshot,
+            CountedRatings::Mirrored { excluded, edges },
+            query,
+            &surveys,
+            &current,
+            &mut report,
+        )
+        .await?;
+        snapshot.commit().await?;
         self.add_response_figures(query, &surveys, &current, &mut report)
             .await?;
-        Ok(report)
+        Ok(Some(report))
     }
 
     /// Sets the loop's figures of `report` from the follow-ups of the ratings it counts, read
@@ -191,6 +294,8 @@ impl Reports {
     /// of surveys without any costs nothing more.
     async fn add_loop_figures(
         &self,
+        snapshot: &DatabaseTransaction,
+        counted: CountedRatings<'_>,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
         current: &Aggregation,
@@ -211,11 +316,20 @@ impl Reports {
                 _ => None,
             })
             .collect();
-        let rows = self.store.loop_rows(filter, report.as_of_sequence).await?;
+        // Every follow-up of the range, excluded or not: which count is the report's to say.
+        let every = RatingFilter {
+            include_excluded: true,
+            ..filter.clone()
+        };
+        let rows = self
+            .store
+            .loop_rows(snapshot, &every, report.as_of_sequence)
+            .await?;
         // Grouped by reason, a follow-up counts in the group of each of its rating's codes, as
         // the rating does.
         let placed: Vec<PlacedFollowUp> = rows
             .into_iter()
+            .filter(|row| counted.counted(row))
             .filter_map(|row| {
                 let info = surveys.get(&row.survey_id)?;
                 let values = attribute_values(&row.attributes, &attribute_keys);
@@ -496,10 +610,10 @@ impl Reports {
     /// (`previous_days`), keyed as the groups of the complete `current`, and its edges scanned.
     async fn add_edges(
         &self,
+        read: ReadPoint<'_>,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
         plan: &MirrorPlan,
-        through_sequence: i64,
         (current, previous_days): (&mut Aggregation, Option<Aggregation>),
         limit: GroupLimit,
     ) -> Result<Option<Aggregation>> {
@@ -507,7 +621,7 @@ impl Reports {
         if edges(&plan.span) + edges(&plan.previous) == 0 {
             return Ok(previous_days.map(|days| Aggregation::previous_from(current, days)));
         }
-        let settings = self.scan_settings(query, through_sequence).await?;
+        let settings = self.scan_settings(read, query).await?;
         // One slice for every edge, as a scan of the whole range would take it: a bucket boundary
         // at an edge's end splits no slice of the range.
         let slice = (query.granularity != Granularity::None).then(|| {
@@ -530,7 +644,7 @@ impl Reports {
             let filter = in_range(start, end);
             let rows = self
                 .store
-                .scan_report(&settings.scan(&filter, slice, cap))
+                .scan_report(read.snapshot, &settings.scan(&filter, slice, cap))
                 .await?;
             refuse_groups_past(&rows, limit)?;
             fold_scan(current, None, &rows, query, surveys)?;
@@ -546,7 +660,7 @@ impl Reports {
                 // Every group of the previous period is read, as a scan of all of it does.
                 let rows = self
                     .store
-                    .scan_report(&settings.scan(&filter, None, None))
+                    .scan_report(read.snapshot, &settings.scan(&filter, None, None))
                     .await?;
                 fold_scan(previous, Some(current), &rows, query, surveys)?;
             }
@@ -557,8 +671,8 @@ impl Reports {
     /// Returns what every scan of `query` shares, reading ratings up to `through_sequence`.
     async fn scan_settings(
         &self,
+        read: ReadPoint<'_>,
         query: &ReportQuery,
-        through_sequence: i64,
     ) -> Result<ScanSettings> {
         let attributes: Vec<String> = query
             .group_by
@@ -572,19 +686,19 @@ impl Reports {
             by_channel: query.group_by.contains(&GroupBy::Channel),
             attributes,
             by_reasons: query.groups_overlap(),
-            extent: self.store.occur_time_extent().await?,
-            through_sequence,
+            extent: self.store.occur_time_extent(read.snapshot).await?,
+            through_sequence: read.through_sequence,
         })
     }
 
     async fn aggregate_scan(
         &self,
+        read: ReadPoint<'_>,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
-        through_sequence: i64,
         limit: GroupLimit,
     ) -> Result<(Aggregation, Option<Aggregation>)> {
-        let settings = self.scan_settings(query, through_sequence).await?;
+        let settings = self.scan_settings(read, query).await?;
         let by_reasons = settings.by_reasons;
         let filter = &query.filter;
         let mut plan = match (filter.start_time, filter.end_time) {
@@ -611,7 +725,7 @@ impl Reports {
         });
         let mut rows = self
             .store
-            .scan_report(&settings.scan(filter, slice, group_cap))
+            .scan_report(read.snapshot, &settings.scan(filter, slice, group_cap))
             .await?;
         refuse_groups_past(&rows, limit)?;
         if query.granularity != Granularity::None && plan.is_none() {
@@ -642,7 +756,7 @@ impl Reports {
                 });
                 rows = self
                     .store
-                    .scan_report(&settings.scan(filter, Some(finer), cap))
+                    .scan_report(read.snapshot, &settings.scan(filter, Some(finer), cap))
                     .await?;
             }
             plan = Some(found);
@@ -661,7 +775,7 @@ impl Reports {
                 // need not come first among them.
                 let rows = self
                     .store
-                    .scan_report(&settings.scan(&previous_filter, None, None))
+                    .scan_report(read.snapshot, &settings.scan(&previous_filter, None, None))
                     .await?;
                 let mut previous = Aggregation::previous_of(&current);
                 fold_scan(&mut previous, Some(&current), &rows, query, surveys)?;

@@ -110,8 +110,10 @@ pub struct MirrorState {
     /// Every exclusion and restore up to this exclusion version is applied.
     pub exclusion_version: i64,
     /// The ratings excluded as of `exclusion_version`, counted or not yet: one that arrives
-    /// later is not counted, and one restored is counted again if it was counted before.
-    excluded: HashSet<i64>,
+    /// later is not counted, and one restored is counted again if it was counted before. Shared
+    /// with the reports that read it after the mirror's lock is let go (copied on the next
+    /// change while one holds it).
+    excluded: Arc<HashSet<i64>>,
     /// Rollups by zone name.
     pub zones: HashMap<Arc<str>, ZoneRollups>,
     /// Zones in the order they were stored, for computing cells.
@@ -123,6 +125,12 @@ pub struct MirrorState {
 }
 
 impl MirrorState {
+    /// The ratings excluded as of `exclusion_version`: those of the counted ones it holds are
+    /// the ones the counts leave out.
+    pub fn excluded(&self) -> Arc<HashSet<i64>> {
+        Arc::clone(&self.excluded)
+    }
+
     /// Returns the names of the zones whose rollups are kept.
     pub fn zones_kept(&self) -> impl Iterator<Item = &str> {
         self.zone_list.iter().map(|zone| &*zone.name)
@@ -205,9 +213,11 @@ impl MirrorState {
         for ExclusionChange { version, rating } in changes {
             let excluded = rating.exclusion.is_some();
             let changed = if excluded {
-                self.excluded.insert(rating.sequence)
+                !self.excluded.contains(&rating.sequence)
+                    && Arc::make_mut(&mut self.excluded).insert(rating.sequence)
             } else {
-                self.excluded.remove(&rating.sequence)
+                self.excluded.contains(&rating.sequence)
+                    && Arc::make_mut(&mut self.excluded).remove(&rating.sequence)
             };
             if changed && rating.sequence <= self.as_of_sequence {
                 let mut cells = CellCounts::new();
@@ -321,7 +331,7 @@ impl RollupMirror {
             as_of_sequence,
             rollup_version,
             exclusion_version,
-            excluded,
+            excluded: Arc::new(excluded),
             zones: HashMap::new(),
             zone_list,
             dimensions,

@@ -173,6 +173,10 @@ pub struct FollowUpListQuery {
 /// What a report reads of one follow-up: where it counts, and its [`LoopFacts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoopRow {
+    /// The rating's sequence (the follow-up's id).
+    pub sequence: i64,
+    /// Whether the rating is excluded, as the read's snapshot has it.
+    pub excluded: bool,
     /// The rating's survey.
     pub survey_id: String,
     /// The rating's channel number.
@@ -189,6 +193,8 @@ pub struct LoopRow {
 
 #[derive(Debug, FromQueryResult)]
 struct LoopSelect {
+    follow_up_id: i64,
+    exclusion_reason: i32,
     survey_id: String,
     channel: i32,
     attributes: String,
@@ -378,9 +384,12 @@ impl Store {
     }
 
     /// Returns what reports count of the follow-ups opened by ratings up to `through_sequence`
-    /// that `filter` selects (the filter reads the rating's fields the rows copy).
-    pub async fn loop_rows(
+    /// that `filter` selects (the filter reads the rating's fields the rows copy), read through
+    /// `snapshot`: the one the report's ratings were counted in, so that a rating excluded or
+    /// restored meanwhile counts with its follow-up or not at all.
+    pub async fn loop_rows<C: ConnectionTrait>(
         &self,
+        snapshot: &C,
         filter: &RatingFilter,
         through_sequence: i64,
     ) -> Result<Vec<LoopRow>> {
@@ -388,6 +397,8 @@ impl Store {
         let mut select = Query::select();
         select
             .columns([
+                Column::FollowUpId,
+                Column::ExclusionReason,
                 Column::SurveyId,
                 Column::Channel,
                 Column::Attributes,
@@ -403,11 +414,13 @@ impl Store {
                     .add(Expr::col(Column::FollowUpId).lte(through_sequence)),
             );
         let rows = LoopSelect::find_by_statement(self.backend.build(&select))
-            .all(&self.reader)
+            .all(snapshot)
             .await?;
         rows.into_iter()
             .map(|row| {
                 Ok(LoopRow {
+                    sequence: row.follow_up_id,
+                    excluded: row.exclusion_reason != 0,
                     survey_id: row.survey_id,
                     channel: row.channel,
                     attributes: row.attributes,

@@ -75,17 +75,25 @@ pub struct ScanCount {
 }
 
 impl Store {
-    /// Counts the ratings of `scan`, by survey, score and the scan's groupings.
-    pub async fn scan_report(&self, scan: &ReportScan<'_>) -> Result<Vec<ScanCount>> {
+    /// Counts the ratings of `scan`, by survey, score and the scan's groupings, read through
+    /// `snapshot` (a report's reads share one: see [`Store::read_snapshot`]).
+    pub async fn scan_report<C: ConnectionTrait>(
+        &self,
+        snapshot: &C,
+        scan: &ReportScan<'_>,
+    ) -> Result<Vec<ScanCount>> {
         let statement = scan_statement(self.backend, scan);
-        let rows = self.reader.query_all_raw(statement).await?;
+        let rows = snapshot.query_all_raw(statement).await?;
         rows.iter().map(|row| scan_count(row, scan)).collect()
     }
 
-    /// Returns the earliest and the latest occur_time of all ratings, if any.
-    pub async fn occur_time_extent(&self) -> Result<Option<(i64, i64)>> {
-        let row = self
-            .reader
+    /// Returns the earliest and the latest occur_time of all ratings, if any, read through
+    /// `snapshot`.
+    pub async fn occur_time_extent<C: ConnectionTrait>(
+        &self,
+        snapshot: &C,
+    ) -> Result<Option<(i64, i64)>> {
+        let row = snapshot
             .query_one_raw(Statement::from_string(self.backend, OCCUR_TIME_EXTENT))
             .await?;
         let Some(row) = row else { return Ok(None) };

@@ -38,6 +38,7 @@ on_both_backends!(
     bad_exclusions_name_every_field_and_change_nothing,
     a_watched_report_comes_again_after_an_exclusion_and_a_restore,
     a_group_whose_every_rating_is_excluded_leaves_the_report,
+    a_report_counts_a_rating_and_its_follow_up_under_one_exclusion_state,
 );
 
 fn exclude_request(
@@ -109,6 +110,77 @@ fn of_surveys(survey_ids: &[&str], customer_id: &str) -> pb::ReportQuery {
         }),
         ..Default::default()
     }
+}
+
+/// GetReport while another caller excludes and restores a detractor back and forth: the report
+/// counts the rating and its follow-up together (2 ratings and 1 follow-up) or neither (1 and 0),
+/// never the rating under one exclusion state and its follow-up under the other; from the
+/// rollups, scanned (a customer filter), and from the rollups with the day of the ratings
+/// scanned (a range ending within it).
+async fn a_report_counts_a_rating_and_its_follow_up_under_one_exclusion_state(backend: Backend) {
+    let mut server = TestServer::spawn(backend).await;
+    create_survey_with_rule(&mut server.surveys, "chat", 2, None).await;
+    let with = |rating_id: &str, score: i32| pb::Rating {
+        customer_id: "c1".into(),
+        ..rating("chat", rating_id, score)
+    };
+    server.submit(with("r1", 5)).await;
+    server.submit(with("r2", 1)).await;
+    const DAY: i64 = 86_400_000_000;
+    let now = csat::domain::now_micros();
+    let ending_today = pb::ReportQuery {
+        filter: Some(pb::RatingFilter {
+            start_time: Some(timestamp(now / DAY * DAY - 2 * DAY)),
+            end_time: Some(timestamp(now + 3_600_000_000)),
+            ..of_surveys(&["chat"], "").filter.unwrap()
+        }),
+        ..Default::default()
+    };
+    let queries = [
+        of_surveys(&["chat"], ""),
+        of_surveys(&["chat"], "c1"),
+        ending_today,
+    ];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut toggling = server.ratings.clone();
+    let toggler = tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            let mut changes = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                changes += 1;
+                if changes % 2 == 1 {
+                    exclude(&mut toggling, "chat", "r2", pb::ExclusionReason::Spam, "").await;
+                } else {
+                    restore(&mut toggling, "chat", "r2").await;
+                }
+            }
+            changes
+        }
+    });
+    let mut seen = [0usize; 2];
+    for round in 0..600 {
+        let report = report_on(&mut server.reports, queries[round % 3].clone()).await;
+        let overall = report.overall.unwrap();
+        let counted = (overall.rating_count, overall.follow_up_count.unwrap_or(0));
+        match counted {
+            (2, 1) => seen[0] += 1,
+            (1, 0) => seen[1] += 1,
+            _ => panic!(
+                "round {round} (from_rollups {}): {counted:?} ratings and follow-ups, \
+                 a state of neither exclusion",
+                report.from_rollups
+            ),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let changes = toggler.await.unwrap();
+    assert!(changes >= 2, "r2 changed {changes} times");
+    assert!(
+        seen[0] > 0 && seen[1] > 0,
+        "reports in each state: {seen:?}"
+    );
+    server.stop().await;
 }
 
 /// A random sequence of exclusions (true) and restores (false), of ratings picked by index.
