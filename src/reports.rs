@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use sea_orm::DatabaseTransaction;
 use tokio::sync::Mutex;
 
 use crate::domain::benchmark::{
@@ -30,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::store::invitation_rollups::{InvitationDistinctions, InvitationScope};
 use crate::store::report_scan::{GroupCap, ReportScan, ScanCount};
 use crate::store::rollups::{ANY_CHANNEL, REASON_DIMENSION, date_of_day, day_number};
-use crate::store::{CounterVersions, LoopRow, Store};
+use crate::store::{CounterVersions, LazySnapshot, LoopRow, Store};
 use mirror::{MirrorState, RollupMirror};
 
 const QUARTER_HOUR: Micros = 15 * 60 * 1_000_000;
@@ -148,7 +147,7 @@ impl CountedRatings<'_> {
 /// Where a report reads what it does not take from memory: one snapshot, up to one sequence.
 #[derive(Clone, Copy)]
 struct ReadPoint<'a> {
-    snapshot: &'a DatabaseTransaction,
+    snapshot: &'a LazySnapshot<'a>,
     through_sequence: i64,
 }
 
@@ -184,7 +183,7 @@ impl Reports {
         let surveys = self.surveys(catalog_version).await?;
         let facts = facts_of(&surveys);
         // Begun after `target` was read: its snapshot holds every rating up to it.
-        let snapshot = self.store.read_snapshot().await?;
+        let snapshot = self.store.lazy_snapshot();
         let (current, previous) = self
             .aggregate_scan(
                 ReadPoint {
@@ -206,7 +205,7 @@ impl Reports {
             &mut report,
         )
         .await?;
-        snapshot.commit().await?;
+        snapshot.end().await?;
         self.add_response_figures(query, &surveys, &current, &mut report)
             .await?;
         Ok(report)
@@ -249,8 +248,9 @@ impl Reports {
         let excluded = state.excluded();
         // The mirror's lock is not held while the database is asked.
         drop(guard);
-        // Begun after the mirror counted up to `as_of_sequence`: its snapshot holds those ratings.
-        let snapshot = self.store.read_snapshot().await?;
+        // Begun (if the report reads anything from the database) after the mirror counted up to
+        // `as_of_sequence`: its snapshot holds those ratings.
+        let snapshot = self.store.lazy_snapshot();
         let previous = self
             .add_edges(
                 ReadPoint {
@@ -283,7 +283,7 @@ impl Reports {
             &mut report,
         )
         .await?;
-        snapshot.commit().await?;
+        snapshot.end().await?;
         self.add_response_figures(query, &surveys, &current, &mut report)
             .await?;
         Ok(Some(report))
@@ -294,7 +294,7 @@ impl Reports {
     /// of surveys without any costs nothing more.
     async fn add_loop_figures(
         &self,
-        snapshot: &DatabaseTransaction,
+        snapshot: &LazySnapshot<'_>,
         counted: CountedRatings<'_>,
         query: &ReportQuery,
         surveys: &HashMap<String, SurveyInfo>,
@@ -323,7 +323,7 @@ impl Reports {
         };
         let rows = self
             .store
-            .loop_rows(snapshot, &every, report.as_of_sequence)
+            .loop_rows(snapshot.get().await?, &every, report.as_of_sequence)
             .await?;
         // Grouped by reason, a follow-up counts in the group of each of its rating's codes, as
         // the rating does.
@@ -644,7 +644,10 @@ impl Reports {
             let filter = in_range(start, end);
             let rows = self
                 .store
-                .scan_report(read.snapshot, &settings.scan(&filter, slice, cap))
+                .scan_report(
+                    read.snapshot.get().await?,
+                    &settings.scan(&filter, slice, cap),
+                )
                 .await?;
             refuse_groups_past(&rows, limit)?;
             fold_scan(current, None, &rows, query, surveys)?;
@@ -660,7 +663,10 @@ impl Reports {
                 // Every group of the previous period is read, as a scan of all of it does.
                 let rows = self
                     .store
-                    .scan_report(read.snapshot, &settings.scan(&filter, None, None))
+                    .scan_report(
+                        read.snapshot.get().await?,
+                        &settings.scan(&filter, None, None),
+                    )
                     .await?;
                 fold_scan(previous, Some(current), &rows, query, surveys)?;
             }
@@ -686,7 +692,10 @@ impl Reports {
             by_channel: query.group_by.contains(&GroupBy::Channel),
             attributes,
             by_reasons: query.groups_overlap(),
-            extent: self.store.occur_time_extent(read.snapshot).await?,
+            extent: self
+                .store
+                .occur_time_extent(read.snapshot.get().await?)
+                .await?,
             through_sequence: read.through_sequence,
         })
     }
@@ -725,7 +734,10 @@ impl Reports {
         });
         let mut rows = self
             .store
-            .scan_report(read.snapshot, &settings.scan(filter, slice, group_cap))
+            .scan_report(
+                read.snapshot.get().await?,
+                &settings.scan(filter, slice, group_cap),
+            )
             .await?;
         refuse_groups_past(&rows, limit)?;
         if query.granularity != Granularity::None && plan.is_none() {
@@ -756,7 +768,10 @@ impl Reports {
                 });
                 rows = self
                     .store
-                    .scan_report(read.snapshot, &settings.scan(filter, Some(finer), cap))
+                    .scan_report(
+                        read.snapshot.get().await?,
+                        &settings.scan(filter, Some(finer), cap),
+                    )
                     .await?;
             }
             plan = Some(found);
@@ -775,7 +790,10 @@ impl Reports {
                 // need not come first among them.
                 let rows = self
                     .store
-                    .scan_report(read.snapshot, &settings.scan(&previous_filter, None, None))
+                    .scan_report(
+                        read.snapshot.get().await?,
+                        &settings.scan(&previous_filter, None, None),
+                    )
                     .await?;
                 let mut previous = Aggregation::previous_of(&current);
                 fold_scan(&mut previous, Some(&current), &rows, query, surveys)?;

@@ -187,6 +187,30 @@ async fn outside_any_transaction(
     Ok(true)
 }
 
+/// A [`Store::read_snapshot`] begun at its first use: a read that turns out to need nothing
+/// from the database (a report the rollups in memory answer whole) costs no transaction.
+pub(crate) struct LazySnapshot<'a> {
+    store: &'a Store,
+    transaction: tokio::sync::OnceCell<sea_orm::DatabaseTransaction>,
+}
+
+impl LazySnapshot<'_> {
+    /// Returns the snapshot's transaction, begun now if this is its first use.
+    pub(crate) async fn get(&self) -> Result<&sea_orm::DatabaseTransaction> {
+        self.transaction
+            .get_or_try_init(|| self.store.read_snapshot())
+            .await
+    }
+
+    /// Ends the snapshot, if it was begun.
+    pub(crate) async fn end(self) -> Result<()> {
+        if let Some(transaction) = self.transaction.into_inner() {
+            transaction.commit().await?;
+        }
+        Ok(())
+    }
+}
+
 /// Notifications of other replicas' commits.
 #[derive(Debug)]
 pub struct CommitListener {
@@ -420,6 +444,14 @@ impl Store {
     /// Records that every rating up to `sequence` is durable.
     pub(crate) fn mark_durable(&self, sequence: i64) {
         self.durable_through.fetch_max(sequence, Ordering::AcqRel);
+    }
+
+    /// Returns a [`LazySnapshot`] of this store.
+    pub(crate) fn lazy_snapshot(&self) -> LazySnapshot<'_> {
+        LazySnapshot {
+            store: self,
+            transaction: tokio::sync::OnceCell::new(),
+        }
     }
 
     /// Opens a read-only transaction on a reader connection whose statements all see one
