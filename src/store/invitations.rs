@@ -225,9 +225,11 @@ impl Store {
 
     /// Returns one invitation; NOT_FOUND when absent.
     pub async fn get_invitation(&self, invitation_id: &str) -> Result<Invitation> {
-        self.find_invitation(&self.reader, invitation_id)
-            .await?
-            .ok_or_else(|| not_found(invitation_id))
+        // One snapshot for the invitation and its response, as for a page of them.
+        let snapshot = self.read_snapshot().await?;
+        let found = self.find_invitation(&snapshot, invitation_id).await?;
+        snapshot.commit().await?;
+        found.ok_or_else(|| not_found(invitation_id))
     }
 
     /// Returns one page of invitations, the latest send_time first, and whether more follow.
@@ -262,8 +264,12 @@ impl Store {
             .order_by(Column::InvitationId, Order::Desc)
             .limit(query.limit + 1)
             .to_owned();
+        // One snapshot for the page and its responses: else an invitation answered after the
+        // page was read could show its answer beside a page missing invitations created before
+        // that answer.
+        let snapshot = self.read_snapshot().await?;
         let rows = invitation::Model::find_by_statement(self.backend.build(&select))
-            .all(&self.reader)
+            .all(&snapshot)
             .await?;
         let more = rows.len() as u64 > query.limit;
         let mut invitations: Vec<Invitation> = rows
@@ -271,7 +277,8 @@ impl Store {
             .take(query.limit as usize)
             .map(invitation_from_row)
             .collect::<Result<_>>()?;
-        self.add_responses(&self.reader, &mut invitations).await?;
+        self.add_responses(&snapshot, &mut invitations).await?;
+        snapshot.commit().await?;
         Ok((invitations, more))
     }
 }

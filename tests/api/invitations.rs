@@ -23,6 +23,7 @@ on_both_backends!(
     batches_and_imports_judge_each_ratings_invitation,
     random_response_rates_match_a_brute_force_count,
     invitations_stored_before_the_links_migration_are_rolled_up_by_it,
+    a_page_of_invitations_and_their_responses_is_one_state,
 );
 
 const DAY: i64 = 86_400 * 1_000_000;
@@ -658,6 +659,85 @@ async fn create_invitations(server: &TestServer, invitations: &[(&str, &str, &st
         .await
         .expect("CreateInvitation");
     }
+}
+
+/// ListInvitations while another caller creates invitation i and then answers invitation i - 1,
+/// over and over: in every state where i - 1 is answered, i exists, so a page that shows an
+/// answer without the invitation created before it mixes two states.
+async fn a_page_of_invitations_and_their_responses_is_one_state(backend: Backend) {
+    const INVITATIONS: usize = 400;
+    let mut server = TestServer::spawn(backend).await;
+    server.create_csat_survey("chat", "support_chat").await;
+    let send_time = now() - DAY;
+    let mut writing = client(&server);
+    let mut answering = server.ratings.clone();
+    let writer = tokio::spawn(async move {
+        for index in 0..INVITATIONS {
+            let customer_id = format!("c-{index}");
+            create(
+                &mut writing,
+                invitation(
+                    &format!("inv-{index}"),
+                    "chat",
+                    &customer_id,
+                    send_time + index as i64,
+                ),
+            )
+            .await
+            .expect("CreateInvitation");
+            if index > 0 {
+                let previous = index - 1;
+                answering
+                    .submit_rating(pb::SubmitRatingRequest {
+                        rating: Some(answer(
+                            "chat",
+                            &format!("r-{previous}"),
+                            &format!("c-{previous}"),
+                            &format!("inv-{previous}"),
+                        )),
+                    })
+                    .await
+                    .expect("SubmitRating");
+            }
+        }
+    });
+    let mut reader = client(&server);
+    let mut reads = 0;
+    while !writer.is_finished() {
+        let page = reader
+            .list_invitations(pb::ListInvitationsRequest {
+                page_size: 1_000,
+                ..Default::default()
+            })
+            .await
+            .expect("ListInvitations")
+            .into_inner()
+            .invitations;
+        let listed: std::collections::BTreeSet<&str> = page
+            .iter()
+            .map(|invitation| invitation.invitation_id.as_str())
+            .collect();
+        for answered in page
+            .iter()
+            .filter(|invitation| !invitation.response_rating_id.is_empty())
+        {
+            let index: usize = answered.invitation_id["inv-".len()..].parse().unwrap();
+            let next = format!("inv-{}", index + 1);
+            assert!(
+                listed.contains(next.as_str()),
+                "read {reads}: {} is answered, but {next}, created before that answer, is not \
+                 listed",
+                answered.invitation_id
+            );
+        }
+        reads += 1;
+    }
+    writer.await.unwrap();
+    assert!(
+        reads > 10,
+        "only {reads} reads while the invitations were written"
+    );
+    server.stop().await;
 }
 
 async fn a_rating_answers_its_invitation_once_and_refusals_store_nothing(backend: Backend) {
