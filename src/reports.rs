@@ -151,6 +151,14 @@ struct ReadPoint<'a> {
     through_sequence: i64,
 }
 
+/// Returns whether any survey `filter` selects has had a follow-up rule, so that a report of it
+/// reads the follow-ups.
+fn follow_ups_in_scope(filter: &RatingFilter, surveys: &HashMap<String, SurveyInfo>) -> bool {
+    surveys
+        .values()
+        .any(|info| info.follow_ups_apply && in_scope(filter, info))
+}
+
 /// The facts of each survey, by id.
 fn facts_of(surveys: &HashMap<String, SurveyInfo>) -> HashMap<String, SurveyFacts> {
     surveys
@@ -175,12 +183,15 @@ impl Reports {
     }
 
     async fn report_within(&self, query: &ReportQuery, limit: GroupLimit) -> Result<Report> {
-        if let Some(report) = self.report_from_mirror(query, limit).await? {
+        let target = self.store.last_committed_sequence().await?;
+        let versions = self.store.counter_versions().await?;
+        let surveys = self.surveys(versions.catalog_version).await?;
+        if let Some(report) = self
+            .report_from_mirror(query, limit, target, versions, &surveys)
+            .await?
+        {
             return Ok(report);
         }
-        let target = self.store.last_committed_sequence().await?;
-        let catalog_version = self.store.counter_versions().await?.catalog_version;
-        let surveys = self.surveys(catalog_version).await?;
         let facts = facts_of(&surveys);
         // Begun after `target` was read: its snapshot holds every rating up to it.
         let snapshot = self.store.lazy_snapshot();
@@ -195,20 +206,16 @@ impl Reports {
                 limit,
             )
             .await?;
-        let mut report = assemble(query, &facts, &current, previous.as_ref(), target, false);
-        self.add_loop_figures(
-            &snapshot,
+        let report = assemble(query, &facts, &current, previous.as_ref(), target, false);
+        self.completed(
+            snapshot,
             CountedRatings::InSnapshot,
             query,
             &surveys,
             &current,
-            &mut report,
+            report,
         )
-        .await?;
-        snapshot.end().await?;
-        self.add_response_figures(query, &surveys, &current, &mut report)
-            .await?;
-        Ok(report)
+        .await
     }
 
     /// The report of `query` from the rollups in memory and, for what they do not hold (the
@@ -218,16 +225,15 @@ impl Reports {
         &self,
         query: &ReportQuery,
         limit: GroupLimit,
-    ) -> Result<Option<Report>> {
-        let target = self.store.last_committed_sequence().await?;
-        let CounterVersions {
-            catalog_version,
+        target: i64,
+        CounterVersions {
             rollup_version,
             exclusion_version,
             ..
-        } = self.store.counter_versions().await?;
-        let surveys = self.surveys(catalog_version).await?;
-        let Some(plan) = mirror_plan(query, &surveys) else {
+        }: CounterVersions,
+        surveys: &HashMap<String, SurveyInfo>,
+    ) -> Result<Option<Report>> {
+        let Some(plan) = mirror_plan(query, surveys) else {
             return Ok(None);
         };
         let Some(guard) = self
@@ -243,9 +249,14 @@ impl Reports {
         else {
             return Ok(None);
         };
-        let (mut current, previous_days) = aggregate_mirror(query, &surveys, state, &plan, limit)?;
+        let (mut current, previous_days) = aggregate_mirror(query, surveys, state, &plan, limit)?;
         let as_of_sequence = state.as_of_sequence;
-        let excluded = state.excluded();
+        // Taken only when read: a set still held when an exclusion is applied is copied.
+        let excluded = if follow_ups_in_scope(&query.filter, surveys) {
+            state.excluded()
+        } else {
+            Arc::default()
+        };
         // The mirror's lock is not held while the database is asked.
         drop(guard);
         // Begun (if the report reads anything from the database) after the mirror counted up to
@@ -258,14 +269,14 @@ impl Reports {
                     through_sequence: as_of_sequence,
                 },
                 query,
-                &surveys,
+                surveys,
                 &plan,
                 (&mut current, previous_days),
                 limit,
             )
             .await?;
-        let facts = facts_of(&surveys);
-        let mut report = assemble(
+        let facts = facts_of(surveys);
+        let report = assemble(
             query,
             &facts,
             &current,
@@ -274,19 +285,35 @@ impl Reports {
             true,
         );
         let edges = plan.span.as_ref().map_or(&[][..], |span| &span.edges[..]);
-        self.add_loop_figures(
-            &snapshot,
+        self.completed(
+            snapshot,
             CountedRatings::Mirrored { excluded, edges },
             query,
-            &surveys,
+            surveys,
             &current,
-            &mut report,
+            report,
         )
-        .await?;
-        snapshot.end().await?;
-        self.add_response_figures(query, &surveys, &current, &mut report)
+        .await
+        .map(Some)
+    }
+
+    /// Returns `report` with the loop's figures of the `counted` ratings, read in `snapshot`
+    /// (ended then), and the invitations' response figures.
+    async fn completed(
+        &self,
+        snapshot: LazySnapshot<'_>,
+        counted: CountedRatings<'_>,
+        query: &ReportQuery,
+        surveys: &HashMap<String, SurveyInfo>,
+        current: &Aggregation,
+        mut report: Report,
+    ) -> Result<Report> {
+        self.add_loop_figures(&snapshot, counted, query, surveys, current, &mut report)
             .await?;
-        Ok(Some(report))
+        snapshot.end().await?;
+        self.add_response_figures(query, surveys, current, &mut report)
+            .await?;
+        Ok(report)
     }
 
     /// Sets the loop's figures of `report` from the follow-ups of the ratings it counts, read
@@ -302,10 +329,7 @@ impl Reports {
         report: &mut Report,
     ) -> Result<()> {
         let filter = &query.filter;
-        if !surveys
-            .values()
-            .any(|info| info.follow_ups_apply && in_scope(filter, info))
-        {
+        if !follow_ups_in_scope(filter, surveys) {
             return Ok(());
         }
         let attribute_keys: Vec<&str> = query
@@ -316,9 +340,10 @@ impl Reports {
                 _ => None,
             })
             .collect();
-        // Every follow-up of the range, excluded or not: which count is the report's to say.
+        // Beside the rollups, every follow-up of the range, excluded or not: the mirror's set, not
+        // the snapshot's mark, says which of their ratings were counted.
         let every = RatingFilter {
-            include_excluded: true,
+            include_excluded: matches!(counted, CountedRatings::Mirrored { .. }),
             ..filter.clone()
         };
         let rows = self

@@ -120,18 +120,20 @@ fn of_surveys(survey_ids: &[&str], customer_id: &str) -> pb::ReportQuery {
 async fn a_report_counts_a_rating_and_its_follow_up_under_one_exclusion_state(backend: Backend) {
     let mut server = TestServer::spawn(backend).await;
     create_survey_with_rule(&mut server.surveys, "chat", 2, None).await;
+    const HOUR: i64 = 3_600_000_000;
+    let yesterday = csat::domain::now_micros() / (24 * HOUR) * (24 * HOUR) - 24 * HOUR;
     let with = |rating_id: &str, score: i32| pb::Rating {
         customer_id: "c1".into(),
+        occur_time: Some(timestamp(yesterday + 12 * HOUR)),
         ..rating("chat", rating_id, score)
     };
     server.submit(with("r1", 5)).await;
     server.submit(with("r2", 1)).await;
-    const DAY: i64 = 86_400_000_000;
-    let now = csat::domain::now_micros();
-    let ending_today = pb::ReportQuery {
+    // Two whole UTC days from the rollups, then yesterday until 18:00, scanned: the ratings' day.
+    let ending_within_their_day = pb::ReportQuery {
         filter: Some(pb::RatingFilter {
-            start_time: Some(timestamp(now / DAY * DAY - 2 * DAY)),
-            end_time: Some(timestamp(now + 3_600_000_000)),
+            start_time: Some(timestamp(yesterday - 48 * HOUR)),
+            end_time: Some(timestamp(yesterday + 18 * HOUR)),
             ..of_surveys(&["chat"], "").filter.unwrap()
         }),
         ..Default::default()
@@ -139,7 +141,7 @@ async fn a_report_counts_a_rating_and_its_follow_up_under_one_exclusion_state(ba
     let queries = [
         of_surveys(&["chat"], ""),
         of_surveys(&["chat"], "c1"),
-        ending_today,
+        ending_within_their_day,
     ];
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut toggling = server.ratings.clone();
@@ -161,6 +163,7 @@ async fn a_report_counts_a_rating_and_its_follow_up_under_one_exclusion_state(ba
     let mut seen = [0usize; 2];
     for round in 0..600 {
         let report = report_on(&mut server.reports, queries[round % 3].clone()).await;
+        assert_eq!(report.from_rollups, round % 3 != 1, "round {round}");
         let overall = report.overall.unwrap();
         let counted = (overall.rating_count, overall.follow_up_count.unwrap_or(0));
         match counted {
