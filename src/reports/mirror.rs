@@ -212,6 +212,8 @@ impl MirrorState {
         }
         for ExclusionChange { version, rating } in changes {
             let excluded = rating.exclusion.is_some();
+            // Looked up first: `make_mut` copies the set while a report holds it, which a change
+            // that leaves it as it is (a repeated exclusion or restore) need not cost.
             let changed = if excluded {
                 !self.excluded.contains(&rating.sequence)
                     && Arc::make_mut(&mut self.excluded).insert(rating.sequence)
