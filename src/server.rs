@@ -207,21 +207,12 @@ impl Server {
                 reflection: config.reflection,
                 message_bytes: config.max_message_bytes,
                 metrics: metrics_layer,
-                traces: true,
             },
             tls,
             comment_retention: config
                 .comment_retention_days
                 .map(|days| Duration::from_secs(u64::from(days) * 86_400)),
         })
-    }
-
-    /// Sets whether this server's calls (and the writer's work for them) are exported as spans
-    /// when [`crate::telemetry`] installed an exporter, as they are by default: a benchmark
-    /// compares a server with traces and one without in one process.
-    pub fn with_traces(mut self, exported: bool) -> Server {
-        self.answering.traces = exported;
-        self
     }
 
     /// Returns the address the server listens on.
@@ -317,8 +308,6 @@ struct Answering {
     message_bytes: usize,
     /// Measures calls when `/metrics` is served.
     metrics: MetricsLayer,
-    /// Whether calls are exported as spans when an exporter is installed.
-    traces: bool,
 }
 
 impl Port {
@@ -529,7 +518,7 @@ async fn serve(
         .layer(port.answering.metrics)
         // One span per call, so every log line of a call names its method (and, with traces on,
         // its trace id): the call's OpenTelemetry span.
-        .layer(trace::CallSpanLayer::new(port.answering.traces))
+        .layer(trace::CallSpanLayer::new())
         .layer(deadline::DeadlineLayer)
         .layer(AuthLayer::new(port.answering.access.clone()))
         .layer(gate::DatabaseGateLayer::new(context.store.clone()))

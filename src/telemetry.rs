@@ -42,8 +42,7 @@ const MAX_LINKS: usize = 127;
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The target of every span exported, and of no other: the OpenTelemetry layer listens to this
-/// target only, so a server of the same process whose calls are not traced (a benchmark's
-/// baseline) makes spans the layer never sees, and no log line turns into a span event.
+/// target only, so no log line turns into a span event.
 pub const TARGET: &str = "csat::traces";
 
 /// Returns whether spans are exported (an OTLP endpoint was configured at start): whether the
@@ -129,21 +128,6 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
         endpoint = %configured_endpoint().unwrap_or_default(),
         "traces: exporting over OTLP/gRPC"
     );
-    Ok(Telemetry {
-        provider: Some(provider),
-    })
-}
-
-/// Installs the OpenTelemetry layer alone (no log output), exporting to `endpoint` whatever the
-/// environment says: for a benchmark that measures a server with traces on beside one without
-/// ([`crate::server::Server::with_traces`]) in one process. Must run inside the Tokio runtime.
-pub fn init_exporting_to(endpoint: &str) -> Result<Telemetry> {
-    let provider = tracer_provider(Some(endpoint.to_string()))?;
-    tracing_subscriber::registry()
-        .with(exporting_layer(&provider))
-        .try_init()
-        .map_err(|cause| Error::internal(format!("traces: {cause}")))?;
-    let _ = CALL_TRACER.set(provider.tracer("csat"));
     Ok(Telemetry {
         provider: Some(provider),
     })

@@ -29,10 +29,10 @@ pub struct CallSpanLayer {
 }
 
 impl CallSpanLayer {
-    /// Makes exported spans if `exported` and traces are on, log spans only otherwise.
-    pub fn new(exported: bool) -> Self {
+    /// Makes exported spans if traces are on, log spans only otherwise.
+    pub fn new() -> Self {
         Self {
-            exported: exported && telemetry::traces_on(),
+            exported: telemetry::traces_on(),
         }
     }
 }
