@@ -105,7 +105,7 @@ pub fn init(format: LogFormat) -> Result<Telemetry> {
         crate::config::init_tracing(format);
         return Ok(Telemetry { provider: None });
     }
-    let provider = match tracer_provider(None) {
+    let provider = match tracer_provider() {
         Ok(provider) => provider,
         Err(cause) => {
             crate::config::init_tracing(format);
@@ -178,15 +178,10 @@ fn endpoint_configured() -> bool {
 
 /// The SDK's provider with a batch processor (its own thread; a full queue drops spans rather
 /// than wait) in front of the OTLP/gRPC exporter.
-fn tracer_provider(endpoint: Option<String>) -> Result<SdkTracerProvider> {
+fn tracer_provider() -> Result<SdkTracerProvider> {
+    check_protocol()?;
     let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic();
-    if let Some(endpoint) = &endpoint {
-        exporter = exporter.with_endpoint(endpoint);
-    } else {
-        check_protocol()?;
-    }
-    let endpoint = endpoint.or_else(configured_endpoint);
-    if endpoint.is_some_and(|endpoint| endpoint.starts_with("https://")) {
+    if configured_endpoint().is_some_and(|endpoint| endpoint.starts_with("https://")) {
         // The exporter's default TLS trusts no root at all; these are the ones the CLI trusts.
         exporter =
             exporter.with_tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots());
